@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/spf13/cobra"
+)
+
+// DefaultAccountQuota is AWS's default number of accounts in an organization,
+// the management account included.
+const DefaultAccountQuota = 10
+
+type previewOptions struct {
+	design string
+	output string
+	io     IO
+}
+
+func newPreviewCommand(streams IO) *cobra.Command {
+	opts := &previewOptions{io: streams}
+	cmd := &cobra.Command{
+		Use:   "preview",
+		Short: "Show the OUs, accounts and guardrails the design makes, with no AWS call",
+		Long: `Show the organization the design describes: the OU tree, every member account
+with its email, and the guardrail policies with where they are attached.
+Nothing is sent to AWS. --output json prints the versioned shape README.md documents.`,
+		Example: "  orgwizard preview --design acme.yaml\n  orgwizard preview --design acme.yaml --output json",
+		Args:    cobra.NoArgs,
+		RunE:    func(*cobra.Command, []string) error { return opts.run() },
+	}
+	addDesignFlag(cmd, &opts.design)
+	addOutputFlag(cmd, &opts.output)
+	return cmd
+}
+
+func addOutputFlag(cmd *cobra.Command, dst *string) {
+	cmd.Flags().StringVarP(dst, "output", "o", "text", "text or json")
+}
+
+func checkOutput(output string) error {
+	if output != "text" && output != "json" {
+		return userError("--output %q is not a format; use text or json", output)
+	}
+	return nil
+}
+
+func (o *previewOptions) run() error {
+	if err := checkOutput(o.output); err != nil {
+		return err
+	}
+	d, err := loadDesign(o.design, o.io.ErrOut)
+	if err != nil {
+		return err
+	}
+	t, err := d.Expand()
+	if err != nil {
+		return err
+	}
+	if o.output == "json" {
+		return writeJSON(o.io.Out, previewJSON(t))
+	}
+	return writeTreeText(o.io.Out, t, "design "+o.design+" (preview: nothing is sent to AWS)")
+}
+
+// treeDoc is the JSON shape of preview (and, later, tree): version 1.
+type treeDoc struct {
+	Version      int             `json:"version"`
+	Organization string          `json:"organization"`
+	Layout       orgmodel.Layout `json:"layout"`
+	HomeRegion   string          `json:"homeRegion"`
+	OUs          []ouDoc         `json:"ous"`
+	Accounts     []accountDoc    `json:"accounts"`
+	Policies     []policyDoc     `json:"policies"`
+}
+
+type ouDoc struct {
+	Path   string `json:"path"`
+	Name   string `json:"name"`
+	Parent string `json:"parent"`
+}
+
+type accountDoc struct {
+	Name  string            `json:"name"`
+	Email string            `json:"email,omitempty"`
+	ID    string            `json:"id,omitempty"`
+	OU    string            `json:"ou"`
+	Kind  string            `json:"kind"`
+	Tags  map[string]string `json:"tags"`
+}
+
+type policyDoc struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	Targets     []string        `json:"targets"`
+	Document    json.RawMessage `json:"document"`
+}
+
+func previewJSON(t *orgmodel.Tree) treeDoc {
+	doc := treeDoc{Version: 1, Organization: t.Organization, Layout: t.Layout, HomeRegion: t.HomeRegion,
+		OUs: []ouDoc{}, Accounts: []accountDoc{}, Policies: []policyDoc{}}
+	for _, o := range t.OUs {
+		doc.OUs = append(doc.OUs, ouDoc{Path: o.Path, Name: o.Name, Parent: o.Parent})
+	}
+	for _, a := range t.Accounts {
+		doc.Accounts = append(doc.Accounts, accountDoc{Name: a.Name, Email: a.Email, ID: a.ID, OU: a.OU, Kind: string(a.Kind), Tags: a.Tags})
+	}
+	for _, p := range t.Policies {
+		targets := make([]string, len(p.Targets))
+		for i, tg := range p.Targets {
+			targets[i] = tg.String()
+		}
+		doc.Policies = append(doc.Policies, policyDoc{Name: p.Name, Description: p.Description, Targets: targets, Document: json.RawMessage(p.Content)})
+	}
+	return doc
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// summary is one line of counts, with the quota in view: the management
+// account counts toward AWS's account quota too.
+func summary(t *orgmodel.Tree) string {
+	s := fmt.Sprintf("%d member accounts, %d OUs, %d guardrail policies", len(t.Accounts), len(t.OUs), len(t.Policies))
+	total := len(t.Accounts) + 1
+	switch {
+	case total > DefaultAccountQuota:
+		s += fmt.Sprintf("\nnote: with the management account that is %d accounts, over AWS's default quota of %d; request an increase of the Organizations quota \"Default maximum number of accounts\" in Service Quotas before applying", total, DefaultAccountQuota)
+	case total == DefaultAccountQuota:
+		s += fmt.Sprintf(" (%d accounts with the management account: exactly AWS's default quota)", total)
+	}
+	return s
+}
+
+// writeTreeText draws the tree the way `tree` draws a directory: OUs with the
+// policies attached to them, accounts with their emails.
+func writeTreeText(w io.Writer, t *orgmodel.Tree, source string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Organization %s · layout %s · home region %s\n", t.Organization, t.Layout, t.HomeRegion)
+	fmt.Fprintf(&b, "Target: %s\n\n", source)
+	b.WriteString("Root")
+	writePolicies(&b, t.PoliciesOn(orgmodel.Target{Type: orgmodel.TargetRoot, Name: "Root"}))
+	b.WriteString("\n")
+
+	accounts := t.AccountsByOU()
+	width := 0
+	for _, a := range t.Accounts {
+		width = max(width, len(a.Name))
+	}
+	var walk func(parent, prefix string)
+	walk = func(parent, prefix string) {
+		children := t.Children(parent)
+		accs := accounts[parent]
+		n := len(accs) + len(children)
+		i := 0
+		branch := func() (string, string) {
+			i++
+			if i == n {
+				return prefix + "└── ", prefix + "    "
+			}
+			return prefix + "├── ", prefix + "│   "
+		}
+		for _, a := range accs {
+			lead, _ := branch()
+			fmt.Fprintf(&b, "%s%-*s  %s", lead, width, a.Name, accountDetail(a))
+			writePolicies(&b, t.PoliciesOn(orgmodel.Target{Type: orgmodel.TargetAccount, Name: a.Name}))
+			b.WriteString("\n")
+		}
+		for _, c := range children {
+			lead, next := branch()
+			b.WriteString(lead + c.Name + "/")
+			writePolicies(&b, t.PoliciesOn(orgmodel.Target{Type: orgmodel.TargetOU, Name: c.Path}))
+			b.WriteString("\n")
+			walk(c.Path, next)
+		}
+	}
+	walk("", "")
+
+	b.WriteString("\n")
+	b.WriteString(summary(t))
+	b.WriteString("\n")
+	if len(t.Policies) > 0 {
+		b.WriteString("\nGuardrails (service control policies):\n")
+		for _, p := range t.Policies {
+			targets := make([]string, len(p.Targets))
+			for i, tg := range p.Targets {
+				targets[i] = tg.String()
+			}
+			fmt.Fprintf(&b, "  %s  on %s\n    %s\n", p.Name, strings.Join(targets, ", "), p.Description)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func accountDetail(a orgmodel.Account) string {
+	parts := []string{}
+	if a.Email != "" {
+		parts = append(parts, a.Email)
+	}
+	if a.ID != "" {
+		parts = append(parts, a.ID)
+	}
+	if a.Kind == orgmodel.AdoptedKind {
+		parts = append(parts, "(existing account, adopted)")
+	}
+	return strings.Join(parts, "  ")
+}
+
+func writePolicies(b *strings.Builder, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	short := make([]string, len(names))
+	for i, n := range names {
+		short[i] = strings.TrimPrefix(n, orgmodel.PolicyPrefix)
+	}
+	fmt.Fprintf(b, "  [%s]", strings.Join(short, ", "))
+}

@@ -1,0 +1,119 @@
+// Package cli is orgwizard's command line: one cobra command per file, each an
+// options struct with its dependencies injected, and the exit codes of cli.md
+// decided in one place.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"syscall"
+
+	"charm.land/fang/v2"
+	"github.com/spf13/cobra"
+)
+
+// Build identifies the binary: set by the release build, read from the
+// module's build information otherwise.
+type Build struct {
+	Version string
+	Commit  string
+}
+
+func (b Build) resolved() Build {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return b
+	}
+	if b.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		b.Version = info.Main.Version
+	}
+	if b.Commit == "" {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" {
+				b.Commit = s.Value
+			}
+		}
+	}
+	if b.Version == "" {
+		b.Version = "dev"
+	}
+	return b
+}
+
+// IO is where a command reads and writes; tests pass buffers.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// NewRootCommand builds the whole command tree. Only commands that work are
+// registered: a feature that is not there yet is absent from --help.
+func NewRootCommand(build Build, streams IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "orgwizard",
+		Short: "Set up an AWS multi-account organization the way the best AWS teams do",
+		Long: `orgwizard turns a short design file into an AWS Organization: a management account
+that only governs, one member account per workload and environment, and for
+production one per data-residency region, with guardrails attached.
+
+Start with a design file (see ../shared/examples/acme.yaml), check it with
+'orgwizard validate', and look at the tree it makes with 'orgwizard preview'.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+
+	root.AddCommand(
+		newValidateCommand(streams),
+		newPreviewCommand(streams),
+		newVersionCommand(build, streams),
+	)
+	return root
+}
+
+// Main runs orgwizard with args and returns the process exit code.
+func Main(ctx context.Context, build Build, args []string, in io.Reader, out, errOut io.Writer) int {
+	build = build.resolved()
+	streams := IO{In: in, Out: out, ErrOut: errOut}
+	root := NewRootCommand(build, streams)
+	root.SetArgs(args)
+	err := fang.Execute(ctx, root,
+		fang.WithVersion(build.Version),
+		fang.WithCommit(build.Commit),
+		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
+		fang.WithErrorHandler(func(w io.Writer, styles fang.Styles, err error) {
+			var ee *ExitError
+			if errors.As(err, &ee) && ee.Reported {
+				return
+			}
+			fang.DefaultErrorHandler(w, styles, err)
+		}),
+	)
+	return exitCode(err)
+}
+
+func newVersionCommand(build Build, streams IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version, commit and Go version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			commit := build.Commit
+			if commit == "" {
+				commit = "unknown"
+			}
+			_, err := fmt.Fprintf(streams.Out, "orgwizard %s\ncommit %s\n%s %s/%s\n",
+				build.Version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			return err
+		},
+	}
+}

@@ -1,0 +1,336 @@
+package orgmodel
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Validate checks the design against design-v1.md and AWS's limits, including
+// what only the expansion shows (account names and emails, policy sizes and
+// counts). It returns Errors with every problem, or nil.
+func (d *Design) Validate() error {
+	l := &errorList{d: d}
+	d.validateVersion(l)
+	d.validateOrganization(l)
+	d.validateEnvironments(l)
+	d.validateResidencies(l)
+	d.validateWorkloads(l)
+	d.validateLayout(l)
+	d.validateTags(l)
+	d.validateAccounts(l)
+	if len(l.errs) == 0 {
+		// The expansion is only meaningful, and its errors only helpful,
+		// once the inputs themselves are sound.
+		d.validateTree(l, d.expand())
+	}
+	return l.result()
+}
+
+func (d *Design) validateVersion(l *errorList) {
+	switch d.Version {
+	case 1:
+	case 0:
+		l.add("version", "is required; add 'version: 1' at the top of the file")
+	case -1:
+		// already reported by the decoder
+	default:
+		l.add("version", "version %d is not supported; the supported version is 1", d.Version)
+	}
+}
+
+func (d *Design) validateOrganization(l *errorList) {
+	o := d.Organization
+	if o.Name == "" {
+		l.add("organization.name", "is required: a short lowercase name such as \"acme\"")
+	} else {
+		l.check("organization.name", CheckOrganizationName(o.Name))
+	}
+	switch {
+	case o.Email != "" && o.EmailTemplate != "":
+		l.add("organization.emailTemplate", "set either organization.email or organization.emailTemplate, not both")
+	case o.Email == "" && o.EmailTemplate == "":
+		l.add("organization", "needs email (a base mailbox such as aws@example.com) or emailTemplate (such as aws-{account}@example.com)")
+	case o.Email != "":
+		l.check("organization.email", CheckEmail(o.Email))
+	default:
+		if n := strings.Count(o.EmailTemplate, "{account}"); n != 1 {
+			l.add("organization.emailTemplate", "%q must contain {account} exactly once (it has %d), as in aws-{account}@example.com", o.EmailTemplate, n)
+		} else if err := CheckEmail(strings.Replace(o.EmailTemplate, "{account}", "a", 1)); err != nil {
+			l.add("organization.emailTemplate", "%q does not make a valid email: %s", o.EmailTemplate, strings.Replace(err.Error(), "\"", "", -1))
+		}
+	}
+	if o.HomeRegion == "" {
+		l.add("organization.homeRegion", "is required: the region where you work most, such as eu-west-1 or us-east-1")
+	} else {
+		l.check("organization.homeRegion", CheckRegion(o.HomeRegion))
+	}
+}
+
+func (d *Design) validateEnvironments(l *errorList) {
+	if len(d.Environments) == 0 {
+		l.add("environments", "needs at least one environment, such as:\n    environments:\n      - name: dev\n      - name: prod")
+		return
+	}
+	seen := map[string]int{}
+	for i, e := range d.Environments {
+		p := index("environments", i)
+		d.checkUniqueName(l, p+".name", e.Name, CheckEnvironmentName, seen, i, "environments")
+		if e.PerResidency && len(d.Residencies) == 0 {
+			l.add(p+".perResidency", "is true but the design has no residencies; add residencies or set perResidency: false")
+		}
+	}
+}
+
+func (d *Design) validateResidencies(l *errorList) {
+	seen := map[string]int{}
+	regionOwner := map[string]string{}
+	for i, r := range d.Residencies {
+		p := index("residencies", i)
+		d.checkUniqueName(l, p+".name", r.Name, CheckResidencyName, seen, i, "residencies")
+		if len(r.Regions) == 0 {
+			l.add(p+".regions", "needs at least one region code, such as [eu-west-1]")
+		}
+		for j, region := range r.Regions {
+			rp := index(p+".regions", j)
+			if err := CheckRegion(region); err != nil {
+				l.check(rp, err)
+				continue
+			}
+			if owner, ok := regionOwner[region]; ok {
+				if owner == r.Name {
+					l.add(rp, "%s is listed twice; keep one", region)
+				} else {
+					l.add(rp, "%s already belongs to residency %q; a region belongs to one residency only", region, owner)
+				}
+				continue
+			}
+			regionOwner[region] = r.Name
+		}
+	}
+}
+
+func (d *Design) validateWorkloads(l *errorList) {
+	if len(d.Workloads) == 0 {
+		l.add("workloads", "needs at least one workload (a part of your product with its own team and data), such as:\n    workloads:\n      - name: app")
+		return
+	}
+	names := make([]string, len(d.Residencies))
+	for i, r := range d.Residencies {
+		names[i] = r.Name
+	}
+	seen := map[string]int{}
+	for i, w := range d.Workloads {
+		p := index("workloads", i)
+		d.checkUniqueName(l, p+".name", w.Name, CheckWorkloadName, seen, i, "workloads")
+		if w.Owner != "" {
+			l.check(p+".owner", CheckEmail(w.Owner))
+		}
+		if len(d.Residencies) == 0 {
+			if len(w.Residencies) > 0 {
+				l.add(p+".residencies", "the design defines no residencies; add them under residencies, or remove this list")
+			}
+			continue
+		}
+		if len(w.Residencies) == 0 {
+			l.add(p+".residencies", "is required when the design has residencies: list where %s serves customers, from: %s", orName(w.Name), strings.Join(names, ", "))
+			continue
+		}
+		seenRes := map[string]bool{}
+		for j, r := range w.Residencies {
+			rp := index(p+".residencies", j)
+			switch {
+			case !slices.Contains(names, r):
+				msg := fmt.Sprintf("unknown residency %q; valid: %s", r, strings.Join(names, ", "))
+				if near := nearest(r, names); near != "" {
+					msg = fmt.Sprintf("unknown residency %q; did you mean %q? valid: %s", r, near, strings.Join(names, ", "))
+				}
+				l.add(rp, "%s", msg)
+			case seenRes[r]:
+				l.add(rp, "%q is listed twice; keep one", r)
+			}
+			seenRes[r] = true
+		}
+	}
+}
+
+func orName(name string) string {
+	if name == "" {
+		return "this workload"
+	}
+	return name
+}
+
+func (d *Design) checkUniqueName(l *errorList, path, name string, check func(string) error, seen map[string]int, i int, list string) {
+	if name == "" {
+		l.add(path, "is required")
+		return
+	}
+	if err := check(name); err != nil {
+		l.check(path, err)
+		return
+	}
+	if first, ok := seen[name]; ok {
+		l.add(path, "%q is already the name of %s[%d]; names must be unique", name, list, first)
+		return
+	}
+	seen[name] = i
+}
+
+func (d *Design) validateLayout(l *errorList) {
+	switch d.Layout {
+	case "", ByEnvironment, ByWorkload:
+	default:
+		msg := fmt.Sprintf("%q is not a layout; use by-environment (AWS's recommended shape) or by-workload", d.Layout)
+		if near := nearest(string(d.Layout), []string{string(ByEnvironment), string(ByWorkload)}); near != "" {
+			msg = fmt.Sprintf("%q is not a layout; did you mean %q? use by-environment or by-workload", d.Layout, near)
+		}
+		l.add("layout", "%s", msg)
+	}
+}
+
+// AWS tag rules: keys 1-128 and values 0-256 Unicode characters of letters,
+// digits, white space and _ . : / = + - @.
+var tagCharsRe = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
+const (
+	maxTagKeyLen   = 128
+	maxTagValueLen = 256
+	maxTags        = 50 // per resource, as AWS allows
+)
+
+func (d *Design) validateTags(l *errorList) {
+	for _, tg := range d.Tags {
+		p := "tags." + tg.Key
+		switch {
+		case tg.Key == "":
+			l.add("tags", "a tag key is empty; give it a name")
+		case len([]rune(tg.Key)) > maxTagKeyLen:
+			l.add(p, "the key is %d characters; AWS allows at most %d", len([]rune(tg.Key)), maxTagKeyLen)
+		case strings.HasPrefix(strings.ToLower(tg.Key), "aws:"):
+			l.add(p, "keys starting with \"aws:\" are reserved by AWS; choose another key")
+		case slices.Contains(reservedTags, tg.Key):
+			l.add(p, "orgwizard sets the %q tag itself on every account; choose another key (it sets: %s)", tg.Key, strings.Join(reservedTags, ", "))
+		case !tagCharsRe.MatchString(tg.Key):
+			l.add(p, "the key has characters AWS does not allow; use letters, digits, spaces and _ . : / = + - @")
+		}
+		switch {
+		case len([]rune(tg.Value)) > maxTagValueLen:
+			l.add(p, "the value is %d characters; AWS allows at most %d", len([]rune(tg.Value)), maxTagValueLen)
+		case !tagCharsRe.MatchString(tg.Value):
+			l.add(p, "the value %q has characters AWS does not allow; use letters, digits, spaces and _ . : / = + - @", tg.Value)
+		}
+	}
+	// Workload accounts carry up to six tags of orgwizard's own.
+	if n := len(d.Tags) + 6; n > maxTags {
+		l.add("tags", "%d tags plus orgwizard's own 6 make %d; AWS allows %d per account, so remove %d", len(d.Tags), n, maxTags, n-maxTags)
+	}
+}
+
+func (d *Design) validateAccounts(l *errorList) {
+	seen := map[string]int{}
+	for i, a := range d.Accounts {
+		p := index("accounts", i)
+		if a.Name == "" {
+			l.add(p+".name", "is required: the account's name as it shows in AWS")
+		} else if err := CheckAccountName(a.Name); err != nil {
+			l.check(p+".name", err)
+		} else if first, ok := seen[a.Name]; ok {
+			l.add(p+".name", "%q is already the name of accounts[%d]; names must be unique", a.Name, first)
+		} else {
+			seen[a.Name] = i
+		}
+		if a.Email == "" && a.ID == "" {
+			l.add(p, "needs email or id, to find the existing account")
+		}
+		if a.Email != "" {
+			l.check(p+".email", CheckEmail(a.Email))
+		}
+		if a.ID != "" {
+			l.check(p+".id", CheckAccountID(a.ID))
+		}
+		if a.OU == "" {
+			l.add(p+".ou", "is required: the OU path to place the account in, such as %s", OUTransitional)
+		}
+	}
+}
+
+// validateTree checks what only the expanded tree shows.
+func (d *Design) validateTree(l *errorList, t *Tree) {
+	ous := map[string]bool{}
+	for _, o := range t.OUs {
+		ous[o.Path] = true
+		if o.Depth() > MaxOUDepth {
+			l.add("layout", "OU %s is %d levels below the root; AWS allows %d", o.Path, o.Depth(), MaxOUDepth)
+		}
+	}
+
+	byName := map[string]Account{}
+	byEmail := map[string]Account{}
+	for _, a := range t.Accounts {
+		src := a.source
+		if a.Kind == AdoptedKind {
+			if !ous[a.OU] {
+				paths := make([]string, 0, len(t.OUs))
+				for _, o := range t.OUs {
+					paths = append(paths, o.Path)
+				}
+				l.add(src+".ou", "%q is not an OU of this design; use one of: %s", a.OU, strings.Join(paths, ", "))
+			}
+		} else {
+			if err := CheckAccountName(a.Name); err != nil {
+				l.add(src, "makes account name %s; shorten the workload, environment or residency name", err)
+			}
+			if err := CheckEmail(a.Email); err != nil {
+				field := "organization.email"
+				if d.Organization.EmailTemplate != "" {
+					field = "organization.emailTemplate"
+				}
+				hint := "use a shorter " + field + ", or shorter names"
+				if d.Organization.EmailTemplate == "" {
+					hint = "use organization.emailTemplate (such as aws-{account}@example.com) or shorter names"
+				}
+				l.add(src, "account %s gets email %s, which AWS refuses: %s; %s", a.Name, a.Email, err, hint)
+			}
+		}
+		if prev, ok := byName[a.Name]; ok {
+			l.add(src, "makes account %q, which %s makes too; rename one of them", a.Name, describeSource(prev))
+		} else {
+			byName[a.Name] = a
+		}
+		if a.Email != "" {
+			key := strings.ToLower(a.Email)
+			if prev, ok := byEmail[key]; ok {
+				l.add(src, "account %s has email %s, the same as account %s; every AWS account needs its own email", a.Name, a.Email, prev.Name)
+			} else {
+				byEmail[key] = a
+			}
+		}
+	}
+
+	perTarget := map[Target]int{}
+	for _, p := range t.Policies {
+		if n := len(p.Content); n > MaxPolicyChars {
+			l.add("guardrails", "policy %s is %d characters; AWS allows %d; use fewer regions per residency", p.Name, n, MaxPolicyChars)
+		}
+		for _, tg := range p.Targets {
+			perTarget[tg]++
+		}
+	}
+	for tg, n := range perTarget {
+		// FullAWSAccess stays attached everywhere, and counts.
+		if n+1 > MaxPoliciesPerTarget {
+			l.add("guardrails", "%s would have %d policies with FullAWSAccess; AWS allows %d per target", tg, n+1, MaxPoliciesPerTarget)
+		}
+	}
+}
+
+func describeSource(a Account) string {
+	switch a.Kind {
+	case FoundationAccount:
+		return "the foundation"
+	default:
+		return a.source
+	}
+}
