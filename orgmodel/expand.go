@@ -36,10 +36,7 @@ var foundationAccounts = map[string][]string{
 
 // Expand validates the design and returns the tree it describes.
 func (d *Design) Expand() (*Tree, error) {
-	if err := d.Validate(); err != nil {
-		return nil, err
-	}
-	return d.expand(), nil
+	return d.check()
 }
 
 // AccountEmail is the email of the account called name, from the design's

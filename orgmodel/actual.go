@@ -1,0 +1,101 @@
+package orgmodel
+
+// Actual is an organization as it exists, as the AWS adapter reads it. It is
+// plain data so that the plan can be computed, and tested, without AWS.
+type Actual struct {
+	// Organization is nil when the caller's account belongs to no organization.
+	Organization *ActualOrganization `json:"organization,omitempty"`
+	RootID       string              `json:"rootId,omitempty"`
+	// SCPEnabled tells whether the SERVICE_CONTROL_POLICY type is enabled on the root.
+	SCPEnabled bool              `json:"scpEnabled"`
+	OUs        []ActualOU        `json:"ous,omitempty"`
+	Accounts   []ActualAccount   `json:"accounts,omitempty"`
+	Policies   []ActualPolicy    `json:"policies,omitempty"`
+	Creations  []AccountCreation `json:"creations,omitempty"`
+}
+
+// ActualOrganization describes the organization itself.
+type ActualOrganization struct {
+	ID                  string `json:"id"`
+	ManagementAccountID string `json:"managementAccountId"`
+	ManagementEmail     string `json:"managementEmail,omitempty"`
+	FeatureSet          string `json:"featureSet"` // ALL or CONSOLIDATED_BILLING
+}
+
+// ActualOU is an organizational unit as it exists.
+type ActualOU struct {
+	ID       string `json:"id"`
+	ParentID string `json:"parentId"`
+	Name     string `json:"name"`
+}
+
+// ActualAccount is a member (or the management) account as it exists.
+type ActualAccount struct {
+	ID       string            `json:"id"`
+	Name     string            `json:"name"`
+	Email    string            `json:"email"`
+	ParentID string            `json:"parentId"`
+	Status   string            `json:"status,omitempty"` // ACTIVE, SUSPENDED, PENDING_CLOSURE
+	Tags     map[string]string `json:"tags,omitempty"`
+}
+
+// ActualPolicy is a service control policy and the ids of its targets.
+type ActualPolicy struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Content    string   `json:"content"`
+	AWSManaged bool     `json:"awsManaged,omitempty"`
+	Targets    []string `json:"targets,omitempty"` // root, OU and account ids
+}
+
+// AccountCreation is a CreateAccount request AWS knows of
+// (ListCreateAccountStatus). AWS reports it by account name only.
+type AccountCreation struct {
+	RequestID     string `json:"requestId"`
+	AccountName   string `json:"accountName"`
+	State         string `json:"state"` // IN_PROGRESS, SUCCEEDED, FAILED
+	AccountID     string `json:"accountId,omitempty"`
+	FailureReason string `json:"failureReason,omitempty"`
+}
+
+// Creation states, as AWS names them.
+const (
+	CreationInProgress = "IN_PROGRESS"
+	CreationSucceeded  = "SUCCEEDED"
+	CreationFailed     = "FAILED"
+)
+
+// OUPaths maps every OU id, and the root id (to ""), to its path from the
+// root. OUs whose ancestry does not reach the root are left out.
+func (a *Actual) OUPaths() map[string]string {
+	byID := make(map[string]ActualOU, len(a.OUs))
+	for _, o := range a.OUs {
+		byID[o.ID] = o
+	}
+	paths := make(map[string]string, len(a.OUs)+1)
+	paths[a.RootID] = ""
+	var resolve func(id string, depth int) (string, bool)
+	resolve = func(id string, depth int) (string, bool) {
+		if p, ok := paths[id]; ok {
+			return p, true
+		}
+		o, ok := byID[id]
+		if !ok || depth > len(a.OUs) {
+			return "", false
+		}
+		parent, ok := resolve(o.ParentID, depth+1)
+		if !ok {
+			return "", false
+		}
+		p := o.Name
+		if parent != "" {
+			p = parent + "/" + o.Name
+		}
+		paths[id] = p
+		return p, true
+	}
+	for _, o := range a.OUs {
+		resolve(o.ID, 0)
+	}
+	return paths
+}
