@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"charm.land/fang/v2"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 )
 
@@ -95,10 +96,21 @@ func Main(ctx context.Context, build Build, args []string, in io.Reader, out, er
 			if errors.As(err, &ee) && ee.Reported {
 				return
 			}
+			if !isTerminal(streams.ErrOut) {
+				// Logs and CI read one plain line, as cli.md asks.
+				fmt.Fprintf(w, "orgwizard: %v\n", err)
+				return
+			}
 			fang.DefaultErrorHandler(w, styles, err)
 		}),
 	)
 	return exitCode(err)
+}
+
+// isTerminal reports whether w is a terminal, where colours and styling belong.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 func newVersionCommand(build Build, streams IO) *cobra.Command {

@@ -11,6 +11,13 @@ import (
 // what only the expansion shows (account names and emails, policy sizes and
 // counts). It returns Errors with every problem, or nil.
 func (d *Design) Validate() error {
+	_, err := d.check()
+	return err
+}
+
+// check validates the design and returns the tree it expands into, so that
+// Expand does not expand twice.
+func (d *Design) check() (*Tree, error) {
 	l := &errorList{d: d}
 	d.validateVersion(l)
 	d.validateOrganization(l)
@@ -20,12 +27,17 @@ func (d *Design) Validate() error {
 	d.validateLayout(l)
 	d.validateTags(l)
 	d.validateAccounts(l)
-	if len(l.errs) == 0 {
+	if len(l.errs) > 0 {
 		// The expansion is only meaningful, and its errors only helpful,
 		// once the inputs themselves are sound.
-		d.validateTree(l, d.expand())
+		return nil, l.result()
 	}
-	return l.result()
+	t := d.expand()
+	d.validateTree(l, t)
+	if err := l.result(); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 func (d *Design) validateVersion(l *errorList) {

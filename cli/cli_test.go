@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+const examples = "../../shared/examples"
+
+// run runs orgwizard in-process and returns its exit code and outputs.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Main(context.Background(), Build{Version: "test", Commit: "abcdef0123"}, args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "orgwizard.yaml")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestValidateExamples(t *testing.T) {
+	for _, name := range []string{"acme.yaml", "solo.yaml"} {
+		code, out, errOut := run(t, "validate", "--design", filepath.Join(examples, name))
+		if code != ExitOK || !strings.Contains(out, "is valid") {
+			t.Errorf("%s: exit %d, out %q, err %q", name, code, out, errOut)
+		}
+	}
+}
+
+func TestValidateListsEveryError(t *testing.T) {
+	path := writeFile(t, `version: 1
+organization:
+  name: Acme
+  email: aws@acme.example
+  homeRegion: eu-west-9
+environments:
+  - name: dev
+workloads:
+  - name: payments
+    ownr: team@acme.example
+  - name: payments
+`)
+	code, out, errOut := run(t, "validate", "--design", path)
+	if code != ExitUser {
+		t.Fatalf("exit %d, want %d", code, ExitUser)
+	}
+	if out != "" {
+		t.Errorf("stdout %q; problems go to stderr", out)
+	}
+	for _, want := range []string{
+		path + ":3: organization.name:",
+		path + ":5: organization.homeRegion:",
+		`path + ":10: workloads[0].ownr: unknown key "ownr"; did you mean "owner"?`,
+		path + ":11: workloads[1].name:",
+		"4 problems",
+	} {
+		want = strings.ReplaceAll(want, `path + "`, path)
+		want = strings.TrimSuffix(want, `"`)
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}
+
+func TestValidateMissingFile(t *testing.T) {
+	code, _, errOut := run(t, "validate", "--design", filepath.Join(t.TempDir(), "nope.yaml"))
+	if code != ExitUser || !strings.Contains(errOut, "no design file at") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestValidateHugeFileIsRefusedFast(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge.yaml")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("# padding\n"), 5<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, "validate", "--design", path)
+	if code != ExitUser || !strings.Contains(errOut, "at most") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestPreviewJSONHasTheSpecTree(t *testing.T) {
+	code, out, errOut := run(t, "preview", "--design", filepath.Join(examples, "acme.yaml"), "--output", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Version  int `json:"version"`
+		OUs      []struct{ Path string }
+		Accounts []struct {
+			Name, Email, OU string
+			Tags            map[string]string
+		}
+		Policies []struct {
+			Name     string
+			Targets  []string
+			Document map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if doc.Version != 1 {
+		t.Errorf("version %d", doc.Version)
+	}
+	if len(doc.Accounts) != 9 || len(doc.OUs) != 8 {
+		t.Errorf("%d accounts and %d OUs, want 9 and 8", len(doc.Accounts), len(doc.OUs))
+	}
+	attached := map[string][]string{}
+	for _, p := range doc.Policies {
+		attached[p.Name] = p.Targets
+		if p.Document["Version"] != "2012-10-17" {
+			t.Errorf("%s document %v", p.Name, p.Document)
+		}
+	}
+	want := map[string][]string{
+		"orgwizard-deny-leave-organization": {"Root"},
+		"orgwizard-deny-root-user":          {"Root"},
+		"orgwizard-region-lock-eu":          {"Workloads/prod/eu"},
+		"orgwizard-region-lock-us":          {"Workloads/prod/us"},
+		"orgwizard-region-lock-all":         {"Workloads/dev", "Workloads/staging"},
+	}
+	for name, targets := range want {
+		if !slices.Equal(attached[name], targets) {
+			t.Errorf("%s on %v, want %v", name, attached[name], targets)
+		}
+	}
+	if len(attached) != len(want) {
+		t.Errorf("policies %v", attached)
+	}
+}
+
+func TestPreviewText(t *testing.T) {
+	code, out, errOut := run(t, "preview", "--design", filepath.Join(examples, "acme.yaml"))
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	golden := filepath.Join("testdata", "preview-acme.golden.txt")
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != out {
+		t.Errorf("preview differs from %s (go test ./cli -run TestPreviewText -update after review):\n%s", golden, out)
+	}
+}
+
+func TestPreviewBadOutput(t *testing.T) {
+	code, _, errOut := run(t, "preview", "--design", filepath.Join(examples, "acme.yaml"), "--output", "yaml")
+	if code != ExitUser || !strings.Contains(errOut, "use text or json") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestUnknownFlagIsAUserError(t *testing.T) {
+	code, _, errOut := run(t, "validate", "--desing", "x.yaml")
+	if code != ExitUser || !strings.Contains(errOut, "unknown flag") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := run(t, "version")
+	if code != ExitOK || !strings.Contains(out, "orgwizard test") || !strings.Contains(out, "commit abcdef0123") || !strings.Contains(out, "go1.") {
+		t.Errorf("exit %d, out %q", code, out)
+	}
+	code, out, _ = run(t, "--version")
+	if code != ExitOK || !strings.Contains(out, "test") {
+		t.Errorf("--version: exit %d, out %q", code, out)
+	}
+}
+
+// TestHelpListsOnlyWorkingCommands: a feature that is not there yet is
+// absent from --help.
+func TestHelpListsOnlyWorkingCommands(t *testing.T) {
+	root := NewRootCommand(Build{}, IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
+	var names []string
+	for _, c := range root.Commands() {
+		if !c.Hidden {
+			names = append(names, c.Name())
+		}
+	}
+	for _, c := range root.Commands() {
+		if c.RunE == nil && !c.HasSubCommands() {
+			t.Errorf("command %s does nothing", c.Name())
+		}
+	}
+	for _, absent := range []string{"plan", "apply", "tree", "audit", "export", "iam-policy"} {
+		if slices.Contains(names, absent) {
+			t.Errorf("%s is listed but not built yet", absent)
+		}
+	}
+}
