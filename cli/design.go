@@ -68,9 +68,9 @@ func printDesignErrors(w io.Writer, path string, errs orgmodel.Errors) {
 			fmt.Fprintf(w, "%s: %s\n", loc, e.Message)
 		}
 	}
-	noun := "problem"
-	if len(errs) > 1 {
-		noun = "problems"
+	if len(errs) == 1 {
+		fmt.Fprintf(w, "%s: 1 problem; fix it and run orgwizard validate again\n", path)
+		return
 	}
-	fmt.Fprintf(w, "%s: %d %s; fix them and run orgwizard validate again\n", path, len(errs), noun)
+	fmt.Fprintf(w, "%s: %d problems; fix them and run orgwizard validate again\n", path, len(errs))
 }

@@ -1,5 +1,10 @@
 package orgmodel
 
+import (
+	"sort"
+	"strings"
+)
+
 // Actual is an organization as it exists, as the AWS adapter reads it. It is
 // plain data so that the plan can be computed, and tested, without AWS.
 type Actual struct {
@@ -98,4 +103,71 @@ func (a *Actual) OUPaths() map[string]string {
 		resolve(o.ID, 0)
 	}
 	return paths
+}
+
+// Kinds of the accounts of an existing organization.
+const (
+	ManagementKind AccountKind = "management"
+	MemberKind     AccountKind = "member"
+)
+
+// Tree returns the organization as it exists, in the shape of a design's
+// tree: OUs by path, accounts with ids and OU paths (the management account
+// among them, in Root), and the customer-managed policies with their targets.
+// AWS-managed policies (FullAWSAccess) are left out: they sit everywhere.
+func (a *Actual) Tree() *Tree {
+	t := &Tree{OUs: []OU{}, Accounts: []Account{}, Policies: []Policy{}}
+	if a.Organization == nil {
+		return t
+	}
+	t.Organization = a.Organization.ID
+	paths := a.OUPaths()
+	for _, o := range a.OUs {
+		path, ok := paths[o.ID]
+		if !ok {
+			continue
+		}
+		parent := ""
+		if i := strings.LastIndexByte(path, '/'); i >= 0 {
+			parent = path[:i]
+		}
+		t.OUs = append(t.OUs, OU{Path: path, Name: o.Name, Parent: parent})
+	}
+	// Parents before children, siblings by name: the order a tree is drawn in.
+	sort.SliceStable(t.OUs, func(i, j int) bool { return t.OUs[i].Path < t.OUs[j].Path })
+	names := map[string]Target{a.RootID: {Type: TargetRoot, Name: "Root"}}
+	for id, path := range paths {
+		if id != a.RootID {
+			names[id] = Target{Type: TargetOU, Name: path}
+		}
+	}
+	for _, acc := range a.Accounts {
+		kind := MemberKind
+		if acc.ID == a.Organization.ManagementAccountID {
+			kind = ManagementKind
+		}
+		t.Accounts = append(t.Accounts, Account{Name: acc.Name, Email: acc.Email, ID: acc.ID, OU: paths[acc.ParentID], Kind: kind, Tags: acc.Tags})
+		names[acc.ID] = Target{Type: TargetAccount, Name: acc.Name}
+	}
+	sort.SliceStable(t.Accounts, func(i, j int) bool {
+		if t.Accounts[i].OU != t.Accounts[j].OU {
+			return t.Accounts[i].OU < t.Accounts[j].OU
+		}
+		return t.Accounts[i].Name < t.Accounts[j].Name
+	})
+	for _, p := range a.Policies {
+		if p.AWSManaged {
+			continue
+		}
+		pol := Policy{Name: p.Name, Content: p.Content}
+		for _, id := range p.Targets {
+			if tg, ok := names[id]; ok {
+				pol.Targets = append(pol.Targets, tg)
+			} else {
+				pol.Targets = append(pol.Targets, Target{Type: targetTypeOfID(id), Name: id})
+			}
+		}
+		t.Policies = append(t.Policies, pol)
+	}
+	return t
 }

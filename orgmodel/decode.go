@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,10 +19,12 @@ import (
 // mistake, and refusing it keeps memory bounded.
 const MaxDesignBytes = 1 << 20
 
-// maxNodes bounds how many YAML nodes decoding visits, aliases expanded. It is
-// what defeats an alias bomb ("billion laughs"): the parser keeps aliases as
-// references, and the walk below stops once this many have been visited.
-const maxNodes = 200_000
+// maxAliasNodes bounds how many YAML nodes aliases ('*name') may add to a
+// design, once each is replaced by what it refers to. It is what defeats an
+// alias bomb ("billion laughs"): the parser keeps aliases as references, and
+// Decode measures what they stand for before walking anything. A plain file
+// costs its own size, which MaxDesignBytes bounds.
+const maxAliasNodes = 100_000
 
 // Parse decodes a design file strictly and validates it. On any problem it
 // returns Errors with every problem found, each at its field path and line.
@@ -34,28 +37,50 @@ func Parse(data []byte) (*Design, error) {
 	if decErrs == nil && valErr == nil {
 		return d, nil
 	}
-	var all Errors
+	var dec Errors
+	omitted := 0
 	if decErrs != nil {
-		all = append(all, decErrs.(Errors)...)
+		dec, omitted = split(decErrs.(Errors))
 	}
+	all := slices.Clone(dec)
 	if valErr != nil {
 		// A field that could not be decoded is reported once, by the decoder,
-		// not again as "missing" by validation.
-		for _, e := range valErr.(Errors) {
-			if !coveredBy(e.Path, all) {
+		// not again as "missing" by validation. Only the decoder's errors
+		// cover: two problems validation finds are both worth reporting.
+		val, n := split(valErr.(Errors))
+		omitted += n
+		for _, e := range val {
+			if !coveredBy(e.Path, dec, d.pos) {
 				all = append(all, e)
 			}
 		}
 	}
-	return nil, all.sorted()
+	return nil, capped(all, omitted)
 }
 
-func coveredBy(path string, errs Errors) bool {
+// split separates the note that counts omitted problems from the problems.
+func split(errs Errors) (Errors, int) {
+	if n := len(errs); n > 0 && errs[n-1].omitted > 0 {
+		return errs[:n-1], errs[n-1].omitted
+	}
+	return errs, 0
+}
+
+// coveredBy reports whether the problem at path is already told by one of
+// the decoder's errs; written holds the paths the file sets.
+func coveredBy(path string, errs Errors, written map[string]Pos) bool {
+	under := func(prefix string) bool {
+		return prefix != "" && (path == prefix || strings.HasPrefix(path, prefix+".") || strings.HasPrefix(path, prefix+"["))
+	}
 	for _, e := range errs {
-		if e.Path == "" {
-			continue
+		if under(e.Path) {
+			return true
 		}
-		if path == e.Path || strings.HasPrefix(path, e.Path+".") || strings.HasPrefix(path, e.Path+"[") {
+		// An unknown key that is a typo of a known one (or a known key at the
+		// wrong level) covers the field it was meant to be: "workload" is
+		// reported once, not also as "workloads is missing". Unless the file
+		// sets that field too: then its own problems are its own.
+		if _, set := written[e.covers]; !set && under(e.covers) {
 			return true
 		}
 	}
@@ -74,35 +99,61 @@ func Decode(data []byte) (*Design, error) {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, Errors{{Message: "the design file is empty; start from an example such as ../shared/examples/solo.yaml"}}
+			return nil, Errors{{Message: emptyFile}}
 		}
-		return nil, Errors{yamlError(err)}
+		fe := yamlError(err, data)
+		if e, ok := unquotedTemplate(data); ok && (fe.Line == 0 || fe.Line == e.Line) {
+			return nil, Errors{e}
+		}
+		return nil, Errors{fe}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, Errors{{Line: extra.Line, Message: "the file holds more than one YAML document ('---'); a design file is one document"}}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, Errors{yamlError(err)}
+		return nil, Errors{yamlError(err, data)}
 	}
 
+	// The whole document is measured, not only the keys the decoder reads,
+	// so that a bomb is named for what it is wherever it sits.
+	limit := writtenSize(&doc) + maxAliasNodes
+	if expandedSize(&doc, limit, map[*yaml.Node]int{}) > limit {
+		return nil, Errors{{Message: fmt.Sprintf("the design file's aliases ('*name') expand to more than %d YAML nodes; write it out plainly, without anchors and aliases", maxAliasNodes)}}
+	}
 	d := NewDesign()
 	d.Version = 0
 	d.pos = map[string]Pos{}
-	dc := &decoder{d: d, errs: &errorList{}, budget: maxNodes}
+	dc := &decoder{d: d, errs: &errorList{}, budget: limit}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
+	if isNull(root) {
+		// "---" alone, or only comments and a document marker.
+		return nil, Errors{{Message: emptyFile}}
+	}
 	dc.design(root)
+	if root.Kind != yaml.MappingNode {
+		// Nothing of a design could be read; what validation would add
+		// ("version is required" ...) is only noise.
+		return nil, dc.errs.result()
+	}
 	if dc.exhausted {
-		return nil, Errors{{Message: fmt.Sprintf("the design file expands to more than %d YAML nodes (too many aliases?); write it out plainly", maxNodes)}}
+		// Cannot happen: the walk visits at most the expanded size.
+		return nil, Errors{{Message: fmt.Sprintf("the design file expands to more than %d YAML nodes; write it out plainly, without anchors and aliases", limit)}}
 	}
 	return d, dc.errs.result()
 }
 
 func checkText(data []byte) *FieldError {
 	if len(data) > MaxDesignBytes {
-		return &FieldError{Message: fmt.Sprintf("the design file is %d bytes; a design file is at most %d bytes (1 MiB); is this the right file?", len(data), MaxDesignBytes)}
+		// Callers may read only MaxDesignBytes+1 bytes of a larger file, so
+		// the message does not claim a size.
+		return &FieldError{Message: fmt.Sprintf("the design file is larger than 1 MiB; a design file is at most %d bytes (1 MiB): is this the right file?", MaxDesignBytes)}
+	}
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		// What Windows editors call "Unicode"; it is full of NUL bytes.
+		return &FieldError{Message: "the design file is saved as UTF-16; save it as UTF-8"}
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return &FieldError{Line: bytes.Count(data[:i], []byte("\n")) + 1, Message: fmt.Sprintf("the design file is not text (a NUL byte at offset %d); is this the right file?", i)}
@@ -121,15 +172,85 @@ func checkText(data []byte) *FieldError {
 	return nil
 }
 
+// templateLineRe matches an emailTemplate whose value starts with '{', which
+// YAML reads as the start of a mapping and then fails on, with a message that
+// does not say why.
+var templateLineRe = regexp.MustCompile(`^(\s*)emailTemplate:\s*(\{[^#]*?)\s*(#.*)?$`)
+
+func unquotedTemplate(data []byte) (FieldError, bool) {
+	for i, line := range strings.Split(string(data), "\n") {
+		if m := templateLineRe.FindStringSubmatch(strings.TrimRight(line, "\r")); m != nil {
+			return FieldError{
+				Path:    "organization.emailTemplate",
+				Line:    i + 1,
+				Column:  len(m[1]) + 1,
+				Message: fmt.Sprintf("a value that starts with '{' must be quoted in YAML; write emailTemplate: %q", m[2]),
+			}, true
+		}
+	}
+	return FieldError{}, false
+}
+
+const emptyFile = "the design file is empty; a design needs at least:\n" +
+	"    version: 1\n    organization:\n      name: acme\n      email: aws@acme.example\n      homeRegion: eu-west-1\n" +
+	"    environments:\n      - name: prod\n    workloads:\n      - name: app"
+
 var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-func yamlError(err error) FieldError {
+var yamlDepthRe = regexp.MustCompile(`exceeded max depth of (\d+)`)
+
+// yamlHints add to the parser's messages what a person who does not know YAML
+// would change, keyed by a part of the parser's message.
+var yamlHints = []struct{ parser, hint string }{
+	{"mapping values are not allowed", "a value holds ': '; put the value in quotes, such as description: \"Payments: API\""},
+	{"cannot start any token", "a value starts with a character YAML reserves ('@' or '`'); put the value in quotes"},
+	{"did not find expected key", "the indentation is off: the keys of one mapping must line up"},
+	{"could not find expected ':'", "each line of a mapping is key: value; add the ':', or check the indentation"},
+	{"found unexpected end of stream", "a quote or a bracket is not closed"},
+	{"did not find expected ',' or ']'", "a list in [brackets] is not closed with ']'"},
+	{"did not find expected ',' or '}'", "a mapping in {braces} is not closed with '}'; a value starting with '{' must be quoted"},
+	{"did not find expected '-' indicator", "the items of a list each start with '- ', lined up under each other"},
+	{"unknown anchor", "an alias ('*name') refers to no anchor ('&name'); write the value out"},
+}
+
+func yamlError(err error, data []byte) FieldError {
 	msg := err.Error()
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return FieldError{Line: line, Message: "not valid YAML: " + m[2]}
+	if m := yamlDepthRe.FindStringSubmatch(msg); m != nil {
+		// The parser gives no line.
+		return FieldError{Message: fmt.Sprintf("the file is nested too deeply (more than %s levels of lists or mappings); a design file needs at most four: is this the right file?", m[1])}
 	}
-	return FieldError{Message: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	fe := FieldError{Message: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		fe.Line, _ = strconv.Atoi(m[1])
+		fe.Message = "not valid YAML: " + m[2]
+	}
+	if line := lineOf(data, fe.Line); strings.HasPrefix(strings.TrimLeft(line, " "), "\t") {
+		fe.Message += "; indent with spaces, not tabs"
+		return fe
+	}
+	for _, h := range yamlHints {
+		if strings.Contains(msg, h.parser) {
+			fe.Message += "; " + h.hint
+			break
+		}
+	}
+	return fe
+}
+
+// lineOf is line n (from 1) of data, or "" when there is none.
+func lineOf(data []byte, n int) string {
+	if n < 1 {
+		return ""
+	}
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(data, '\n')
+		if j < 0 {
+			return ""
+		}
+		data = data[j+1:]
+	}
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	return string(line)
 }
 
 // decoder walks the YAML node tree by hand. Doing it by hand, rather than
@@ -153,6 +274,44 @@ func (dc *decoder) resolve(n *yaml.Node) *yaml.Node {
 		n = n.Alias
 	}
 	return n
+}
+
+// writtenSize is how many nodes n holds as written, aliases not followed.
+func writtenSize(n *yaml.Node) int {
+	size := 1
+	for _, c := range n.Content {
+		size += writtenSize(c)
+	}
+	return size
+}
+
+// expandedSize is how many nodes n stands for once every alias is replaced by
+// what it refers to, saturating just above limit. Sizes are remembered per
+// node, so a chain of aliases (the "billion laughs") costs its written size,
+// not its expanded one.
+func expandedSize(n *yaml.Node, limit int, memo map[*yaml.Node]int) int {
+	if n == nil {
+		return 0
+	}
+	if n.Kind == yaml.AliasNode {
+		return min(1+expandedSize(n.Alias, limit, memo), limit+1)
+	}
+	if size, ok := memo[n]; ok {
+		return size
+	}
+	// Should a node contain itself (the parser refuses that), it counts as
+	// too big rather than recursing forever.
+	memo[n] = limit + 1
+	size := 1
+	for _, c := range n.Content {
+		size += expandedSize(c, limit, memo)
+		if size > limit {
+			size = limit + 1
+			break
+		}
+	}
+	memo[n] = size
+	return size
 }
 
 // visit charges one node against the budget.
@@ -205,7 +364,12 @@ func (dc *decoder) mapping(n *yaml.Node, path string, fields []field) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		dc.errs.at(dc.pos(n), path, "expected a mapping of keys (%s), found %s", knownKeys(fields), describe(n))
+		msg := fmt.Sprintf("expected a mapping of keys (%s), found %s", knownKeys(fields), describe(n))
+		if n.Kind == yaml.ScalarNode && strings.HasSuffix(path, "]") && findField(fields, "name") != nil {
+			// "- dev" in a list of environments: the item needs its name key.
+			msg += fmt.Sprintf("; write the item as - name: %s", n.Value)
+		}
+		dc.errs.at(dc.pos(n), path, "%s", msg)
 		return
 	}
 	seen := map[string]bool{}
@@ -214,7 +378,11 @@ func (dc *decoder) mapping(n *yaml.Node, path string, fields []field) {
 		if k == nil || !dc.visit() {
 			return
 		}
-		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+		if k.Kind != yaml.ScalarNode {
+			dc.errs.at(dc.pos(k), path, "a key must be a plain word, found %s; write key: value", describe(k))
+			continue
+		}
+		if k.Tag == "!!merge" {
 			dc.errs.at(dc.pos(k), path, "merge keys ('<<') are not supported in a design file; write the keys out")
 			continue
 		}
@@ -226,8 +394,15 @@ func (dc *decoder) mapping(n *yaml.Node, path string, fields []field) {
 		}
 		seen[key] = true
 		f := findField(fields, key)
+		if f == nil && dc.errs.full() {
+			// Only counted: finding the nearest key costs time.
+			dc.errs.omitted++
+			continue
+		}
 		if f == nil {
-			dc.errs.at(dc.pos(k), kpath, "%s", unknownKey(key, path, fields))
+			msg, covers := unknownKey(key, path, fields)
+			p := dc.pos(k)
+			dc.errs.push(FieldError{Path: kpath, Line: p.Line, Column: p.Column, Message: msg, covers: covers})
 			continue
 		}
 		vr := dc.resolve(v)
@@ -253,25 +428,30 @@ func knownKeys(fields []field) string {
 	return strings.Join(keys, ", ")
 }
 
-func unknownKey(key, path string, fields []field) string {
+// unknownKey says what is wrong with key under path, and which field the user
+// most likely meant, so that validation does not report that field missing.
+func unknownKey(key, path string, fields []field) (msg, covers string) {
 	keys := make([]string, len(fields))
 	for i, f := range fields {
 		keys[i] = f.key
 	}
 	if near := nearest(key, keys); near != "" {
-		return fmt.Sprintf("unknown key %q; did you mean %q?", key, near)
+		return fmt.Sprintf("unknown key %q; did you mean %q?", key, near), join(path, near)
 	}
 	if where, ok := keyHome[key]; ok && where != path {
 		if where == "" {
-			return fmt.Sprintf("unknown key %q here; %q belongs at the top level of the file", key, key)
+			return fmt.Sprintf("unknown key %q here; %q belongs at the top level of the file, with no indentation", key, key), key
 		}
-		return fmt.Sprintf("unknown key %q here; %q belongs under %s", key, key, where)
+		if !strings.HasSuffix(where, "[]") {
+			covers = join(where, key)
+		}
+		return fmt.Sprintf("unknown key %q here; %q belongs under %s; move it there", key, key, where), covers
 	}
 	where := "at the top level"
 	if path != "" {
 		where = "under " + path
 	}
-	return fmt.Sprintf("unknown key %q; the keys %s are: %s", key, where, strings.Join(keys, ", "))
+	return fmt.Sprintf("unknown key %q; the keys %s are: %s", key, where, strings.Join(keys, ", ")), ""
 }
 
 // keyHome maps a key that is valid somewhere to where it belongs, to help
@@ -291,7 +471,11 @@ func (dc *decoder) sequence(n *yaml.Node, path string, item func(n *yaml.Node, p
 		return
 	}
 	if n.Kind != yaml.SequenceNode {
-		dc.errs.at(dc.pos(n), path, "expected a list, found %s", describe(n))
+		if n.Kind == yaml.ScalarNode {
+			dc.errs.at(dc.pos(n), path, "expected a list, found %s; write it as a list: [%s]", describe(n), n.Value)
+		} else {
+			dc.errs.at(dc.pos(n), path, "expected a list, found %s", describe(n))
+		}
 		return
 	}
 	for i, c := range n.Content {
@@ -313,7 +497,9 @@ func (dc *decoder) str(dst *string) func(*yaml.Node, string) {
 		case n.Kind == yaml.ScalarNode:
 			*dst = n.Value
 		default:
-			dc.errs.at(dc.pos(n), path, "expected text, found %s", describe(n))
+			// A '{' or '[' at the start of a value makes YAML read a mapping or
+			// a list; quoting is usually what was meant.
+			dc.errs.at(dc.pos(n), path, "expected text, found %s; write a single value, in quotes if it starts with '{' or '['", describe(n))
 		}
 	}
 }
@@ -356,8 +542,11 @@ func (dc *decoder) design(n *yaml.Node) {
 					return
 				}
 			}
-			d.Version = -1
-			dc.errs.at(dc.pos(n), path, "expected a version number, found %s; the supported version is 1", describe(n))
+			if _, err := strconv.Atoi(n.Value); err == nil && n.Kind == yaml.ScalarNode && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+				dc.errs.at(dc.pos(n), path, "is text (%q), not a number; write it without quotes: version: 1 (the supported version)", n.Value)
+				return
+			}
+			dc.errs.at(dc.pos(n), path, "found %s; the supported version is 1, written version: 1", describe(n))
 		}},
 		{"organization", func(n *yaml.Node, path string) {
 			o := &d.Organization

@@ -2,6 +2,7 @@ package orgmodel
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -13,6 +14,13 @@ type FieldError struct {
 	Line    int    `json:"line,omitempty"`
 	Column  int    `json:"column,omitempty"`
 	Message string `json:"message"`
+
+	// covers is the field this error stands for when it is not at that
+	// field's path (an unknown key that is a typo of a known one): that
+	// field is then not reported again as missing.
+	covers string
+	// omitted, on the last error only, counts the problems left out.
+	omitted int
 }
 
 func (e FieldError) Error() string {
@@ -62,23 +70,49 @@ func (es Errors) sorted() Errors {
 	return es
 }
 
+// maxErrors bounds how many problems are reported: enough to fix a design by,
+// and few enough that a hostile or mistaken file (a list of 100,000 bad
+// items) costs neither memory nor time to describe.
+const maxErrors = 100
+
 // errorList collects errors; it is how every check reports, so that all
 // problems come back at once.
 type errorList struct {
-	d    *Design
-	errs Errors
+	d       *Design
+	errs    Errors
+	omitted int // problems found beyond maxErrors
+}
+
+// full reports whether further problems would only be counted; callers check
+// it before spending time on a message (a nearest-name search).
+func (l *errorList) full() bool { return len(l.errs) >= maxErrors }
+
+func (l *errorList) push(e FieldError) {
+	if l.full() {
+		l.omitted++
+		return
+	}
+	l.errs = append(l.errs, e)
 }
 
 func (l *errorList) add(path string, format string, args ...any) {
+	if l.full() {
+		l.omitted++
+		return
+	}
 	var pos Pos
 	if l.d != nil {
 		pos = l.d.position(path)
 	}
-	l.errs = append(l.errs, FieldError{Path: path, Line: pos.Line, Column: pos.Column, Message: fmt.Sprintf(format, args...)})
+	l.push(FieldError{Path: path, Line: pos.Line, Column: pos.Column, Message: fmt.Sprintf(format, args...)})
 }
 
 func (l *errorList) at(pos Pos, path string, format string, args ...any) {
-	l.errs = append(l.errs, FieldError{Path: path, Line: pos.Line, Column: pos.Column, Message: fmt.Sprintf(format, args...)})
+	if l.full() {
+		l.omitted++
+		return
+	}
+	l.push(FieldError{Path: path, Line: pos.Line, Column: pos.Column, Message: fmt.Sprintf(format, args...)})
 }
 
 // check adds err, if any, as a problem at path.
@@ -88,11 +122,30 @@ func (l *errorList) check(path string, err error) {
 	}
 }
 
+func (l *errorList) empty() bool { return len(l.errs) == 0 && l.omitted == 0 }
+
 func (l *errorList) result() error {
-	if len(l.errs) == 0 {
+	if l.empty() {
 		return nil
 	}
-	return l.errs.sorted()
+	return capped(l.errs, l.omitted)
+}
+
+// capped sorts errs and keeps the first maxErrors of them, followed, when
+// any were left out, by one line that says how many.
+func capped(errs Errors, omitted int) Errors {
+	errs = slices.Clone(errs).sorted()
+	if len(errs) > maxErrors {
+		omitted += len(errs) - maxErrors
+		errs = errs[:maxErrors]
+	}
+	if omitted > 0 {
+		errs = append(errs, FieldError{
+			Message: fmt.Sprintf("and %d more problems not shown; fix these and run validate again", omitted),
+			omitted: omitted,
+		})
+	}
+	return errs
 }
 
 // nearest returns the candidate closest to s by edit distance, when it is
@@ -135,4 +188,16 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// maxListed bounds how many valid names a message lists: a design with
+// thousands of residencies must not make every error thousands of names long.
+const maxListed = 20
+
+// listNames joins names for a message, the first maxListed of them.
+func listNames(names []string) string {
+	if len(names) <= maxListed {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:maxListed], ", "), len(names)-maxListed)
 }

@@ -95,7 +95,7 @@ func CheckEmail(s string) error {
 	case strings.IndexFunc(s, isSpaceOrControl) >= 0:
 		return fmt.Errorf("%q has white space or control characters; an email address has none", s)
 	case strings.Count(s, "@") != 1:
-		return fmt.Errorf("%q must have exactly one '@'", s)
+		return fmt.Errorf("%q must have exactly one '@'; write it as name@domain, such as aws@example.com", s)
 	}
 	local, domain, _ := strings.Cut(s, "@")
 	switch {
@@ -148,8 +148,23 @@ func CheckRegion(s string) error {
 	if IsRegion(s) {
 		return nil
 	}
+	for _, p := range otherPartitions {
+		if strings.HasPrefix(s, p.prefix) {
+			return fmt.Errorf("%q is in a separate AWS partition (%s); orgwizard works in the commercial partition: use a region such as eu-west-1 or us-east-1", s, p.name)
+		}
+	}
 	if near := nearest(s, commercialRegions); near != "" {
 		return fmt.Errorf("%q is not an AWS region code; did you mean %q?", s, near)
 	}
 	return fmt.Errorf("%q is not an AWS region code; use one such as eu-west-1 or us-east-1", s)
+}
+
+// otherPartitions are the region prefixes of partitions an organization in the
+// commercial partition cannot span; a near miss there ("us-gov-west-1" is two
+// edits from "us-west-1") is not a typo.
+var otherPartitions = []struct{ prefix, name string }{
+	{"us-gov-", "GovCloud"},
+	{"cn-", "China"},
+	{"eusc-", "European Sovereign Cloud"},
+	{"us-iso", "an isolated region"},
 }

@@ -27,9 +27,14 @@ func (d *Design) check() (*Tree, error) {
 	d.validateLayout(l)
 	d.validateTags(l)
 	d.validateAccounts(l)
-	if len(l.errs) > 0 {
+	if !l.empty() {
 		// The expansion is only meaningful, and its errors only helpful,
 		// once the inputs themselves are sound.
+		return nil, l.result()
+	}
+	if n := d.accountCount(); n > MaxAccounts {
+		// Expanding is only safe once its size is known to be sensible.
+		l.add("workloads", "the design makes %d accounts (%d workloads, %d environments); orgwizard manages at most %d; use fewer workloads, environments or residencies", n, len(d.Workloads), len(d.Environments), MaxAccounts)
 		return nil, l.result()
 	}
 	t := d.expand()
@@ -40,20 +45,55 @@ func (d *Design) check() (*Tree, error) {
 	return t, nil
 }
 
+// MaxAccounts bounds the accounts a design may make. AWS's default quota is
+// 10 accounts per organization and large organizations hold a few thousand;
+// the bound keeps a mistaken design (10,000 workloads times 10,000
+// environments) from being expanded at all.
+const MaxAccounts = 10_000
+
+// accountCount is how many accounts expand would make, computed without
+// making them.
+func (d *Design) accountCount() int {
+	n := len(d.Accounts)
+	if d.Foundation.Security {
+		n += len(foundationAccounts[OUSecurity])
+	}
+	if d.Foundation.Infrastructure {
+		n += len(foundationAccounts[OUInfrastructure])
+	}
+	perResidency := 0
+	for _, w := range d.Workloads {
+		perResidency += len(w.Residencies)
+	}
+	for _, e := range d.Environments {
+		if e.PerResidency {
+			n += perResidency
+		} else {
+			n += len(d.Workloads)
+		}
+	}
+	return n
+}
+
 func (d *Design) validateVersion(l *errorList) {
-	switch d.Version {
-	case 1:
-	case 0:
+	_, written := d.pos["version"]
+	switch {
+	case d.Version == 1:
+	case d.Version == 0 && !written:
 		l.add("version", "is required; add 'version: 1' at the top of the file")
-	case -1:
-		// already reported by the decoder
 	default:
-		l.add("version", "version %d is not supported; the supported version is 1", d.Version)
+		// A version the decoder could not read stays 0, and Parse reports
+		// it once, as the decoder's problem.
+		l.add("version", "version %d is not supported; the supported version is 1: write version: 1", d.Version)
 	}
 }
 
 func (d *Design) validateOrganization(l *errorList) {
 	o := d.Organization
+	if o == (Organization{}) {
+		l.add("organization", "is required; add it, such as:\n    organization:\n      name: acme\n      email: aws@acme.example\n      homeRegion: eu-west-1")
+		return
+	}
 	if o.Name == "" {
 		l.add("organization.name", "is required: a short lowercase name such as \"acme\"")
 	} else {
@@ -88,7 +128,7 @@ func (d *Design) validateEnvironments(l *errorList) {
 	seen := map[string]int{}
 	for i, e := range d.Environments {
 		p := index("environments", i)
-		d.checkUniqueName(l, p+".name", e.Name, CheckEnvironmentName, seen, i, "environments")
+		d.checkUniqueName(l, p+".name", e.Name, CheckEnvironmentName, seen, i, "environments", "dev")
 		if e.PerResidency && len(d.Residencies) == 0 {
 			l.add(p+".perResidency", "is true but the design has no residencies; add residencies or set perResidency: false")
 		}
@@ -100,12 +140,16 @@ func (d *Design) validateResidencies(l *errorList) {
 	regionOwner := map[string]string{}
 	for i, r := range d.Residencies {
 		p := index("residencies", i)
-		d.checkUniqueName(l, p+".name", r.Name, CheckResidencyName, seen, i, "residencies")
+		d.checkUniqueName(l, p+".name", r.Name, CheckResidencyName, seen, i, "residencies", "eu")
 		if len(r.Regions) == 0 {
 			l.add(p+".regions", "needs at least one region code, such as [eu-west-1]")
 		}
 		for j, region := range r.Regions {
 			rp := index(p+".regions", j)
+			if l.full() {
+				l.omitted++
+				continue
+			}
 			if err := CheckRegion(region); err != nil {
 				l.check(rp, err)
 				continue
@@ -114,7 +158,7 @@ func (d *Design) validateResidencies(l *errorList) {
 				if owner == r.Name {
 					l.add(rp, "%s is listed twice; keep one", region)
 				} else {
-					l.add(rp, "%s already belongs to residency %q; a region belongs to one residency only", region, owner)
+					l.add(rp, "%s already belongs to residency %q; a region belongs to one residency only, so remove it from one of them", region, owner)
 				}
 				continue
 			}
@@ -129,13 +173,15 @@ func (d *Design) validateWorkloads(l *errorList) {
 		return
 	}
 	names := make([]string, len(d.Residencies))
+	known := map[string]bool{}
 	for i, r := range d.Residencies {
 		names[i] = r.Name
+		known[r.Name] = true
 	}
 	seen := map[string]int{}
 	for i, w := range d.Workloads {
 		p := index("workloads", i)
-		d.checkUniqueName(l, p+".name", w.Name, CheckWorkloadName, seen, i, "workloads")
+		d.checkUniqueName(l, p+".name", w.Name, CheckWorkloadName, seen, i, "workloads", "payments")
 		if w.Owner != "" {
 			l.check(p+".owner", CheckEmail(w.Owner))
 		}
@@ -146,17 +192,19 @@ func (d *Design) validateWorkloads(l *errorList) {
 			continue
 		}
 		if len(w.Residencies) == 0 {
-			l.add(p+".residencies", "is required when the design has residencies: list where %s serves customers, from: %s", orName(w.Name), strings.Join(names, ", "))
+			l.add(p+".residencies", "is required when the design has residencies: list where %s serves customers, from: %s", orName(w.Name), listNames(names))
 			continue
 		}
 		seenRes := map[string]bool{}
 		for j, r := range w.Residencies {
 			rp := index(p+".residencies", j)
 			switch {
-			case !slices.Contains(names, r):
-				msg := fmt.Sprintf("unknown residency %q; valid: %s", r, strings.Join(names, ", "))
+			case l.full():
+				l.omitted++
+			case !known[r]:
+				msg := fmt.Sprintf("unknown residency %q; valid: %s", r, listNames(names))
 				if near := nearest(r, names); near != "" {
-					msg = fmt.Sprintf("unknown residency %q; did you mean %q? valid: %s", r, near, strings.Join(names, ", "))
+					msg = fmt.Sprintf("unknown residency %q; did you mean %q? valid: %s", r, near, listNames(names))
 				}
 				l.add(rp, "%s", msg)
 			case seenRes[r]:
@@ -174,9 +222,9 @@ func orName(name string) string {
 	return name
 }
 
-func (d *Design) checkUniqueName(l *errorList, path, name string, check func(string) error, seen map[string]int, i int, list string) {
+func (d *Design) checkUniqueName(l *errorList, path, name string, check func(string) error, seen map[string]int, i int, list, example string) {
 	if name == "" {
-		l.add(path, "is required")
+		l.add(path, "is required: a name of lowercase letters, digits and '-', starting with a letter, such as %s", example)
 		return
 	}
 	if err := check(name); err != nil {
@@ -184,7 +232,7 @@ func (d *Design) checkUniqueName(l *errorList, path, name string, check func(str
 		return
 	}
 	if first, ok := seen[name]; ok {
-		l.add(path, "%q is already the name of %s[%d]; names must be unique", name, list, first)
+		l.add(path, "%q is already the name of %s[%d]; names must be unique, so rename one", name, list, first)
 		return
 	}
 	seen[name] = i
@@ -217,9 +265,9 @@ func (d *Design) validateTags(l *errorList) {
 		p := "tags." + tg.Key
 		switch {
 		case tg.Key == "":
-			l.add("tags", "a tag key is empty; give it a name")
+			l.at(d.position(p), "tags", "a tag key is empty; give it a name")
 		case len([]rune(tg.Key)) > maxTagKeyLen:
-			l.add(p, "the key is %d characters; AWS allows at most %d", len([]rune(tg.Key)), maxTagKeyLen)
+			l.add(p, "the key is %d characters; AWS allows at most %d, so shorten it", len([]rune(tg.Key)), maxTagKeyLen)
 		case strings.HasPrefix(strings.ToLower(tg.Key), "aws:"):
 			l.add(p, "keys starting with \"aws:\" are reserved by AWS; choose another key")
 		case slices.Contains(reservedTags, tg.Key):
@@ -229,7 +277,7 @@ func (d *Design) validateTags(l *errorList) {
 		}
 		switch {
 		case len([]rune(tg.Value)) > maxTagValueLen:
-			l.add(p, "the value is %d characters; AWS allows at most %d", len([]rune(tg.Value)), maxTagValueLen)
+			l.add(p, "the value is %d characters; AWS allows at most %d, so shorten it", len([]rune(tg.Value)), maxTagValueLen)
 		case !tagCharsRe.MatchString(tg.Value):
 			l.add(p, "the value %q has characters AWS does not allow; use letters, digits, spaces and _ . : / = + - @", tg.Value)
 		}
@@ -242,6 +290,7 @@ func (d *Design) validateTags(l *errorList) {
 
 func (d *Design) validateAccounts(l *errorList) {
 	seen := map[string]int{}
+	seenID := map[string]int{}
 	for i, a := range d.Accounts {
 		p := index("accounts", i)
 		if a.Name == "" {
@@ -249,18 +298,25 @@ func (d *Design) validateAccounts(l *errorList) {
 		} else if err := CheckAccountName(a.Name); err != nil {
 			l.check(p+".name", err)
 		} else if first, ok := seen[a.Name]; ok {
-			l.add(p+".name", "%q is already the name of accounts[%d]; names must be unique", a.Name, first)
+			l.add(p+".name", "%q is already the name of accounts[%d]; names must be unique, so rename one", a.Name, first)
 		} else {
 			seen[a.Name] = i
 		}
 		if a.Email == "" && a.ID == "" {
-			l.add(p, "needs email or id, to find the existing account")
+			l.add(p, "needs a way to find the existing account: add email or id (its 12-digit account id)")
 		}
 		if a.Email != "" {
 			l.check(p+".email", CheckEmail(a.Email))
 		}
 		if a.ID != "" {
-			l.check(p+".id", CheckAccountID(a.ID))
+			if err := CheckAccountID(a.ID); err != nil {
+				l.check(p+".id", err)
+			} else if first, ok := seenID[a.ID]; ok {
+				// One account cannot be placed twice.
+				l.add(p+".id", "%s is already the id of accounts[%d]; list each existing account once", a.ID, first)
+			} else {
+				seenID[a.ID] = i
+			}
 		}
 		if a.OU == "" {
 			l.add(p+".ou", "is required: the OU path to place the account in, such as %s", OUTransitional)
@@ -283,18 +339,28 @@ func (d *Design) validateTree(l *errorList, t *Tree) {
 	for _, a := range t.Accounts {
 		src := a.source
 		if a.Kind == AdoptedKind {
-			if !ous[a.OU] {
-				paths := make([]string, 0, len(t.OUs))
+			if !ous[a.OU] && l.full() {
+				l.omitted++
+			} else if !ous[a.OU] {
+				paths := make([]string, 0, len(t.OUs)+1)
 				for _, o := range t.OUs {
 					paths = append(paths, o.Path)
 				}
-				l.add(src+".ou", "%q is not an OU of this design; use one of: %s", a.OU, strings.Join(paths, ", "))
+				if !ous[OUTransitional] {
+					// Placing an account there creates it.
+					paths = append(paths, OUTransitional)
+				}
+				msg := fmt.Sprintf("%q is not an OU of this design; use one of: %s", a.OU, listNames(paths))
+				if near := nearest(a.OU, paths); near != "" {
+					msg = fmt.Sprintf("%q is not an OU of this design; did you mean %q? use one of: %s", a.OU, near, listNames(paths))
+				}
+				l.add(src+".ou", "%s", msg)
 			}
 		} else {
 			if err := CheckAccountName(a.Name); err != nil {
+				// Its email is made from the name: one problem, one message.
 				l.add(src, "makes account name %s; shorten the workload, environment or residency name", err)
-			}
-			if err := CheckEmail(a.Email); err != nil {
+			} else if err := CheckEmail(a.Email); err != nil {
 				field := "organization.email"
 				if d.Organization.EmailTemplate != "" {
 					field = "organization.emailTemplate"
@@ -307,14 +373,19 @@ func (d *Design) validateTree(l *errorList, t *Tree) {
 			}
 		}
 		if prev, ok := byName[a.Name]; ok {
-			l.add(src, "makes account %q, which %s makes too; rename one of them", a.Name, describeSource(prev))
-		} else {
-			byName[a.Name] = a
+			if prev.Kind == FoundationAccount {
+				l.add(src, "makes account %q, which the foundation makes too (%s); rename the workload or the environment", a.Name, prev.source)
+			} else {
+				l.add(src, "makes account %q, which %s makes too; rename one of them", a.Name, describeSource(prev))
+			}
+			// The same name makes the same email: reported once, here.
+			continue
 		}
+		byName[a.Name] = a
 		if a.Email != "" {
 			key := strings.ToLower(a.Email)
 			if prev, ok := byEmail[key]; ok {
-				l.add(src, "account %s has email %s, the same as account %s; every AWS account needs its own email", a.Name, a.Email, prev.Name)
+				l.add(src, "account %s has email %s, the same as account %s; every AWS account needs its own email, so change one of them", a.Name, a.Email, prev.Name)
 			} else {
 				byEmail[key] = a
 			}
