@@ -1,6 +1,6 @@
 module github.com/orgwizard/orgwizard
 
-go 1.26
+go 1.26.0
 
 require (
 	charm.land/fang/v2 v2.0.1 // indirect
@@ -62,4 +62,5 @@ require (
 	golang.org/x/sync v0.19.0 // indirect
 	golang.org/x/sys v0.42.0 // indirect
 	golang.org/x/text v0.24.0 // indirect
+	golang.org/x/time v0.16.0 // indirect
 )
