@@ -1,0 +1,508 @@
+// Package sandbox is orgwizard's simulated AWS: a single HTTP handler that
+// speaks AWS's own wire protocols (Organizations and Service Quotas on
+// awsJson1_1, STS on awsQuery, and the inventory services through package
+// inventory), so the tool's real aws-sdk-go-v2 adapter, the AWS CLI or
+// Terraform can run against it exactly as against AWS.
+//
+// The whole world is one JSON state file written atomically after every
+// acknowledged change; in-memory indexes answer reads without touching it.
+package sandbox
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Scenarios are the worlds a new sandbox can start from (sandbox.md).
+var Scenarios = []string{"fresh", "dirty-management", "existing-org", "small-quota"}
+
+// DefaultCreateAccountDelay is how long a CreateAccount stays IN_PROGRESS at
+// speed 1: long enough for a client to see IN_PROGRESS, short for a workshop.
+const DefaultCreateAccountDelay = 4 * time.Second
+
+// Default request-rate limit per caller account and operation. AWS does not
+// publish Organizations' rates; these sit in the range clients meet in practice
+// and leave room for a polling loop.
+const (
+	DefaultRatePerSecond = 20
+	DefaultBurst         = 40
+)
+
+// Config says where the sandbox keeps its state and how it behaves.
+type Config struct {
+	// StatePath is the JSON state file; DefaultStatePath() when empty.
+	StatePath string
+	// Scenario builds the world when the state file does not exist yet
+	// (and on Reset). Empty means "fresh".
+	Scenario string
+	// Speed divides every simulated delay: 100 makes CreateAccount 100 times faster.
+	// 0 means 1.
+	Speed float64
+	// CreateAccountDelay is the IN_PROGRESS time at speed 1; 0 means DefaultCreateAccountDelay.
+	CreateAccountDelay time.Duration
+	// RatePerSecond and Burst are the token bucket per caller account and
+	// operation. 0 means the defaults; a negative rate turns throttling off.
+	RatePerSecond float64
+	Burst         int
+	// Faults, when not nil, replace the faults recorded in the state (and are saved).
+	Faults *Faults
+	// Now is the clock; tests may set it. Nil means time.Now.
+	Now func() time.Time
+}
+
+// Faults make the sandbox misbehave on purpose, for tests and workshops. They
+// live in the state file, so a workshop's faults survive a restart.
+type Faults struct {
+	// Shares (0 to 1) of Organizations, STS and Service Quotas calls answered
+	// with throttling, ConcurrentModificationException, or an HTTP 500.
+	ThrottleShare    float64 `json:"throttleShare,omitempty"`
+	ConflictShare    float64 `json:"conflictShare,omitempty"`
+	ServerErrorShare float64 `json:"serverErrorShare,omitempty"`
+	// Operations limits the shares to these operation names; empty means all.
+	Operations []string `json:"operations,omitempty"`
+	// FailCreateAccount makes CreateAccount end FAILED for chosen names or emails.
+	FailCreateAccount []CreateAccountFailure `json:"failCreateAccount,omitempty"`
+	// Deny answers AccessDenied for chosen (account, service, region); an empty
+	// field matches anything.
+	Deny []Denial `json:"deny,omitempty"`
+}
+
+// CreateAccountFailure fails the creation of the account whose name or email
+// equals Match (case-insensitive) with Reason (INTERNAL_FAILURE when empty).
+type CreateAccountFailure struct {
+	Match  string `json:"match"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Denial refuses calls from Account to Service in Region.
+type Denial struct {
+	Account string `json:"account,omitempty"`
+	Service string `json:"service,omitempty"`
+	Region  string `json:"region,omitempty"`
+}
+
+// Call is one recorded request.
+type Call struct {
+	Time      time.Time `json:"time"`
+	Account   string    `json:"account"`
+	Service   string    `json:"service"`
+	Region    string    `json:"region,omitempty"`
+	Operation string    `json:"operation"`
+	Outcome   string    `json:"outcome"`
+}
+
+// AccountInfo is one simulated account and the credentials that act as it.
+type AccountInfo struct {
+	ID              string
+	Name            string
+	Email           string
+	AccessKeyID     string
+	SecretAccessKey string
+	// Role says what the account is in its scenario: "management",
+	// "standalone", "member", "new-management" (dirty-management's clean one)...
+	Role string
+	// OrganizationID is empty for a standalone account.
+	OrganizationID string
+}
+
+// Sandbox is a running simulated AWS. It is safe for concurrent use.
+type Sandbox struct {
+	mu      sync.Mutex
+	cfg     Config
+	store   store
+	st      *state
+	ix      *index
+	calls   []Call
+	callLog *os.File
+	lock    *os.File
+	buckets map[string]*bucket
+	rng     *rand.Rand
+	timer   *time.Timer
+	closed  bool
+}
+
+// Open loads the state file, or creates it from cfg.Scenario when it does not
+// exist yet.
+func Open(cfg Config) (*Sandbox, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	lock, err := lockState(cfg.StatePath)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(cfg)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	s.lock = lock
+	return s, nil
+}
+
+func open(cfg Config) (*Sandbox, error) {
+	s := &Sandbox{cfg: cfg, store: store{path: cfg.StatePath}, buckets: map[string]*bucket{},
+		rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed))}
+	exists, err := fileExists(cfg.StatePath)
+	if err != nil {
+		return nil, err
+	}
+	if exists {
+		st, err := s.store.load()
+		if err != nil {
+			return nil, err
+		}
+		s.st = st
+	} else {
+		st, err := newScenario(cfg.Scenario, cfg.now())
+		if err != nil {
+			return nil, err
+		}
+		s.st = st
+	}
+	if cfg.Faults != nil {
+		s.st.Faults = *cfg.Faults
+	}
+	s.ix = s.st.buildIndex()
+	// Creations that came due while no server ran complete now, and are saved
+	// at once: the accounts they make get fresh keys that must not change.
+	completed := s.settle()
+	if !exists || cfg.Faults != nil || completed {
+		if err := s.store.save(s.st); err != nil {
+			return nil, fmt.Errorf("write sandbox state: %w", err)
+		}
+	}
+	s.calls, _ = readCallLog(callLogPath(cfg.StatePath))
+	f, err := os.OpenFile(callLogPath(cfg.StatePath), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open sandbox call record: %w", err)
+	}
+	s.callLog = f
+	s.armTimer()
+	return s, nil
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.StatePath == "" {
+		p, err := DefaultStatePath()
+		if err != nil {
+			return c, err
+		}
+		c.StatePath = p
+	}
+	if c.Scenario == "" {
+		c.Scenario = "fresh"
+	}
+	if !slices.Contains(Scenarios, c.Scenario) {
+		return c, fmt.Errorf("unknown sandbox scenario %q; known scenarios: %s", c.Scenario, strings.Join(Scenarios, ", "))
+	}
+	if c.Speed < 0 {
+		return c, fmt.Errorf("sandbox speed must be positive, got %g", c.Speed)
+	}
+	if c.Speed == 0 {
+		c.Speed = 1
+	}
+	if c.CreateAccountDelay == 0 {
+		c.CreateAccountDelay = DefaultCreateAccountDelay
+	}
+	if c.RatePerSecond == 0 {
+		c.RatePerSecond = DefaultRatePerSecond
+	}
+	if c.Burst == 0 {
+		c.Burst = DefaultBurst
+	}
+	return c, nil
+}
+
+func (c Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// Reset starts the state over from cfg.Scenario and forgets the call record.
+func Reset(cfg Config) error {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return err
+	}
+	lock, err := lockState(cfg.StatePath)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	st, err := newScenario(cfg.Scenario, cfg.now())
+	if err != nil {
+		return err
+	}
+	if cfg.Faults != nil {
+		st.Faults = *cfg.Faults
+	}
+	if err := (store{path: cfg.StatePath}).save(st); err != nil {
+		return fmt.Errorf("write sandbox state: %w", err)
+	}
+	if err := os.Remove(callLogPath(cfg.StatePath)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// Close stops the completion timer and closes the call record. The state is
+// already on disk: every change was saved before it was acknowledged.
+func (s *Sandbox) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	return errors.Join(s.callLog.Close(), s.lock.Close())
+}
+
+// Scenario is the scenario the state was built from.
+func (s *Sandbox) Scenario() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.Scenario
+}
+
+// StatePath is the file the sandbox keeps its state in.
+func (s *Sandbox) StatePath() string { return s.cfg.StatePath }
+
+// Start serves the sandbox on a free loopback port, for in-process use.
+func (s *Sandbox) Start() (endpoint string, stop func() error, err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	stop = func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return errors.Join(srv.Shutdown(ctx), s.Close())
+	}
+	return "http://" + ln.Addr().String(), stop, nil
+}
+
+// Accounts lists every simulated account with the credentials that act as it.
+func (s *Sandbox) Accounts() []AccountInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleAndSave()
+	out := make([]AccountInfo, 0, len(s.st.Accounts))
+	for _, a := range s.st.Accounts {
+		out = append(out, AccountInfo{ID: a.ID, Name: a.Name, Email: a.Email, AccessKeyID: a.AccessKeyID,
+			SecretAccessKey: a.SecretAccessKey, Role: a.Role, OrganizationID: a.OrgID})
+	}
+	return out
+}
+
+// Calls returns the call record, oldest first.
+func (s *Sandbox) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.calls)
+}
+
+// SetFaults replaces the faults and saves them.
+func (s *Sandbox) SetFaults(f Faults) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.Faults = f
+	return s.store.save(s.st)
+}
+
+// SetSpeed changes the speed factor for creations requested from now on.
+func (s *Sandbox) SetSpeed(speed float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if speed > 0 {
+		s.cfg.Speed = speed
+	}
+}
+
+// SetRateLimit changes the per-operation token bucket; a negative rate turns throttling off.
+func (s *Sandbox) SetRateLimit(perSecond float64, burst int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.RatePerSecond = perSecond
+	s.cfg.Burst = burst
+	s.buckets = map[string]*bucket{}
+}
+
+// LoadCalls reads the call record kept next to a state file, for `sandbox
+// calls` while or after a server runs.
+func LoadCalls(statePath string) ([]Call, error) {
+	if statePath == "" {
+		p, err := DefaultStatePath()
+		if err != nil {
+			return nil, err
+		}
+		statePath = p
+	}
+	calls, err := readCallLog(callLogPath(statePath))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return calls, err
+}
+
+// callLogPath is the call record's file: a log, appended once per request, is
+// kept apart from the state so that reads never rewrite the state file.
+func callLogPath(statePath string) string {
+	return strings.TrimSuffix(statePath, ".json") + ".calls.jsonl"
+}
+
+func readCallLog(path string) ([]Call, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var calls []Call
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		var c Call
+		// A line torn by a kill is skipped: the record is a log, not state.
+		if json.Unmarshal(sc.Bytes(), &c) == nil {
+			calls = append(calls, c)
+		}
+	}
+	return calls, sc.Err()
+}
+
+func (s *Sandbox) record(c Call) {
+	s.calls = append(s.calls, c)
+	if s.callLog != nil && !s.closed {
+		line, _ := json.Marshal(c)
+		s.callLog.Write(append(line, '\n'))
+	}
+}
+
+// settle completes every creation whose time has come. It reports whether
+// anything changed, so the caller saves before answering.
+func (s *Sandbox) settle() bool {
+	now := s.cfg.now()
+	changed := false
+	keep := s.ix.pending[:0]
+	for _, cs := range s.ix.pending {
+		if cs.CompleteAt.After(now) {
+			keep = append(keep, cs)
+			continue
+		}
+		s.complete(cs)
+		changed = true
+	}
+	clear(s.ix.pending[len(keep):])
+	s.ix.pending = keep
+	return changed
+}
+
+func (s *Sandbox) settleAndSave() {
+	if s.settle() {
+		if err := s.store.save(s.st); err != nil {
+			s.reloadAfterFailedSave()
+		}
+	}
+}
+
+func (s *Sandbox) complete(cs *createStatus) {
+	o := s.ix.statusOrg[cs.ID]
+	s.ix.inProgress[o.ID]--
+	delete(s.ix.pendingEmails, strings.ToLower(cs.Email))
+	if cs.FailureReason != "" {
+		cs.State = "FAILED"
+		return
+	}
+	cs.State = "SUCCEEDED"
+	a := &account{ID: cs.AccountID, Name: cs.AccountName, Email: cs.Email, AccessKeyID: newAccessKeyID("AKIA"),
+		SecretAccessKey: newSecret(), Role: "member", OrgID: o.ID, ParentID: o.RootID, JoinedMethod: "CREATED",
+		JoinedAt: cs.CompleteAt, CreatedAt: cs.CompleteAt, AccessRole: cs.RoleName, Tags: cs.Tags}
+	s.st.Accounts = append(s.st.Accounts, a)
+	s.ix.addAccount(a)
+	o.Attachments[a.ID] = []string{fullAWSAccessID}
+}
+
+// armTimer completes in-flight creations on time even when no request comes,
+// so a client that only watches the state file sees them finish too.
+func (s *Sandbox) armTimer() {
+	var next time.Time
+	for _, cs := range s.ix.pending {
+		if next.IsZero() || cs.CompleteAt.Before(next) {
+			next = cs.CompleteAt
+		}
+	}
+	if next.IsZero() || s.closed {
+		return
+	}
+	d := time.Until(next)
+	if s.cfg.Now != nil {
+		// A test clock does not move with the wall clock; requests settle it.
+		return
+	}
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	s.timer = time.AfterFunc(max(d, 0)+time.Millisecond, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.closed {
+			return
+		}
+		s.settleAndSave()
+		s.armTimer()
+	})
+}
+
+// reloadAfterFailedSave puts the memory back to what the file holds, so the
+// sandbox never shows a change it could not make durable.
+func (s *Sandbox) reloadAfterFailedSave() {
+	st, err := s.store.load()
+	if err != nil {
+		return
+	}
+	s.st = st
+	s.ix = st.buildIndex()
+}
+
+// bucket is a token bucket for one caller, service and operation.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func (s *Sandbox) allow(key string, now time.Time) bool {
+	if s.cfg.RatePerSecond < 0 {
+		return true
+	}
+	b := s.buckets[key]
+	if b == nil {
+		b = &bucket{tokens: float64(s.cfg.Burst), last: now}
+		s.buckets[key] = b
+	}
+	b.tokens = min(float64(s.cfg.Burst), b.tokens+now.Sub(b.last).Seconds()*s.cfg.RatePerSecond)
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}

@@ -1,0 +1,92 @@
+package sandbox
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
+)
+
+// defaultAccountQuota is AWS's default accounts quota, the management account included.
+const defaultAccountQuota = 10
+
+// newScenario builds the world a scenario starts from (sandbox.md, "Scenarios").
+func newScenario(name string, now time.Time) (*state, error) {
+	st := &state{Version: stateVersion, Scenario: name, AccountQuota: defaultAccountQuota}
+	newAccount := func(name, email, role string) *account {
+		a := &account{ID: newAccountID(), Name: name, Email: email, AccessKeyID: newAccessKeyID("AKIA"),
+			SecretAccessKey: newSecret(), Role: role, CreatedAt: now.UTC()}
+		for _, b := range st.Accounts {
+			if b.ID == a.ID { // a clash among a handful of random ids: draw again
+				return nil
+			}
+		}
+		st.Accounts = append(st.Accounts, a)
+		return a
+	}
+	mustAccount := func(name, email, role string) *account {
+		for {
+			if a := newAccount(name, email, role); a != nil {
+				return a
+			}
+		}
+	}
+	switch name {
+	case "fresh":
+		mustAccount("acme", "aws@acme.example", "standalone")
+	case "small-quota":
+		st.AccountQuota = 4
+		mustAccount("acme", "aws@acme.example", "standalone")
+	case "dirty-management":
+		// The account a founder has used for everything, and a clean one
+		// that can become the management account instead.
+		dirty := mustAccount("acme-legacy", "founder@acme.example", "standalone-with-workloads")
+		mustAccount("acme", "aws@acme.example", "new-management")
+		st.Resources = inventory.DirtyResources(dirty.ID)
+	case "existing-org":
+		// An organization that has grown has had its quota raised: room for
+		// acme.yaml's nine accounts beside the ones it already has.
+		st.AccountQuota = 20
+		buildExistingOrg(st, mustAccount, now.UTC())
+	default:
+		return nil, fmt.Errorf("unknown sandbox scenario %q", name)
+	}
+	return st, nil
+}
+
+// buildExistingOrg makes an organization half-way to acme.yaml: an OU
+// Workloads, payments-dev created but left in Root (misplaced), log-archive in
+// Workloads instead of Security (misplaced), legacy-app invited long ago and
+// unknown to the design (unmanaged), and a standalone partner account that can
+// be invited.
+func buildExistingOrg(st *state, mustAccount func(name, email, role string) *account, now time.Time) {
+	mgmt := mustAccount("acme", "aws@acme.example", "management")
+	payments := mustAccount("payments-dev", "aws+payments-dev@acme.example", "member")
+	logs := mustAccount("log-archive", "aws+log-archive@acme.example", "member")
+	legacy := mustAccount("legacy-app", "legacy-app@acme.example", "member")
+	mustAccount("acme-partner", "partner@acme.example", "standalone")
+
+	o := &organization{ID: newOrgID(), ManagementID: mgmt.ID, FeatureSet: "ALL", RootID: newRootID(),
+		AccountQuota: st.AccountQuota, CreatedAt: now.Add(-30 * 24 * time.Hour), Attachments: map[string][]string{},
+		RootPolicyTypes: []string{scpType}}
+	s := &Sandbox{st: st, ix: st.buildIndex()}
+	s.addOrganization(o, mgmt, o.CreatedAt)
+	workloads := &orgUnit{ID: newOUID(o.RootID), Name: "Workloads", ParentID: o.RootID}
+	o.OUs = append(o.OUs, workloads)
+	o.Attachments[workloads.ID] = []string{fullAWSAccessID}
+	for i, a := range []*account{payments, logs, legacy} {
+		joined := o.CreatedAt.Add(time.Duration(i+1) * 24 * time.Hour)
+		method := "CREATED"
+		if a == legacy {
+			method = "INVITED"
+		}
+		s.join(o, a, method, joined)
+		if a != legacy {
+			a.AccessRole = defaultAccessRole
+			o.CreateStatuses = append(o.CreateStatuses, &createStatus{ID: newStatusID(), AccountName: a.Name, Email: a.Email,
+				RequestedAt: joined.Add(-time.Minute), CompleteAt: joined, State: "SUCCEEDED", AccountID: a.ID, RoleName: defaultAccessRole})
+		}
+	}
+	logs.ParentID = workloads.ID
+	legacy.Tags = map[string]string{"team": "legacy"}
+}
