@@ -46,11 +46,12 @@ type ActualAccount struct {
 
 // ActualPolicy is a service control policy and the ids of its targets.
 type ActualPolicy struct {
-	ID         string   `json:"id"`
-	Name       string   `json:"name"`
-	Content    string   `json:"content"`
-	AWSManaged bool     `json:"awsManaged,omitempty"`
-	Targets    []string `json:"targets,omitempty"` // root, OU and account ids
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Content     string   `json:"content"`
+	AWSManaged  bool     `json:"awsManaged,omitempty"`
+	Targets     []string `json:"targets,omitempty"` // root, OU and account ids
 }
 
 // AccountCreation is a CreateAccount request AWS knows of
@@ -159,7 +160,7 @@ func (a *Actual) Tree() *Tree {
 		if p.AWSManaged {
 			continue
 		}
-		pol := Policy{Name: p.Name, Content: p.Content}
+		pol := Policy{Name: p.Name, Description: p.Description, Content: p.Content}
 		for _, id := range p.Targets {
 			if tg, ok := names[id]; ok {
 				pol.Targets = append(pol.Targets, tg)

@@ -1,0 +1,349 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+// fakeOps is an organization in memory whose account creations take
+// `delay`. It records the most creations ever in progress at once.
+type fakeOps struct {
+	delay time.Duration
+
+	mu          sync.Mutex
+	nextID      int
+	requests    map[string]*fakeRequest
+	creates     []string // account names, in the order CreateAccount was called
+	inProgress  int
+	maxProgress int
+	calls       []string
+	failNames   map[string]string // name → failure reason
+}
+
+type fakeRequest struct {
+	name, email string
+	done        time.Time
+	accountID   string
+	reason      string
+	ended       bool
+}
+
+func newFake(delay time.Duration) *fakeOps {
+	return &fakeOps{delay: delay, requests: map[string]*fakeRequest{}, failNames: map[string]string{}}
+}
+
+func (f *fakeOps) record(call string) {
+	f.mu.Lock()
+	f.calls = append(f.calls, call)
+	f.mu.Unlock()
+}
+
+func (f *fakeOps) id(prefix string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	return fmt.Sprintf("%s%04d", prefix, f.nextID)
+}
+
+func (f *fakeOps) CreateOrganization(context.Context) (string, error) {
+	f.record("CreateOrganization")
+	return "r-fake", nil
+}
+func (f *fakeOps) EnableSCPs(context.Context, string) error { f.record("EnablePolicyType"); return nil }
+func (f *fakeOps) CreateOU(_ context.Context, parent, name string) (string, error) {
+	f.record("CreateOU " + name)
+	return f.id("ou-"), nil
+}
+
+func (f *fakeOps) StartAccountCreation(_ context.Context, name, email string, _ map[string]string) (orgmodel.AccountCreation, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, "CreateAccount "+name)
+	f.creates = append(f.creates, name)
+	f.nextID++
+	id := fmt.Sprintf("car-%d", f.nextID)
+	f.requests[id] = &fakeRequest{name: name, email: email, done: time.Now().Add(f.delay), accountID: fmt.Sprintf("%012d", f.nextID), reason: f.failNames[name]}
+	f.inProgress++
+	f.maxProgress = max(f.maxProgress, f.inProgress)
+	return orgmodel.AccountCreation{RequestID: id, AccountName: name, State: orgmodel.CreationInProgress}, nil
+}
+
+func (f *fakeOps) CreationStatus(_ context.Context, requestID string) (orgmodel.AccountCreation, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.requests[requestID]
+	if !ok {
+		return orgmodel.AccountCreation{}, &types.CreateAccountStatusNotFoundException{Message: aws.String("no such request")}
+	}
+	st := orgmodel.AccountCreation{RequestID: requestID, AccountName: r.name, State: orgmodel.CreationInProgress}
+	if time.Now().After(r.done) {
+		if !r.ended {
+			r.ended = true
+			f.inProgress--
+		}
+		st.State = orgmodel.CreationSucceeded
+		st.AccountID = r.accountID
+		if r.reason != "" {
+			st.State, st.AccountID, st.FailureReason = orgmodel.CreationFailed, "", r.reason
+		}
+	}
+	return st, nil
+}
+
+func (f *fakeOps) MoveAccount(_ context.Context, id, from, to string) error {
+	f.record("MoveAccount " + id)
+	return nil
+}
+func (f *fakeOps) TagAccount(context.Context, string, map[string]string) error {
+	f.record("TagResource")
+	return nil
+}
+func (f *fakeOps) CreatePolicy(_ context.Context, name, _, _ string) (string, error) {
+	f.record("CreatePolicy " + name)
+	return f.id("p-"), nil
+}
+func (f *fakeOps) UpdatePolicy(context.Context, string, string, string) error {
+	f.record("UpdatePolicy")
+	return nil
+}
+func (f *fakeOps) AttachPolicy(_ context.Context, p, t string) error {
+	f.record("AttachPolicy " + p + " " + t)
+	return nil
+}
+func (f *fakeOps) DetachPolicy(context.Context, string, string) error {
+	f.record("DetachPolicy")
+	return nil
+}
+
+func (f *fakeOps) count(prefix string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if strings.HasPrefix(c, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+func acmeTree(t *testing.T) *orgmodel.Tree {
+	t.Helper()
+	data, err := os.ReadFile("../../../shared/examples/acme.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := orgmodel.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := d.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
+func fastOptions() Options {
+	return Options{PollInitial: time.Millisecond, PollMax: 2 * time.Millisecond}
+}
+
+func TestApplyCreatesFiveAtATime(t *testing.T) {
+	tree := acmeTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	f := newFake(30 * time.Millisecond)
+	var events []Event
+	opt := fastOptions()
+	opt.OnEvent = func(e Event) { events = append(events, e) }
+	if err := New(f, opt).Apply(context.Background(), plan, &orgmodel.Actual{}); err != nil {
+		t.Fatal(err)
+	}
+	if f.maxProgress != MaxCreationsInFlight {
+		t.Errorf("at most %d creations in progress, want exactly %d", f.maxProgress, MaxCreationsInFlight)
+	}
+	if len(f.creates) != 9 {
+		t.Errorf("%d CreateAccount calls, want 9", len(f.creates))
+	}
+	if n := f.count("MoveAccount"); n != 9 {
+		t.Errorf("%d moves, want 9", n)
+	}
+	if n := f.count("AttachPolicy"); n != 6 {
+		t.Errorf("%d attachments, want 6", n)
+	}
+	done := map[int]bool{}
+	for _, e := range events {
+		if e.Kind == Succeeded {
+			done[e.Index] = true
+		}
+		if e.Kind == Failed {
+			t.Errorf("failed: %s: %s", e.Step, e.Message)
+		}
+		if e.InFlight > MaxCreationsInFlight {
+			t.Errorf("event reports %d in flight", e.InFlight)
+		}
+	}
+	if len(done) != len(plan.Steps) {
+		t.Errorf("%d steps succeeded, want %d", len(done), len(plan.Steps))
+	}
+}
+
+// TestApplyPipelinesCreations: with creation time L, nine accounts take two
+// rounds (about 2L), not nine.
+func TestApplyPipelinesCreations(t *testing.T) {
+	tree := acmeTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	const L = 60 * time.Millisecond
+	f := newFake(L)
+	start := time.Now()
+	if err := New(f, fastOptions()).Apply(context.Background(), plan, &orgmodel.Actual{}); err != nil {
+		t.Fatal(err)
+	}
+	// Not a timing assertion on the machine's speed: the sequential
+	// alternative takes 9L, so anything under 5L proves the pipeline.
+	if elapsed := time.Since(start); elapsed > 5*L {
+		t.Errorf("took %s; creations are not pipelined (2 rounds of %s expected)", elapsed, L)
+	}
+}
+
+func TestApplyQuotaStopsBeforeAnything(t *testing.T) {
+	tree := acmeTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	f := newFake(time.Millisecond)
+	opt := fastOptions()
+	opt.Quota = func(context.Context) (int, string, error) { return 4, "test", nil }
+	err := New(f, opt).Apply(context.Background(), plan, &orgmodel.Actual{})
+	var qe *QuotaError
+	if !errors.As(err, &qe) {
+		t.Fatalf("err = %v, want a QuotaError", err)
+	}
+	if qe.Needed != 10 || qe.Limit != 4 {
+		t.Errorf("needed %d limit %d", qe.Needed, qe.Limit)
+	}
+	if !strings.Contains(err.Error(), "6 missing") || !strings.Contains(err.Error(), "L-E619E033") {
+		t.Errorf("message lacks the count or how to ask: %v", err)
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("calls made before the quota check stopped: %v", f.calls)
+	}
+}
+
+func TestApplyFailedCreation(t *testing.T) {
+	tree := acmeTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	f := newFake(time.Millisecond)
+	f.failNames["website-dev"] = "EMAIL_ALREADY_EXISTS"
+	err := New(f, fastOptions()).Apply(context.Background(), plan, &orgmodel.Actual{})
+	var failures Failures
+	if !errors.As(err, &failures) {
+		t.Fatalf("err = %v", err)
+	}
+	var cf *CreationFailedError
+	if !errors.As(failures[0], &cf) || cf.Name != "website-dev" {
+		t.Fatalf("first failure %v", failures[0])
+	}
+	if !strings.Contains(err.Error(), "change organization.email") {
+		t.Errorf("no advice: %v", err)
+	}
+	// The other accounts were created all the same.
+	if len(f.creates) != 9 || f.count("MoveAccount") != 8 {
+		t.Errorf("creates %d, moves %d", len(f.creates), f.count("MoveAccount"))
+	}
+}
+
+// TestJournalledRequestIsAwaited: a request in the journal from a crashed
+// run is polled, never sent again.
+func TestJournalledRequestIsAwaited(t *testing.T) {
+	tree := acmeTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	f := newFake(time.Millisecond)
+	// A crashed run sent CreateAccount for log-archive and heard back.
+	f.requests["car-crashed"] = &fakeRequest{name: "log-archive", email: "aws+log-archive@acme.example", done: time.Now(), accountID: "555555555555"}
+	f.inProgress = 1
+	path := filepath.Join(t.TempDir(), "journal.json")
+	j, err := OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Put(JournalEntry{Name: "log-archive", Email: "AWS+log-archive@acme.example", RequestID: "car-crashed"}); err != nil {
+		t.Fatal(err)
+	}
+	j, err = OpenJournal(path) // as a new process would
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := fastOptions()
+	opt.Journal = j
+	if err := New(f, opt).Apply(context.Background(), plan, &orgmodel.Actual{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range f.creates {
+		if name == "log-archive" {
+			t.Fatal("log-archive was created again despite its journalled request")
+		}
+	}
+	if !strings.Contains(strings.Join(f.calls, "\n"), "MoveAccount 555555555555") {
+		t.Error("the awaited account was not moved to its OU")
+	}
+	if j.Len() != 0 {
+		t.Errorf("journal keeps %d entries after success", j.Len())
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("journal mode %v, want 0600", info.Mode().Perm())
+	}
+}
+
+// TestUnknownJournalledRequestIsCreated: AWS does not know the request (the
+// sandbox was reset): the account is created.
+func TestUnknownJournalledRequestIsCreated(t *testing.T) {
+	tree := acmeTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	f := newFake(time.Millisecond)
+	j, _ := OpenJournal(filepath.Join(t.TempDir(), "j.json"))
+	j.Put(JournalEntry{Name: "log-archive", Email: "aws+log-archive@acme.example", RequestID: "car-gone"})
+	opt := fastOptions()
+	opt.Journal = j
+	if err := New(f, opt).Apply(context.Background(), plan, &orgmodel.Actual{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.creates) != 9 {
+		t.Errorf("%d creations, want 9", len(f.creates))
+	}
+}
+
+func TestApplyInterruptedReturnsContextError(t *testing.T) {
+	tree := acmeTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	f := newFake(time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	opt := fastOptions()
+	opt.OnEvent = func(e Event) {
+		if e.Kind == Waiting {
+			cancel()
+		}
+	}
+	j, _ := OpenJournal(filepath.Join(t.TempDir(), "j.json"))
+	opt.Journal = j
+	err := New(f, opt).Apply(ctx, plan, &orgmodel.Actual{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if j.Len() == 0 {
+		t.Error("creations in flight are not in the journal after an interruption")
+	}
+}

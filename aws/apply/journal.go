@@ -1,0 +1,154 @@
+package apply
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Journal records the account creations orgwizard has asked AWS for.
+//
+// CreateAccount has no idempotency token, so a crash between sending it and
+// hearing back could, on a naive re-run, create a second account. The engine
+// writes an entry before it calls CreateAccount and the request id right
+// after; a re-run polls a journalled request instead of creating again.
+// When the crash came before AWS answered, the re-run finds the request in
+// ListCreateAccountStatus (the plan awaits it) or, if AWS never got it,
+// creates it then. Behind both stands AWS's own guarantee that an email
+// belongs to one account only: a second request for the same email fails,
+// it never makes a second account.
+//
+// The file is rewritten atomically (temporary file, fsync, rename) on every
+// change, so a kill at any instant leaves either the old or the new journal.
+type Journal struct {
+	path string
+	mu   sync.Mutex
+	data journalData
+}
+
+type journalData struct {
+	Version int                     `json:"version"`
+	Entries map[string]JournalEntry `json:"entries"` // by lower-case email
+}
+
+// JournalEntry is one account creation orgwizard asked for.
+type JournalEntry struct {
+	Name      string    `json:"name"`
+	Email     string    `json:"email"`
+	RequestID string    `json:"requestId,omitempty"` // empty: sent, answer not heard
+	Requested time.Time `json:"requested"`
+}
+
+// OpenJournal loads the journal at path, or starts an empty one.
+func OpenJournal(path string) (*Journal, error) {
+	j := &Journal{path: path, data: journalData{Version: 1, Entries: map[string]JournalEntry{}}}
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return j, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading the apply journal: %w", err)
+	}
+	if err := json.Unmarshal(b, &j.data); err != nil {
+		return nil, fmt.Errorf("the apply journal %s is damaged (%v); it lists account creations in flight: check them in the AWS console, then delete the file", path, err)
+	}
+	if j.data.Entries == nil {
+		j.data.Entries = map[string]JournalEntry{}
+	}
+	return j, nil
+}
+
+// Path is where the journal lives.
+func (j *Journal) Path() string { return j.path }
+
+// Lookup returns the entry for email.
+func (j *Journal) Lookup(email string) (JournalEntry, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	e, ok := j.data.Entries[strings.ToLower(email)]
+	return e, ok
+}
+
+// Put records (or updates) an entry and saves the journal before returning.
+func (j *Journal) Put(e JournalEntry) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.data.Entries[strings.ToLower(e.Email)] = e
+	return j.save()
+}
+
+// Remove forgets the entry for email once its account exists, and saves.
+func (j *Journal) Remove(email string) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	key := strings.ToLower(email)
+	if _, ok := j.data.Entries[key]; !ok {
+		return nil
+	}
+	delete(j.data.Entries, key)
+	return j.save()
+}
+
+// Len is the number of creations in flight.
+func (j *Journal) Len() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.data.Entries)
+}
+
+func (j *Journal) save() error {
+	if j.path == "" {
+		return nil // an in-memory journal, for tests that do not crash
+	}
+	b, err := json.MarshalIndent(j.data, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(j.path, b, 0o600)
+}
+
+// WriteFileAtomic writes data to path so that a crash at any moment leaves
+// either the old file or the new one, never a mix: a temporary file in the
+// same directory, fsync, rename, fsync of the directory.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op after the rename
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -1,0 +1,46 @@
+package orgs
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// AttemptHook hears of every failed attempt of a call, before the SDK's
+// retryer decides whether to try again. The apply engine uses it to show
+// retries as they happen.
+type AttemptHook func(operation string, err error)
+
+type attemptHookKey struct{}
+
+// WithAttemptHook returns a context whose AWS calls report failed attempts to hook.
+func WithAttemptHook(ctx context.Context, hook AttemptHook) context.Context {
+	return context.WithValue(ctx, attemptHookKey{}, hook)
+}
+
+// ObserveAttempts is an API option that reports each failed attempt to the
+// hook in the call's context. It sits right after the retry middleware, so
+// it runs once per attempt.
+func ObserveAttempts(stack *middleware.Stack) error {
+	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("orgwizardObserveAttempts",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			out, md, err := next.HandleFinalize(ctx, in)
+			if err != nil {
+				if hook, ok := ctx.Value(attemptHookKey{}).(AttemptHook); ok && hook != nil {
+					hook(middleware.GetOperationName(ctx), err)
+				}
+			}
+			return out, md, err
+		}), "Retry", middleware.After)
+}
+
+// Code returns the AWS error code in err, or "".
+func Code(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}

@@ -1,0 +1,184 @@
+// Package target builds the AWS configuration for the place orgwizard acts
+// on: the embedded sandbox (the default) or real AWS through the standard
+// credential chain, a named profile or an endpoint URL. There is one client
+// setup for all of them, so the sandbox exercises the exact code path AWS does.
+package target
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/orgwizard/orgwizard/aws/sandbox"
+)
+
+// Spec says which target to open; it mirrors the global flags of cli.md.
+type Spec struct {
+	AWS          bool   // --aws: real AWS through the standard credential chain
+	Profile      string // --profile: implies AWS
+	EndpointURL  string // --endpoint-url: implies AWS
+	Region       string // overrides AWS_REGION and the profile's region
+	SandboxState string // --sandbox-state
+	Scenario     string // --scenario
+	Speed        float64
+	// RetryMaxAttempts bounds attempts per call (0: DefaultMaxAttempts).
+	RetryMaxAttempts int
+}
+
+// UsesAWS reports whether the spec names real AWS (or an AWS-compatible endpoint).
+func (s Spec) UsesAWS() bool { return s.AWS || s.Profile != "" || s.EndpointURL != "" }
+
+// Target is an opened target: a ready aws.Config and a description every
+// screen and output shows.
+type Target struct {
+	Config    aws.Config
+	Sandbox   *sandbox.Sandbox // nil on AWS
+	AccountID string           // the caller's account
+	// Describe is "sandbox (state FILE)" or "AWS account ID (profile P)".
+	Describe string
+	close    func() error
+}
+
+// Close stops the embedded sandbox, if any.
+func (t *Target) Close() error {
+	if t.close == nil {
+		return nil
+	}
+	return t.close()
+}
+
+// DefaultMaxAttempts is how many times one call is tried before the failure
+// reaches the user. Organizations throttles hard and answers
+// ConcurrentModificationException while another change is settling; both pass
+// with time, so orgwizard is patient.
+const DefaultMaxAttempts = 12
+
+// retryCodes are retried on top of the SDK's standard set (throttling, 5xx,
+// timeouts): they all mean "try again shortly".
+var retryCodes = []string{
+	"ConcurrentModificationException",
+	"FinalizingOrganizationException",
+	"TooManyRequestsException",
+	"ServiceException",
+}
+
+func retryer(maxAttempts int) func() aws.Retryer {
+	if maxAttempts <= 0 {
+		maxAttempts = DefaultMaxAttempts
+	}
+	return func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = maxAttempts
+			o.MaxBackoff = 20 * time.Second
+			// The standard retry quota stops retrying after a burst of
+			// failures; a long apply under throttling needs every retry.
+			o.RateLimiter = ratelimit.None
+			o.Retryables = append(o.Retryables, retry.RetryableErrorCode{Codes: toSet(retryCodes)})
+		})
+	}
+}
+
+func toSet(codes []string) map[string]struct{} {
+	m := make(map[string]struct{}, len(codes))
+	for _, c := range codes {
+		m[c] = struct{}{}
+	}
+	return m
+}
+
+// Open opens the target the spec names.
+func Open(ctx context.Context, spec Spec) (*Target, error) {
+	if spec.UsesAWS() {
+		return openAWS(ctx, spec)
+	}
+	return openSandbox(ctx, spec)
+}
+
+func openSandbox(ctx context.Context, spec Spec) (*Target, error) {
+	sb, err := sandbox.Open(sandbox.Config{StatePath: spec.SandboxState, Scenario: spec.Scenario, Speed: spec.Speed})
+	if err != nil {
+		return nil, fmt.Errorf("opening the sandbox: %w", err)
+	}
+	t, err := ForSandbox(sb, spec)
+	if err != nil {
+		sb.Close()
+		return nil, err
+	}
+	stop := t.close
+	t.close = func() error { return errors.Join(stop(), sb.Close()) }
+	return t, nil
+}
+
+// ForSandbox serves an open sandbox on a loopback port and returns a target
+// acting as its first account (the scenario's management or standalone
+// account). Closing the target stops serving; the sandbox stays open.
+func ForSandbox(sb *sandbox.Sandbox, spec Spec) (*Target, error) {
+	accounts := sb.Accounts()
+	if len(accounts) == 0 {
+		return nil, errors.New("the sandbox state has no account; run orgwizard sandbox reset")
+	}
+	endpoint, stop, err := sb.Start()
+	if err != nil {
+		return nil, fmt.Errorf("starting the sandbox: %w", err)
+	}
+	me := accounts[0]
+	region := spec.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	cfg := aws.Config{
+		Region:       region,
+		Credentials:  credentials.NewStaticCredentialsProvider(me.AccessKeyID, me.SecretAccessKey, ""),
+		BaseEndpoint: aws.String(endpoint),
+		Retryer:      retryer(spec.RetryMaxAttempts),
+	}
+	return &Target{
+		Config:    cfg,
+		Sandbox:   sb,
+		AccountID: me.ID,
+		Describe:  fmt.Sprintf("sandbox, account %s (state %s)", me.ID, sb.StatePath()),
+		close:     stop,
+	}, nil
+}
+
+func openAWS(ctx context.Context, spec Spec) (*Target, error) {
+	opts := []func(*config.LoadOptions) error{config.WithRetryer(retryer(spec.RetryMaxAttempts))}
+	if spec.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(spec.Profile))
+	}
+	if spec.Region != "" {
+		opts = append(opts, config.WithRegion(spec.Region))
+	}
+	if spec.EndpointURL != "" {
+		opts = append(opts, config.WithBaseEndpoint(spec.EndpointURL))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		// Organizations is global and answers in us-east-1.
+		cfg.Region = "us-east-1"
+	}
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, fmt.Errorf("asking AWS who these credentials are (sts GetCallerIdentity): %w; check AWS_PROFILE, --profile or your SSO login", err)
+	}
+	account := aws.ToString(id.Account)
+	desc := "AWS account " + account
+	if spec.Profile != "" {
+		desc += " (profile " + spec.Profile + ")"
+	}
+	if spec.EndpointURL != "" {
+		desc += " at " + spec.EndpointURL
+	}
+	return &Target{Config: cfg, AccountID: account, Describe: desc}, nil
+}

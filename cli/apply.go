@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+type applyOptions struct {
+	design string
+	yes    bool
+	target targetFlags
+	io     IO
+}
+
+func newApplyCommand(streams IO) *cobra.Command {
+	opts := &applyOptions{io: streams}
+	cmd := &cobra.Command{
+		Use:   "apply",
+		Short: "Make the target's organization match the design, with live progress",
+		Long: `Read the organization in the target, show the plan, ask for confirmation (or
+--yes), and carry it out: the organization, OUs, accounts (five created at a
+time, AWS's limit), moves, tags and guardrails. The accounts quota is checked
+before anything is created. apply can be interrupted at any moment (ctrl+c, a
+crash) and run again: it never creates an account twice and finishes the work.`,
+		Example: "  orgwizard apply --design acme.yaml\n  orgwizard apply --design acme.yaml --profile management --yes",
+		Args:    cobra.NoArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
+	}
+	addDesignFlag(cmd, &opts.design)
+	cmd.Flags().BoolVarP(&opts.yes, "yes", "y", false, "apply without asking for confirmation")
+	addTargetFlags(cmd, &opts.target)
+	return cmd
+}
+
+func (o *applyOptions) run(ctx context.Context) error {
+	tree, err := loadTree(o.design, o.io.ErrOut)
+	if err != nil {
+		return err
+	}
+	s, err := openSession(ctx, &o.target)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	actual, err := s.read(ctx)
+	if err != nil {
+		return err
+	}
+	plan := orgmodel.MakePlan(tree, actual)
+	if err := writePlanText(o.io.Out, describeTarget(s), o.design, plan); err != nil {
+		return err
+	}
+	if plan.Empty() {
+		return nil
+	}
+	if !o.yes {
+		if err := o.confirm(s); err != nil {
+			return err
+		}
+	}
+
+	journal, err := apply.OpenJournal(s.journalPath())
+	if err != nil {
+		return userError("%v", err)
+	}
+	opt := s.engineOptions()
+	opt.Journal = journal
+	printer := newLinePrinter(o.io.Out, time.Now())
+	opt.OnEvent = printer.event
+	fmt.Fprintf(o.io.Out, "\nApplying %d changes to %s\n", len(plan.Steps), s.target.Describe)
+	err = apply.New(s.orgs, opt).Apply(ctx, plan, actual)
+	elapsed := time.Since(printer.start).Round(time.Millisecond)
+	switch {
+	case err == nil:
+		fmt.Fprintf(o.io.Out, "Done in %s: the organization matches %s. orgwizard plan now shows nothing to do.\n", elapsed, o.design)
+		return nil
+	case errors.Is(err, context.Canceled):
+		msg := "interrupted after " + elapsed.String() + "; nothing is lost"
+		if n := journal.Len(); n > 0 {
+			msg += fmt.Sprintf(": %d account creations are in flight at AWS, recorded in %s", n, journal.Path())
+		}
+		return &ExitError{Code: ExitInterrupted, Err: errors.New(msg + ". Run orgwizard apply again to finish.")}
+	}
+	var quota *apply.QuotaError
+	if errors.As(err, &quota) {
+		return &ExitError{Code: ExitUser, Err: err}
+	}
+	return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; run orgwizard apply again to finish", err)}
+}
+
+// confirm asks the user to confirm; on real AWS they type the account id,
+// so that a change never lands in the wrong account by a reflex "yes".
+func (o *applyOptions) confirm(s *session) error {
+	if !isTerminalReader(o.io.In) {
+		return userError("apply changes %s and needs confirmation: run it in a terminal, or add --yes", s.target.Describe)
+	}
+	want, prompt := "yes", "Type yes to apply: "
+	if s.target.Sandbox == nil {
+		want = s.target.AccountID
+		prompt = fmt.Sprintf("This changes real AWS account %s. Type the account id to apply: ", want)
+	}
+	fmt.Fprintf(o.io.Out, "\n%s", prompt)
+	line, err := bufio.NewReader(o.io.In).ReadString('\n')
+	if err != nil && line == "" {
+		return userError("no confirmation; nothing was changed")
+	}
+	if strings.TrimSpace(line) != want {
+		return userError("confirmation %q does not match %q; nothing was changed", strings.TrimSpace(line), want)
+	}
+	return nil
+}
+
+// linePrinter writes one plain line per event: readable in a terminal, in a
+// log and in CI alike.
+type linePrinter struct {
+	mu    sync.Mutex
+	w     io.Writer
+	start time.Time
+}
+
+func newLinePrinter(w io.Writer, start time.Time) *linePrinter {
+	return &linePrinter{w: w, start: start}
+}
+
+func (p *linePrinter) event(e apply.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	elapsed := e.Time.Sub(p.start)
+	mark := map[apply.EventKind]string{
+		apply.Started: "→", apply.Waiting: "…", apply.Retrying: "↻", apply.Succeeded: "✓", apply.Failed: "✗",
+	}[e.Kind]
+	line := fmt.Sprintf("[%7.1fs] %s %-9s %s", elapsed.Seconds(), mark, e.Kind, e.Step)
+	if e.Message != "" {
+		line += ": " + e.Message
+	}
+	if e.Kind == apply.Succeeded || e.Kind == apply.Failed {
+		line += fmt.Sprintf("  (%d/%d", e.Done, e.Total)
+		if e.InFlight > 0 {
+			line += fmt.Sprintf(", creating %d/%d", e.InFlight, apply.MaxCreationsInFlight)
+		}
+		line += ")"
+	}
+	fmt.Fprintln(p.w, line)
+}

@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+type planOptions struct {
+	design           string
+	output           string
+	detailedExitCode bool
+	target           targetFlags
+	io               IO
+}
+
+func newPlanCommand(streams IO) *cobra.Command {
+	opts := &planOptions{io: streams}
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Show what apply would change in the target to match the design",
+		Long: `Read the organization in the target (the sandbox unless --aws, --profile or
+--endpoint-url is given) and list, in order, the changes apply would make:
+create, move, tag, attach. Accounts and OUs the design does not name are listed
+as unmanaged and left alone. Nothing is changed.`,
+		Example: "  orgwizard plan --design acme.yaml\n  orgwizard plan --design acme.yaml --profile management --detailed-exitcode",
+		Args:    cobra.NoArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
+	}
+	addDesignFlag(cmd, &opts.design)
+	addOutputFlag(cmd, &opts.output)
+	cmd.Flags().BoolVar(&opts.detailedExitCode, "detailed-exitcode", false, "exit 0 when there is nothing to do, 2 when there are changes")
+	addTargetFlags(cmd, &opts.target)
+	return cmd
+}
+
+func (o *planOptions) run(ctx context.Context) error {
+	if err := checkOutput(o.output); err != nil {
+		return err
+	}
+	tree, err := loadTree(o.design, o.io.ErrOut)
+	if err != nil {
+		return err
+	}
+	s, err := openSession(ctx, &o.target)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	actual, err := s.read(ctx)
+	if err != nil {
+		return err
+	}
+	plan := orgmodel.MakePlan(tree, actual)
+	if o.output == "json" {
+		err = writeJSON(o.io.Out, planJSON(s.target.Describe, o.design, plan))
+	} else {
+		err = writePlanText(o.io.Out, describeTarget(s), o.design, plan)
+	}
+	if err != nil {
+		return err
+	}
+	if o.detailedExitCode && !plan.Empty() {
+		return &ExitError{Code: ExitChanges, Err: fmt.Errorf("the plan has %d changes", len(plan.Steps)), Reported: true}
+	}
+	return nil
+}
+
+func loadTree(path string, errOut io.Writer) (*orgmodel.Tree, error) {
+	d, err := loadDesign(path, errOut)
+	if err != nil {
+		return nil, err
+	}
+	return d.Expand()
+}
+
+type planDoc struct {
+	Version   int                  `json:"version"`
+	Target    string               `json:"target"`
+	Design    string               `json:"design"`
+	Steps     []orgmodel.Step      `json:"steps"`
+	Unmanaged []orgmodel.Unmanaged `json:"unmanaged"`
+	Warnings  []string             `json:"warnings"`
+}
+
+func planJSON(target, design string, p *orgmodel.Plan) planDoc {
+	return planDoc{Version: 1, Target: target, Design: design, Steps: p.Steps, Unmanaged: p.Unmanaged, Warnings: p.Warnings}
+}
+
+// stepMark is the sign a plan line starts with: + creates, ~ changes, - detaches.
+func stepMark(k orgmodel.StepKind) string {
+	switch k {
+	case orgmodel.StepMoveAccount, orgmodel.StepTagAccount, orgmodel.StepUpdatePolicy, orgmodel.StepEnablePolicyType:
+		return "~"
+	case orgmodel.StepDetachPolicy:
+		return "-"
+	case orgmodel.StepAwaitAccount:
+		return "…"
+	}
+	return "+"
+}
+
+func writePlanText(w io.Writer, target, design string, p *orgmodel.Plan) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\nDesign: %s\n\n", target, design)
+	if p.Empty() {
+		b.WriteString("Nothing to do: the organization matches the design.\n")
+	} else {
+		fmt.Fprintf(&b, "Plan: %d changes\n", len(p.Steps))
+		for _, s := range p.Steps {
+			fmt.Fprintf(&b, "  %s %s\n      %s\n", stepMark(s.Kind), s, s.Why)
+		}
+	}
+	if len(p.Unmanaged) > 0 {
+		b.WriteString("\nNot in the design, left alone:\n")
+		for _, u := range p.Unmanaged {
+			where := "in " + rootIfEmpty(u.Path)
+			if u.Kind == "ou" {
+				where = "at " + u.Path
+			}
+			fmt.Fprintf(&b, "  %s %s (%s) %s\n", u.Kind, u.Name, u.ID, where)
+		}
+	}
+	if len(p.Warnings) > 0 {
+		b.WriteString("\nWarnings:\n")
+		for _, wn := range p.Warnings {
+			fmt.Fprintf(&b, "  ! %s\n", wn)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func rootIfEmpty(path string) string {
+	if path == "" {
+		return "Root"
+	}
+	return path
+}

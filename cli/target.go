@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
+	"github.com/spf13/cobra"
+
+	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/aws/target"
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+// targetFlags are the flags that choose where a command acts (cli.md).
+type targetFlags struct {
+	spec target.Spec
+}
+
+func addTargetFlags(cmd *cobra.Command, f *targetFlags) {
+	fl := cmd.Flags()
+	fl.BoolVar(&f.spec.AWS, "aws", false, "act on real AWS through the standard credential chain (env, shared config, SSO)")
+	fl.StringVar(&f.spec.Profile, "profile", "", "act on real AWS with this named profile (implies --aws)")
+	fl.StringVar(&f.spec.EndpointURL, "endpoint-url", "", "send every AWS call to this URL, such as a sandbox serve or moto (implies --aws)")
+	fl.StringVar(&f.spec.SandboxState, "sandbox-state", "", "the sandbox state file (default $XDG_STATE_HOME/orgwizard/sandbox.json)")
+	fl.StringVar(&f.spec.Scenario, "scenario", "fresh", "the sandbox world to start from when the state file does not exist yet: fresh, dirty-management, existing-org, small-quota")
+	fl.Float64Var(&f.spec.Speed, "sandbox-speed", 1, "make the sandbox's simulated delays (account creation takes seconds) this many times shorter")
+}
+
+func (f *targetFlags) check() error {
+	if f.spec.UsesAWS() && (f.spec.SandboxState != "" || f.spec.Scenario != "fresh") {
+		return userError("--sandbox-state and --scenario are for the sandbox; they do not go with --aws, --profile or --endpoint-url")
+	}
+	if !f.spec.UsesAWS() && !validScenario(f.spec.Scenario) {
+		return userError("--scenario %q is not a scenario; use one of: %s", f.spec.Scenario, joinScenarios())
+	}
+	if f.spec.Speed <= 0 {
+		return userError("--sandbox-speed must be above 0")
+	}
+	return nil
+}
+
+func validScenario(s string) bool {
+	for _, sc := range sandbox.Scenarios {
+		if sc == s {
+			return true
+		}
+	}
+	return false
+}
+
+func joinScenarios() string {
+	out := ""
+	for i, s := range sandbox.Scenarios {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out
+}
+
+// session is an opened target with the clients the commands use.
+type session struct {
+	target *target.Target
+	orgs   *orgs.Client
+	quota  orgs.QuotaAPI
+	spec   target.Spec
+}
+
+func openSession(ctx context.Context, f *targetFlags) (*session, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	t, err := target.Open(ctx, f.spec)
+	if err != nil {
+		return nil, awsError(err)
+	}
+	client := organizations.NewFromConfig(t.Config, func(o *organizations.Options) {
+		o.APIOptions = append(o.APIOptions, orgs.ObserveAttempts)
+	})
+	return &session{
+		target: t,
+		orgs:   orgs.New(client, 8),
+		quota:  servicequotas.NewFromConfig(t.Config),
+		spec:   f.spec,
+	}, nil
+}
+
+func (s *session) Close() error { return s.target.Close() }
+
+// read reads the organization, mapping failures to cli.md's exit codes.
+func (s *session) read(ctx context.Context) (*orgmodel.Actual, error) {
+	a, err := s.orgs.Read(ctx)
+	if err != nil {
+		if errors.Is(err, orgs.ErrNotManagementAccount) {
+			return nil, userError("%s: %v; use the management account's credentials (or, for the sandbox, --scenario)", s.target.Describe, err)
+		}
+		return nil, awsError(err)
+	}
+	return a, nil
+}
+
+// awsError is a failure at AWS after the SDK's retries: exit 3.
+func awsError(err error) error {
+	var ee *ExitError
+	if errors.As(err, &ee) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &ExitError{Code: ExitAWS, Err: err}
+}
+
+// journalPath is where apply records the account creations in flight for
+// this target: beside the sandbox state, or in the user's state directory.
+func (s *session) journalPath() string {
+	name := "journal-" + s.target.AccountID + ".json"
+	if s.target.Sandbox != nil {
+		return filepath.Join(filepath.Dir(s.target.Sandbox.StatePath()), name)
+	}
+	return filepath.Join(stateDir(), name)
+}
+
+// stateDir is $XDG_STATE_HOME/orgwizard, or ~/.local/state/orgwizard.
+func stateDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "orgwizard")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), "orgwizard")
+	}
+	return filepath.Join(home, ".local", "state", "orgwizard")
+}
+
+// engineOptions tunes polling to the target: the sandbox creates an account
+// in its delay divided by its speed; AWS takes minutes.
+func (s *session) engineOptions() apply.Options {
+	opt := apply.Options{
+		Quota: func(ctx context.Context) (int, string, error) {
+			n, src := orgs.AccountQuota(ctx, s.quota, apply.DefaultAccountQuota)
+			return n, src, nil
+		},
+	}
+	if s.target.Sandbox != nil {
+		delay := time.Duration(float64(sandbox.DefaultCreateAccountDelay) / s.spec.Speed)
+		opt.PollInitial = max(delay/40, time.Millisecond)
+		opt.PollMax = max(delay/20, time.Millisecond)
+		// Half the sandbox's request rate, leaving the rest to the other steps.
+		opt.PollRate = sandbox.DefaultRatePerSecond / 2
+	} else {
+		opt.PollRate = 2
+	}
+	return opt
+}
+
+func describeTarget(s *session) string {
+	return fmt.Sprintf("Target: %s", s.target.Describe)
+}
