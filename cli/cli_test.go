@@ -206,7 +206,12 @@ func TestHelpListsOnlyWorkingCommands(t *testing.T) {
 			t.Errorf("command %s does nothing", c.Name())
 		}
 	}
-	for _, absent := range []string{"plan", "apply", "tree", "audit", "export", "iam-policy"} {
+	for _, present := range []string{"validate", "preview", "plan", "apply", "tree", "sandbox", "export", "iam-policy", "version"} {
+		if !slices.Contains(names, present) {
+			t.Errorf("%s is missing from --help", present)
+		}
+	}
+	for _, absent := range []string{"audit"} {
 		if slices.Contains(names, absent) {
 			t.Errorf("%s is listed but not built yet", absent)
 		}

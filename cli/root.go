@@ -63,8 +63,9 @@ func NewRootCommand(build Build, streams IO) *cobra.Command {
 that only governs, one member account per workload and environment, and for
 production one per data-residency region, with guardrails attached.
 
-Start with a design file (see ../shared/examples/acme.yaml), check it with
-'orgwizard validate', and look at the tree it makes with 'orgwizard preview'.`,
+Write a design file (see ../shared/examples/acme.yaml), check it with
+'orgwizard validate', look at the tree it makes with 'orgwizard preview', and
+build it with 'orgwizard apply', in the embedded sandbox first.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -76,6 +77,12 @@ Start with a design file (see ../shared/examples/acme.yaml), check it with
 	root.AddCommand(
 		newValidateCommand(streams),
 		newPreviewCommand(streams),
+		newPlanCommand(streams),
+		newApplyCommand(streams),
+		newTreeCommand(streams),
+		newSandboxCommand(streams),
+		newExportCommand(streams),
+		newIAMPolicyCommand(streams),
 		newVersionCommand(build, streams),
 	)
 	return root
@@ -105,6 +112,12 @@ func Main(ctx context.Context, build Build, args []string, in io.Reader, out, er
 		}),
 	)
 	return exitCode(err)
+}
+
+// isTerminalReader reports whether r is a terminal a person can type into.
+func isTerminalReader(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // isTerminal reports whether w is a terminal, where colours and styling belong.

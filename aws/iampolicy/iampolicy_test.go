@@ -1,0 +1,134 @@
+package iampolicy
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// adapterActions is every operation the adapter interfaces declare, as IAM
+// actions.
+func adapterActions(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for _, a := range Adapters {
+		if a.API.Kind().String() != "interface" {
+			t.Fatalf("%s: %v is not an interface", a.Service, a.API)
+		}
+		if a.API.NumMethod() == 0 {
+			t.Fatalf("%s: %v has no methods", a.Service, a.API)
+		}
+		for i := range a.API.NumMethod() {
+			out = append(out, a.Service+":"+a.API.Method(i).Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// The list and the adapters cannot drift: every method of every adapter
+// interface has its action, and every action that orgwizard calls itself is
+// a method of one.
+func TestActionsAreExactlyTheAdapterOperations(t *testing.T) {
+	var called []string
+	for _, a := range Actions {
+		if a.ImpliedBy == "" {
+			called = append(called, a.Name)
+		}
+	}
+	slices.Sort(called)
+	want := adapterActions(t)
+	for _, name := range want {
+		if !slices.Contains(called, name) {
+			t.Errorf("the adapters call %s, which Actions does not list", name)
+		}
+	}
+	for _, name := range called {
+		if !slices.Contains(want, name) {
+			t.Errorf("Actions lists %s, which no adapter interface declares: remove it", name)
+		}
+	}
+	// The reflection itself is checked against names known by hand, so a
+	// broken Adapters table cannot make the comparison vacuous.
+	for _, must := range []string{"organizations:CreateAccount", "organizations:DescribeOrganization", "servicequotas:GetServiceQuota", "sts:GetCallerIdentity"} {
+		if !slices.Contains(want, must) {
+			t.Errorf("the adapters' operations lack %s", must)
+		}
+	}
+}
+
+func TestImpliedActionsSayWhyAndWhere(t *testing.T) {
+	names := Names()
+	for _, a := range Actions {
+		if a.Why == "" {
+			t.Errorf("%s has no reason", a.Name)
+		}
+		if a.ImpliedBy == "" {
+			continue
+		}
+		if !slices.Contains(names, a.ImpliedBy) {
+			t.Errorf("%s is implied by %s, which the policy does not allow", a.Name, a.ImpliedBy)
+		}
+		if !strings.HasPrefix(a.Source, "https://docs.aws.amazon.com/") {
+			t.Errorf("%s: the source %q is not AWS documentation", a.Name, a.Source)
+		}
+	}
+	for i := 1; i < len(names); i++ {
+		if names[i] == names[i-1] {
+			t.Errorf("%s is listed twice", names[i])
+		}
+	}
+}
+
+func TestPolicyDocument(t *testing.T) {
+	b, err := JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Version   string
+		Statement []struct {
+			Sid       string
+			Effect    string
+			Action    []string
+			Resource  string
+			Condition map[string]map[string]string
+		}
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("not a policy document: %v\n%s", err, b)
+	}
+	if doc.Version != "2012-10-17" {
+		t.Errorf("Version %q", doc.Version)
+	}
+	var all []string
+	sids := map[string]bool{}
+	for _, s := range doc.Statement {
+		if s.Effect != "Allow" || s.Resource != "*" || len(s.Action) == 0 {
+			t.Errorf("statement %s: %+v", s.Sid, s)
+		}
+		if sids[s.Sid] || s.Sid == "" || strings.Trim(s.Sid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
+			t.Errorf("Sid %q is empty, repeated or not alphanumeric", s.Sid)
+		}
+		sids[s.Sid] = true
+		if !slices.IsSorted(s.Action) {
+			t.Errorf("statement %s: actions not sorted: %v", s.Sid, s.Action)
+		}
+		for _, a := range s.Action {
+			if strings.Contains(a, "*") {
+				t.Errorf("statement %s allows a wildcard %s", s.Sid, a)
+			}
+			if strings.HasPrefix(a, "iam:") && s.Condition["StringEquals"]["iam:AWSServiceName"] != "organizations.amazonaws.com" {
+				t.Errorf("%s is not limited to Organizations' service-linked role: %v", a, s.Condition)
+			}
+		}
+		all = append(all, s.Action...)
+	}
+	slices.Sort(all)
+	if !slices.Equal(all, Names()) {
+		t.Errorf("the document allows %v\nwant %v", all, Names())
+	}
+}

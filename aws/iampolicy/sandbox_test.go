@@ -1,0 +1,146 @@
+package iampolicy_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
+
+	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/iampolicy"
+	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/aws/target"
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+// TestSandboxCallsAreAllowedAndUsed applies acme.yaml to a fresh sandbox
+// through the AWS target path (credentials, sts, the real clients and the
+// apply engine), then changes the design so that the update, detach and tag
+// steps run, and takes the quota check's fallback. Every call the sandbox
+// recorded must be allowed by the policy, and every action the policy allows
+// must have been called, but for those AWS needs on orgwizard's behalf.
+func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
+	ctx := context.Background()
+	sb, err := sandbox.Open(sandbox.Config{
+		StatePath:          filepath.Join(t.TempDir(), "sandbox.json"),
+		Scenario:           "fresh",
+		CreateAccountDelay: 40 * time.Millisecond,
+		RatePerSecond:      -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	endpoint, stop, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stop() })
+
+	// The sandbox as an --endpoint-url target, so that target.Open asks STS
+	// who the credentials are, exactly as against AWS.
+	me := sb.Accounts()[0]
+	t.Setenv("AWS_ACCESS_KEY_ID", me.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", me.SecretAccessKey)
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	tg, err := target.Open(ctx, target.Spec{EndpointURL: endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	if tg.AccountID != me.ID {
+		t.Fatalf("target says account %s, the sandbox's first is %s", tg.AccountID, me.ID)
+	}
+	client := orgs.New(organizations.NewFromConfig(tg.Config, func(o *organizations.Options) {
+		o.APIOptions = append(o.APIOptions, orgs.ObserveAttempts)
+	}), 8)
+	quota := servicequotas.NewFromConfig(tg.Config)
+
+	applyDesign := func(edit func(*orgmodel.Design)) {
+		t.Helper()
+		data, err := os.ReadFile("../../../shared/examples/acme.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := orgmodel.Parse(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if edit != nil {
+			edit(d)
+		}
+		tree, err := d.Expand()
+		if err != nil {
+			t.Fatal(err)
+		}
+		actual, err := client.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := orgmodel.MakePlan(tree, actual)
+		err = apply.New(client, apply.Options{
+			PollInitial: 2 * time.Millisecond,
+			PollMax:     4 * time.Millisecond,
+			Quota: func(ctx context.Context) (int, string, error) {
+				n, src := orgs.AccountQuota(ctx, quota, apply.DefaultAccountQuota)
+				return n, src, nil
+			},
+		}).Apply(ctx, plan, actual)
+		if err != nil {
+			t.Fatalf("apply: %v", err)
+		}
+	}
+	applyDesign(nil)
+	applyDesign(func(d *orgmodel.Design) {
+		d.Residencies[0].Regions = append(d.Residencies[0].Regions, "eu-north-1") // update-policy
+		d.Guardrails.DenyRootUser = false                                         // detach-policy
+		d.Tags[0].Value = "platform"                                              // tag-account
+	})
+
+	// The quota check falls back to AWS's default when the applied quota
+	// does not answer.
+	if err := sb.SetFaults(sandbox.Faults{ServerErrorShare: 1, Operations: []string{"GetServiceQuota"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, src := orgs.AccountQuota(ctx, quota, apply.DefaultAccountQuota); src != "Service Quotas' default" {
+		t.Errorf("the quota came from %q; the fallback did not run", src)
+	}
+	if err := sb.SetFaults(sandbox.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+
+	allowed := iampolicy.Names()
+	used := map[string]bool{}
+	for _, c := range sb.Calls() {
+		action := c.Service + ":" + c.Operation
+		used[action] = true
+		if !slices.Contains(allowed, action) {
+			t.Errorf("the sandbox recorded %s (%s), which iam-policy does not allow", action, c.Outcome)
+		}
+	}
+	if len(used) == 0 {
+		t.Fatal("the sandbox recorded no calls")
+	}
+	for _, a := range iampolicy.Actions {
+		switch {
+		case a.ImpliedBy != "" && used[a.Name]:
+			t.Errorf("%s is listed as needed by AWS on orgwizard's behalf, yet orgwizard called it", a.Name)
+		case a.ImpliedBy != "" && !used[a.ImpliedBy]:
+			t.Errorf("%s is allowed for %s, which this run never called", a.Name, a.ImpliedBy)
+		case a.ImpliedBy == "" && !used[a.Name]:
+			t.Errorf("iam-policy allows %s, which applying and changing acme.yaml never called", a.Name)
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgwizard/orgwizard/export"
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+type exportOptions struct {
+	design string
+	// designGiven tells whether --design was on the command line: with --live,
+	// only an explicit design is exported (a stray orgwizard.yaml is not).
+	designGiven bool
+	live        bool
+	format      string
+	file        string
+	target      targetFlags
+	io          IO
+}
+
+func newExportCommand(streams IO) *cobra.Command {
+	opts := &exportOptions{io: streams}
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Export the design or the live organization as Terraform, CloudFormation, Mermaid, DOT or JSON",
+		Long: `Write the organization as code or as a drawing.
+
+--format terraform     hashicorp/aws resources, with import blocks (Terraform 1.5+)
+                       for everything that already exists
+--format cloudformation AWS::Organizations resources, with the ids to import
+--format mermaid       a flowchart of the tree with its guardrails, for Markdown
+--format dot           the same as a Graphviz digraph (dot -Tsvg), for slides
+--format json          the shape of preview --output json, with ids
+
+By default the design file is exported and nothing is sent to AWS. --live reads
+the organization in the target first: with --design, the design is exported
+with import blocks for every OU, account, policy and attachment that exists
+(matched as plan matches them); without it, what exists is exported.`,
+		Example: "  orgwizard export --design acme.yaml --format terraform -o org.tf\n" +
+			"  orgwizard export --live --design acme.yaml --format terraform --profile management\n" +
+			"  orgwizard export --live --format mermaid",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.designGiven = cmd.Flags().Changed("design")
+			return opts.run(cmd.Context())
+		},
+	}
+	addDesignFlag(cmd, &opts.design)
+	cmd.Flags().StringVar(&opts.format, "format", "", "terraform, cloudformation, mermaid, dot or json")
+	cmd.Flags().BoolVar(&opts.live, "live", false, "read the organization in the target (the target flags choose it)")
+	cmd.Flags().StringVarP(&opts.file, "output", "o", "", "write to this file instead of stdout")
+	addTargetFlags(cmd, &opts.target)
+	return cmd
+}
+
+func (o *exportOptions) run(ctx context.Context) error {
+	if o.format == "" {
+		return userError("--format is required: %s", formatList())
+	}
+	format, err := export.ParseFormat(o.format)
+	if err != nil {
+		return userError("--format: %v", err)
+	}
+	in, err := o.input(ctx)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := export.Write(&b, format, in); err != nil {
+		return err
+	}
+	if o.file == "" {
+		_, err := o.io.Out.Write(b.Bytes())
+		return err
+	}
+	if err := os.WriteFile(o.file, b.Bytes(), 0o644); err != nil {
+		return userError("cannot write %s: %v", o.file, err)
+	}
+	fmt.Fprintf(o.io.ErrOut, "wrote %s (%s, from %s)\n", o.file, format, in.Source)
+	return nil
+}
+
+// input builds what to export: the design alone, or with --live the
+// organization as read, with or without the design over it.
+func (o *exportOptions) input(ctx context.Context) (export.Input, error) {
+	var tree *orgmodel.Tree
+	if !o.live || o.designGiven {
+		d, err := loadDesign(o.design, o.io.ErrOut)
+		if err != nil {
+			return export.Input{}, err
+		}
+		if tree, err = d.Expand(); err != nil {
+			return export.Input{}, err
+		}
+	}
+	if !o.live {
+		return export.Input{Tree: tree, Source: "design " + o.design}, nil
+	}
+	s, err := openSession(ctx, &o.target)
+	if err != nil {
+		return export.Input{}, err
+	}
+	defer s.Close()
+	actual, err := s.read(ctx)
+	if err != nil {
+		return export.Input{}, err
+	}
+	fmt.Fprintln(o.io.ErrOut, describeTarget(s))
+	if actual.Organization == nil {
+		if tree == nil {
+			return export.Input{}, userError("%s belongs to no organization: there is nothing live to export; export the design instead (--design FILE without --live)", s.target.Describe)
+		}
+		fmt.Fprintln(o.io.ErrOut, "This account belongs to no organization yet: everything in the export is to be created.")
+	}
+	source := s.target.Describe
+	if tree == nil {
+		tree = actual.Tree()
+	} else {
+		source = "design " + o.design + " over " + source
+	}
+	return export.Input{Tree: tree, Existing: export.Match(tree, actual), Source: source}, nil
+}
+
+func formatList() string {
+	names := make([]string, len(export.Formats))
+	for i, f := range export.Formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names, ", ")
+}
