@@ -75,7 +75,7 @@ func motoEnv(t *testing.T) *env {
 	return newEnv(t, tg, 5*time.Millisecond)
 }
 
-func design(t *testing.T, name string, edit func(*orgmodel.Design)) *orgmodel.Tree {
+func design(t testing.TB, name string, edit func(*orgmodel.Design)) *orgmodel.Tree {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("../../../shared/examples", name))
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/time/rate"
 )
 
 // AttemptHook hears of every failed attempt of a call, before the SDK's
@@ -43,4 +44,20 @@ func Code(err error) string {
 		return ae.ErrorCode()
 	}
 	return ""
+}
+
+// RateLimited holds every attempt of every call made through the client to
+// the shared token bucket l. Organizations throttles hard; a reader that
+// fans out in parallel stays just under the allowed rate instead of bouncing
+// off TooManyRequestsException and waiting out backoffs.
+func RateLimited(l *rate.Limiter) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("orgwizardRateLimit",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				if err := l.Wait(ctx); err != nil {
+					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+				}
+				return next.HandleFinalize(ctx, in)
+			}), "Retry", middleware.After)
+	}
 }

@@ -182,20 +182,22 @@ func (r *reader) policies() error {
 }
 
 func (r *reader) policy(i int, id string, awsManaged bool) error {
+	if awsManaged {
+		// AWS's managed policies (FullAWSAccess) are never changed, and
+		// sit on every root, OU and account: listing their targets would
+		// cost a call per twenty targets for nothing.
+		return nil
+	}
+	var out *organizations.DescribePolicyOutput
+	if err := r.call(func() (err error) {
+		out, err = r.c.api.DescribePolicy(r.ctx, &organizations.DescribePolicyInput{PolicyId: aws.String(id)})
+		return err
+	}); err != nil {
+		return wrap("DescribePolicy "+id, err)
+	}
 	var content string
-	if !awsManaged {
-		// Only orgwizard's own, and other customer policies, are ever
-		// compared by content; AWS's managed ones are left alone.
-		var out *organizations.DescribePolicyOutput
-		if err := r.call(func() (err error) {
-			out, err = r.c.api.DescribePolicy(r.ctx, &organizations.DescribePolicyInput{PolicyId: aws.String(id)})
-			return err
-		}); err != nil {
-			return wrap("DescribePolicy "+id, err)
-		}
-		if out.Policy != nil {
-			content = aws.ToString(out.Policy.Content)
-		}
+	if out.Policy != nil {
+		content = aws.ToString(out.Policy.Content)
 	}
 	var targets []string
 	p := organizations.NewListTargetsForPolicyPaginator(r.c.api, &organizations.ListTargetsForPolicyInput{PolicyId: aws.String(id)})
@@ -215,11 +217,14 @@ func (r *reader) policy(i int, id string, awsManaged bool) error {
 	return nil
 }
 
-// creations reads the account creations AWS has in progress or finished
-// recently: what a crashed apply may have started.
+// creations reads the account creations AWS has in progress: what a crashed
+// apply may have started. Finished ones are not read: their accounts are in
+// the organization, and the history grows with every account ever created.
 func (r *reader) creations() error {
 	var out []orgmodel.AccountCreation
-	p := organizations.NewListCreateAccountStatusPaginator(r.c.api, &organizations.ListCreateAccountStatusInput{})
+	p := organizations.NewListCreateAccountStatusPaginator(r.c.api, &organizations.ListCreateAccountStatusInput{
+		States: []types.CreateAccountState{types.CreateAccountStateInProgress},
+	})
 	for p.HasMorePages() {
 		var page *organizations.ListCreateAccountStatusOutput
 		if err := r.call(func() (err error) { page, err = p.NextPage(r.ctx); return err }); err != nil {

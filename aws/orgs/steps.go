@@ -105,22 +105,6 @@ func (c *Client) CreationStatus(ctx context.Context, requestID string) (orgmodel
 	return creationOf(*out.CreateAccountStatus), nil
 }
 
-// Creations lists the account creation requests AWS knows of.
-func (c *Client) Creations(ctx context.Context) ([]orgmodel.AccountCreation, error) {
-	var out []orgmodel.AccountCreation
-	p := organizations.NewListCreateAccountStatusPaginator(c.api, &organizations.ListCreateAccountStatusInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("ListCreateAccountStatus", err)
-		}
-		for _, s := range page.CreateAccountStatuses {
-			out = append(out, creationOf(s))
-		}
-	}
-	return out, nil
-}
-
 // MoveAccount moves an account from one parent to another.
 func (c *Client) MoveAccount(ctx context.Context, accountID, fromID, toID string) error {
 	_, err := c.api.MoveAccount(ctx, &organizations.MoveAccountInput{

@@ -22,53 +22,18 @@ import (
 // its SUCCEEDED creation, and opens it behind a loopback HTTP server.
 func bigOrg(tb testing.TB, n, m int) (*organizations.Client, *Sandbox, []string) {
 	tb.Helper()
-	now := time.Now().UTC()
-	st, err := newScenario("fresh", now)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	st.AccountQuota = n + 1
-	mgmt := st.Accounts[0]
-	s := &Sandbox{st: st, ix: st.buildIndex()}
-	o := &organization{ID: newOrgID(), ManagementID: mgmt.ID, FeatureSet: "ALL", RootID: newRootID(), AccountQuota: n + 1,
-		CreatedAt: now, Attachments: map[string][]string{}, RootPolicyTypes: []string{scpType}}
-	s.addOrganization(o, mgmt, now)
-	var parents []string
-	for i := range m {
-		parent := o.RootID
-		if i >= 50 {
-			parent = o.OUs[i%50].ID
-		}
-		ou := &orgUnit{ID: newOUID(o.RootID), Name: fmt.Sprint("ou-", i), ParentID: parent}
-		o.OUs = append(o.OUs, ou)
-		o.Attachments[ou.ID] = []string{fullAWSAccessID}
-		parents = append(parents, ou.ID)
-	}
-	var statusIDs []string
-	seen := map[string]bool{mgmt.ID: true}
-	for i := range n {
-		id := newAccountID()
-		for seen[id] {
-			id = newAccountID()
-		}
-		seen[id] = true
-		a := &account{ID: id, Name: fmt.Sprint("account-", i), Email: fmt.Sprintf("aws+account-%d@acme.example", i),
-			AccessKeyID: newAccessKeyID("AKIA"), SecretAccessKey: newSecret(), Role: "member", OrgID: o.ID,
-			ParentID: parents[i%len(parents)], JoinedMethod: "CREATED", JoinedAt: now, CreatedAt: now, AccessRole: defaultAccessRole}
-		st.Accounts = append(st.Accounts, a)
-		o.Attachments[a.ID] = []string{fullAWSAccessID}
-		cs := &createStatus{ID: newStatusID(), AccountName: a.Name, Email: a.Email, RequestedAt: now, CompleteAt: now,
-			State: "SUCCEEDED", AccountID: a.ID, RoleName: defaultAccessRole}
-		o.CreateStatuses = append(o.CreateStatuses, cs)
-		statusIDs = append(statusIDs, cs.ID)
-	}
 	path := filepath.Join(tb.TempDir(), "sandbox.json")
-	if err := (store{path: path}).save(st); err != nil {
+	if err := SeedOrganization(path, n, m); err != nil {
 		tb.Fatal(err)
 	}
 	sb, err := Open(Config{StatePath: path, RatePerSecond: -1})
 	if err != nil {
 		tb.Fatal(err)
+	}
+	mgmt := sb.st.Accounts[0]
+	var statusIDs []string
+	for _, cs := range sb.st.Organizations[0].CreateStatuses {
+		statusIDs = append(statusIDs, cs.ID)
 	}
 	srv := httptest.NewServer(sb.Handler())
 	tb.Cleanup(func() {

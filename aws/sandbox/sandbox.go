@@ -55,6 +55,9 @@ type Config struct {
 	// operation. 0 means the defaults; a negative rate turns throttling off.
 	RatePerSecond float64
 	Burst         int
+	// AccountQuota, when above 0, is the accounts quota of a new state's
+	// organizations instead of the scenario's (benchmarks of large designs).
+	AccountQuota int
 	// Faults, when not nil, replace the faults recorded in the state (and are saved).
 	Faults *Faults
 	// Now is the clock; tests may set it. Nil means time.Now.
@@ -169,6 +172,12 @@ func open(cfg Config) (*Sandbox, error) {
 		st, err := newScenario(cfg.Scenario, cfg.now())
 		if err != nil {
 			return nil, err
+		}
+		if cfg.AccountQuota > 0 {
+			st.AccountQuota = cfg.AccountQuota
+			for _, o := range st.Organizations {
+				o.AccountQuota = cfg.AccountQuota
+			}
 		}
 		s.st = st
 	}
