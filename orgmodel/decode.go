@@ -596,7 +596,10 @@ func (dc *decoder) design(n *yaml.Node) {
 		{"layout", func(n *yaml.Node, path string) {
 			var s string
 			dc.str(&s)(n, path)
-			d.Layout = Layout(s)
+			if s != "" {
+				// "layout:" left empty keeps the default.
+				d.Layout = Layout(s)
+			}
 		}},
 		{"foundation", func(n *yaml.Node, path string) {
 			f := &d.Foundation
