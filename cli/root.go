@@ -63,13 +63,22 @@ func NewRootCommand(build Build, streams IO) *cobra.Command {
 that only governs, one member account per workload and environment, and for
 production one per data-residency region, with guardrails attached.
 
-Write a design file (see ../shared/examples/acme.yaml), check it with
-'orgwizard validate', look at the tree it makes with 'orgwizard preview', and
-build it with 'orgwizard apply', in the embedded sandbox first.`,
+Run it with no arguments in a terminal for the wizard, which writes the design
+file step by step and builds it. Or write a design file (see
+../shared/examples/acme.yaml), check it with 'orgwizard validate', look at the
+tree it makes with 'orgwizard preview', and build it with 'orgwizard apply',
+in the embedded sandbox first.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 	}
+	// The wizard's flags are the root's own, not persistent: every
+	// subcommand defines the ones it takes.
+	wiz := &wizardOptions{io: streams}
+	addDesignFlag(root, &wiz.design)
+	addTargetFlags(root, &wiz.target)
+	root.Flags().BoolVar(&wiz.accessible, "accessible", false, "plain prompts for screen readers (also ACCESSIBLE=1)")
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return wiz.run(cmd.Context()) }
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)

@@ -1,0 +1,317 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+
+	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/ui"
+	"github.com/orgwizard/orgwizard/wizard"
+)
+
+// wizardOptions are the root command's flags, used when it runs the wizard.
+type wizardOptions struct {
+	design     string
+	accessible bool
+	target     targetFlags
+	io         IO
+}
+
+func (o *wizardOptions) run(ctx context.Context) error {
+	if !isTerminalReader(o.io.In) || !isTerminal(o.io.Out) {
+		return userError("the wizard needs a terminal. Without one, write a design file (see orgwizard validate --help) and use: orgwizard plan --design %s, then orgwizard apply --design %s", o.design, o.design)
+	}
+	if err := o.target.check(); err != nil {
+		return err
+	}
+	var design *orgmodel.Design
+	reached := wizard.Target
+	if _, err := os.Stat(o.design); errors.Is(err, os.ErrNotExist) {
+		// A new design: the wizard writes it.
+	} else if data, err := readDesign(o.design); err == nil {
+		d, step, derr := wizard.Decode(data)
+		if d == nil {
+			return userError("%s cannot be read as a design: %v\nFix it, or give another file with --design", o.design, derr)
+		}
+		design, reached = d, step
+	} else {
+		return err
+	}
+	backend := &wizardBackend{flags: o.target, home: func() string {
+		if design != nil {
+			return design.Organization.HomeRegion
+		}
+		return ""
+	}}
+	defer backend.close()
+	opt := ui.Options{
+		Backend:    backend,
+		DesignPath: o.design,
+		Design:     design,
+		Reached:    reached,
+		Save:       func(path string, data []byte) error { return apply.WriteFileAtomic(path, data, 0o644) },
+		Dark:       true,
+	}
+	var res ui.Result
+	var err error
+	if ui.Accessible(o.accessible) {
+		res, err = ui.RunAccessible(ctx, opt, o.io.In, o.io.Out)
+	} else {
+		res, err = ui.Run(ctx, opt, o.io.In, o.io.Out)
+	}
+	if err != nil {
+		return err
+	}
+	if res.Message != "" {
+		fmt.Fprintln(o.io.Out, res.Message)
+	}
+	switch {
+	case res.Interrupted:
+		return reported(ExitInterrupted, errors.New("interrupted"))
+	case res.Err != nil:
+		var quota *apply.QuotaError
+		if errors.As(res.Err, &quota) {
+			return &ExitError{Code: ExitUser, Err: res.Err}
+		}
+		return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; run orgwizard again to finish", res.Err)}
+	}
+	return nil
+}
+
+// wizardBackend is ui.Backend over a target session.
+type wizardBackend struct {
+	flags targetFlags
+	home  func() string
+	mu    sync.Mutex
+	s     *session
+}
+
+var _ ui.Backend = (*wizardBackend)(nil)
+
+func (b *wizardBackend) close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.s != nil {
+		b.s.Close()
+		b.s = nil
+	}
+}
+
+func (b *wizardBackend) session() *session {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.s
+}
+
+// Targets offers what the flags chose first, then the sandbox, then every
+// profile in the shared AWS configuration.
+func (b *wizardBackend) Targets() []ui.TargetChoice {
+	sandbox := ui.TargetChoice{Sandbox: true, Label: fmt.Sprintf("The sandbox: a simulated AWS on this machine (scenario %s)", b.flags.spec.Scenario)}
+	if b.flags.spec.SandboxState != "" {
+		sandbox.Label = fmt.Sprintf("The sandbox: a simulated AWS on this machine (%s)", b.flags.spec.SandboxState)
+	}
+	var out []ui.TargetChoice
+	if b.flags.spec.UsesAWS() {
+		label := "Real AWS: the default credentials (environment, SSO)"
+		if b.flags.spec.Profile != "" {
+			label = "Real AWS: profile " + b.flags.spec.Profile
+		}
+		if b.flags.spec.EndpointURL != "" {
+			label = "AWS-compatible endpoint " + b.flags.spec.EndpointURL
+		}
+		out = append(out, ui.TargetChoice{Label: label, Profile: b.flags.spec.Profile})
+		sandbox.Label = "The sandbox: a simulated AWS on this machine"
+	}
+	out = append(out, sandbox)
+	for _, p := range awsProfiles() {
+		if p == b.flags.spec.Profile {
+			continue
+		}
+		out = append(out, ui.TargetChoice{Label: "Real AWS: profile " + p, Profile: p})
+	}
+	return out
+}
+
+// awsProfiles lists the profile names of the shared config and credentials files.
+func awsProfiles() []string {
+	home, _ := os.UserHomeDir()
+	config := os.Getenv("AWS_CONFIG_FILE")
+	if config == "" {
+		config = filepath.Join(home, ".aws", "config")
+	}
+	creds := os.Getenv("AWS_SHARED_CREDENTIALS_FILE")
+	if creds == "" {
+		creds = filepath.Join(home, ".aws", "credentials")
+	}
+	seen := map[string]bool{}
+	for _, f := range []struct {
+		path   string
+		config bool
+	}{{config, true}, {creds, false}} {
+		file, err := os.Open(f.path)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(file)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if !strings.HasPrefix(line, "[") || !strings.HasSuffix(line, "]") {
+				continue
+			}
+			name := strings.TrimSpace(line[1 : len(line)-1])
+			if f.config {
+				if rest, ok := strings.CutPrefix(name, "profile "); ok {
+					name = strings.TrimSpace(rest)
+				} else if name != "default" {
+					continue // sso-session and services sections
+				}
+			}
+			seen[name] = true
+		}
+		file.Close()
+	}
+	out := make([]string, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (b *wizardBackend) Connect(ctx context.Context, c ui.TargetChoice) (ui.TargetInfo, error) {
+	b.close()
+	f := b.flags
+	if c.Sandbox {
+		if f.spec.UsesAWS() {
+			f.spec.AWS, f.spec.Profile, f.spec.EndpointURL = false, "", ""
+		}
+	} else if c.Profile != "" || !f.spec.UsesAWS() {
+		// A profile found on the machine: real AWS, none of the sandbox's flags.
+		f.spec.AWS, f.spec.Profile = true, c.Profile
+		f.spec.SandboxState, f.spec.Scenario = "", "fresh"
+	}
+	s, err := openSession(ctx, &f)
+	if err != nil {
+		return ui.TargetInfo{}, err
+	}
+	b.mu.Lock()
+	b.s = s
+	b.mu.Unlock()
+	return ui.TargetInfo{Describe: s.target.Describe, AccountID: s.target.AccountID, Sandbox: s.target.Sandbox != nil}, nil
+}
+
+func (b *wizardBackend) Preflight(ctx context.Context) (ui.Preflight, error) {
+	s := b.session()
+	p := ui.Preflight{AccountID: s.target.AccountID}
+	actual, err := s.orgs.Read(ctx)
+	switch {
+	case errors.Is(err, orgs.ErrNotManagementAccount):
+		out, derr := organizations.NewFromConfig(s.target.Config).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+		if derr != nil {
+			return p, derr
+		}
+		p.Organization = &orgmodel.ActualOrganization{ID: aws.ToString(out.Organization.Id), ManagementAccountID: aws.ToString(out.Organization.MasterAccountId)}
+	case err != nil:
+		return p, err
+	default:
+		p.Organization = actual.Organization
+		p.Accounts = len(actual.Accounts)
+	}
+	p.Quota, p.QuotaSource = orgs.AccountQuota(ctx, s.quota, apply.DefaultAccountQuota)
+	p.Resources, p.Inventory = b.inventory(ctx, s)
+	return p, nil
+}
+
+// inventory counts the management account's tagged resources through the
+// Resource Groups Tagging API, in the home region and us-east-1, for the
+// preflight's one line. The full inventory comes with orgwizard audit.
+func (b *wizardBackend) inventory(ctx context.Context, s *session) (int, string) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	regions := []string{"us-east-1"}
+	if h := b.home(); h != "" && h != "us-east-1" {
+		regions = append(regions, h)
+	}
+	total := 0
+	byService := map[string]int{}
+	for _, region := range regions {
+		client := resourcegroupstaggingapi.NewFromConfig(s.target.Config, func(o *resourcegroupstaggingapi.Options) { o.Region = region })
+		pages := resourcegroupstaggingapi.NewGetResourcesPaginator(client, &resourcegroupstaggingapi.GetResourcesInput{})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				return -1, fmt.Sprintf("not read (%s); orgwizard audit lists everything", firstErrLine(err))
+			}
+			for _, r := range page.ResourceTagMappingList {
+				total++
+				arn := aws.ToString(r.ResourceARN)
+				if parts := strings.SplitN(arn, ":", 4); len(parts) == 4 {
+					byService[parts[2]]++
+				}
+			}
+		}
+	}
+	where := strings.Join(regions, " and ")
+	if total == 0 {
+		return 0, "no tagged resources in " + where + ": the account is clean."
+	}
+	var parts []string
+	for svc, n := range byService {
+		parts = append(parts, fmt.Sprintf("%s %d", svc, n))
+	}
+	sort.Strings(parts)
+	return total, fmt.Sprintf("%d tagged resources in %s (%s).", total, where, strings.Join(parts, ", "))
+}
+
+func firstErrLine(err error) string {
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	if len(line) > 120 {
+		line = line[:120] + "…"
+	}
+	return line
+}
+
+func (b *wizardBackend) Plan(ctx context.Context, tree *orgmodel.Tree) (*orgmodel.Plan, *orgmodel.Actual, error) {
+	s := b.session()
+	actual, err := s.read(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return orgmodel.MakePlan(tree, actual), actual, nil
+}
+
+func (b *wizardBackend) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmodel.Actual, onEvent func(apply.Event)) error {
+	s := b.session()
+	journal, err := apply.OpenJournal(s.journalPath())
+	if err != nil {
+		return err
+	}
+	opt := s.engineOptions()
+	opt.Journal = journal
+	opt.OnEvent = onEvent
+	return apply.New(s.orgs, opt).Apply(ctx, plan, actual)
+}
+
+func (b *wizardBackend) Verify(ctx context.Context) (wizard.Verified, error) {
+	s := b.session()
+	actual, err := s.read(ctx)
+	if err != nil {
+		return wizard.Verified{}, err
+	}
+	n, _ := b.inventory(ctx, s)
+	return wizard.Verified{Caller: s.target.AccountID, Actual: actual, Resources: n}, nil
+}

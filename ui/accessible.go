@@ -1,0 +1,475 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
+)
+
+// RunAccessible runs the same steps as plain prompts and lines, for screen
+// readers: huh's accessible forms for the questions, one line per fact, and
+// one line per apply event. The design is saved after every step, as in the
+// full-screen wizard.
+func RunAccessible(ctx context.Context, opt Options, in io.Reader, out io.Writer) (Result, error) {
+	// Screen readers read text: no colours, no escape sequences at all.
+	a := &accessible{opt: opt, in: in, out: plainWriter{out}, ctx: ctx, d: opt.Design}
+	if a.d == nil {
+		a.d = wizard.NewDesign()
+	}
+	err := a.run()
+	if errors.Is(err, huh.ErrUserAborted) {
+		err = nil
+		a.res.Message = fmt.Sprintf("Stopped. Your design is saved in %s; run orgwizard again to go on.", opt.DesignPath)
+	}
+	return a.res, err
+}
+
+type accessible struct {
+	opt    Options
+	in     io.Reader
+	out    io.Writer
+	ctx    context.Context
+	d      *orgmodel.Design
+	target TargetInfo
+	pre    Preflight
+	res    Result
+}
+
+// plainWriter strips escape sequences from what huh prints.
+type plainWriter struct{ w io.Writer }
+
+func (p plainWriter) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(p.w, stripANSI(string(b))); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// keeping lets an empty answer keep the current value: huh's accessible
+// prompts check the raw answer before falling back to the default.
+func keeping(current *string, check func(string) error) func(string) error {
+	return func(v string) error {
+		if v == "" && *current != "" {
+			return nil
+		}
+		return check(v)
+	}
+}
+
+// titled adds the current value to a question, when there is one.
+func titled(q, current string) string {
+	if current == "" {
+		return q
+	}
+	return q + " (enter keeps " + current + ")"
+}
+
+func (a *accessible) say(format string, args ...any) { fmt.Fprintf(a.out, format+"\n", args...) }
+
+func (a *accessible) heading(s wizard.Step) {
+	target := "not chosen yet"
+	if a.target.Describe != "" {
+		target = a.target.Describe
+	}
+	a.say("\nStep %d of %d: %s. Target: %s.", s.Number(), len(wizard.Steps), s.Info().Title, target)
+	a.say("%s", s.Info().Workshop)
+}
+
+func (a *accessible) ask(fields ...huh.Field) error {
+	return huh.NewForm(huh.NewGroup(fields...)).
+		WithAccessible(true).WithInput(a.in).WithOutput(a.out).
+		WithShowHelp(false).Run()
+}
+
+func (a *accessible) save(reached wizard.Step) {
+	if a.opt.Save == nil || a.opt.DesignPath == "" {
+		return
+	}
+	if err := a.opt.Save(a.opt.DesignPath, wizard.Encode(a.d, reached)); err != nil {
+		a.say("Could not save the design: %v", err)
+	}
+}
+
+func (a *accessible) run() error {
+	b := a.opt.Backend
+	a.heading(wizard.Target)
+	targets := b.Targets()
+	choice := 0
+	var opts []huh.Option[int]
+	for i, t := range targets {
+		opts = append(opts, huh.NewOption(t.Label, i))
+	}
+	if err := a.ask(huh.NewSelect[int]().Title("Where should the organization be built?").Options(opts...).Value(&choice)); err != nil {
+		return err
+	}
+	info, err := b.Connect(a.ctx, targets[choice])
+	if err != nil {
+		return err
+	}
+	a.target = info
+
+	a.heading(wizard.Preflight)
+	if a.pre, err = b.Preflight(a.ctx); err != nil {
+		return err
+	}
+	a.say("Signed in as account %s.", a.pre.AccountID)
+	switch {
+	case a.pre.Organization == nil:
+		a.say("No organization yet: the wizard creates one, with this account as its management account.")
+	case a.pre.Management():
+		a.say("Organization %s exists and this account is its management account.", a.pre.Organization.ID)
+	default:
+		a.say("This account is a member of organization %s; sign in to its management account %s and start again.", a.pre.Organization.ID, a.pre.Organization.ManagementAccountID)
+		return errors.New("not the management account")
+	}
+	a.say("Accounts quota: %d (%s).", a.pre.Quota, a.pre.QuotaSource)
+	a.say("Inventory: %s", a.pre.Inventory)
+
+	resume := wizard.Basics
+	if a.opt.Design != nil {
+		resume = max(wizard.Resume(a.d, a.opt.Reached), wizard.Basics)
+		a.say("Your design in %s is read in; you go on at %s.", a.opt.DesignPath, resume.Info().Title)
+	}
+	steps := []struct {
+		step wizard.Step
+		run  func() error
+	}{
+		{wizard.Basics, a.basics}, {wizard.Workloads, a.workloads}, {wizard.Environments, a.environments},
+		{wizard.Residency, a.residency}, {wizard.Guardrails, a.guardrails},
+	}
+	for _, s := range steps {
+		if s.step < resume {
+			continue
+		}
+		a.heading(s.step)
+		if err := s.run(); err != nil {
+			return err
+		}
+		a.save(wizard.Next(s.step))
+	}
+	return a.previewAndApply()
+}
+
+func (a *accessible) basics() error {
+	o := &a.d.Organization
+	addr, isTemplate := o.Email, o.EmailTemplate != "" && o.Email == ""
+	question := "Mailbox for every account's email, such as aws@acme.example; accounts get aws+<account>@acme.example"
+	if isTemplate {
+		addr, question = o.EmailTemplate, "Email template with {account} once, such as aws-{account}@acme.example"
+	}
+	err := a.ask(
+		huh.NewInput().Title(titled("Organization name, short and lowercase, such as acme", o.Name)).Value(&o.Name).
+			Validate(keeping(&o.Name, func(v string) error { return prefix("name ", orgmodel.CheckOrganizationName(v)) })),
+		huh.NewInput().Title(titled(question, addr)).Value(&addr).
+			Validate(keeping(&addr, func(v string) error {
+				if isTemplate {
+					return wizard.CheckMailbox("", v)
+				}
+				return wizard.CheckMailbox(v, "")
+			})),
+		huh.NewInput().Title(titled("Home region, such as eu-west-1", o.HomeRegion)).Value(&o.HomeRegion).
+			Validate(keeping(&o.HomeRegion, func(v string) error { return prefix("home region ", orgmodel.CheckRegion(v)) })),
+	)
+	if isTemplate {
+		o.EmailTemplate = addr
+	} else {
+		o.Email = addr
+	}
+	return err
+}
+
+func (a *accessible) workloads() error {
+	failures := 0
+	for {
+		names := make([]string, len(a.d.Workloads))
+		for i, w := range a.d.Workloads {
+			names[i] = w.Name
+		}
+		if len(names) > 0 {
+			a.say("Workloads: %s.", strings.Join(names, ", "))
+		} else {
+			a.say("No workload yet. Examples: payments, website, data-platform, identity.")
+		}
+		action := "add"
+		opts := []huh.Option[string]{huh.NewOption("add a workload", "add")}
+		if len(names) > 0 {
+			opts = append(opts, huh.NewOption("remove one", "remove"), huh.NewOption("done, go on", "done"))
+			action = "done"
+		}
+		if err := a.ask(huh.NewSelect[string]().Title("What next?").Options(opts...).Value(&action)); err != nil {
+			return err
+		}
+		switch action {
+		case "done":
+			return nil
+		case "remove":
+			name := names[0]
+			if err := a.ask(huh.NewSelect[string]().Title("Remove which workload?").Options(huh.NewOptions(names...)...).Value(&name)); err != nil {
+				return err
+			}
+			a.d.Workloads = slices.DeleteFunc(a.d.Workloads, func(w orgmodel.Workload) bool { return w.Name == name })
+		case "add":
+			var w orgmodel.Workload
+			if err := a.ask(
+				huh.NewInput().Title("Workload name, lowercase, such as payments").Value(&w.Name).
+					Validate(func(v string) error {
+						if slices.Contains(names, v) {
+							return fmt.Errorf("there is already a workload called %s", v)
+						}
+						return prefix("name ", orgmodel.CheckWorkloadName(v))
+					}),
+				huh.NewInput().Title("What it does (optional)").Value(&w.Description),
+				huh.NewInput().Title("Owner's email (optional)").Value(&w.Owner).
+					Validate(func(v string) error {
+						if v == "" {
+							return nil
+						}
+						return prefix("owner ", orgmodel.CheckEmail(v))
+					}),
+			); err != nil {
+				return err
+			}
+			if err := wizard.PutWorkload(a.d, -1, w); err != nil {
+				a.say("%v", err)
+				if failures++; failures > 3 {
+					return err // the input has ended
+				}
+			}
+		}
+	}
+}
+
+func (a *accessible) environments() error {
+	var names, split []string
+	for _, e := range a.d.Environments {
+		names = append(names, e.Name)
+		if e.PerResidency {
+			split = append(split, e.Name)
+		}
+	}
+	list, per := strings.Join(names, ", "), strings.Join(split, ", ")
+	if err := a.ask(
+		huh.NewInput().Title(titled("Environments, separated by commas", list)).Value(&list).
+			Validate(keeping(&list, func(v string) error {
+				if len(splitList(v)) == 0 {
+					return errors.New("give at least one environment, such as dev, prod")
+				}
+				for _, n := range splitList(v) {
+					if err := orgmodel.CheckEnvironmentName(n); err != nil {
+						return prefix("environment ", err)
+					}
+				}
+				return nil
+			})),
+		huh.NewInput().Title(titled("Which of them get one account per residency (usually prod)", per)).Value(&per),
+	); err != nil {
+		return err
+	}
+	old := a.d.Environments
+	a.d.Environments = nil
+	for _, n := range splitList(list) {
+		e := orgmodel.Environment{Name: n, PerResidency: slices.Contains(splitList(per), n)}
+		if i := slices.IndexFunc(old, func(o orgmodel.Environment) bool { return o.Name == n }); i >= 0 {
+			e.Description = old[i].Description
+		}
+		if err := wizard.PutEnvironment(a.d, -1, e); err != nil {
+			a.say("%v", err)
+		}
+	}
+	return nil
+}
+
+func (a *accessible) residency() error {
+	var chosen []string
+	var opts []huh.Option[string]
+	for _, p := range wizard.Presets {
+		if _, ok := a.d.Residency(p.Name); ok {
+			chosen = append(chosen, p.Name)
+		}
+		opts = append(opts, huh.NewOption(fmt.Sprintf("%s, %s: %s", p.Name, p.Title, strings.Join(p.Regions, ", ")), p.Name))
+	}
+	if err := a.ask(huh.NewMultiSelect[string]().Title("Residencies: where must customer data stay? Choose none if anywhere.").Options(opts...).Value(&chosen)); err != nil {
+		return err
+	}
+	for _, r := range slices.Clone(a.d.Residencies) {
+		if _, preset := wizard.PresetByName(r.Name); preset && !slices.Contains(chosen, r.Name) {
+			wizard.RemoveResidency(a.d, r.Name)
+		}
+	}
+	for _, name := range chosen {
+		if _, ok := a.d.Residency(name); ok {
+			continue
+		}
+		p, _ := wizard.PresetByName(name)
+		if err := wizard.AddResidency(a.d, orgmodel.Residency{Name: p.Name, Regions: slices.Clone(p.Regions)}); err != nil {
+			a.say("%v", err)
+		}
+	}
+	if len(a.d.Residencies) > 1 {
+		for i, w := range a.d.Workloads {
+			var ropts []huh.Option[string]
+			for _, r := range a.d.Residencies {
+				ropts = append(ropts, huh.NewOption(r.Name, r.Name))
+			}
+			serve := slices.Clone(w.Residencies)
+			if err := a.ask(huh.NewMultiSelect[string]().Title("Where does " + w.Name + " serve customers?").Options(ropts...).Value(&serve).
+				Validate(func(v []string) error {
+					if len(v) == 0 {
+						return errors.New("choose at least one residency")
+					}
+					return nil
+				})); err != nil {
+				return err
+			}
+			a.d.Workloads[i].Residencies = serve
+		}
+	}
+	for _, e := range wizard.Settle(a.d) {
+		a.say("No residency: %s gets one account per workload.", e)
+	}
+	return wizard.Check(wizard.Residency, a.d)
+}
+
+func (a *accessible) guardrails() error {
+	var on []int
+	var opts []huh.Option[int]
+	for i, t := range toggles {
+		opts = append(opts, huh.NewOption(t.label+": "+t.why, i))
+		if *t.value(a.d) {
+			on = append(on, i)
+		}
+	}
+	if err := a.ask(huh.NewMultiSelect[int]().Title("Guardrails and foundation OUs (the recommended ones are selected)").Options(opts...).Value(&on)); err != nil {
+		return err
+	}
+	for i, t := range toggles {
+		*t.value(a.d) = slices.Contains(on, i)
+	}
+	return wizard.Check(wizard.Guardrails, a.d)
+}
+
+func (a *accessible) previewAndApply() error {
+	b := a.opt.Backend
+	a.heading(wizard.Preview)
+	tree, err := a.d.Expand()
+	if err != nil {
+		return err
+	}
+	a.say("%d OUs, %d accounts, %d guardrails:", len(tree.OUs), len(tree.Accounts), len(tree.Policies))
+	byOU := tree.AccountsByOU()
+	for _, o := range tree.OUs {
+		var names []string
+		for _, acc := range byOU[o.Path] {
+			names = append(names, acc.Name+" <"+acc.Email+">")
+		}
+		if len(names) == 0 {
+			a.say("OU %s.", o.Path)
+		} else {
+			a.say("OU %s: %s.", o.Path, strings.Join(names, ", "))
+		}
+	}
+	plan, actual, err := b.Plan(a.ctx, tree)
+	if err != nil {
+		return err
+	}
+	for _, w := range plan.Warnings {
+		a.say("Warning: %s", w)
+	}
+	if plan.Empty() {
+		a.say("Nothing to do: the organization already matches the design.")
+		return a.done(tree)
+	}
+	a.say("Plan, %d changes:", len(plan.Steps))
+	for i, s := range plan.Steps {
+		a.say("%d. %s", i+1, s)
+	}
+	a.save(wizard.Confirm)
+
+	a.heading(wizard.Confirm)
+	if a.target.Sandbox {
+		ok := true
+		if err := a.ask(huh.NewConfirm().Title(fmt.Sprintf("Apply %d changes to the sandbox?", len(plan.Steps))).Value(&ok)); err != nil {
+			return err
+		}
+		if !ok {
+			a.res.Message = "Nothing was changed."
+			return nil
+		}
+	} else {
+		var typed string
+		if err := a.ask(huh.NewInput().Title("This changes real AWS account " + a.target.AccountID + ". Type the account id to apply").Value(&typed).
+			Validate(func(v string) error {
+				if strings.TrimSpace(v) != a.target.AccountID {
+					return fmt.Errorf("%q is not %s", v, a.target.AccountID)
+				}
+				return nil
+			})); err != nil {
+			return err
+		}
+	}
+
+	a.heading(wizard.Apply)
+	a.save(wizard.Apply)
+	err = b.Apply(a.ctx, plan, actual, func(e apply.Event) {
+		line := fmt.Sprintf("%s: %s", e.Kind, e.Step)
+		if e.Message != "" {
+			line += ", " + e.Message
+		}
+		if e.Kind == apply.Succeeded || e.Kind == apply.Failed {
+			line += fmt.Sprintf(". %d of %d done, %d accounts being created.", e.Done, e.Total, e.InFlight)
+		}
+		a.say("%s", line)
+	})
+	switch {
+	case errors.Is(err, context.Canceled):
+		a.res.Interrupted = true
+		a.res.Message = "Stopped safely. Nothing is lost; run orgwizard again with the same flags to finish."
+		return nil
+	case err != nil:
+		a.res.Err = err
+		return nil
+	}
+	return a.done(tree)
+}
+
+func (a *accessible) done(tree *orgmodel.Tree) error {
+	a.heading(wizard.Done)
+	a.save(wizard.Done)
+	v, err := a.opt.Backend.Verify(a.ctx)
+	if err != nil {
+		return err
+	}
+	checks := wizard.Checklist(tree, v)
+	a.say("%d of %d checks verified:", wizard.Passed(checks), len(checks))
+	for _, c := range checks {
+		a.say("%s: %s, %s.", c.Status, c.Title, c.Detail)
+	}
+	ids := map[string]string{}
+	for _, acc := range v.Actual.Accounts {
+		ids[acc.Name] = acc.ID
+	}
+	for _, acc := range tree.Accounts {
+		a.say("Account %s, id %s, email %s.", acc.Name, cmpOr(ids[acc.Name], "not created"), acc.Email)
+	}
+	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath) {
+		a.say("Next: %s", n)
+	}
+	a.res.Converged = orgmodel.MakePlan(tree, v.Actual).Empty()
+	return nil
+}
+
+func cmpOr(s, or string) string {
+	if s == "" {
+		return or
+	}
+	return s
+}

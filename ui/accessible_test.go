@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/orgwizard/orgwizard/wizard"
+)
+
+// lineReader gives one line per Read, as a terminal does, so that each of
+// huh's prompts reads its own answer.
+type lineReader struct{ lines []string }
+
+func (r *lineReader) Read(p []byte) (int, error) {
+	if len(r.lines) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.lines[0]+"\n")
+	r.lines = r.lines[1:]
+	return n, nil
+}
+
+func TestAccessibleFlowConverges(t *testing.T) {
+	answers := []string{
+		"1",                                     // the sandbox
+		"acme", "aws@acme.example", "eu-west-1", // basics
+		"1", "payments", "Card payments API and ledger", "", // add payments
+		"1", "website", "", "", // add website
+		"3",    // done with workloads
+		"", "", // keep dev, staging, prod; prod per residency
+		"1", "2", "0", // presets eu and us
+		"2", "0", // payments serves us too
+		"0", // website: eu only
+		"0", // guardrails as recommended
+		"y", // apply
+	}
+	var out bytes.Buffer
+	var saved []string
+	opt := Options{Backend: &fakeBackend{}, DesignPath: "orgwizard.yaml", Save: func(_ string, data []byte) error {
+		saved = append(saved, string(data))
+		return nil
+	}}
+	res, err := RunAccessible(context.Background(), opt, &lineReader{answers}, &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	text := out.String()
+	if !res.Converged {
+		t.Fatalf("not converged:\n%s", text)
+	}
+	for _, want := range []string{
+		"Step 1 of 11: Where to build. Target: not chosen yet.",
+		"Step 3 of 11: Organization basics. Target: sandbox, account 111111111111",
+		"Plan, 39 changes:",
+		"OU Workloads/prod/us: payments-prod-us <aws+payments-prod-us@acme.example>.",
+		"13 of 13 checks verified:",
+		"succeeded: create account website-prod-eu",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the output lacks %q:\n%s", want, text)
+		}
+	}
+	if len(saved) < 5 || !strings.Contains(saved[len(saved)-1], "# orgwizard wizard: reached done") {
+		t.Errorf("the design is not saved after every step: %d saves", len(saved))
+	}
+	d, _, err := wizard.Decode([]byte(saved[len(saved)-1]))
+	if err != nil || d.Validate() != nil || len(d.Workloads) != 2 {
+		t.Errorf("the saved design is not acme's: %v", err)
+	}
+}

@@ -1,0 +1,199 @@
+package ui
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestEndToEndInTmux builds orgwizard, runs the wizard in a real terminal
+// (tmux, 80x24) from the first screen to a converged acme-like organization
+// in a fresh sandbox, typing as a user would, then checks the sandbox state
+// and that plan has nothing left to do.
+func TestEndToEndInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is required in CI")
+		}
+		t.Skip("tmux is not installed")
+	}
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "orgwizard")
+	build := exec.Command("go", "build", "-o", bin, "github.com/orgwizard/orgwizard")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "orgwizard.yaml")
+	session := "orgwizard-e2e-" + filepath.Base(dir)
+	cmdline := strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--sandbox-speed", "40", "--scenario", "fresh"}, " ") +
+		"; echo EXIT=$?; sleep 30"
+	tmux := func(args ...string) string {
+		out, err := exec.Command("tmux", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	started := time.Now()
+	tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env TERM=xterm-256color "+cmdline)
+	t.Cleanup(func() { _ = exec.Command("tmux", "kill-session", "-t", session).Run() })
+
+	screen := func() string { return tmux("capture-pane", "-p", "-t", session) }
+	waitFor := func(want string, timeout time.Duration) string {
+		t.Helper()
+		deadline := time.Now().Add(timeout)
+		var last string
+		for time.Now().Before(deadline) {
+			last = screen()
+			if strings.Contains(last, want) {
+				return last
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("the screen never showed %q; it shows:\n%s", want, last)
+		return ""
+	}
+	// send types keys one at a time with a pause, as a person does: a form
+	// moves to its next field between two key presses.
+	send := func(keys ...string) {
+		for _, k := range keys {
+			tmux("send-keys", "-t", session, k)
+			time.Sleep(60 * time.Millisecond)
+		}
+	}
+	typeText := func(s string) {
+		tmux("send-keys", "-t", session, "-l", s)
+		time.Sleep(80 * time.Millisecond)
+	}
+
+	waitFor("Where should the organization be built?", 20*time.Second)
+	// Measured through tmux polling every 50 ms, process start included.
+	t.Logf("first screen %v after starting the binary", time.Since(started).Round(time.Millisecond))
+	send("Enter")
+	waitFor("Press enter to design", 20*time.Second)
+	send("Enter")
+
+	waitFor("Organization name", 5*time.Second)
+	typeText("acme")
+	send("Enter", "Enter")
+	typeText("aws@acme.example")
+	waitFor("aws+log-archive@acme.example", 5*time.Second)
+	send("Enter", "C-u")
+	typeText("eu-west-1")
+	send("Enter")
+
+	waitFor("bounded context", 5*time.Second)
+	for _, w := range [][3]string{
+		{"payments", "Card payments API and ledger", "payments-team@acme.example"},
+		{"website", "Marketing site and customer portal", ""},
+	} {
+		send("a")
+		waitFor("New workload", 5*time.Second)
+		typeText(w[0])
+		send("Enter")
+		typeText(w[1])
+		send("Enter")
+		if w[2] != "" {
+			typeText(w[2])
+		}
+		send("Enter")
+		waitFor("workload "+w[0]+" saved", 5*time.Second)
+	}
+	send("n")
+
+	waitFor("per residency   prod", 5*time.Second)
+	send("n")
+
+	waitFor("A residency is", 5*time.Second)
+	send("p")
+	waitFor("Add a residency", 5*time.Second)
+	send("Enter")
+	waitFor("residency eu added", 5*time.Second)
+	send("p")
+	waitFor("Add a residency", 5*time.Second)
+	send("Enter")
+	waitFor("residency us added", 5*time.Second)
+	send("w")
+	waitFor("Where does payments", 5*time.Second)
+	send("Down", "Space", "Enter")
+	waitFor("Where does website", 5*time.Second)
+	send("Enter")
+	waitFor("served by payments", 5*time.Second)
+	send("n")
+
+	waitFor("Deny leaving the organization", 5*time.Second)
+	send("n")
+
+	plan := waitFor("Plan: 39 changes", 20*time.Second)
+	if !strings.Contains(plan, "Target: sandbox, account") {
+		t.Errorf("the preview does not show the target:\n%s", plan)
+	}
+	send("a")
+	waitFor("Ready to make 39 changes", 5*time.Second)
+	send("Enter")
+	done := waitFor("checks verified", 60*time.Second)
+	if !strings.Contains(done, "Your organization is in place: 13 of 13 checks verified") {
+		t.Errorf("the done screen does not tick every check:\n%s", done)
+	}
+	send("q")
+	waitFor("EXIT=0", 10*time.Second)
+
+	// The design the wizard saved is acme's.
+	saved, err := os.ReadFile(design)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"name: acme", "email: aws@acme.example", "homeRegion: eu-west-1", "residencies: [eu, us]", "residencies: [eu]", "owner: payments-team@acme.example"} {
+		if !strings.Contains(string(saved), want) {
+			t.Errorf("the saved design lacks %q:\n%s", want, saved)
+		}
+	}
+
+	// The sandbox holds the nine accounts of acme.yaml in one organization.
+	raw, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Accounts []struct {
+			Name  string `json:"name"`
+			Email string `json:"email"`
+			Org   string `json:"organizationId"`
+		} `json:"accounts"`
+		Organizations []struct {
+			ID string `json:"id"`
+		} `json:"organizations"`
+	}
+	if err := json.Unmarshal(raw, &st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Organizations) != 1 {
+		t.Fatalf("want one organization, got %d", len(st.Organizations))
+	}
+	var emails []string
+	for _, a := range st.Accounts {
+		if a.Org == st.Organizations[0].ID {
+			emails = append(emails, a.Email)
+		}
+	}
+	for _, name := range []string{"log-archive", "security-tooling", "payments-dev", "website-dev", "payments-staging", "website-staging", "payments-prod-eu", "website-prod-eu", "payments-prod-us"} {
+		if !slices.Contains(emails, "aws+"+name+"@acme.example") {
+			t.Errorf("the sandbox has no account %s; it has %v", name, emails)
+		}
+	}
+	if len(emails) != 10 {
+		t.Errorf("want 10 accounts (9 and the management account), got %d: %v", len(emails), emails)
+	}
+	out, err := exec.Command(bin, "plan", "--detailed-exitcode", "--design", design, "--sandbox-state", state).CombinedOutput()
+	if err != nil {
+		t.Errorf("plan after the wizard: %v (want exit 0, nothing to do)\n%s", err, out)
+	}
+}

@@ -1,0 +1,234 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
+)
+
+// snapshotMsg asks for the screen as text; the program's filter answers it
+// from inside the program's goroutine, where reading the model is safe.
+type snapshotMsg struct{ ch chan string }
+
+type session struct {
+	t  *testing.T
+	tm *teatest.TestModel
+}
+
+func start(t *testing.T, opt Options) *session {
+	t.Helper()
+	if opt.Now == nil {
+		opt.Now = fixedNow
+	}
+	m := New(context.Background(), opt)
+	tm := teatest.NewTestModel(t, m,
+		teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(
+			tea.WithColorProfile(colorprofile.Ascii),
+			tea.WithFilter(func(model tea.Model, msg tea.Msg) tea.Msg {
+				if s, ok := msg.(snapshotMsg); ok {
+					s.ch <- plain(model.(*Model))
+					return nil
+				}
+				return msg
+			}),
+		))
+	t.Cleanup(func() { _ = tm.Quit() })
+	return &session{t: t, tm: tm}
+}
+
+func (s *session) screen() string {
+	ch := make(chan string, 1)
+	s.tm.Send(snapshotMsg{ch})
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(2 * time.Second):
+		s.t.Fatal("the program does not answer")
+		return ""
+	}
+}
+
+// waitFor waits until the screen shows want and has stopped changing.
+func (s *session) waitFor(want string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	last := ""
+	for time.Now().Before(deadline) {
+		v := s.screen()
+		if strings.Contains(v, want) && v == last {
+			return v
+		}
+		last = v
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.t.Fatalf("the screen never showed %q; it shows:\n%s", want, last)
+	return ""
+}
+
+func (s *session) keys(keys ...string) {
+	for _, k := range keys {
+		switch k {
+		case "enter":
+			s.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+		case "esc":
+			s.tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+		case "tab":
+			s.tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+		case "space":
+			s.tm.Send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+		case "down":
+			s.tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+		case "ctrl+c":
+			s.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+		case "ctrl+t":
+			s.tm.Send(tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl})
+		case "ctrl+u":
+			s.tm.Send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+		default:
+			s.tm.Type(k)
+		}
+		time.Sleep(15 * time.Millisecond)
+	}
+}
+
+// through connects and passes the preflight.
+func (s *session) through() {
+	s.waitFor("Where should the organization be built?")
+	s.keys("enter")
+	s.waitFor("Press enter to design")
+	s.keys("enter")
+}
+
+func TestGoldenScreens(t *testing.T) {
+	acme := func() *orgmodel.Design { return acmeDesign(t) }
+	cases := []struct {
+		name string
+		opt  func() Options
+		be   *fakeBackend
+		run  func(s *session) string
+	}{
+		{"1-target", func() Options { return Options{} }, &fakeBackend{}, func(s *session) string {
+			return s.waitFor("Where should the organization be built?")
+		}},
+		{"2-preflight", func() Options { return Options{} }, &fakeBackend{}, func(s *session) string {
+			s.waitFor("Where should")
+			s.keys("enter")
+			return s.waitFor("Press enter to design")
+		}},
+		{"3-basics", func() Options { return Options{} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			s.waitFor("Organization name")
+			s.keys("acme", "enter")
+			s.waitFor("one mailbox")
+			s.keys("enter")
+			s.keys("aws@acme.example")
+			return s.waitFor("aws+log-archive@acme.example")
+		}},
+		{"4-workloads", func() Options { return Options{Design: acme(), Reached: wizard.Workloads} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			return s.waitFor("bounded context")
+		}},
+		{"4-workloads-edit", func() Options { return Options{Design: acme(), Reached: wizard.Workloads} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			s.waitFor("bounded context")
+			s.keys("enter")
+			return s.waitFor("Edit workload payments")
+		}},
+		{"5-environments", func() Options { return Options{Design: acme(), Reached: wizard.Environments} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			return s.waitFor("per residency   prod")
+		}},
+		{"6-residency", func() Options { return Options{Design: acme(), Reached: wizard.Residency} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			return s.waitFor("served by payments")
+		}},
+		{"6-residency-presets", func() Options { return Options{Design: acme(), Reached: wizard.Residency} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			s.waitFor("served by payments")
+			s.keys("p")
+			return s.waitFor("Add a residency")
+		}},
+		{"7-guardrails", func() Options { return Options{Design: acme(), Reached: wizard.Guardrails} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			return s.waitFor("Deny leaving the organization")
+		}},
+		{"7-guardrails-workshop", func() Options { return Options{Design: acme(), Reached: wizard.Guardrails} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			s.waitFor("Deny leaving the organization")
+			s.keys("ctrl+t")
+			return s.waitFor("Workshop ·")
+		}},
+		{"8-preview-tree", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			return s.waitFor("Plan: 39 changes")
+		}},
+		{"8-preview-plan", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			s.waitFor("Plan: 39 changes")
+			s.keys("tab")
+			return s.waitFor("1. create the organization")
+		}},
+		{"8-preview-policy", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			s.waitFor("Plan: 39 changes")
+			s.keys("tab", "tab", "enter")
+			return s.waitFor(`"Version"`)
+		}},
+		{"8-preview-nothing-to-do", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{converged: true}, func(s *session) string {
+			s.through()
+			return s.waitFor("Nothing to do")
+		}},
+		{"9-confirm", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			s.waitFor("Plan: 39 changes")
+			s.keys("a")
+			return s.waitFor("Ready to make 39 changes")
+		}},
+		{"10-apply", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{stopHalfway: true}, func(s *session) string {
+			s.through()
+			s.waitFor("Plan: 39 changes")
+			s.keys("a")
+			s.waitFor("Ready to make")
+			s.keys("enter")
+			return s.waitFor("creating 3/5")
+		}},
+		{"10-apply-stopped", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{stopHalfway: true}, func(s *session) string {
+			s.through()
+			s.waitFor("Plan: 39 changes")
+			s.keys("a")
+			s.waitFor("Ready to make")
+			s.keys("enter")
+			s.waitFor("creating 3/5")
+			s.keys("ctrl+c")
+			return s.waitFor("Stopped safely")
+		}},
+		{"11-done", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{}, func(s *session) string {
+			s.through()
+			s.waitFor("Plan: 39 changes")
+			s.keys("a")
+			s.waitFor("Ready to make")
+			s.keys("enter")
+			return s.waitFor("checks verified")
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			opt := c.opt()
+			opt.Backend = c.be
+			opt.DesignPath = "orgwizard.yaml"
+			s := start(t, opt)
+			golden.RequireEqual(t, c.run(s))
+		})
+	}
+}

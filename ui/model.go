@@ -1,0 +1,459 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
+)
+
+// screen is one step's view: the root owns the frame (header, keys, workshop
+// pane) and hands each screen the rest of the window.
+type screen interface {
+	Init() tea.Cmd
+	Update(msg tea.Msg) tea.Cmd
+	View() string
+	SetSize(width, height int)
+	// Keys are the step's own keys, shown in the footer.
+	Keys() []key.Binding
+	// Typing reports whether a text field has the keyboard, so that letters
+	// are not taken as commands.
+	Typing() bool
+}
+
+// Options configure the wizard.
+type Options struct {
+	Backend    Backend
+	DesignPath string
+	// Design is the design read from DesignPath, nil for a new one; Reached
+	// is the step its resume marker names.
+	Design  *orgmodel.Design
+	Reached wizard.Step
+	// Save writes the design file; nil writes nothing (tests).
+	Save func(path string, data []byte) error
+	Dark bool
+	// Now is the clock, for tests.
+	Now func() time.Time
+}
+
+// Result is how the wizard ended, for the command's exit code.
+type Result struct {
+	// Interrupted is set when the user stopped an apply with ctrl+c.
+	Interrupted bool
+	// Converged is set when the organization matches the design.
+	Converged bool
+	Message   string
+	Err       error
+}
+
+// Model is the wizard: the root Bubble Tea model.
+type Model struct {
+	opt    Options
+	st     *state
+	step   wizard.Step
+	screen screen
+	help   help.Model
+
+	width, height int
+	workshop      bool
+	status        string // the last message: saved, an error ...
+	statusErr     bool
+	quitting      bool
+	keyLines      []string
+}
+
+// state is what the screens share: the design being built and what the
+// target told us.
+type state struct {
+	ctx     context.Context
+	backend Backend
+	styles  Styles
+	keys    KeyMap
+	design  *orgmodel.Design
+	path    string
+	resume  wizard.Step // where to go after preflight; Basics for a new design
+	target  TargetInfo
+	pre     Preflight
+	tree    *orgmodel.Tree
+	plan    *orgmodel.Plan
+	actual  *orgmodel.Actual
+	result  Result
+	now     func() time.Time
+	choice  TargetChoice
+}
+
+// Messages between screens and the root.
+type (
+	// goMsg moves to a step.
+	goMsg struct{ step wizard.Step }
+	// statusMsg shows a line in the footer.
+	statusMsg struct {
+		text string
+		err  bool
+	}
+	savedMsg struct {
+		path string
+		err  error
+	}
+	quitMsg struct{}
+)
+
+func goTo(s wizard.Step) tea.Cmd { return func() tea.Msg { return goMsg{s} } }
+
+func say(format string, args ...any) tea.Cmd {
+	text := fmt.Sprintf(format, args...)
+	return func() tea.Msg { return statusMsg{text: text} }
+}
+
+func sayErr(err error) tea.Cmd {
+	return func() tea.Msg { return statusMsg{text: err.Error(), err: true} }
+}
+
+// New builds the wizard.
+func New(ctx context.Context, opt Options) *Model {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	d := opt.Design
+	resume := wizard.Basics
+	if d == nil {
+		d = wizard.NewDesign()
+	} else {
+		resume = max(wizard.Resume(d, opt.Reached), wizard.Basics)
+	}
+	st := &state{
+		ctx: ctx, backend: opt.Backend, styles: NewStyles(opt.Dark), keys: DefaultKeyMap(),
+		design: d, path: opt.DesignPath, resume: resume, now: opt.Now,
+	}
+	m := &Model{opt: opt, st: st, help: help.New(), width: 80, height: 24}
+	m.help.Styles = help.DefaultStyles(opt.Dark)
+	m.enter(wizard.Target)
+	return m
+}
+
+// Result is how the wizard ended.
+func (m *Model) Result() Result { return m.st.result }
+
+// Step is the step on screen.
+func (m *Model) Step() wizard.Step { return m.step }
+
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.screen.Init())
+}
+
+// enter puts the screen of step s on.
+func (m *Model) enter(s wizard.Step) tea.Cmd {
+	m.step = s
+	switch s {
+	case wizard.Target:
+		m.screen = newTargetScreen(m.st)
+	case wizard.Preflight:
+		m.screen = newPreflightScreen(m.st)
+	case wizard.Basics:
+		m.screen = newBasicsScreen(m.st)
+	case wizard.Workloads:
+		m.screen = newWorkloadsScreen(m.st)
+	case wizard.Environments:
+		m.screen = newEnvironmentsScreen(m.st)
+	case wizard.Residency:
+		m.screen = newResidencyScreen(m.st)
+	case wizard.Guardrails:
+		m.screen = newGuardrailsScreen(m.st)
+	case wizard.Preview:
+		m.screen = newPreviewScreen(m.st)
+	case wizard.Confirm:
+		m.screen = newConfirmScreen(m.st)
+	case wizard.Apply:
+		m.screen = newApplyScreen(m.st)
+	case wizard.Done:
+		m.screen = newDoneScreen(m.st)
+	}
+	m.layout()
+	return m.screen.Init()
+}
+
+// bodyHeight is what is left for the screen under the header and above the
+// footer and the workshop pane.
+func (m *Model) layout() {
+	m.keyLines = m.keyRows()
+	_, h := m.screenSize()
+	m.screen.SetSize(m.width, h)
+}
+
+func (m *Model) paneHeight() int { return min(9, max(m.height/3, 5)) }
+
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+	case tea.BackgroundColorMsg:
+		dark := msg.IsDark()
+		m.st.styles = NewStyles(dark)
+		m.help.Styles = help.DefaultStyles(dark)
+	case tea.KeyPressMsg:
+		k := m.st.keys
+		switch {
+		case key.Matches(msg, k.Quit) && !m.busy():
+			return m, m.quit()
+		case key.Matches(msg, k.Workshop):
+			m.workshop = !m.workshop
+			m.layout()
+			return m, nil
+		case key.Matches(msg, k.Back) && !m.screenHandlesBack():
+			if prev := wizard.Prev(m.step); prev != m.step {
+				m.status = ""
+				return m, m.enter(prev)
+			}
+			return m, nil
+		case key.Matches(msg, k.Close) && !m.screen.Typing() && (m.step == wizard.Done || m.step == wizard.Preflight && !m.st.pre.Management()):
+			return m, m.quit()
+		}
+	case goMsg:
+		m.status, m.statusErr = "", false
+		cmds := []tea.Cmd{m.enter(msg.step)}
+		if wizard.Designing(msg.step) || msg.step >= wizard.Preview {
+			cmds = append(cmds, m.save(msg.step))
+		}
+		return m, tea.Batch(cmds...)
+	case statusMsg:
+		m.status, m.statusErr = msg.text, msg.err
+		return m, nil
+	case savedMsg:
+		if msg.err != nil {
+			m.status, m.statusErr = "could not save the design: "+msg.err.Error(), true
+		} else if m.status == "" {
+			m.status = "saved " + msg.path
+		}
+		return m, nil
+	case quitMsg:
+		return m, m.quit()
+	}
+	cmd := m.screen.Update(msg)
+	m.layout()
+	return m, cmd
+}
+
+// busy reports whether the screen runs work that ctrl+c stops rather than
+// quits (the apply).
+func (m *Model) busy() bool {
+	b, ok := m.screen.(interface{ Busy() bool })
+	return ok && b.Busy()
+}
+
+// screenHandlesBack is true where esc means something to the screen itself
+// (closing a form or a policy it shows).
+func (m *Model) screenHandlesBack() bool {
+	if b, ok := m.screen.(interface{ HandlesBack() bool }); ok {
+		return b.HandlesBack()
+	}
+	return false
+}
+
+// save writes the design with where the user is. Steps before the design
+// (target, preflight) write nothing: there is nothing of the user's yet.
+func (m *Model) save(reached wizard.Step) tea.Cmd {
+	if m.opt.Save == nil || m.st.path == "" {
+		return nil
+	}
+	if reached < wizard.Basics {
+		return nil
+	}
+	data := wizard.Encode(m.st.design, reached)
+	path, save := m.st.path, m.opt.Save
+	return func() tea.Msg { return savedMsg{path: path, err: save(path, data)} }
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	if m.st.result.Message == "" && !m.st.result.Converged && m.step >= wizard.Basics {
+		m.st.result.Message = fmt.Sprintf("Your design is saved in %s; run orgwizard again to go on where you were (%s).", m.st.path, m.step.Info().Title)
+	}
+	return tea.Quit
+}
+
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "orgwizard · " + m.step.Info().Title
+	return v
+}
+
+// render draws the frame: header with the target, the screen, the workshop
+// pane and the keys.
+func (m *Model) render() string {
+	if m.quitting {
+		return ""
+	}
+	s := m.st.styles
+	w := m.width
+	info := m.step.Info()
+	title := s.Title.Render("orgwizard") + "  " + s.Step.Render(fmt.Sprintf("Step %d of %d · %s", m.step.Number(), len(wizard.Steps), info.Title))
+	target := "Target: not chosen yet"
+	if m.st.target.Describe != "" {
+		target = "Target: " + m.st.target.Describe
+	}
+	header := []string{
+		clip(title, w),
+		s.Target.Render(clip(target, w)),
+		s.Rule.Render(strings.Repeat("─", max(w, 1))),
+	}
+	body := m.screen.View()
+	bodyLines := strings.Split(body, "\n")
+	_, bh := m.screenSize()
+	bodyLines = fit(bodyLines, bh, w)
+
+	var out []string
+	out = append(out, header...)
+	out = append(out, bodyLines...)
+	if m.workshop {
+		out = append(out, m.pane(info)...)
+	}
+	status := m.status
+	st := s.Muted
+	if m.statusErr {
+		st = s.Error
+		status = "✗ " + status
+	}
+	out = append(out, st.Render(clip(status, w)))
+	out = append(out, m.keyLines...)
+	return strings.Join(out, "\n")
+}
+
+func (m *Model) screenSize() (int, int) {
+	// header: title, target, rule; footer: status and the keys
+	h := m.height - 4 - len(m.keyLines)
+	if m.workshop {
+		h -= m.paneHeight()
+	}
+	return m.width, max(h, 3)
+}
+
+// pane is the workshop pane: the step explained, and the AWS calls it makes.
+func (m *Model) pane(info wizard.Info) []string {
+	s := m.st.styles
+	h := m.paneHeight()
+	text := "Workshop · " + info.Workshop
+	lines := wrap(text, m.width)
+	if len(info.Calls) > 0 {
+		lines = append(lines, wrap("AWS calls: "+strings.Join(info.Calls, ", "), m.width)...)
+	} else {
+		lines = append(lines, "AWS calls: none; this step only edits the design file.")
+	}
+	lines = fit(lines, h-1, m.width)
+	rule := s.Rule.Render(strings.Repeat("╌", max(m.width, 1)))
+	out := []string{rule}
+	for _, l := range lines {
+		out = append(out, s.Muted.Render(l))
+	}
+	return out
+}
+
+// keyRows are the keys of the screen, then the keys of every screen.
+func (m *Model) keyRows() []string {
+	k := m.st.keys
+	global := []key.Binding{k.Workshop}
+	if wizard.Prev(m.step) != m.step {
+		global = append([]key.Binding{k.Back}, global...)
+	}
+	switch {
+	case m.busy():
+		global = append(global, k.Stop)
+	case m.step < wizard.Basics:
+		global = append(global, key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")))
+	default:
+		global = append(global, k.Quit)
+	}
+	if m.screenHandlesBack() {
+		global = global[1:] // the screen's esc closes what it shows
+	}
+	return m.wrapKeys(append(m.screen.Keys(), global...))
+}
+
+// wrapKeys lays the keys out in as many lines as the width needs, so that
+// no key is ever cut off.
+func (m *Model) wrapKeys(keys []key.Binding) []string {
+	st := m.help.Styles
+	sep := st.ShortSeparator.Render(" • ")
+	var lines []string
+	line, lw := "", 0
+	for _, k := range keys {
+		if !k.Enabled() || k.Help().Key == "" {
+			continue
+		}
+		item := st.ShortKey.Render(k.Help().Key) + " " + st.ShortDesc.Render(k.Help().Desc)
+		iw := lipgloss.Width(k.Help().Key) + 1 + lipgloss.Width(k.Help().Desc)
+		switch {
+		case lw == 0:
+			line, lw = item, iw
+		case lw+3+iw <= m.width:
+			line, lw = line+sep+item, lw+3+iw
+		default:
+			lines = append(lines, line)
+			line, lw = item, iw
+		}
+	}
+	return append(lines, line)
+}
+
+// fit pads or cuts lines to exactly h lines, none wider than w.
+func fit(lines []string, h, w int) []string {
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	out := make([]string, 0, h)
+	for _, l := range lines {
+		out = append(out, clip(l, w))
+	}
+	for len(out) < h {
+		out = append(out, "")
+	}
+	return out
+}
+
+// clip cuts a line to w cells, styles included.
+func clip(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return truncate(s, w)
+}
+
+// wrap breaks text into lines of at most w cells at spaces.
+func wrap(text string, w int) []string {
+	if w < 10 {
+		w = 10
+	}
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = word
+			case lipgloss.Width(line)+1+lipgloss.Width(word) <= w:
+				line += " " + word
+			default:
+				lines = append(lines, line)
+				line = word
+			}
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// accessibleEnv reports whether the environment asks for accessible mode.
+func accessibleEnv() bool {
+	v := os.Getenv("ACCESSIBLE")
+	return v != "" && v != "0" && v != "false"
+}

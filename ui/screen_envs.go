@@ -1,0 +1,368 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
+)
+
+// environmentsScreen lists the environments, dev, staging and prod to start,
+// and which of them get an account per residency.
+type environmentsScreen struct {
+	st      *state
+	list    cursorList
+	form    *embeddedForm
+	editing int
+	draft   orgmodel.Environment
+	w, h    int
+}
+
+func newEnvironmentsScreen(st *state) *environmentsScreen { return &environmentsScreen{st: st} }
+
+func (s *environmentsScreen) Init() tea.Cmd     { return nil }
+func (s *environmentsScreen) HandlesBack() bool { return s.form != nil }
+func (s *environmentsScreen) Typing() bool      { return s.form != nil }
+
+func (s *environmentsScreen) edit(i int) tea.Cmd {
+	s.editing = i
+	s.draft = orgmodel.Environment{}
+	if i >= 0 {
+		s.draft = s.st.design.Environments[i]
+	}
+	d := s.st.design
+	s.form = newEmbeddedForm(huh.NewGroup(
+		huh.NewInput().Title("Environment name").
+			Description("A stage every workload goes through, such as qa; lowercase, up to 16 characters.").
+			Value(&s.draft.Name).
+			Validate(func(v string) error {
+				if err := orgmodel.CheckEnvironmentName(v); err != nil {
+					return prefix("name ", err)
+				}
+				for j, e := range d.Environments {
+					if j != i && e.Name == v {
+						return fmt.Errorf("there is already an environment called %s", v)
+					}
+				}
+				return nil
+			}),
+		huh.NewInput().Title("What it is for (optional)").Value(&s.draft.Description),
+		huh.NewConfirm().Title("One account per residency?").
+			Description("Yes for production when its data must stay in a region set.").
+			Value(&s.draft.PerResidency),
+	))
+	s.form.SetSize(s.w, s.h-1)
+	return s.form.Init()
+}
+
+func (s *environmentsScreen) Update(msg tea.Msg) tea.Cmd {
+	d := s.st.design
+	if s.form != nil {
+		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, s.st.keys.Back) {
+			s.form = nil
+			return nil
+		}
+		cmd, done := s.form.Update(msg)
+		if !done {
+			return cmd
+		}
+		s.form = nil
+		if err := wizard.PutEnvironment(d, s.editing, s.draft); err != nil {
+			return sayErr(err)
+		}
+		return say("environment %s saved", s.draft.Name)
+	}
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	keys := s.st.keys
+	switch {
+	case s.list.move(keys, k, len(d.Environments)):
+	case key.Matches(k, keys.Toggle) && len(d.Environments) > 0:
+		e := &d.Environments[s.list.cursor]
+		e.PerResidency = !e.PerResidency
+	case key.Matches(k, keys.Add):
+		return s.edit(-1)
+	case key.Matches(k, keys.Edit) && len(d.Environments) > 0:
+		return s.edit(s.list.cursor)
+	case key.Matches(k, keys.Delete) && len(d.Environments) > 0:
+		name := d.Environments[s.list.cursor].Name
+		d.Environments = slices.Delete(d.Environments, s.list.cursor, s.list.cursor+1)
+		return say("environment %s removed", name)
+	case key.Matches(k, keys.Next):
+		if err := wizard.Check(wizard.Environments, d); err != nil {
+			return sayErr(err)
+		}
+		return goTo(wizard.Residency)
+	}
+	return nil
+}
+
+func (s *environmentsScreen) View() string {
+	st := s.st.styles
+	if s.form != nil {
+		title := "New environment"
+		if s.editing >= 0 {
+			title = "Edit environment " + s.st.design.Environments[s.editing].Name
+		}
+		return st.Bold.Render(title) + "\n" + s.form.View()
+	}
+	intro := wrap("Every workload gets one account per environment, so a test in dev can never touch production. Ticked environments get one account per residency (next step): prod is, so customer data stays in its region.", s.w)
+	lines := []string{st.Muted.Render(strings.Join(intro, "\n")), ""}
+	var rows []string
+	for _, e := range s.st.design.Environments {
+		box := "[ ]"
+		if e.PerResidency {
+			box = "[x]"
+		}
+		rows = append(rows, fmt.Sprintf("%s per residency   %-16s %s", box, e.Name, st.Muted.Render(e.Description)))
+	}
+	s.list.h = max(s.h-len(lines)-2, 1)
+	lines = append(lines, s.list.window(st, rows)...)
+	lines = append(lines, "", st.Muted.Render(fmt.Sprintf("%d environments. Press n when they are right.", len(rows))))
+	return strings.Join(lines, "\n")
+}
+
+func (s *environmentsScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	if s.form != nil {
+		s.form.SetSize(w, h-1)
+	}
+}
+
+func (s *environmentsScreen) Keys() []key.Binding {
+	k := s.st.keys
+	if s.form != nil {
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field / save")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+	}
+	return []key.Binding{k.Move, key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "per residency")), k.Add, k.Edit, k.Delete, k.Next}
+}
+
+// residencyScreen lists the residencies, from presets or custom, and which
+// workloads serve each.
+type residencyScreen struct {
+	st     *state
+	list   cursorList
+	form   *embeddedForm
+	formOf string // preset, custom, serve
+	preset string
+	custom struct{ name, regions string }
+	serve  [][]string
+	w, h   int
+}
+
+func newResidencyScreen(st *state) *residencyScreen { return &residencyScreen{st: st} }
+
+func (s *residencyScreen) Init() tea.Cmd     { return nil }
+func (s *residencyScreen) HandlesBack() bool { return s.form != nil }
+func (s *residencyScreen) Typing() bool      { return s.form != nil }
+
+func (s *residencyScreen) openPreset() tea.Cmd {
+	var opts []huh.Option[string]
+	for _, p := range wizard.Presets {
+		if _, taken := s.st.design.Residency(p.Name); taken {
+			continue
+		}
+		opts = append(opts, huh.NewOption(fmt.Sprintf("%-5s %-15s %s", p.Name, p.Title, strings.Join(p.Regions, ", ")), p.Name))
+	}
+	if len(opts) == 0 {
+		return say("every preset is in the design already")
+	}
+	s.preset = opts[0].Value
+	s.formOf = "preset"
+	s.form = newEmbeddedForm(huh.NewGroup(huh.NewSelect[string]().Title("Add a residency").
+		Description("Its accounts may use only these regions.").Options(opts...).Value(&s.preset).Height(min(len(opts)+2, max(s.h-4, 4)))))
+	s.form.SetSize(s.w, s.h-1)
+	return s.form.Init()
+}
+
+func (s *residencyScreen) openCustom() tea.Cmd {
+	s.custom.name, s.custom.regions = "", ""
+	s.formOf = "custom"
+	s.form = newEmbeddedForm(huh.NewGroup(
+		huh.NewInput().Title("Residency name").Placeholder("e.g. de").Value(&s.custom.name).
+			Validate(func(v string) error { return prefix("name ", orgmodel.CheckResidencyName(v)) }),
+		huh.NewInput().Title("Regions, separated by spaces or commas").Placeholder("e.g. eu-central-1 eu-central-2").
+			Value(&s.custom.regions).
+			Validate(func(v string) error {
+				rs := splitList(v)
+				if len(rs) == 0 {
+					return fmt.Errorf("give at least one region, such as eu-central-1")
+				}
+				for _, r := range rs {
+					if err := orgmodel.CheckRegion(r); err != nil {
+						return err
+					}
+				}
+				return nil
+			}),
+	))
+	s.form.SetSize(s.w, s.h-1)
+	return s.form.Init()
+}
+
+func (s *residencyScreen) openServe() tea.Cmd {
+	d := s.st.design
+	if len(d.Residencies) == 0 || len(d.Workloads) == 0 {
+		return say("add a residency first (p or c)")
+	}
+	// Each field gets its own options: huh marks the selection on them.
+	options := func() []huh.Option[string] {
+		var opts []huh.Option[string]
+		for _, r := range d.Residencies {
+			opts = append(opts, huh.NewOption(r.Name+" ("+strings.Join(r.Regions, ", ")+")", r.Name))
+		}
+		return opts
+	}
+	s.serve = make([][]string, len(d.Workloads))
+	var groups []*huh.Group
+	for i, w := range d.Workloads {
+		s.serve[i] = slices.Clone(w.Residencies)
+		groups = append(groups, huh.NewGroup(huh.NewMultiSelect[string]().
+			Title(fmt.Sprintf("Where does %s serve customers? (%d of %d)", w.Name, i+1, len(d.Workloads))).
+			Description("space selects, enter goes on; at least one").
+			Options(options()...).Value(&s.serve[i]).Height(len(d.Residencies)+2).
+			Validate(func(v []string) error {
+				if len(v) == 0 {
+					return fmt.Errorf("choose at least one residency")
+				}
+				return nil
+			})))
+	}
+	s.formOf = "serve"
+	s.form = newEmbeddedForm(groups...)
+	s.form.SetSize(s.w, s.h-1)
+	return s.form.Init()
+}
+
+func splitList(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+}
+
+func (s *residencyScreen) Update(msg tea.Msg) tea.Cmd {
+	d := s.st.design
+	if s.form != nil {
+		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, s.st.keys.Back) {
+			s.form = nil
+			return nil
+		}
+		cmd, done := s.form.Update(msg)
+		if !done {
+			return cmd
+		}
+		s.form = nil
+		switch s.formOf {
+		case "preset":
+			p, _ := wizard.PresetByName(s.preset)
+			if err := wizard.AddResidency(d, orgmodel.Residency{Name: p.Name, Regions: slices.Clone(p.Regions)}); err != nil {
+				return sayErr(err)
+			}
+			return say("residency %s added; press w to choose which workloads serve it", p.Name)
+		case "custom":
+			if err := wizard.AddResidency(d, orgmodel.Residency{Name: s.custom.name, Regions: splitList(s.custom.regions)}); err != nil {
+				return sayErr(err)
+			}
+			return say("residency %s added; press w to choose which workloads serve it", s.custom.name)
+		case "serve":
+			for i := range d.Workloads {
+				d.Workloads[i].Residencies = s.serve[i]
+			}
+			return say("saved which workloads serve where")
+		}
+		return nil
+	}
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	keys := s.st.keys
+	switch {
+	case s.list.move(keys, k, len(d.Residencies)):
+	case key.Matches(k, keys.Preset):
+		return s.openPreset()
+	case key.Matches(k, keys.Custom):
+		return s.openCustom()
+	case key.Matches(k, keys.Serve):
+		return s.openServe()
+	case key.Matches(k, keys.Delete) && len(d.Residencies) > 0:
+		name := d.Residencies[s.list.cursor].Name
+		wizard.RemoveResidency(d, name)
+		return say("residency %s removed", name)
+	case key.Matches(k, keys.Next):
+		if err := wizard.Check(wizard.Residency, d); err != nil {
+			return sayErr(err)
+		}
+		var cmds []tea.Cmd
+		if changed := wizard.Settle(d); len(changed) > 0 {
+			cmds = append(cmds, say("no residency: %s gets one account per workload", strings.Join(changed, ", ")))
+		}
+		return tea.Sequence(append([]tea.Cmd{goTo(wizard.Guardrails)}, cmds...)...)
+	}
+	return nil
+}
+
+func (s *residencyScreen) View() string {
+	st := s.st.styles
+	if s.form != nil {
+		return s.form.View()
+	}
+	d := s.st.design
+	intro := wrap("A residency is a set of regions where some customers' data must stay, such as the EU for the GDPR. Accounts of a residency are locked to its regions. No residency: all data may live anywhere.", s.w)
+	lines := []string{st.Muted.Render(strings.Join(intro, "\n")), ""}
+	if len(d.Residencies) == 0 {
+		lines = append(lines, "No residency. Press p for a preset (EU, US, UK, APAC ...), c for a custom one,", "or n to go on without.")
+		var split []string
+		for _, e := range d.Environments {
+			if e.PerResidency {
+				split = append(split, e.Name)
+			}
+		}
+		if len(split) > 0 {
+			lines = append(lines, "", st.Warn.Render("! "+strings.Join(split, ", ")+" is split per residency: without one it gets a single account per workload."))
+		}
+		return strings.Join(lines, "\n")
+	}
+	var rows []string
+	for _, r := range d.Residencies {
+		var serving []string
+		for _, w := range d.Workloads {
+			if slices.Contains(w.Residencies, r.Name) {
+				serving = append(serving, w.Name)
+			}
+		}
+		who := "served by " + strings.Join(serving, ", ")
+		if len(serving) == 0 {
+			who = "no workload serves it yet"
+		}
+		rows = append(rows, fmt.Sprintf("%-6s %-30s %s", r.Name, strings.Join(r.Regions, ", "), st.Muted.Render(who)))
+	}
+	s.list.h = max(s.h-len(lines)-2, 1)
+	lines = append(lines, s.list.window(st, rows)...)
+	lines = append(lines, "", st.Muted.Render("Press w to choose which workloads serve where, n when done."))
+	return strings.Join(lines, "\n")
+}
+
+func (s *residencyScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	if s.form != nil {
+		s.form.SetSize(w, h-1)
+	}
+}
+
+func (s *residencyScreen) Keys() []key.Binding {
+	k := s.st.keys
+	if s.form != nil {
+		return []key.Binding{key.NewBinding(key.WithKeys("space"), key.WithHelp("space/x", "select")), key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+	}
+	if len(s.st.design.Residencies) == 0 {
+		return []key.Binding{k.Preset, k.Custom, k.Next}
+	}
+	return []key.Binding{k.Move, k.Preset, k.Custom, k.Serve, k.Delete, k.Next}
+}

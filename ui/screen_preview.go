@@ -1,0 +1,428 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
+)
+
+// previewScreen shows the tree the design describes (foldable, with counts),
+// the plan against the target, and the guardrails' policies.
+type previewScreen struct {
+	st      *state
+	tab     int // 0 tree, 1 plan, 2 policies
+	tree    *treeView
+	planTop int
+	pol     cursorList
+	reading int // the policy shown in full, -1 none
+	readTop int
+	loading bool
+	err     error
+	w, h    int
+}
+
+type planMsg struct {
+	plan   *orgmodel.Plan
+	actual *orgmodel.Actual
+	err    error
+}
+
+var tabNames = []string{"Tree", "Plan", "Policies"}
+
+func newPreviewScreen(st *state) *previewScreen {
+	return &previewScreen{st: st, reading: -1, loading: true}
+}
+
+func (s *previewScreen) Init() tea.Cmd {
+	tree, err := s.st.design.Expand()
+	if err != nil {
+		s.err, s.loading = err, false
+		return nil
+	}
+	s.st.tree = tree
+	s.tree = newTreeView(tree)
+	b, ctx := s.st.backend, s.st.ctx
+	return func() tea.Msg {
+		p, a, err := b.Plan(ctx, tree)
+		return planMsg{p, a, err}
+	}
+}
+
+func (s *previewScreen) HandlesBack() bool { return s.reading >= 0 }
+func (s *previewScreen) Typing() bool      { return false }
+
+func (s *previewScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case planMsg:
+		s.loading, s.err = false, msg.err
+		s.st.plan, s.st.actual = msg.plan, msg.actual
+		return nil
+	case tea.KeyPressMsg:
+		keys := s.st.keys
+		if s.reading >= 0 {
+			switch {
+			case key.Matches(msg, keys.Back), key.Matches(msg, keys.Policies):
+				s.reading = -1
+			case key.Matches(msg, keys.Up):
+				s.readTop = max(s.readTop-1, 0)
+			case key.Matches(msg, keys.Down):
+				s.readTop++
+			case key.Matches(msg, keys.PageDown):
+				s.readTop += s.h - 4
+			case key.Matches(msg, keys.PageUp):
+				s.readTop = max(s.readTop-(s.h-4), 0)
+			}
+			return nil
+		}
+		switch {
+		case key.Matches(msg, keys.Tabs):
+			s.tab = (s.tab + 1) % len(tabNames)
+			return nil
+		case msg.String() == "shift+tab":
+			s.tab = (s.tab + len(tabNames) - 1) % len(tabNames)
+			return nil
+		case key.Matches(msg, keys.Retry) && s.err != nil && s.st.tree != nil:
+			s.err, s.loading = nil, true
+			return s.Init()
+		case key.Matches(msg, keys.Apply) && s.ready():
+			if s.st.plan.Empty() {
+				return goTo(wizard.Done)
+			}
+			return goTo(wizard.Confirm)
+		case msg.String() == "enter" && s.ready() && s.st.plan.Empty():
+			return goTo(wizard.Done)
+		}
+		if s.tree == nil {
+			return nil
+		}
+		switch s.tab {
+		case 0:
+			if key.Matches(msg, keys.Policies) {
+				s.tree.toggle()
+			} else {
+				s.tree.list.move(keys, msg, len(s.tree.visible))
+			}
+		case 1:
+			switch {
+			case key.Matches(msg, keys.Up):
+				s.planTop = max(s.planTop-1, 0)
+			case key.Matches(msg, keys.Down):
+				s.planTop++
+			case key.Matches(msg, keys.PageDown):
+				s.planTop += s.h - 4
+			case key.Matches(msg, keys.PageUp):
+				s.planTop = max(s.planTop-(s.h-4), 0)
+			}
+		case 2:
+			if key.Matches(msg, keys.Policies) && len(s.st.tree.Policies) > 0 {
+				s.reading, s.readTop = s.pol.cursor, 0
+			} else {
+				s.pol.move(keys, msg, len(s.st.tree.Policies))
+			}
+		}
+	}
+	return nil
+}
+
+func (s *previewScreen) ready() bool { return !s.loading && s.err == nil && s.st.plan != nil }
+
+func (s *previewScreen) View() string {
+	st := s.st.styles
+	if s.err != nil && s.st.tree == nil {
+		lines := []string{st.Error.Render("The design is not complete yet:")}
+		for _, l := range strings.Split(s.err.Error(), "\n") {
+			lines = append(lines, wrapMark(st.Fail.Render("✗"), l, s.w)...)
+		}
+		return strings.Join(append(lines, "", "Press esc to go back and fix it."), "\n")
+	}
+	if s.reading >= 0 {
+		return s.policyView()
+	}
+	var lines []string
+	var tabs []string
+	for i, name := range tabNames {
+		if i == s.tab {
+			tabs = append(tabs, st.TabActive.Render(name))
+		} else {
+			tabs = append(tabs, st.Tab.Render(name))
+		}
+	}
+	lines = append(lines, strings.Join(tabs, " ")+"  "+st.Muted.Render(s.counts()))
+	lines = append(lines, s.summary()...)
+	rest := max(s.h-len(lines), 1)
+	switch s.tab {
+	case 0:
+		s.tree.list.h = rest
+		lines = append(lines, s.tree.render(st, rest)...)
+	case 1:
+		pl := s.planLines()
+		s.planTop = max(min(s.planTop, len(pl)-rest), 0)
+		lines = append(lines, pl[s.planTop:min(len(pl), s.planTop+rest)]...)
+	case 2:
+		var rows []string
+		for _, p := range s.st.tree.Policies {
+			var ts []string
+			for _, t := range p.Targets {
+				ts = append(ts, t.String())
+			}
+			rows = append(rows, fmt.Sprintf("%-36s %s", p.Name, st.Muted.Render("on "+strings.Join(ts, ", "))))
+		}
+		if len(rows) == 0 {
+			rows = []string{"No guardrail is switched on."}
+		}
+		s.pol.h = rest
+		lines = append(lines, s.pol.window(st, rows)...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *previewScreen) counts() string {
+	t := s.st.tree
+	return fmt.Sprintf("%d OUs · %d accounts · %d guardrails", len(t.OUs), len(t.Accounts), len(t.Policies))
+}
+
+// summary is the plan in one line and the warnings, quota first.
+func (s *previewScreen) summary() []string {
+	st := s.st.styles
+	switch {
+	case s.loading:
+		return []string{st.Active.Render("Reading the organization in the target …")}
+	case s.err != nil:
+		return wrapMark(st.Fail.Render("✗"), "Could not read the target: "+s.err.Error()+" (r retries)", s.w)
+	}
+	p := s.st.plan
+	var out []string
+	if p.Empty() {
+		out = append(out, st.OK.Render("✓ Nothing to do: the organization already matches the design. Press enter."))
+	} else {
+		out = append(out, wrap(fmt.Sprintf("Plan: %d changes: create %d OUs, %d accounts; move %d; tag %d; %d guardrail steps; %d left alone.",
+			len(p.Steps), p.Count(orgmodel.StepCreateOU), p.Count(orgmodel.StepCreateAccount)+p.Count(orgmodel.StepAwaitAccount),
+			p.Count(orgmodel.StepMoveAccount), p.Count(orgmodel.StepTagAccount),
+			p.Count(orgmodel.StepCreatePolicy)+p.Count(orgmodel.StepUpdatePolicy)+p.Count(orgmodel.StepAttachPolicy)+p.Count(orgmodel.StepDetachPolicy)+p.Count(orgmodel.StepEnablePolicyType),
+			len(p.Unmanaged)), s.w)...)
+	}
+	if q := s.st.pre.Quota; q > 0 {
+		existing := 1
+		if s.st.actual != nil && s.st.actual.Organization != nil {
+			existing = len(s.st.actual.Accounts)
+		}
+		need := existing + p.Count(orgmodel.StepCreateAccount)
+		switch {
+		case need > q:
+			out = append(out, wrapMark(st.Fail.Render("✗"), fmt.Sprintf("Needs %d accounts, the quota is %d: ask AWS for more in Service Quotas, or remove workloads. Apply stops before creating any.", need, q), s.w)...)
+		case need == q:
+			out = append(out, st.Warn.Render(fmt.Sprintf("! Needs %d accounts: exactly the quota of %d. One more needs a quota increase.", need, q)))
+		}
+	}
+	for _, w := range p.Warnings {
+		out = append(out, wrapMark(st.Warn.Render("!"), w, s.w)...)
+	}
+	return out
+}
+
+func (s *previewScreen) planLines() []string {
+	st := s.st.styles
+	p := s.st.plan
+	if p == nil {
+		return nil
+	}
+	var out []string
+	for i, step := range p.Steps {
+		out = append(out, fmt.Sprintf("%3d. %s", i+1, step))
+		if step.Why != "" {
+			out = append(out, st.Muted.Render("     "+step.Why))
+		}
+	}
+	for _, u := range p.Unmanaged {
+		out = append(out, st.Muted.Render(fmt.Sprintf("  left alone: %s %s (%s) in %s", u.Kind, u.Name, u.ID, rootIfEmpty(u.Path))))
+	}
+	if len(out) == 0 {
+		out = append(out, "No step: the target already matches.")
+	}
+	return out
+}
+
+func rootIfEmpty(p string) string {
+	if p == "" {
+		return "Root"
+	}
+	return p
+}
+
+func (s *previewScreen) policyView() string {
+	st := s.st.styles
+	p := s.st.tree.Policies[s.reading]
+	var buf bytes.Buffer
+	content := p.Content
+	if json.Indent(&buf, []byte(p.Content), "", "  ") == nil {
+		content = buf.String()
+	}
+	body := strings.Split(content, "\n")
+	rest := max(s.h-3, 1)
+	s.readTop = max(min(s.readTop, len(body)-rest), 0)
+	lines := []string{st.Bold.Render(p.Name), st.Muted.Render(firstLine(p.Description)), ""}
+	lines = append(lines, body[s.readTop:min(len(body), s.readTop+rest)]...)
+	return strings.Join(lines, "\n")
+}
+
+func (s *previewScreen) SetSize(w, h int) { s.w, s.h = w, h }
+
+func (s *previewScreen) Keys() []key.Binding {
+	k := s.st.keys
+	if s.reading >= 0 {
+		return []key.Binding{k.Move, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close"))}
+	}
+	keys := []key.Binding{k.Tabs, k.Move}
+	switch s.tab {
+	case 0:
+		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "fold")))
+	case 2:
+		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read")))
+	}
+	if s.ready() {
+		if s.st.plan.Empty() {
+			keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")))
+		} else {
+			keys = append(keys, key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "apply…")))
+		}
+	}
+	return keys
+}
+
+// treeView is the foldable tree of OUs and accounts. Rows are computed when
+// a fold changes, not at every frame, so a thousand accounts draw quickly.
+type treeView struct {
+	tree      *orgmodel.Tree
+	folded    map[string]bool
+	visible   []treeRow
+	list      cursorList
+	byOU      map[string][]orgmodel.Account
+	children  map[string][]orgmodel.OU
+	totals    map[string]int
+	policyOn  map[string]int
+	maxNameW  int
+	rendered  []string
+	renderedW int
+}
+
+type treeRow struct {
+	depth int
+	ou    string // the OU path, for an OU row; "" and account set otherwise
+	acct  *orgmodel.Account
+	root  bool
+}
+
+func newTreeView(t *orgmodel.Tree) *treeView {
+	v := &treeView{tree: t, folded: map[string]bool{}, byOU: t.AccountsByOU(), children: map[string][]orgmodel.OU{}, totals: map[string]int{}, policyOn: map[string]int{}}
+	for _, o := range t.OUs {
+		v.children[o.Parent] = append(v.children[o.Parent], o)
+	}
+	for _, a := range t.Accounts {
+		// Each account counts in its OU and every OU above it.
+		for p := a.OU; p != ""; {
+			v.totals[p]++
+			i := strings.LastIndexByte(p, '/')
+			if i < 0 {
+				break
+			}
+			p = p[:i]
+		}
+		v.maxNameW = max(v.maxNameW, len(a.Name))
+	}
+	for _, p := range t.Policies {
+		for _, tg := range p.Targets {
+			v.policyOn[tg.String()]++
+		}
+	}
+	v.maxNameW = min(v.maxNameW, 30)
+	// Big trees start folded below the first level, so the shape shows first.
+	if len(t.Accounts) > 40 {
+		for _, o := range t.OUs {
+			if o.Depth() >= 2 {
+				v.folded[o.Path] = true
+			}
+		}
+	}
+	v.rebuild()
+	return v
+}
+
+func (v *treeView) rebuild() {
+	v.visible = v.visible[:0]
+	v.visible = append(v.visible, treeRow{root: true})
+	var walk func(parent string, depth int)
+	walk = func(parent string, depth int) {
+		for _, o := range v.children[parent] {
+			v.visible = append(v.visible, treeRow{depth: depth, ou: o.Path})
+			if v.folded[o.Path] {
+				continue
+			}
+			walk(o.Path, depth+1)
+			accs := v.byOU[o.Path]
+			for i := range accs {
+				v.visible = append(v.visible, treeRow{depth: depth + 1, acct: &accs[i]})
+			}
+		}
+	}
+	walk("", 1)
+	v.rendered = nil
+}
+
+func (v *treeView) toggle() {
+	if v.list.cursor >= len(v.visible) {
+		return
+	}
+	r := v.visible[v.list.cursor]
+	if r.ou == "" {
+		return
+	}
+	v.folded[r.ou] = !v.folded[r.ou]
+	v.rebuild()
+}
+
+// render draws the h rows in view.
+func (v *treeView) render(st Styles, h int) []string {
+	v.list.h = h
+	v.list.clamp(len(v.visible))
+	out := make([]string, 0, h)
+	for i := v.list.offset; i < len(v.visible) && len(out) < h; i++ {
+		r := v.visible[i]
+		var text string
+		switch {
+		case r.root:
+			text = fmt.Sprintf("Root  %s", st.Muted.Render(fmt.Sprintf("%d accounts%s", len(v.tree.Accounts), policies(v.policyOn["Root"]))))
+		case r.ou != "":
+			arrow := "▾"
+			if v.folded[r.ou] {
+				arrow = "▸"
+			}
+			name := r.ou[strings.LastIndexByte(r.ou, '/')+1:]
+			text = strings.Repeat("  ", r.depth) + arrow + " " + st.Bold.Render(name) + "  " + st.Muted.Render(fmt.Sprintf("%d accounts%s", v.totals[r.ou], policies(v.policyOn[r.ou])))
+		default:
+			text = fmt.Sprintf("%s• %-*s %s", strings.Repeat("  ", r.depth), v.maxNameW, r.acct.Name, st.Muted.Render(r.acct.Email))
+		}
+		if i == v.list.cursor {
+			out = append(out, st.Selected.Render("▸")+text)
+		} else {
+			out = append(out, " "+text)
+		}
+	}
+	return out
+}
+
+func policies(n int) string {
+	if n == 0 {
+		return ""
+	}
+	if n == 1 {
+		return ", 1 guardrail"
+	}
+	return fmt.Sprintf(", %d guardrails", n)
+}

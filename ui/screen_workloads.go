@@ -1,0 +1,174 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
+)
+
+// workloadsScreen lists the workloads; a, enter and d add, edit and remove
+// one, and an embedded form edits it.
+type workloadsScreen struct {
+	st      *state
+	list    cursorList
+	form    *embeddedForm
+	editing int // index edited, -1 adds
+	draft   orgmodel.Workload
+	w, h    int
+}
+
+func newWorkloadsScreen(st *state) *workloadsScreen { return &workloadsScreen{st: st} }
+
+func (s *workloadsScreen) Init() tea.Cmd { return nil }
+
+func (s *workloadsScreen) HandlesBack() bool { return s.form != nil }
+
+func (s *workloadsScreen) edit(i int) tea.Cmd {
+	s.editing = i
+	s.draft = orgmodel.Workload{}
+	if i >= 0 {
+		s.draft = s.st.design.Workloads[i]
+	}
+	d := s.st.design
+	s.form = newEmbeddedForm(huh.NewGroup(
+		huh.NewInput().Title("Workload name").
+			Description("One part of the product, such as payments; lowercase, up to 24 characters.").
+			Placeholder("e.g. payments").Value(&s.draft.Name).
+			Validate(func(v string) error {
+				if err := orgmodel.CheckWorkloadName(v); err != nil {
+					return prefix("name ", err)
+				}
+				for j, w := range d.Workloads {
+					if j != i && w.Name == v {
+						return fmt.Errorf("there is already a workload called %s", v)
+					}
+				}
+				return nil
+			}),
+		huh.NewInput().Title("What it does (optional)").Placeholder("e.g. Card payments API and ledger").Value(&s.draft.Description),
+		huh.NewInput().Title("Owner's email (optional)").
+			Description("The team that answers for it; set as the owner tag.").
+			Placeholder("e.g. payments-team@acme.example").Value(&s.draft.Owner).
+			Validate(func(v string) error {
+				if v == "" {
+					return nil
+				}
+				return prefix("owner ", orgmodel.CheckEmail(v))
+			}),
+	))
+	s.form.SetSize(s.w, s.h)
+	return s.form.Init()
+}
+
+func (s *workloadsScreen) Update(msg tea.Msg) tea.Cmd {
+	d := s.st.design
+	if s.form != nil {
+		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, s.st.keys.Back) {
+			s.form = nil
+			return nil
+		}
+		cmd, done := s.form.Update(msg)
+		if !done {
+			return cmd
+		}
+		s.form = nil
+		s.draft.Name = strings.TrimSpace(s.draft.Name)
+		if err := wizard.PutWorkload(d, s.editing, s.draft); err != nil {
+			return sayErr(err)
+		}
+		if s.editing < 0 {
+			s.list.cursor = len(d.Workloads) - 1
+		}
+		return say("workload %s saved", s.draft.Name)
+	}
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	keys := s.st.keys
+	switch {
+	case s.list.move(keys, k, len(d.Workloads)):
+	case key.Matches(k, keys.Add):
+		return s.edit(-1)
+	case key.Matches(k, keys.Edit) && len(d.Workloads) > 0:
+		return s.edit(s.list.cursor)
+	case key.Matches(k, keys.Delete) && len(d.Workloads) > 0:
+		name := d.Workloads[s.list.cursor].Name
+		d.Workloads = append(d.Workloads[:s.list.cursor:s.list.cursor], d.Workloads[s.list.cursor+1:]...)
+		s.list.clamp(len(d.Workloads))
+		return say("workload %s removed", name)
+	case key.Matches(k, keys.Examples):
+		added := 0
+		for _, w := range wizard.ExampleWorkloads[:2] {
+			if wizard.PutWorkload(d, -1, w) == nil {
+				added++
+			}
+		}
+		return say("%d example workloads added; edit them to match your product", added)
+	case key.Matches(k, keys.Next):
+		if err := wizard.Check(wizard.Workloads, d); err != nil {
+			return sayErr(err)
+		}
+		return goTo(wizard.Environments)
+	}
+	return nil
+}
+
+func (s *workloadsScreen) View() string {
+	st := s.st.styles
+	if s.form != nil {
+		title := "New workload"
+		if s.editing >= 0 {
+			title = "Edit workload " + s.st.design.Workloads[s.editing].Name
+		}
+		return st.Bold.Render(title) + "\n" + s.form.View()
+	}
+	intro := wrap("A workload is a part of your product with its own team, data and release rhythm (a bounded context). Each gets its own accounts, so trouble in one stays there. Examples: payments, website, data-platform, identity.", s.w)
+	lines := append([]string{}, st.Muted.Render(strings.Join(intro, "\n")), "")
+	d := s.st.design
+	if len(d.Workloads) == 0 {
+		lines = append(lines, "No workload yet. Press a to add one, or s to start from two examples.")
+		return strings.Join(lines, "\n")
+	}
+	var rows []string
+	for _, w := range d.Workloads {
+		row := fmt.Sprintf("%-24s %s", w.Name, w.Description)
+		if w.Owner != "" {
+			row += st.Muted.Render("  · " + w.Owner)
+		}
+		rows = append(rows, row)
+	}
+	s.list.h = max(s.h-len(lines)-2, 1)
+	lines = append(lines, s.list.window(st, rows)...)
+	lines = append(lines, "", st.Muted.Render(fmt.Sprintf("%d workloads × %d environments. Press n when the list is complete.", len(d.Workloads), len(d.Environments))))
+	return strings.Join(lines, "\n")
+}
+
+func (s *workloadsScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	if s.form != nil {
+		s.form.SetSize(w, h-1)
+	}
+}
+
+func (s *workloadsScreen) Keys() []key.Binding {
+	k := s.st.keys
+	if s.form != nil {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field / save")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		}
+	}
+	if len(s.st.design.Workloads) == 0 {
+		return []key.Binding{k.Add, k.Examples}
+	}
+	return []key.Binding{k.Move, k.Add, k.Edit, k.Delete, k.Next}
+}
+
+func (s *workloadsScreen) Typing() bool { return s.form != nil }
