@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
-	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
 type applyOptions struct {
@@ -44,20 +43,11 @@ crash) and run again: it never creates an account twice and finishes the work.`,
 }
 
 func (o *applyOptions) run(ctx context.Context) error {
-	tree, err := loadTree(o.design, o.io.ErrOut)
-	if err != nil {
-		return err
-	}
-	s, err := openSession(ctx, &o.target)
+	s, plan, actual, err := planDesign(ctx, o.design, &o.target, o.io.ErrOut)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	actual, err := s.read(ctx)
-	if err != nil {
-		return err
-	}
-	plan := orgmodel.MakePlan(tree, actual)
 	if err := writePlanText(o.io.Out, describeTarget(s), o.design, plan); err != nil {
 		return err
 	}

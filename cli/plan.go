@@ -43,20 +43,11 @@ func (o *planOptions) run(ctx context.Context) error {
 	if err := checkOutput(o.output); err != nil {
 		return err
 	}
-	tree, err := loadTree(o.design, o.io.ErrOut)
-	if err != nil {
-		return err
-	}
-	s, err := openSession(ctx, &o.target)
+	s, plan, _, err := planDesign(ctx, o.design, &o.target, o.io.ErrOut)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	actual, err := s.read(ctx)
-	if err != nil {
-		return err
-	}
-	plan := orgmodel.MakePlan(tree, actual)
 	if o.output == "json" {
 		err = writeJSON(o.io.Out, planJSON(s.target.Describe, o.design, plan))
 	} else {
@@ -69,6 +60,25 @@ func (o *planOptions) run(ctx context.Context) error {
 		return &ExitError{Code: ExitChanges, Err: fmt.Errorf("the plan has %d changes", len(plan.Steps)), Reported: true}
 	}
 	return nil
+}
+
+// planDesign loads the design, opens the target, reads its organization and
+// plans the difference. The caller closes the session.
+func planDesign(ctx context.Context, design string, target *targetFlags, errOut io.Writer) (*session, *orgmodel.Plan, *orgmodel.Actual, error) {
+	tree, err := loadTree(design, errOut)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, err := openSession(ctx, target)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	actual, err := s.read(ctx)
+	if err != nil {
+		s.Close()
+		return nil, nil, nil, err
+	}
+	return s, orgmodel.MakePlan(tree, actual), actual, nil
 }
 
 func loadTree(path string, errOut io.Writer) (*orgmodel.Tree, error) {
