@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPlanApplyTreeOnTheSandbox runs the commands as a user would, against
+// the embedded sandbox: plan shows changes (exit 2 with
+// --detailed-exitcode), apply refuses without a terminal or --yes, applies
+// with --yes in plain lines, and then plan has nothing to do and tree shows
+// the accounts.
+func TestPlanApplyTreeOnTheSandbox(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	design := filepath.Join(examples, "acme.yaml")
+	target := []string{"--sandbox-state", filepath.Join(dir, "sandbox.json"), "--sandbox-speed", "50"}
+
+	code, out, errOut := run(t, append([]string{"plan", "--design", design, "--detailed-exitcode"}, target...)...)
+	if code != ExitChanges || !strings.Contains(out, "Plan: 39 changes") || !strings.Contains(out, "Target: sandbox") {
+		t.Fatalf("plan: exit %d\n%s%s", code, out, errOut)
+	}
+
+	code, _, errOut = run(t, append([]string{"apply", "--design", design}, target...)...)
+	if code != ExitUser || !strings.Contains(errOut, "add --yes") {
+		t.Fatalf("apply without a terminal or --yes: exit %d, %q", code, errOut)
+	}
+
+	code, out, errOut = run(t, append([]string{"apply", "--design", design, "--yes"}, target...)...)
+	if code != ExitOK || !strings.Contains(out, "Done in") || strings.Contains(out, "\x1b[") {
+		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
+	}
+	if n := strings.Count(out, "✓ succeeded"); n != 39 {
+		t.Errorf("%d steps succeeded, want 39:\n%s", n, out)
+	}
+
+	code, out, _ = run(t, append([]string{"plan", "--design", design, "--detailed-exitcode", "-o", "json"}, target...)...)
+	var doc struct {
+		Version int
+		Steps   []any
+	}
+	if code != ExitOK || json.Unmarshal([]byte(out), &doc) != nil || doc.Version != 1 || len(doc.Steps) != 0 {
+		t.Fatalf("plan after apply: exit %d\n%s", code, out)
+	}
+
+	code, out, _ = run(t, append([]string{"tree", "-o", "json"}, target...)...)
+	var tree struct {
+		Accounts []struct{ Name, ID, OU string }
+	}
+	if code != ExitOK || json.Unmarshal([]byte(out), &tree) != nil {
+		t.Fatalf("tree: exit %d\n%s", code, out)
+	}
+	found := false
+	for _, a := range tree.Accounts {
+		if a.Name == "payments-prod-eu" && a.OU == "Workloads/prod/eu" && len(a.ID) == 12 {
+			found = true
+		}
+	}
+	if len(tree.Accounts) != 10 || !found {
+		t.Errorf("tree has %d accounts, payments-prod-eu in place: %v\n%s", len(tree.Accounts), found, out)
+	}
+}
