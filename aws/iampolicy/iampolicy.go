@@ -15,14 +15,23 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/orgwizard/orgwizard/aws/inventory"
+	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
 )
 
 // Adapter is one interface through which orgwizard calls an AWS service.
-// Every method of it is an operation whose IAM action is Service:Method.
+// Every method of it is an operation whose IAM action is Service:Method,
+// unless Rename says otherwise.
 type Adapter struct {
-	Service string       // the IAM service prefix, also the signing name
+	Service string       // the IAM service prefix
 	API     reflect.Type // the interface type
+	// SigningName is the service's SigV4 signing name, which the sandbox
+	// records calls by, when it is not Service (tagging for tag).
+	SigningName string
+	// Rename maps the operations whose IAM action has another name (S3's
+	// ListBuckets is s3:ListAllMyBuckets).
+	Rename map[string]string
 }
 
 // Adapters are every interface orgwizard calls AWS through. A feature that
@@ -32,6 +41,59 @@ var Adapters = []Adapter{
 	{Service: "organizations", API: reflect.TypeFor[orgs.API]()},
 	{Service: "servicequotas", API: reflect.TypeFor[orgs.QuotaAPI]()},
 	{Service: "sts", API: reflect.TypeFor[CallerIdentityAPI]()},
+
+	// The inventory of the management account (audit, migrate runbook).
+	{Service: "ec2", API: reflect.TypeFor[inventory.EC2API]()},
+	{Service: "s3", API: reflect.TypeFor[inventory.S3API](), Rename: map[string]string{"ListBuckets": "ListAllMyBuckets"}},
+	{Service: "rds", API: reflect.TypeFor[inventory.RDSAPI]()},
+	{Service: "lambda", API: reflect.TypeFor[inventory.LambdaAPI]()},
+	{Service: "dynamodb", API: reflect.TypeFor[inventory.DynamoDBAPI]()},
+	{Service: "ecs", API: reflect.TypeFor[inventory.ECSAPI]()},
+	{Service: "eks", API: reflect.TypeFor[inventory.EKSAPI]()},
+	{Service: "cloudfront", API: reflect.TypeFor[inventory.CloudFrontAPI]()},
+	{Service: "route53", API: reflect.TypeFor[inventory.Route53API]()},
+	{Service: "iam", API: reflect.TypeFor[inventory.IAMAPI]()},
+	{Service: "tag", SigningName: "tagging", API: reflect.TypeFor[inventory.TaggingAPI]()},
+	{Service: "resource-explorer-2", API: reflect.TypeFor[inventory.ResourceExplorerAPI]()},
+
+	// Way out (a), migrate new-management: the new management account's
+	// calls, and the old account's (with its own credentials).
+	{Service: "organizations", API: reflect.TypeFor[migrate.InviteAPI]()},
+	{Service: "organizations", API: reflect.TypeFor[migrate.OldOrgAPI]()},
+	{Service: "iam", API: reflect.TypeFor[migrate.RoleAPI]()},
+	{Service: "sts", API: reflect.TypeFor[migrate.AssumeRoleAPI]()},
+}
+
+// Actions returns the IAM actions of the adapter's operations.
+func (a Adapter) Actions() []string {
+	out := make([]string, 0, a.API.NumMethod())
+	for i := range a.API.NumMethod() {
+		op := a.API.Method(i).Name
+		if r, ok := a.Rename[op]; ok {
+			op = r
+		}
+		out = append(out, a.Service+":"+op)
+	}
+	return out
+}
+
+// ActionFor names the IAM action of a call as the sandbox records it (its
+// signing name and operation).
+func ActionFor(signingName, operation string) string {
+	for _, a := range Adapters {
+		name := a.SigningName
+		if name == "" {
+			name = a.Service
+		}
+		if name != signingName {
+			continue
+		}
+		if r, ok := a.Rename[operation]; ok {
+			return a.Service + ":" + r
+		}
+		return a.Service + ":" + operation
+	}
+	return signingName + ":" + operation
 }
 
 // CallerIdentityAPI is the STS operation aws/target calls to learn whose
@@ -54,7 +116,15 @@ type Action struct {
 	Source    string
 	// Condition narrows the statement that allows the action.
 	Condition map[string]map[string]string
+	// Resource narrows the action to one ARN pattern; "*" when empty.
+	Resource string
+	// NotInSandbox says why the sandbox run of the tests cannot make this
+	// call (a fallback or a state the sandbox does not simulate).
+	NotInSandbox string
 }
+
+// accessRoleARN is the one role migrate new-management creates, checks and assumes.
+const accessRoleARN = "arn:aws:iam::*:role/" + migrate.AccessRoleName
 
 // Actions is the whole policy, one entry per action.
 var Actions = []Action{
@@ -88,6 +158,43 @@ var Actions = []Action{
 
 	// Saying which account the target is.
 	{Name: "sts:GetCallerIdentity", Why: "show which account the credentials act as (AWS allows it without permission; listed so the policy reads complete)"},
+
+	// The inventory: read-only listings in every enabled region.
+	{Name: "ec2:DescribeRegions", Why: "find the account's enabled regions, which the inventory sweeps"},
+	{Name: "ec2:DescribeInstances", Why: "inventory: EC2 instances"},
+	{Name: "ec2:DescribeVolumes", Why: "inventory: EBS volumes"},
+	{Name: "ec2:DescribeVpcs", Why: "inventory: VPCs other than the default ones"},
+	{Name: "s3:ListAllMyBuckets", Why: "inventory: S3 buckets (ListBuckets) with their regions"},
+	{Name: "s3:GetBucketLocation", Why: "inventory: a bucket's region where ListBuckets leaves it out",
+		NotInSandbox: "the sandbox, like AWS today, always answers BucketRegion"},
+	{Name: "rds:DescribeDBInstances", Why: "inventory: RDS instances"},
+	{Name: "rds:DescribeDBClusters", Why: "inventory: RDS and Aurora clusters"},
+	{Name: "lambda:ListFunctions", Why: "inventory: Lambda functions"},
+	{Name: "dynamodb:ListTables", Why: "inventory: DynamoDB tables"},
+	{Name: "ecs:ListClusters", Why: "inventory: ECS clusters"},
+	{Name: "eks:ListClusters", Why: "inventory: EKS clusters"},
+	{Name: "cloudfront:ListDistributions", Why: "inventory: CloudFront distributions"},
+	{Name: "route53:ListHostedZones", Why: "inventory: Route 53 hosted zones"},
+	{Name: "iam:ListUsers", Why: "inventory: IAM users"},
+	{Name: "iam:ListAccessKeys", Why: "inventory: which IAM users hold long-lived access keys"},
+	{Name: "tag:GetResources", Why: "inventory: tagged resources of the regions without a Resource Explorer index"},
+	{Name: "resource-explorer-2:ListIndexes", Why: "inventory: find the regions where Resource Explorer has an index"},
+	{Name: "resource-explorer-2:Search", Why: "inventory: every indexed resource of a region with a Resource Explorer index",
+		NotInSandbox: "the sandbox's accounts have no Resource Explorer index, as most accounts"},
+
+	// Way out (a): a new management account invites the old one.
+	{Name: "organizations:InviteAccountToOrganization", Why: "migrate new-management: invite the old account into the new organization"},
+	{Name: "organizations:ListHandshakesForOrganization", Why: "migrate new-management: find an invitation already sent, so a re-run sends none"},
+	{Name: "organizations:ListAccounts", Why: "migrate new-management (old account): list the members of an organization the old account manages, to explain what must happen first"},
+	{Name: "organizations:AcceptHandshake", Why: "migrate new-management (old account): accept the invitation"},
+	{Name: "iam:GetRole", Why: "migrate new-management (old account): see whether OrganizationAccountAccessRole exists", Resource: accessRoleARN},
+	{Name: "iam:CreateRole", Why: "migrate new-management (old account): create OrganizationAccountAccessRole, which invited accounts lack", Resource: accessRoleARN},
+	{
+		Name: "iam:AttachRolePolicy", Why: "migrate new-management (old account): give that role AdministratorAccess, as AWS gives it in accounts it creates",
+		Resource:  accessRoleARN,
+		Condition: map[string]map[string]string{"ArnEquals": {"iam:PolicyARN": migrate.AdministratorAccess}},
+	},
+	{Name: "sts:AssumeRole", Why: "migrate new-management: check that the new management account can enter the old one", Resource: accessRoleARN},
 
 	{
 		Name:      "iam:CreateServiceLinkedRole",
@@ -126,9 +233,10 @@ type Statement struct {
 }
 
 // Policy returns the policy: one statement for reading and one for changing
-// each service, and one per conditioned action. Resource is "*" throughout:
-// the organization's id, in every Organizations ARN, does not exist before
-// orgwizard creates it, and the read operations take no resource at all.
+// each service, and one per conditioned or resource-bound action. Resource is
+// "*" but for the access role migrate creates: the organization's id, in
+// every Organizations ARN, does not exist before orgwizard creates it, and
+// the read operations take no resource at all.
 func Policy() Document {
 	bySid := map[string]*Statement{}
 	var order []string
@@ -136,7 +244,7 @@ func Policy() Document {
 		service, op, _ := strings.Cut(a.Name, ":")
 		sid := titleCase(service)
 		switch {
-		case a.Condition != nil:
+		case a.Condition != nil || a.Resource != "":
 			sid += op
 		case readOnly(op):
 			sid += "Read"
@@ -145,7 +253,11 @@ func Policy() Document {
 		}
 		s, ok := bySid[sid]
 		if !ok {
-			s = &Statement{Sid: sid, Effect: "Allow", Resource: "*", Condition: a.Condition}
+			resource := a.Resource
+			if resource == "" {
+				resource = "*"
+			}
+			s = &Statement{Sid: sid, Effect: "Allow", Resource: resource, Condition: a.Condition}
 			bySid[sid] = s
 			order = append(order, sid)
 		}
@@ -172,7 +284,7 @@ func JSON() ([]byte, error) {
 
 // readOnly reports whether an operation only reads, by AWS's naming.
 func readOnly(op string) bool {
-	for _, p := range []string{"Describe", "List", "Get"} {
+	for _, p := range []string{"Describe", "List", "Get", "Search"} {
 		if strings.HasPrefix(op, p) {
 			return true
 		}
@@ -180,7 +292,9 @@ func readOnly(op string) bool {
 	return false
 }
 
-var sidNames = map[string]string{"organizations": "Organizations", "servicequotas": "ServiceQuotas", "sts": "STS", "iam": "IAM"}
+var sidNames = map[string]string{"organizations": "Organizations", "servicequotas": "ServiceQuotas", "sts": "STS", "iam": "IAM",
+	"ec2": "EC2", "s3": "S3", "rds": "RDS", "dynamodb": "DynamoDB", "ecs": "ECS", "eks": "EKS", "cloudfront": "CloudFront",
+	"route53": "Route53", "tag": "Tagging", "resource-explorer-2": "ResourceExplorer"}
 
 func titleCase(service string) string {
 	if s, ok := sidNames[service]; ok {

@@ -68,6 +68,9 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		return
 	}
+	if s.serveIAMRole(w, r, body, auth, now) {
+		return
+	}
 	if inventoryServices()[auth.service] {
 		s.serveInventory(w, r, body, auth, now)
 		return

@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -125,11 +127,27 @@ func ForSandbox(sb *sandbox.Sandbox, spec Spec) (*Target, error) {
 	if len(accounts) == 0 {
 		return nil, errors.New("the sandbox state has no account; run orgwizard sandbox reset")
 	}
+	return ForSandboxAccount(sb, accounts[0].ID, spec)
+}
+
+// ForSandboxAccount is ForSandbox acting as another of the sandbox's
+// accounts, such as the clean account of the dirty-management scenario that
+// becomes the new management account. It serves on a port of its own.
+func ForSandboxAccount(sb *sandbox.Sandbox, accountID string, spec Spec) (*Target, error) {
+	var me *sandbox.AccountInfo
+	for _, a := range sb.Accounts() {
+		if a.ID == accountID {
+			me = &a
+			break
+		}
+	}
+	if me == nil {
+		return nil, fmt.Errorf("the sandbox has no account %s", accountID)
+	}
 	endpoint, stop, err := sb.Start()
 	if err != nil {
 		return nil, fmt.Errorf("starting the sandbox: %w", err)
 	}
-	me := accounts[0]
 	region := spec.Region
 	if region == "" {
 		region = "us-east-1"
@@ -144,7 +162,7 @@ func ForSandbox(sb *sandbox.Sandbox, spec Spec) (*Target, error) {
 		Config:    cfg,
 		Sandbox:   sb,
 		AccountID: me.ID,
-		Describe:  fmt.Sprintf("sandbox, account %s (state %s)", me.ID, sb.StatePath()),
+		Describe:  fmt.Sprintf("sandbox, account %s (state %s)", me.ID, homeTilde(sb.StatePath())),
 		close:     stop,
 	}, nil
 }
@@ -181,4 +199,17 @@ func openAWS(ctx context.Context, spec Spec) (*Target, error) {
 		desc += " at " + spec.EndpointURL
 	}
 	return &Target{Config: cfg, AccountID: account, Describe: desc}, nil
+}
+
+// homeTilde shortens a path under the home directory to ~/..., so that the
+// target fits the header of an 80-column screen.
+func homeTilde(path string) string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" || home == "/" {
+		return path
+	}
+	if rel, ok := strings.CutPrefix(path, home+string(os.PathSeparator)); ok {
+		return "~" + string(os.PathSeparator) + rel
+	}
+	return path
 }

@@ -1,0 +1,167 @@
+package inventory_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/orgwizard/orgwizard/aws/inventory"
+	"github.com/orgwizard/orgwizard/aws/sandbox"
+	simulated "github.com/orgwizard/orgwizard/aws/sandbox/inventory"
+	"github.com/orgwizard/orgwizard/aws/target"
+	"github.com/orgwizard/orgwizard/internal/moto"
+)
+
+func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
+
+// dirtySandbox opens the dirty-management scenario with faults and returns
+// a target acting as its dirty account.
+func dirtySandbox(t *testing.T, faults *sandbox.Faults) (*sandbox.Sandbox, *target.Target) {
+	t.Helper()
+	sb, err := sandbox.Open(sandbox.Config{StatePath: filepath.Join(t.TempDir(), "sandbox.json"), Scenario: "dirty-management",
+		RatePerSecond: -1, Faults: faults})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	tg, err := target.ForSandbox(sb, target.Spec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tg.Close() })
+	return sb, tg
+}
+
+// key is what the test compares: every resource the scenario seeded must be
+// found with its region, service, type and id.
+type key struct{ region, service, typ, id string }
+
+func seededKeys(account string) map[key]bool {
+	want := map[key]bool{}
+	for _, r := range simulated.DirtyResources(account) {
+		region, typ := r.Region, r.Type
+		switch r.Service {
+		case "iam", "cloudfront", "route53":
+			region = inventory.GlobalRegion
+		}
+		if typ == "hosted-zone" {
+			typ = "hostedzone"
+		}
+		want[key{region, r.Service, typ, r.ID}] = true
+	}
+	return want
+}
+
+func TestSweepFindsEverySeededResource(t *testing.T) {
+	sb, tg := dirtySandbox(t, nil)
+	var (
+		mu       sync.Mutex
+		progress []inventory.Progress
+	)
+	clients := inventory.NewClients(tg.Config)
+	t.Cleanup(clients.Close)
+	inv := inventory.New(clients, inventory.Options{Progress: func(p inventory.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		progress = append(progress, p)
+	}})
+	res, err := inv.Sweep(context.Background(), tg.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Complete() {
+		t.Fatalf("problems on a sandbox without faults: %+v", res.Problems)
+	}
+	if len(res.Regions) != len(simulated.EnabledRegions()) {
+		t.Errorf("swept %d regions, the account has %d enabled: %v", len(res.Regions), len(simulated.EnabledRegions()), res.Regions)
+	}
+	got := map[key]bool{}
+	for _, it := range res.Items {
+		got[key{it.Region, it.Service, it.Type, it.ID}] = true
+		if it.Source != inventory.SourceSweep {
+			t.Errorf("%s %s came from %s only: the sweep should have found it, or the merge kept a duplicate", it.Type, it.ID, it.Source)
+		}
+	}
+	for k := range seededKeys(tg.AccountID) {
+		if !got[k] {
+			t.Errorf("not found: %+v", k)
+		}
+	}
+	if len(res.Items) != len(seededKeys(tg.AccountID)) {
+		t.Errorf("found %d items, seeded %d", len(res.Items), len(seededKeys(tg.AccountID)))
+	}
+	for _, r := range res.Regions {
+		if res.Discovery[r] != inventory.DiscoveryTaggedOnly {
+			t.Errorf("region %s discovered by %q; the sandbox has no Resource Explorer index", r, res.Discovery[r])
+		}
+	}
+	// Progress: one report per listing, counting up to the total.
+	if len(progress) == 0 || progress[len(progress)-1].Done != progress[len(progress)-1].Total || progress[0].Done != 1 {
+		t.Errorf("progress did not count up to its total: first %+v", progress[:min(1, len(progress))])
+	}
+	// The sweep must not touch the clean account.
+	for _, c := range sb.Calls() {
+		if c.Account != tg.AccountID {
+			t.Errorf("a call from account %s: %+v", c.Account, c)
+		}
+	}
+}
+
+func TestAccessDeniedRegionDoesNotHideTheOthers(t *testing.T) {
+	// The first account of the scenario is the dirty one; its id is only
+	// known once the sandbox exists, so the denial is set afterwards.
+	sb, tg := dirtySandbox(t, nil)
+	if err := sb.SetFaults(sandbox.Faults{Deny: []sandbox.Denial{
+		{Account: tg.AccountID, Region: "eu-west-1"},                    // a whole region refused (an SCP region lock, say)
+		{Account: tg.AccountID, Service: "lambda", Region: "us-east-1"}, // one service refused in another
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	clients := inventory.NewClients(tg.Config)
+	t.Cleanup(clients.Close)
+	res, err := inventory.New(clients, inventory.Options{}).Sweep(context.Background(), tg.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	denied := map[string]bool{}
+	for _, p := range res.Problems {
+		if p.Kind != inventory.KindAccessDenied {
+			t.Errorf("problem %s/%s is %s, want access-denied: %v", p.Region, p.Service, p.Kind, p.Err)
+		}
+		denied[p.Region+"/"+p.Service] = true
+	}
+	for _, s := range []string{"eu-west-1/ec2", "eu-west-1/rds", "eu-west-1/dynamodb", "eu-west-1/lambda", "eu-west-1/ecs", "eu-west-1/eks", "eu-west-1/tagging", "us-east-1/lambda"} {
+		if !denied[s] {
+			t.Errorf("no access-denied problem for %s; problems: %v", s, res.Problems)
+		}
+	}
+	if denied["us-east-1/ec2"] {
+		t.Error("us-east-1's EC2 was reported denied; only its Lambda is")
+	}
+	var regions []string
+	for _, it := range res.Items {
+		if it.Region == "eu-west-1" && it.Service != "s3" {
+			t.Errorf("an item from the denied region: %+v", it)
+		}
+		if it.Region == "us-east-1" && it.Service == "lambda" && it.Source == inventory.SourceSweep {
+			t.Errorf("the sweep listed a function although Lambda refused: %+v", it)
+		}
+		regions = append(regions, it.Region)
+	}
+	// The rest still comes back: us-east-1's instance, database and table,
+	// and the global services.
+	for k := range seededKeys(tg.AccountID) {
+		if k.region == "eu-west-1" && k.service != "s3" || k.region == "us-east-1" && k.service == "lambda" {
+			continue
+		}
+		if !slices.ContainsFunc(res.Items, func(it inventory.Item) bool { return it.ID == k.id && it.Type == k.typ }) {
+			t.Errorf("%+v is missing although its region and service answered", k)
+		}
+	}
+	if !slices.Contains(regions, "us-east-1") || !slices.Contains(regions, inventory.GlobalRegion) {
+		t.Errorf("regions with items: %v", regions)
+	}
+}

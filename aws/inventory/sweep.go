@@ -1,0 +1,643 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/resourceexplorer2"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"golang.org/x/sync/errgroup"
+)
+
+// DefaultParallel bounds the calls in flight. A full sweep is ten listings
+// per region, 170 for 17 regions; each (region, service) pair is its own AWS
+// endpoint with its own rate limit, so even with all of them in flight no
+// endpoint sees more than three calls at a time, and the whole sweep takes
+// little longer than one region's. The bound is there for the file
+// descriptors of a machine with many more regions enabled.
+const DefaultParallel = 192
+
+// Progress reports one finished (region, service) listing.
+type Progress struct {
+	Done, Total int
+	Region      string
+	Service     string
+	Found       int
+	Err         error // nil, or the problem this listing became
+}
+
+// Options tune a sweep.
+type Options struct {
+	// Parallel bounds the calls in flight (DefaultParallel when 0).
+	Parallel int
+	// Regions, when set, replaces the enabled regions EC2 DescribeRegions
+	// answers (tests and benchmarks; --region independence holds otherwise).
+	Regions []string
+	// HomeRegion is where the account-wide calls go: DescribeRegions,
+	// ListIndexes and the global services. "us-east-1" when empty.
+	HomeRegion string
+	// Progress, when set, is called after each listing, never concurrently.
+	Progress func(Progress)
+}
+
+// Inventory reads one account through its clients.
+type Inventory struct {
+	c   Clients
+	opt Options
+}
+
+// New returns an Inventory over the clients.
+func New(c Clients, opt Options) *Inventory {
+	if opt.Parallel <= 0 {
+		opt.Parallel = DefaultParallel
+	}
+	if opt.HomeRegion == "" {
+		opt.HomeRegion = "us-east-1"
+	}
+	return &Inventory{c: c, opt: opt}
+}
+
+// task is one listing: a service in a region.
+type task struct {
+	region, service string
+	run             func(ctx context.Context) ([]Item, error)
+}
+
+// Sweep lists everything it can find in the account. It fails only when ctx
+// ends; every AWS refusal becomes a Problem beside the items that did come back.
+//
+// Nothing waits for more than it needs: the global services start at once,
+// each region's listings as soon as the region list is known, and each
+// region's Resource Explorer or tagging listing once the indexes are known
+// too. So a sweep of every region takes about as long as one region's.
+func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error) {
+	res := &Result{Account: account, Discovery: map[string]string{}}
+	home := inv.opt.HomeRegion
+	var (
+		mu    sync.Mutex // guards res, items, done and total
+		items []Item
+		done  int
+		total int
+	)
+	addProblem := func(region, service string, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		res.Problems = append(res.Problems, Problem{Region: region, Service: service, Err: err, Kind: classify(err)})
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(inv.opt.Parallel)
+	schedule := func(tasks []task) {
+		mu.Lock()
+		total += len(tasks)
+		mu.Unlock()
+		for _, t := range tasks {
+			g.Go(func() error {
+				found, err := t.run(gctx)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if err != nil {
+					addProblem(t.region, t.service, err)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				items = append(items, found...)
+				done++
+				if inv.opt.Progress != nil {
+					inv.opt.Progress(Progress{Done: done, Total: total, Region: t.region, Service: t.service, Found: len(found), Err: err})
+				}
+				return nil
+			})
+		}
+	}
+
+	// The region list and Resource Explorer's indexes are account-wide
+	// questions asked at once, outside the bound: two calls, on which the
+	// rest waits. Every g.Go happens in this function or in these two
+	// goroutines, which end before g.Wait.
+	var (
+		pre     sync.WaitGroup
+		indexed map[string]bool
+		indexes = make(chan struct{})
+	)
+	pre.Add(2)
+	go func() {
+		defer pre.Done()
+		defer close(indexes)
+		var err error
+		if indexed, err = inv.indexedRegions(gctx); err != nil {
+			addProblem(home, "resource-explorer-2", err)
+		}
+	}()
+	go func() {
+		defer pre.Done()
+		regions := slices.Clone(inv.opt.Regions)
+		if len(regions) == 0 {
+			var err error
+			if regions, err = inv.enabledRegions(gctx); err != nil {
+				// Without the region list, the home region still tells
+				// something; the problem says the rest is unknown.
+				addProblem(home, "ec2", fmt.Errorf("listing the enabled regions (only %s was swept): %w", home, err))
+				regions = []string{home}
+			}
+		}
+		slices.Sort(regions)
+		mu.Lock()
+		res.Regions = regions
+		mu.Unlock()
+		var tasks []task
+		for _, r := range regions {
+			tasks = append(tasks, inv.regionalTasks(account, r)...)
+		}
+		schedule(tasks)
+		<-indexes
+		tasks = nil
+		for _, r := range regions {
+			mu.Lock()
+			if indexed[r] {
+				res.Discovery[r] = DiscoveryResourceExplorer
+			} else {
+				res.Discovery[r] = DiscoveryTaggedOnly
+			}
+			mu.Unlock()
+			if indexed[r] {
+				tasks = append(tasks, task{r, "resource-explorer-2", func(ctx context.Context) ([]Item, error) { return inv.search(ctx, account, r) }})
+			} else {
+				tasks = append(tasks, task{r, "tagging", func(ctx context.Context) ([]Item, error) { return inv.tagged(ctx, account, r) }})
+			}
+		}
+		schedule(tasks)
+	}()
+	schedule(inv.globalTasks(account))
+	pre.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res.Items = merge(items)
+	slices.SortFunc(res.Problems, func(a, b Problem) int {
+		return strings.Compare(a.Region+"\x00"+a.Service, b.Region+"\x00"+b.Service)
+	})
+	return res, nil
+}
+
+// merge drops the tagging and Resource Explorer items the sweep found too
+// (the sweep's carry more detail), keeping their tags where the sweep's
+// listing has none (most list calls return no tags), and sorts the rest.
+func merge(items []Item) []Item {
+	swept := map[string]bool{}
+	tags := map[string]map[string]string{}
+	for _, it := range items {
+		if it.Source == SourceSweep && it.ARN != "" {
+			swept[it.ARN] = true
+		}
+		if it.Source != SourceSweep && len(it.Tags) > 0 {
+			tags[it.ARN] = it.Tags
+		}
+	}
+	for i := range items {
+		if items[i].Source == SourceSweep && len(items[i].Tags) == 0 {
+			items[i].Tags = tags[items[i].ARN]
+		}
+	}
+	seen := map[string]bool{}
+	out := make([]Item, 0, len(items))
+	for _, it := range items {
+		if it.Source != SourceSweep && swept[it.ARN] {
+			continue
+		}
+		if seen[it.Key()] {
+			continue
+		}
+		seen[it.Key()] = true
+		out = append(out, it)
+	}
+	sortItems(out)
+	return out
+}
+
+// enabledRegions asks EC2 for the regions the account can use. Without
+// AllRegions, DescribeRegions lists only the enabled ones; the opt-in status
+// is checked all the same.
+func (inv *Inventory) enabledRegions(ctx context.Context) ([]string, error) {
+	out, err := inv.c.EC2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{}, func(o *ec2.Options) { o.Region = inv.opt.HomeRegion })
+	if err != nil {
+		return nil, fmt.Errorf("ec2 DescribeRegions: %w", err)
+	}
+	var regions []string
+	for _, r := range out.Regions {
+		if s := aws.ToString(r.OptInStatus); s == "not-opted-in" {
+			continue
+		}
+		regions = append(regions, aws.ToString(r.RegionName))
+	}
+	return regions, nil
+}
+
+// indexedRegions lists the regions where Resource Explorer has an index.
+func (inv *Inventory) indexedRegions(ctx context.Context) (map[string]bool, error) {
+	set := map[string]bool{}
+	p := resourceexplorer2.NewListIndexesPaginator(inv.c.ResourceExplorer, &resourceexplorer2.ListIndexesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, func(o *resourceexplorer2.Options) { o.Region = inv.opt.HomeRegion })
+		if err != nil {
+			return set, fmt.Errorf("resource-explorer-2 ListIndexes: %w", err)
+		}
+		for _, ix := range page.Indexes {
+			set[aws.ToString(ix.Region)] = true
+		}
+	}
+	return set, nil
+}
+
+// search lists a region's resources through its Resource Explorer index.
+// A search answers at most 1,000 resources; the sweep covers what matters
+// beyond that.
+func (inv *Inventory) search(ctx context.Context, account, region string) ([]Item, error) {
+	var items []Item
+	p := resourceexplorer2.NewSearchPaginator(inv.c.ResourceExplorer, &resourceexplorer2.SearchInput{QueryString: aws.String("region:" + region)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, func(o *resourceexplorer2.Options) { o.Region = region })
+		if err != nil {
+			return items, fmt.Errorf("resource-explorer-2 Search in %s: %w", region, err)
+		}
+		for _, r := range page.Resources {
+			it := fromARN(account, aws.ToString(r.Arn), SourceResourceExplorer)
+			if it.Region == GlobalRegion && aws.ToString(r.Region) != "" && aws.ToString(r.Region) != "global" {
+				it.Region = aws.ToString(r.Region)
+			}
+			items = append(items, it)
+		}
+	}
+	return items, nil
+}
+
+// tagged lists a region's tagged resources through the tagging API.
+func (inv *Inventory) tagged(ctx context.Context, account, region string) ([]Item, error) {
+	var items []Item
+	p := resourcegroupstaggingapi.NewGetResourcesPaginator(inv.c.Tagging, &resourcegroupstaggingapi.GetResourcesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, func(o *resourcegroupstaggingapi.Options) { o.Region = region })
+		if err != nil {
+			return items, fmt.Errorf("tagging GetResources in %s: %w", region, err)
+		}
+		for _, m := range page.ResourceTagMappingList {
+			it := fromARN(account, aws.ToString(m.ResourceARN), SourceTagging)
+			if it.Service == "s3" {
+				// A bucket's ARN names no region; the tagging API lists it
+				// where it lives.
+				it.Region = region
+			}
+			it.Tags = map[string]string{}
+			for _, t := range m.Tags {
+				it.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+			}
+			if n := it.Tags["Name"]; n != "" {
+				it.Name = n
+			}
+			items = append(items, it)
+		}
+	}
+	return items, nil
+}
+
+func (inv *Inventory) regionalTasks(account, r string) []task {
+	ec2Opt := func(o *ec2.Options) { o.Region = r }
+	arn := func(service, resource string) string {
+		return "arn:aws:" + service + ":" + r + ":" + account + ":" + resource
+	}
+	return []task{
+		{r, "ec2", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := ec2.NewDescribeInstancesPaginator(inv.c.EC2, &ec2.DescribeInstancesInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, ec2Opt)
+				if err != nil {
+					return items, fmt.Errorf("ec2 DescribeInstances in %s: %w", r, err)
+				}
+				for _, res := range page.Reservations {
+					for _, in := range res.Instances {
+						state := ""
+						if in.State != nil {
+							state = string(in.State.Name)
+						}
+						if state == "terminated" {
+							continue
+						}
+						id := aws.ToString(in.InstanceId)
+						tags := ec2Tags(in.Tags)
+						items = append(items, Item{Account: account, Region: r, Service: "ec2", Type: "instance", ID: id,
+							Name: nameOr(tags, id), ARN: arn("ec2", "instance/"+id), Tags: tags, Source: SourceSweep,
+							Detail: strings.TrimSpace(state + " " + string(in.InstanceType))})
+					}
+				}
+			}
+			return items, nil
+		}},
+		{r, "ec2", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := ec2.NewDescribeVolumesPaginator(inv.c.EC2, &ec2.DescribeVolumesInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, ec2Opt)
+				if err != nil {
+					return items, fmt.Errorf("ec2 DescribeVolumes in %s: %w", r, err)
+				}
+				for _, v := range page.Volumes {
+					id := aws.ToString(v.VolumeId)
+					tags := ec2Tags(v.Tags)
+					detail := fmt.Sprintf("%d GiB %s", aws.ToInt32(v.Size), v.VolumeType)
+					if len(v.Attachments) > 0 {
+						detail += ", attached to " + aws.ToString(v.Attachments[0].InstanceId)
+					}
+					items = append(items, Item{Account: account, Region: r, Service: "ec2", Type: "volume", ID: id,
+						Name: nameOr(tags, id), ARN: arn("ec2", "volume/"+id), Tags: tags, Source: SourceSweep, Detail: detail})
+				}
+			}
+			return items, nil
+		}},
+		{r, "ec2", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := ec2.NewDescribeVpcsPaginator(inv.c.EC2, &ec2.DescribeVpcsInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, ec2Opt)
+				if err != nil {
+					return items, fmt.Errorf("ec2 DescribeVpcs in %s: %w", r, err)
+				}
+				for _, v := range page.Vpcs {
+					// Every region has a default VPC that nobody built:
+					// it is not a workload.
+					if aws.ToBool(v.IsDefault) {
+						continue
+					}
+					id := aws.ToString(v.VpcId)
+					tags := ec2Tags(v.Tags)
+					items = append(items, Item{Account: account, Region: r, Service: "ec2", Type: "vpc", ID: id,
+						Name: nameOr(tags, id), ARN: arn("ec2", "vpc/"+id), Tags: tags, Source: SourceSweep, Detail: aws.ToString(v.CidrBlock)})
+				}
+			}
+			return items, nil
+		}},
+		{r, "rds", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := rds.NewDescribeDBInstancesPaginator(inv.c.RDS, &rds.DescribeDBInstancesInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, func(o *rds.Options) { o.Region = r })
+				if err != nil {
+					return items, fmt.Errorf("rds DescribeDBInstances in %s: %w", r, err)
+				}
+				for _, db := range page.DBInstances {
+					id := aws.ToString(db.DBInstanceIdentifier)
+					a := aws.ToString(db.DBInstanceArn)
+					if a == "" {
+						a = arn("rds", "db:"+id)
+					}
+					items = append(items, Item{Account: account, Region: r, Service: "rds", Type: "db-instance", ID: id, Name: id,
+						ARN: a, Source: SourceSweep, Detail: strings.TrimSpace(aws.ToString(db.Engine) + " " + aws.ToString(db.DBInstanceClass))})
+				}
+			}
+			return items, nil
+		}},
+		{r, "rds", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := rds.NewDescribeDBClustersPaginator(inv.c.RDS, &rds.DescribeDBClustersInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, func(o *rds.Options) { o.Region = r })
+				if err != nil {
+					return items, fmt.Errorf("rds DescribeDBClusters in %s: %w", r, err)
+				}
+				for _, c := range page.DBClusters {
+					id := aws.ToString(c.DBClusterIdentifier)
+					a := aws.ToString(c.DBClusterArn)
+					if a == "" {
+						a = arn("rds", "cluster:"+id)
+					}
+					items = append(items, Item{Account: account, Region: r, Service: "rds", Type: "db-cluster", ID: id, Name: id,
+						ARN: a, Source: SourceSweep, Detail: aws.ToString(c.Engine)})
+				}
+			}
+			return items, nil
+		}},
+		{r, "lambda", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := lambda.NewListFunctionsPaginator(inv.c.Lambda, &lambda.ListFunctionsInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, func(o *lambda.Options) { o.Region = r })
+				if err != nil {
+					return items, fmt.Errorf("lambda ListFunctions in %s: %w", r, err)
+				}
+				for _, f := range page.Functions {
+					name := aws.ToString(f.FunctionName)
+					a := aws.ToString(f.FunctionArn)
+					if a == "" {
+						a = arn("lambda", "function:"+name)
+					}
+					items = append(items, Item{Account: account, Region: r, Service: "lambda", Type: "function", ID: name, Name: name,
+						ARN: a, Source: SourceSweep, Detail: string(f.Runtime)})
+				}
+			}
+			return items, nil
+		}},
+		{r, "dynamodb", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := dynamodb.NewListTablesPaginator(inv.c.DynamoDB, &dynamodb.ListTablesInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, func(o *dynamodb.Options) { o.Region = r })
+				if err != nil {
+					return items, fmt.Errorf("dynamodb ListTables in %s: %w", r, err)
+				}
+				for _, name := range page.TableNames {
+					items = append(items, Item{Account: account, Region: r, Service: "dynamodb", Type: "table", ID: name, Name: name,
+						ARN: arn("dynamodb", "table/"+name), Source: SourceSweep})
+				}
+			}
+			return items, nil
+		}},
+		{r, "ecs", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := ecs.NewListClustersPaginator(inv.c.ECS, &ecs.ListClustersInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, func(o *ecs.Options) { o.Region = r })
+				if err != nil {
+					return items, fmt.Errorf("ecs ListClusters in %s: %w", r, err)
+				}
+				for _, a := range page.ClusterArns {
+					name := a[strings.LastIndexByte(a, '/')+1:]
+					items = append(items, Item{Account: account, Region: r, Service: "ecs", Type: "cluster", ID: name, Name: name,
+						ARN: a, Source: SourceSweep})
+				}
+			}
+			return items, nil
+		}},
+		{r, "eks", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := eks.NewListClustersPaginator(inv.c.EKS, &eks.ListClustersInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, func(o *eks.Options) { o.Region = r })
+				if err != nil {
+					return items, fmt.Errorf("eks ListClusters in %s: %w", r, err)
+				}
+				for _, name := range page.Clusters {
+					items = append(items, Item{Account: account, Region: r, Service: "eks", Type: "cluster", ID: name, Name: name,
+						ARN: arn("eks", "cluster/"+name), Source: SourceSweep})
+				}
+			}
+			return items, nil
+		}},
+	}
+}
+
+func (inv *Inventory) globalTasks(account string) []task {
+	home := inv.opt.HomeRegion
+	return []task{
+		{GlobalRegion, "s3", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := s3.NewListBucketsPaginator(inv.c.S3, &s3.ListBucketsInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, func(o *s3.Options) { o.Region = home })
+				if err != nil {
+					return items, fmt.Errorf("s3 ListBuckets: %w", err)
+				}
+				for _, b := range page.Buckets {
+					name := aws.ToString(b.Name)
+					region := aws.ToString(b.BucketRegion)
+					if region == "" {
+						// Older endpoints leave BucketRegion out; ask the bucket.
+						loc, err := inv.c.S3.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(name)}, func(o *s3.Options) { o.Region = home })
+						if err != nil {
+							return items, fmt.Errorf("s3 GetBucketLocation %s: %w", name, err)
+						}
+						// An empty LocationConstraint is us-east-1, by S3's old rule.
+						region = string(loc.LocationConstraint)
+						if region == "" {
+							region = "us-east-1"
+						}
+					}
+					items = append(items, Item{Account: account, Region: region, Service: "s3", Type: "bucket", ID: name, Name: name,
+						ARN: "arn:aws:s3:::" + name, Source: SourceSweep})
+				}
+			}
+			return items, nil
+		}},
+		{GlobalRegion, "cloudfront", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := cloudfront.NewListDistributionsPaginator(inv.c.CloudFront, &cloudfront.ListDistributionsInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, func(o *cloudfront.Options) { o.Region = home })
+				if err != nil {
+					return items, fmt.Errorf("cloudfront ListDistributions: %w", err)
+				}
+				if page.DistributionList == nil {
+					continue
+				}
+				for _, d := range page.DistributionList.Items {
+					id := aws.ToString(d.Id)
+					name := aws.ToString(d.DomainName)
+					if d.Aliases != nil && len(d.Aliases.Items) > 0 {
+						name = d.Aliases.Items[0]
+					}
+					items = append(items, Item{Account: account, Region: GlobalRegion, Service: "cloudfront", Type: "distribution", ID: id,
+						Name: name, ARN: aws.ToString(d.ARN), Source: SourceSweep, Detail: aws.ToString(d.Comment)})
+				}
+			}
+			return items, nil
+		}},
+		{GlobalRegion, "route53", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := route53.NewListHostedZonesPaginator(inv.c.Route53, &route53.ListHostedZonesInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, func(o *route53.Options) { o.Region = home })
+				if err != nil {
+					return items, fmt.Errorf("route53 ListHostedZones: %w", err)
+				}
+				for _, z := range page.HostedZones {
+					id := strings.TrimPrefix(aws.ToString(z.Id), "/hostedzone/")
+					detail := strconv.FormatInt(aws.ToInt64(z.ResourceRecordSetCount), 10) + " records"
+					if z.Config != nil && z.Config.PrivateZone {
+						detail += ", private"
+					}
+					items = append(items, Item{Account: account, Region: GlobalRegion, Service: "route53", Type: "hostedzone", ID: id,
+						Name: strings.TrimSuffix(aws.ToString(z.Name), "."), ARN: "arn:aws:route53:::hostedzone/" + id, Source: SourceSweep, Detail: detail})
+				}
+			}
+			return items, nil
+		}},
+		{GlobalRegion, "iam", func(ctx context.Context) ([]Item, error) {
+			var items []Item
+			p := iam.NewListUsersPaginator(inv.c.IAM, &iam.ListUsersInput{})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, func(o *iam.Options) { o.Region = home })
+				if err != nil {
+					return items, fmt.Errorf("iam ListUsers: %w", err)
+				}
+				for _, u := range page.Users {
+					keys, err := inv.accessKeys(ctx, aws.ToString(u.UserName))
+					if err != nil {
+						return items, err
+					}
+					if keys == 0 {
+						continue // a user without keys is not a long-lived credential
+					}
+					items = append(items, Item{Account: account, Region: GlobalRegion, Service: "iam", Type: "user", ID: aws.ToString(u.UserId),
+						Name: aws.ToString(u.UserName), ARN: aws.ToString(u.Arn), Source: SourceSweep, Detail: plural(keys, "access key")})
+				}
+			}
+			return items, nil
+		}},
+	}
+}
+
+func (inv *Inventory) accessKeys(ctx context.Context, user string) (int, error) {
+	n := 0
+	p := iam.NewListAccessKeysPaginator(inv.c.IAM, &iam.ListAccessKeysInput{UserName: aws.String(user)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, func(o *iam.Options) { o.Region = inv.opt.HomeRegion })
+		if err != nil {
+			return 0, fmt.Errorf("iam ListAccessKeys %s: %w", user, err)
+		}
+		n += len(page.AccessKeyMetadata)
+	}
+	return n, nil
+}
+
+func ec2Tags(tags []ec2types.Tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return m
+}
+
+func nameOr(tags map[string]string, id string) string {
+	if n := tags["Name"]; n != "" {
+		return n
+	}
+	return id
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}

@@ -1,0 +1,84 @@
+package sandbox_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/orgwizard/orgwizard/aws/sandbox"
+)
+
+// An invited account has no OrganizationAccountAccessRole until it creates
+// one itself; from then on the management account can assume it, and IAM's
+// own errors come back typed.
+func TestInvitedAccountCreatesItsAccessRole(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, sandbox.Config{Scenario: "dirty-management"})
+	old, mgmt := w.account("acme-legacy"), w.account("acme")
+	oldIAM := iam.NewFromConfig(w.cfg(old.AccessKeyID, old.SecretAccessKey, ""), func(o *iam.Options) { o.BaseEndpoint = aws.String(w.url) })
+	const role = "OrganizationAccountAccessRole"
+
+	_, err := oldIAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(role)})
+	wantErr[*iamtypes.NoSuchEntityException](t, err)
+	_, err = oldIAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(role), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")})
+	wantErr[*iamtypes.NoSuchEntityException](t, err)
+	_, err = oldIAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String("not json")})
+	wantErr[*iamtypes.MalformedPolicyDocumentException](t, err)
+
+	// Join: the new account creates an organization and invites the old one.
+	mgmtOrg, oldOrg := w.org(mgmt), w.org(old)
+	if _, err := mgmtOrg.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: orgtypes.OrganizationFeatureSetAll}); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := mgmtOrg.InviteAccountToOrganization(ctx, &organizations.InviteAccountToOrganizationInput{
+		Target: &orgtypes.HandshakeParty{Type: orgtypes.HandshakePartyTypeAccount, Id: aws.String(old.ID)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := oldOrg.AcceptHandshake(ctx, &organizations.AcceptHandshakeInput{HandshakeId: inv.Handshake.Id}); err != nil {
+		t.Fatal(err)
+	}
+	mgmtSTS := w.sts(mgmt.AccessKeyID, mgmt.SecretAccessKey, "")
+	assume := func() error {
+		_, err := mgmtSTS.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + old.ID + ":role/" + role), RoleSessionName: aws.String("t1")})
+		return err
+	}
+	wantCode(t, assume(), "AccessDenied") // invited accounts lack the role
+
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + mgmt.ID + `:root"},"Action":"sts:AssumeRole"}]}`
+	out, err := oldIAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(out.Role.Arn) != "arn:aws:iam::"+old.ID+":role/"+role || out.Role.CreateDate == nil {
+		t.Errorf("role: %+v", out.Role)
+	}
+	_, err = oldIAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(trust)})
+	wantErr[*iamtypes.EntityAlreadyExistsException](t, err)
+	if _, err := oldIAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(role), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := oldIAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(role)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := assume(); err != nil {
+		t.Fatalf("after creating the role: %v", err)
+	}
+	// The role operations are recorded as the old account's; the inventory's
+	// IAM listing still answers beside them.
+	for _, c := range w.sb.Calls() {
+		if c.Service == "iam" && c.Account != old.ID {
+			t.Errorf("an IAM call recorded for %s: %+v", c.Account, c)
+		}
+	}
+	users, err := oldIAM.ListUsers(ctx, &iam.ListUsersInput{})
+	if err != nil || len(users.Users) != 1 {
+		t.Errorf("ListUsers: %v %v", users, err)
+	}
+}

@@ -1,0 +1,245 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgwizard/orgwizard/audit"
+	"github.com/orgwizard/orgwizard/aws/inventory"
+	"github.com/orgwizard/orgwizard/aws/migrate"
+	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+type auditOptions struct {
+	design      string
+	output      string
+	strict      bool
+	runbook     string
+	designGiven bool
+	target      targetFlags
+	io          IO
+}
+
+func newAuditCommand(streams IO) *cobra.Command {
+	opts := &auditOptions{io: streams}
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Check the target against the multi-account checklist, with the management account's inventory",
+		Long: `Check the target, one line per check, each passed, failed or warned with why and
+the fix: a management account, an organization with all features, the member
+accounts the design asks for in their OUs, the guardrails attached, and the
+management account clean. For the last, every enabled region is swept for what
+runs there (EC2, EBS, VPCs, S3, RDS, DynamoDB, Lambda, ECS, EKS, CloudFront,
+Route 53, IAM users with access keys, and whatever Resource Explorer or the
+tagging API knows of); a region or service that refuses is reported and the
+rest still shown. Without a design file the design checks are warnings.
+--strict exits 1 when a check fails.`,
+		Example: "  orgwizard audit --design acme.yaml\n  orgwizard audit --profile management --output json --strict",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.designGiven = cmd.Flags().Changed("design")
+			return opts.run(cmd.Context())
+		},
+	}
+	addDesignFlag(cmd, &opts.design)
+	addOutputFlag(cmd, &opts.output)
+	cmd.Flags().BoolVar(&opts.strict, "strict", false, "exit 1 when a check fails")
+	cmd.Flags().StringVar(&opts.runbook, "runbook", "", "a runbook from orgwizard migrate runbook: show how many of its resources have moved out")
+	addTargetFlags(cmd, &opts.target)
+	return cmd
+}
+
+// auditDoc is the json shape of cli.md (version 1).
+type auditDoc struct {
+	Version   int               `json:"version"`
+	Target    string            `json:"target"`
+	Account   string            `json:"account"`
+	Design    string            `json:"design,omitempty"`
+	Checks    []audit.Check     `json:"checks"`
+	Inventory []inventory.Item  `json:"inventory"`
+	Problems  []problemJSON     `json:"problems"`
+	Regions   []string          `json:"regions"`
+	Discovery map[string]string `json:"discovery"`
+}
+
+type problemJSON struct {
+	Region  string                `json:"region"`
+	Service string                `json:"service"`
+	Kind    inventory.ProblemKind `json:"kind"`
+	Error   string                `json:"error"`
+}
+
+func (o *auditOptions) run(ctx context.Context) error {
+	if err := checkOutput(o.output); err != nil {
+		return err
+	}
+	tree, err := o.loadOptionalDesign()
+	if err != nil {
+		return err
+	}
+	var runbook []string
+	if o.runbook != "" {
+		data, err := os.ReadFile(o.runbook)
+		if err != nil {
+			return userError("cannot read --runbook: %v", err)
+		}
+		if runbook = migrate.RunbookKeys(string(data)); len(runbook) == 0 {
+			return userError("%s lists no resource: is it a runbook from orgwizard migrate runbook?", o.runbook)
+		}
+	}
+	s, err := openSession(ctx, &o.target)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	in := audit.Input{Account: s.target.AccountID, Design: tree, DesignFile: o.design, Runbook: runbook}
+	actual, err := s.orgs.Read(ctx)
+	switch {
+	case errors.Is(err, orgs.ErrNotManagementAccount):
+		in.NotManagement = true
+	case err != nil:
+		return awsError(err)
+	default:
+		in.Actual = actual
+	}
+	res, err := sweep(ctx, s, o.io.ErrOut)
+	if err != nil {
+		return awsError(err)
+	}
+	in.Inventory = res
+	checks := audit.Run(in)
+
+	if o.output == "json" {
+		err = writeJSON(o.io.Out, auditJSON(s.target.Describe, s.target.AccountID, designName(tree, o.design), checks, res))
+	} else {
+		err = writeAuditText(o.io.Out, describeTarget(s), designName(tree, o.design), checks, res)
+	}
+	if err != nil {
+		return err
+	}
+	if o.strict && audit.Failed(checks) {
+		return reported(ExitUser, errors.New("a check failed"))
+	}
+	return nil
+}
+
+// loadOptionalDesign reads the design when there is one: the audit is useful
+// without, and only a --design the user named must exist.
+func (o *auditOptions) loadOptionalDesign() (*orgmodel.Tree, error) {
+	if !o.designGiven {
+		if _, err := os.Stat(o.design); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+	}
+	return loadTree(o.design, o.io.ErrOut)
+}
+
+func designName(tree *orgmodel.Tree, path string) string {
+	if tree == nil {
+		return ""
+	}
+	return path
+}
+
+// sweep takes the target account's inventory, showing progress on stderr:
+// one rewritten line on a terminal, and otherwise a line per listing that
+// did not answer (the full count comes at the end), so logs stay short.
+func sweep(ctx context.Context, s *session, errOut io.Writer) (*inventory.Result, error) {
+	tty := isTerminal(errOut)
+	clients := inventory.NewClients(s.target.Config)
+	defer clients.Close()
+	inv := inventory.New(clients, inventory.Options{Progress: func(p inventory.Progress) {
+		switch {
+		case tty:
+			fmt.Fprintf(errOut, "\r\033[Kinventory: %d/%d listings (%s %s)", p.Done, p.Total, p.Region, p.Service)
+		case p.Err != nil:
+			fmt.Fprintf(errOut, "inventory: %s in %s did not answer: %v\n", p.Service, p.Region, p.Err)
+		}
+	}})
+	res, err := inv.Sweep(ctx, s.target.AccountID)
+	if tty {
+		fmt.Fprint(errOut, "\r\033[K")
+	}
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(errOut, "inventory: %d regions swept, %d resources found, %d listings did not answer\n", len(res.Regions), len(res.Items), len(res.Problems))
+	return res, nil
+}
+
+func auditJSON(target, account, design string, checks []audit.Check, res *inventory.Result) auditDoc {
+	doc := auditDoc{Version: 1, Target: target, Account: account, Design: design, Checks: checks,
+		Inventory: []inventory.Item{}, Problems: []problemJSON{}, Regions: []string{}, Discovery: map[string]string{}}
+	if res != nil {
+		doc.Inventory = append(doc.Inventory, res.Items...)
+		doc.Regions = append(doc.Regions, res.Regions...)
+		doc.Discovery = res.Discovery
+		for _, p := range res.Problems {
+			doc.Problems = append(doc.Problems, problemJSON{Region: p.Region, Service: p.Service, Kind: p.Kind, Error: p.Message()})
+		}
+	}
+	return doc
+}
+
+var statusMark = map[audit.Status]string{audit.Pass: "PASS", audit.Fail: "FAIL", audit.Warn: "WARN"}
+
+func writeAuditText(w io.Writer, target, design string, checks []audit.Check, res *inventory.Result) error {
+	var b strings.Builder
+	b.WriteString(target + "\n")
+	if design != "" {
+		fmt.Fprintf(&b, "Design: %s\n", design)
+	}
+	b.WriteString("\nChecks\n")
+	for _, c := range checks {
+		fmt.Fprintf(&b, "  [%s] %s\n         %s\n", statusMark[c.Status], c.Title, c.Why)
+		if c.Status != audit.Pass && c.Fix != "" {
+			fmt.Fprintf(&b, "         fix: %s\n", c.Fix)
+		}
+	}
+	if res != nil {
+		fmt.Fprintf(&b, "\nInventory of account %s (%d regions)\n", res.Account, len(res.Regions))
+		if len(res.Items) == 0 {
+			b.WriteString("  nothing found\n")
+		}
+		for _, it := range res.Items {
+			name := it.Name
+			if name != it.ID {
+				name += " (" + it.ID + ")"
+			}
+			line := fmt.Sprintf("  %-14s %-10s %-12s %s", it.Region, it.Service, it.Type, name)
+			if it.Detail != "" {
+				line += "  " + it.Detail
+			}
+			if it.Source == inventory.SourceTagging {
+				line += "  [tagged resources only]"
+			}
+			b.WriteString(line + "\n")
+		}
+		if len(res.Problems) > 0 {
+			b.WriteString("\nNot read (the inventory is incomplete there):\n")
+			for _, p := range res.Problems {
+				fmt.Fprintf(&b, "  %-14s %-20s %s: %s\n", p.Region, p.Service, p.Kind, p.Message())
+			}
+		}
+		tagged := 0
+		for _, d := range res.Discovery {
+			if d == inventory.DiscoveryTaggedOnly {
+				tagged++
+			}
+		}
+		if tagged > 0 {
+			fmt.Fprintf(&b, "\nBeyond the services swept above, %d regions were read with the Resource Groups Tagging API,\nwhich lists tagged resources only; turn on Resource Explorer for a complete view.\n", tagged)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

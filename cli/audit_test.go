@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+type auditOut struct {
+	Version int    `json:"version"`
+	Target  string `json:"target"`
+	Checks  []struct {
+		ID, Title, Status, Why, Fix string
+	} `json:"checks"`
+	Inventory []map[string]any `json:"inventory"`
+}
+
+func runAudit(t *testing.T, args ...string) (int, auditOut, string) {
+	t.Helper()
+	code, out, errOut := run(t, append([]string{"audit", "-o", "json"}, args...)...)
+	var doc auditOut
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("audit json: %v\n%s\n%s", err, out, errOut)
+	}
+	return code, doc, errOut
+}
+
+func status(doc auditOut, id string) (string, string) {
+	for _, c := range doc.Checks {
+		if c.ID == id {
+			return c.Status, c.Why
+		}
+	}
+	return "", ""
+}
+
+func TestAuditAfterApplyPassesEveryCheck(t *testing.T) {
+	acme := filepath.Join(examples, "acme.yaml")
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	if code, out, errOut := run(t, "apply", "--yes", "--design", acme, "--sandbox-state", state, "--sandbox-speed", "1000"); code != ExitOK {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, doc, errOut := runAudit(t, "--strict", "--design", acme, "--sandbox-state", state)
+	if code != ExitOK {
+		t.Errorf("audit --strict: exit %d\n%s", code, errOut)
+	}
+	if doc.Version != 1 || !strings.HasPrefix(doc.Target, "sandbox") || len(doc.Checks) != 6 || doc.Inventory == nil {
+		t.Errorf("the json shape: %+v", doc)
+	}
+	for _, c := range doc.Checks {
+		if c.Status != "pass" {
+			t.Errorf("%s: %s: %s", c.ID, c.Status, c.Why)
+		}
+	}
+}
+
+func TestAuditDirtyManagementFailsStrict(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	code, doc, _ := runAudit(t, "--strict", "--scenario", "dirty-management", "--sandbox-state", state)
+	if code != ExitUser {
+		t.Errorf("--strict with failing checks: exit %d, want %d", code, ExitUser)
+	}
+	if st, why := status(doc, "management-clean"); st != "fail" || !strings.Contains(why, "26 resources") {
+		t.Errorf("management-clean: %s %s", st, why)
+	}
+	if st, _ := status(doc, "member-accounts"); st != "warn" {
+		t.Errorf("without a design the design checks warn, got %s", st)
+	}
+	if len(doc.Inventory) != 26 {
+		t.Errorf("%d inventory items, want 26", len(doc.Inventory))
+	}
+	for _, k := range []string{"account", "region", "service", "type", "id", "name"} {
+		if _, ok := doc.Inventory[0][k]; !ok {
+			t.Errorf("inventory items lack %q: %v", k, doc.Inventory[0])
+		}
+	}
+	// Without --strict a failing audit still exits 0: it reported.
+	if code, _, _ := runAudit(t, "--sandbox-state", state); code != ExitOK {
+		t.Errorf("audit without --strict: exit %d", code)
+	}
+}
+
+// keepResources rewrites the sandbox state keeping only the resources keep
+// accepts: what a user's move of a resource to a member account looks like
+// from the management account.
+func keepResources(t *testing.T, state string, keep func(r map[string]any) bool) {
+	t.Helper()
+	data, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st map[string]any
+	if err := json.Unmarshal(data, &st); err != nil {
+		t.Fatal(err)
+	}
+	var kept []any
+	for _, r := range st["resources"].([]any) {
+		if keep(r.(map[string]any)) {
+			kept = append(kept, r)
+		}
+	}
+	st["resources"] = kept
+	out, _ := json.Marshal(st)
+	if err := os.WriteFile(state, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Way (b) end to end: the runbook lists every resource with its destination
+// and AWS's way, and the audit counts the moves until the account is clean.
+func TestWayOutRunbookEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	state, book := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "runbook.md")
+	acme := filepath.Join(examples, "acme.yaml")
+	code, out, errOut := run(t, "migrate", "runbook", "--scenario", "dirty-management", "--sandbox-state", state, "--design", acme,
+		"--assign", "shop-orders=payments-prod-eu", "--assign", "ci-deployer=payments-dev", "--out", book)
+	if code != ExitOK || !strings.Contains(out, "26 resources to move") {
+		t.Fatalf("runbook: exit %d\n%s\n%s", code, out, errOut)
+	}
+	md, err := os.ReadFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"## To payments-prod-eu", "### rds db-instance `shop-orders` (eu-west-1)", "USER_ShareSnapshot.html",
+		"### iam user `ci-deployer`", "IAM Identity Center", "hosted-zones-migrating.html", "S3DataExport", "sharingamis-explicit",
+		"s3-batch-replication", "## No destination chosen yet",
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("the runbook lacks %q", want)
+		}
+	}
+	if n := strings.Count(string(md), "- [ ] moved"); n != 26 {
+		t.Errorf("the runbook has %d resources, want 26", n)
+	}
+	if code, _, errOut := run(t, "migrate", "runbook", "--sandbox-state", state, "--design", acme, "--assign", "shop-orders=nobody"); code != ExitUser || !strings.Contains(errOut, "nobody") {
+		t.Errorf("an unknown destination: exit %d %s", code, errOut)
+	}
+
+	// Half moved: the EC2 and RDS resources are gone.
+	keepResources(t, state, func(r map[string]any) bool { return r["service"] != "ec2" && r["service"] != "rds" })
+	_, doc, _ := runAudit(t, "--sandbox-state", state, "--runbook", book)
+	st, why := status(doc, "management-clean")
+	if st != "fail" || !strings.Contains(why, "Runbook: 12 of 26 resources moved out, 14 to go") {
+		t.Errorf("after moving EC2 and RDS: %s %s", st, why)
+	}
+	// All moved: clean.
+	keepResources(t, state, func(map[string]any) bool { return false })
+	_, doc, _ = runAudit(t, "--sandbox-state", state, "--runbook", book)
+	if st, why := status(doc, "management-clean"); st != "pass" || !strings.Contains(why, "26 of 26 resources moved out") {
+		t.Errorf("after moving everything: %s %s", st, why)
+	}
+}
+
+// Way (a) end to end through the command: the design records the old account.
+func TestWayOutNewManagementEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "orgwizard.yaml")
+	data, err := os.ReadFile(filepath.Join(examples, "acme.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(design, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Without the new account's credentials: the manual step, and a hint.
+	code, out, _ := run(t, "migrate", "new-management", "--scenario", "dirty-management", "--sandbox-state", state, "--design", design)
+	newID := regexp.MustCompile(`--new-account (\d{12})`).FindStringSubmatch(out)
+	if code != ExitOK || !strings.Contains(out, "billing/signup") || newID == nil {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	// Without a terminal or --yes it asks and refuses.
+	if code, _, errOut := run(t, "migrate", "new-management", "--sandbox-state", state, "--design", design, "--new-account", newID[1]); code != ExitUser || !strings.Contains(errOut, "--yes") {
+		t.Errorf("without --yes: exit %d %s", code, errOut)
+	}
+	code, out, errOut := run(t, "migrate", "new-management", "--sandbox-state", state, "--design", design, "--new-account", newID[1], "--yes")
+	if code != ExitOK || !strings.Contains(out, "Recorded account acme-legacy") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	b, _ := os.ReadFile(design)
+	d, err := orgmodel.Parse(b)
+	if err != nil {
+		t.Fatalf("the recorded design does not parse: %v\n%s", err, b)
+	}
+	if !d.Foundation.Transitional || len(d.Accounts) != 1 || d.Accounts[0].OU != "Transitional" || d.Accounts[0].Name != "acme-legacy" {
+		t.Errorf("design: %+v %+v", d.Foundation, d.Accounts)
+	}
+	sb, err := sandbox.Open(sandbox.Config{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range sb.Accounts() {
+		if a.Name == "acme-legacy" && (a.OrganizationID == "" || a.Role != "member") {
+			t.Errorf("the old account after the migration: %+v", a)
+		}
+	}
+	sb.Close()
+}
+
+func TestNewManagementBlockedWhenOldManagesMembers(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	if code, _, errOut := run(t, "sandbox", "reset", "--scenario", "existing-org", "--sandbox-state", state); code != ExitOK {
+		t.Fatal(errOut)
+	}
+	sb, err := sandbox.Open(sandbox.Config{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner := ""
+	for _, a := range sb.Accounts() {
+		if a.Role == "standalone" {
+			partner = a.ID
+		}
+	}
+	sb.Close()
+	code, _, errOut := run(t, "migrate", "new-management", "--sandbox-state", state, "--new-account", partner, "--yes", "--design", filepath.Join(t.TempDir(), "none.yaml"))
+	if code != ExitUser || !strings.Contains(errOut, "has 3 members") || !strings.Contains(errOut, "delete") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}

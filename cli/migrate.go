@@ -1,0 +1,358 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgwizard/orgwizard/aws/migrate"
+	"github.com/orgwizard/orgwizard/aws/target"
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+func newMigrateCommand(streams IO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Lead a management account that runs workloads out: a new management account, or a runbook",
+		Long: `A management account should run nothing: service control policies never
+restrict it. When orgwizard audit finds workloads there, there are two ways out:
+
+  new-management  open a new, clean account and make it the management account;
+                  the old account joins as a member, workloads and all. Quick,
+                  and nothing moves; the old account then has the guardrails.
+  runbook         keep the management account and move every resource to a
+                  member account, following AWS's documented way for each kind.
+                  Slower, one cut-over per resource; the account ids stay.`,
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newMigrateNewManagementCommand(streams), newMigrateRunbookCommand(streams))
+	return cmd
+}
+
+type newManagementOptions struct {
+	newProfile string
+	newAccount string
+	design     string
+	name       string
+	yes        bool
+	target     targetFlags
+	io         IO
+}
+
+func newMigrateNewManagementCommand(streams IO) *cobra.Command {
+	opts := &newManagementOptions{io: streams}
+	cmd := &cobra.Command{
+		Use:   "new-management",
+		Short: "Make a new, clean account the management account and invite the old one",
+		Long: `Way out (a). The target is the old account (its credentials: --profile, or the
+sandbox). First it says how to open the new account, which only a person can do
+at AWS. Then, given the new account's credentials (--new-profile, or on the
+sandbox --new-account ID), it creates the organization there (all features),
+invites the old account, accepts the invitation with the old account's
+credentials, creates OrganizationAccountAccessRole in the old account (invited
+accounts lack it), checks that the new management account can assume it, moves
+the old account to the Transitional OU, and records it in the design's
+accounts[]. Every step is safe to run again. When the old account manages an
+organization of its own, it says what must happen first and changes nothing.`,
+		Example: "  orgwizard migrate new-management --profile old --new-profile new-management --design acme.yaml\n" +
+			"  orgwizard migrate new-management --scenario dirty-management --new-account 123456789012 --yes",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.newProfile, "new-profile", "", "the named profile of the new management account")
+	fl.StringVar(&opts.newAccount, "new-account", "", "on the sandbox: the id of the account that becomes the management account")
+	fl.StringVar(&opts.design, "design", defaultDesignFile, "the design file the old account is recorded in (accounts[], OU Transitional)")
+	fl.StringVar(&opts.name, "name", "", "the old account's name in the design (default: its name at AWS)")
+	fl.BoolVarP(&opts.yes, "yes", "y", false, "go ahead without asking for confirmation")
+	addTargetFlags(cmd, &opts.target)
+	return cmd
+}
+
+var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
+
+func (o *newManagementOptions) run(ctx context.Context) error {
+	if o.newProfile != "" && o.newAccount != "" {
+		return userError("--new-profile is for AWS and --new-account for the sandbox; give one")
+	}
+	if o.newAccount != "" && !accountIDPattern.MatchString(o.newAccount) {
+		return userError("--new-account %q is not a 12-digit account id", o.newAccount)
+	}
+	var design *orgmodel.Design
+	if _, err := os.Stat(o.design); err == nil {
+		if design, err = loadDesign(o.design, o.io.ErrOut); err != nil {
+			return err
+		}
+	}
+	email := ""
+	if design != nil {
+		email = design.Organization.Email
+	}
+	fmt.Fprintln(o.io.Out, migrate.ManualStep(email))
+	fmt.Fprintln(o.io.Out)
+
+	s, err := openSession(ctx, &o.target)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintf(o.io.Out, "Old account: %s\n", s.target.Describe)
+	if o.newProfile == "" && o.newAccount == "" {
+		if sb := s.target.Sandbox; sb != nil {
+			for _, a := range sb.Accounts() {
+				if a.Role == "new-management" || (a.Role == "standalone" && a.ID != s.target.AccountID) {
+					fmt.Fprintf(o.io.Out, "On the sandbox the account %s (%s) stands for the new one: add --new-account %s\n", a.ID, a.Name, a.ID)
+				}
+			}
+		}
+		fmt.Fprintln(o.io.Out, "Once the new account is open, run this command again with its credentials (--new-profile NAME).")
+		return nil
+	}
+
+	var newT *target.Target
+	if o.newAccount != "" {
+		if s.target.Sandbox == nil {
+			return userError("--new-account is for the sandbox; on AWS give the new account's credentials with --new-profile")
+		}
+		newT, err = target.ForSandboxAccount(s.target.Sandbox, o.newAccount, s.spec)
+		if err != nil {
+			return userError("%v", err)
+		}
+	} else {
+		spec := s.spec
+		spec.Profile, spec.AWS = o.newProfile, true
+		if newT, err = target.Open(ctx, spec); err != nil {
+			return awsError(err)
+		}
+	}
+	defer newT.Close()
+	fmt.Fprintf(o.io.Out, "New management account: %s\n\n", newT.Describe)
+
+	name := o.name
+	if name == "" {
+		name = o.oldName(s)
+	}
+	m := migrate.FromConfigs(newT.Config, newT.AccountID, s.target.Config, s.target.AccountID, name)
+	if err := m.Preflight(ctx); err != nil {
+		return migrateError(err)
+	}
+	if !o.yes {
+		if err := o.confirm(s.target.AccountID, newT.AccountID); err != nil {
+			return err
+		}
+	}
+	err = m.Run(ctx, func(e migrate.Event) { fmt.Fprintf(o.io.Out, "  ✓ %-20s %s\n", e.Step, e.Done) })
+	if err != nil {
+		return migrateError(err)
+	}
+	fmt.Fprintf(o.io.Out, "\nAccount %s is now the management account; %s is a member in %s.\n", newT.AccountID, s.target.AccountID, migrate.TransitionalOU)
+	return o.record(name, s.target.AccountID, design)
+}
+
+// oldName is the old account's name: the sandbox knows it; on AWS a
+// standalone account has no name to read, so a plain one is made up.
+func (o *newManagementOptions) oldName(s *session) string {
+	if sb := s.target.Sandbox; sb != nil {
+		for _, a := range sb.Accounts() {
+			if a.ID == s.target.AccountID && orgmodel.CheckAccountName(a.Name) == nil {
+				return a.Name
+			}
+		}
+	}
+	return "legacy-management"
+}
+
+func (o *newManagementOptions) confirm(oldID, newID string) error {
+	if !isTerminalReader(o.io.In) {
+		return userError("migrate new-management changes two accounts and needs confirmation: run it in a terminal, or add --yes")
+	}
+	fmt.Fprintf(o.io.Out, "Make %s the management account and invite %s into its organization? Type yes: ", newID, oldID)
+	line, err := bufio.NewReader(o.io.In).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	if strings.TrimSpace(line) != "yes" {
+		return userError("no confirmation; nothing was changed")
+	}
+	return nil
+}
+
+// record adds the old account to the design file, or says what to add when
+// there is none.
+func (o *newManagementOptions) record(name, id string, d *orgmodel.Design) error {
+	snippet := fmt.Sprintf("foundation:\n  transitional: true\naccounts:\n  - name: %s\n    id: \"%s\"\n    ou: %s\n", name, id, migrate.TransitionalOU)
+	if d == nil {
+		fmt.Fprintf(o.io.Out, "No design file at %s; add this to your design so that plan and apply keep the old account in place:\n\n%s", o.design, snippet)
+		return nil
+	}
+	if !migrate.RecordInDesign(d, name, id) {
+		fmt.Fprintf(o.io.Out, "%s already records account %s.\n", o.design, id)
+		return nil
+	}
+	data := orgmodel.Format(d)
+	// Never write a design that would not read back.
+	if _, err := orgmodel.Parse(data); err != nil {
+		return userError("the design with account %s added does not validate (%v); add it by hand:\n%s", id, err, snippet)
+	}
+	if err := writeFileAtomic(o.design, data); err != nil {
+		return userError("cannot write %s: %v; add this by hand:\n%s", o.design, err, snippet)
+	}
+	fmt.Fprintf(o.io.Out, "Recorded account %s (%s) in %s under accounts[], OU %s.\n", name, id, o.design, migrate.TransitionalOU)
+	return nil
+}
+
+// migrateError maps a blocked migration to a user error (the account must
+// change first) and the rest to AWS failures.
+func migrateError(err error) error {
+	var blocked *migrate.BlockedError
+	if errors.As(err, &blocked) {
+		return userError("%v", blocked)
+	}
+	return awsError(err)
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if fi, err := os.Stat(path); err == nil {
+		os.Chmod(tmp.Name(), fi.Mode().Perm())
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+type runbookOptions struct {
+	design      string
+	designGiven bool
+	out         string
+	assign      []string
+	assignFile  string
+	target      targetFlags
+	io          IO
+}
+
+func newMigrateRunbookCommand(streams IO) *cobra.Command {
+	opts := &runbookOptions{io: streams}
+	cmd := &cobra.Command{
+		Use:   "runbook",
+		Short: "Write the Markdown runbook that moves each resource out of the management account",
+		Long: `Way out (b). Take the inventory of the target account and write a runbook in
+Markdown: every resource found, the member account it moves to, and AWS's
+documented way to move that kind of resource (AMI and snapshot sharing, S3
+replication, RDS snapshot sharing, DynamoDB export and import, redeploying
+functions, migrating hosted zones, IAM users to IAM Identity Center ...).
+Destinations come from --assign RESOURCE=ACCOUNT (RESOURCE is an ARN, id or
+name; ACCOUNT an account name of the design or an account id), from an
+assignment file of such lines, or are suggested from the resources' tags and
+the design. Run orgwizard audit --runbook FILE to see the progress.`,
+		Example: "  orgwizard migrate runbook --design acme.yaml --assign shop-orders=payments-prod-eu --out runbook.md",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.designGiven = cmd.Flags().Changed("design")
+			return opts.run(cmd.Context())
+		},
+	}
+	fl := cmd.Flags()
+	addDesignFlag(cmd, &opts.design)
+	fl.StringVar(&opts.out, "out", "runbook.md", "where to write the runbook (- for stdout)")
+	fl.StringArrayVar(&opts.assign, "assign", nil, "RESOURCE=ACCOUNT: move this resource (ARN, id or name) to this account (repeatable)")
+	fl.StringVar(&opts.assignFile, "assignments", "", "a file of RESOURCE=ACCOUNT lines")
+	addTargetFlags(cmd, &opts.target)
+	return cmd
+}
+
+func (o *runbookOptions) run(ctx context.Context) error {
+	assign, err := o.assignments()
+	if err != nil {
+		return err
+	}
+	audit := auditOptions{design: o.design, designGiven: o.designGiven, io: o.io}
+	tree, err := audit.loadOptionalDesign()
+	if err != nil {
+		return err
+	}
+	var d *orgmodel.Design
+	if tree != nil {
+		d, _ = loadDesign(o.design, io.Discard)
+		for res, acct := range assign {
+			if !accountIDPattern.MatchString(acct) && !slices.ContainsFunc(tree.Accounts, func(a orgmodel.Account) bool { return a.Name == acct }) {
+				return userError("--assign %s=%s: %s is neither an account of %s nor a 12-digit account id", res, acct, acct, o.design)
+			}
+		}
+	}
+	s, err := openSession(ctx, &o.target)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := sweep(ctx, s, o.io.ErrOut)
+	if err != nil {
+		return awsError(err)
+	}
+	in := migrate.RunbookInput{Account: s.target.AccountID, Target: s.target.Describe, Inventory: res, Design: tree, Assign: assign}
+	if d != nil {
+		in.ResidencyOf = func(region string) string {
+			for _, r := range d.Residencies {
+				if slices.Contains(r.Regions, region) {
+					return r.Name
+				}
+			}
+			return ""
+		}
+	}
+	md := migrate.Runbook(in)
+	if o.out == "-" {
+		_, err := io.WriteString(o.io.Out, md)
+		return err
+	}
+	if err := writeFileAtomic(o.out, []byte(md)); err != nil {
+		return userError("cannot write the runbook to %s: %v", o.out, err)
+	}
+	undecided := 0
+	for _, e := range migrate.Entries(in) {
+		if e.To == "" {
+			undecided++
+		}
+	}
+	fmt.Fprintf(o.io.Out, "%s\nWrote %s: %d resources to move, %d without a destination yet.\n", describeTarget(s), o.out, len(res.Items), undecided)
+	return nil
+}
+
+func (o *runbookOptions) assignments() (migrate.Assignment, error) {
+	text := ""
+	if o.assignFile != "" {
+		data, err := os.ReadFile(o.assignFile)
+		if err != nil {
+			return nil, userError("cannot read --assignments: %v", err)
+		}
+		text = string(data) + "\n"
+	}
+	text += strings.Join(o.assign, "\n")
+	a, err := migrate.ParseAssignments(text)
+	if err != nil {
+		return nil, userError("assignments: %v", err)
+	}
+	return a, nil
+}
