@@ -201,6 +201,14 @@ func TestWayOutNewManagementEndToEnd(t *testing.T) {
 		}
 	}
 	sb.Close()
+
+	// From now on the sandbox acts as the new management account: the plan
+	// builds acme there, around the adopted old account, and creates no
+	// second organization.
+	code, out, errOut = run(t, "plan", "--sandbox-state", state, "--design", design)
+	if code != ExitOK || !strings.Contains(out, "Target: sandbox, account "+newID[1]) || strings.Contains(out, "create the organization") || strings.Contains(out, "Warnings") {
+		t.Errorf("plan after the migration: exit %d\n%s%s", code, out, errOut)
+	}
 }
 
 func TestNewManagementBlockedWhenOldManagesMembers(t *testing.T) {

@@ -117,6 +117,9 @@ type AccountInfo struct {
 	Role string
 	// OrganizationID is empty for a standalone account.
 	OrganizationID string
+	// OrganizationManagementID is the management account of the account's
+	// organization (the account itself when it manages it).
+	OrganizationManagementID string
 }
 
 // Sandbox is a running simulated AWS. It is safe for concurrent use.
@@ -315,10 +318,15 @@ func (s *Sandbox) Accounts() []AccountInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settleAndSave()
+	managers := map[string]string{} // organization id → its management account
+	for _, o := range s.st.Organizations {
+		managers[o.ID] = o.ManagementID
+	}
 	out := make([]AccountInfo, 0, len(s.st.Accounts))
 	for _, a := range s.st.Accounts {
 		out = append(out, AccountInfo{ID: a.ID, Name: a.Name, Email: a.Email, AccessKeyID: a.AccessKeyID,
-			SecretAccessKey: a.SecretAccessKey, Role: a.Role, OrganizationID: a.OrgID})
+			SecretAccessKey: a.SecretAccessKey, Role: a.Role, OrganizationID: a.OrgID,
+			OrganizationManagementID: managers[a.OrgID]})
 	}
 	return out
 }

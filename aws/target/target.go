@@ -121,13 +121,21 @@ func openSandbox(ctx context.Context, spec Spec) (*Target, error) {
 
 // ForSandbox serves an open sandbox on a loopback port and returns a target
 // acting as its first account (the scenario's management or standalone
-// account). Closing the target stops serving; the sandbox stays open.
+// account), or as the management account of the organization that account
+// has joined. Closing the target stops serving; the sandbox stays open.
 func ForSandbox(sb *sandbox.Sandbox, spec Spec) (*Target, error) {
 	accounts := sb.Accounts()
 	if len(accounts) == 0 {
 		return nil, errors.New("the sandbox state has no account; run orgwizard sandbox reset")
 	}
-	return ForSandboxAccount(sb, accounts[0].ID, spec)
+	// The scenario's first account, unless it has since joined another's
+	// organization (the dirty-management way out): then that organization's
+	// management account, which is where orgwizard's work now happens.
+	me := accounts[0]
+	if m := me.OrganizationManagementID; m != "" && m != me.ID {
+		return ForSandboxAccount(sb, m, spec)
+	}
+	return ForSandboxAccount(sb, me.ID, spec)
 }
 
 // ForSandboxAccount is ForSandbox acting as another of the sandbox's
