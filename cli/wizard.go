@@ -10,14 +10,15 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
-	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/inventory"
+	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/aws/target"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/ui"
 	"github.com/orgwizard/orgwizard/wizard"
@@ -98,11 +99,13 @@ type wizardBackend struct {
 	home  func() string
 	mu    sync.Mutex
 	s     *session
+	mig   *migration
 }
 
 var _ ui.Backend = (*wizardBackend)(nil)
 
 func (b *wizardBackend) close() {
+	b.dropMigration()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.s != nil {
@@ -232,57 +235,128 @@ func (b *wizardBackend) Preflight(ctx context.Context) (ui.Preflight, error) {
 		p.Accounts = len(actual.Accounts)
 	}
 	p.Quota, p.QuotaSource = orgs.AccountQuota(ctx, s.quota, apply.DefaultAccountQuota)
-	p.Resources, p.Inventory = b.inventory(ctx, s)
 	return p, nil
 }
 
-// inventory counts the management account's tagged resources through the
-// Resource Groups Tagging API, in the home region and us-east-1, for the
-// preflight's one line. The full inventory comes with orgwizard audit.
-func (b *wizardBackend) inventory(ctx context.Context, s *session) (int, string) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	regions := []string{"us-east-1"}
-	if h := b.home(); h != "" && h != "us-east-1" {
-		regions = append(regions, h)
+// Inventory sweeps the connected account: every enabled region, the
+// services a migration must move, and whatever Resource Explorer or the
+// tagging API knows of.
+func (b *wizardBackend) Inventory(ctx context.Context, progress func(inventory.Progress)) (*inventory.Result, error) {
+	s := b.session()
+	if s == nil {
+		return nil, errors.New("no target is open")
 	}
-	total := 0
-	byService := map[string]int{}
-	for _, region := range regions {
-		client := resourcegroupstaggingapi.NewFromConfig(s.target.Config, func(o *resourcegroupstaggingapi.Options) { o.Region = region })
-		pages := resourcegroupstaggingapi.NewGetResourcesPaginator(client, &resourcegroupstaggingapi.GetResourcesInput{})
-		for pages.HasMorePages() {
-			page, err := pages.NextPage(ctx)
-			if err != nil {
-				return -1, fmt.Sprintf("not read (%s); orgwizard audit lists everything", firstErrLine(err))
-			}
-			for _, r := range page.ResourceTagMappingList {
-				total++
-				arn := aws.ToString(r.ResourceARN)
-				if parts := strings.SplitN(arn, ":", 4); len(parts) == 4 {
-					byService[parts[2]]++
-				}
-			}
-		}
-	}
-	where := strings.Join(regions, " and ")
-	if total == 0 {
-		return 0, "no tagged resources in " + where + ": the account is clean."
-	}
-	var parts []string
-	for svc, n := range byService {
-		parts = append(parts, fmt.Sprintf("%s %d", svc, n))
-	}
-	sort.Strings(parts)
-	return total, fmt.Sprintf("%d tagged resources in %s (%s).", total, where, strings.Join(parts, ", "))
+	return b.sweep(ctx, s, progress)
 }
 
-func firstErrLine(err error) string {
-	line, _, _ := strings.Cut(err.Error(), "\n")
-	if len(line) > 120 {
-		line = line[:120] + "…"
+func (b *wizardBackend) sweep(ctx context.Context, s *session, progress func(inventory.Progress)) (*inventory.Result, error) {
+	clients := inventory.NewClients(s.target.Config)
+	// Idle connections left open keep a closing sandbox waiting seconds.
+	defer clients.Close()
+	return inventory.New(clients, inventory.Options{Progress: progress, HomeRegion: s.target.Config.Region}).Sweep(ctx, s.target.AccountID)
+}
+
+// NewManagementChoices: on the sandbox, its account that stands for the new
+// one (the dirty-management scenario's clean account); on AWS every profile
+// but the one in use.
+func (b *wizardBackend) NewManagementChoices() []ui.TargetChoice {
+	s := b.session()
+	if s == nil {
+		return nil
 	}
-	return line
+	if sb := s.target.Sandbox; sb != nil {
+		var out []ui.TargetChoice
+		for _, a := range sb.Accounts() {
+			if a.ID == s.target.AccountID || a.OrganizationID != "" {
+				continue
+			}
+			if a.Role == "new-management" || a.Role == "standalone" {
+				out = append(out, ui.TargetChoice{Sandbox: true, Label: fmt.Sprintf("sandbox account %s (%s)", a.ID, a.Name), Profile: a.ID})
+			}
+		}
+		return out
+	}
+	var out []ui.TargetChoice
+	for _, p := range awsProfiles() {
+		if p != s.spec.Profile {
+			out = append(out, ui.TargetChoice{Label: "profile " + p, Profile: p})
+		}
+	}
+	return out
+}
+
+// PrepareNewManagement opens the new account beside the old one and runs
+// way (a)'s own preflight.
+func (b *wizardBackend) PrepareNewManagement(ctx context.Context, c ui.TargetChoice) (ui.NewManagement, error) {
+	s := b.session()
+	if s == nil {
+		return ui.NewManagement{}, errors.New("no target is open")
+	}
+	b.dropMigration()
+	var newT *target.Target
+	var err error
+	if c.Sandbox {
+		if s.target.Sandbox == nil {
+			return ui.NewManagement{}, errors.New("the sandbox's accounts are for the sandbox target")
+		}
+		newT, err = target.ForSandboxAccount(s.target.Sandbox, c.Profile, s.spec)
+	} else {
+		spec := s.spec
+		spec.AWS, spec.Profile = true, c.Profile
+		newT, err = target.Open(ctx, spec)
+	}
+	if err != nil {
+		return ui.NewManagement{}, err
+	}
+	name := (&newManagementOptions{}).oldName(s)
+	m := migrate.FromConfigs(newT.Config, newT.AccountID, s.target.Config, s.target.AccountID, name)
+	nm := ui.NewManagement{NewAccount: newT.AccountID, NewDescribe: newT.Describe, OldAccount: s.target.AccountID, OldName: name, Sandbox: c.Sandbox}
+	if err := m.Preflight(ctx); err != nil {
+		newT.Close()
+		return nm, err
+	}
+	b.mu.Lock()
+	b.mig = &migration{m: m, newT: newT, choice: c}
+	b.mu.Unlock()
+	return nm, nil
+}
+
+// migration is a prepared way (a).
+type migration struct {
+	m      *migrate.NewManagement
+	newT   *target.Target
+	choice ui.TargetChoice
+}
+
+func (b *wizardBackend) dropMigration() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.mig != nil {
+		b.mig.newT.Close()
+		b.mig = nil
+	}
+}
+
+// RunNewManagement carries way (a) out, then acts as the new management
+// account: the sandbox target follows the organization its first account
+// joined, so reopening it is enough; on AWS the session switches to the new
+// profile.
+func (b *wizardBackend) RunNewManagement(ctx context.Context, onEvent func(migrate.Event)) (ui.TargetInfo, error) {
+	b.mu.Lock()
+	mig := b.mig
+	b.mu.Unlock()
+	if mig == nil {
+		return ui.TargetInfo{}, errors.New("way (a) was not prepared")
+	}
+	if err := mig.m.Run(ctx, onEvent); err != nil {
+		return ui.TargetInfo{}, err
+	}
+	b.dropMigration()
+	next := ui.TargetChoice{Sandbox: true}
+	if !mig.choice.Sandbox {
+		next = ui.TargetChoice{Profile: mig.choice.Profile}
+	}
+	return b.Connect(ctx, next)
 }
 
 func (b *wizardBackend) Plan(ctx context.Context, tree *orgmodel.Tree) (*orgmodel.Plan, *orgmodel.Actual, error) {
@@ -312,6 +386,10 @@ func (b *wizardBackend) Verify(ctx context.Context) (wizard.Verified, error) {
 	if err != nil {
 		return wizard.Verified{}, err
 	}
-	n, _ := b.inventory(ctx, s)
-	return wizard.Verified{Caller: s.target.AccountID, Actual: actual, Resources: n}, nil
+	// The clean check is ticked from a fresh sweep, never from the preflight's.
+	res, err := b.sweep(ctx, s, nil)
+	if err != nil {
+		return wizard.Verified{}, err
+	}
+	return wizard.Verified{Caller: s.target.AccountID, Actual: actual, Inventory: ui.InventoryOf(res)}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
@@ -41,6 +42,8 @@ type accessible struct {
 	d      *orgmodel.Design
 	target TargetInfo
 	pre    Preflight
+	inv    wizard.Inventory
+	way    wizard.Way
 	res    Result
 }
 
@@ -117,22 +120,9 @@ func (a *accessible) run() error {
 	}
 	a.target = info
 
-	a.heading(wizard.Preflight)
-	if a.pre, err = b.Preflight(a.ctx); err != nil {
+	if err := a.preflight(); err != nil {
 		return err
 	}
-	a.say("Signed in as account %s.", a.pre.AccountID)
-	switch {
-	case a.pre.Organization == nil:
-		a.say("No organization yet: the wizard creates one, with this account as its management account.")
-	case a.pre.Management():
-		a.say("Organization %s exists and this account is its management account.", a.pre.Organization.ID)
-	default:
-		a.say("This account is a member of organization %s; sign in to its management account %s and start again.", a.pre.Organization.ID, a.pre.Organization.ManagementAccountID)
-		return errors.New("not the management account")
-	}
-	a.say("Accounts quota: %d (%s).", a.pre.Quota, a.pre.QuotaSource)
-	a.say("Inventory: %s", a.pre.Inventory)
 
 	resume := wizard.Basics
 	if a.opt.Design != nil {
@@ -460,11 +450,114 @@ func (a *accessible) done(tree *orgmodel.Tree) error {
 	for _, acc := range tree.Accounts {
 		a.say("Account %s, id %s, email %s.", acc.Name, cmpOr(ids[acc.Name], "not created"), acc.Email)
 	}
+	if v.Inventory.State() == wizard.Dirty {
+		a.say("Way out (b): write the runbook that moves each resource to a member account with: orgwizard migrate runbook --design %s --out %s, then follow it with: %s", a.opt.DesignPath, wizard.RunbookFile, wizard.RunbookProgressCommand(wizard.RunbookFile))
+	}
 	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath) {
 		a.say("Next: %s", n)
 	}
 	a.res.Converged = orgmodel.MakePlan(tree, v.Actual).Empty()
 	return nil
+}
+
+// preflight checks the account and takes its inventory; a dirty account is
+// offered the ways out, and way (a) runs here, after which the checks start
+// again on the new management account.
+func (a *accessible) preflight() error {
+	b := a.opt.Backend
+	a.heading(wizard.Preflight)
+	var err error
+	if a.pre, err = b.Preflight(a.ctx); err != nil {
+		return err
+	}
+	a.say("Signed in as account %s.", a.pre.AccountID)
+	switch {
+	case a.pre.Organization == nil:
+		a.say("No organization yet: the wizard creates one, with this account as its management account.")
+	case a.pre.Management():
+		a.say("Organization %s exists and this account is its management account.", a.pre.Organization.ID)
+	default:
+		a.say("This account is a member of organization %s; sign in to its management account %s and start again.", a.pre.Organization.ID, a.pre.Organization.ManagementAccountID)
+		return errors.New("not the management account")
+	}
+	a.say("Accounts quota: %d (%s).", a.pre.Quota, a.pre.QuotaSource)
+	a.say("Taking the inventory of account %s ...", a.pre.AccountID)
+	res, err := b.Inventory(a.ctx, nil)
+	if err != nil {
+		return err
+	}
+	a.inv = InventoryOf(res)
+	a.say("Inventory: %s", a.inv.Line())
+	if !wizard.NeedsWayOut(a.inv) {
+		return nil
+	}
+	a.say("%s", migrate.TradeOff())
+	way := wizard.WayContinue
+	opts := []huh.Option[wizard.Way]{}
+	for i, w := range migrate.WaysOut {
+		opts = append(opts, huh.NewOption(fmt.Sprintf("(%c) %s", 'a'+i, w.Title), wizard.Way(w.Name)))
+	}
+	opts = append(opts, huh.NewOption("(c) "+wizard.ContinueTitle+": "+wizard.ContinueDescription, wizard.WayContinue))
+	if err := a.ask(huh.NewSelect[wizard.Way]().Title("This account runs workloads. Which way out?").Options(opts...).Value(&way)); err != nil {
+		return err
+	}
+	a.way = way
+	switch way {
+	case wizard.WayRunbook:
+		a.say("After the apply you choose where each resource goes, and the wizard writes %s.", wizard.RunbookFile)
+		return nil
+	case wizard.WayContinue:
+		return nil
+	}
+	choices := b.NewManagementChoices()
+	choice := 0
+	if len(choices) == 0 || !choices[0].Sandbox {
+		a.say("%s", migrate.ManualStep(a.d.Organization.Email))
+		if len(choices) == 0 {
+			return errors.New("no AWS profile for the new management account; create one and run orgwizard again")
+		}
+		var popts []huh.Option[int]
+		for i, c := range choices {
+			popts = append(popts, huh.NewOption(c.Label, i))
+		}
+		if err := a.ask(huh.NewSelect[int]().Title("Which profile signs in to the new management account?").Options(popts...).Value(&choice)); err != nil {
+			return err
+		}
+	}
+	nm, err := b.PrepareNewManagement(a.ctx, choices[choice])
+	var blocked *migrate.BlockedError
+	if errors.As(err, &blocked) {
+		a.say("Way (a) cannot start: %s.", blocked.Reason)
+		for i, s := range blocked.Steps {
+			a.say("%d. %s", i+1, s)
+		}
+		return errors.New("way (a) is blocked; do the steps above and run orgwizard again")
+	} else if err != nil {
+		return err
+	}
+	a.say("Way (a): make account %s the management account, and invite account %s (%s) into its organization, in OU %s.", nm.NewAccount, nm.OldAccount, nm.OldName, migrate.TransitionalOU)
+	answer := ""
+	title := "Type the new account's id (" + nm.NewAccount + ") to go ahead"
+	if nm.Sandbox {
+		title = "Type yes, or press enter, to go ahead"
+	}
+	if err := a.ask(huh.NewInput().Title(title).Value(&answer).Validate(func(v string) error { return wizard.ConfirmMigration(v, nm.Sandbox, nm.NewAccount) })); err != nil {
+		return err
+	}
+	info, err := b.RunNewManagement(a.ctx, func(e migrate.Event) { a.say("done: %s, %s", e.Step, e.Done) })
+	if err != nil {
+		return fmt.Errorf("way (a) stopped: %w; every step is safe to run again", err)
+	}
+	a.target = info
+	migrate.RecordInDesign(a.d, nm.OldName, nm.OldAccount)
+	resume := wizard.Basics
+	if a.opt.Design != nil {
+		resume = max(wizard.Resume(a.d, a.opt.Reached), wizard.Basics)
+	}
+	a.save(resume)
+	a.say("Account %s is the management account now; %s is a member in %s, recorded in %s.", nm.NewAccount, nm.OldAccount, migrate.TransitionalOU, a.opt.DesignPath)
+	a.way = ""
+	return a.preflight()
 }
 
 func cmpOr(s, or string) string {

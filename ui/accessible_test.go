@@ -71,3 +71,41 @@ func TestAccessibleFlowConverges(t *testing.T) {
 		t.Errorf("the saved design is not acme's: %v", err)
 	}
 }
+
+// A dirty account is offered the ways out; way (a) runs, the old account is
+// recorded in the design, and the checks start again on the new account.
+func TestAccessibleWayOutA(t *testing.T) {
+	answers := []string{
+		"1",   // the sandbox
+		"1",   // way (a)
+		"yes", // confirm
+		"y",   // apply
+	}
+	var out bytes.Buffer
+	var saved []string
+	opt := Options{Backend: &fakeBackend{dirty: true}, DesignPath: "orgwizard.yaml", Design: acmeDesign(t), Reached: wizard.Preview,
+		Save: func(_ string, data []byte) error {
+			saved = append(saved, string(data))
+			return nil
+		}}
+	_, err := RunAccessible(context.Background(), opt, &lineReader{answers}, &out)
+	text := out.String()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	for _, want := range []string{
+		"Inventory: 4 resources run here: 1 ec2 instance",
+		"(a) Open a new, clean management account",
+		"(b) Move the resources out to member accounts",
+		"done: move, moved account 111111111111 to Transitional",
+		"Account 222222222222 is the management account now",
+		"Inventory: nothing runs here (3 regions swept): the account is clean.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the output lacks %q:\n%s", want, text)
+		}
+	}
+	if len(saved) == 0 || !strings.Contains(saved[0], "name: acme-legacy") || !strings.Contains(saved[0], "ou: Transitional") {
+		t.Errorf("the old account is not recorded in the design: %q", saved)
+	}
+}

@@ -5,8 +5,12 @@ package ui
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/orgwizard/orgwizard/audit"
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/inventory"
+	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
@@ -19,6 +23,22 @@ type Backend interface {
 	Connect(ctx context.Context, choice TargetChoice) (TargetInfo, error)
 	// Preflight checks who the credentials are and what exists.
 	Preflight(ctx context.Context) (Preflight, error)
+	// Inventory sweeps the connected account for what runs in it, calling
+	// progress after each listing, never concurrently. Its error is only
+	// ctx's end: what did not answer is in the result's Problems.
+	Inventory(ctx context.Context, progress func(inventory.Progress)) (*inventory.Result, error)
+	// NewManagementChoices are the accounts that may become the new
+	// management account (way out (a)): on the sandbox its clean account,
+	// on AWS the profiles.
+	NewManagementChoices() []TargetChoice
+	// PrepareNewManagement opens the chosen account beside the connected
+	// one and checks that both can take part; a *migrate.BlockedError says
+	// what must happen first.
+	PrepareNewManagement(ctx context.Context, choice TargetChoice) (NewManagement, error)
+	// RunNewManagement carries way (a) out, reporting each step. When it
+	// succeeds the backend acts as the new management account from then on,
+	// and says so.
+	RunNewManagement(ctx context.Context, onEvent func(migrate.Event)) (TargetInfo, error)
 	// Plan reads the organization and plans the way to tree.
 	Plan(ctx context.Context, tree *orgmodel.Tree) (*orgmodel.Plan, *orgmodel.Actual, error)
 	// Apply carries the plan out, reporting each event.
@@ -49,10 +69,29 @@ type Preflight struct {
 	Accounts     int // member accounts, the management account included
 	Quota        int
 	QuotaSource  string
-	// Resources is how many resources the inventory found (-1: not read),
-	// Inventory a one-line summary of them.
-	Resources int
-	Inventory string
+}
+
+// NewManagement is a prepared way (a): the account that becomes the
+// management account and the one that joins it.
+type NewManagement struct {
+	NewAccount  string
+	NewDescribe string
+	OldAccount  string
+	// OldName is the old account's name in the design's accounts[].
+	OldName string
+	Sandbox bool
+}
+
+// InventoryOf reduces a sweep to what the wizard decides on.
+func InventoryOf(res *inventory.Result) wizard.Inventory {
+	if res == nil {
+		return wizard.Inventory{}
+	}
+	inv := wizard.Inventory{Taken: true, Found: len(res.Items), Summary: audit.DirtySummary(res), Regions: len(res.Regions)}
+	for _, p := range res.Problems {
+		inv.NotRead = append(inv.NotRead, fmt.Sprintf("%s in %s (%s)", p.Service, p.Region, p.Kind))
+	}
+	return inv
 }
 
 // Management reports whether the account may build the organization: it is

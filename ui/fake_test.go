@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/inventory"
+	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
@@ -22,9 +24,29 @@ type fakeBackend struct {
 	stopHalfway bool
 	tree        *orgmodel.Tree
 	applied     bool
+
+	// dirty: the account runs workloads; migrateHalfway stops way (a)
+	// after its third step until cancelled; migrated is set once way (a)
+	// has run, after which the fake acts as the new management account.
+	dirty          bool
+	migrateHalfway bool
+	migrated       bool
 }
 
-const fakeAccount = "111111111111"
+const (
+	fakeAccount    = "111111111111"
+	fakeNewAccount = "222222222222"
+)
+
+// me is the account the fake acts as.
+func (f *fakeBackend) me() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.migrated {
+		return fakeNewAccount
+	}
+	return fakeAccount
+}
 
 func (f *fakeBackend) Targets() []TargetChoice {
 	return []TargetChoice{
@@ -34,11 +56,64 @@ func (f *fakeBackend) Targets() []TargetChoice {
 }
 
 func (f *fakeBackend) Connect(context.Context, TargetChoice) (TargetInfo, error) {
-	return TargetInfo{Describe: "sandbox, account " + fakeAccount + " (state /tmp/sandbox.json)", AccountID: fakeAccount, Sandbox: true}, nil
+	me := f.me()
+	return TargetInfo{Describe: "sandbox, account " + me + " (state /tmp/sandbox.json)", AccountID: me, Sandbox: true}, nil
 }
 
 func (f *fakeBackend) Preflight(context.Context) (Preflight, error) {
-	return Preflight{AccountID: fakeAccount, Quota: 10, QuotaSource: "Service Quotas", Resources: 0, Inventory: "no tagged resources in us-east-1: the account is clean."}, nil
+	p := Preflight{AccountID: f.me(), Quota: 10, QuotaSource: "Service Quotas"}
+	if f.me() == fakeNewAccount {
+		p.Organization = &orgmodel.ActualOrganization{ID: "o-exampleorg", ManagementAccountID: fakeNewAccount, FeatureSet: "ALL"}
+		p.Accounts = 2
+	}
+	return p, nil
+}
+
+// Inventory finds the dirty-management scenario's kind of workloads in
+// the old account, and nothing in a clean one.
+func (f *fakeBackend) Inventory(_ context.Context, progress func(inventory.Progress)) (*inventory.Result, error) {
+	me := f.me()
+	res := &inventory.Result{Account: me, Regions: []string{"eu-west-1", "us-east-1", "us-west-2"}, Discovery: map[string]string{}}
+	for i, r := range res.Regions {
+		if progress != nil {
+			progress(inventory.Progress{Done: i + 1, Total: len(res.Regions), Region: r, Service: "ec2"})
+		}
+	}
+	if f.dirty && me == fakeAccount {
+		res.Items = []inventory.Item{
+			{Account: me, Region: "eu-west-1", Service: "ec2", Type: "instance", ID: "i-0shop", Name: "shop-web", Tags: map[string]string{"workload": "payments", "environment": "prod"}},
+			{Account: me, Region: "eu-west-1", Service: "rds", Type: "db-instance", ID: "shop-orders", Name: "shop-orders", Tags: map[string]string{"workload": "payments", "environment": "prod"}},
+			{Account: me, Region: "us-east-1", Service: "s3", Type: "bucket", ID: "acme-assets", Name: "acme-assets"},
+			{Account: me, Region: "global", Service: "iam", Type: "user", ID: "ci-deploy", Name: "ci-deploy"},
+		}
+	}
+	return res, nil
+}
+
+func (f *fakeBackend) NewManagementChoices() []TargetChoice {
+	return []TargetChoice{{Sandbox: true, Label: "sandbox account " + fakeNewAccount + " (acme)", Profile: fakeNewAccount}}
+}
+
+func (f *fakeBackend) PrepareNewManagement(context.Context, TargetChoice) (NewManagement, error) {
+	return NewManagement{NewAccount: fakeNewAccount, NewDescribe: "sandbox, account " + fakeNewAccount + " (state /tmp/sandbox.json)",
+		OldAccount: fakeAccount, OldName: "acme-legacy", Sandbox: true}, nil
+}
+
+func (f *fakeBackend) RunNewManagement(ctx context.Context, on func(migrate.Event)) (TargetInfo, error) {
+	done := []string{"created the organization (all features), root r-root", "created OU Transitional (ou-root-trans)", "invited account " + fakeAccount + " (handshake h-example)",
+		"account " + fakeAccount + " accepted invitation h-example", "created role OrganizationAccountAccessRole in " + fakeAccount,
+		"the new management account can assume OrganizationAccountAccessRole in " + fakeAccount, "moved account " + fakeAccount + " to Transitional"}
+	for i, step := range wizard.MigrationSteps {
+		if f.migrateHalfway && i == 3 {
+			<-ctx.Done()
+			return TargetInfo{}, ctx.Err()
+		}
+		on(migrate.Event{Step: step.ID, Done: done[i]})
+	}
+	f.mu.Lock()
+	f.migrated = true
+	f.mu.Unlock()
+	return f.Connect(ctx, TargetChoice{Sandbox: true})
 }
 
 func (f *fakeBackend) actual() *orgmodel.Actual {
@@ -93,7 +168,11 @@ func (f *fakeBackend) Apply(ctx context.Context, plan *orgmodel.Plan, _ *orgmode
 func (f *fakeBackend) Verify(context.Context) (wizard.Verified, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return wizard.Verified{Caller: fakeAccount, Actual: f.actual(), Resources: 0}, nil
+	inv := wizard.Inventory{Taken: true, Regions: 3}
+	if f.dirty && !f.migrated {
+		inv = wizard.Inventory{Taken: true, Found: 4, Summary: "1 ec2 instance, 1 iam user, 1 rds db-instance, 1 s3 bucket", Regions: 3}
+	}
+	return wizard.Verified{Caller: fakeAccount, Actual: f.actual(), Inventory: inv}, nil
 }
 
 // convergedActual is an organization exactly as tree describes it.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"sync/atomic"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
@@ -9,7 +11,8 @@ import (
 // formDoneMsg says the embedded form was submitted.
 type formDoneMsg struct{ id int }
 
-var formIDs int
+// formIDs numbers forms; atomic because tests run wizards in parallel.
+var formIDs atomic.Int64
 
 // embeddedForm is a huh form inside a screen: huh's own help is off (the
 // footer shows its keys) and submitting sends formDoneMsg with the form's id.
@@ -19,8 +22,7 @@ type embeddedForm struct {
 }
 
 func newEmbeddedForm(groups ...*huh.Group) *embeddedForm {
-	formIDs++
-	id := formIDs
+	id := int(formIDs.Add(1))
 	f := huh.NewForm(groups...).
 		WithShowHelp(false).
 		WithTheme(huh.ThemeFunc(huh.ThemeCharm))

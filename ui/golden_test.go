@@ -109,6 +109,15 @@ func (s *session) through() {
 	s.keys("enter")
 }
 
+// wayOut connects to a dirty account and opens the ways out.
+func (s *session) wayOut() {
+	s.waitFor("Where should the organization be built?")
+	s.keys("enter")
+	s.waitFor("Press enter to choose a way out")
+	s.keys("enter")
+	s.waitFor("Which way out?")
+}
+
 func TestGoldenScreens(t *testing.T) {
 	acme := func() *orgmodel.Design { return acmeDesign(t) }
 	cases := []struct {
@@ -122,6 +131,43 @@ func TestGoldenScreens(t *testing.T) {
 		}},
 		{"2-preflight", func() Options { return Options{} }, &fakeBackend{}, func(s *session) string {
 			s.waitFor("Where should")
+			s.keys("enter")
+			return s.waitFor("Press enter to design")
+		}},
+		{"2-preflight-dirty", func() Options { return Options{} }, &fakeBackend{dirty: true}, func(s *session) string {
+			s.waitFor("Where should")
+			s.keys("enter")
+			return s.waitFor("Press enter to choose a way out")
+		}},
+		{"2-preflight-ways", func() Options { return Options{} }, &fakeBackend{dirty: true}, func(s *session) string {
+			s.wayOut()
+			return s.waitFor("Quick: an hour")
+		}},
+		{"2-preflight-ways-continue", func() Options { return Options{} }, &fakeBackend{dirty: true}, func(s *session) string {
+			s.wayOut()
+			s.keys("down", "down")
+			return s.waitFor("stays unticked")
+		}},
+		{"2-preflight-way-a-running", func() Options { return Options{} }, &fakeBackend{dirty: true, migrateHalfway: true}, func(s *session) string {
+			s.wayOut()
+			s.keys("enter")
+			s.waitFor("Press enter (or type yes)")
+			s.keys("enter")
+			return s.waitFor("→ Accept the invitation")
+		}},
+		{"2-preflight-way-a-done", func() Options { return Options{} }, &fakeBackend{dirty: true}, func(s *session) string {
+			s.wayOut()
+			s.keys("enter")
+			s.waitFor("Press enter (or type yes)")
+			s.keys("enter")
+			return s.waitFor("is the management account now")
+		}},
+		{"2-preflight-way-a-new-account", func() Options { return Options{} }, &fakeBackend{dirty: true}, func(s *session) string {
+			s.wayOut()
+			s.keys("enter")
+			s.waitFor("Press enter (or type yes)")
+			s.keys("enter")
+			s.waitFor("is the management account now")
 			s.keys("enter")
 			return s.waitFor("Press enter to design")
 		}},
@@ -211,6 +257,26 @@ func TestGoldenScreens(t *testing.T) {
 			s.waitFor("creating 3/5")
 			s.keys("ctrl+c")
 			return s.waitFor("Stopped safely")
+		}},
+		{"11-done-runbook", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{dirty: true}, func(s *session) string {
+			s.wayOut()
+			s.keys("down", "enter")
+			s.waitFor("Plan: 39 changes")
+			s.keys("a")
+			s.waitFor("Ready to make")
+			s.keys("enter")
+			return s.waitFor("Way (b): where does each")
+		}},
+		{"11-done-runbook-written", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{dirty: true}, func(s *session) string {
+			s.wayOut()
+			s.keys("down", "enter")
+			s.waitFor("Plan: 39 changes")
+			s.keys("a")
+			s.waitFor("Ready to make")
+			s.keys("enter")
+			s.waitFor("Way (b): where does each")
+			s.keys("down", "down", "right", "w")
+			return s.waitFor("Runbook written")
 		}},
 		{"11-done", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{}, func(s *session) string {
 			s.through()

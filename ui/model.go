@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
@@ -89,6 +90,16 @@ type state struct {
 	result  Result
 	now     func() time.Time
 	choice  TargetChoice
+	// save writes a file atomically (the design, the runbook); nil in tests.
+	save func(path string, data []byte) error
+
+	// inventory is the preflight's sweep of the management account, inv
+	// what the flow decides on; way is the way out chosen when it was dirty.
+	inventory *inventory.Result
+	inv       wizard.Inventory
+	way       wizard.Way
+	// runbook is the path of way (b)'s runbook once written.
+	runbook string
 }
 
 // Messages between screens and the root.
@@ -105,6 +116,9 @@ type (
 		err  error
 	}
 	quitMsg struct{}
+	// saveDesignMsg saves the design now, even before the designing steps:
+	// way (a) records the old account at the preflight.
+	saveDesignMsg struct{}
 )
 
 func goTo(s wizard.Step) tea.Cmd { return func() tea.Msg { return goMsg{s} } }
@@ -132,7 +146,7 @@ func New(ctx context.Context, opt Options) *Model {
 	}
 	st := &state{
 		ctx: ctx, backend: opt.Backend, styles: NewStyles(opt.Dark), keys: DefaultKeyMap(),
-		design: d, path: opt.DesignPath, resume: resume, now: opt.Now,
+		design: d, path: opt.DesignPath, resume: resume, now: opt.Now, save: opt.Save,
 	}
 	m := &Model{opt: opt, st: st, help: help.New(), width: 80, height: 24}
 	m.help.Styles = help.DefaultStyles(opt.Dark)
@@ -237,6 +251,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case quitMsg:
 		return m, m.quit()
+	case saveDesignMsg:
+		return m, m.save(m.st.resume)
 	}
 	cmd := m.screen.Update(msg)
 	m.layout()
@@ -373,7 +389,7 @@ func (m *Model) keyRows() []string {
 	default:
 		global = append(global, k.Quit)
 	}
-	if m.screenHandlesBack() {
+	if m.screenHandlesBack() && len(global) > 0 && key.Matches(tea.KeyPressMsg{Code: tea.KeyEscape}, global[0]) {
 		global = global[1:] // the screen's esc closes what it shows
 	}
 	return m.wrapKeys(append(m.screen.Keys(), global...))

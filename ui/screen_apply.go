@@ -262,6 +262,8 @@ type doneScreen struct {
 	w, h    int
 	plan    *orgmodel.Plan
 	loading bool
+	// picker is way (b)'s destination picker, when open.
+	picker *runbookPicker
 }
 
 type verifiedMsg struct {
@@ -281,13 +283,51 @@ func (s *doneScreen) Init() tea.Cmd {
 
 func (s *doneScreen) Typing() bool { return false }
 
+// offersRunbook reports whether way (b) can be taken here: the preflight
+// found the management account dirty, and it still is the management account.
+func (s *doneScreen) offersRunbook() bool {
+	inv := s.st.inventory
+	return inv != nil && s.st.inv.State() == wizard.Dirty && inv.Account == s.st.target.AccountID && s.v != nil
+}
+
+// HandlesBack: esc closes the runbook picker.
+func (s *doneScreen) HandlesBack() bool { return s.picker != nil }
+
+func (s *doneScreen) recheck() {
+	v := *s.v
+	v.Runbook = s.st.runbook
+	s.checks = wizard.Checklist(s.st.tree, v)
+}
+
 func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
+	if s.picker != nil {
+		switch msg := msg.(type) {
+		case runbookWrittenMsg:
+			s.picker.update(msg)
+			if msg.err != nil {
+				return nil
+			}
+			s.st.runbook = msg.path
+			s.picker = nil
+			s.recheck()
+			return say("wrote %s", msg.path)
+		case tea.KeyPressMsg:
+			if key.Matches(msg, s.st.keys.Back) {
+				s.picker = nil
+				return nil
+			}
+		}
+		return s.picker.update(msg)
+	}
 	switch msg := msg.(type) {
 	case verifiedMsg:
 		s.loading, s.err = false, msg.err
 		if msg.err == nil {
 			s.v = &msg.v
-			s.checks = wizard.Checklist(s.st.tree, msg.v)
+			s.recheck()
+			if s.st.way == wizard.WayRunbook && s.st.runbook == "" && s.offersRunbook() {
+				s.openPicker()
+			}
 			s.plan = orgmodel.MakePlan(s.st.tree, msg.v.Actual)
 			s.st.result.Converged = s.plan.Empty()
 			if s.st.result.Converged {
@@ -308,9 +348,16 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, keys.Retry) && s.err != nil:
 			s.loading, s.err = true, nil
 			return s.Init()
+		case key.Matches(msg, runbookOn) && s.offersRunbook():
+			s.openPicker()
 		}
 	}
 	return nil
+}
+
+func (s *doneScreen) openPicker() {
+	s.picker = newRunbookPicker(s.st)
+	s.picker.w, s.picker.h = s.w, s.h
 }
 
 func (s *doneScreen) View() string {
@@ -321,12 +368,21 @@ func (s *doneScreen) View() string {
 	if s.err != nil {
 		return strings.Join(wrapMark(st.Fail.Render("✗"), "Could not read the target back: "+s.err.Error()+" (r retries)", s.w), "\n")
 	}
+	if s.picker != nil {
+		return s.picker.view()
+	}
 	var lines []string
 	passed := wizard.Passed(s.checks)
 	if s.plan.Empty() {
 		lines = append(lines, st.OK.Render(fmt.Sprintf("✓ Your organization is in place: %d of %d checks verified.", passed, len(s.checks))))
 	} else {
 		lines = append(lines, st.Warn.Render(fmt.Sprintf("! %d steps remain: esc, then apply again. %d of %d checks verified.", len(s.plan.Steps), passed, len(s.checks))))
+	}
+	switch {
+	case s.st.runbook != "":
+		lines = append(lines, wrapMark(st.OK.Render("✓"), "Runbook written: "+s.st.runbook+". Follow its progress with "+wizard.RunbookProgressCommand(s.st.runbook)+".", s.w)...)
+	case s.offersRunbook():
+		lines = append(lines, wrapMark(st.Warn.Render("!"), "The management account still runs workloads: press m to choose where each resource goes and write "+wizard.RunbookFile+".", s.w)...)
 	}
 	lines = append(lines, "", st.Bold.Render("Checklist"))
 	for _, c := range s.checks {
@@ -359,9 +415,21 @@ func (s *doneScreen) View() string {
 	return strings.Join(lines[s.top:min(len(lines), s.top+s.h)], "\n")
 }
 
-func (s *doneScreen) SetSize(w, h int) { s.w, s.h = w, h }
+func (s *doneScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	if s.picker != nil {
+		s.picker.w, s.picker.h = w, h
+	}
+}
+
 func (s *doneScreen) Keys() []key.Binding {
 	k := s.st.keys
+	if s.picker != nil {
+		return s.picker.keys()
+	}
+	if s.offersRunbook() {
+		return []key.Binding{k.Move, k.PageDown, runbookOn, k.Close}
+	}
 	return []key.Binding{k.Move, k.PageDown, k.Close}
 }
 

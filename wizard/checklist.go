@@ -28,9 +28,12 @@ type CheckItem struct {
 type Verified struct {
 	Caller string           // the account the wizard acts as
 	Actual *orgmodel.Actual // the organization as it exists
-	// Resources is how many resources the management account holds outside
-	// AWS's defaults, or -1 when the inventory could not be read.
-	Resources int
+	// Inventory is the management account's inventory, swept after the
+	// apply: the "management account clean" tick comes from it alone.
+	Inventory Inventory
+	// Runbook names way (b)'s runbook when one was written, so that the
+	// checklist says how to follow it.
+	Runbook string
 }
 
 // Checklist ticks the seed checklist from what was verified, never from what
@@ -124,15 +127,30 @@ func Checklist(tree *orgmodel.Tree, v Verified) []CheckItem {
 		out = append(out, item)
 	}
 
-	clean := CheckItem{Title: "Management account clean", Status: Unknown, Detail: "its resources could not be listed"}
-	switch {
-	case v.Resources == 0:
-		clean.Status, clean.Detail = Pass, "no workloads run in the management account"
-	case v.Resources > 0:
-		clean.Status, clean.Detail = Fail, fmt.Sprintf("%d resources run in the management account; move them to a workload account", v.Resources)
-	}
-	out = append(out, clean)
+	out = append(out, cleanItem(v))
 	return out
+}
+
+// cleanItem ticks "management account clean" from the inventory, never
+// from what the user chose: continuing with a dirty account leaves it unticked.
+func cleanItem(v Verified) CheckItem {
+	c := CheckItem{Title: "Management account clean", Status: Unknown, Detail: "the inventory was not taken"}
+	inv := v.Inventory
+	switch inv.State() {
+	case Clean:
+		c.Status, c.Detail = Pass, fmt.Sprintf("nothing runs in the management account (%s swept)", plural(inv.Regions, "region"))
+	case Incomplete:
+		c.Detail = "nothing found, but the inventory is incomplete: " + plural(len(inv.NotRead), "listing") + " not read (" + shortList(inv.NotRead, 3) + ")"
+	case Dirty:
+		c.Status = Fail
+		c.Detail = fmt.Sprintf("%s run in the management account (%s)", plural(inv.Found, "resource"), inv.Summary)
+		if v.Runbook != "" {
+			c.Detail += "; follow the runbook and its progress: " + RunbookProgressCommand(v.Runbook)
+		} else {
+			c.Detail += "; lead them out: orgwizard migrate new-management, or orgwizard migrate runbook"
+		}
+	}
+	return c
 }
 
 func countPolicies(tree *orgmodel.Tree, a *orgmodel.Actual) int {

@@ -48,8 +48,10 @@ var infos = map[Step]Info{
 		Workshop: "Everything first happens in the sandbox: a simulated AWS on this machine that answers the same API calls as the real one. Nothing you do there costs money or touches a real account. When you are happy, run the wizard again against a real AWS profile.",
 		Calls:    []string{"sts:GetCallerIdentity"}},
 	Preflight: {ID: "preflight", Title: "Preflight",
-		Workshop: "Before designing anything we check who we are. The account you are signed in to becomes the management account: it pays the bills and governs the others, and it should run nothing else. AWS allows 10 accounts per organization by default; more need a quota increase.",
-		Calls:    []string{"sts:GetCallerIdentity", "organizations:DescribeOrganization", "organizations:ListAccounts", "servicequotas:GetServiceQuota", "tag:GetResources"}},
+		Workshop: "Before designing anything we check who we are and what runs here. The account you are signed in to becomes the management account: it pays the bills and governs the others, and it should run nothing else, because service control policies never restrict it. If it already runs workloads there are two ways out: a new, clean management account that invites this one as a member (quick), or moving each resource to a member account (slow, the account keeps its role). AWS allows 10 accounts per organization by default; more need a quota increase.",
+		Calls: []string{"sts:GetCallerIdentity", "organizations:DescribeOrganization", "organizations:ListAccounts", "servicequotas:GetServiceQuota",
+			"ec2:DescribeRegions", "ec2:DescribeInstances", "s3:ListBuckets", "rds:DescribeDBInstances", "resource-explorer-2:Search", "tag:GetResources", "…",
+			"way (a): organizations:CreateOrganization", "organizations:InviteAccountToOrganization", "organizations:AcceptHandshake", "iam:CreateRole", "sts:AssumeRole", "organizations:MoveAccount"}},
 	Basics: {ID: "basics", Title: "Organization basics",
 		Workshop: "Every AWS account needs its own email address that nobody else in the world uses. One shared mailbox with '+' addressing (aws+payments-prod@example.com) gives each account a unique address that still lands in one inbox. The home region is where the organization's own tooling lives.",
 		Calls:    nil},
@@ -76,7 +78,7 @@ var infos = map[Step]Info{
 		Calls:    []string{"organizations:CreateOrganization", "organizations:EnablePolicyType", "organizations:CreateOrganizationalUnit", "organizations:CreateAccount", "organizations:DescribeCreateAccountStatus", "organizations:MoveAccount", "organizations:TagResource", "organizations:CreatePolicy", "organizations:UpdatePolicy", "organizations:AttachPolicy"}},
 	Done: {ID: "done", Title: "Done",
 		Workshop: "The checklist is read back from the target, not assumed: every tick is something AWS confirmed. Sign in to each account through the management account's OrganizationAccountAccessRole, and keep the design file in git: it is the description of your organization.",
-		Calls:    []string{"organizations:ListAccounts", "organizations:ListPolicies", "tag:GetResources"}},
+		Calls:    []string{"organizations:ListAccounts", "organizations:ListPolicies", "ec2:DescribeRegions", "resource-explorer-2:Search", "tag:GetResources", "… (the inventory again)"}},
 }
 
 // Info describes the step.

@@ -184,13 +184,13 @@ func TestChecklistFromActual(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Nothing exists: everything fails.
-	items := Checklist(tree, Verified{Caller: "111111111111", Actual: &orgmodel.Actual{}, Resources: -1})
+	items := Checklist(tree, Verified{Caller: "111111111111", Actual: &orgmodel.Actual{}})
 	if Passed(items) != 0 {
 		t.Fatalf("nothing exists, yet %d checks pass: %+v", Passed(items), items)
 	}
 	// Everything exists as designed.
 	a := converged(tree)
-	items = Checklist(tree, Verified{Caller: "111111111111", Actual: a, Resources: 0})
+	items = Checklist(tree, Verified{Caller: "111111111111", Actual: a, Inventory: Inventory{Taken: true, Regions: 17}})
 	if Passed(items) != len(items) {
 		t.Fatalf("converged, yet: %+v", items)
 	}
@@ -209,7 +209,7 @@ func TestChecklistFromActual(t *testing.T) {
 			a.Accounts[i].ParentID = "r-root"
 		}
 	}
-	items = Checklist(tree, Verified{Caller: "111111111111", Actual: a, Resources: 3})
+	items = Checklist(tree, Verified{Caller: "111111111111", Actual: a, Inventory: Inventory{Taken: true, Found: 3, Summary: "3 ec2 instance", Regions: 17}})
 	if failed := len(items) - Passed(items); failed != 4 {
 		t.Fatalf("want 4 failures (workload, environment, residency, clean), got %d: %+v", failed, items)
 	}

@@ -38,6 +38,11 @@ func newScenario(name string, now time.Time) (*state, error) {
 		st.AccountQuota = 4
 		mustAccount("acme", "aws@acme.example", "standalone")
 	case "dirty-management":
+		// Way out (a) brings the old account in beside the new management
+		// account: acme.yaml's nine accounts make eleven, one over AWS's
+		// default. A workshop cannot ask AWS for an increase, so this world
+		// starts with the increase granted.
+		st.AccountQuota = 12
 		// The account a founder has used for everything, and a clean one
 		// that can become the management account instead.
 		dirty := mustAccount("acme-legacy", "founder@acme.example", "standalone-with-workloads")

@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestEndToEndWayOutInTmux starts the wizard in a real terminal on the
+// dirty-management scenario with acme.yaml, takes way out (a) (the clean
+// account becomes the management account, the old one joins as a member),
+// converges acme.yaml in the new organization, and checks the sandbox state:
+// the old account is a member in Transitional and acme's accounts exist.
+func TestEndToEndWayOutInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is required in CI")
+		}
+		t.Skip("tmux is not installed")
+	}
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "orgwizard")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/orgwizard/orgwizard").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "acme.yaml")
+	if out, err := exec.Command(bin, "sandbox", "reset", "--scenario", "dirty-management", "--sandbox-state", state).CombinedOutput(); err != nil {
+		t.Fatalf("sandbox reset: %v\n%s", err, out)
+	}
+	acme, err := os.ReadFile("../../shared/examples/acme.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(design, acme, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	session := "orgwizard-wayout-" + filepath.Base(dir)
+	cmdline := strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--sandbox-speed", "40"}, " ") + "; echo EXIT=$?; sleep 30"
+	tmux := func(args ...string) string {
+		out, err := exec.Command("tmux", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env TERM=xterm-256color XDG_STATE_HOME="+dir+" "+cmdline)
+	t.Cleanup(func() { _ = exec.Command("tmux", "kill-session", "-t", session).Run() })
+	screen := func() string { return tmux("capture-pane", "-p", "-t", session) }
+	waitFor := func(want string, timeout time.Duration) string {
+		t.Helper()
+		deadline := time.Now().Add(timeout)
+		var last string
+		for time.Now().Before(deadline) {
+			if last = screen(); strings.Contains(last, want) {
+				return last
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("the screen never showed %q; it shows:\n%s", want, last)
+		return ""
+	}
+	send := func(keys ...string) {
+		for _, k := range keys {
+			tmux("send-keys", "-t", session, k)
+			time.Sleep(60 * time.Millisecond)
+		}
+	}
+
+	waitFor("Where should the organization be built?", 20*time.Second)
+	send("Enter")
+	dirty := waitFor("Press enter to choose a way out", 20*time.Second)
+	if !strings.Contains(dirty, "✗ Inventory:") || !strings.Contains(dirty, "ec2 instance") {
+		t.Errorf("the preflight does not show the dirty inventory:\n%s", dirty)
+	}
+	send("Enter")
+	waitFor("Which way out?", 5*time.Second)
+	send("Enter") // (a), the first choice
+	waitFor("Press enter (or type yes)", 10*time.Second)
+	send("Enter")
+	migrated := waitFor("is the management account now", 20*time.Second)
+	for _, step := range []string{"Create the organization", "Invite the old account", "Accept the invitation", "Move the old account to Transitional"} {
+		if !strings.Contains(migrated, "✓ "+step) {
+			t.Errorf("way (a) did not report %q:\n%s", step, migrated)
+		}
+	}
+	send("Enter")
+	clean := waitFor("Press enter to design", 20*time.Second)
+	if !strings.Contains(clean, "the account is clean") {
+		t.Errorf("the new management account is not shown clean:\n%s", clean)
+	}
+	send("Enter")
+	waitFor("Plan: ", 20*time.Second)
+	send("a")
+	waitFor("Ready to make", 5*time.Second)
+	send("Enter")
+	done := waitFor("checks verified", 60*time.Second)
+	if !strings.Contains(done, "Your organization is in place") {
+		t.Errorf("the done screen is not converged:\n%s", done)
+	}
+	send("q")
+	waitFor("EXIT=0", 10*time.Second)
+
+	saved, err := os.ReadFile(design)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"transitional: true", "name: acme-legacy", "ou: Transitional"} {
+		if !strings.Contains(string(saved), want) {
+			t.Errorf("the design does not record the old account (%q):\n%s", want, saved)
+		}
+	}
+
+	raw, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Accounts []struct {
+			ID, Name, Email, Role string
+			Org                   string `json:"organizationId"`
+			Parent                string `json:"parentId"`
+		} `json:"accounts"`
+		Organizations []struct {
+			ID   string `json:"id"`
+			Mgmt string `json:"managementAccountId"`
+			OUs  []struct {
+				ID, Name string
+			} `json:"organizationalUnits"`
+		} `json:"organizations"`
+	}
+	if err := json.Unmarshal(raw, &st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Organizations) != 1 {
+		t.Fatalf("want one organization, got %d", len(st.Organizations))
+	}
+	org := st.Organizations[0]
+	transitional := ""
+	for _, ou := range org.OUs {
+		if ou.Name == "Transitional" {
+			transitional = ou.ID
+		}
+	}
+	var emails []string
+	for _, a := range st.Accounts {
+		switch a.Role {
+		case "new-management":
+			if org.Mgmt != a.ID {
+				t.Errorf("the management account is %s, want the clean account %s", org.Mgmt, a.ID)
+			}
+		case "standalone-with-workloads":
+			if a.Org != org.ID || transitional == "" || a.Parent != transitional {
+				t.Errorf("the old account %s is not a member in Transitional (%s): org %s, parent %s", a.ID, transitional, a.Org, a.Parent)
+			}
+		}
+		if a.Org == org.ID {
+			emails = append(emails, a.Email)
+		}
+	}
+	for _, name := range []string{"log-archive", "security-tooling", "payments-dev", "website-dev", "payments-staging", "website-staging", "payments-prod-eu", "website-prod-eu", "payments-prod-us"} {
+		if !slices.Contains(emails, "aws+"+name+"@acme.example") {
+			t.Errorf("the sandbox has no account %s; it has %v", name, emails)
+		}
+	}
+	if out, err := exec.Command(bin, "plan", "--detailed-exitcode", "--design", design, "--sandbox-state", state).CombinedOutput(); err != nil {
+		t.Errorf("plan after the wizard: %v (want exit 0, nothing to do)\n%s", err, out)
+	}
+}
