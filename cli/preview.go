@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/orgwizard/orgwizard/export"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/spf13/cobra"
 )
@@ -61,61 +62,15 @@ func (o *previewOptions) run() error {
 		return err
 	}
 	if o.output == "json" {
-		return writeJSON(o.io.Out, previewJSON(t))
+		return writeTreeJSON(o.io.Out, t, "design "+o.design)
 	}
 	return writeTreeText(o.io.Out, t, "design "+o.design+" (preview: nothing is sent to AWS)")
 }
 
-// treeDoc is the JSON shape of preview (and, later, tree): version 1.
-type treeDoc struct {
-	Version      int             `json:"version"`
-	Organization string          `json:"organization"`
-	Layout       orgmodel.Layout `json:"layout"`
-	HomeRegion   string          `json:"homeRegion"`
-	OUs          []ouDoc         `json:"ous"`
-	Accounts     []accountDoc    `json:"accounts"`
-	Policies     []policyDoc     `json:"policies"`
-}
-
-type ouDoc struct {
-	Path   string `json:"path"`
-	Name   string `json:"name"`
-	Parent string `json:"parent"`
-}
-
-type accountDoc struct {
-	Name  string            `json:"name"`
-	Email string            `json:"email,omitempty"`
-	ID    string            `json:"id,omitempty"`
-	OU    string            `json:"ou"`
-	Kind  string            `json:"kind"`
-	Tags  map[string]string `json:"tags"`
-}
-
-type policyDoc struct {
-	Name        string          `json:"name"`
-	Description string          `json:"description"`
-	Targets     []string        `json:"targets"`
-	Document    json.RawMessage `json:"document"`
-}
-
-func previewJSON(t *orgmodel.Tree) treeDoc {
-	doc := treeDoc{Version: 1, Organization: t.Organization, Layout: t.Layout, HomeRegion: t.HomeRegion,
-		OUs: []ouDoc{}, Accounts: []accountDoc{}, Policies: []policyDoc{}}
-	for _, o := range t.OUs {
-		doc.OUs = append(doc.OUs, ouDoc{Path: o.Path, Name: o.Name, Parent: o.Parent})
-	}
-	for _, a := range t.Accounts {
-		doc.Accounts = append(doc.Accounts, accountDoc{Name: a.Name, Email: a.Email, ID: a.ID, OU: a.OU, Kind: string(a.Kind), Tags: a.Tags})
-	}
-	for _, p := range t.Policies {
-		targets := make([]string, len(p.Targets))
-		for i, tg := range p.Targets {
-			targets[i] = tg.String()
-		}
-		doc.Policies = append(doc.Policies, policyDoc{Name: p.Name, Description: p.Description, Targets: targets, Document: json.RawMessage(p.Content)})
-	}
-	return doc
+// writeTreeJSON writes a tree in the versioned JSON shape that preview, tree
+// and export --format json share (README.md documents it).
+func writeTreeJSON(w io.Writer, t *orgmodel.Tree, source string) error {
+	return export.Write(w, export.JSON, export.Input{Tree: t, Source: source})
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -44,14 +44,14 @@ func (o *treeOptions) run(ctx context.Context) error {
 	}
 	if actual.Organization == nil {
 		if o.output == "json" {
-			return writeJSON(o.io.Out, previewJSON(actual.Tree()))
+			return writeTreeJSON(o.io.Out, actual.Tree(), s.target.Describe)
 		}
 		_, err := o.io.Out.Write([]byte(describeTarget(s) + "\n\nThis account belongs to no organization yet: orgwizard apply creates one, with this account as its management account.\n"))
 		return err
 	}
 	t := actual.Tree()
 	if o.output == "json" {
-		return writeJSON(o.io.Out, previewJSON(t))
+		return writeTreeJSON(o.io.Out, t, s.target.Describe)
 	}
 	return writeTreeText(o.io.Out, t, s.target.Describe)
 }
