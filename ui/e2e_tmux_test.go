@@ -16,63 +16,12 @@ import (
 // in a fresh sandbox, typing as a user would, then checks the sandbox state
 // and that plan has nothing left to do.
 func TestEndToEndInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required in CI")
-		}
-		t.Skip("tmux is not installed")
-	}
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "orgwizard")
-	build := exec.Command("go", "build", "-o", bin, "github.com/orgwizard/orgwizard")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	dir, bin := tmuxBinary(t)
 	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "orgwizard.yaml")
-	session := "orgwizard-e2e-" + filepath.Base(dir)
-	cmdline := strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--sandbox-speed", "40", "--scenario", "fresh"}, " ") +
-		"; echo EXIT=$?; sleep 30"
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", args...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
 	started := time.Now()
-	tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env TERM=xterm-256color "+cmdline)
-	t.Cleanup(func() { _ = exec.Command("tmux", "kill-session", "-t", session).Run() })
-
-	screen := func() string { return tmux("capture-pane", "-p", "-t", session) }
-	waitFor := func(want string, timeout time.Duration) string {
-		t.Helper()
-		deadline := time.Now().Add(timeout)
-		var last string
-		for time.Now().Before(deadline) {
-			last = screen()
-			if strings.Contains(last, want) {
-				return last
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("the screen never showed %q; it shows:\n%s", want, last)
-		return ""
-	}
-	// send types keys one at a time with a pause, as a person does: a form
-	// moves to its next field between two key presses.
-	send := func(keys ...string) {
-		for _, k := range keys {
-			tmux("send-keys", "-t", session, k)
-			time.Sleep(60 * time.Millisecond)
-		}
-	}
-	typeText := func(s string) {
-		tmux("send-keys", "-t", session, "-l", s)
-		time.Sleep(80 * time.Millisecond)
-	}
+	term := startTmux(t, "orgwizard-e2e-"+filepath.Base(dir),
+		strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--sandbox-speed", "40", "--scenario", "fresh"}, " "))
+	waitFor, send, typeText := term.waitFor, term.send, term.typeText
 
 	waitFor("Where should the organization be built?", 20*time.Second)
 	// Measured through tmux polling every 50 ms, process start included.

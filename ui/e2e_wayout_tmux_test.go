@@ -17,20 +17,7 @@ import (
 // converges acme.yaml in the new organization, and checks the sandbox state:
 // the old account is a member in Transitional and acme's accounts exist.
 func TestEndToEndWayOutInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required in CI")
-		}
-		t.Skip("tmux is not installed")
-	}
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "orgwizard")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/orgwizard/orgwizard").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	dir, bin := tmuxBinary(t)
 	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "acme.yaml")
 	if out, err := exec.Command(bin, "sandbox", "reset", "--scenario", "dirty-management", "--sandbox-state", state).CombinedOutput(); err != nil {
 		t.Fatalf("sandbox reset: %v\n%s", err, out)
@@ -43,37 +30,9 @@ func TestEndToEndWayOutInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	session := "orgwizard-wayout-" + filepath.Base(dir)
-	cmdline := strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--sandbox-speed", "40"}, " ") + "; echo EXIT=$?; sleep 30"
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", args...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env TERM=xterm-256color XDG_STATE_HOME="+dir+" "+cmdline)
-	t.Cleanup(func() { _ = exec.Command("tmux", "kill-session", "-t", session).Run() })
-	screen := func() string { return tmux("capture-pane", "-p", "-t", session) }
-	waitFor := func(want string, timeout time.Duration) string {
-		t.Helper()
-		deadline := time.Now().Add(timeout)
-		var last string
-		for time.Now().Before(deadline) {
-			if last = screen(); strings.Contains(last, want) {
-				return last
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("the screen never showed %q; it shows:\n%s", want, last)
-		return ""
-	}
-	send := func(keys ...string) {
-		for _, k := range keys {
-			tmux("send-keys", "-t", session, k)
-			time.Sleep(60 * time.Millisecond)
-		}
-	}
+	term := startTmux(t, "orgwizard-wayout-"+filepath.Base(dir),
+		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--sandbox-speed", "40"}, " "))
+	waitFor, send := term.waitFor, term.send
 
 	waitFor("Where should the organization be built?", 20*time.Second)
 	send("Enter")

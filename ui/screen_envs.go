@@ -16,19 +16,16 @@ import (
 // environmentsScreen lists the environments, dev, staging and prod to start,
 // and which of them get an account per residency.
 type environmentsScreen struct {
+	formHost
 	st      *state
 	list    cursorList
-	form    *embeddedForm
-	editing int
+	editing int // index edited, -1 adds
 	draft   orgmodel.Environment
-	w, h    int
 }
 
 func newEnvironmentsScreen(st *state) *environmentsScreen { return &environmentsScreen{st: st} }
 
-func (s *environmentsScreen) Init() tea.Cmd     { return nil }
-func (s *environmentsScreen) HandlesBack() bool { return s.form != nil }
-func (s *environmentsScreen) Typing() bool      { return s.form != nil }
+func (s *environmentsScreen) Init() tea.Cmd { return nil }
 
 func (s *environmentsScreen) edit(i int) tea.Cmd {
 	s.editing = i
@@ -37,7 +34,7 @@ func (s *environmentsScreen) edit(i int) tea.Cmd {
 		s.draft = s.st.design.Environments[i]
 	}
 	d := s.st.design
-	s.form = newEmbeddedForm(huh.NewGroup(
+	return s.openForm(editTitle("environment", i, s.draft.Name), huh.NewGroup(
 		huh.NewInput().Title("Environment name").
 			Description("A stage every workload goes through, such as qa; lowercase, up to 16 characters.").
 			Value(&s.draft.Name).
@@ -57,27 +54,21 @@ func (s *environmentsScreen) edit(i int) tea.Cmd {
 			Description("Yes for production when its data must stay in a region set.").
 			Value(&s.draft.PerResidency),
 	))
-	s.form.SetSize(s.w, s.h-1)
-	return s.form.Init()
+}
+
+// save puts the submitted draft into the design.
+func (s *environmentsScreen) save() tea.Cmd {
+	if err := wizard.PutEnvironment(s.st.design, s.editing, s.draft); err != nil {
+		return sayErr(err)
+	}
+	return say("environment %s saved", s.draft.Name)
 }
 
 func (s *environmentsScreen) Update(msg tea.Msg) tea.Cmd {
-	d := s.st.design
 	if s.form != nil {
-		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, s.st.keys.Back) {
-			s.form = nil
-			return nil
-		}
-		cmd, done := s.form.Update(msg)
-		if !done {
-			return cmd
-		}
-		s.form = nil
-		if err := wizard.PutEnvironment(d, s.editing, s.draft); err != nil {
-			return sayErr(err)
-		}
-		return say("environment %s saved", s.draft.Name)
+		return s.updateForm(msg, s.st.keys.Back, s.save)
 	}
+	d := s.st.design
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
@@ -108,11 +99,7 @@ func (s *environmentsScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *environmentsScreen) View() string {
 	st := s.st.styles
 	if s.form != nil {
-		title := "New environment"
-		if s.editing >= 0 {
-			title = "Edit environment " + s.st.design.Environments[s.editing].Name
-		}
-		return st.Bold.Render(title) + "\n" + s.form.View()
+		return s.formView(st)
 	}
 	intro := wrap("Every workload gets one account per environment, so a test in dev can never touch production. Ticked environments get one account per residency (next step): prod is, so customer data stays in its region.", s.w)
 	lines := []string{st.Muted.Render(strings.Join(intro, "\n")), ""}
@@ -130,17 +117,10 @@ func (s *environmentsScreen) View() string {
 	return strings.Join(lines, "\n")
 }
 
-func (s *environmentsScreen) SetSize(w, h int) {
-	s.w, s.h = w, h
-	if s.form != nil {
-		s.form.SetSize(w, h-1)
-	}
-}
-
 func (s *environmentsScreen) Keys() []key.Binding {
 	k := s.st.keys
 	if s.form != nil {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field / save")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+		return editKeys()
 	}
 	return []key.Binding{k.Move, key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "per residency")), k.Add, k.Edit, k.Delete, k.Next}
 }
@@ -148,21 +128,18 @@ func (s *environmentsScreen) Keys() []key.Binding {
 // residencyScreen lists the residencies, from presets or custom, and which
 // workloads serve each.
 type residencyScreen struct {
+	formHost
 	st     *state
 	list   cursorList
-	form   *embeddedForm
 	formOf string // preset, custom, serve
 	preset string
 	custom struct{ name, regions string }
 	serve  [][]string
-	w, h   int
 }
 
 func newResidencyScreen(st *state) *residencyScreen { return &residencyScreen{st: st} }
 
-func (s *residencyScreen) Init() tea.Cmd     { return nil }
-func (s *residencyScreen) HandlesBack() bool { return s.form != nil }
-func (s *residencyScreen) Typing() bool      { return s.form != nil }
+func (s *residencyScreen) Init() tea.Cmd { return nil }
 
 func (s *residencyScreen) openPreset() tea.Cmd {
 	var opts []huh.Option[string]
@@ -177,16 +154,14 @@ func (s *residencyScreen) openPreset() tea.Cmd {
 	}
 	s.preset = opts[0].Value
 	s.formOf = "preset"
-	s.form = newEmbeddedForm(huh.NewGroup(huh.NewSelect[string]().Title("Add a residency").
+	return s.openForm("", huh.NewGroup(huh.NewSelect[string]().Title("Add a residency").
 		Description("Its accounts may use only these regions.").Options(opts...).Value(&s.preset).Height(min(len(opts)+2, max(s.h-4, 4)))))
-	s.form.SetSize(s.w, s.h-1)
-	return s.form.Init()
 }
 
 func (s *residencyScreen) openCustom() tea.Cmd {
 	s.custom.name, s.custom.regions = "", ""
 	s.formOf = "custom"
-	s.form = newEmbeddedForm(huh.NewGroup(
+	return s.openForm("", huh.NewGroup(
 		huh.NewInput().Title("Residency name").Placeholder("e.g. de").Value(&s.custom.name).
 			Validate(func(v string) error { return prefix("name ", orgmodel.CheckResidencyName(v)) }),
 		huh.NewInput().Title("Regions, separated by spaces or commas").Placeholder("e.g. eu-central-1 eu-central-2").
@@ -204,8 +179,6 @@ func (s *residencyScreen) openCustom() tea.Cmd {
 				return nil
 			}),
 	))
-	s.form.SetSize(s.w, s.h-1)
-	return s.form.Init()
 }
 
 func (s *residencyScreen) openServe() tea.Cmd {
@@ -237,47 +210,42 @@ func (s *residencyScreen) openServe() tea.Cmd {
 			})))
 	}
 	s.formOf = "serve"
-	s.form = newEmbeddedForm(groups...)
-	s.form.SetSize(s.w, s.h-1)
-	return s.form.Init()
+	return s.openForm("", groups...)
 }
 
 func splitList(v string) []string {
 	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
-func (s *residencyScreen) Update(msg tea.Msg) tea.Cmd {
+// save puts what the submitted form chose into the design.
+func (s *residencyScreen) save() tea.Cmd {
 	d := s.st.design
-	if s.form != nil {
-		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, s.st.keys.Back) {
-			s.form = nil
-			return nil
+	switch s.formOf {
+	case "preset":
+		p, _ := wizard.PresetByName(s.preset)
+		if err := wizard.AddResidency(d, orgmodel.Residency{Name: p.Name, Regions: slices.Clone(p.Regions)}); err != nil {
+			return sayErr(err)
 		}
-		cmd, done := s.form.Update(msg)
-		if !done {
-			return cmd
+		return say("residency %s added; press w to choose which workloads serve it", p.Name)
+	case "custom":
+		if err := wizard.AddResidency(d, orgmodel.Residency{Name: s.custom.name, Regions: splitList(s.custom.regions)}); err != nil {
+			return sayErr(err)
 		}
-		s.form = nil
-		switch s.formOf {
-		case "preset":
-			p, _ := wizard.PresetByName(s.preset)
-			if err := wizard.AddResidency(d, orgmodel.Residency{Name: p.Name, Regions: slices.Clone(p.Regions)}); err != nil {
-				return sayErr(err)
-			}
-			return say("residency %s added; press w to choose which workloads serve it", p.Name)
-		case "custom":
-			if err := wizard.AddResidency(d, orgmodel.Residency{Name: s.custom.name, Regions: splitList(s.custom.regions)}); err != nil {
-				return sayErr(err)
-			}
-			return say("residency %s added; press w to choose which workloads serve it", s.custom.name)
-		case "serve":
-			for i := range d.Workloads {
-				d.Workloads[i].Residencies = s.serve[i]
-			}
-			return say("saved which workloads serve where")
+		return say("residency %s added; press w to choose which workloads serve it", s.custom.name)
+	case "serve":
+		for i := range d.Workloads {
+			d.Workloads[i].Residencies = s.serve[i]
 		}
-		return nil
+		return say("saved which workloads serve where")
 	}
+	return nil
+}
+
+func (s *residencyScreen) Update(msg tea.Msg) tea.Cmd {
+	if s.form != nil {
+		return s.updateForm(msg, s.st.keys.Back, s.save)
+	}
+	d := s.st.design
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
@@ -311,7 +279,7 @@ func (s *residencyScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *residencyScreen) View() string {
 	st := s.st.styles
 	if s.form != nil {
-		return s.form.View()
+		return s.formView(st)
 	}
 	d := s.st.design
 	intro := wrap("A residency is a set of regions where some customers' data must stay, such as the EU for the GDPR. Accounts of a residency are locked to its regions. No residency: all data may live anywhere.", s.w)
@@ -347,13 +315,6 @@ func (s *residencyScreen) View() string {
 	lines = append(lines, s.list.window(st, rows)...)
 	lines = append(lines, "", st.Muted.Render("Press w to choose which workloads serve where, n when done."))
 	return strings.Join(lines, "\n")
-}
-
-func (s *residencyScreen) SetSize(w, h int) {
-	s.w, s.h = w, h
-	if s.form != nil {
-		s.form.SetSize(w, h-1)
-	}
 }
 
 func (s *residencyScreen) Keys() []key.Binding {

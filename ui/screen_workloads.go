@@ -15,19 +15,16 @@ import (
 // workloadsScreen lists the workloads; a, enter and d add, edit and remove
 // one, and an embedded form edits it.
 type workloadsScreen struct {
+	formHost
 	st      *state
 	list    cursorList
-	form    *embeddedForm
 	editing int // index edited, -1 adds
 	draft   orgmodel.Workload
-	w, h    int
 }
 
 func newWorkloadsScreen(st *state) *workloadsScreen { return &workloadsScreen{st: st} }
 
 func (s *workloadsScreen) Init() tea.Cmd { return nil }
-
-func (s *workloadsScreen) HandlesBack() bool { return s.form != nil }
 
 func (s *workloadsScreen) edit(i int) tea.Cmd {
 	s.editing = i
@@ -36,7 +33,7 @@ func (s *workloadsScreen) edit(i int) tea.Cmd {
 		s.draft = s.st.design.Workloads[i]
 	}
 	d := s.st.design
-	s.form = newEmbeddedForm(huh.NewGroup(
+	return s.openForm(editTitle("workload", i, s.draft.Name), huh.NewGroup(
 		huh.NewInput().Title("Workload name").
 			Description("One part of the product, such as payments; lowercase, up to 24 characters.").
 			Placeholder("e.g. payments").Value(&s.draft.Name).
@@ -62,31 +59,26 @@ func (s *workloadsScreen) edit(i int) tea.Cmd {
 				return prefix("owner ", orgmodel.CheckEmail(v))
 			}),
 	))
-	s.form.SetSize(s.w, s.h)
-	return s.form.Init()
+}
+
+// save puts the submitted draft into the design.
+func (s *workloadsScreen) save() tea.Cmd {
+	d := s.st.design
+	s.draft.Name = strings.TrimSpace(s.draft.Name)
+	if err := wizard.PutWorkload(d, s.editing, s.draft); err != nil {
+		return sayErr(err)
+	}
+	if s.editing < 0 {
+		s.list.cursor = len(d.Workloads) - 1
+	}
+	return say("workload %s saved", s.draft.Name)
 }
 
 func (s *workloadsScreen) Update(msg tea.Msg) tea.Cmd {
-	d := s.st.design
 	if s.form != nil {
-		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, s.st.keys.Back) {
-			s.form = nil
-			return nil
-		}
-		cmd, done := s.form.Update(msg)
-		if !done {
-			return cmd
-		}
-		s.form = nil
-		s.draft.Name = strings.TrimSpace(s.draft.Name)
-		if err := wizard.PutWorkload(d, s.editing, s.draft); err != nil {
-			return sayErr(err)
-		}
-		if s.editing < 0 {
-			s.list.cursor = len(d.Workloads) - 1
-		}
-		return say("workload %s saved", s.draft.Name)
+		return s.updateForm(msg, s.st.keys.Back, s.save)
 	}
+	d := s.st.design
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
@@ -123,11 +115,7 @@ func (s *workloadsScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *workloadsScreen) View() string {
 	st := s.st.styles
 	if s.form != nil {
-		title := "New workload"
-		if s.editing >= 0 {
-			title = "Edit workload " + s.st.design.Workloads[s.editing].Name
-		}
-		return st.Bold.Render(title) + "\n" + s.form.View()
+		return s.formView(st)
 	}
 	intro := wrap("A workload is a part of your product with its own team, data and release rhythm (a bounded context). Each gets its own accounts, so trouble in one stays there. Examples: payments, website, data-platform, identity.", s.w)
 	lines := append([]string{}, st.Muted.Render(strings.Join(intro, "\n")), "")
@@ -150,25 +138,13 @@ func (s *workloadsScreen) View() string {
 	return strings.Join(lines, "\n")
 }
 
-func (s *workloadsScreen) SetSize(w, h int) {
-	s.w, s.h = w, h
-	if s.form != nil {
-		s.form.SetSize(w, h-1)
-	}
-}
-
 func (s *workloadsScreen) Keys() []key.Binding {
 	k := s.st.keys
 	if s.form != nil {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field / save")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		}
+		return editKeys()
 	}
 	if len(s.st.design.Workloads) == 0 {
 		return []key.Binding{k.Add, k.Examples}
 	}
 	return []key.Binding{k.Move, k.Add, k.Edit, k.Delete, k.Next}
 }
-
-func (s *workloadsScreen) Typing() bool { return s.form != nil }
