@@ -4,11 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/internal/moto"
 )
 
 // difference is a place where the sandbox and moto answer one step of the
@@ -375,54 +371,10 @@ func outcome(observed string, err error) string {
 	return "error: " + err.Error()
 }
 
-// motoURL finds or starts a moto server. It skips when there is none, except
-// in CI or when ORGWIZARD_MOTO_URL is set, where a missing moto is a failure.
-func motoURL(t *testing.T) string {
-	if u := os.Getenv("ORGWIZARD_MOTO_URL"); u != "" {
-		return u
-	}
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		if inCI() {
-			t.Fatal("moto_server is not on PATH and ORGWIZARD_MOTO_URL is unset")
-		}
-		t.Skip("moto_server is not on PATH; set ORGWIZARD_MOTO_URL or install moto[server]")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(bin, "-p", strconv.Itoa(port), "-H", "127.0.0.1")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(url + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			return url
-		}
-	}
-	t.Fatal("moto_server did not start within 30s")
-	return ""
-}
-
 // TestConformanceWithMoto runs one sequence of Organizations calls against the
 // sandbox and against moto and compares the outcomes step by step.
 func TestConformanceWithMoto(t *testing.T) {
-	url := motoURL(t)
-	// A shared moto may hold an organization from an earlier run.
-	resp, err := http.Post(url+"/moto-api/reset", "application/json", nil)
-	if err != nil {
-		t.Fatalf("reset moto at %s: %v", url, err)
-	}
-	resp.Body.Close()
+	url := moto.URL(t) // reset, and held by this test alone
 
 	w := newWorld(t, sandbox.Config{Scenario: "fresh"})
 	sb := w.org(w.account("acme"))

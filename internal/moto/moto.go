@@ -9,7 +9,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -53,10 +56,32 @@ func URL(t testing.TB) string {
 			t.Skipf("moto_server is not available: %v", startErr)
 		}
 	}
+	// One moto_server serves every package's tests, and go test runs
+	// packages in parallel: a test holds the server, exclusively, from its
+	// reset to its end, or another package's reset would wipe what it made.
+	lock(t, url)
 	if err := reset(url); err != nil {
 		t.Fatalf("moto_server at %s does not answer: %v", url, err)
 	}
 	return url
+}
+
+// lock takes an exclusive file lock named after url until the test ends.
+func lock(t testing.TB, url string) {
+	t.Helper()
+	name := strings.NewReplacer(":", "_", "/", "_").Replace(url)
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "orgwizard-moto-"+name+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatalf("locking moto_server: %v", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatalf("locking moto_server: %v", err)
+	}
+	t.Cleanup(func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	})
 }
 
 // Env sets the variables an AWS SDK needs to act against moto.

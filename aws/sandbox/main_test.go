@@ -1,0 +1,11 @@
+package sandbox_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/orgwizard/orgwizard/internal/moto"
+)
+
+// TestMain stops the moto_server the conformance test may have started.
+func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
