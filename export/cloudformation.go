@@ -181,9 +181,7 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 		"with Metadata.OrgwizardResourcesToImport as FILE's content.",
 		"Every resource is retained when the stack is deleted: that never closes an account.",
 	}
-	for _, s := range skipped {
-		header = append(header, s)
-	}
+	header = append(header, skipped...)
 	for _, l := range header {
 		fmt.Fprintf(b, "# %s\n", l)
 	}

@@ -299,17 +299,15 @@ func (s *previewScreen) Keys() []key.Binding {
 // treeView is the foldable tree of OUs and accounts. Rows are computed when
 // a fold changes, not at every frame, so a thousand accounts draw quickly.
 type treeView struct {
-	tree      *orgmodel.Tree
-	folded    map[string]bool
-	visible   []treeRow
-	list      cursorList
-	byOU      map[string][]orgmodel.Account
-	children  map[string][]orgmodel.OU
-	totals    map[string]int
-	policyOn  map[string]int
-	maxNameW  int
-	rendered  []string
-	renderedW int
+	tree     *orgmodel.Tree
+	folded   map[string]bool
+	visible  []treeRow
+	list     cursorList
+	byOU     map[string][]orgmodel.Account
+	children map[string][]orgmodel.OU
+	totals   map[string]int
+	policyOn map[string]int
+	maxNameW int
 }
 
 type treeRow struct {
@@ -372,7 +370,6 @@ func (v *treeView) rebuild() {
 		}
 	}
 	walk("", 1)
-	v.rendered = nil
 }
 
 func (v *treeView) toggle() {
