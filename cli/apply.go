@@ -60,7 +60,7 @@ func (o *applyOptions) run(ctx context.Context) error {
 		}
 	}
 
-	journal, err := apply.OpenJournal(s.journalPath())
+	journal, err := s.openJournal()
 	if err != nil {
 		return userError("%v", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -133,26 +132,20 @@ func awsError(err error) error {
 	return &ExitError{Code: ExitAWS, Err: err}
 }
 
-// journalPath is where apply records the account creations in flight for
-// this target: beside the sandbox state, or in the user's state directory.
-func (s *session) journalPath() string {
+// openJournal opens the journal where apply records the account creations
+// in flight for this target: beside the sandbox state, or in orgwizard's
+// state directory. Never in a temporary directory: it is what keeps a re-run
+// from creating an account twice.
+func (s *session) openJournal() (*apply.Journal, error) {
 	name := "journal-" + s.target.AccountID + ".json"
 	if s.target.Sandbox != nil {
-		return filepath.Join(filepath.Dir(s.target.Sandbox.StatePath()), name)
+		return apply.OpenJournal(filepath.Join(filepath.Dir(s.target.Sandbox.StatePath()), name))
 	}
-	return filepath.Join(stateDir(), name)
-}
-
-// stateDir is $XDG_STATE_HOME/orgwizard, or ~/.local/state/orgwizard.
-func stateDir() string {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "orgwizard")
-	}
-	home, err := os.UserHomeDir()
+	dir, err := sandbox.StateDir()
 	if err != nil {
-		return filepath.Join(os.TempDir(), "orgwizard")
+		return nil, userError("%v", err)
 	}
-	return filepath.Join(home, ".local", "state", "orgwizard")
+	return apply.OpenJournal(filepath.Join(dir, name))
 }
 
 // engineOptions tunes polling to the target: the sandbox creates an account

@@ -370,7 +370,7 @@ func (b *wizardBackend) Plan(ctx context.Context, tree *orgmodel.Tree) (*orgmode
 
 func (b *wizardBackend) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmodel.Actual, onEvent func(apply.Event)) error {
 	s := b.session()
-	journal, err := apply.OpenJournal(s.journalPath())
+	journal, err := s.openJournal()
 	if err != nil {
 		return err
 	}

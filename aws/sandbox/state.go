@@ -311,17 +311,27 @@ func writeFileAtomic(path string, data []byte) error {
 	return d.Sync()
 }
 
-// DefaultStatePath is where the sandbox keeps its state when no path is given:
-// $XDG_STATE_HOME/orgwizard/sandbox.json, or ~/.local/state/orgwizard/sandbox.json.
-func DefaultStatePath() (string, error) {
+// StateDir is where orgwizard keeps what it must not lose (the sandbox, the
+// apply journal): $XDG_STATE_HOME/orgwizard, or ~/.local/state/orgwizard.
+func StateDir() (string, error) {
 	if dir := os.Getenv("XDG_STATE_HOME"); dir != "" {
-		return filepath.Join(dir, "orgwizard", "sandbox.json"), nil
+		return filepath.Join(dir, "orgwizard"), nil
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "", fmt.Errorf("no home directory to keep the sandbox state in (set XDG_STATE_HOME or --sandbox-state): %w", err)
+		return "", fmt.Errorf("no home directory to keep orgwizard's state in (set XDG_STATE_HOME): %w", err)
 	}
-	return filepath.Join(home, ".local", "state", "orgwizard", "sandbox.json"), nil
+	return filepath.Join(home, ".local", "state", "orgwizard"), nil
+}
+
+// DefaultStatePath is where the sandbox keeps its state when no path is given:
+// sandbox.json in StateDir.
+func DefaultStatePath() (string, error) {
+	dir, err := StateDir()
+	if err != nil {
+		return "", fmt.Errorf("%w; or pass --sandbox-state", err)
+	}
+	return filepath.Join(dir, "sandbox.json"), nil
 }
 
 func dirOf(path string) string { return filepath.Dir(path) }
