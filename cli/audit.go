@@ -111,7 +111,7 @@ func (o *auditOptions) run(ctx context.Context) error {
 	default:
 		in.Actual = actual
 	}
-	res, err := sweep(ctx, s, o.io.ErrOut)
+	res, err := sweepShowingProgress(ctx, s, o.io.ErrOut)
 	if err != nil {
 		return awsError(err)
 	}
@@ -150,22 +150,19 @@ func designName(tree *orgmodel.Tree, path string) string {
 	return path
 }
 
-// sweep takes the target account's inventory, showing progress on stderr:
+// sweepShowingProgress takes the target account's inventory, showing progress on stderr:
 // one rewritten line on a terminal, and otherwise a line per listing that
 // did not answer (the full count comes at the end), so logs stay short.
-func sweep(ctx context.Context, s *session, errOut io.Writer) (*inventory.Result, error) {
+func sweepShowingProgress(ctx context.Context, s *session, errOut io.Writer) (*inventory.Result, error) {
 	tty := isTerminal(errOut)
-	clients := inventory.NewClients(s.target.Config)
-	defer clients.Close()
-	inv := inventory.New(clients, inventory.Options{Progress: func(p inventory.Progress) {
+	res, err := s.sweep(ctx, func(p inventory.Progress) {
 		switch {
 		case tty:
 			fmt.Fprintf(errOut, "\r\033[Kinventory: %d/%d listings (%s %s)", p.Done, p.Total, p.Region, p.Service)
 		case p.Err != nil:
 			fmt.Fprintf(errOut, "inventory: %s in %s did not answer: %v\n", p.Service, p.Region, p.Err)
 		}
-	}})
-	res, err := inv.Sweep(ctx, s.target.AccountID)
+	})
 	if tty {
 		fmt.Fprint(errOut, "\r\033[K")
 	}

@@ -307,7 +307,7 @@ func (o *runbookOptions) run(ctx context.Context) error {
 		return err
 	}
 	defer s.Close()
-	res, err := sweep(ctx, s, o.io.ErrOut)
+	res, err := sweepShowingProgress(ctx, s, o.io.ErrOut)
 	if err != nil {
 		return awsError(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/aws/target"
@@ -130,6 +131,15 @@ func awsError(err error) error {
 		return err
 	}
 	return &ExitError{Code: ExitAWS, Err: err}
+}
+
+// sweep takes the inventory of the target's account, telling progress each
+// listing. The clients are closed at the end: idle connections left open keep
+// a closing sandbox waiting for seconds.
+func (s *session) sweep(ctx context.Context, progress func(inventory.Progress)) (*inventory.Result, error) {
+	clients := inventory.NewClients(s.target.Config)
+	defer clients.Close()
+	return inventory.New(clients, inventory.Options{Progress: progress, HomeRegion: s.target.Config.Region}).Sweep(ctx, s.target.AccountID)
 }
 
 // openJournal opens the journal where apply records the account creations

@@ -246,14 +246,7 @@ func (b *wizardBackend) Inventory(ctx context.Context, progress func(inventory.P
 	if s == nil {
 		return nil, errors.New("no target is open")
 	}
-	return b.sweep(ctx, s, progress)
-}
-
-func (b *wizardBackend) sweep(ctx context.Context, s *session, progress func(inventory.Progress)) (*inventory.Result, error) {
-	clients := inventory.NewClients(s.target.Config)
-	// Idle connections left open keep a closing sandbox waiting seconds.
-	defer clients.Close()
-	return inventory.New(clients, inventory.Options{Progress: progress, HomeRegion: s.target.Config.Region}).Sweep(ctx, s.target.AccountID)
+	return s.sweep(ctx, progress)
 }
 
 // NewManagementChoices: on the sandbox, its account that stands for the new
@@ -387,7 +380,7 @@ func (b *wizardBackend) Verify(ctx context.Context) (wizard.Verified, error) {
 		return wizard.Verified{}, err
 	}
 	// The clean check is ticked from a fresh sweep, never from the preflight's.
-	res, err := b.sweep(ctx, s, nil)
+	res, err := s.sweep(ctx, nil)
 	if err != nil {
 		return wizard.Verified{}, err
 	}
