@@ -199,24 +199,6 @@ func TestApplyCreatesFiveAtATime(t *testing.T) {
 	}
 }
 
-// TestApplyPipelinesCreations: with creation time L, nine accounts take two
-// rounds (about 2L), not nine.
-func TestApplyPipelinesCreations(t *testing.T) {
-	tree := acmeTree(t)
-	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
-	const L = 60 * time.Millisecond
-	f := newFake(L)
-	start := time.Now()
-	if err := New(f, fastOptions()).Apply(context.Background(), plan, &orgmodel.Actual{}); err != nil {
-		t.Fatal(err)
-	}
-	// Not a timing assertion on the machine's speed: the sequential
-	// alternative takes 9L, so anything under 5L proves the pipeline.
-	if elapsed := time.Since(start); elapsed > 5*L {
-		t.Errorf("took %s; creations are not pipelined (2 rounds of %s expected)", elapsed, L)
-	}
-}
-
 func TestApplyQuotaStopsBeforeAnything(t *testing.T) {
 	tree := acmeTree(t)
 	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
