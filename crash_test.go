@@ -50,7 +50,7 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 		rounds = n
 	}
 	bin := buildBinary(t)
-	design := "../shared/examples/acme.yaml"
+	design := "examples/acme.yaml"
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	kills := 0
 	for round := range rounds {

@@ -14,7 +14,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-const examples = "../../shared/examples"
+const examples = "../examples"
 
 // run runs orgwizard in-process and returns its exit code and outputs.
 func run(t *testing.T, args ...string) (int, string, string) {

@@ -65,7 +65,7 @@ production one per data-residency region, with guardrails attached.
 
 Run it with no arguments in a terminal for the wizard, which writes the design
 file step by step and builds it. Or write a design file (see
-../shared/examples/acme.yaml), check it with 'orgwizard validate', look at the
+examples/acme.yaml), check it with 'orgwizard validate', look at the
 tree it makes with 'orgwizard preview', and build it with 'orgwizard apply',
 in the embedded sandbox first.`,
 		SilenceUsage:  true,

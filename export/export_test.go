@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func acmeTree(t *testing.T, edit func(*orgmodel.Design)) *orgmodel.Tree {
 	t.Helper()
-	data, err := os.ReadFile("../../shared/examples/acme.yaml")
+	data, err := os.ReadFile("../examples/acme.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

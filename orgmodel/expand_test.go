@@ -13,7 +13,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-const examplesDir = "../../shared/examples"
+const examplesDir = "../examples"
 
 func loadExample(t testing.TB, name string) *Design {
 	t.Helper()

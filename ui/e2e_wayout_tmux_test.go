@@ -22,7 +22,7 @@ func TestEndToEndWayOutInTmux(t *testing.T) {
 	if out, err := exec.Command(bin, "sandbox", "reset", "--scenario", "dirty-management", "--sandbox-state", state).CombinedOutput(); err != nil {
 		t.Fatalf("sandbox reset: %v\n%s", err, out)
 	}
-	acme, err := os.ReadFile("../../shared/examples/acme.yaml")
+	acme, err := os.ReadFile("../examples/acme.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

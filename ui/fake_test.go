@@ -209,7 +209,7 @@ func convergedActual(tree *orgmodel.Tree) *orgmodel.Actual {
 
 func acmeDesign(t testing.TB) *orgmodel.Design {
 	t.Helper()
-	data, err := os.ReadFile("../../shared/examples/acme.yaml")
+	data, err := os.ReadFile("../examples/acme.yaml")
 	if err != nil {
 		t.Skip("examples not found:", err)
 	}

@@ -10,7 +10,7 @@ import (
 
 func acme(t *testing.T) *orgmodel.Design {
 	t.Helper()
-	data, err := os.ReadFile("../../shared/examples/acme.yaml")
+	data, err := os.ReadFile("../examples/acme.yaml")
 	if err != nil {
 		t.Skip("examples not found:", err)
 	}

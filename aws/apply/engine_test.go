@@ -141,7 +141,7 @@ func (f *fakeOps) count(prefix string) int {
 
 func acmeTree(t *testing.T) *orgmodel.Tree {
 	t.Helper()
-	data, err := os.ReadFile("../../../shared/examples/acme.yaml")
+	data, err := os.ReadFile("../../examples/acme.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,7 @@ func motoEnv(t *testing.T) *env {
 
 func design(t testing.TB, name string, edit func(*orgmodel.Design)) *orgmodel.Tree {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("../../../shared/examples", name))
+	data, err := os.ReadFile(filepath.Join("../../examples", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 
 	applyDesign := func(edit func(*orgmodel.Design)) {
 		t.Helper()
-		data, err := os.ReadFile("../../../shared/examples/acme.yaml")
+		data, err := os.ReadFile("../../examples/acme.yaml")
 		if err != nil {
 			t.Fatal(err)
 		}
