@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"hash/crc32"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -359,6 +361,15 @@ func writeProtocolError(w http.ResponseWriter, service string, e *awsError) {
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(we.Status)
 		w.Write(data)
+	case "dynamodb":
+		// DynamoDB's SDK checks X-Amz-Crc32 on errors too, and warns without it.
+		rec := &replyRecorder{header: http.Header{}}
+		writeJSONError(rec, &we)
+		maps.Copy(w.Header(), rec.header)
+		w.Header().Set("X-Amzn-ErrorType", we.Code)
+		w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(rec.body.Bytes())), 10))
+		w.WriteHeader(rec.status)
+		w.Write(rec.body.Bytes())
 	default:
 		// restJson clients read the X-Amzn-ErrorType header first, awsJson ones __type.
 		if service != "organizations" && service != "servicequotas" {
