@@ -454,7 +454,7 @@ func (s *Sandbox) createOrganization(c *caller, in *orgInput, now time.Time) (an
 		return nil, false, invalidInput("INVALID_ENUM", "FeatureSet must be ALL or CONSOLIDATED_BILLING.")
 	}
 	o := &organization{ID: newOrgID(), ManagementID: c.account.ID, FeatureSet: fs, RootID: newRootID(),
-		AccountQuota: s.st.AccountQuota, CreatedAt: now, Attachments: map[string][]string{}}
+		AccountQuota: s.accountQuota(c.account), CreatedAt: now, Attachments: map[string][]string{}}
 	s.addOrganization(o, c.account, now)
 	return map[string]any{"Organization": s.orgDescription(o)}, true, nil
 }

@@ -135,7 +135,7 @@ func (s *Sandbox) dispatch(r *http.Request, body []byte, auth sigV4, now time.Ti
 		}
 	case "servicequotas":
 		var v any
-		v, aerr = s.serviceQuotas(c, op, body)
+		v, changed, aerr = s.serviceQuotas(c, op, body, now)
 		if aerr == nil {
 			out, _ = json.Marshal(v)
 		}
