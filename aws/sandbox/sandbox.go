@@ -9,7 +9,6 @@
 package sandbox
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -420,26 +419,9 @@ func callLogPath(statePath string) string {
 	return strings.TrimSuffix(statePath, ".json") + ".calls.jsonl"
 }
 
-func readCallLog(path string) ([]Call, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var calls []Call
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		var c Call
-		// A line torn by a kill is skipped: the record is a log, not state.
-		if json.Unmarshal(sc.Bytes(), &c) == nil {
-			calls = append(calls, c)
-		}
-	}
-	return calls, sc.Err()
-}
-
 func (s *Sandbox) record(c Call) {
+	c.Operation = recordedOperation(c.Service, c.Operation)
+	c.Service, c.Region = recordedService(c.Service), recordedRegion(c.Region)
 	s.calls = append(s.calls, c)
 	if s.callLog != nil && !s.closed {
 		line, _ := json.Marshal(c)
