@@ -230,8 +230,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.QuotaIncreaseDelay == 0 {
 		c.QuotaIncreaseDelay = DefaultQuotaIncreaseDelay
 	}
-	if c.AccountQuota < 0 || c.AccountQuota > maxGrantedAccounts {
-		return c, fmt.Errorf("the accounts quota must be between 1 and %d, got %d", maxGrantedAccounts, c.AccountQuota)
+	if c.AccountQuota < 0 || c.AccountQuota > MaxAccountQuota {
+		return c, fmt.Errorf("the accounts quota must be between 1 and %d, got %d", MaxAccountQuota, c.AccountQuota)
 	}
 	if c.RatePerSecond == 0 {
 		c.RatePerSecond = DefaultRatePerSecond
@@ -347,8 +347,8 @@ func (s *Sandbox) Calls() []Call {
 // still to be created, and saves it: a workshop's starting point, as if AWS
 // had granted it. It must be at least 1, the management account.
 func (s *Sandbox) SetAccountQuota(n int) error {
-	if n < 1 || n > maxGrantedAccounts {
-		return fmt.Errorf("the accounts quota must be between 1 and %d, got %d", maxGrantedAccounts, n)
+	if n < 1 || n > MaxAccountQuota {
+		return fmt.Errorf("the accounts quota must be between 1 and %d, got %d", MaxAccountQuota, n)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -32,9 +32,10 @@ const (
 // days; a workshop watches the states go by in a few seconds.
 const DefaultQuotaIncreaseDelay = 20 * time.Second
 
-// maxGrantedAccounts is the largest accounts quota the sandbox grants; a
-// request above it ends DENIED, as AWS denies what it will not support.
-const maxGrantedAccounts = 10_000
+// MaxAccountQuota is the largest accounts quota the sandbox grants or can be
+// set to; a request above it ends DENIED, as AWS denies what it will not
+// support.
+const MaxAccountQuota = 10_000
 
 // Request states (Service Quotas' RequestStatus).
 const (
@@ -239,7 +240,7 @@ func (s *Sandbox) requestQuotaIncrease(c *caller, in *quotaInput, now time.Time)
 	case in.SupportCaseAllowed != nil && !*in.SupportCaseAllowed:
 		// This quota is raised through a support case; without one it is not approved.
 		q.Outcome = quotaNotApproved
-	case desired > maxGrantedAccounts:
+	case desired > MaxAccountQuota:
 		q.Outcome = quotaDenied
 	}
 	s.st.QuotaRequests = append(s.st.QuotaRequests, q)
