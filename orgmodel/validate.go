@@ -472,7 +472,13 @@ func (d *Design) validateTree(l *errorList, t *Tree, faults inputFaults) {
 				if d.Organization.EmailTemplate == "" {
 					hint = "use organization.emailTemplate (such as aws-{account}@example.com) or shorter names"
 				}
-				l.add(src, "account %s gets email %s, which AWS refuses: %s; %s", a.Name, a.Email, err, hint)
+				pos := d.position(src)
+				if pos.Line == 0 {
+					// The foundation's accounts are not written in the file:
+					// point at what makes their emails.
+					pos = d.position(field)
+				}
+				l.at(pos, src, "account %s gets email %s, which AWS refuses: %s; %s", a.Name, a.Email, err, hint)
 			}
 		}
 		if prev, ok := byName[a.Name]; ok {

@@ -426,8 +426,8 @@ func TestTreeProblemsWithInputProblems(t *testing.T) {
 		// The template's emails: too long for the foundation's and the dev
 		// accounts, not reported for the prod ones (their environment's name
 		// is already wrong).
-		{"foundation.security", 0, "account log-archive gets email aws-platform-engineering-team-notices-for-log-archive@acme.example, which AWS refuses"},
-		{"foundation.security", 0, "account security-tooling gets email"},
+		{"foundation.security", 4, "account log-archive gets email aws-platform-engineering-team-notices-for-log-archive@acme.example, which AWS refuses"},
+		{"foundation.security", 4, "account security-tooling gets email"},
 		{"workloads[1]", 19, "account website-dev gets email"},
 		{"workloads[0]", 16, "account payments-dev gets email aws-platform-engineering-team-notices-for-payments-dev@acme.example, which AWS refuses"},
 	}
