@@ -109,16 +109,6 @@ func init() {
 	}
 }
 
-// ServiceQuotasOperations lists the Service Quotas operations the sandbox serves.
-func ServiceQuotasOperations() []string {
-	ops := make([]string, 0, len(quotaOps))
-	for op := range quotaOps {
-		ops = append(ops, op)
-	}
-	slices.Sort(ops)
-	return ops
-}
-
 func illegalArgument(format string, args ...any) *awsError {
 	return errf("IllegalArgumentException", format, args...)
 }
