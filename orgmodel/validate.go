@@ -55,6 +55,9 @@ type inputFaults struct {
 }
 
 func (d *Design) inputFaults(errs Errors) inputFaults {
+	if len(errs) == 0 {
+		return inputFaults{} // the common case, at no cost
+	}
 	f := inputFaults{environments: map[string]bool{}, residencies: map[string]bool{}, workloads: map[string]bool{}}
 	for _, e := range errs {
 		f.paths = append(f.paths, e.Path)
