@@ -154,6 +154,12 @@ func CheckRegion(s string) error {
 	if IsRegion(s) {
 		return nil
 	}
+	if msg, ok := nonASCII(s); ok {
+		if IsRegion(asciiLookalike(s)) {
+			return fmt.Errorf("%q is not an AWS region code: %s (did you mean %q?)", s, msg, asciiLookalike(s))
+		}
+		return fmt.Errorf("%q is not an AWS region code: %s; use one such as eu-west-1 or us-east-1", s, msg)
+	}
 	for _, p := range otherPartitions {
 		if strings.HasPrefix(s, p.prefix) {
 			return fmt.Errorf("%q is in a separate AWS partition (%s); orgwizard works in the commercial partition: use a region such as eu-west-1 or us-east-1", s, p.name)

@@ -282,6 +282,8 @@ func TestLookalikeCharacters(t *testing.T) {
 		{CheckWorkloadName("жurnal"), `character 1, 'ж' U+0436 (a Cyrillic letter), is not ASCII (for example "urnal")`},
 		// 24 characters but more bytes: the lookalike is the problem, not the length.
 		{CheckWorkloadName("pаyments-" + strings.Repeat("x", 15)), "character 2, 'а' U+0430 CYRILLIC SMALL LETTER A"},
+		{CheckRegion("eu-wеst-1"), `"eu-wеst-1" is not an AWS region code: character 5, 'е' U+0435 CYRILLIC SMALL LETTER IE, is not ASCII; type a Latin 'e' (did you mean "eu-west-1"?)`},
+		{CheckRegion("eu-west–1"), `character 8, '–' U+2013 EN DASH, is not ASCII; type an ASCII '-' (did you mean "eu-west-1"?)`},
 		{CheckAccountName("pаyments-dev"), `"pаyments-dev" has a character that is not printable ASCII: character 2, 'а' U+0430 CYRILLIC SMALL LETTER A, is not ASCII; type a Latin 'a'`},
 	}
 	for i, tc := range cases {
