@@ -233,7 +233,9 @@ func TestOrganizationsErrors(t *testing.T) {
 			return err
 		}},
 		{"SCP too large", "ConstraintViolationException", "POLICY_CONTENT_LIMIT_EXCEEDED", func(f *orgFixture) error {
-			big := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Sid":"` + strings.Repeat("x", 10240) + `"}]}`
+			// One character over AWS's 10,240.
+			head, tail := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Sid":"`, `"}]}`
+			big := head + strings.Repeat("x", 10241-len(head)-len(tail)) + tail
 			_, err := f.c.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String("big"), Description: aws.String(""), Content: &big, Type: orgtypes.PolicyTypeServiceControlPolicy})
 			return err
 		}},
@@ -525,11 +527,11 @@ func TestLimits(t *testing.T) {
 		}
 	})
 
-	t.Run("SCP of exactly 5120 characters", func(t *testing.T) {
+	t.Run("SCP of exactly 10240 characters", func(t *testing.T) {
 		f := newOrgFixture(t)
 		head := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Sid":"`
 		tail := `"}]}`
-		content := head + strings.Repeat("x", 5120-len(head)-len(tail)) + tail
+		content := head + strings.Repeat("x", 10240-len(head)-len(tail)) + tail
 		if _, err := f.c.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String("max"), Description: aws.String(""), Content: &content, Type: orgtypes.PolicyTypeServiceControlPolicy}); err != nil {
 			t.Fatalf("a policy at the limit was refused: %v", err)
 		}

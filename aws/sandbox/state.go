@@ -30,6 +30,7 @@ type state struct {
 	Accounts      []*account           `json:"accounts"`
 	Organizations []*organization      `json:"organizations"`
 	Sessions      []*session           `json:"sessions,omitempty"`
+	QuotaRequests []*quotaRequest      `json:"quotaRequests,omitempty"`
 	Resources     []inventory.Resource `json:"resources,omitempty"`
 }
 
@@ -50,6 +51,9 @@ type account struct {
 	// (OrganizationAccountAccessRole for created accounts, none for invited ones).
 	AccessRole string            `json:"accessRole,omitempty"`
 	Tags       map[string]string `json:"tags,omitempty"`
+	// AccountQuota, when above 0, is an accounts quota raised through
+	// Service Quotas before the account created its organization.
+	AccountQuota int `json:"accountQuota,omitempty"`
 }
 
 type organization struct {

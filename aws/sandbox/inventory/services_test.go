@@ -3,10 +3,15 @@ package inventory
 import (
 	"context"
 	"errors"
+	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,6 +35,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 )
 
 // dirty finds a resource of the dirty set by name.
@@ -552,5 +558,60 @@ func TestInjectedErrorsReachTheSDKTyped(t *testing.T) {
 	want := []string{"DescribeInstances", "DescribeDBInstances", "ListTables", "ListFunctions", "ListBuckets"}
 	if !slices.Equal(named, want) {
 		t.Errorf("Operation named %v, want %v", named, want)
+	}
+}
+
+// TestDynamoDBSendsCRC32: DynamoDB signs every answer with X-Amz-Crc32 and
+// its SDK checks it; without the header the SDK warned "response did not
+// match expected checksum" on every audit through `sandbox serve`.
+func TestDynamoDBSendsCRC32(t *testing.T) {
+	sb := newSandbox(t, DirtyResources(testAccount))
+	ctx := context.Background()
+	var logged strings.Builder
+	var mu sync.Mutex
+	cfg := config("eu-west-1")
+	cfg.Logger = logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(&logged, "%s "+format+"\n", append([]any{c}, v...)...)
+	})
+	client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(sb.url) })
+	if _, err := client.ListTables(ctx, &dynamodb.ListTablesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("shop-carts")}); err != nil {
+		t.Fatal(err)
+	}
+	var notFound *dynamotypes.ResourceNotFoundException
+	if _, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("nope")}); !errors.As(err, &notFound) {
+		t.Fatalf("DescribeTable nope: %v", err)
+	}
+	mu.Lock()
+	if logged.Len() > 0 {
+		t.Errorf("the SDK logged:\n%s", logged.String())
+	}
+	mu.Unlock()
+
+	// The header is the CRC-32 of the body, on answers and errors alike.
+	for _, body := range []string{`{}`, `{"TableName":"nope"}`} {
+		req, _ := http.NewRequest(http.MethodPost, sb.url, strings.NewReader(body))
+		req.Header.Set("X-Amz-Target", "DynamoDB_20120810.DescribeTable")
+		if body == `{}` {
+			req.Header.Set("X-Amz-Target", "DynamoDB_20120810.ListTables")
+		}
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIASANDBOX000000001/20260101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := resp.Header.Get("X-Amz-Crc32")
+		if want := strconv.FormatUint(uint64(crc32.ChecksumIEEE(data)), 10); got != want {
+			t.Errorf("%s: X-Amz-Crc32 %q, want %s (status %d)", body, got, want, resp.StatusCode)
+		}
 	}
 }
