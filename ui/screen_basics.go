@@ -33,7 +33,14 @@ func newBasicsScreen(st *state) *basicsScreen {
 	if o.EmailTemplate != "" {
 		s.mode, s.address = template, o.EmailTemplate
 	}
-	s.form = newEmbeddedForm(huh.NewGroup(
+	s.form = s.newForm()
+	return s
+}
+
+// newForm asks for what s holds: the design's values at first, what the
+// user typed when the form opens again after a refused answer.
+func (s *basicsScreen) newForm() *embeddedForm {
+	return newEmbeddedForm(huh.NewGroup(
 		huh.NewInput().Title("Organization name").
 			Description("Short, lowercase, such as acme; it tags every account.").
 			Placeholder("e.g. acme").Value(&s.name).
@@ -62,7 +69,6 @@ func newBasicsScreen(st *state) *basicsScreen {
 			Suggestions(orgmodel.Regions()).
 			Validate(func(v string) error { return prefix("home region ", orgmodel.CheckRegion(v)) }),
 	))
-	return s
 }
 
 func prefix(p string, err error) error {
@@ -102,12 +108,14 @@ func (s *basicsScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	d := s.draft()
 	if err := wizard.Check(wizard.Basics, d); err != nil {
-		s.form = newBasicsScreen(s.st).form
+		// The answers stay as typed, for the user to correct.
+		s.form = s.newForm()
 		s.SetSize(s.w, s.h)
 		return tea.Batch(s.form.Init(), sayErr(err))
 	}
 	s.st.design.Organization = d.Organization
-	return goTo(wizard.Workloads)
+	s.st.goNow(wizard.Workloads)
+	return nil
 }
 
 func (s *basicsScreen) View() string {

@@ -91,7 +91,8 @@ func (s *environmentsScreen) Update(msg tea.Msg) tea.Cmd {
 		if err := wizard.Check(wizard.Environments, d); err != nil {
 			return sayErr(err)
 		}
-		return goTo(wizard.Residency)
+		s.st.goNow(wizard.Residency)
+		return nil
 	}
 	return nil
 }
@@ -267,11 +268,11 @@ func (s *residencyScreen) Update(msg tea.Msg) tea.Cmd {
 		if err := wizard.Check(wizard.Residency, d); err != nil {
 			return sayErr(err)
 		}
-		var cmds []tea.Cmd
+		s.st.goNow(wizard.Guardrails)
 		if changed := wizard.Settle(d); len(changed) > 0 {
-			cmds = append(cmds, say("no residency: %s gets one account per workload", strings.Join(changed, ", ")))
+			return say("no residency: %s gets one account per workload", strings.Join(changed, ", "))
 		}
-		return tea.Sequence(append([]tea.Cmd{goTo(wizard.Guardrails)}, cmds...)...)
+		return nil
 	}
 	return nil
 }

@@ -73,7 +73,8 @@ func (s *guardrailsScreen) Update(msg tea.Msg) tea.Cmd {
 		if err := wizard.Check(wizard.Guardrails, d); err != nil {
 			return sayErr(err)
 		}
-		return goTo(wizard.Preview)
+		s.st.goNow(wizard.Preview)
+		return nil
 	}
 	return nil
 }

@@ -107,7 +107,8 @@ func (s *workloadsScreen) Update(msg tea.Msg) tea.Cmd {
 		if err := wizard.Check(wizard.Workloads, d); err != nil {
 			return sayErr(err)
 		}
-		return goTo(wizard.Environments)
+		s.st.goNow(wizard.Environments)
+		return nil
 	}
 	return nil
 }
