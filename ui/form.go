@@ -142,4 +142,3 @@ func (e *embeddedForm) View() string { return e.form.View() }
 func (e *embeddedForm) SetSize(w, h int) {
 	e.form.WithWidth(min(w, 78)).WithHeight(h)
 }
-
