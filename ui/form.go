@@ -53,6 +53,9 @@ func formKeyMap() *huh.KeyMap {
 	return km
 }
 
+// redrawMsg makes the form's group draw its fields again.
+type redrawMsg struct{}
+
 func newEmbeddedForm(groups ...*huh.Group) *embeddedForm {
 	f := huh.NewForm(groups...).
 		WithShowHelp(false).
@@ -111,7 +114,9 @@ func (e *embeddedForm) next() (tea.Cmd, bool) {
 	// Blur validates the field's value (every huh field does).
 	field.Blur()
 	if field.Error() != nil {
-		return field.Focus(), false
+		// The group draws its fields only when it updates: update it so
+		// that the error shows.
+		return tea.Batch(field.Focus(), e.pass(redrawMsg{})), false
 	}
 	cmd := e.form.NextField()
 	if e.form.GetFocusedField() != field {

@@ -21,20 +21,24 @@ type formHost struct {
 func (f *formHost) HandlesBack() bool { return f.form != nil }
 func (f *formHost) Typing() bool      { return f.form != nil }
 
-// SetSize gives the form all but one line, the title's (kept even when
-// there is no title, as the screens always did).
+// SetSize gives the form all but three lines: the title's (kept even when
+// there is no title, as the screens always did) and two for the message of
+// a refused answer, which huh draws under the form's fields, beyond the
+// height it is given.
 func (f *formHost) SetSize(w, h int) {
 	f.w, f.h = w, h
 	if f.form != nil {
-		f.form.SetSize(w, h-1)
+		f.form.SetSize(w, f.formHeight())
 	}
 }
+
+func (f *formHost) formHeight() int { return max(f.h-3, 3) }
 
 // openForm shows a form of groups under title and returns its Init.
 func (f *formHost) openForm(title string, groups ...*huh.Group) tea.Cmd {
 	f.title = title
 	f.form = newEmbeddedForm(groups...)
-	f.form.SetSize(f.w, f.h-1)
+	f.form.SetSize(f.w, f.formHeight())
 	return f.form.Init()
 }
 
