@@ -205,7 +205,7 @@ func TestGoldenScreens(t *testing.T) {
 			s.through()
 			s.waitFor("served by payments")
 			s.keys("p")
-			return s.waitFor("Add a residency")
+			return s.waitFor("Add residencies")
 		}},
 		{"7-guardrails", func() Options { return Options{Design: acme(), Reached: wizard.Guardrails} }, &fakeBackend{}, func(s *session) string {
 			s.through()

@@ -104,6 +104,9 @@ type state struct {
 	// the root before the next message, when moving is set.
 	next   wizard.Step
 	moving bool
+	// openAccounts opens the guardrails step on its adopted accounts, for
+	// the preview's "adopt" key.
+	openAccounts bool
 }
 
 // goNow moves to step s as soon as the screen's Update returns. goTo sends

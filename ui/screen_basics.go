@@ -24,12 +24,14 @@ type basicsScreen struct {
 	form                *embeddedForm
 	name, mode, address string
 	region              string
-	w, h                int
+	// tags is the design's tags as the field shows them: key=value, ...
+	tags string
+	w, h int
 }
 
 func newBasicsScreen(st *state) *basicsScreen {
 	o := st.design.Organization
-	s := &basicsScreen{st: st, name: o.Name, mode: mailbox, address: o.Email, region: o.HomeRegion}
+	s := &basicsScreen{st: st, name: o.Name, mode: mailbox, address: o.Email, region: o.HomeRegion, tags: wizard.FormatTags(st.design.Tags)}
 	if o.EmailTemplate != "" {
 		s.mode, s.address = template, o.EmailTemplate
 	}
@@ -68,6 +70,9 @@ func (s *basicsScreen) newForm() *embeddedForm {
 			Placeholder("e.g. us-east-1").Value(&s.region).
 			Suggestions(orgmodel.Regions()).
 			Validate(func(v string) error { return prefix("home region ", orgmodel.CheckRegion(v)) }),
+		huh.NewInput().Title("Tags on every account (optional): key=value, ...").
+			Placeholder("e.g. cost-center=42, compliance=pci").Value(&s.tags).
+			Validate(func(v string) error { _, err := wizard.ParseTags(v); return err }),
 	))
 }
 
@@ -91,6 +96,9 @@ func (s *basicsScreen) draft() *orgmodel.Design {
 	d.Organization.Name = s.name
 	d.Organization.HomeRegion = s.region
 	d.Organization.Email, d.Organization.EmailTemplate = "", ""
+	if tags, err := wizard.ParseTags(s.tags); err == nil {
+		d.Tags = tags
+	}
 	if s.mode == template {
 		d.Organization.EmailTemplate = strings.TrimSpace(s.address)
 	} else {
@@ -114,6 +122,7 @@ func (s *basicsScreen) Update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(s.form.Init(), sayErr(err))
 	}
 	s.st.design.Organization = d.Organization
+	s.st.design.Tags = d.Tags
 	s.st.goNow(wizard.Workloads)
 	return nil
 }
