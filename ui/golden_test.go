@@ -88,6 +88,8 @@ func (s *session) keys(keys ...string) {
 			s.tm.Send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
 		case "down":
 			s.tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+		case "left":
+			s.tm.Send(tea.KeyPressMsg{Code: tea.KeyLeft})
 		case "ctrl+c":
 			s.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 		case "ctrl+t":
