@@ -31,7 +31,7 @@ func TestFastKeysAndPasteInTmux(t *testing.T) {
 	// One call: tmux writes all of it to the terminal at once.
 	term.tmux("send-keys", "-t", term.session,
 		"acme", "Enter", "Enter", "aws@acme.example", "Enter",
-		"C-u", "eu-central-", "Tab", "Enter",
+		"C-u", "eu-central-", "Tab", "Enter", "team=platform", "Enter",
 		"a", "payments", "Enter", "Card payments API", "Enter", "payments-team@acme.example", "Enter",
 		"a")
 	term.waitFor("New workload", 10*time.Second)
@@ -60,6 +60,9 @@ func TestFastKeysAndPasteInTmux(t *testing.T) {
 	o := d.Organization
 	if o.Name != "acme" || o.Email != "aws@acme.example" || o.HomeRegion != "eu-central-1" {
 		t.Errorf("basics saved as name %q, email %q, home region %q; want acme, aws@acme.example, eu-central-1\n%s", o.Name, o.Email, o.HomeRegion, raw)
+	}
+	if len(d.Tags) != 1 || d.Tags[0] != (orgmodel.Tag{Key: "team", Value: "platform"}) {
+		t.Errorf("tags saved as %v, want team=platform", d.Tags)
 	}
 	want := []orgmodel.Workload{
 		{Name: "payments", Description: "Card payments API", Owner: "payments-team@acme.example"},
