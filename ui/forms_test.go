@@ -72,6 +72,27 @@ func TestDeleteIsUndone(t *testing.T) {
 	s.waitFor("workload payments restored")
 	s.waitFor("Card payments API")
 
+	// An undo after another change would revert that change too: u then
+	// does nothing.
+	s.keys("d")
+	s.waitFor("workload payments deleted · u undo")
+	s.keys("a", "billing", "enter", "enter", "enter")
+	s.waitFor("workload billing saved")
+	s.keys("u")
+	if v := s.waitFor("billing"); strings.Contains(v, "restored") || strings.Contains(v, "Card payments API") {
+		t.Errorf("u undid a delete made before another change:\n%s", v)
+	}
+
+	s = atStep(t, wizard.Environments, "per residency   prod")
+	s.keys("d")
+	v = s.waitFor("environment dev deleted · u undo")
+	if strings.Contains(v, "per residency   dev") {
+		t.Errorf("dev is still listed after d:\n%s", v)
+	}
+	s.keys("u")
+	s.waitFor("environment dev restored")
+	s.waitFor("per residency   dev")
+
 	// A residency takes its workloads' references with it, and u brings
 	// them back.
 	s = atStep(t, wizard.Residency, "served by payments")
