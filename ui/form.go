@@ -91,12 +91,35 @@ func (e *embeddedForm) Update(msg tea.Msg) (tea.Cmd, bool) {
 			}
 		}
 	case tea.PasteMsg:
-		// A copied answer often ends with a line break, which a text
-		// field would keep as a space.
-		msg.Content = strings.TrimRight(msg.Content, "\r\n")
-		return e.pass(msg), false
+		return e.paste(msg.Content)
 	}
 	return e.pass(msg), false
+}
+
+// paste types a pasted text into the focused field. A copied answer often
+// ends with a line break, which a text field would keep as a space: it is
+// dropped. A line break inside moves to the next field, as it does when a
+// terminal without bracketed paste sends it as enter, so several answers
+// pasted at once land one per field; a refused answer stops the paste there.
+func (e *embeddedForm) paste(text string) (tea.Cmd, bool) {
+	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(text, "\r\n", "\n"), "\r\n"), "\n")
+	var cmds []tea.Cmd
+	for i, line := range lines {
+		cmds = append(cmds, e.pass(tea.PasteMsg{Content: strings.TrimSuffix(line, "\r")}))
+		if i == len(lines)-1 {
+			break
+		}
+		field := e.form.GetFocusedField()
+		cmd, done := e.next()
+		cmds = append(cmds, cmd)
+		if done {
+			return tea.Batch(cmds...), true
+		}
+		if field.Error() != nil {
+			break
+		}
+	}
+	return tea.Batch(cmds...), false
 }
 
 func (e *embeddedForm) pass(msg tea.Msg) tea.Cmd {

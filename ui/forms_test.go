@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
@@ -223,5 +225,28 @@ func TestAdoptedAccountsAreEdited(t *testing.T) {
 	s.waitFor("Plan:")
 	if got := saved().Accounts; len(got) != 1 || got[0] != (orgmodel.AdoptedAccount{Name: "legacy", ID: "123456789012", OU: "Security"}) {
 		t.Errorf("accounts saved as %+v", got)
+	}
+}
+
+// A paste of several lines fills one field per line, as enter between
+// them would; the trailing line break is dropped.
+func TestPasteFillsOneFieldPerLine(t *testing.T) {
+	s := atStep(t, wizard.Workloads, "bounded context")
+	s.keys("a")
+	s.waitFor("New workload")
+	s.tm.Send(tea.PasteMsg{Content: "billing\r\nInvoices and dunning\nbilling-team@acme.example\n"})
+	v := s.waitFor("> billing-team@acme.example")
+	if !strings.Contains(v, "> Invoices and dunning") || !strings.Contains(v, "> billing\n") {
+		t.Errorf("the pasted lines are not one per field:\n%s", v)
+	}
+	s.keys("enter")
+	s.waitFor("workload billing saved")
+
+	// A refused line stops the paste in its field.
+	s.keys("a")
+	s.waitFor("New workload")
+	s.tm.Send(tea.PasteMsg{Content: "payments\nsomething else"})
+	if v := s.waitFor("there is already a workload called payments"); strings.Contains(v, "something else") {
+		t.Errorf("the paste went on past a refused answer:\n%s", v)
 	}
 }
