@@ -71,7 +71,9 @@ func (e *embeddedForm) Init() tea.Cmd { return e.form.Init() }
 // returns.
 func (e *embeddedForm) Update(msg tea.Msg) (tea.Cmd, bool) {
 	if e.done {
-		return nil, true
+		// Submitted: done was reported once, and the form takes nothing
+		// more (as huh's own does once completed).
+		return nil, false
 	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
