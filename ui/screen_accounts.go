@@ -71,9 +71,9 @@ func (p *accountsPanel) ouSelect(value *string) *huh.Select[string] {
 	for _, path := range wizard.OUPaths(p.st.design) {
 		opts = append(opts, huh.NewOption(path, path))
 	}
-	return huh.NewSelect[string]().Title("OU to place it in").
-		Description("Transitional holds accounts until they are cleaned up and placed.").
-		Options(opts...).Value(value).Height(min(len(opts)+2, max(p.h-10, 4)))
+	// The fields above it take three lines, its title one.
+	return huh.NewSelect[string]().Title("OU to place it in (Transitional: until it is cleaned up)").
+		Options(opts...).Value(value).Height(min(len(opts)+1, max(p.formHeight()-4, 3)))
 }
 
 // edit opens the form for accounts[i], or a new account when i < 0.
