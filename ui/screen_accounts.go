@@ -23,9 +23,9 @@ type accountsPanel struct {
 	undoable
 	st   *state
 	list cursorList
-	// found are the adoptable accounts of the last plan; reading is set
-	// while the plan is read, readErr when it could not be.
-	found   []orgmodel.Unmanaged
+	// plan is the last plan read, for what it leaves alone; reading is
+	// set while it is read, readErr when it could not be.
+	plan    *orgmodel.Plan
 	reading bool
 	readErr error
 	editing int // index in accounts[], -1 adds
@@ -41,8 +41,12 @@ type foundMsg struct {
 }
 
 func newAccountsPanel(st *state) *accountsPanel {
-	return &accountsPanel{st: st, found: wizard.Adoptable(st.design, st.plan)}
+	return &accountsPanel{st: st, plan: st.plan}
 }
+
+// found are the accounts the plan leaves alone that the design does not
+// adopt yet: adopting one, or undoing its deletion, takes it off the list.
+func (p *accountsPanel) found() []orgmodel.Unmanaged { return wizard.Adoptable(p.st.design, p.plan) }
 
 // Init reads the organization when the target has one, for the accounts
 // it holds that the design does not name.
@@ -64,7 +68,7 @@ func (p *accountsPanel) Init() tea.Cmd {
 }
 
 // rows is accounts[] then the adoptable accounts.
-func (p *accountsPanel) rows() int { return len(p.st.design.Accounts) + len(p.found) }
+func (p *accountsPanel) rows() int { return len(p.st.design.Accounts) + len(p.found()) }
 
 func (p *accountsPanel) ouSelect(value *string) *huh.Select[string] {
 	var opts []huh.Option[string]
@@ -134,7 +138,6 @@ func (p *accountsPanel) save() tea.Cmd {
 		return sayErr(err)
 	}
 	p.forget()
-	p.found = wizard.Adoptable(p.st.design, &orgmodel.Plan{Unmanaged: p.found})
 	return say("account %s placed in %s", strings.TrimSpace(a.Name), a.OU)
 }
 
@@ -142,7 +145,7 @@ func (p *accountsPanel) Update(msg tea.Msg) tea.Cmd {
 	if m, ok := msg.(foundMsg); ok {
 		p.reading, p.readErr = false, m.err
 		if m.err == nil {
-			p.found = wizard.Adoptable(p.st.design, m.plan)
+			p.plan = m.plan
 		}
 		return nil
 	}
@@ -161,7 +164,7 @@ func (p *accountsPanel) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, keys.Edit) && p.list.cursor < len(d.Accounts):
 		return p.edit(p.list.cursor)
 	case key.Matches(k, keys.Edit) && p.list.cursor < p.rows():
-		return p.adopt(p.found[p.list.cursor-len(d.Accounts)])
+		return p.adopt(p.found()[p.list.cursor-len(d.Accounts)])
 	case key.Matches(k, keys.Delete) && p.list.cursor < len(d.Accounts):
 		cmd := p.deleting(d, "adopted account "+d.Accounts[p.list.cursor].Name)
 		d.Accounts = slices.Delete(d.Accounts, p.list.cursor, p.list.cursor+1)
@@ -188,7 +191,7 @@ func (p *accountsPanel) View() string {
 		}
 		rows = append(rows, fmt.Sprintf("%-20s %-24s → %s", a.Name, who, a.OU))
 	}
-	for _, u := range p.found {
+	for _, u := range p.found() {
 		rows = append(rows, fmt.Sprintf("%-20s %-14s %s", u.Name, u.ID, st.Muted.Render("found, not in the design: enter adopts")))
 	}
 	if len(rows) == 0 {
