@@ -326,6 +326,9 @@ func (a *accessible) residency() error {
 			a.say("%v", err)
 		}
 	}
+	if err := a.editResidencies(); err != nil {
+		return err
+	}
 	if len(a.d.Residencies) > 1 {
 		for i, w := range a.d.Workloads {
 			var ropts []huh.Option[string]
@@ -349,6 +352,40 @@ func (a *accessible) residency() error {
 		a.say("No residency: %s gets one account per workload.", e)
 	}
 	return wizard.Check(wizard.Residency, a.d)
+}
+
+// editResidencies changes a residency's name or regions in place, as enter
+// does in the full-screen wizard, until the user goes on.
+func (a *accessible) editResidencies() error {
+	for failures := 0; len(a.d.Residencies) > 0 && failures <= 3; {
+		pick := -1
+		opts := []huh.Option[int]{huh.NewOption("no change, go on", -1)}
+		for i, r := range a.d.Residencies {
+			opts = append(opts, huh.NewOption(fmt.Sprintf("change %s: %s", r.Name, strings.Join(r.Regions, ", ")), i))
+		}
+		if err := a.ask(huh.NewSelect[int]().Title("Change a residency's name or regions?").Options(opts...).Value(&pick)); err != nil {
+			return err
+		}
+		if pick < 0 {
+			return nil
+		}
+		r := a.d.Residencies[pick]
+		name, regions := r.Name, strings.Join(r.Regions, " ")
+		if err := a.ask(
+			huh.NewInput().Title(titled("Residency name", name)).Value(&name).
+				Validate(keeping(&name, func(v string) error { return prefix("name ", orgmodel.CheckResidencyName(v)) })),
+			huh.NewInput().Title(titled("Regions, separated by spaces or commas", regions)).Value(&regions),
+		); err != nil {
+			return err
+		}
+		if err := wizard.PutResidency(a.d, pick, orgmodel.Residency{Name: strings.TrimSpace(name), Regions: splitList(regions)}); err != nil {
+			a.say("%v", err)
+			failures++
+			continue
+		}
+		a.say("Residency %s: %s.", strings.TrimSpace(name), strings.Join(splitList(regions), ", "))
+	}
+	return nil
 }
 
 func (a *accessible) guardrails() error {

@@ -34,6 +34,8 @@ func TestAccessibleFlowConverges(t *testing.T) {
 		"3",    // done with workloads
 		"", "", // keep dev, staging, prod; prod per residency
 		"1", "2", "0", // presets eu and us
+		"2", "", "eu-west-1 eu-central-1 eu-south-1", // change eu: keep its name, add eu-south-1
+		"1",      // no more changes
 		"2", "0", // payments serves us too
 		"0", // website: eu only
 		"0", // guardrails as recommended
@@ -74,7 +76,13 @@ func TestAccessibleFlowConverges(t *testing.T) {
 	if err != nil || d.Validate() != nil || len(d.Workloads) != 2 {
 		t.Errorf("the saved design is not acme's: %v", err)
 	}
-	if err == nil && (len(d.Tags) != 1 || d.Tags[0] != (orgmodel.Tag{Key: "team", Value: "platform"})) {
+	if err != nil {
+		return
+	}
+	if r, _ := d.Residency("eu"); strings.Join(r.Regions, " ") != "eu-west-1 eu-central-1 eu-south-1" {
+		t.Errorf("residency eu saved as %+v, want its regions changed", r)
+	}
+	if len(d.Tags) != 1 || d.Tags[0] != (orgmodel.Tag{Key: "team", Value: "platform"}) {
 		t.Errorf("tags saved as %v, want team=platform", d.Tags)
 	}
 }
