@@ -44,8 +44,11 @@ func TestFastKeysAndPasteInTmux(t *testing.T) {
 	paste("website\n")
 	term.send("Enter")
 	paste("Marketing site and customer portal\n")
-	term.tmux("send-keys", "-t", term.session, "Enter", "Enter", "n")
-	term.waitFor("per residency   prod", 10*time.Second)
+	// Then on through the environments, again in one call: y answers the
+	// yes/no question and saves, n goes on to the next step.
+	term.tmux("send-keys", "-t", term.session, "Enter", "Enter", "n",
+		"a", "qa", "Enter", "Quality assurance", "Enter", "n", "n")
+	term.waitFor("A residency is", 10*time.Second)
 	term.send("C-c")
 	term.waitFor("EXIT=", 10*time.Second)
 
@@ -63,6 +66,9 @@ func TestFastKeysAndPasteInTmux(t *testing.T) {
 	}
 	if len(d.Tags) != 1 || d.Tags[0] != (orgmodel.Tag{Key: "team", Value: "platform"}) {
 		t.Errorf("tags saved as %v, want team=platform", d.Tags)
+	}
+	if e := d.Environments[len(d.Environments)-1]; e.Name != "qa" || e.Description != "Quality assurance" || e.PerResidency {
+		t.Errorf("the last environment saved as %+v, want qa, Quality assurance, not per residency", e)
 	}
 	want := []orgmodel.Workload{
 		{Name: "payments", Description: "Card payments API", Owner: "payments-team@acme.example"},
