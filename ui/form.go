@@ -50,6 +50,9 @@ func formKeyMap() *huh.KeyMap {
 	km.Confirm.Accept, km.Confirm.Reject = none(), none()
 	km.Note.Next, km.Note.Prev, km.Note.Submit = none(), none(), none()
 	km.Text.Next, km.Text.Prev, km.Text.Submit = none(), none(), none()
+	// No filtering: the lists are short, and a filter would take enter and
+	// esc, which here move on and cancel.
+	km.Select.Filter, km.MultiSelect.Filter = none(), none()
 	return km
 }
 
