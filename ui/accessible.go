@@ -174,7 +174,29 @@ func (a *accessible) basics() error {
 	} else {
 		o.Email = addr
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// Tags: an empty answer keeps them, "none" removes them.
+	tags := wizard.FormatTags(a.d.Tags)
+	if err := a.ask(huh.NewInput().
+		Title(titled("Tags on every account, key=value separated by commas, such as cost-center=42; none for no tags", tags)).
+		Value(&tags).
+		Validate(keeping(&tags, func(v string) error {
+			if strings.TrimSpace(v) == "none" {
+				return nil
+			}
+			_, err := wizard.ParseTags(v)
+			return err
+		}))); err != nil {
+		return err
+	}
+	if strings.TrimSpace(tags) == "none" {
+		a.d.Tags = nil
+	} else if parsed, err := wizard.ParseTags(tags); err == nil {
+		a.d.Tags = parsed
+	}
+	return nil
 }
 
 func (a *accessible) workloads() error {
@@ -304,6 +326,9 @@ func (a *accessible) residency() error {
 			a.say("%v", err)
 		}
 	}
+	if err := a.editResidencies(); err != nil {
+		return err
+	}
 	if len(a.d.Residencies) > 1 {
 		for i, w := range a.d.Workloads {
 			var ropts []huh.Option[string]
@@ -329,6 +354,40 @@ func (a *accessible) residency() error {
 	return wizard.Check(wizard.Residency, a.d)
 }
 
+// editResidencies changes a residency's name or regions in place, as enter
+// does in the full-screen wizard, until the user goes on.
+func (a *accessible) editResidencies() error {
+	for failures := 0; len(a.d.Residencies) > 0 && failures <= 3; {
+		pick := -1
+		opts := []huh.Option[int]{huh.NewOption("no change, go on", -1)}
+		for i, r := range a.d.Residencies {
+			opts = append(opts, huh.NewOption(fmt.Sprintf("change %s: %s", r.Name, strings.Join(r.Regions, ", ")), i))
+		}
+		if err := a.ask(huh.NewSelect[int]().Title("Change a residency's name or regions?").Options(opts...).Value(&pick)); err != nil {
+			return err
+		}
+		if pick < 0 {
+			return nil
+		}
+		r := a.d.Residencies[pick]
+		name, regions := r.Name, strings.Join(r.Regions, " ")
+		if err := a.ask(
+			huh.NewInput().Title(titled("Residency name", name)).Value(&name).
+				Validate(keeping(&name, func(v string) error { return prefix("name ", orgmodel.CheckResidencyName(v)) })),
+			huh.NewInput().Title(titled("Regions, separated by spaces or commas", regions)).Value(&regions),
+		); err != nil {
+			return err
+		}
+		if err := wizard.PutResidency(a.d, pick, orgmodel.Residency{Name: strings.TrimSpace(name), Regions: splitList(regions)}); err != nil {
+			a.say("%v", err)
+			failures++
+			continue
+		}
+		a.say("Residency %s: %s.", strings.TrimSpace(name), strings.Join(splitList(regions), ", "))
+	}
+	return nil
+}
+
 func (a *accessible) guardrails() error {
 	var on []int
 	var opts []huh.Option[int]
@@ -344,7 +403,102 @@ func (a *accessible) guardrails() error {
 	for i, t := range toggles {
 		*t.value(a.d) = slices.Contains(on, i)
 	}
+	var lopts []huh.Option[orgmodel.Layout]
+	for _, l := range layouts {
+		lopts = append(lopts, huh.NewOption(l.label, l.layout))
+	}
+	if a.d.Layout == "" {
+		a.d.Layout = orgmodel.ByEnvironment
+	}
+	if err := a.ask(huh.NewSelect[orgmodel.Layout]().Title("Layout of the Workloads OU (now " + string(a.d.Layout) + ")").Options(lopts...).Value(&a.d.Layout)); err != nil {
+		return err
+	}
+	if err := a.adoptedAccounts(); err != nil {
+		return err
+	}
 	return wizard.Check(wizard.Guardrails, a.d)
+}
+
+// adoptedAccounts edits accounts[]: existing accounts the design places in
+// an OU, and those the organization holds that the design does not name.
+func (a *accessible) adoptedAccounts() error {
+	var found []orgmodel.Unmanaged
+	if a.pre.Organization != nil {
+		if tree, err := a.d.Expand(); err == nil {
+			if plan, _, err := a.opt.Backend.Plan(a.ctx, tree); err == nil {
+				found = wizard.Adoptable(a.d, plan)
+			} else {
+				a.say("Could not read the organization's accounts: %v", err)
+			}
+		}
+	}
+	for failures := 0; failures <= 3; {
+		if len(a.d.Accounts) == 0 {
+			a.say("Adopted accounts (existing accounts the design places in an OU): none.")
+		}
+		for _, acc := range a.d.Accounts {
+			a.say("Adopted account %s (%s) in %s.", acc.Name, acc.ID+acc.Email, acc.OU)
+		}
+		action := "done"
+		opts := []huh.Option[string]{huh.NewOption("done, go on", "done"), huh.NewOption("add an existing account", "add")}
+		for _, u := range found {
+			opts = append(opts, huh.NewOption(fmt.Sprintf("adopt %s (%s), found in the organization", u.Name, u.ID), "adopt:"+u.ID))
+		}
+		if len(a.d.Accounts) > 0 {
+			opts = append(opts, huh.NewOption("remove one", "remove"))
+		}
+		if err := a.ask(huh.NewSelect[string]().Title("Adopted accounts: what next?").Options(opts...).Value(&action)); err != nil {
+			return err
+		}
+		acc := orgmodel.AdoptedAccount{OU: orgmodel.OUTransitional}
+		var idOrEmail string
+		switch {
+		case action == "done":
+			return nil
+		case action == "remove":
+			var names []string
+			for _, acc := range a.d.Accounts {
+				names = append(names, acc.Name)
+			}
+			name := names[0]
+			if err := a.ask(huh.NewSelect[string]().Title("Remove which adopted account?").Options(huh.NewOptions(names...)...).Value(&name)); err != nil {
+				return err
+			}
+			a.d.Accounts = slices.DeleteFunc(a.d.Accounts, func(acc orgmodel.AdoptedAccount) bool { return acc.Name == name })
+			continue
+		case strings.HasPrefix(action, "adopt:"):
+			i := slices.IndexFunc(found, func(u orgmodel.Unmanaged) bool { return "adopt:"+u.ID == action })
+			acc.Name, idOrEmail = wizard.AdoptName(found[i]), found[i].ID
+		default:
+			if err := a.ask(
+				huh.NewInput().Title("Account name").Value(&acc.Name).
+					Validate(func(v string) error { return prefix("name ", orgmodel.CheckAccountName(strings.TrimSpace(v))) }),
+				huh.NewInput().Title("Its account id (12 digits) or email").Value(&idOrEmail).
+					Validate(func(v string) error { _, _, err := splitKey(v); return err }),
+			); err != nil {
+				return err
+			}
+		}
+		var oopts []huh.Option[string]
+		for _, path := range wizard.OUPaths(a.d) {
+			oopts = append(oopts, huh.NewOption(path, path))
+		}
+		if err := a.ask(huh.NewSelect[string]().Title("OU to place " + acc.Name + " in").Options(oopts...).Value(&acc.OU)); err != nil {
+			return err
+		}
+		var err error
+		if acc.ID, acc.Email, err = splitKey(idOrEmail); err == nil {
+			err = wizard.PutAccount(a.d, -1, acc)
+		}
+		if err != nil {
+			a.say("%v", err)
+			failures++
+			continue
+		}
+		found = wizard.Adoptable(a.d, &orgmodel.Plan{Unmanaged: found})
+		a.say("Account %s is placed in %s.", acc.Name, acc.OU)
+	}
+	return errors.New("too many refused answers for adopted accounts")
 }
 
 func (a *accessible) previewAndApply() error {

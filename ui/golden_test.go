@@ -88,6 +88,8 @@ func (s *session) keys(keys ...string) {
 			s.tm.Send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
 		case "down":
 			s.tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+		case "left":
+			s.tm.Send(tea.KeyPressMsg{Code: tea.KeyLeft})
 		case "ctrl+c":
 			s.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 		case "ctrl+t":
@@ -205,7 +207,7 @@ func TestGoldenScreens(t *testing.T) {
 			s.through()
 			s.waitFor("served by payments")
 			s.keys("p")
-			return s.waitFor("Add a residency")
+			return s.waitFor("Add residencies")
 		}},
 		{"7-guardrails", func() Options { return Options{Design: acme(), Reached: wizard.Guardrails} }, &fakeBackend{}, func(s *session) string {
 			s.through()

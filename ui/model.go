@@ -100,7 +100,20 @@ type state struct {
 	way       wizard.Way
 	// runbook is the path of way (b)'s runbook once written.
 	runbook string
+	// next is the step a screen moved to in its Update (goNow), taken by
+	// the root before the next message, when moving is set.
+	next   wizard.Step
+	moving bool
+	// openAccounts opens the guardrails step on its adopted accounts, for
+	// the preview's "adopt" key.
+	openAccounts bool
 }
+
+// goNow moves to step s as soon as the screen's Update returns. goTo sends
+// a message through the event loop instead, so keys typed before it arrives
+// still reach the old screen; the design steps use goNow so that a key typed
+// right after n or the last enter lands on the next step.
+func (st *state) goNow(s wizard.Step) { st.next, st.moving = s, true }
 
 // Messages between screens and the root.
 type (
@@ -233,12 +246,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.quit()
 		}
 	case goMsg:
-		m.status, m.statusErr = "", false
-		cmds := []tea.Cmd{m.enter(msg.step)}
-		if wizard.Designing(msg.step) || msg.step >= wizard.Preview {
-			cmds = append(cmds, m.save(msg.step))
-		}
-		return m, tea.Batch(cmds...)
+		return m, m.goStep(msg.step)
 	case statusMsg:
 		m.status, m.statusErr = msg.text, msg.err
 		return m, nil
@@ -255,8 +263,22 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.save(m.st.resume)
 	}
 	cmd := m.screen.Update(msg)
+	if m.st.moving {
+		m.st.moving = false
+		return m, tea.Batch(cmd, m.goStep(m.st.next))
+	}
 	m.layout()
 	return m, cmd
+}
+
+// goStep puts step s on and saves the design with it.
+func (m *Model) goStep(s wizard.Step) tea.Cmd {
+	m.status, m.statusErr = "", false
+	cmds := []tea.Cmd{m.enter(s)}
+	if wizard.Designing(s) || s >= wizard.Preview {
+		cmds = append(cmds, m.save(s))
+	}
+	return tea.Batch(cmds...)
 }
 
 // busy reports whether the screen runs work that ctrl+c stops rather than

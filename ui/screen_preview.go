@@ -98,6 +98,12 @@ func (s *previewScreen) Update(msg tea.Msg) tea.Cmd {
 			return goTo(wizard.Confirm)
 		case msg.String() == "enter" && s.ready() && s.st.plan.Empty():
 			return goTo(wizard.Done)
+		case key.Matches(msg, keys.Accounts) && s.ready() && len(wizard.Adoptable(s.st.design, s.st.plan)) > 0:
+			// Adopting edits the design: back to the step that holds
+			// accounts[], on its list.
+			s.st.openAccounts = true
+			s.st.goNow(wizard.Guardrails)
+			return nil
 		}
 		if s.tree == nil {
 			return nil
@@ -208,6 +214,9 @@ func (s *previewScreen) summary() []string {
 			p.Count(orgmodel.StepCreatePolicy)+p.Count(orgmodel.StepUpdatePolicy)+p.Count(orgmodel.StepAttachPolicy)+p.Count(orgmodel.StepDetachPolicy)+p.Count(orgmodel.StepEnablePolicyType),
 			len(p.Unmanaged)), s.w)...)
 	}
+	if n := len(wizard.Adoptable(s.st.design, p)); n > 0 {
+		out = append(out, wrap(fmt.Sprintf("%d account(s) in the organization are not in the design: o adopts one into an OU.", n), s.w)...)
+	}
 	if q := s.st.pre.Quota; q > 0 {
 		existing := 1
 		if s.st.actual != nil && s.st.actual.Organization != nil {
@@ -243,6 +252,7 @@ func (s *previewScreen) planLines() []string {
 	for _, u := range p.Unmanaged {
 		out = append(out, st.Muted.Render(fmt.Sprintf("  left alone: %s %s (%s) in %s", u.Kind, u.Name, u.ID, rootIfEmpty(u.Path))))
 	}
+
 	if len(out) == 0 {
 		out = append(out, "No step: the target already matches.")
 	}
@@ -291,6 +301,9 @@ func (s *previewScreen) Keys() []key.Binding {
 			keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")))
 		} else {
 			keys = append(keys, key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "apply…")))
+		}
+		if len(wizard.Adoptable(s.st.design, s.st.plan)) > 0 {
+			keys = append(keys, key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "adopt accounts")))
 		}
 	}
 	return keys
