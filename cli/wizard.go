@@ -88,7 +88,7 @@ func (o *wizardOptions) run(ctx context.Context) error {
 		if errors.As(res.Err, &quota) {
 			return &ExitError{Code: ExitUser, Err: res.Err}
 		}
-		return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; run orgwizard again to finish", res.Err)}
+		return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; running the wizard again finishes the work", res.Err)}
 	}
 	return nil
 }
@@ -214,7 +214,7 @@ func (b *wizardBackend) Connect(ctx context.Context, c ui.TargetChoice) (ui.Targ
 	b.mu.Lock()
 	b.s = s
 	b.mu.Unlock()
-	return ui.TargetInfo{Describe: s.target.Describe, AccountID: s.target.AccountID, Sandbox: s.target.Sandbox != nil}, nil
+	return ui.TargetInfo{Describe: s.target.Describe, AccountID: s.target.AccountID, Sandbox: s.target.Sandbox != nil, Args: targetArgs(f.spec)}, nil
 }
 
 func (b *wizardBackend) Preflight(ctx context.Context) (ui.Preflight, error) {

@@ -29,7 +29,7 @@ func RunAccessible(ctx context.Context, opt Options, in io.Reader, out io.Writer
 	err := a.run()
 	if errors.Is(err, huh.ErrUserAborted) {
 		err = nil
-		a.res.Message = fmt.Sprintf("Stopped. Your design is saved in %s; run orgwizard again to go on.", opt.DesignPath)
+		a.res.Message = fmt.Sprintf("Stopped. Your design is saved in %s; run %s to go on.", opt.DesignPath, wizard.RerunCommand(opt.DesignPath, a.target.Args))
 	}
 	return a.res, err
 }
@@ -422,7 +422,7 @@ func (a *accessible) previewAndApply() error {
 	switch {
 	case errors.Is(err, context.Canceled):
 		a.res.Interrupted = true
-		a.res.Message = "Stopped safely. Nothing is lost; run orgwizard again with the same flags to finish."
+		a.res.Message = "Stopped safely. Nothing is lost; run " + wizard.RerunCommand(a.opt.DesignPath, a.target.Args) + " to finish."
 		return nil
 	case err != nil:
 		a.res.Err = err
@@ -453,7 +453,7 @@ func (a *accessible) done(tree *orgmodel.Tree) error {
 	if v.Inventory.State() == wizard.Dirty {
 		a.say("Way out (b): write the runbook that moves each resource to a member account with: orgwizard migrate runbook --design %s --out %s, then follow it with: %s", a.opt.DesignPath, wizard.RunbookFile, wizard.RunbookProgressCommand(wizard.RunbookFile))
 	}
-	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath) {
+	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath, a.target.Args) {
 		a.say("Next: %s", n)
 	}
 	a.res.Converged = orgmodel.MakePlan(tree, v.Actual).Empty()

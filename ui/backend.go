@@ -59,6 +59,10 @@ type TargetInfo struct {
 	Describe  string // the text every screen shows
 	AccountID string
 	Sandbox   bool
+	// Args are the command-line flags that reach this target (such as
+	// --sandbox-state FILE or --profile NAME), for the commands the wizard
+	// suggests.
+	Args []string
 }
 
 // Preflight is what the wizard learns before designing.

@@ -292,7 +292,7 @@ func (m *Model) save(reached wizard.Step) tea.Cmd {
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	if m.st.result.Message == "" && !m.st.result.Converged && m.step >= wizard.Basics {
-		m.st.result.Message = fmt.Sprintf("Your design is saved in %s; run orgwizard again to go on where you were (%s).", m.st.path, m.step.Info().Title)
+		m.st.result.Message = fmt.Sprintf("Your design is saved in %s; run %s to go on where you were (%s).", m.st.path, wizard.RerunCommand(m.st.path, m.st.target.Args), m.step.Info().Title)
 	}
 	return tea.Quit
 }

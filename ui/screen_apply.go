@@ -409,7 +409,7 @@ func (s *doneScreen) View() string {
 		lines = append(lines, fmt.Sprintf("  %-12s %-24s %s", id, a.Name, st.Muted.Render(a.Email)))
 	}
 	lines = append(lines, "", st.Bold.Render("Next steps"))
-	for _, n := range wizard.NextSteps(s.st.target.Sandbox, s.st.path) {
+	for _, n := range wizard.NextSteps(s.st.target.Sandbox, s.st.path, s.st.target.Args) {
 		lines = append(lines, wrapMark("•", n, s.w)...)
 	}
 	s.top = max(min(s.top, len(lines)-s.h), 0)
