@@ -136,8 +136,11 @@ func (p *linePrinter) event(e apply.Event) {
 	}
 	if e.Kind == apply.Succeeded || e.Kind == apply.Failed {
 		line += fmt.Sprintf("  (%d/%d", e.Done, e.Total)
-		if e.InFlight > 0 {
-			line += fmt.Sprintf(", creating %d/%d", e.InFlight, apply.MaxCreationsInFlight)
+		switch {
+		case e.InFlight >= apply.MaxCreationsInFlight:
+			line += fmt.Sprintf(", %d accounts in flight (AWS's limit)", e.InFlight)
+		case e.InFlight > 0:
+			line += fmt.Sprintf(", %d accounts in flight", e.InFlight)
 		}
 		line += ")"
 	}

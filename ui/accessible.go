@@ -409,13 +409,16 @@ func (a *accessible) previewAndApply() error {
 
 	a.heading(wizard.Apply)
 	a.save(wizard.Apply)
+	if n := plan.Count(orgmodel.StepAwaitAccount); n > 0 {
+		a.say("%s", ResumedText(n))
+	}
 	err = b.Apply(a.ctx, plan, actual, func(e apply.Event) {
 		line := fmt.Sprintf("%s: %s", e.Kind, e.Step)
 		if e.Message != "" {
 			line += ", " + e.Message
 		}
 		if e.Kind == apply.Succeeded || e.Kind == apply.Failed {
-			line += fmt.Sprintf(". %d of %d done, %d accounts being created.", e.Done, e.Total, e.InFlight)
+			line += fmt.Sprintf(". %d of %d done, %s.", e.Done, e.Total, inFlightText(e.InFlight))
 		}
 		a.say("%s", line)
 	})

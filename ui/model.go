@@ -100,6 +100,8 @@ type state struct {
 	way       wizard.Way
 	// runbook is the path of way (b)'s runbook once written.
 	runbook string
+	// applied is the apply that led to the Done screen: its time and log.
+	applied *appliedRun
 }
 
 // Messages between screens and the root.

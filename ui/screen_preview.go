@@ -221,6 +221,9 @@ func (s *previewScreen) summary() []string {
 			out = append(out, st.Warn.Render(fmt.Sprintf("! Needs %d accounts: exactly the quota of %d. One more needs a quota increase.", need, q)))
 		}
 	}
+	if n := p.Count(orgmodel.StepAwaitAccount); n > 0 {
+		out = append(out, wrapMark(st.Active.Render("↺"), ResumedText(n), s.w)...)
+	}
 	for _, w := range p.Warnings {
 		out = append(out, wrapMark(st.Warn.Render("!"), w, s.w)...)
 	}
