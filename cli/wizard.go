@@ -233,6 +233,9 @@ func (b *wizardBackend) Preflight(ctx context.Context) (ui.Preflight, error) {
 	default:
 		p.Organization = actual.Organization
 		p.Accounts = len(actual.Accounts)
+		for _, a := range actual.Accounts {
+			p.Emails = append(p.Emails, a.Email)
+		}
 	}
 	p.Quota, p.QuotaSource = orgs.AccountQuota(ctx, s.quota, apply.DefaultAccountQuota)
 	return p, nil

@@ -382,6 +382,15 @@ func (a *accessible) previewAndApply() error {
 	for i, s := range plan.Steps {
 		a.say("%d. %s", i+1, s)
 	}
+	if q := quotaFromPlan(a.pre, plan, actual); q.over() {
+		// Apply would stop before creating anything: say so, and the way out.
+		a.say("Apply is blocked: the design needs %s (%s). %s Then run %s again; or remove workloads, environments or residencies from %s.",
+			q.text(), q.Source, quotaWayOut(q.Need), wizard.RerunCommand(a.opt.DesignPath, a.target.Args), a.opt.DesignPath)
+		a.res.Err = &apply.QuotaError{Needed: q.Need, Limit: q.Quota, Source: q.Source}
+		return nil
+	} else if q.known() {
+		a.say("The design needs %s.", q.text())
+	}
 	a.save(wizard.Confirm)
 
 	a.heading(wizard.Confirm)

@@ -71,8 +71,11 @@ type Preflight struct {
 	// Organization is nil when the account is standalone.
 	Organization *orgmodel.ActualOrganization
 	Accounts     int // member accounts, the management account included
-	Quota        int
-	QuotaSource  string
+	// Emails are the accounts' emails, to count which of the design's
+	// accounts exist already.
+	Emails      []string
+	Quota       int
+	QuotaSource string
 }
 
 // NewManagement is a prepared way (a): the account that becomes the

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"strings"
@@ -31,6 +32,11 @@ type fakeBackend struct {
 	dirty          bool
 	migrateHalfway bool
 	migrated       bool
+
+	// quota is the accounts quota Service Quotas reports (10 when 0);
+	// args the flags that reach the target.
+	quota int
+	args  []string
 }
 
 const (
@@ -57,11 +63,14 @@ func (f *fakeBackend) Targets() []TargetChoice {
 
 func (f *fakeBackend) Connect(context.Context, TargetChoice) (TargetInfo, error) {
 	me := f.me()
-	return TargetInfo{Describe: "sandbox, account " + me + " (state /tmp/sandbox.json)", AccountID: me, Sandbox: true}, nil
+	return TargetInfo{Describe: "sandbox, account " + me + " (state /tmp/sandbox.json)", AccountID: me, Sandbox: true, Args: f.args}, nil
 }
 
 func (f *fakeBackend) Preflight(context.Context) (Preflight, error) {
-	p := Preflight{AccountID: f.me(), Quota: 10, QuotaSource: "Service Quotas"}
+	f.mu.Lock()
+	quota := cmp.Or(f.quota, 10)
+	f.mu.Unlock()
+	p := Preflight{AccountID: f.me(), Quota: quota, QuotaSource: "Service Quotas"}
 	if f.me() == fakeNewAccount {
 		p.Organization = &orgmodel.ActualOrganization{ID: "o-exampleorg", ManagementAccountID: fakeNewAccount, FeatureSet: "ALL"}
 		p.Accounts = 2

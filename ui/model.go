@@ -102,6 +102,9 @@ type state struct {
 	runbook string
 	// applied is the apply that led to the Done screen: its time and log.
 	applied *appliedRun
+	// quota is the accounts the design makes against the quota, from the
+	// first step that changes the count.
+	quota quotaUse
 }
 
 // Messages between screens and the root.
@@ -194,7 +197,9 @@ func (m *Model) enter(s wizard.Step) tea.Cmd {
 		m.screen = newDoneScreen(m.st)
 	}
 	m.layout()
-	return m.screen.Init()
+	cmd := m.screen.Init()
+	m.countAccounts()
+	return cmd
 }
 
 // bodyHeight is what is left for the screen under the header and above the
@@ -257,8 +262,23 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.save(m.st.resume)
 	}
 	cmd := m.screen.Update(msg)
+	m.countAccounts()
 	m.layout()
 	return m, cmd
+}
+
+// countAccounts keeps the count of accounts against the quota current: the
+// plan's once there is one, the design's before.
+func (m *Model) countAccounts() {
+	st := m.st
+	switch {
+	case m.step >= wizard.Preview && st.plan != nil:
+		st.quota = quotaFromPlan(st.pre, st.plan, st.actual)
+	case m.step >= wizard.Basics && m.step < wizard.Preview:
+		st.quota, _ = quotaFromDesign(st.pre, st.design)
+	case m.step < wizard.Basics:
+		st.quota = quotaUse{}
+	}
 }
 
 // busy reports whether the screen runs work that ctrl+c stops rather than
@@ -316,6 +336,22 @@ func (m *Model) render() string {
 	w := m.width
 	info := m.step.Info()
 	title := s.Title.Render("orgwizard") + "  " + s.Step.Render(fmt.Sprintf("Step %d of %d · %s", m.step.Number(), len(wizard.Steps), info.Title))
+	if q := m.st.quota; q.known() && m.step >= wizard.Basics {
+		style := s.Muted
+		switch {
+		case q.over():
+			style = s.Fail
+		case q.Need == q.Quota:
+			style = s.Warn
+		}
+		text := q.text()
+		if lipgloss.Width(title)+2+lipgloss.Width(text) > w {
+			text = q.short()
+		}
+		if gap := w - lipgloss.Width(title) - lipgloss.Width(text); gap >= 2 {
+			title += strings.Repeat(" ", gap) + style.Render(text)
+		}
+	}
 	target := "Target: not chosen yet"
 	if m.st.target.Describe != "" {
 		target = "Target: " + m.st.target.Describe
