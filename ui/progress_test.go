@@ -230,6 +230,7 @@ func TestDoneKeepsTheApplysTimeAndLog(t *testing.T) {
 	h := newApplyHarness(t, 0)
 	c := h.creations()
 	h.send(apply.Started, c[0], 0, 1)
+	h.send(apply.Waiting, c[0], 0, 1)
 	h.at(83 * time.Second)
 	h.send(apply.Succeeded, c[0], 1, 0)
 	h.m.Update(applyDoneMsg{})

@@ -179,7 +179,10 @@ func (s *applyScreen) event(e apply.Event) {
 		s.message[i] = e.Message
 		switch e.Kind {
 		case apply.Started, apply.Waiting, apply.Retrying:
-			if s.began[i].IsZero() {
+			// An account creation begins when AWS has it (Waiting): the
+			// engine starts every creation at once, most of them to wait
+			// for one of AWS's five slots.
+			if s.began[i].IsZero() && (!creation(s.st.plan.Steps[i]) || e.Kind == apply.Waiting) {
 				s.began[i] = s.now
 			}
 		case apply.Succeeded, apply.Failed:
@@ -232,13 +235,11 @@ func (s *applyScreen) revise() {
 	var slots []time.Duration
 	waiting := 0
 	for i, step := range s.st.plan.Steps {
-		if !creation(step) {
-			continue
-		}
-		switch s.state[i] {
-		case apply.Started, apply.Waiting, apply.Retrying:
+		switch {
+		case !creation(step) || s.finished(i):
+		case s.atAWS(i):
 			slots = append(slots, max(pace-s.now.Sub(s.began[i]), 0))
-		case "":
+		default:
 			waiting++
 		}
 	}
@@ -252,16 +253,23 @@ func (s *applyScreen) revise() {
 	s.etaAt = s.now.Add(slices.Max(slots))
 }
 
-// creations counts the account creations under way and still to start.
+func (s *applyScreen) finished(i int) bool {
+	return s.state[i] == apply.Succeeded || s.state[i] == apply.Failed
+}
+
+// atAWS reports whether AWS is creating the account of step i: it has the
+// request, and has not finished it.
+func (s *applyScreen) atAWS(i int) bool { return !s.began[i].IsZero() && !s.finished(i) }
+
+// creations counts the account creations AWS is carrying out and those
+// still waiting for one of its slots.
 func (s *applyScreen) creations() (underWay, waiting int) {
 	for i, step := range s.st.plan.Steps {
-		if !creation(step) {
-			continue
-		}
-		switch s.state[i] {
-		case apply.Started, apply.Waiting, apply.Retrying:
+		switch {
+		case !creation(step) || s.finished(i):
+		case s.atAWS(i):
 			underWay++
-		case "":
+		default:
 			waiting++
 		}
 	}
@@ -375,13 +383,22 @@ func (s *applyScreen) View() string {
 	return strings.Join(lines, "\n")
 }
 
-// stepWindow shows h steps around the first unfinished one.
+// stepWindow shows h steps around the first unfinished one; once stopped,
+// from the first creation that AWS carries on with.
 func (s *applyScreen) stepWindow(st Styles, h int) []string {
 	first := len(s.state)
 	for i, k := range s.state {
 		if k != apply.Succeeded && k != apply.Failed {
 			first = i
 			break
+		}
+	}
+	if s.stopped {
+		for i, step := range s.st.plan.Steps {
+			if creation(step) && s.atAWS(i) {
+				first = i + 1 // the window starts one above first
+				break
+			}
 		}
 	}
 	from := max(min(first-1, len(s.state)-h), 0)
@@ -430,23 +447,28 @@ func (s *applyScreen) stepLine(st Styles, i int) string {
 		took = shortDuration(end.Sub(s.began[i]))
 	}
 	var state string
+	atAWS := s.atAWS(i)
 	switch {
-	case s.stopped && underWay:
-		state = "stopped after " + took + ": AWS finishes it on its own"
-	case kind == "":
-		state = "waits for a free slot"
-	case kind == apply.Started:
-		state = "asking AWS " + took
-	case kind == apply.Waiting && step.Kind == orgmodel.StepAwaitAccount:
-		state = "AWS creating (resumed) " + took
-	case kind == apply.Waiting:
-		state = "AWS creating " + took
-	case kind == apply.Retrying:
-		state = "retrying " + took + ": " + s.message[i]
 	case kind == apply.Succeeded:
-		state = "created in " + took
+		mark, style, state = "✓", st.OK, "created in "+took
 	case kind == apply.Failed:
-		state = "failed: " + s.message[i]
+		mark, style, state = "✗", st.Fail, "failed: "+s.message[i]
+	case s.stopped && atAWS:
+		mark, style, state = "■", st.Warn, "stopped after "+took+": AWS finishes it on its own"
+	case s.stopped:
+		mark, style, state = "·", st.Muted, "not started"
+	case atAWS && kind == apply.Retrying:
+		mark, style, state = "↻", st.Warn, "retrying "+took+": "+s.message[i]
+	case atAWS && step.Kind == orgmodel.StepAwaitAccount:
+		mark, style, state = "…", st.Active, "AWS creating (resumed) "+took
+	case atAWS:
+		mark, style, state = "…", st.Active, "AWS creating "+took
+	case kind == apply.Retrying:
+		mark, style, state = "↻", st.Warn, "waits: "+s.message[i]
+	case kind == apply.Started && s.inFlight < apply.MaxCreationsInFlight:
+		mark, style, state = "→", st.Active, "asking AWS"
+	default:
+		mark, style, state = "·", st.Muted, "waits for a free slot"
 	}
 	return fmt.Sprintf("%s %-*s %s%s", style.Render(mark), s.nameW, step.Subject, style.Render(state), st.Muted.Render("  "+step.Email))
 }
