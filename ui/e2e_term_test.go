@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,9 @@ type tmuxTerm struct {
 // can read how the wizard ended.
 func startTmux(t *testing.T, session, command string) *tmuxTerm {
 	t.Helper()
+	// The tmux server is shared with every test binary running on this
+	// machine: the pid keeps the session's name this process's own.
+	session += "-" + strconv.Itoa(os.Getpid())
 	term := &tmuxTerm{t: t, session: session}
 	term.tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env TERM=xterm-256color "+command+"; echo EXIT=$?; sleep 30")
 	t.Cleanup(func() { _ = exec.Command("tmux", "kill-session", "-t", session).Run() })
