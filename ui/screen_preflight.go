@@ -413,7 +413,7 @@ func (s *preflightScreen) summaryView() string {
 		// A design is read in: count its accounts, never just the quota.
 		switch {
 		case q.over():
-			bad(fmt.Sprintf("Your design needs %s (%s). %s Or make the design smaller in the steps that follow: apply stays blocked until it fits.", q.text(), q.Source, quotaWayOut(q.Need)))
+			bad(fmt.Sprintf("Your design needs %s (%s). %s Or make the design smaller (the steps of workloads, environments and residencies): apply stays blocked until it fits.", q.text(), q.Source, quotaWayOut(q.Need)))
 		case q.Need == q.Quota:
 			warn(fmt.Sprintf("Your design needs %s (%s): the quota is reached, one more account needs an increase.", q.text(), q.Source))
 		default:

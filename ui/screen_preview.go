@@ -110,7 +110,7 @@ func (s *previewScreen) Update(msg tea.Msg) tea.Cmd {
 				return quotaReadMsg{p, err}
 			}
 		case key.Matches(msg, keys.Apply) && s.ready() && s.overQuota():
-			return say("apply is blocked: the design needs more accounts than the quota allows (see above)")
+			return say("apply is blocked: over the accounts quota (see above)")
 		case key.Matches(msg, keys.Apply) && s.ready():
 			if s.st.plan.Empty() {
 				return goTo(wizard.Done)
