@@ -34,9 +34,11 @@ type fakeBackend struct {
 	migrated       bool
 
 	// quota is the accounts quota Service Quotas reports (10 when 0);
-	// args the flags that reach the target.
-	quota int
-	args  []string
+	// args the flags that reach the target; awaits makes the plan await
+	// that many creations an interrupted apply asked for.
+	quota  int
+	args   []string
+	awaits int
 }
 
 const (
@@ -137,7 +139,14 @@ func (f *fakeBackend) Plan(_ context.Context, tree *orgmodel.Tree) (*orgmodel.Pl
 	defer f.mu.Unlock()
 	f.tree = tree
 	a := f.actual()
-	return orgmodel.MakePlan(tree, a), a, nil
+	p := orgmodel.MakePlan(tree, a)
+	for i, n := 0, f.awaits; i < len(p.Steps) && n > 0; i++ {
+		if p.Steps[i].Kind == orgmodel.StepCreateAccount {
+			p.Steps[i].Kind, p.Steps[i].RequestID = orgmodel.StepAwaitAccount, "car-interrupted"
+			n--
+		}
+	}
+	return p, a, nil
 }
 
 func (f *fakeBackend) Apply(ctx context.Context, plan *orgmodel.Plan, _ *orgmodel.Actual, on func(apply.Event)) error {

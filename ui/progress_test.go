@@ -247,3 +247,18 @@ func TestDoneKeepsTheApplysTimeAndLog(t *testing.T) {
 		}
 	}
 }
+
+// Accessible mode says it too, before the apply's lines.
+func TestAccessibleSaysAnInterruptedApplyIsResumed(t *testing.T) {
+	var out strings.Builder
+	opt := Options{Backend: &fakeBackend{awaits: 2}, Design: acmeDesign(t), Reached: wizard.Preview, DesignPath: "acme.yaml"}
+	answers := []string{"1", "", "", "", "3", "", "", "0", "0", "0", "y"}
+	if _, err := RunAccessible(context.Background(), opt, &lineReader{answers}, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	text := strings.Join(strings.Fields(out.String()), " ")
+	i := strings.Index(text, "An interrupted apply was found: 2 account creations resumed, none repeated")
+	if i < 0 || i > strings.Index(text, "started: ") {
+		t.Errorf("accessible mode does not say it resumes before applying:\n%s", out.String())
+	}
+}
