@@ -108,9 +108,15 @@ func TestSDKNeverWritesToTheTerminal(t *testing.T) {
 		out := captureOutput(t, func() {
 			// No credentials anywhere: the chain ends at the instance
 			// metadata service, which refuses IMDSv2 tokens.
-			if tg, err := Open(ctx, Spec{AWS: true, RetryMaxAttempts: 1}); err == nil {
+			tg, err := Open(ctx, Spec{AWS: true, RetryMaxAttempts: 1})
+			if err == nil {
 				tg.Close()
 				t.Error("Open succeeded without credentials")
+				return
+			}
+			// What matters, in orgwizard's words, before the SDK's.
+			if !strings.HasPrefix(err.Error(), "no AWS credentials found through the standard credential chain") || !strings.Contains(err.Error(), "--profile NAME") {
+				t.Errorf("the error does not say what to do: %v", err)
 			}
 		})
 		if out != "" {

@@ -203,6 +203,13 @@ func openAWS(ctx context.Context, spec Spec) (*Target, error) {
 		cfg.Region = "us-east-1"
 	}
 	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil && noCredentials(err) {
+		where := "the standard credential chain (environment, shared config, SSO, instance role)"
+		if spec.Profile != "" {
+			where = "profile " + spec.Profile
+		}
+		return nil, fmt.Errorf("no AWS credentials found through %s: sign in first (aws sso login --profile NAME) or name a profile with --profile NAME. Details: %w", where, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("asking AWS who these credentials are (sts GetCallerIdentity): %w; check AWS_PROFILE, --profile or your SSO login", err)
 	}
@@ -215,6 +222,13 @@ func openAWS(ctx context.Context, spec Spec) (*Target, error) {
 		desc += " at " + spec.EndpointURL
 	}
 	return &Target{Config: cfg, AccountID: account, Describe: desc}, nil
+}
+
+// noCredentials reports whether a call failed because no credentials could
+// be found, before anything reached AWS. The SDK wraps that failure in
+// "get identity: get credentials: ..." without a type of its own.
+func noCredentials(err error) bool {
+	return strings.Contains(err.Error(), "get credentials:")
 }
 
 // DebugLogEnv names the environment variable that sends the AWS SDK's own
