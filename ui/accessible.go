@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/huh/v2"
 
@@ -421,6 +422,11 @@ func (a *accessible) previewAndApply() error {
 	if n := plan.Count(orgmodel.StepAwaitAccount); n > 0 {
 		a.say("%s", ResumedText(n))
 	}
+	now := a.opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
 	err = b.Apply(a.ctx, plan, actual, func(e apply.Event) {
 		line := fmt.Sprintf("%s: %s", e.Kind, e.Step)
 		if e.Message != "" {
@@ -440,6 +446,7 @@ func (a *accessible) previewAndApply() error {
 		a.res.Err = err
 		return nil
 	}
+	a.say("Applied %d changes in %s.", len(plan.Steps), shortDuration(now().Sub(start)))
 	return a.done(tree)
 }
 

@@ -261,4 +261,7 @@ func TestAccessibleSaysAnInterruptedApplyIsResumed(t *testing.T) {
 	if i < 0 || i > strings.Index(text, "started: ") {
 		t.Errorf("accessible mode does not say it resumes before applying:\n%s", out.String())
 	}
+	if !strings.Contains(text, "Applied 39 changes in 0s.") {
+		t.Errorf("accessible mode does not say the apply's total time:\n%s", out.String())
+	}
 }
