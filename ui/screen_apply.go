@@ -314,6 +314,9 @@ func (s *applyScreen) statusLine() string {
 	if s.running {
 		switch {
 		case underWay+waiting == 0:
+		case s.etaAt.IsZero() && s.st.plan.Count(orgmodel.StepCreateAccount) == 0:
+			// Only creations an earlier run asked for: when AWS began them
+			// is not known here, so there is no pace to estimate from.
 		case s.etaAt.IsZero():
 			parts = append(parts, "time left: after AWS's first account")
 		case !s.now.Before(s.etaAt):
