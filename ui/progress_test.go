@@ -265,3 +265,17 @@ func TestAccessibleSaysAnInterruptedApplyIsResumed(t *testing.T) {
 		t.Errorf("accessible mode does not say the apply's total time:\n%s", out.String())
 	}
 }
+
+// Quitting on a design step says how to go on, with the flags in use.
+func TestQuitMessageCarriesTheFlags(t *testing.T) {
+	be := &fakeBackend{args: []string{"--profile", "management"}}
+	m := New(context.Background(), Options{Backend: be, Design: acmeDesign(t), Reached: wizard.Workloads, DesignPath: "my designs/acme.yaml", Now: fixedNow})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.st.target, _ = be.Connect(context.Background(), TargetChoice{Profile: "management"})
+	m.enter(wizard.Workloads)
+	m.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	want := "run orgwizard --profile management --design 'my designs/acme.yaml' to go on where you were (Workloads)"
+	if msg := m.Result().Message; !strings.Contains(msg, want) {
+		t.Errorf("the quit message is %q, want it to contain %q", msg, want)
+	}
+}
