@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/wizard"
 )
 
 type applyOptions struct {
@@ -80,13 +81,19 @@ func (o *applyOptions) run(ctx context.Context) error {
 		if n := journal.Len(); n > 0 {
 			msg += fmt.Sprintf(": %d account creations are in flight at AWS, recorded in %s", n, journal.Path())
 		}
-		return &ExitError{Code: ExitInterrupted, Err: errors.New(msg + ". Run orgwizard apply again to finish.")}
+		return &ExitError{Code: ExitInterrupted, Err: errors.New(msg + ". Run " + o.again() + " to finish.")}
 	}
 	var quota *apply.QuotaError
 	if errors.As(err, &quota) {
 		return &ExitError{Code: ExitUser, Err: err}
 	}
-	return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; run orgwizard apply again to finish", err)}
+	return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; run %s to finish", err, o.again())}
+}
+
+// again is the command that goes on where this apply stopped: the same
+// design and target.
+func (o *applyOptions) again() string {
+	return wizard.Command(append(append([]string{"apply"}, wizard.DesignArgs(o.design)...), targetArgs(o.target.spec)...)...)
 }
 
 // confirm asks the user to confirm; on real AWS they type the account id,
@@ -136,8 +143,11 @@ func (p *linePrinter) event(e apply.Event) {
 	}
 	if e.Kind == apply.Succeeded || e.Kind == apply.Failed {
 		line += fmt.Sprintf("  (%d/%d", e.Done, e.Total)
-		if e.InFlight > 0 {
-			line += fmt.Sprintf(", creating %d/%d", e.InFlight, apply.MaxCreationsInFlight)
+		switch {
+		case e.InFlight >= apply.MaxCreationsInFlight:
+			line += fmt.Sprintf(", %d accounts in flight (AWS's limit)", e.InFlight)
+		case e.InFlight > 0:
+			line += fmt.Sprintf(", %d accounts in flight", e.InFlight)
 		}
 		line += ")"
 	}

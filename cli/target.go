@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -177,6 +178,32 @@ func (s *session) engineOptions() apply.Options {
 		opt.PollRate = 2
 	}
 	return opt
+}
+
+// targetArgs are the flags that reach the target spec names, for the
+// commands orgwizard suggests: the sandbox's state file and speed as given,
+// or the profile, endpoint or --aws.
+func targetArgs(spec target.Spec) []string {
+	var args []string
+	switch {
+	case spec.EndpointURL != "":
+		args = append(args, "--endpoint-url", spec.EndpointURL)
+		if spec.Profile != "" {
+			args = append(args, "--profile", spec.Profile)
+		}
+	case spec.Profile != "":
+		args = append(args, "--profile", spec.Profile)
+	case spec.AWS:
+		args = append(args, "--aws")
+	default:
+		if spec.SandboxState != "" {
+			args = append(args, "--sandbox-state", spec.SandboxState)
+		}
+		if spec.Speed != 0 && spec.Speed != 1 {
+			args = append(args, "--sandbox-speed", strconv.FormatFloat(spec.Speed, 'g', -1, 64))
+		}
+	}
+	return args
 }
 
 func describeTarget(s *session) string {

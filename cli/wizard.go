@@ -88,7 +88,7 @@ func (o *wizardOptions) run(ctx context.Context) error {
 		if errors.As(res.Err, &quota) {
 			return &ExitError{Code: ExitUser, Err: res.Err}
 		}
-		return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; run orgwizard again to finish", res.Err)}
+		return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; running the wizard again finishes the work", res.Err)}
 	}
 	return nil
 }
@@ -214,7 +214,7 @@ func (b *wizardBackend) Connect(ctx context.Context, c ui.TargetChoice) (ui.Targ
 	b.mu.Lock()
 	b.s = s
 	b.mu.Unlock()
-	return ui.TargetInfo{Describe: s.target.Describe, AccountID: s.target.AccountID, Sandbox: s.target.Sandbox != nil}, nil
+	return ui.TargetInfo{Describe: s.target.Describe, AccountID: s.target.AccountID, Sandbox: s.target.Sandbox != nil, Args: targetArgs(f.spec)}, nil
 }
 
 func (b *wizardBackend) Preflight(ctx context.Context) (ui.Preflight, error) {
@@ -233,6 +233,9 @@ func (b *wizardBackend) Preflight(ctx context.Context) (ui.Preflight, error) {
 	default:
 		p.Organization = actual.Organization
 		p.Accounts = len(actual.Accounts)
+		for _, a := range actual.Accounts {
+			p.Emails = append(p.Emails, a.Email)
+		}
 	}
 	p.Quota, p.QuotaSource = orgs.AccountQuota(ctx, s.quota, apply.DefaultAccountQuota)
 	return p, nil

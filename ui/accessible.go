@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/huh/v2"
 
@@ -29,7 +30,7 @@ func RunAccessible(ctx context.Context, opt Options, in io.Reader, out io.Writer
 	err := a.run()
 	if errors.Is(err, huh.ErrUserAborted) {
 		err = nil
-		a.res.Message = fmt.Sprintf("Stopped. Your design is saved in %s; run orgwizard again to go on.", opt.DesignPath)
+		a.res.Message = fmt.Sprintf("Stopped. Your design is saved in %s; run %s to go on.", opt.DesignPath, wizard.RerunCommand(opt.DesignPath, a.target.Args))
 	}
 	return a.res, err
 }
@@ -536,6 +537,15 @@ func (a *accessible) previewAndApply() error {
 	for i, s := range plan.Steps {
 		a.say("%d. %s", i+1, s)
 	}
+	if q := quotaFromPlan(a.pre, plan, actual); q.over() {
+		// Apply would stop before creating anything: say so, and the way out.
+		a.say("Apply is blocked: the design needs %s (%s). %s Then run %s again; or remove workloads, environments or residencies from %s.",
+			q.text(), q.Source, quotaWayOut(q.Need), wizard.RerunCommand(a.opt.DesignPath, a.target.Args), a.opt.DesignPath)
+		a.res.Err = &apply.QuotaError{Needed: q.Need, Limit: q.Quota, Source: q.Source}
+		return nil
+	} else if q.known() {
+		a.say("The design needs %s.", q.text())
+	}
 	a.save(wizard.Confirm)
 
 	a.heading(wizard.Confirm)
@@ -563,25 +573,34 @@ func (a *accessible) previewAndApply() error {
 
 	a.heading(wizard.Apply)
 	a.save(wizard.Apply)
+	if n := plan.Count(orgmodel.StepAwaitAccount); n > 0 {
+		a.say("%s", ResumedText(n))
+	}
+	now := a.opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
 	err = b.Apply(a.ctx, plan, actual, func(e apply.Event) {
 		line := fmt.Sprintf("%s: %s", e.Kind, e.Step)
 		if e.Message != "" {
 			line += ", " + e.Message
 		}
 		if e.Kind == apply.Succeeded || e.Kind == apply.Failed {
-			line += fmt.Sprintf(". %d of %d done, %d accounts being created.", e.Done, e.Total, e.InFlight)
+			line += fmt.Sprintf(". %d of %d done, %s.", e.Done, e.Total, inFlightText(e.InFlight))
 		}
 		a.say("%s", line)
 	})
 	switch {
 	case errors.Is(err, context.Canceled):
 		a.res.Interrupted = true
-		a.res.Message = "Stopped safely. Nothing is lost; run orgwizard again with the same flags to finish."
+		a.res.Message = "Stopped safely. Nothing is lost; run " + wizard.RerunCommand(a.opt.DesignPath, a.target.Args) + " to finish."
 		return nil
 	case err != nil:
 		a.res.Err = err
 		return nil
 	}
+	a.say("Applied %d changes in %s.", len(plan.Steps), shortDuration(now().Sub(start)))
 	return a.done(tree)
 }
 
@@ -607,7 +626,7 @@ func (a *accessible) done(tree *orgmodel.Tree) error {
 	if v.Inventory.State() == wizard.Dirty {
 		a.say("Way out (b): write the runbook that moves each resource to a member account with: orgwizard migrate runbook --design %s --out %s, then follow it with: %s", a.opt.DesignPath, wizard.RunbookFile, wizard.RunbookProgressCommand(wizard.RunbookFile))
 	}
-	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath) {
+	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath, a.target.Args) {
 		a.say("Next: %s", n)
 	}
 	a.res.Converged = orgmodel.MakePlan(tree, v.Actual).Empty()

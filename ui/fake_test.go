@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"strings"
@@ -31,6 +32,13 @@ type fakeBackend struct {
 	dirty          bool
 	migrateHalfway bool
 	migrated       bool
+
+	// quota is the accounts quota Service Quotas reports (10 when 0);
+	// args the flags that reach the target; awaits makes the plan await
+	// that many creations an interrupted apply asked for.
+	quota  int
+	args   []string
+	awaits int
 }
 
 const (
@@ -57,11 +65,14 @@ func (f *fakeBackend) Targets() []TargetChoice {
 
 func (f *fakeBackend) Connect(context.Context, TargetChoice) (TargetInfo, error) {
 	me := f.me()
-	return TargetInfo{Describe: "sandbox, account " + me + " (state /tmp/sandbox.json)", AccountID: me, Sandbox: true}, nil
+	return TargetInfo{Describe: "sandbox, account " + me + " (state /tmp/sandbox.json)", AccountID: me, Sandbox: true, Args: f.args}, nil
 }
 
 func (f *fakeBackend) Preflight(context.Context) (Preflight, error) {
-	p := Preflight{AccountID: f.me(), Quota: 10, QuotaSource: "Service Quotas"}
+	f.mu.Lock()
+	quota := cmp.Or(f.quota, 10)
+	f.mu.Unlock()
+	p := Preflight{AccountID: f.me(), Quota: quota, QuotaSource: "Service Quotas"}
 	if f.me() == fakeNewAccount {
 		p.Organization = &orgmodel.ActualOrganization{ID: "o-exampleorg", ManagementAccountID: fakeNewAccount, FeatureSet: "ALL"}
 		p.Accounts = 2
@@ -128,7 +139,14 @@ func (f *fakeBackend) Plan(_ context.Context, tree *orgmodel.Tree) (*orgmodel.Pl
 	defer f.mu.Unlock()
 	f.tree = tree
 	a := f.actual()
-	return orgmodel.MakePlan(tree, a), a, nil
+	p := orgmodel.MakePlan(tree, a)
+	for i, n := 0, f.awaits; i < len(p.Steps) && n > 0; i++ {
+		if p.Steps[i].Kind == orgmodel.StepCreateAccount {
+			p.Steps[i].Kind, p.Steps[i].RequestID = orgmodel.StepAwaitAccount, "car-interrupted"
+			n--
+		}
+	}
+	return p, a, nil
 }
 
 func (f *fakeBackend) Apply(ctx context.Context, plan *orgmodel.Plan, _ *orgmodel.Actual, on func(apply.Event)) error {

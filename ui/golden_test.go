@@ -251,7 +251,7 @@ func TestGoldenScreens(t *testing.T) {
 			s.keys("a")
 			s.waitFor("Ready to make")
 			s.keys("enter")
-			return s.waitFor("creating 3/5")
+			return s.waitFor("3 accounts in flight")
 		}},
 		{"10-apply-stopped", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{stopHalfway: true}, func(s *session) string {
 			s.through()
@@ -259,7 +259,7 @@ func TestGoldenScreens(t *testing.T) {
 			s.keys("a")
 			s.waitFor("Ready to make")
 			s.keys("enter")
-			s.waitFor("creating 3/5")
+			s.waitFor("3 accounts in flight")
 			s.keys("ctrl+c")
 			return s.waitFor("Stopped safely")
 		}},

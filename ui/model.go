@@ -107,6 +107,11 @@ type state struct {
 	// openAccounts opens the guardrails step on its adopted accounts, for
 	// the preview's "adopt" key.
 	openAccounts bool
+	// applied is the apply that led to the Done screen: its time and log.
+	applied *appliedRun
+	// quota is the accounts the design makes against the quota, from the
+	// first step that changes the count.
+	quota quotaUse
 }
 
 // goNow moves to step s as soon as the screen's Update returns. goTo sends
@@ -205,7 +210,9 @@ func (m *Model) enter(s wizard.Step) tea.Cmd {
 		m.screen = newDoneScreen(m.st)
 	}
 	m.layout()
-	return m.screen.Init()
+	cmd := m.screen.Init()
+	m.countAccounts()
+	return cmd
 }
 
 // bodyHeight is what is left for the screen under the header and above the
@@ -265,8 +272,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.screen.Update(msg)
 	if m.st.moving {
 		m.st.moving = false
-		return m, tea.Batch(cmd, m.goStep(m.st.next))
+		next := m.goStep(m.st.next)
+		m.countAccounts()
+		return m, tea.Batch(cmd, next)
 	}
+	m.countAccounts()
 	m.layout()
 	return m, cmd
 }
@@ -279,6 +289,20 @@ func (m *Model) goStep(s wizard.Step) tea.Cmd {
 		cmds = append(cmds, m.save(s))
 	}
 	return tea.Batch(cmds...)
+}
+
+// countAccounts keeps the count of accounts against the quota current: the
+// plan's once there is one, the design's before.
+func (m *Model) countAccounts() {
+	st := m.st
+	switch {
+	case m.step >= wizard.Preview && st.plan != nil:
+		st.quota = quotaFromPlan(st.pre, st.plan, st.actual)
+	case m.step >= wizard.Basics && m.step < wizard.Preview:
+		st.quota, _ = quotaFromDesign(st.pre, st.design)
+	case m.step < wizard.Basics:
+		st.quota = quotaUse{}
+	}
 }
 
 // busy reports whether the screen runs work that ctrl+c stops rather than
@@ -314,7 +338,7 @@ func (m *Model) save(reached wizard.Step) tea.Cmd {
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	if m.st.result.Message == "" && !m.st.result.Converged && m.step >= wizard.Basics {
-		m.st.result.Message = fmt.Sprintf("Your design is saved in %s; run orgwizard again to go on where you were (%s).", m.st.path, m.step.Info().Title)
+		m.st.result.Message = fmt.Sprintf("Your design is saved in %s; run %s to go on where you were (%s).", m.st.path, wizard.RerunCommand(m.st.path, m.st.target.Args), m.step.Info().Title)
 	}
 	return tea.Quit
 }
@@ -336,6 +360,22 @@ func (m *Model) render() string {
 	w := m.width
 	info := m.step.Info()
 	title := s.Title.Render("orgwizard") + "  " + s.Step.Render(fmt.Sprintf("Step %d of %d · %s", m.step.Number(), len(wizard.Steps), info.Title))
+	if q := m.st.quota; q.known() && m.step >= wizard.Basics {
+		style := s.Muted
+		switch {
+		case q.over():
+			style = s.Fail
+		case q.Need == q.Quota:
+			style = s.Warn
+		}
+		text := q.text()
+		if lipgloss.Width(title)+2+lipgloss.Width(text) > w {
+			text = q.short()
+		}
+		if gap := w - lipgloss.Width(title) - lipgloss.Width(text); gap >= 2 {
+			title += strings.Repeat(" ", gap) + style.Render(text)
+		}
+	}
 	target := "Target: not chosen yet"
 	if m.st.target.Describe != "" {
 		target = "Target: " + m.st.target.Describe
