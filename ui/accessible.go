@@ -150,52 +150,18 @@ func (a *accessible) run() error {
 	return a.previewAndApply()
 }
 
+// basics asks the basics step's questions, then says the account emails
+// that result, as the screen shows them while the user types.
 func (a *accessible) basics() error {
-	o := &a.d.Organization
-	addr, isTemplate := o.Email, o.EmailTemplate != "" && o.Email == ""
-	question := "Mailbox for every account's email, such as aws@acme.example; accounts get aws+<account>@acme.example"
-	if isTemplate {
-		addr, question = o.EmailTemplate, "Email template with {account} once, such as aws-{account}@acme.example"
-	}
-	err := a.ask(
-		huh.NewInput().Title(titled("Organization name, short and lowercase, such as acme", o.Name)).Value(&o.Name).
-			Validate(keeping(&o.Name, func(v string) error { return prefix("name ", orgmodel.CheckOrganizationName(v)) })),
-		huh.NewInput().Title(titled(question, addr)).Value(&addr).
-			Validate(keeping(&addr, func(v string) error {
-				if isTemplate {
-					return wizard.CheckMailbox("", v)
-				}
-				return wizard.CheckMailbox(v, "")
-			})),
-		huh.NewInput().Title(titled("Home region, such as eu-west-1", o.HomeRegion)).Value(&o.HomeRegion).
-			Validate(keeping(&o.HomeRegion, func(v string) error { return prefix("home region ", orgmodel.CheckRegion(v)) })),
-	)
-	if isTemplate {
-		o.EmailTemplate = addr
-	} else {
-		o.Email = addr
-	}
-	if err != nil {
+	b, q := wizard.BasicsOf(a.d), wizard.BasicsQuestions
+	if err := a.answer(answer{q.Name, &b.Name}, answer{b.AddressQuestion(), &b.Address}, answer{q.HomeRegion, &b.Region}, answer{q.Tags, &b.Tags}); err != nil {
 		return err
 	}
-	// Tags: an empty answer keeps them, "none" removes them.
-	tags := wizard.FormatTags(a.d.Tags)
-	if err := a.ask(huh.NewInput().
-		Title(titled("Tags on every account, key=value separated by commas, such as cost-center=42; none for no tags", tags)).
-		Value(&tags).
-		Validate(keeping(&tags, func(v string) error {
-			if strings.TrimSpace(v) == "none" {
-				return nil
-			}
-			_, err := wizard.ParseTags(v)
-			return err
-		}))); err != nil {
+	if err := b.Apply(a.d); err != nil {
 		return err
 	}
-	if strings.TrimSpace(tags) == "none" {
-		a.d.Tags = nil
-	} else if parsed, err := wizard.ParseTags(tags); err == nil {
-		a.d.Tags = parsed
+	if emails, err := wizard.ExampleEmails(a.d, 3); err == nil {
+		a.say("Account emails: %s …", strings.Join(emails, ", "))
 	}
 	return nil
 }

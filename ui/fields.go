@@ -1,0 +1,154 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/orgwizard/orgwizard/wizard"
+)
+
+// A step's questions are defined once, in package wizard. The functions here
+// render them: field, yesNo, choice and choices as the full-screen form's
+// fields; (*accessible).answer as plain prompts. Neither adds words or checks
+// of its own, so both renderings ask the same and take the same answers.
+
+// field is q as a text field of a full-screen form, its answer kept in v.
+func field(q wizard.Question, v *string) *huh.Input {
+	f := huh.NewInput().Title(q.Title).Value(v)
+	if help := q.Help; help != "" {
+		if len(q.Suggestions) > 0 {
+			help = strings.TrimSuffix(help, ".") + "; tab completes."
+		}
+		f.Description(help)
+	}
+	if q.Example != "" {
+		f.Placeholder(example(q))
+	}
+	if len(q.Suggestions) > 0 {
+		f.Suggestions(q.Suggestions)
+	}
+	if q.Check != nil {
+		f.Validate(q.Check)
+	}
+	return f
+}
+
+// fieldOf is a text field whose question changes with another field's
+// answer (binding): the question is read again whenever binding changes.
+func fieldOf(q func() wizard.Question, binding any, v *string) *huh.Input {
+	return huh.NewInput().
+		TitleFunc(func() string { return q().Title }, binding).
+		PlaceholderFunc(func() string { return example(q()) }, binding).
+		Value(v).
+		Validate(func(s string) error { return q().Valid(s) })
+}
+
+func example(q wizard.Question) string { return "e.g. " + q.Example }
+
+// yesNo is q as a yes or no field.
+func yesNo(q wizard.Question, v *bool) *huh.Confirm {
+	f := huh.NewConfirm().Title(q.Title).Value(v)
+	if q.Help != "" {
+		f.Description(q.Help)
+	}
+	return f
+}
+
+// options are c's options for a huh field; each field needs its own, since
+// huh marks the selection on them.
+func options(c wizard.Choice) []huh.Option[string] {
+	opts := make([]huh.Option[string], len(c.Options))
+	for i, o := range c.Options {
+		opts[i] = huh.NewOption(o.Label, o.Value)
+	}
+	return opts
+}
+
+// choice is c as a field that picks one option.
+func choice(c wizard.Choice, v *string) *huh.Select[string] {
+	f := huh.NewSelect[string]().Title(c.Title).Options(options(c)...).Value(v)
+	if c.Help != "" {
+		f.Description(c.Help)
+	}
+	if c.Check != nil {
+		f.Validate(func(s string) error { return c.Check([]string{s}) })
+	}
+	return f
+}
+
+// choices is c as a field that picks several options.
+func choices(c wizard.Choice, v *[]string) *huh.MultiSelect[string] {
+	f := huh.NewMultiSelect[string]().Title(c.Title).Options(options(c)...).Value(v)
+	if c.Help != "" {
+		f.Description(c.Help)
+	}
+	if c.Check != nil {
+		f.Validate(c.Check)
+	}
+	return f
+}
+
+// said is q as one spoken prompt: huh's accessible mode says a field's
+// title only, so the example and the help go into it.
+func said(q wizard.Question) string {
+	s := q.Title
+	if q.Example != "" && !strings.Contains(q.Help, "such as") {
+		s += " (such as " + q.Example + ")"
+	}
+	if q.Help != "" {
+		sep := ". "
+		if strings.HasSuffix(s, "?") {
+			sep = " "
+		}
+		s += sep + strings.TrimSuffix(q.Help, ".")
+	}
+	return s
+}
+
+// saidChoice is c's title with its help, for accessible mode.
+func saidChoice(c wizard.Choice) string {
+	if c.Help == "" {
+		return c.Title
+	}
+	return c.Title + ". " + strings.TrimSuffix(c.Help, ".")
+}
+
+// answer is a question to ask in accessible mode and where its answer goes.
+type answer struct {
+	q wizard.Question
+	v *string
+}
+
+// answer asks qs as plain prompts, one after the other. A question that
+// has an answer already says so, and an empty answer keeps it (huh's
+// accessible prompts check the raw answer before falling back to the
+// default); an optional one is cleared by "none".
+func (a *accessible) answer(qs ...answer) error {
+	fields := make([]huh.Field, len(qs))
+	current := make([]string, len(qs))
+	for i, x := range qs {
+		q, had := x.q, *x.v
+		current[i] = had
+		title := said(q)
+		switch {
+		case had != "" && q.Optional:
+			title += " (enter keeps " + had + "; none removes it)"
+		case had != "":
+			title += " (enter keeps " + had + ")"
+		}
+		fields[i] = huh.NewInput().Title(title).Value(x.v).Validate(func(s string) error {
+			if s == "" && had != "" || q.Optional && had != "" && strings.TrimSpace(s) == "none" {
+				return nil
+			}
+			return q.Valid(s)
+		})
+	}
+	err := a.ask(fields...)
+	for i, x := range qs {
+		if x.q.Optional && current[i] != "" && strings.TrimSpace(*x.v) == "none" {
+			*x.v = ""
+		}
+	}
+	return err
+}

@@ -1,0 +1,250 @@
+package wizard
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+// Question is one question of a step, written once: the full-screen form and
+// accessible mode both render it (ui's field builders), with the same words,
+// example and check, as huh renders one form either way. The renderings only
+// present it: what it asks, and what answer it takes, live here.
+type Question struct {
+	// Title is what is asked.
+	Title string
+	// Help is a sentence that explains the question, "" for none.
+	Help string
+	// Example is a typical answer: the screen shows "e.g. <Example>" in the
+	// empty field, accessible mode says "such as <Example>".
+	Example string
+	// Suggestions are the answers the screen completes with tab.
+	Suggestions []string
+	// Optional: accessible mode takes "none" to clear the current answer
+	// (an empty answer keeps it there).
+	Optional bool
+	// Check refuses an answer with what to change; nil takes any answer.
+	Check func(string) error
+}
+
+// Valid is q's check of v; every answer is valid for a question without one.
+func (q Question) Valid(v string) error {
+	if q.Check == nil {
+		return nil
+	}
+	return q.Check(v)
+}
+
+// Choice is a question answered by picking one or more of its options.
+type Choice struct {
+	Title, Help string
+	Options     []Option
+	// Check refuses a selection (of the options' values); nil takes any.
+	Check func([]string) error
+}
+
+// Option is one answer of a Choice: Label is shown, Value kept.
+type Option struct{ Label, Value string }
+
+// prefixed names what failed in a checker's message: "name must ...".
+func prefixed(p string, check func(string) error) func(string) error {
+	return func(v string) error {
+		if err := check(v); err != nil {
+			return fmt.Errorf("%s%w", p, err)
+		}
+		return nil
+	}
+}
+
+// SplitList reads a list answer: names separated by spaces or commas.
+func SplitList(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+}
+
+// Where the account emails of the basics step come from.
+const (
+	FromMailbox  = "mailbox"
+	FromTemplate = "template"
+)
+
+// BasicsQuestions are the questions of the basics step.
+var BasicsQuestions = struct {
+	Name Question
+	// From chooses between Mailbox and Template, which ask the address.
+	From              Choice
+	Mailbox, Template Question
+	HomeRegion, Tags  Question
+}{
+	Name: Question{Title: "Organization name", Help: "Short, lowercase, such as acme; it tags every account.", Example: "acme",
+		Check: prefixed("name ", orgmodel.CheckOrganizationName)},
+	From: Choice{Title: "Account emails come from",
+		Options: []Option{{"one mailbox, + addressing", FromMailbox}, {"a template", FromTemplate}}},
+	Mailbox: Question{Title: "Mailbox that receives every account's email", Example: "aws@acme.example",
+		Check: func(v string) error { return CheckMailbox(v, "") }},
+	Template: Question{Title: "Email template, with {account} once", Example: "aws-{account}@acme.example",
+		Check: func(v string) error { return CheckMailbox("", v) }},
+	HomeRegion: Question{Title: "Home region", Help: "Where the organization's own tooling lives.", Example: "us-east-1",
+		Suggestions: orgmodel.Regions(), Check: prefixed("home region ", orgmodel.CheckRegion)},
+	Tags: Question{Title: "Tags on every account (optional): key=value, ...", Example: "cost-center=42, compliance=pci", Optional: true,
+		Check: func(v string) error { _, err := ParseTags(v); return err }},
+}
+
+// BasicsAnswers are the answers of the basics step, as typed.
+type BasicsAnswers struct {
+	Name string
+	// From is FromMailbox or FromTemplate: which of the two Address is.
+	From, Address string
+	Region, Tags  string
+}
+
+// BasicsOf are the answers d holds.
+func BasicsOf(d *orgmodel.Design) BasicsAnswers {
+	o := d.Organization
+	b := BasicsAnswers{Name: o.Name, From: FromMailbox, Address: o.Email, Region: o.HomeRegion, Tags: FormatTags(d.Tags)}
+	if o.EmailTemplate != "" && o.Email == "" {
+		b.From, b.Address = FromTemplate, o.EmailTemplate
+	}
+	return b
+}
+
+// AddressQuestion is the question that asks b.Address.
+func (b *BasicsAnswers) AddressQuestion() Question {
+	if b.From == FromTemplate {
+		return BasicsQuestions.Template
+	}
+	return BasicsQuestions.Mailbox
+}
+
+// Draft is d with the answers in it; tags that do not parse stay as they were.
+func (b BasicsAnswers) Draft(d *orgmodel.Design) *orgmodel.Design {
+	c := *d
+	c.Organization.Name = b.Name
+	c.Organization.HomeRegion = b.Region
+	c.Organization.Email, c.Organization.EmailTemplate = "", ""
+	if tags, err := ParseTags(b.Tags); err == nil {
+		c.Tags = tags
+	}
+	if b.From == FromTemplate {
+		c.Organization.EmailTemplate = strings.TrimSpace(b.Address)
+	} else {
+		c.Organization.Email = strings.TrimSpace(b.Address)
+	}
+	return &c
+}
+
+// Apply puts the answers into d when the step's check passes them; else d
+// is unchanged and the check's message says what to fix.
+func (b BasicsAnswers) Apply(d *orgmodel.Design) error {
+	c := b.Draft(d)
+	if err := Check(Basics, c); err != nil {
+		return err
+	}
+	d.Organization, d.Tags = c.Organization, c.Tags
+	return nil
+}
+
+// WorkloadQuestions ask workload i of d (i < 0: a new one).
+func WorkloadQuestions(d *orgmodel.Design, i int) (name, description, owner Question) {
+	name = Question{Title: "Workload name", Help: "One part of the product, such as payments; lowercase, up to 24 characters.", Example: "payments",
+		Check: func(v string) error {
+			if err := orgmodel.CheckWorkloadName(v); err != nil {
+				return fmt.Errorf("name %w", err)
+			}
+			for j, w := range d.Workloads {
+				if j != i && w.Name == v {
+					return fmt.Errorf("there is already a workload called %s", v)
+				}
+			}
+			return nil
+		}}
+	description = Question{Title: "What it does (optional)", Example: "Card payments API and ledger", Optional: true}
+	owner = Question{Title: "Owner's email (optional)", Help: "The team that answers for it; set as the owner tag.", Example: "payments-team@acme.example", Optional: true,
+		Check: func(v string) error {
+			if v == "" {
+				return nil
+			}
+			return prefixed("owner ", orgmodel.CheckEmail)(v)
+		}}
+	return
+}
+
+// environmentName checks one environment's name; j is the environment it
+// may share the name with (its own index), -1 for none.
+func environmentName(d *orgmodel.Design, i int) func(string) error {
+	return func(v string) error {
+		if err := orgmodel.CheckEnvironmentName(v); err != nil {
+			return fmt.Errorf("name %w", err)
+		}
+		for j, e := range d.Environments {
+			if j != i && e.Name == v {
+				return fmt.Errorf("there is already an environment called %s", v)
+			}
+		}
+		return nil
+	}
+}
+
+// PerResidencyHelp says when an environment gets one account per residency.
+const PerResidencyHelp = "Yes for production when its data must stay in a region set."
+
+// EnvironmentQuestions ask environment i of d (i < 0: a new one); whether
+// it gets one account per residency is a yes or no.
+func EnvironmentQuestions(d *orgmodel.Design, i int) (name, description, perResidency Question) {
+	name = Question{Title: "Environment name", Help: "A stage every workload goes through, such as qa; lowercase, up to 16 characters.",
+		Check: environmentName(d, i)}
+	description = Question{Title: "What it is for (optional)", Optional: true}
+	perResidency = Question{Title: "One account per residency?", Help: PerResidencyHelp}
+	return
+}
+
+// EnvironmentListQuestions ask all environments at once, as lists: their
+// names, and which of them get one account per residency. Each name is
+// checked as EnvironmentQuestions check one.
+func EnvironmentListQuestions() (names, perResidency Question) {
+	one := environmentName(&orgmodel.Design{}, -1)
+	names = Question{Title: "Environments, separated by commas", Example: "dev, staging, prod",
+		Check: func(v string) error {
+			list := SplitList(v)
+			if len(list) == 0 {
+				return errors.New("give at least one environment, such as dev, prod")
+			}
+			seen := map[string]bool{}
+			for _, n := range list {
+				if err := one(n); err != nil {
+					return fmt.Errorf("environment %s", err)
+				}
+				if seen[n] {
+					return fmt.Errorf("environment %s is given twice; keep one", n)
+				}
+				seen[n] = true
+			}
+			return nil
+		}}
+	perResidency = Question{Title: "Which of them get one account per residency (usually prod)", Help: PerResidencyHelp, Optional: true}
+	return
+}
+
+// SetEnvironments replaces d's environments with the names listed, those
+// in per with one account per residency; a name d had keeps its description.
+func SetEnvironments(d *orgmodel.Design, names, per string) error {
+	old := d.Environments
+	d.Environments = nil
+	var errs []error
+	for _, n := range SplitList(names) {
+		e := orgmodel.Environment{Name: n}
+		for _, o := range old {
+			if o.Name == n {
+				e.Description = o.Description
+			}
+		}
+		for _, p := range SplitList(per) {
+			e.PerResidency = e.PerResidency || p == n
+		}
+		if err := PutEnvironment(d, -1, e); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,81 @@
+package wizard
+
+import (
+	"strings"
+	"testing"
+)
+
+// The basics answers go into the design as the step's check allows them,
+// and a refused answer changes nothing.
+func TestBasicsAnswersApplyOrChangeNothing(t *testing.T) {
+	d := acme(t)
+	b := BasicsOf(d)
+	if b.Name != d.Organization.Name || b.Region != d.Organization.HomeRegion || b.Address == "" {
+		t.Fatalf("BasicsOf(acme) = %+v", b)
+	}
+	b.From, b.Address, b.Tags = FromTemplate, "aws-{account}@acme.example", "team=platform"
+	if err := b.Apply(d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Organization.Email != "" || d.Organization.EmailTemplate != "aws-{account}@acme.example" || FormatTags(d.Tags) != "team=platform" {
+		t.Errorf("applied as %+v, tags %v", d.Organization, d.Tags)
+	}
+	if got := BasicsOf(d); got.From != FromTemplate || got.AddressQuestion().Title != BasicsQuestions.Template.Title {
+		t.Errorf("the template is not asked back: %+v", got)
+	}
+	before := d.Organization
+	b.Region = "mars-1"
+	if err := b.Apply(d); err == nil || !strings.Contains(err.Error(), "home region") || d.Organization != before {
+		t.Errorf("a bad region: %v, organization now %+v", err, d.Organization)
+	}
+}
+
+// Every question's check is the one the screen and accessible mode use:
+// each refuses what orgmodel refuses, with what to change.
+func TestQuestionsCheckWithOrgmodel(t *testing.T) {
+	d := acme(t)
+	name, _, owner := WorkloadQuestions(d, -1)
+	envName, _, _ := EnvironmentQuestions(d, -1)
+	envs, _ := EnvironmentListQuestions()
+	for _, c := range []struct {
+		q          Question
+		bad, good  string
+		wantInText string
+	}{
+		{BasicsQuestions.Name, "Acme!", "acme", "name "},
+		{BasicsQuestions.Mailbox, "not-an-email", "aws@acme.example", "mailbox"},
+		{BasicsQuestions.Template, "aws@acme.example", "aws-{account}@acme.example", "{account}"},
+		{BasicsQuestions.HomeRegion, "mars-1", "eu-west-1", "home region "},
+		{BasicsQuestions.Tags, "team", "team=platform", "key=value"},
+		{name, d.Workloads[0].Name, "new-thing", "already a workload"},
+		{name, "Payments", "new-thing", "name "},
+		{owner, "nobody", "", "owner "},
+		{envName, d.Environments[0].Name, "qa", "already an environment"},
+		{envs, "dev, dev", "dev, prod", "given twice"},
+		{envs, "dev, Prod", "dev prod", "environment name "},
+	} {
+		if err := c.q.Valid(c.bad); err == nil || !strings.Contains(err.Error(), c.wantInText) {
+			t.Errorf("%s: %q gives %v, want a message with %q", c.q.Title, c.bad, err, c.wantInText)
+		}
+		if err := c.q.Valid(c.good); err != nil {
+			t.Errorf("%s: %q refused: %v", c.q.Title, c.good, err)
+		}
+	}
+	if n, _, _ := WorkloadQuestions(d, 0); n.Valid(d.Workloads[0].Name) != nil {
+		t.Error("a workload edited under its own name is refused")
+	}
+}
+
+func TestSetEnvironmentsKeepsDescriptions(t *testing.T) {
+	d := NewDesign()
+	if err := SetEnvironments(d, "dev, qa prod", "prod,qa"); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range d.Environments {
+		got = append(got, e.Name+"/"+map[bool]string{true: "split", false: "one"}[e.PerResidency]+"/"+e.Description)
+	}
+	if want := "dev/one/where engineers try things qa/split/ prod/split/what customers use"; strings.Join(got, " ") != want {
+		t.Errorf("environments %q, want %q", strings.Join(got, " "), want)
+	}
+}
