@@ -198,25 +198,11 @@ func (a *accessible) workloads() error {
 			a.d.Workloads = slices.DeleteFunc(a.d.Workloads, func(w orgmodel.Workload) bool { return w.Name == name })
 		case "add":
 			var w orgmodel.Workload
-			if err := a.ask(
-				huh.NewInput().Title("Workload name, lowercase, such as payments").Value(&w.Name).
-					Validate(func(v string) error {
-						if slices.Contains(names, v) {
-							return fmt.Errorf("there is already a workload called %s", v)
-						}
-						return prefix("name ", orgmodel.CheckWorkloadName(v))
-					}),
-				huh.NewInput().Title("What it does (optional)").Value(&w.Description),
-				huh.NewInput().Title("Owner's email (optional)").Value(&w.Owner).
-					Validate(func(v string) error {
-						if v == "" {
-							return nil
-						}
-						return prefix("owner ", orgmodel.CheckEmail(v))
-					}),
-			); err != nil {
+			name, description, owner := wizard.WorkloadQuestions(a.d, -1)
+			if err := a.answer(answer{name, &w.Name}, answer{description, &w.Description}, answer{owner, &w.Owner}); err != nil {
 				return err
 			}
+			w.Name = strings.TrimSpace(w.Name)
 			if err := wizard.PutWorkload(a.d, -1, w); err != nil {
 				a.say("%v", err)
 				if failures++; failures > 3 {
@@ -236,33 +222,12 @@ func (a *accessible) environments() error {
 		}
 	}
 	list, per := strings.Join(names, ", "), strings.Join(split, ", ")
-	if err := a.ask(
-		huh.NewInput().Title(titled("Environments, separated by commas", list)).Value(&list).
-			Validate(keeping(&list, func(v string) error {
-				if len(splitList(v)) == 0 {
-					return errors.New("give at least one environment, such as dev, prod")
-				}
-				for _, n := range splitList(v) {
-					if err := orgmodel.CheckEnvironmentName(n); err != nil {
-						return prefix("environment ", err)
-					}
-				}
-				return nil
-			})),
-		huh.NewInput().Title(titled("Which of them get one account per residency (usually prod)", per)).Value(&per),
-	); err != nil {
+	namesQ, perQ := wizard.EnvironmentListQuestions()
+	if err := a.answer(answer{namesQ, &list}, answer{perQ, &per}); err != nil {
 		return err
 	}
-	old := a.d.Environments
-	a.d.Environments = nil
-	for _, n := range splitList(list) {
-		e := orgmodel.Environment{Name: n, PerResidency: slices.Contains(splitList(per), n)}
-		if i := slices.IndexFunc(old, func(o orgmodel.Environment) bool { return o.Name == n }); i >= 0 {
-			e.Description = old[i].Description
-		}
-		if err := wizard.PutEnvironment(a.d, -1, e); err != nil {
-			a.say("%v", err)
-		}
+	if err := wizard.SetEnvironments(a.d, list, per); err != nil {
+		a.say("%v", err)
 	}
 	return nil
 }

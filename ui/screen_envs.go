@@ -34,27 +34,9 @@ func (s *environmentsScreen) edit(i int) tea.Cmd {
 	if i >= 0 {
 		s.draft = s.st.design.Environments[i]
 	}
-	d := s.st.design
+	name, description, perResidency := wizard.EnvironmentQuestions(s.st.design, i)
 	return s.openForm(editTitle("environment", i, s.draft.Name), huh.NewGroup(
-		huh.NewInput().Title("Environment name").
-			Description("A stage every workload goes through, such as qa; lowercase, up to 16 characters.").
-			Value(&s.draft.Name).
-			Validate(func(v string) error {
-				if err := orgmodel.CheckEnvironmentName(v); err != nil {
-					return prefix("name ", err)
-				}
-				for j, e := range d.Environments {
-					if j != i && e.Name == v {
-						return fmt.Errorf("there is already an environment called %s", v)
-					}
-				}
-				return nil
-			}),
-		huh.NewInput().Title("What it is for (optional)").Value(&s.draft.Description),
-		huh.NewConfirm().Title("One account per residency?").
-			Description("Yes for production when its data must stay in a region set.").
-			Value(&s.draft.PerResidency),
-	))
+		field(name, &s.draft.Name), field(description, &s.draft.Description), yesNo(perResidency, &s.draft.PerResidency)))
 }
 
 // save puts the submitted draft into the design.

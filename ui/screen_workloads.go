@@ -33,33 +33,9 @@ func (s *workloadsScreen) edit(i int) tea.Cmd {
 	if i >= 0 {
 		s.draft = s.st.design.Workloads[i]
 	}
-	d := s.st.design
+	name, description, owner := wizard.WorkloadQuestions(s.st.design, i)
 	return s.openForm(editTitle("workload", i, s.draft.Name), huh.NewGroup(
-		huh.NewInput().Title("Workload name").
-			Description("One part of the product, such as payments; lowercase, up to 24 characters.").
-			Placeholder("e.g. payments").Value(&s.draft.Name).
-			Validate(func(v string) error {
-				if err := orgmodel.CheckWorkloadName(v); err != nil {
-					return prefix("name ", err)
-				}
-				for j, w := range d.Workloads {
-					if j != i && w.Name == v {
-						return fmt.Errorf("there is already a workload called %s", v)
-					}
-				}
-				return nil
-			}),
-		huh.NewInput().Title("What it does (optional)").Placeholder("e.g. Card payments API and ledger").Value(&s.draft.Description),
-		huh.NewInput().Title("Owner's email (optional)").
-			Description("The team that answers for it; set as the owner tag.").
-			Placeholder("e.g. payments-team@acme.example").Value(&s.draft.Owner).
-			Validate(func(v string) error {
-				if v == "" {
-					return nil
-				}
-				return prefix("owner ", orgmodel.CheckEmail(v))
-			}),
-	))
+		field(name, &s.draft.Name), field(description, &s.draft.Description), field(owner, &s.draft.Owner)))
 }
 
 // save puts the submitted draft into the design.

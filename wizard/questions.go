@@ -186,16 +186,13 @@ func environmentName(d *orgmodel.Design, i int) func(string) error {
 	}
 }
 
-// PerResidencyHelp says when an environment gets one account per residency.
-const PerResidencyHelp = "Yes for production when its data must stay in a region set."
-
 // EnvironmentQuestions ask environment i of d (i < 0: a new one); whether
 // it gets one account per residency is a yes or no.
 func EnvironmentQuestions(d *orgmodel.Design, i int) (name, description, perResidency Question) {
 	name = Question{Title: "Environment name", Help: "A stage every workload goes through, such as qa; lowercase, up to 16 characters.",
 		Check: environmentName(d, i)}
 	description = Question{Title: "What it is for (optional)", Optional: true}
-	perResidency = Question{Title: "One account per residency?", Help: PerResidencyHelp}
+	perResidency = Question{Title: "One account per residency?", Help: "Yes for production when its data must stay in a region set."}
 	return
 }
 
@@ -222,7 +219,7 @@ func EnvironmentListQuestions() (names, perResidency Question) {
 			}
 			return nil
 		}}
-	perResidency = Question{Title: "Which of them get one account per residency (usually prod)", Help: PerResidencyHelp, Optional: true}
+	perResidency = Question{Title: "Which of them get one account per residency", Help: "Usually prod, when its data must stay in a region set.", Optional: true}
 	return
 }
 
