@@ -58,25 +58,6 @@ func (p plainWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// keeping lets an empty answer keep the current value: huh's accessible
-// prompts check the raw answer before falling back to the default.
-func keeping(current *string, check func(string) error) func(string) error {
-	return func(v string) error {
-		if v == "" && *current != "" {
-			return nil
-		}
-		return check(v)
-	}
-}
-
-// titled adds the current value to a question, when there is one.
-func titled(q, current string) string {
-	if current == "" {
-		return q
-	}
-	return q + " (enter keeps " + current + ")"
-}
-
 func (a *accessible) say(format string, args ...any) { fmt.Fprintf(a.out, format+"\n", args...) }
 
 func (a *accessible) heading(s wizard.Step) {
@@ -244,37 +225,17 @@ func (a *accessible) residency() error {
 	if err := a.ask(huh.NewMultiSelect[string]().Title("Residencies: where must customer data stay? Choose none if anywhere.").Options(opts...).Value(&chosen)); err != nil {
 		return err
 	}
-	for _, r := range slices.Clone(a.d.Residencies) {
-		if _, preset := wizard.PresetByName(r.Name); preset && !slices.Contains(chosen, r.Name) {
-			wizard.RemoveResidency(a.d, r.Name)
-		}
-	}
-	for _, name := range chosen {
-		if _, ok := a.d.Residency(name); ok {
-			continue
-		}
-		p, _ := wizard.PresetByName(name)
-		if err := wizard.AddResidency(a.d, orgmodel.Residency{Name: p.Name, Regions: slices.Clone(p.Regions)}); err != nil {
-			a.say("%v", err)
-		}
+	if err := wizard.ChoosePresets(a.d, chosen); err != nil {
+		a.say("%v", err)
 	}
 	if err := a.editResidencies(); err != nil {
 		return err
 	}
 	if len(a.d.Residencies) > 1 {
 		for i, w := range a.d.Workloads {
-			var ropts []huh.Option[string]
-			for _, r := range a.d.Residencies {
-				ropts = append(ropts, huh.NewOption(r.Name, r.Name))
-			}
 			serve := slices.Clone(w.Residencies)
-			if err := a.ask(huh.NewMultiSelect[string]().Title("Where does " + w.Name + " serve customers?").Options(ropts...).Value(&serve).
-				Validate(func(v []string) error {
-					if len(v) == 0 {
-						return errors.New("choose at least one residency")
-					}
-					return nil
-				})); err != nil {
+			c := wizard.ServeChoice(a.d, i)
+			if err := a.ask(choices(c, &serve).Title(saidChoice(c))); err != nil {
 				return err
 			}
 			a.d.Workloads[i].Residencies = serve
@@ -303,19 +264,17 @@ func (a *accessible) editResidencies() error {
 		}
 		r := a.d.Residencies[pick]
 		name, regions := r.Name, strings.Join(r.Regions, " ")
-		if err := a.ask(
-			huh.NewInput().Title(titled("Residency name", name)).Value(&name).
-				Validate(keeping(&name, func(v string) error { return prefix("name ", orgmodel.CheckResidencyName(v)) })),
-			huh.NewInput().Title(titled("Regions, separated by spaces or commas", regions)).Value(&regions),
-		); err != nil {
+		nameQ, regionsQ := wizard.ResidencyQuestions()
+		if err := a.answer(answer{nameQ, &name}, answer{regionsQ, &regions}); err != nil {
 			return err
 		}
-		if err := wizard.PutResidency(a.d, pick, orgmodel.Residency{Name: strings.TrimSpace(name), Regions: splitList(regions)}); err != nil {
+		saved, err := wizard.SetResidency(a.d, pick, name, regions)
+		if err != nil {
 			a.say("%v", err)
 			failures++
 			continue
 		}
-		a.say("Residency %s: %s.", strings.TrimSpace(name), strings.Join(splitList(regions), ", "))
+		a.say("Residency %s: %s.", saved.Name, strings.Join(saved.Regions, ", "))
 	}
 	return nil
 }

@@ -168,24 +168,9 @@ func (s *residencyScreen) openCustom(i int) tea.Cmd {
 		s.custom.name, s.custom.regions = r.Name, strings.Join(r.Regions, " ")
 	}
 	s.formOf = "custom"
+	name, regions := wizard.ResidencyQuestions()
 	return s.openForm(editTitle("residency", i, s.custom.name), huh.NewGroup(
-		huh.NewInput().Title("Residency name").Placeholder("e.g. de").Value(&s.custom.name).
-			Validate(func(v string) error { return prefix("name ", orgmodel.CheckResidencyName(v)) }),
-		huh.NewInput().Title("Regions, separated by spaces or commas").Placeholder("e.g. eu-central-1 eu-central-2").
-			Value(&s.custom.regions).
-			Validate(func(v string) error {
-				rs := splitList(v)
-				if len(rs) == 0 {
-					return fmt.Errorf("give at least one region, such as eu-central-1")
-				}
-				for _, r := range rs {
-					if err := orgmodel.CheckRegion(r); err != nil {
-						return err
-					}
-				}
-				return nil
-			}),
-	))
+		field(name, &s.custom.name), field(regions, &s.custom.regions)))
 }
 
 func (s *residencyScreen) openServe() tea.Cmd {
@@ -193,35 +178,15 @@ func (s *residencyScreen) openServe() tea.Cmd {
 	if len(d.Residencies) == 0 || len(d.Workloads) == 0 {
 		return say("add a residency first (p or c)")
 	}
-	// Each field gets its own options: huh marks the selection on them.
-	options := func() []huh.Option[string] {
-		var opts []huh.Option[string]
-		for _, r := range d.Residencies {
-			opts = append(opts, huh.NewOption(r.Name+" ("+strings.Join(r.Regions, ", ")+")", r.Name))
-		}
-		return opts
-	}
 	s.serve = make([][]string, len(d.Workloads))
 	var groups []*huh.Group
 	for i, w := range d.Workloads {
 		s.serve[i] = slices.Clone(w.Residencies)
-		groups = append(groups, huh.NewGroup(huh.NewMultiSelect[string]().
-			Title(fmt.Sprintf("Where does %s serve customers? (%d of %d)", w.Name, i+1, len(d.Workloads))).
-			Description("space selects, enter goes on; at least one").
-			Options(options()...).Value(&s.serve[i]).Height(len(d.Residencies)+2).
-			Validate(func(v []string) error {
-				if len(v) == 0 {
-					return fmt.Errorf("choose at least one residency")
-				}
-				return nil
-			})))
+		groups = append(groups, huh.NewGroup(choices(wizard.ServeChoice(d, i), &s.serve[i]).
+			Description("space selects, enter goes on; at least one").Height(len(d.Residencies)+2)))
 	}
 	s.formOf = "serve"
 	return s.openForm("", groups...)
-}
-
-func splitList(v string) []string {
-	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
 // save puts what the submitted form chose into the design.
@@ -248,7 +213,7 @@ func (s *residencyScreen) save() tea.Cmd {
 		}
 		return say("residencies %s added; press w to choose which workloads serve each", strings.Join(added, ", "))
 	case "custom":
-		if err := wizard.PutResidency(d, s.editing, orgmodel.Residency{Name: strings.TrimSpace(s.custom.name), Regions: splitList(s.custom.regions)}); err != nil {
+		if _, err := wizard.SetResidency(d, s.editing, s.custom.name, s.custom.regions); err != nil {
 			return sayErr(err)
 		}
 		s.forget()

@@ -3,6 +3,7 @@ package wizard
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/orgwizard/orgwizard/orgmodel"
@@ -242,6 +243,67 @@ func SetEnvironments(d *orgmodel.Design, names, per string) error {
 		if err := PutEnvironment(d, -1, e); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	return errors.Join(errs...)
+}
+
+// ResidencyQuestions ask a residency's name and its regions.
+func ResidencyQuestions() (name, regions Question) {
+	name = Question{Title: "Residency name", Example: "de", Check: prefixed("name ", orgmodel.CheckResidencyName)}
+	regions = Question{Title: "Regions, separated by spaces or commas", Example: "eu-central-1 eu-central-2",
+		Check: func(v string) error {
+			rs := SplitList(v)
+			if len(rs) == 0 {
+				return errors.New("give at least one region, such as eu-central-1")
+			}
+			for _, r := range rs {
+				if err := orgmodel.CheckRegion(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}
+	return
+}
+
+// SetResidency puts the residency answered (name, and regions as a list)
+// at index i of d, or adds it when i < 0.
+func SetResidency(d *orgmodel.Design, i int, name, regions string) (orgmodel.Residency, error) {
+	r := orgmodel.Residency{Name: strings.TrimSpace(name), Regions: SplitList(regions)}
+	return r, PutResidency(d, i, r)
+}
+
+// ServeChoice asks which residencies workload i of d serves.
+func ServeChoice(d *orgmodel.Design, i int) Choice {
+	c := Choice{Title: fmt.Sprintf("Where does %s serve customers? (%d of %d)", d.Workloads[i].Name, i+1, len(d.Workloads)),
+		Check: func(v []string) error {
+			if len(v) == 0 {
+				return errors.New("choose at least one residency")
+			}
+			return nil
+		}}
+	for _, r := range d.Residencies {
+		c.Options = append(c.Options, Option{r.Name + " (" + strings.Join(r.Regions, ", ") + ")", r.Name})
+	}
+	return c
+}
+
+// ChoosePresets makes the preset residencies of d those chosen, by name:
+// presets not chosen are removed, chosen ones added; custom residencies
+// stay.
+func ChoosePresets(d *orgmodel.Design, chosen []string) error {
+	for _, r := range slices.Clone(d.Residencies) {
+		if _, preset := PresetByName(r.Name); preset && !slices.Contains(chosen, r.Name) {
+			RemoveResidency(d, r.Name)
+		}
+	}
+	var errs []error
+	for _, name := range chosen {
+		if _, ok := d.Residency(name); ok {
+			continue
+		}
+		p, _ := PresetByName(name)
+		errs = append(errs, AddResidency(d, orgmodel.Residency{Name: p.Name, Regions: slices.Clone(p.Regions)}))
 	}
 	return errors.Join(errs...)
 }

@@ -79,3 +79,43 @@ func TestSetEnvironmentsKeepsDescriptions(t *testing.T) {
 		t.Errorf("environments %q, want %q", strings.Join(got, " "), want)
 	}
 }
+
+func TestResidencyQuestionsAndPresets(t *testing.T) {
+	name, regions := ResidencyQuestions()
+	if name.Valid("EU!") == nil || name.Valid("de") != nil {
+		t.Error("the residency name is not checked as orgmodel checks it")
+	}
+	if err := regions.Valid(" , "); err == nil || !strings.Contains(err.Error(), "at least one region") {
+		t.Errorf("no region: %v", err)
+	}
+	if regions.Valid("eu-central-1 mars-1") == nil || regions.Valid("eu-central-1,eu-central-2") != nil {
+		t.Error("the regions are not checked one by one")
+	}
+	d := NewDesign()
+	if err := PutWorkload(d, -1, ExampleWorkloads[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := ChoosePresets(d, []string{"eu", "us"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := SetResidency(d, -1, " de ", "eu-central-2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ChoosePresets(d, []string{"us"}); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range d.Residencies {
+		names = append(names, r.Name)
+	}
+	if strings.Join(names, " ") != "us de" {
+		t.Errorf("residencies %v, want the preset eu gone and the custom de kept", names)
+	}
+	c := ServeChoice(d, 0)
+	if c.Title != "Where does payments serve customers? (1 of 1)" || len(c.Options) != 2 || c.Options[1].Value != "de" {
+		t.Errorf("serve choice %+v", c)
+	}
+	if c.Check(nil) == nil || c.Check([]string{"us"}) != nil {
+		t.Error("a workload that serves no residency is not refused")
+	}
+}
