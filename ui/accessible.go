@@ -282,28 +282,23 @@ func (a *accessible) editResidencies() error {
 func (a *accessible) guardrails() error {
 	var on []int
 	var opts []huh.Option[int]
-	for i, t := range toggles {
-		opts = append(opts, huh.NewOption(t.label+": "+t.why, i))
-		if *t.value(a.d) {
+	for i, t := range wizard.Toggles {
+		opts = append(opts, huh.NewOption(t.Label+": "+t.Why, i))
+		if *t.Value(a.d) {
 			on = append(on, i)
 		}
 	}
-	if err := a.ask(huh.NewMultiSelect[int]().Title("Guardrails and foundation OUs (the recommended ones are selected)").Options(opts...).Value(&on)); err != nil {
+	if err := a.ask(huh.NewMultiSelect[int]().Title(wizard.GuardrailsTitle).Options(opts...).Value(&on)); err != nil {
 		return err
 	}
-	for i, t := range toggles {
-		*t.value(a.d) = slices.Contains(on, i)
+	for i, t := range wizard.Toggles {
+		*t.Value(a.d) = slices.Contains(on, i)
 	}
-	var lopts []huh.Option[orgmodel.Layout]
-	for _, l := range layouts {
-		lopts = append(lopts, huh.NewOption(l.label, l.layout))
-	}
-	if a.d.Layout == "" {
-		a.d.Layout = orgmodel.ByEnvironment
-	}
-	if err := a.ask(huh.NewSelect[orgmodel.Layout]().Title("Layout of the Workloads OU (now " + string(a.d.Layout) + ")").Options(lopts...).Value(&a.d.Layout)); err != nil {
+	c, layout := wizard.LayoutChoice, string(wizard.LayoutOf(a.d))
+	if err := a.ask(choice(c, &layout).Title(fmt.Sprintf("%s (now %s). %s", c.Title, layout, strings.TrimSuffix(c.Help, ".")))); err != nil {
 		return err
 	}
+	a.d.Layout = orgmodel.Layout(layout)
 	if err := a.adoptedAccounts(); err != nil {
 		return err
 	}

@@ -307,3 +307,49 @@ func ChoosePresets(d *orgmodel.Design, chosen []string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Toggle is one switch of the guardrails step: a guardrail or a foundation
+// OU, and why it matters.
+type Toggle struct {
+	Section, Label, Why string
+	Value               func(d *orgmodel.Design) *bool
+}
+
+// Toggles are the guardrails step's switches, in the order they are shown.
+var Toggles = []Toggle{
+	{"Guardrails", "Deny leaving the organization", "A member account cannot walk off with its data, bills and people beyond your control.",
+		func(d *orgmodel.Design) *bool { return &d.Guardrails.DenyLeaveOrganization }},
+	{"Guardrails", "Region lock", "Accounts use only their residency's regions (or yours): data stays where the law wants it, and no one runs up bills in a region you never watch.",
+		func(d *orgmodel.Design) *bool { return &d.Guardrails.RegionLock }},
+	{"Guardrails", "Deny the root user", "Members' root users, the one login no permission can limit, can do nothing: people sign in with their own identities.",
+		func(d *orgmodel.Design) *bool { return &d.Guardrails.DenyRootUser }},
+	{"Foundation OUs", "Security: log-archive, security-tooling", "Logs that nobody in a workload can delete, and one place for security tools: what an auditor asks for first.",
+		func(d *orgmodel.Design) *bool { return &d.Foundation.Security }},
+	{"Foundation OUs", "Infrastructure: network, shared-services", "Shared networking and tools in their own accounts; worth it once several workloads share a network.",
+		func(d *orgmodel.Design) *bool { return &d.Foundation.Infrastructure }},
+	{"Foundation OUs", "Sandbox", "An OU for experiments, away from workloads and their data.",
+		func(d *orgmodel.Design) *bool { return &d.Foundation.Sandbox }},
+	{"Foundation OUs", "Suspended", "Where accounts wait before they are closed, with no access: nothing is lost by mistake.",
+		func(d *orgmodel.Design) *bool { return &d.Foundation.Suspended }},
+	{"Foundation OUs", "Transitional", "Where accounts brought in from outside wait until they are cleaned up and placed.",
+		func(d *orgmodel.Design) *bool { return &d.Foundation.Transitional }},
+}
+
+// GuardrailsTitle asks the toggles as one multiple choice.
+const GuardrailsTitle = "Guardrails and foundation OUs (the recommended ones are selected)"
+
+// LayoutChoice asks the layout of the Workloads OU; Help says why it matters.
+var LayoutChoice = Choice{Title: "Layout of the Workloads OU",
+	Help: "Groups accounts in the Workloads OU. By environment puts every prod account under one OU and one set of rules.",
+	Options: []Option{
+		{"by environment: Workloads/prod holds all prod accounts (AWS's advice)", string(orgmodel.ByEnvironment)},
+		{"by workload: Workloads/<workload> holds all its accounts", string(orgmodel.ByWorkload)},
+	}}
+
+// LayoutOf is d's layout, by environment when the design leaves it out.
+func LayoutOf(d *orgmodel.Design) orgmodel.Layout {
+	if d.Layout == "" {
+		return orgmodel.ByEnvironment
+	}
+	return d.Layout
+}

@@ -3,6 +3,8 @@ package wizard
 import (
 	"strings"
 	"testing"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
 // The basics answers go into the design as the step's check allows them,
@@ -117,5 +119,27 @@ func TestResidencyQuestionsAndPresets(t *testing.T) {
 	}
 	if c.Check(nil) == nil || c.Check([]string{"us"}) != nil {
 		t.Error("a workload that serves no residency is not refused")
+	}
+}
+
+// Each switch of the guardrails step switches its own part of the design,
+// and an unset layout is shown as the default one.
+func TestTogglesSwitchOneThingEach(t *testing.T) {
+	for i, tg := range Toggles {
+		d := NewDesign()
+		*tg.Value(d) = !*tg.Value(d)
+		for j, other := range Toggles {
+			if j != i && *other.Value(d) != *other.Value(NewDesign()) {
+				t.Errorf("switching %q switched %q too", tg.Label, other.Label)
+			}
+		}
+		if tg.Why == "" || tg.Section == "" {
+			t.Errorf("%q says not why or where", tg.Label)
+		}
+	}
+	d := NewDesign()
+	d.Layout = ""
+	if LayoutOf(d) != orgmodel.ByEnvironment || LayoutChoice.Options[0].Value != string(orgmodel.ByEnvironment) {
+		t.Error("an unset layout is not by environment, the first choice")
 	}
 }
