@@ -336,8 +336,7 @@ func (a *accessible) adoptedAccounts() error {
 		if err := a.ask(huh.NewSelect[string]().Title("Adopted accounts: what next?").Options(opts...).Value(&action)); err != nil {
 			return err
 		}
-		acc := orgmodel.AdoptedAccount{OU: orgmodel.OUTransitional}
-		var idOrEmail string
+		name, idOrEmail, ou := "", "", orgmodel.OUTransitional
 		switch {
 		case action == "done":
 			return nil
@@ -346,36 +345,26 @@ func (a *accessible) adoptedAccounts() error {
 			for _, acc := range a.d.Accounts {
 				names = append(names, acc.Name)
 			}
-			name := names[0]
-			if err := a.ask(huh.NewSelect[string]().Title("Remove which adopted account?").Options(huh.NewOptions(names...)...).Value(&name)); err != nil {
+			gone := names[0]
+			if err := a.ask(huh.NewSelect[string]().Title("Remove which adopted account?").Options(huh.NewOptions(names...)...).Value(&gone)); err != nil {
 				return err
 			}
-			a.d.Accounts = slices.DeleteFunc(a.d.Accounts, func(acc orgmodel.AdoptedAccount) bool { return acc.Name == name })
+			a.d.Accounts = slices.DeleteFunc(a.d.Accounts, func(acc orgmodel.AdoptedAccount) bool { return acc.Name == gone })
 			continue
 		case strings.HasPrefix(action, "adopt:"):
 			i := slices.IndexFunc(found, func(u orgmodel.Unmanaged) bool { return "adopt:"+u.ID == action })
-			acc.Name, idOrEmail = wizard.AdoptName(found[i]), found[i].ID
+			name, idOrEmail = wizard.AdoptName(found[i]), found[i].ID
 		default:
-			if err := a.ask(
-				huh.NewInput().Title("Account name").Value(&acc.Name).
-					Validate(func(v string) error { return prefix("name ", orgmodel.CheckAccountName(strings.TrimSpace(v))) }),
-				huh.NewInput().Title("Its account id (12 digits) or email").Value(&idOrEmail).
-					Validate(func(v string) error { _, _, err := splitKey(v); return err }),
-			); err != nil {
+			nameQ, keyQ := wizard.AccountQuestions()
+			if err := a.answer(answer{nameQ, &name}, answer{keyQ, &idOrEmail}); err != nil {
 				return err
 			}
 		}
-		var oopts []huh.Option[string]
-		for _, path := range wizard.OUPaths(a.d) {
-			oopts = append(oopts, huh.NewOption(path, path))
-		}
-		if err := a.ask(huh.NewSelect[string]().Title("OU to place " + acc.Name + " in").Options(oopts...).Value(&acc.OU)); err != nil {
+		c := wizard.OUChoice(a.d)
+		if err := a.ask(choice(c, &ou).Title(strings.TrimSpace(name) + ": " + c.Title)); err != nil {
 			return err
 		}
-		var err error
-		if acc.ID, acc.Email, err = splitKey(idOrEmail); err == nil {
-			err = wizard.PutAccount(a.d, -1, acc)
-		}
+		acc, err := wizard.SetAccount(a.d, -1, name, idOrEmail, ou)
 		if err != nil {
 			a.say("%v", err)
 			failures++

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -38,13 +37,6 @@ func (s *basicsScreen) newForm() *embeddedForm {
 		field(q.HomeRegion, &s.a.Region),
 		field(q.Tags, &s.a.Tags),
 	))
-}
-
-func prefix(p string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%s%w", p, err)
 }
 
 func (s *basicsScreen) Init() tea.Cmd { return s.form.Init() }

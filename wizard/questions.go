@@ -353,3 +353,53 @@ func LayoutOf(d *orgmodel.Design) orgmodel.Layout {
 	}
 	return d.Layout
 }
+
+// AccountQuestions ask an adopted account: the name the design gives it,
+// and the id or email that finds it in the organization.
+func AccountQuestions() (name, key Question) {
+	name = Question{Title: "Account name", Help: "As it shows in AWS, or the name the design gives it.", Example: "legacy-app", Check: accountName}
+	key = Question{Title: "Its account id (12 digits) or email", Example: "123456789012",
+		Check: func(v string) error { _, _, err := ParseAccountKey(v); return err }}
+	return
+}
+
+// AdoptQuestion asks the name in the design of an account found in the
+// organization, which orgwizard knows by its id.
+var AdoptQuestion = Question{Title: "Name in the design", Check: accountName}
+
+func accountName(v string) error {
+	return prefixed("name ", orgmodel.CheckAccountName)(strings.TrimSpace(v))
+}
+
+// OUChoice asks which OU of d an adopted account is placed in.
+func OUChoice(d *orgmodel.Design) Choice {
+	c := Choice{Title: "OU to place it in (Transitional: until it is cleaned up)"}
+	for _, path := range OUPaths(d) {
+		c.Options = append(c.Options, Option{path, path})
+	}
+	return c
+}
+
+// ParseAccountKey reads the answer that finds an account: its id or email.
+func ParseAccountKey(v string) (id, email string, err error) {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return "", "", errors.New("give the account's id (12 digits) or its email, so that orgwizard finds it")
+	case strings.Contains(v, "@"):
+		return "", v, prefixed("email ", orgmodel.CheckEmail)(v)
+	default:
+		return v, "", orgmodel.CheckAccountID(v)
+	}
+}
+
+// SetAccount puts the adopted account answered (name, id or email as key,
+// OU) at accounts[i] of d, or adds it when i < 0.
+func SetAccount(d *orgmodel.Design, i int, name, key, ou string) (orgmodel.AdoptedAccount, error) {
+	a := orgmodel.AdoptedAccount{Name: strings.TrimSpace(name), OU: ou}
+	var err error
+	if a.ID, a.Email, err = ParseAccountKey(key); err != nil {
+		return a, err
+	}
+	return a, PutAccount(d, i, a)
+}

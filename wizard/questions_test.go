@@ -143,3 +143,24 @@ func TestTogglesSwitchOneThingEach(t *testing.T) {
 		t.Error("an unset layout is not by environment, the first choice")
 	}
 }
+
+func TestSetAccountFindsByIDOrEmail(t *testing.T) {
+	d := NewDesign()
+	name, key := AccountQuestions()
+	if err := key.Valid(""); err == nil || !strings.Contains(err.Error(), "id (12 digits) or its email") {
+		t.Errorf("an empty key: %v", err)
+	}
+	if key.Valid("12345") == nil || key.Valid("a@b") == nil || name.Valid(" legacy-app ") != nil {
+		t.Error("the id, email or name is not checked as orgmodel checks it")
+	}
+	a, err := SetAccount(d, -1, " legacy-app ", " legacy@acme.example ", OUChoice(d).Options[0].Value)
+	if err != nil || a != (orgmodel.AdoptedAccount{Name: "legacy-app", Email: "legacy@acme.example", OU: orgmodel.OUTransitional}) {
+		t.Fatalf("SetAccount = %+v, %v", a, err)
+	}
+	if _, err := SetAccount(d, -1, "legacy-app", "123456789012", orgmodel.OUTransitional); err == nil {
+		t.Error("a second account of the same name is taken")
+	}
+	if _, err := SetAccount(d, 0, "old-app", "123456789012", orgmodel.OUTransitional); err != nil || d.Accounts[0].ID != "123456789012" || len(d.Accounts) != 1 {
+		t.Errorf("editing accounts[0]: %v, %+v", err, d.Accounts)
+	}
+}
