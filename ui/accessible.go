@@ -67,6 +67,9 @@ func (a *accessible) heading(s wizard.Step) {
 	}
 	a.say("\nStep %d of %d: %s. Target: %s.", s.Number(), len(wizard.Steps), s.Info().Title, target)
 	a.say("%s", s.Info().Workshop)
+	if lead := s.Info().Lead; lead != "" {
+		a.say("%s", lead)
+	}
 }
 
 func (a *accessible) ask(fields ...huh.Field) error {
@@ -157,7 +160,7 @@ func (a *accessible) workloads() error {
 		if len(names) > 0 {
 			a.say("Workloads: %s.", strings.Join(names, ", "))
 		} else {
-			a.say("No workload yet. Examples: payments, website, data-platform, identity.")
+			a.say("No workload yet.")
 		}
 		action := "add"
 		opts := []huh.Option[string]{huh.NewOption("add a workload", "add")}
@@ -318,9 +321,10 @@ func (a *accessible) adoptedAccounts() error {
 			}
 		}
 	}
+	a.say("%s", wizard.AdoptedLead)
 	for failures := 0; failures <= 3; {
 		if len(a.d.Accounts) == 0 {
-			a.say("Adopted accounts (existing accounts the design places in an OU): none.")
+			a.say("Adopted accounts: none.")
 		}
 		for _, acc := range a.d.Accounts {
 			a.say("Adopted account %s (%s) in %s.", acc.Name, acc.ID+acc.Email, acc.OU)

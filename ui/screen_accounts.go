@@ -149,7 +149,7 @@ func (p *accountsPanel) View() string {
 		return p.formView(st)
 	}
 	d := p.st.design
-	intro := wrap("Accounts that exist already and that the design places in an OU: an old management account, an account invited long ago. orgwizard moves them there and tags them; it never creates or closes them.", p.w)
+	intro := wrap(wizard.AdoptedLead, p.w)
 	lines := []string{st.Bold.Render("Adopted accounts"), st.Muted.Render(strings.Join(intro, "\n")), ""}
 	var rows []string
 	for _, a := range d.Accounts {

@@ -89,7 +89,7 @@ func (s *environmentsScreen) View() string {
 	if s.form != nil {
 		return s.formView(st)
 	}
-	intro := wrap("Every workload gets one account per environment, so a test in dev can never touch production. Ticked environments get one account per residency (next step): prod is, so customer data stays in its region.", s.w)
+	intro := wrap(wizard.Environments.Info().Lead, s.w)
 	lines := []string{st.Muted.Render(strings.Join(intro, "\n")), ""}
 	var rows []string
 	for _, e := range s.st.design.Environments {
@@ -277,7 +277,7 @@ func (s *residencyScreen) View() string {
 		return s.formView(st)
 	}
 	d := s.st.design
-	intro := wrap("A residency is a set of regions where some customers' data must stay, such as the EU for the GDPR. Accounts of a residency are locked to its regions. No residency: all data may live anywhere.", s.w)
+	intro := wrap(wizard.Residency.Info().Lead, s.w)
 	lines := []string{st.Muted.Render(strings.Join(intro, "\n")), ""}
 	if len(d.Residencies) == 0 {
 		lines = append(lines, "No residency. Press p for a preset (EU, US, UK, APAC ...), c for a custom one,", "or n to go on without.")

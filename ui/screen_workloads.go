@@ -99,7 +99,7 @@ func (s *workloadsScreen) View() string {
 	if s.form != nil {
 		return s.formView(st)
 	}
-	intro := wrap("A workload is a part of your product with its own team, data and release rhythm (a bounded context). Each gets its own accounts, so trouble in one stays there. Examples: payments, website, data-platform, identity.", s.w)
+	intro := wrap(wizard.Workloads.Info().Lead, s.w)
 	lines := append([]string{}, st.Muted.Render(strings.Join(intro, "\n")), "")
 	d := s.st.design
 	if len(d.Workloads) == 0 {

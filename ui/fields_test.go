@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/orgwizard/orgwizard/wizard"
+)
+
+// One question, two renderings: the screen's field and the accessible
+// prompt ask the words wizard defines and refuse the same answer with the
+// same message.
+func TestOneQuestionTwoRenderings(t *testing.T) {
+	q := wizard.BasicsQuestions.HomeRegion
+	want := q.Check("mars-1").Error()
+
+	v := "mars-1"
+	f := field(q, &v)
+	f.Blur() // huh validates a field when it loses focus
+	if f.Error() == nil || f.Error().Error() != want {
+		t.Errorf("the screen's field says %v, want %q", f.Error(), want)
+	}
+	if !strings.Contains(f.View(), q.Title) {
+		t.Errorf("the screen's field does not ask %q:\n%s", q.Title, f.View())
+	}
+
+	var out bytes.Buffer
+	a := &accessible{in: &lineReader{[]string{"mars-1", "eu-west-1"}}, out: plainWriter{&out}}
+	got := ""
+	if err := a.answer(answer{q, &got}); err != nil {
+		t.Fatal(err)
+	}
+	if got != "eu-west-1" || !strings.Contains(out.String(), want) || !strings.Contains(out.String(), q.Title+" (such as "+q.Example+"). "+strings.TrimSuffix(q.Help, ".")) {
+		t.Errorf("accessible mode took %q and said:\n%s", got, out.String())
+	}
+}
+
+// In accessible mode an empty answer keeps the current one, and "none"
+// clears an optional one.
+func TestAccessibleAnswerKeepsOrClears(t *testing.T) {
+	var out bytes.Buffer
+	a := &accessible{in: &lineReader{[]string{"", "none"}}, out: plainWriter{&out}}
+	region, tags := "eu-west-1", "team=platform"
+	if err := a.answer(answer{wizard.BasicsQuestions.HomeRegion, &region}, answer{wizard.BasicsQuestions.Tags, &tags}); err != nil {
+		t.Fatal(err)
+	}
+	if region != "eu-west-1" || tags != "" {
+		t.Errorf("region %q, tags %q; want the region kept and the tags cleared", region, tags)
+	}
+	if !strings.Contains(out.String(), "(enter keeps team=platform; none removes it)") {
+		t.Errorf("the tags prompt does not say how to keep or clear them:\n%s", out.String())
+	}
+}
+
+// What a step says before its questions is written once and said both
+// ways: the screens show it (goldens), and accessible mode says it.
+func TestAccessibleSaysEachStepsLead(t *testing.T) {
+	var out bytes.Buffer
+	opt := Options{Backend: &fakeBackend{}, DesignPath: "acme.yaml", Design: acmeDesign(t), Reached: wizard.Workloads}
+	answers := []string{"1", "", "", ""} // the sandbox; workloads and environments as they are
+	_, _ = RunAccessible(context.Background(), opt, &lineReader{answers}, &out)
+	for _, s := range []wizard.Step{wizard.Workloads, wizard.Environments, wizard.Residency} {
+		if lead := s.Info().Lead; lead == "" || !strings.Contains(out.String(), lead) {
+			t.Errorf("accessible mode does not say the lead of %s %q:\n%s", s, lead, out.String())
+		}
+	}
+}
