@@ -92,11 +92,7 @@ func (a *accessible) run() error {
 	a.heading(wizard.Target)
 	targets := b.Targets()
 	choice := 0
-	var opts []huh.Option[int]
-	for i, t := range targets {
-		opts = append(opts, huh.NewOption(t.Label, i))
-	}
-	if err := a.ask(huh.NewSelect[int]().Title("Where should the organization be built?").Options(opts...).Value(&choice)); err != nil {
+	if err := a.ask(indexed(wizard.TargetChoice, labels(targets), &choice).Title(saidChoice(wizard.TargetChoice))); err != nil {
 		return err
 	}
 	info, err := b.Connect(a.ctx, targets[choice])
@@ -297,11 +293,11 @@ func (a *accessible) guardrails() error {
 	for i, t := range wizard.Toggles {
 		*t.Value(a.d) = slices.Contains(on, i)
 	}
-	c, layout := wizard.LayoutChoice, string(wizard.LayoutOf(a.d))
-	if err := a.ask(choice(c, &layout).Title(fmt.Sprintf("%s (now %s). %s", c.Title, layout, strings.TrimSuffix(c.Help, ".")))); err != nil {
+	c := wizard.LayoutChoice
+	a.d.Layout = wizard.LayoutOf(a.d)
+	if err := a.ask(choice(c, &a.d.Layout).Title(fmt.Sprintf("%s (now %s). %s", c.Title, a.d.Layout, strings.TrimSuffix(c.Help, ".")))); err != nil {
 		return err
 	}
-	a.d.Layout = orgmodel.Layout(layout)
 	if err := a.adoptedAccounts(); err != nil {
 		return err
 	}
@@ -438,13 +434,7 @@ func (a *accessible) previewAndApply() error {
 		}
 	} else {
 		var typed string
-		if err := a.ask(huh.NewInput().Title("This changes real AWS account " + a.target.AccountID + ". Type the account id to apply").Value(&typed).
-			Validate(func(v string) error {
-				if strings.TrimSpace(v) != a.target.AccountID {
-					return fmt.Errorf("%q is not %s", v, a.target.AccountID)
-				}
-				return nil
-			})); err != nil {
+		if err := a.answer(answer{wizard.ApplyQuestion(a.target.AccountID), &typed}); err != nil {
 			return err
 		}
 	}
@@ -543,13 +533,9 @@ func (a *accessible) preflight() error {
 		return nil
 	}
 	a.say("%s", migrate.TradeOff())
-	way := wizard.WayContinue
-	opts := []huh.Option[wizard.Way]{}
-	for i, w := range migrate.WaysOut {
-		opts = append(opts, huh.NewOption(fmt.Sprintf("(%c) %s", 'a'+i, w.Title), wizard.Way(w.Name)))
-	}
-	opts = append(opts, huh.NewOption("(c) "+wizard.ContinueTitle+": "+wizard.ContinueDescription, wizard.WayContinue))
-	if err := a.ask(huh.NewSelect[wizard.Way]().Title("This account runs workloads. Which way out?").Options(opts...).Value(&way)); err != nil {
+	a.say("(c) %s: %s", wizard.ContinueTitle, wizard.ContinueDescription)
+	way, c := wizard.WayContinue, wayOutChoice()
+	if err := a.ask(choice(c, &way).Title(c.Title)); err != nil {
 		return err
 	}
 	a.way = way
@@ -567,11 +553,7 @@ func (a *accessible) preflight() error {
 		if len(choices) == 0 {
 			return errors.New("no AWS profile for the new management account; create one and run orgwizard again")
 		}
-		var popts []huh.Option[int]
-		for i, c := range choices {
-			popts = append(popts, huh.NewOption(c.Label, i))
-		}
-		if err := a.ask(huh.NewSelect[int]().Title("Which profile signs in to the new management account?").Options(popts...).Value(&choice)); err != nil {
+		if err := a.ask(indexed(wizard.ProfileChoice, labels(choices), &choice)); err != nil {
 			return err
 		}
 	}
@@ -587,12 +569,8 @@ func (a *accessible) preflight() error {
 		return err
 	}
 	a.say("Way (a): make account %s the management account, and invite account %s (%s) into its organization, in OU %s.", nm.NewAccount, nm.OldAccount, nm.OldName, migrate.TransitionalOU)
-	answer := ""
-	title := "Type the new account's id (" + nm.NewAccount + ") to go ahead"
-	if nm.Sandbox {
-		title = "Type yes, or press enter, to go ahead"
-	}
-	if err := a.ask(huh.NewInput().Title(title).Value(&answer).Validate(func(v string) error { return wizard.ConfirmMigration(v, nm.Sandbox, nm.NewAccount) })); err != nil {
+	typed := ""
+	if err := a.answer(answer{wizard.MigrationQuestion(nm.Sandbox, nm.NewAccount), &typed}); err != nil {
 		return err
 	}
 	info, err := b.RunNewManagement(a.ctx, func(e migrate.Event) { a.say("done: %s, %s", e.Step, e.Done) })

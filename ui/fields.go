@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/huh/v2"
 
+	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/wizard"
 )
 
@@ -57,29 +59,30 @@ func yesNo(q wizard.Question, v *bool) *huh.Confirm {
 
 // options are c's options for a huh field; each field needs its own, since
 // huh marks the selection on them.
-func options(c wizard.Choice) []huh.Option[string] {
-	opts := make([]huh.Option[string], len(c.Options))
+func options[T ~string](c wizard.Choice) []huh.Option[T] {
+	opts := make([]huh.Option[T], len(c.Options))
 	for i, o := range c.Options {
-		opts[i] = huh.NewOption(o.Label, o.Value)
+		opts[i] = huh.NewOption(o.Label, T(o.Value))
 	}
 	return opts
 }
 
-// choice is c as a field that picks one option.
-func choice(c wizard.Choice, v *string) *huh.Select[string] {
-	f := huh.NewSelect[string]().Title(c.Title).Options(options(c)...).Value(v)
+// choice is c as a field that picks one option, kept in v as a string or
+// a string type (a layout, a way out).
+func choice[T ~string](c wizard.Choice, v *T) *huh.Select[T] {
+	f := huh.NewSelect[T]().Title(c.Title).Options(options[T](c)...).Value(v)
 	if c.Help != "" {
 		f.Description(c.Help)
 	}
 	if c.Check != nil {
-		f.Validate(func(s string) error { return c.Check([]string{s}) })
+		f.Validate(func(s T) error { return c.Check([]string{string(s)}) })
 	}
 	return f
 }
 
 // choices is c as a field that picks several options.
 func choices(c wizard.Choice, v *[]string) *huh.MultiSelect[string] {
-	f := huh.NewMultiSelect[string]().Title(c.Title).Options(options(c)...).Value(v)
+	f := huh.NewMultiSelect[string]().Title(c.Title).Options(options[string](c)...).Value(v)
 	if c.Help != "" {
 		f.Description(c.Help)
 	}
@@ -151,4 +154,38 @@ func (a *accessible) answer(qs ...answer) error {
 		}
 	}
 	return err
+}
+
+// indexed is c as a field that picks one of labels, found at run time (the
+// targets, the profiles), by its index.
+func indexed(c wizard.Choice, labels []string, v *int) *huh.Select[int] {
+	opts := make([]huh.Option[int], len(labels))
+	for i, l := range labels {
+		opts[i] = huh.NewOption(l, i)
+	}
+	f := huh.NewSelect[int]().Title(c.Title).Options(opts...).Value(v)
+	if c.Help != "" {
+		f.Description(c.Help)
+	}
+	return f
+}
+
+// wayOutChoice is wizard.WayOutChoice with migrate's ways out as options.
+func wayOutChoice() wizard.Choice {
+	c := wizard.WayOutChoice
+	c.Options = nil
+	for i, w := range migrate.WaysOut {
+		c.Options = append(c.Options, wizard.Option{Label: fmt.Sprintf("(%c) %s", 'a'+i, w.Title), Value: w.Name})
+	}
+	c.Options = append(c.Options, wizard.Option{Label: "(c) " + wizard.ContinueTitle, Value: string(wizard.WayContinue)})
+	return c
+}
+
+// labels are the choices' labels, in order.
+func labels(choices []TargetChoice) []string {
+	out := make([]string, len(choices))
+	for i, c := range choices {
+		out[i] = c.Label
+	}
+	return out
 }

@@ -178,8 +178,8 @@ func (s *confirmScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch k.String() {
 	case "enter":
-		if strings.TrimSpace(s.typed) != s.st.target.AccountID {
-			return sayErr(fmt.Errorf("%q is not %s; type the account id to apply, or esc to go back", s.typed, s.st.target.AccountID))
+		if err := wizard.ApplyQuestion(s.st.target.AccountID).Valid(s.typed); err != nil {
+			return sayErr(fmt.Errorf("%w, or esc to go back", err))
 		}
 		return goTo(wizard.Apply)
 	case "backspace":
@@ -206,8 +206,8 @@ func (s *confirmScreen) View() string {
 	if s.st.target.Sandbox {
 		lines = append(lines, "This is the sandbox: nothing real changes. Press enter to apply.")
 	} else {
-		lines = append(lines, st.Warn.Render("This changes the real AWS account "+s.st.target.AccountID+"."),
-			"Type the account id to apply: "+s.typed+"▏")
+		q := wizard.ApplyQuestion(s.st.target.AccountID)
+		lines = append(lines, st.Warn.Render(q.Help), q.Title+": "+s.typed+"▏")
 	}
 	return strings.Join(lines, "\n")
 }

@@ -278,16 +278,7 @@ func (s *preflightScreen) back() tea.Cmd {
 
 func (s *preflightScreen) startWays() tea.Cmd {
 	s.phase, s.err = phWays, nil
-	opts := make([]huh.Option[wizard.Way], 0, len(migrate.WaysOut)+1)
-	for i, w := range migrate.WaysOut {
-		opts = append(opts, huh.NewOption(fmt.Sprintf("(%c) %s", 'a'+i, w.Title), wizard.Way(w.Name)))
-	}
-	opts = append(opts, huh.NewOption("(c) "+wizard.ContinueTitle, wizard.WayContinue))
-	s.waySel = huh.NewSelect[wizard.Way]().
-		Title("This account runs workloads. Which way out?").
-		Description("Service control policies never restrict the management account, so what runs in it escapes every guardrail.").
-		Options(opts...).
-		Value(&s.way)
+	s.waySel = choice(wayOutChoice(), &s.way)
 	s.ways = newEmbeddedForm(huh.NewGroup(s.waySel))
 	s.ways.SetSize(s.w, 7)
 	return s.ways.Init()
@@ -317,13 +308,7 @@ func (s *preflightScreen) startPick() tea.Cmd {
 		s.pick = newEmbeddedForm(huh.NewGroup(huh.NewNote().Title("No AWS profile found for the new account")))
 		return nil
 	}
-	opts := make([]huh.Option[int], len(s.choices))
-	for i, c := range s.choices {
-		opts[i] = huh.NewOption(c.Label, i)
-	}
-	s.pick = newEmbeddedForm(huh.NewGroup(huh.NewSelect[int]().
-		Title("Which profile signs in to the new management account?").
-		Options(opts...).Value(&s.pickIdx)))
+	s.pick = newEmbeddedForm(huh.NewGroup(indexed(wizard.ProfileChoice, labels(s.choices), &s.pickIdx)))
 	s.pick.SetSize(s.w, max(s.h-12, 4))
 	return s.pick.Init()
 }
@@ -339,13 +324,7 @@ func (s *preflightScreen) prepare(c TargetChoice) tea.Cmd {
 
 func (s *preflightScreen) startConfirm() tea.Cmd {
 	s.phase, s.answer = phConfirm, ""
-	title := fmt.Sprintf("Type the new account's id (%s) to go ahead", s.nm.NewAccount)
-	if s.nm.Sandbox {
-		title = "Press enter (or type yes) to go ahead"
-	}
-	nm := s.nm
-	s.confirm = newEmbeddedForm(huh.NewGroup(huh.NewInput().Title(title).Value(&s.answer).
-		Validate(func(v string) error { return wizard.ConfirmMigration(v, nm.Sandbox, nm.NewAccount) })))
+	s.confirm = newEmbeddedForm(huh.NewGroup(field(wizard.MigrationQuestion(s.nm.Sandbox, s.nm.NewAccount), &s.answer)))
 	s.confirm.SetSize(s.w, 4)
 	return s.confirm.Init()
 }

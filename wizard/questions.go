@@ -403,3 +403,39 @@ func SetAccount(d *orgmodel.Design, i int, name, key, ou string) (orgmodel.Adopt
 	}
 	return a, PutAccount(d, i, a)
 }
+
+// TargetChoice asks where to build; its options are the targets found.
+var TargetChoice = Choice{Title: "Where should the organization be built?",
+	Help: "Start with the sandbox: a simulated AWS on this machine. Nothing real is touched."}
+
+// WayOutChoice asks a management account that runs workloads which way out;
+// its options are migrate's ways out and, last, continuing anyway.
+var WayOutChoice = Choice{Title: "This account runs workloads. Which way out?",
+	Help: "Service control policies never restrict the management account, so what runs in it escapes every guardrail."}
+
+// ProfileChoice asks, on real AWS, which profile is the new management
+// account of way (a); its options are the profiles found.
+var ProfileChoice = Choice{Title: "Which profile signs in to the new management account?"}
+
+// MigrationQuestion is way (a)'s confirmation: on the sandbox enter goes
+// ahead, on real AWS the new account's id.
+func MigrationQuestion(sandbox bool, newAccount string) Question {
+	q := Question{Title: fmt.Sprintf("Type the new account's id (%s) to go ahead", newAccount)}
+	if sandbox {
+		q.Title = "Press enter (or type yes) to go ahead"
+	}
+	q.Check = func(v string) error { return ConfirmMigration(v, sandbox, newAccount) }
+	return q
+}
+
+// ApplyQuestion is the confirmation before anything changes in a real AWS
+// account: its id, typed, so that no reflex 'yes' applies to the wrong one.
+func ApplyQuestion(accountID string) Question {
+	return Question{Title: "Type the account id to apply", Help: "This changes the real AWS account " + accountID + ".",
+		Check: func(v string) error {
+			if strings.TrimSpace(v) != accountID {
+				return fmt.Errorf("%q is not %s; type the account id to apply", v, accountID)
+			}
+			return nil
+		}}
+}

@@ -164,3 +164,20 @@ func TestSetAccountFindsByIDOrEmail(t *testing.T) {
 		t.Errorf("editing accounts[0]: %v, %+v", err, d.Accounts)
 	}
 }
+
+// The confirmations are one question each, whoever renders them.
+func TestConfirmationQuestions(t *testing.T) {
+	q := ApplyQuestion("123456789012")
+	if err := q.Valid("123456789013"); err == nil || !strings.Contains(err.Error(), `"123456789013" is not 123456789012`) {
+		t.Errorf("a wrong id: %v", err)
+	}
+	if q.Valid(" 123456789012 ") != nil || !strings.Contains(q.Help, "123456789012") {
+		t.Error("the right id is refused, or the question does not say which account changes")
+	}
+	if MigrationQuestion(true, "2").Valid("") != nil || MigrationQuestion(false, "222222222222").Valid("") == nil {
+		t.Error("enter goes ahead on real AWS, or not on the sandbox")
+	}
+	if !strings.Contains(MigrationQuestion(false, "222222222222").Title, "222222222222") {
+		t.Error("on real AWS the question does not say which id to type")
+	}
+}
