@@ -108,7 +108,7 @@ func (a *accessible) run() error {
 	resume := wizard.Basics
 	if a.opt.Design != nil {
 		resume = max(wizard.Resume(a.d, a.opt.Reached), wizard.Basics)
-		a.say("Your design in %s is read in; you go on at %s.", a.opt.DesignPath, resume.Info().Title)
+		a.sayFacts(resumeFact(a.opt.DesignPath, resume))
 	}
 	steps := []struct {
 		step wizard.Step
@@ -511,24 +511,17 @@ func (a *accessible) preflight() error {
 	if a.pre, err = b.Preflight(a.ctx); err != nil {
 		return err
 	}
-	a.say("Signed in as account %s.", a.pre.AccountID)
-	switch {
-	case a.pre.Organization == nil:
-		a.say("No organization yet: the wizard creates one, with this account as its management account.")
-	case a.pre.Management():
-		a.say("Organization %s exists and this account is its management account.", a.pre.Organization.ID)
-	default:
-		a.say("This account is a member of organization %s; sign in to its management account %s and start again.", a.pre.Organization.ID, a.pre.Organization.ManagementAccountID)
-		return errors.New("not the management account")
+	a.sayFacts(preflightFacts(a.pre, a.d)...)
+	if a.pre.Organization != nil && !a.pre.Management() {
+		return errors.New("not the management account; sign in to its management account and start again")
 	}
-	a.say("Accounts quota: %d (%s).", a.pre.Quota, a.pre.QuotaSource)
 	a.say("Taking the inventory of account %s ...", a.pre.AccountID)
 	res, err := b.Inventory(a.ctx, nil)
 	if err != nil {
 		return err
 	}
 	a.inv = InventoryOf(res)
-	a.say("Inventory: %s", a.inv.Line())
+	a.sayFacts(inventoryFact(a.inv))
 	if !wizard.NeedsWayOut(a.inv) {
 		return nil
 	}

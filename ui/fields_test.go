@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
 
@@ -65,5 +66,30 @@ func TestAccessibleSaysEachStepsLead(t *testing.T) {
 		if lead := s.Info().Lead; lead == "" || !strings.Contains(out.String(), lead) {
 			t.Errorf("accessible mode does not say the lead of %s %q:\n%s", s, lead, out.String())
 		}
+	}
+}
+
+// memberBackend signs in to a member account of someone else's organization.
+type memberBackend struct{ *fakeBackend }
+
+func (b memberBackend) Preflight(ctx context.Context) (Preflight, error) {
+	p, err := b.fakeBackend.Preflight(ctx)
+	p.Organization = &orgmodel.ActualOrganization{ID: "o-exampleorg", ManagementAccountID: "999999999999", FeatureSet: "ALL"}
+	return p, err
+}
+
+// The preflight's findings are written once: the screen marks them, and
+// accessible mode says them, a problem as a problem.
+func TestPreflightFactsBothWays(t *testing.T) {
+	var out bytes.Buffer
+	_, err := RunAccessible(context.Background(), Options{Backend: memberBackend{&fakeBackend{}}}, &lineReader{[]string{"1"}}, &out)
+	text := strings.Join(strings.Fields(out.String()), " ")
+	if err == nil || !strings.Contains(text, "Problem: This account is a member of organization o-exampleorg, whose management account is 999999999999. Sign in to the management account.") {
+		t.Errorf("accessible mode: %v\n%s", err, out.String())
+	}
+	p, _ := memberBackend{&fakeBackend{}}.Preflight(context.Background())
+	screen := stripANSI(strings.Join(NewStyles(false).facts(200, preflightFacts(p, nil)...), "\n"))
+	if !strings.Contains(screen, "✗ This account is a member of organization o-exampleorg, whose management account is 999999999999. Sign in to the management account (esc, then choose its profile).") {
+		t.Errorf("the screen shows:\n%s", screen)
 	}
 }
