@@ -423,6 +423,8 @@ func (a *accessible) previewAndApply() error {
 	a.save(wizard.Confirm)
 
 	a.heading(wizard.Confirm)
+	accounts, guardrails := wizard.ConfirmChanges(plan)
+	a.say("%s %s %s", accounts, guardrails, wizard.ConfirmSafety)
 	if a.target.Sandbox {
 		ok := true
 		if err := a.ask(huh.NewConfirm().Title(fmt.Sprintf("Apply %d changes to the sandbox?", len(plan.Steps))).Value(&ok)); err != nil {

@@ -93,3 +93,19 @@ func TestPreflightFactsBothWays(t *testing.T) {
 		t.Errorf("the screen shows:\n%s", screen)
 	}
 }
+
+// Before anything changes, accessible mode says what the confirm screen
+// shows: what the plan creates, moves and attaches, and that nothing is
+// deleted.
+func TestAccessibleConfirmSaysThePlan(t *testing.T) {
+	var out bytes.Buffer
+	opt := Options{Backend: &fakeBackend{}, Design: acmeDesign(t), Reached: wizard.Preview, DesignPath: "acme.yaml"}
+	res, err := RunAccessible(context.Background(), opt, &lineReader{[]string{"1", "n"}}, &out) // the sandbox; no
+	if err != nil || res.Message != "Nothing was changed." {
+		t.Fatalf("%v, %+v\n%s", err, res, out.String())
+	}
+	text := strings.Join(strings.Fields(out.String()), " ")
+	if want := "8 OUs and 9 accounts to create, 9 accounts to move, 0 to tag, 5 guardrails to create or update and 6 attachments. " + wizard.ConfirmSafety; !strings.Contains(text, want) {
+		t.Errorf("accessible mode does not say %q:\n%s", want, out.String())
+	}
+}

@@ -197,11 +197,11 @@ func (s *confirmScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *confirmScreen) View() string {
 	st := s.st.styles
 	p := s.st.plan
+	accounts, guardrails := wizard.ConfirmChanges(p)
 	lines := []string{
 		st.Bold.Render(fmt.Sprintf("Ready to make %d changes to %s.", len(p.Steps), s.st.target.Describe)), "",
-		fmt.Sprintf("  %d OUs and %d accounts to create, %d accounts to move, %d to tag,", p.Count(orgmodel.StepCreateOU), p.Count(orgmodel.StepCreateAccount), p.Count(orgmodel.StepMoveAccount), p.Count(orgmodel.StepTagAccount)),
-		fmt.Sprintf("  %d guardrails to create or update and %d attachments.", p.Count(orgmodel.StepCreatePolicy)+p.Count(orgmodel.StepUpdatePolicy), p.Count(orgmodel.StepAttachPolicy)),
-		"", st.Muted.Render("Nothing is deleted. You can stop at any moment with ctrl+c and go on later."), "",
+		"  " + accounts, "  " + guardrails,
+		"", st.Muted.Render(wizard.ConfirmSafety), "",
 	}
 	if s.st.target.Sandbox {
 		lines = append(lines, "This is the sandbox: nothing real changes. Press enter to apply.")

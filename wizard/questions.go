@@ -439,3 +439,13 @@ func ApplyQuestion(accountID string) Question {
 			return nil
 		}}
 }
+
+// ConfirmChanges is what the plan changes, said before the confirmation, in
+// two halves of one sentence (the screen puts them on two lines).
+func ConfirmChanges(p *orgmodel.Plan) (accounts, guardrails string) {
+	return fmt.Sprintf("%d OUs and %d accounts to create, %d accounts to move, %d to tag,", p.Count(orgmodel.StepCreateOU), p.Count(orgmodel.StepCreateAccount), p.Count(orgmodel.StepMoveAccount), p.Count(orgmodel.StepTagAccount)),
+		fmt.Sprintf("%d guardrails to create or update and %d attachments.", p.Count(orgmodel.StepCreatePolicy)+p.Count(orgmodel.StepUpdatePolicy), p.Count(orgmodel.StepAttachPolicy))
+}
+
+// ConfirmSafety is said with every confirmation.
+const ConfirmSafety = "Nothing is deleted. You can stop at any moment with ctrl+c and go on later."
