@@ -134,7 +134,7 @@ func (a *accessible) run() error {
 // that result, as the screen shows them while the user types.
 func (a *accessible) basics() error {
 	b, q := wizard.BasicsOf(a.d), wizard.BasicsQuestions
-	if err := a.answer(answer{q.Name, &b.Name}, answer{b.AddressQuestion(), &b.Address}, answer{q.HomeRegion, &b.Region}, answer{q.Tags, &b.Tags}); err != nil {
+	if err := a.answer(wizard.Ask(q.Name, &b.Name), wizard.Ask(b.AddressQuestion(), &b.Address), wizard.Ask(q.HomeRegion, &b.Region), wizard.Ask(q.Tags, &b.Tags)); err != nil {
 		return err
 	}
 	if err := b.Apply(a.d); err != nil {
@@ -178,8 +178,7 @@ func (a *accessible) workloads() error {
 			a.d.Workloads = slices.DeleteFunc(a.d.Workloads, func(w orgmodel.Workload) bool { return w.Name == name })
 		case "add":
 			var w orgmodel.Workload
-			name, description, owner := wizard.WorkloadQuestions(a.d, -1)
-			if err := a.answer(answer{name, &w.Name}, answer{description, &w.Description}, answer{owner, &w.Owner}); err != nil {
+			if err := a.answer(wizard.WorkloadForm(a.d, -1, &w)...); err != nil {
 				return err
 			}
 			w.Name = strings.TrimSpace(w.Name)
@@ -203,7 +202,7 @@ func (a *accessible) environments() error {
 	}
 	list, per := strings.Join(names, ", "), strings.Join(split, ", ")
 	namesQ, perQ := wizard.EnvironmentListQuestions()
-	if err := a.answer(answer{namesQ, &list}, answer{perQ, &per}); err != nil {
+	if err := a.answer(wizard.Ask(namesQ, &list), wizard.Ask(perQ, &per)); err != nil {
 		return err
 	}
 	if err := wizard.SetEnvironments(a.d, list, per); err != nil {
@@ -263,8 +262,7 @@ func (a *accessible) editResidencies() error {
 		}
 		r := a.d.Residencies[pick]
 		name, regions := r.Name, strings.Join(r.Regions, " ")
-		nameQ, regionsQ := wizard.ResidencyQuestions()
-		if err := a.answer(answer{nameQ, &name}, answer{regionsQ, &regions}); err != nil {
+		if err := a.answer(wizard.ResidencyForm(&name, &regions)...); err != nil {
 			return err
 		}
 		saved, err := wizard.SetResidency(a.d, pick, name, regions)
@@ -355,8 +353,7 @@ func (a *accessible) adoptedAccounts() error {
 			i := slices.IndexFunc(found, func(u orgmodel.Unmanaged) bool { return "adopt:"+u.ID == action })
 			name, idOrEmail = wizard.AdoptName(found[i]), found[i].ID
 		default:
-			nameQ, keyQ := wizard.AccountQuestions()
-			if err := a.answer(answer{nameQ, &name}, answer{keyQ, &idOrEmail}); err != nil {
+			if err := a.answer(wizard.AccountForm(&name, &idOrEmail)...); err != nil {
 				return err
 			}
 		}
@@ -436,7 +433,7 @@ func (a *accessible) previewAndApply() error {
 		}
 	} else {
 		var typed string
-		if err := a.answer(answer{wizard.ApplyQuestion(a.target.AccountID), &typed}); err != nil {
+		if err := a.answer(wizard.Ask(wizard.ApplyQuestion(a.target.AccountID), &typed)); err != nil {
 			return err
 		}
 	}
@@ -565,7 +562,7 @@ func (a *accessible) preflight() error {
 	}
 	a.say("Way (a): make account %s the management account, and invite account %s (%s) into its organization, in OU %s.", nm.NewAccount, nm.OldAccount, nm.OldName, migrate.TransitionalOU)
 	typed := ""
-	if err := a.answer(answer{wizard.MigrationQuestion(nm.Sandbox, nm.NewAccount), &typed}); err != nil {
+	if err := a.answer(wizard.Ask(wizard.MigrationQuestion(nm.Sandbox, nm.NewAccount), &typed)); err != nil {
 		return err
 	}
 	info, err := b.RunNewManagement(a.ctx, func(e migrate.Event) { a.say("done: %s, %s", e.Step, e.Done) })

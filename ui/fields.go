@@ -117,21 +117,32 @@ func saidChoice(c wizard.Choice) string {
 	return c.Title + ". " + strings.TrimSuffix(c.Help, ".")
 }
 
-// answer is a question to ask in accessible mode and where its answer goes.
-type answer struct {
-	q wizard.Question
-	v *string
+// group is a form as a group of the screen's form, then more fields.
+func group(form []wizard.Field, more ...huh.Field) *huh.Group {
+	var fields []huh.Field
+	for _, f := range form {
+		if f.Yes != nil {
+			fields = append(fields, yesNo(f.Question, f.Yes))
+		} else {
+			fields = append(fields, field(f.Question, f.Text))
+		}
+	}
+	return huh.NewGroup(append(fields, more...)...)
 }
 
-// answer asks qs as plain prompts, one after the other. A question that
-// has an answer already says so, and an empty answer keeps it (huh's
+// answer asks a form as plain prompts, one after the other. A question
+// that has an answer already says so, and an empty answer keeps it (huh's
 // accessible prompts check the raw answer before falling back to the
 // default); an optional one is cleared by "none".
-func (a *accessible) answer(qs ...answer) error {
-	fields := make([]huh.Field, len(qs))
-	current := make([]string, len(qs))
-	for i, x := range qs {
-		q, had := x.q, *x.v
+func (a *accessible) answer(form ...wizard.Field) error {
+	fields := make([]huh.Field, len(form))
+	current := make([]string, len(form))
+	for i, x := range form {
+		if x.Yes != nil {
+			fields[i] = huh.NewConfirm().Title(said(x.Question)).Value(x.Yes)
+			continue
+		}
+		q, had := x.Question, *x.Text
 		current[i] = had
 		title := said(q)
 		switch {
@@ -140,7 +151,7 @@ func (a *accessible) answer(qs ...answer) error {
 		case had != "":
 			title += " (enter keeps " + had + ")"
 		}
-		fields[i] = huh.NewInput().Title(title).Value(x.v).Validate(func(s string) error {
+		fields[i] = huh.NewInput().Title(title).Value(x.Text).Validate(func(s string) error {
 			if s == "" && had != "" || q.Optional && had != "" && strings.TrimSpace(s) == "none" {
 				return nil
 			}
@@ -148,9 +159,9 @@ func (a *accessible) answer(qs ...answer) error {
 		})
 	}
 	err := a.ask(fields...)
-	for i, x := range qs {
-		if x.q.Optional && current[i] != "" && strings.TrimSpace(*x.v) == "none" {
-			*x.v = ""
+	for i, x := range form {
+		if x.Text != nil && x.Optional && current[i] != "" && strings.TrimSpace(*x.Text) == "none" {
+			*x.Text = ""
 		}
 	}
 	return err

@@ -30,7 +30,7 @@ func TestOneQuestionTwoRenderings(t *testing.T) {
 	var out bytes.Buffer
 	a := &accessible{in: &lineReader{[]string{"mars-1", "eu-west-1"}}, out: plainWriter{&out}}
 	got := ""
-	if err := a.answer(answer{q, &got}); err != nil {
+	if err := a.answer(wizard.Ask(q, &got)); err != nil {
 		t.Fatal(err)
 	}
 	if got != "eu-west-1" || !strings.Contains(out.String(), want) || !strings.Contains(out.String(), q.Title+" (such as "+q.Example+"). "+strings.TrimSuffix(q.Help, ".")) {
@@ -44,7 +44,7 @@ func TestAccessibleAnswerKeepsOrClears(t *testing.T) {
 	var out bytes.Buffer
 	a := &accessible{in: &lineReader{[]string{"", "none"}}, out: plainWriter{&out}}
 	region, tags := "eu-west-1", "team=platform"
-	if err := a.answer(answer{wizard.BasicsQuestions.HomeRegion, &region}, answer{wizard.BasicsQuestions.Tags, &tags}); err != nil {
+	if err := a.answer(wizard.Ask(wizard.BasicsQuestions.HomeRegion, &region), wizard.Ask(wizard.BasicsQuestions.Tags, &tags)); err != nil {
 		t.Fatal(err)
 	}
 	if region != "eu-west-1" || tags != "" {
@@ -107,5 +107,26 @@ func TestAccessibleConfirmSaysThePlan(t *testing.T) {
 	text := strings.Join(strings.Fields(out.String()), " ")
 	if want := "8 OUs and 9 accounts to create, 9 accounts to move, 0 to tag, 5 guardrails to create or update and 6 attachments. " + wizard.ConfirmSafety; !strings.Contains(text, want) {
 		t.Errorf("accessible mode does not say %q:\n%s", want, out.String())
+	}
+}
+
+// A form written once fills the same draft whichever way it is asked: here
+// a new environment, with its yes or no, in accessible mode.
+func TestFormAskedInAccessibleMode(t *testing.T) {
+	d := wizard.NewDesign()
+	var e orgmodel.Environment
+	var out bytes.Buffer
+	a := &accessible{in: &lineReader{[]string{"dev", "qa", "", "y"}}, out: plainWriter{&out}}
+	if err := a.answer(wizard.EnvironmentForm(d, -1, &e)...); err != nil {
+		t.Fatal(err)
+	}
+	if e != (orgmodel.Environment{Name: "qa", PerResidency: true}) {
+		t.Errorf("environment answered as %+v", e)
+	}
+	if !strings.Contains(out.String(), "there is already an environment called dev") {
+		t.Errorf("the duplicate name is not refused as on the screen:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "One account per residency? Yes for production") {
+		t.Errorf("the yes or no is not asked with its help:\n%s", out.String())
 	}
 }

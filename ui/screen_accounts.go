@@ -86,18 +86,14 @@ func (p *accountsPanel) edit(i int) tea.Cmd {
 			p.key = p.draft.Email
 		}
 	}
-	name, key := wizard.AccountQuestions()
-	return p.openForm(editTitle("adopted account", i, p.draft.Name), huh.NewGroup(
-		field(name, &p.draft.Name), field(key, &p.key), p.ouSelect(&p.draft.OU)))
+	return p.openForm(editTitle("adopted account", i, p.draft.Name), group(wizard.AccountForm(&p.draft.Name, &p.key), p.ouSelect(&p.draft.OU)))
 }
 
 // adopt opens the form that places found account u in an OU.
 func (p *accountsPanel) adopt(u orgmodel.Unmanaged) tea.Cmd {
 	p.editing, p.key = -1, u.ID
 	p.draft = orgmodel.AdoptedAccount{Name: wizard.AdoptName(u), ID: u.ID, OU: orgmodel.OUTransitional}
-	return p.openForm(fmt.Sprintf("Adopt %s (%s), now in %s", u.Name, u.ID, rootIfEmpty(u.Path)), huh.NewGroup(
-		field(wizard.AdoptQuestion, &p.draft.Name), p.ouSelect(&p.draft.OU),
-	))
+	return p.openForm(fmt.Sprintf("Adopt %s (%s), now in %s", u.Name, u.ID, rootIfEmpty(u.Path)), group([]wizard.Field{wizard.Ask(wizard.AdoptQuestion, &p.draft.Name)}, p.ouSelect(&p.draft.OU)))
 }
 
 func (p *accountsPanel) save() tea.Cmd {

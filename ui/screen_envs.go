@@ -34,9 +34,7 @@ func (s *environmentsScreen) edit(i int) tea.Cmd {
 	if i >= 0 {
 		s.draft = s.st.design.Environments[i]
 	}
-	name, description, perResidency := wizard.EnvironmentQuestions(s.st.design, i)
-	return s.openForm(editTitle("environment", i, s.draft.Name), huh.NewGroup(
-		field(name, &s.draft.Name), field(description, &s.draft.Description), yesNo(perResidency, &s.draft.PerResidency)))
+	return s.openForm(editTitle("environment", i, s.draft.Name), group(wizard.EnvironmentForm(s.st.design, i, &s.draft)))
 }
 
 // save puts the submitted draft into the design.
@@ -168,9 +166,7 @@ func (s *residencyScreen) openCustom(i int) tea.Cmd {
 		s.custom.name, s.custom.regions = r.Name, strings.Join(r.Regions, " ")
 	}
 	s.formOf = "custom"
-	name, regions := wizard.ResidencyQuestions()
-	return s.openForm(editTitle("residency", i, s.custom.name), huh.NewGroup(
-		field(name, &s.custom.name), field(regions, &s.custom.regions)))
+	return s.openForm(editTitle("residency", i, s.custom.name), group(wizard.ResidencyForm(&s.custom.name, &s.custom.regions)))
 }
 
 func (s *residencyScreen) openServe() tea.Cmd {

@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/huh/v2"
 
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
@@ -33,9 +32,7 @@ func (s *workloadsScreen) edit(i int) tea.Cmd {
 	if i >= 0 {
 		s.draft = s.st.design.Workloads[i]
 	}
-	name, description, owner := wizard.WorkloadQuestions(s.st.design, i)
-	return s.openForm(editTitle("workload", i, s.draft.Name), huh.NewGroup(
-		field(name, &s.draft.Name), field(description, &s.draft.Description), field(owner, &s.draft.Owner)))
+	return s.openForm(editTitle("workload", i, s.draft.Name), group(wizard.WorkloadForm(s.st.design, i, &s.draft)))
 }
 
 // save puts the submitted draft into the design.

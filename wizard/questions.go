@@ -38,6 +38,18 @@ func (q Question) Valid(v string) error {
 	return q.Check(v)
 }
 
+// Field is a question and where its answer goes: Text for a text answer,
+// Yes for a yes or no. A step's form is a list of fields, which ui renders
+// as the screen's form or as plain prompts: a new form is written once.
+type Field struct {
+	Question
+	Text *string
+	Yes  *bool
+}
+
+// Ask is q with its answer kept in v.
+func Ask(q Question, v *string) Field { return Field{Question: q, Text: v} }
+
 // Choice is a question answered by picking one or more of its options.
 type Choice struct {
 	Title, Help string
@@ -171,6 +183,12 @@ func WorkloadQuestions(d *orgmodel.Design, i int) (name, description, owner Ques
 	return
 }
 
+// WorkloadForm asks workload i of d (i < 0: a new one) into w.
+func WorkloadForm(d *orgmodel.Design, i int, w *orgmodel.Workload) []Field {
+	name, description, owner := WorkloadQuestions(d, i)
+	return []Field{Ask(name, &w.Name), Ask(description, &w.Description), Ask(owner, &w.Owner)}
+}
+
 // environmentName checks one environment's name; j is the environment it
 // may share the name with (its own index), -1 for none.
 func environmentName(d *orgmodel.Design, i int) func(string) error {
@@ -195,6 +213,12 @@ func EnvironmentQuestions(d *orgmodel.Design, i int) (name, description, perResi
 	description = Question{Title: "What it is for (optional)", Optional: true}
 	perResidency = Question{Title: "One account per residency?", Help: "Yes for production when its data must stay in a region set."}
 	return
+}
+
+// EnvironmentForm asks environment i of d (i < 0: a new one) into e.
+func EnvironmentForm(d *orgmodel.Design, i int, e *orgmodel.Environment) []Field {
+	name, description, perResidency := EnvironmentQuestions(d, i)
+	return []Field{Ask(name, &e.Name), Ask(description, &e.Description), {Question: perResidency, Yes: &e.PerResidency}}
 }
 
 // EnvironmentListQuestions ask all environments at once, as lists: their
@@ -264,6 +288,12 @@ func ResidencyQuestions() (name, regions Question) {
 			return nil
 		}}
 	return
+}
+
+// ResidencyForm asks a residency's name and regions (a list).
+func ResidencyForm(name, regions *string) []Field {
+	n, r := ResidencyQuestions()
+	return []Field{Ask(n, name), Ask(r, regions)}
 }
 
 // SetResidency puts the residency answered (name, and regions as a list)
@@ -361,6 +391,12 @@ func AccountQuestions() (name, key Question) {
 	key = Question{Title: "Its account id (12 digits) or email", Example: "123456789012",
 		Check: func(v string) error { _, _, err := ParseAccountKey(v); return err }}
 	return
+}
+
+// AccountForm asks an adopted account's name and its id or email.
+func AccountForm(name, key *string) []Field {
+	n, k := AccountQuestions()
+	return []Field{Ask(n, name), Ask(k, key)}
 }
 
 // AdoptQuestion asks the name in the design of an account found in the
