@@ -160,18 +160,12 @@ func (b BasicsAnswers) Apply(d *orgmodel.Design) error {
 
 // WorkloadQuestions ask workload i of d (i < 0: a new one).
 func WorkloadQuestions(d *orgmodel.Design, i int) (name, description, owner Question) {
+	var names []string
+	for _, w := range d.Workloads {
+		names = append(names, w.Name)
+	}
 	name = Question{Title: "Workload name", Help: "One part of the product, such as payments; lowercase, up to 24 characters.", Example: "payments",
-		Check: func(v string) error {
-			if err := orgmodel.CheckWorkloadName(v); err != nil {
-				return fmt.Errorf("name %w", err)
-			}
-			for j, w := range d.Workloads {
-				if j != i && w.Name == v {
-					return fmt.Errorf("there is already a workload called %s", v)
-				}
-			}
-			return nil
-		}}
+		Check: uniqueName("workload", orgmodel.CheckWorkloadName, names, i)}
 	description = Question{Title: "What it does (optional)", Example: "Card payments API and ledger", Optional: true}
 	owner = Question{Title: "Owner's email (optional)", Help: "The team that answers for it; set as the owner tag.", Example: "payments-team@acme.example", Optional: true,
 		Check: func(v string) error {
@@ -189,20 +183,36 @@ func WorkloadForm(d *orgmodel.Design, i int, w *orgmodel.Workload) []Field {
 	return []Field{Ask(name, &w.Name), Ask(description, &w.Description), Ask(owner, &w.Owner)}
 }
 
-// environmentName checks one environment's name; j is the environment it
-// may share the name with (its own index), -1 for none.
-func environmentName(d *orgmodel.Design, i int) func(string) error {
+// uniqueName checks a row's name as check does, and that no row of names
+// but its own (index i; -1 for a new row) has it already.
+func uniqueName(noun string, check func(string) error, names []string, i int) func(string) error {
 	return func(v string) error {
-		if err := orgmodel.CheckEnvironmentName(v); err != nil {
+		if err := check(v); err != nil {
 			return fmt.Errorf("name %w", err)
 		}
-		for j, e := range d.Environments {
-			if j != i && e.Name == v {
-				return fmt.Errorf("there is already an environment called %s", v)
+		for j, have := range names {
+			if j != i && have == v {
+				return fmt.Errorf("there is already %s %s called %s", article(noun), noun, v)
 			}
 		}
 		return nil
 	}
+}
+
+func article(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// environmentName checks environment i's name (-1: a new one's) in d.
+func environmentName(d *orgmodel.Design, i int) func(string) error {
+	var names []string
+	for _, e := range d.Environments {
+		names = append(names, e.Name)
+	}
+	return uniqueName("environment", orgmodel.CheckEnvironmentName, names, i)
 }
 
 // EnvironmentQuestions ask environment i of d (i < 0: a new one); whether
