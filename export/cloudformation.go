@@ -49,7 +49,6 @@ type cfnImport struct {
 
 func writeCloudFormation(b *bytes.Buffer, in Input) error {
 	t := in.Tree
-	managedTags := map[string]string{orgmodel.TagManagedBy: orgmodel.ManagedByValue}
 	resources := mapping()
 	var imports []cfnImport
 	names := newNamer("")
@@ -96,11 +95,14 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 			parent = ref(p)
 		}
 		put(props, "ParentId", parent)
-		// apply tags every OU and policy it creates: so does the template.
-		put(props, "Tags", cfnTags(managedTags))
 		id := ""
 		if in.Existing != nil {
 			id = in.Existing.OUs[o.Path]
+		}
+		// apply tags every OU and policy it creates: so does the template;
+		// one that exists keeps its own.
+		if tags := in.declaredTags(id); len(tags) > 0 {
+			put(props, "Tags", cfnTags(tags))
 		}
 		add(logical, cfnOU, props, id)
 	}
@@ -171,10 +173,12 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 		if len(targets.Content) > 0 {
 			put(props, "TargetIds", targets)
 		}
-		put(props, "Tags", cfnTags(managedTags))
 		id := ""
 		if in.Existing != nil {
 			id = in.Existing.Policies[p.Name]
+		}
+		if tags := in.declaredTags(id); len(tags) > 0 {
+			put(props, "Tags", cfnTags(tags))
 		}
 		// CreatePolicy fails until the organization exists.
 		add(logical, cfnPolicy, props, id, orgLogical)

@@ -29,6 +29,19 @@ type cfnResource struct {
 	Properties          map[string]any `yaml:"Properties"`
 }
 
+// parseCloudFormationLoose reads a template without holding its tags to
+// the ones apply gives what it creates.
+func parseCloudFormationLoose(t *testing.T, src []byte) cfnTemplate {
+	t.Helper()
+	var tpl cfnTemplate
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&tpl); err != nil {
+		t.Fatalf("the template does not parse: %v\n%s", err, src)
+	}
+	return tpl
+}
+
 func parseCloudFormation(t *testing.T, src []byte) cfnTemplate {
 	t.Helper()
 	var tpl cfnTemplate

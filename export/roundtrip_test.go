@@ -34,8 +34,14 @@ type endpoint struct {
 // sandboxEndpoint serves a fresh sandbox on a loopback port, as `sandbox
 // serve` does, with account creation 100 times faster than AWS's 4 s.
 func sandboxEndpoint(t *testing.T) endpoint {
+	return serveSandbox(t, sandbox.Config{Speed: 100})
+}
+
+// serveSandbox serves a fresh sandbox of cfg on a loopback port.
+func serveSandbox(t testing.TB, cfg sandbox.Config) endpoint {
 	t.Helper()
-	sb, err := sandbox.Open(sandbox.Config{StatePath: filepath.Join(t.TempDir(), "sandbox.json"), Speed: 100})
+	cfg.StatePath = filepath.Join(t.TempDir(), "sandbox.json")
+	sb, err := sandbox.Open(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +76,7 @@ func motoEndpoint(t *testing.T) endpoint {
 
 // orgwizard runs the CLI in-process against e and fails the test unless it
 // exits with want.
-func orgwizard(t *testing.T, e endpoint, want int, args ...string) string {
+func orgwizard(t testing.TB, e endpoint, want int, args ...string) string {
 	t.Helper()
 	for k, v := range e.env {
 		t.Setenv(k, v)

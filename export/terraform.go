@@ -96,7 +96,15 @@ func writeTerraform(out *bytes.Buffer, in Input) error {
 		w.importBlock(typ, name, id)
 		imports++
 	}
-	managedTags := hclMap(map[string]string{orgmodel.TagManagedBy: orgmodel.ManagedByValue}, "  ")
+	// apply tags every OU and policy it creates; so does the export, or a
+	// plan after import would show the tag removed. One that exists keeps
+	// the tags it has.
+	tagsAttr := func(attrs []tfAttr, id string) []tfAttr {
+		if tags := in.declaredTags(id); len(tags) > 0 {
+			attrs = append(attrs, tfAttr{"tags", hclMap(tags, "  ")})
+		}
+		return attrs
+	}
 	orgDependency := func() {
 		w.b.WriteString("\n")
 		w.comment("  ", "CreatePolicy fails (AWSOrganizationsNotInUseException) until the organization exists.")
@@ -152,13 +160,13 @@ func writeTerraform(out *bytes.Buffer, in Input) error {
 				parent = tfOU + "." + p + ".id"
 			}
 		}
-		// apply tags every OU it creates; so does the export, or a plan
-		// after import would show the tag removed.
-		w.resource(tfOU, name, []tfAttr{{"name", hclString(o.Name)}, {"parent_id", parent}, {"tags", managedTags}}, nil)
+		id := ""
 		if in.Existing != nil {
-			if id, ok := in.Existing.OUs[o.Path]; ok {
-				importBlock(tfOU, name, id)
-			}
+			id = in.Existing.OUs[o.Path]
+		}
+		w.resource(tfOU, name, tagsAttr([]tfAttr{{"name", hclString(o.Name)}, {"parent_id", parent}}, id), nil)
+		if id != "" {
+			importBlock(tfOU, name, id)
 		}
 	}
 	parentRef := func(ou string) string {
@@ -233,7 +241,7 @@ func writeTerraform(out *bytes.Buffer, in Input) error {
 		if describe {
 			attrs = append(attrs, tfAttr{"description", hclString(p.Description)})
 		}
-		attrs = append(attrs, tfAttr{"type", `"SERVICE_CONTROL_POLICY"`}, tfAttr{"content", policyContent(p.Content)}, tfAttr{"tags", managedTags})
+		attrs = tagsAttr(append(attrs, tfAttr{"type", `"SERVICE_CONTROL_POLICY"`}, tfAttr{"content", policyContent(p.Content)}), policyID)
 		w.resource(tfPolicy, name, attrs, func() {
 			if !describe {
 				w.lifecycleIgnore("the policy has no description in AWS; keep whatever it gets.", "description")

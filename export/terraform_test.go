@@ -332,6 +332,55 @@ func TestTerraformCreatesFiveAccountsAtATime(t *testing.T) {
 	}
 }
 
+// An OU or policy that exists is declared with the tags it has (apply tags
+// only what it creates); one whose tags were not read, or that is to be
+// created, with the tag apply gives it.
+func TestTerraformKeepsTagsOfWhatExists(t *testing.T) {
+	tree := acmeTree(t, nil)
+	actual := appliedActual(tree)
+	e := Match(tree, actual)
+	e.Tags = map[string]map[string]string{
+		e.OUs["Workloads"]:                   {},
+		e.Policies[orgmodel.PolicyDenyLeave]: {"owner": "security"},
+		e.OUs["Security"]:                    {orgmodel.TagManagedBy: orgmodel.ManagedByValue},
+	}
+	delete(e.OUs, "Suspended") // to be created
+	f := parseTerraform(t, render(t, Terraform, Input{Tree: tree, Existing: e, Source: "live"}))
+	tagsOf := func(addr string) map[string]string {
+		a := f.resources[addr].Body.Attributes["tags"]
+		if a == nil {
+			return nil
+		}
+		v, _ := a.Expr.Value(nil)
+		out := map[string]string{}
+		for k, v := range v.AsValueMap() {
+			out[k] = v.AsString()
+		}
+		return out
+	}
+	managed := map[string]string{orgmodel.TagManagedBy: orgmodel.ManagedByValue}
+	for addr, want := range map[string]map[string]string{
+		tfOU + ".workloads":                             nil,
+		tfOU + ".security":                              managed,
+		tfOU + ".suspended":                             managed,
+		tfOU + ".workloads_dev":                         managed, // exists, tags not read
+		tfPolicy + ".orgwizard_deny_leave_organization": {"owner": "security"},
+		tfPolicy + ".orgwizard_deny_root_user":          managed,
+	} {
+		if got := tagsOf(addr); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s tags %v, want %v", addr, got, want)
+		}
+	}
+	tpl := parseCloudFormationLoose(t, render(t, CloudFormation, Input{Tree: tree, Existing: e, Source: "live"}))
+	if tags, ok := tpl.Resources["OUWorkloads"].Properties["Tags"]; ok {
+		t.Errorf("CloudFormation: OU Workloads has the tags %v, which it does not have", tags)
+	}
+	want := []any{map[string]any{"Key": "owner", "Value": "security"}}
+	if got := tpl.Resources["PolicyOrgwizardDenyLeaveOrganization"].Properties["Tags"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("CloudFormation: policy tags %v, want %v", got, want)
+	}
+}
+
 // The header speaks of import blocks only when there are some.
 func TestTerraformHeader(t *testing.T) {
 	tree := acmeTree(t, nil)
