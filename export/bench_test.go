@@ -69,15 +69,7 @@ func BenchmarkToolsApply(b *testing.B) {
 	}
 	designs := []struct{ name, path string }{{"acme-9", acme}, {"design-30", big}}
 
-	var tf terraform.Tool
-	tfSkip := ""
-	if _, err := exec.LookPath("terraform"); err != nil {
-		tfSkip = "terraform is not on the PATH"
-	} else if tf.PluginDir, err = terraform.PluginDir(); err != nil {
-		tfSkip = err.Error()
-	} else {
-		tf.Bin, _ = exec.LookPath("terraform")
-	}
+	tf, _, tfSkip := terraform.Lookup()
 	ofBin := os.Getenv("ORGWIZARD_ORG_FORMATION")
 	if ofBin == "" {
 		ofBin, _ = exec.LookPath("org-formation")
@@ -100,8 +92,9 @@ func BenchmarkToolsApply(b *testing.B) {
 				start := time.Now()
 				orgwizard(b, e, cli.ExitOK, "apply", "--yes", "--design", d.path)
 				b.ReportMetric(time.Since(start).Seconds(), "orgwizard-s")
+				orgwizard(b, e, cli.ExitOK, "plan", "--design", d.path, "--detailed-exitcode")
 
-				if tfSkip != "" {
+				if tfSkip != nil {
 					b.Logf("terraform left out: %s", tfSkip)
 				} else {
 					e := open()

@@ -419,8 +419,8 @@ func TestClientsConformance(t *testing.T) {
 	} else {
 		clients = append(clients, client{name: "aws-cli", run: awsCLIClient, creates: "cli"})
 	}
-	if _, err := exec.LookPath("terraform"); err != nil && os.Getenv(terraform.EnvRequired) == "" {
-		clients = append(clients, client{name: "terraform", skip: "terraform is not on the PATH"})
+	if _, expected, why := terraform.Lookup(); why != nil && !expected {
+		clients = append(clients, client{name: "terraform", skip: why.Error()})
 	} else {
 		clients = append(clients, client{name: "terraform", run: terraformClient(terraform.Find(t)), creates: "log-archive"})
 	}

@@ -57,31 +57,34 @@ func required(onPath bool) bool {
 	return os.Getenv(EnvRequired) != "" || (onPath && os.Getenv("CI") == "true")
 }
 
+// Lookup returns Terraform and its provider mirror, or why they cannot be
+// used, and whether the run expects them (then a test must fail, not skip).
+func Lookup() (tool Tool, expected bool, why error) {
+	bin, err := exec.LookPath("terraform")
+	if err != nil {
+		return Tool{}, required(false), fmt.Errorf("terraform is not on the PATH: %v", err)
+	}
+	dir, err := PluginDir()
+	if err != nil {
+		return Tool{}, required(true), err
+	}
+	return Tool{Bin: bin, PluginDir: dir}, required(true), nil
+}
+
 // Find returns Terraform and its provider mirror, or skips the test with the
 // reason; when the run expects Terraform it fails instead.
 func Find(t testing.TB) Tool {
 	t.Helper()
-	bin, err := exec.LookPath("terraform")
-	missing := func(format string, args ...any) {
-		t.Helper()
-		if required(err == nil) {
-			t.Fatalf(format+" (the run expects Terraform: %s=%q, CI=%q)", append(args, EnvRequired, os.Getenv(EnvRequired), os.Getenv("CI"))...)
-		}
-		t.Skipf(format, args...)
-	}
-	if err != nil {
-		missing("terraform is not on the PATH: %v", err)
-		return Tool{}
-	}
-	if testing.Short() && !required(true) {
+	tool, expected, why := Lookup()
+	switch {
+	case why != nil && expected:
+		t.Fatalf("%v (the run expects Terraform: %s=%q, CI=%q)", why, EnvRequired, os.Getenv(EnvRequired), os.Getenv("CI"))
+	case why != nil:
+		t.Skip(why)
+	case testing.Short() && !expected:
 		t.Skip("-short: the Terraform round trips take tens of seconds")
 	}
-	dir, err := PluginDir()
-	if err != nil {
-		missing("%v", err)
-		return Tool{}
-	}
-	return Tool{Bin: bin, PluginDir: dir}
+	return tool
 }
 
 // PluginDir finds the mirror that holds hashicorp/aws: EnvPluginDir, or the
