@@ -2,11 +2,17 @@ package sandbox_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -128,5 +134,37 @@ func TestIAMAccountReads(t *testing.T) {
 		}
 		_, err = c.ListRoles(ctx, &iam.ListRolesInput{MaxItems: aws.Int32(1001)})
 		wantCode(t, err, "ValidationError")
+	}
+}
+
+// Organization tools ask Support for the account's plan (org-formation:
+// DescribeSeverityLevels) and go on when AWS answers, as it does on Basic
+// Support, SubscriptionRequiredException.
+func TestSupportAnswersBasicSupport(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "fresh"})
+	a := w.account("acme")
+	body := "{}"
+	req, err := http.NewRequest(http.MethodPost, w.url+"/", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSSupport_20130415.DescribeSeverityLevels")
+	sum := sha256.Sum256([]byte(body))
+	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: a.AccessKeyID, SecretAccessKey: a.SecretAccessKey},
+		req, hex.EncodeToString(sum[:]), "support", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]string
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusBadRequest || out["__type"] != "SubscriptionRequiredException" {
+		t.Errorf("DescribeSeverityLevels: %d %v", resp.StatusCode, out)
 	}
 }
