@@ -126,8 +126,11 @@ func (o *exportOptions) input(ctx context.Context) (export.Input, error) {
 		source = "design " + o.design + " over " + source
 	}
 	existing := export.Match(tree, actual)
-	if err := readTags(ctx, s, existing); err != nil {
-		return export.Input{}, err
+	if o.format == string(export.Terraform) || o.format == string(export.CloudFormation) {
+		// Only code declares tags; the drawings and JSON do not need them.
+		if err := readTags(ctx, s, existing); err != nil {
+			return export.Input{}, err
+		}
 	}
 	return export.Input{Tree: tree, Existing: existing, Source: source}, nil
 }
