@@ -125,7 +125,36 @@ func (o *exportOptions) input(ctx context.Context) (export.Input, error) {
 	} else {
 		source = "design " + o.design + " over " + source
 	}
-	return export.Input{Tree: tree, Existing: export.Match(tree, actual), Source: source}, nil
+	existing := export.Match(tree, actual)
+	if o.format == string(export.Terraform) || o.format == string(export.CloudFormation) {
+		// Only code declares tags; the drawings and JSON do not need them.
+		if err := readTags(ctx, s, existing); err != nil {
+			return export.Input{}, err
+		}
+	}
+	return export.Input{Tree: tree, Existing: existing, Source: source}, nil
+}
+
+// readTags reads the tags of the OUs and policies the export imports: each
+// is declared with the tags it has, so that a plan after import shows none
+// changed (apply tags only what it creates).
+func readTags(ctx context.Context, s *session, e *export.Existing) error {
+	e.Tags = map[string]map[string]string{}
+	var ids []string
+	for _, id := range e.OUs {
+		ids = append(ids, id)
+	}
+	for _, id := range e.Policies {
+		ids = append(ids, id)
+	}
+	for _, id := range ids {
+		tags, err := s.orgs.ResourceTags(ctx, id)
+		if err != nil {
+			return awsError(err)
+		}
+		e.Tags[id] = tags
+	}
+	return nil
 }
 
 func formatList() string {

@@ -177,6 +177,12 @@ func (s *Sandbox) dispatch(r *http.Request, body []byte, auth sigV4, now time.Ti
 		}
 	case "sts":
 		out, changed, aerr = s.sts(c, op, body, now)
+	case "support":
+		// The sandbox's accounts have Basic Support, and AWS answers any
+		// Support API call from such an account so; organization tools ask
+		// (org-formation, DescribeSeverityLevels) and go on.
+		aerr = &awsError{Status: http.StatusBadRequest, Code: "SubscriptionRequiredException",
+			Message: "AWS Premium Support Subscription is required to use this service."}
 	default:
 		aerr = &awsError{Status: http.StatusBadRequest, Code: "UnknownOperationException",
 			Message: "The sandbox does not serve the service " + strconv.Quote(auth.service)}
