@@ -114,6 +114,9 @@ func (o *applyOptions) run(ctx context.Context) error {
 	if errors.As(err, &quota) {
 		return &ExitError{Code: ExitUser, Err: err}
 	}
+	if perr := permissionError(err); perr != nil {
+		return perr
+	}
 	return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; run orgwizard apply again to finish", err)}
 }
 

@@ -50,7 +50,7 @@ func (s *session) leaseOptions(force bool) apply.LeaseOptions {
 	opt := apply.LeaseOptions{Holder: currentUser(), PID: os.Getpid(), Force: force}
 	opt.Host, _ = os.Hostname()
 	if s.target.Sandbox != nil {
-		opt.Settle = 50 * time.Millisecond
+		opt.Settle = 300 * time.Millisecond
 	}
 	return opt
 }
