@@ -160,7 +160,9 @@ func TestTwoAppliesAtOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var doc struct{ Calls []struct{ Operation, Outcome string } }
+			var doc struct {
+				Calls []struct{ Operation, Outcome string }
+			}
 			if err := json.Unmarshal(out, &doc); err != nil {
 				t.Fatal(err)
 			}

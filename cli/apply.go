@@ -20,8 +20,8 @@ type applyOptions struct {
 	design      string
 	yes         bool
 	forceUnlock bool
-	target targetFlags
-	io     IO
+	target      targetFlags
+	io          IO
 }
 
 func newApplyCommand(streams IO) *cobra.Command {
