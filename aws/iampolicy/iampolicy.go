@@ -7,17 +7,15 @@
 package iampolicy
 
 import (
-	"context"
 	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/aws/target"
 )
 
 // Adapter is one interface through which orgwizard calls an AWS service.
@@ -40,7 +38,7 @@ type Adapter struct {
 var Adapters = []Adapter{
 	{Service: "organizations", API: reflect.TypeFor[orgs.API]()},
 	{Service: "servicequotas", API: reflect.TypeFor[orgs.QuotaAPI]()},
-	{Service: "sts", API: reflect.TypeFor[CallerIdentityAPI]()},
+	{Service: "sts", API: reflect.TypeFor[target.IdentityAPI]()},
 
 	// The inventory of the management account (audit, migrate runbook).
 	{Service: "ec2", API: reflect.TypeFor[inventory.EC2API]()},
@@ -117,14 +115,6 @@ func ActionForServiceID(serviceID, operation string) string {
 	return service + ":" + operation
 }
 
-// CallerIdentityAPI is the STS operation aws/target calls to learn whose
-// credentials are in use (it calls the SDK client directly; this interface
-// names the operation for the policy, and the sandbox test checks the claim).
-type CallerIdentityAPI interface {
-	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
-}
-
-var _ CallerIdentityAPI = (*sts.Client)(nil)
 
 // Action is one IAM action the policy allows, and why.
 type Action struct {
