@@ -115,7 +115,6 @@ func ActionForServiceID(serviceID, operation string) string {
 	return service + ":" + operation
 }
 
-
 // Action is one IAM action the policy allows, and why.
 type Action struct {
 	Name string // service:Operation
