@@ -49,6 +49,9 @@ func (s *session) lockDir() (string, error) {
 func (s *session) leaseOptions(force bool) apply.LeaseOptions {
 	opt := apply.LeaseOptions{Holder: currentUser(), PID: os.Getpid(), Force: force}
 	opt.Host, _ = os.Hostname()
+	opt.Dead = func(l apply.LeaseInfo) bool {
+		return l.Host == apply.TagSafe(opt.Host, 64) && l.PID > 0 && l.PID != opt.PID && !processRuns(l.PID)
+	}
 	if s.target.Sandbox != nil {
 		opt.Settle = 300 * time.Millisecond
 	}

@@ -86,7 +86,7 @@ func (l LeaseInfo) String() string {
 // in the characters Organizations allows in a tag value, at most 256.
 func (l LeaseInfo) encode() string {
 	v := fmt.Sprintf("token=%s holder=%s host=%s pid=%d since=%s expires=%s",
-		l.Token, tagSafe(l.Holder, 48), tagSafe(l.Host, 64), l.PID,
+		l.Token, TagSafe(l.Holder, 48), TagSafe(l.Host, 64), l.PID,
 		l.Since.UTC().Format(time.RFC3339), l.Expires.UTC().Format(time.RFC3339))
 	return v
 }
@@ -114,8 +114,8 @@ func parseLease(v string) (LeaseInfo, bool) {
 	return l, l.Token != "" && !l.Expires.IsZero()
 }
 
-// tagSafe keeps the characters AWS allows in tag values and cuts to n.
-func tagSafe(s string, n int) string {
+// TagSafe keeps the characters AWS allows in tag values and cuts to n.
+func TagSafe(s string, n int) string {
 	out := strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("_.:/+-@", r):
@@ -140,6 +140,11 @@ type LeaseOptions struct {
 	TTL, Settle time.Duration
 	// Force takes over a live lease of another holder (apply --force-unlock).
 	Force bool
+	// Dead, when set, reports whether a lease's holder is known to be gone
+	// (a process of this host that no longer runs): its lease is taken over
+	// as an expired one is, so that a crashed apply does not block the next
+	// one on the same machine.
+	Dead func(LeaseInfo) bool
 	// Now is the clock (time.Now).
 	Now func() time.Time
 }
@@ -212,7 +217,7 @@ func AcquireLease(ctx context.Context, api LeaseAPI, rootID string, opt LeaseOpt
 	if err != nil {
 		return nil, fmt.Errorf("reading the organization's lease: %w", err)
 	}
-	if cur, ok := parseLease(tags[LeaseTagKey]); ok && cur.Expires.After(opt.Now()) && !opt.Force {
+	if cur, ok := parseLease(tags[LeaseTagKey]); ok && cur.Expires.After(opt.Now()) && !opt.Force && (opt.Dead == nil || !opt.Dead(cur)) {
 		return nil, &HeldError{Lease: cur, now: opt.Now()}
 	}
 	var tok [8]byte

@@ -216,3 +216,24 @@ func TestLeaseTagValueIsSafe(t *testing.T) {
 		t.Errorf("round trip: %+v from %s", back, v)
 	}
 }
+
+// A holder known to be gone (a crashed apply of this machine) leaves a lease
+// that the next apply takes over at once.
+func TestLeaseOfADeadHolderIsTakenOver(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now()
+	crashed := LeaseInfo{Token: "0123456789abcdef", Holder: "alice", Host: "laptop", PID: 99, Since: now, Expires: now.Add(time.Hour)}
+	api := &fakeTags{tags: map[string]string{LeaseTagKey: crashed.encode()}}
+	opt := leaseOpt("alice")
+	opt.Dead = func(l LeaseInfo) bool { return l.Host == "laptop" && l.PID == 99 }
+	l, err := AcquireLease(ctx, api, "r-abcd", opt)
+	if err != nil {
+		t.Fatalf("the lease of a dead holder was not taken over: %v", err)
+	}
+	l.Release(ctx)
+	api.tags[LeaseTagKey] = crashed.encode()
+	opt.Dead = func(LeaseInfo) bool { return false }
+	if _, err := AcquireLease(ctx, api, "r-abcd", opt); err == nil {
+		t.Fatal("the lease of a live holder was taken over")
+	}
+}
