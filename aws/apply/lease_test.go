@@ -237,3 +237,11 @@ func TestLeaseOfADeadHolderIsTakenOver(t *testing.T) {
 		t.Fatal("the lease of a live holder was taken over")
 	}
 }
+
+// The README promises these figures: a 2 s wait before the verify, an
+// attempt abandoned past 1 s between read and write, a 2-minute lease.
+func TestLeaseDefaults(t *testing.T) {
+	if DefaultLeaseSettle != 2*time.Second || DefaultLeaseTTL != 2*time.Minute {
+		t.Errorf("settle %s, TTL %s: update the README with the figures", DefaultLeaseSettle, DefaultLeaseTTL)
+	}
+}
