@@ -92,6 +92,9 @@ func (o *wizardOptions) run(ctx context.Context) error {
 		if perr := permissionError(res.Err); perr != nil {
 			return perr
 		}
+		if lerr := lockError(res.Err); errors.As(lerr, &ee) && ee.Code == ExitUser {
+			return lerr // another apply holds the organization
+		}
 		return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; run orgwizard again to finish", res.Err)}
 	}
 	return nil
