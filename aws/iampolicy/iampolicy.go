@@ -3,7 +3,9 @@
 // their behalf, nothing more. The list is written out by hand, so that a
 // security reviewer reads one place with a reason per action; its tests hold
 // it to the adapter interfaces (every method, and only those) and to the
-// calls a real apply makes.
+// calls a real apply makes. It is offered whole or per purpose (For): what
+// apply, audit or migrate calls, each held by the cli package's tests to the
+// calls its commands make end to end.
 package iampolicy
 
 import (
