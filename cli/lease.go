@@ -53,7 +53,11 @@ func (s *session) leaseOptions(force bool) apply.LeaseOptions {
 		return l.Host == apply.TagSafe(opt.Host, 64) && l.PID > 0 && l.PID != opt.PID && !processRuns(l.PID)
 	}
 	if s.target.Sandbox != nil {
+		// The embedded sandbox serves this process alone (its state file
+		// is locked): no other writer can come between read and write, so
+		// a slow disk under load must not abandon the attempt.
 		opt.Settle = 300 * time.Millisecond
+		opt.MaxGap = time.Minute
 	}
 	return opt
 }

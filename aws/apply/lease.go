@@ -138,6 +138,9 @@ type LeaseOptions struct {
 	PID          int
 	// TTL and Settle default to DefaultLeaseTTL and DefaultLeaseSettle.
 	TTL, Settle time.Duration
+	// MaxGap bounds the time from reading the lease to having written ours
+	// (Settle/2 when 0); an attempt that takes longer is abandoned.
+	MaxGap time.Duration
 	// Force takes over a live lease of another holder (apply --force-unlock).
 	Force bool
 	// Dead, when set, reports whether a lease's holder is known to be gone
@@ -212,6 +215,9 @@ func AcquireLease(ctx context.Context, api LeaseAPI, rootID string, opt LeaseOpt
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.MaxGap <= 0 {
+		opt.MaxGap = opt.Settle / 2
+	}
 	start := opt.Now()
 	tags, err := api.ResourceTags(ctx, rootID)
 	if err != nil {
@@ -231,7 +237,7 @@ func AcquireLease(ctx context.Context, api LeaseAPI, rootID string, opt LeaseOpt
 		return nil, fmt.Errorf("writing the organization's lease: %w", err)
 	}
 	l := &Lease{api: api, root: rootID, opt: opt, info: mine}
-	if gap := opt.Now().Sub(start); gap > opt.Settle/2 {
+	if gap := opt.Now().Sub(start); gap > opt.MaxGap {
 		l.removeIfMine(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("taking the organization's lease took %s between reading and writing it, too slow to be sure no other apply "+
 			"took it meanwhile; nothing was changed, run apply again", gap.Round(time.Millisecond))
