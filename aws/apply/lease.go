@@ -19,7 +19,8 @@ import (
 //
 // AWS Organizations has no conditional write, so the lease is taken with
 // check-then-verify: read the root's tags; when no live lease of another
-// holder is there, write ours with a fresh random token; wait LeaseSettle;
+// holder is there, write ours with a fresh random token; wait the settle time
+// (DefaultLeaseSettle);
 // read again and go on only if the token there is ours. Two applies that
 // both found the root free both write, and the later write wins: the
 // earlier writer sees the other token at its verify and gives up.
@@ -28,8 +29,8 @@ import (
 // before the earlier write and its write landed more than LeaseSettle after
 // it (the earlier writer's verify then saw its own token). That needs one
 // apply's read-to-write gap to exceed the settle time, so the gap is
-// measured and an attempt whose gap exceeds half of it is abandoned (its tag
-// removed) with an error: the remaining window is a request delayed in
+// measured and an attempt whose gap exceeds half of it (MaxGap) is abandoned
+// (its tag removed) with an error: the remaining window is a request delayed in
 // flight, after it was measured as sent, by more than the settle time, or
 // AWS showing a tag later than that. The holder also checks the tag each
 // time it renews: if another token is there, it stops starting work, so
@@ -164,14 +165,20 @@ type HeldError struct {
 func (e *HeldError) Error() string {
 	l := e.Lease
 	var b strings.Builder
-	if e.Race {
+	switch {
+	case e.Race && l.Token == "":
+		b.WriteString("the organization's lease was removed while this apply took it: another orgwizard apply is taking it at the same moment")
+	case e.Race:
 		fmt.Fprintf(&b, "another orgwizard apply took the organization's lease at the same moment: %s", l)
-	} else {
+	default:
 		fmt.Fprintf(&b, "another orgwizard apply is changing this organization: %s, since %s (%s ago)",
 			l, l.Since.UTC().Format("2006-01-02 15:04:05 UTC"), e.now.Sub(l.Since).Round(time.Second))
 	}
-	fmt.Fprintf(&b, ". Nothing was changed. Wait for it to finish and run apply again; if it was stopped for good, its lease expires at %s, "+
-		"or take it over now with orgwizard apply --force-unlock", l.Expires.UTC().Format("15:04:05 UTC"))
+	b.WriteString(". Nothing was changed. Wait for it to finish and run apply again")
+	if !l.Expires.IsZero() {
+		fmt.Fprintf(&b, "; if it was stopped for good, its lease expires at %s, or take it over now with orgwizard apply --force-unlock",
+			l.Expires.UTC().Format("15:04:05 UTC"))
+	}
 	return b.String()
 }
 
