@@ -39,7 +39,8 @@ Two applies never change one organization at once: apply holds a lock on this
 machine and a lease in the organization itself (a tag on its root, renewed
 while it runs, removed at the end). A second apply says who holds it and since
 when, and exits 1. If that apply crashed, its lease expires within two
-minutes, or --force-unlock takes it over at once, after asking.`,
+minutes (at once for the next apply on the same machine), or --force-unlock
+takes it over now, after asking.`,
 		Example: "  orgwizard apply --design acme.yaml\n  orgwizard apply --design acme.yaml --profile management --yes",
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
