@@ -90,7 +90,7 @@ func openSession(ctx context.Context, f *targetFlags) (*session, error) {
 	})
 	return &session{
 		target: t,
-		orgs:   orgs.New(client, 8),
+		orgs:   orgs.New(client, 8).WithCaller(t.AccountID),
 		quota:  servicequotas.NewFromConfig(t.Config),
 		spec:   f.spec,
 	}, nil
@@ -130,6 +130,9 @@ func awsError(err error) error {
 	var ee *ExitError
 	if errors.As(err, &ee) || errors.Is(err, context.Canceled) {
 		return err
+	}
+	if perr := permissionError(err); perr != nil {
+		return perr
 	}
 	return &ExitError{Code: ExitAWS, Err: err}
 }

@@ -43,7 +43,7 @@ func (s *Sandbox) serveIAMRole(w http.ResponseWriter, r *http.Request, body []by
 	s.mu.Lock()
 	c, aerr := s.authenticate(r, body, auth, now)
 	if aerr == nil {
-		aerr = s.denied(c)
+		aerr = s.denied(c, op)
 	}
 	var out []byte
 	if aerr == nil && iamAccountOps[op] {

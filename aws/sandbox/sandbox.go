@@ -91,11 +91,13 @@ type CreateAccountFailure struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// Denial refuses calls from Account to Service in Region.
+// Denial refuses calls from Account to Service in Region, or only its
+// Operation when set, as a missing IAM permission does.
 type Denial struct {
-	Account string `json:"account,omitempty"`
-	Service string `json:"service,omitempty"`
-	Region  string `json:"region,omitempty"`
+	Account   string `json:"account,omitempty"`
+	Service   string `json:"service,omitempty"`
+	Region    string `json:"region,omitempty"`
+	Operation string `json:"operation,omitempty"`
 }
 
 // Call is one recorded request.
