@@ -2,11 +2,19 @@ package inventory_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/sandbox"
@@ -163,5 +171,65 @@ func TestAccessDeniedRegionDoesNotHideTheOthers(t *testing.T) {
 	}
 	if !slices.Contains(regions, "us-east-1") || !slices.Contains(regions, inventory.GlobalRegion) {
 		t.Errorf("regions with items: %v", regions)
+	}
+}
+
+// A listing that keeps failing (moto has no Resource Explorer and answers
+// HTTP 500) is tried MaxAttempts times, then reported as not read; the rest
+// of the sweep is unaffected.
+func TestFailingListingIsTriedAFewTimesThenReported(t *testing.T) {
+	sb, err := sandbox.Open(sandbox.Config{StatePath: filepath.Join(t.TempDir(), "sandbox.json"), Scenario: "dirty-management", RatePerSecond: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	handler := sb.Handler()
+	var tries atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, _, service, _ := simulated.ParseScope(r.Header.Get("Authorization")); service == "resource-explorer-2" {
+			tries.Add(1)
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	me := sb.Accounts()[0]
+	// The target's retryer is patient (12 attempts, 20 s backoff); the
+	// inventory bounds it.
+	patient := func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = 12; o.MaxBackoff = 20 * time.Second })
+	}
+	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Retryer: patient,
+		Credentials: credentials.NewStaticCredentialsProvider(me.AccessKeyID, me.SecretAccessKey, "")}
+	clients := inventory.NewClients(cfg)
+	t.Cleanup(clients.Close)
+	start := time.Now()
+	res, err := inventory.New(clients, inventory.Options{}).Sweep(context.Background(), me.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := tries.Load(); n != inventory.MaxAttempts {
+		t.Errorf("ListIndexes was tried %d times, want %d", n, inventory.MaxAttempts)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].Service != "resource-explorer-2" || res.Problems[0].Kind != inventory.KindError {
+		t.Errorf("problems %+v, want one: resource-explorer-2 not read", res.Problems)
+	}
+	if len(res.Items) != len(seededKeys(me.ID)) {
+		t.Errorf("found %d items, seeded %d: a failing Resource Explorer must not hide the rest", len(res.Items), len(seededKeys(me.ID)))
+	}
+	// Three tries with at most a second between them; the patient retryer
+	// would have waited well over a minute.
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the sweep took %v", d)
+	}
+}
+
+func TestPartition(t *testing.T) {
+	for region, want := range map[string]string{"us-east-1": "aws", "eu-west-1": "aws", "il-central-1": "aws",
+		"cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "us-iso-east-1": "aws-iso", "us-isob-east-1": "aws-iso-b"} {
+		if got := inventory.Partition(region); got != want {
+			t.Errorf("Partition(%s) = %s, want %s", region, got, want)
+		}
 	}
 }

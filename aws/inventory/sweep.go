@@ -242,14 +242,43 @@ func (inv *Inventory) enabledRegions(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ec2 DescribeRegions: %w", err)
 	}
+	// Credentials belong to one partition: a region of another (cn-*,
+	// us-gov-*), which some endpoints list, would only answer "unknown
+	// credentials" after the retries.
+	part := Partition(inv.opt.HomeRegion)
 	var regions []string
 	for _, r := range out.Regions {
 		if s := aws.ToString(r.OptInStatus); s == "not-opted-in" {
 			continue
 		}
-		regions = append(regions, aws.ToString(r.RegionName))
+		if name := aws.ToString(r.RegionName); Partition(name) == part {
+			regions = append(regions, name)
+		}
 	}
 	return regions, nil
+}
+
+// partitions are the region name prefixes of AWS's partitions other than
+// aws, from the SDK's partitions.json (internal/endpoints/awsrulesfn).
+var partitions = []struct{ prefix, name string }{
+	{"cn-", "aws-cn"},
+	{"us-gov-", "aws-us-gov"},
+	{"us-iso-", "aws-iso"},
+	{"us-isob-", "aws-iso-b"},
+	{"eu-isoe-", "aws-iso-e"},
+	{"us-isof-", "aws-iso-f"},
+	{"eusc-", "aws-eusc"},
+}
+
+// Partition is the partition a region belongs to: "aws", "aws-cn",
+// "aws-us-gov" ...
+func Partition(region string) string {
+	for _, p := range partitions {
+		if strings.HasPrefix(region, p.prefix) {
+			return p.name
+		}
+	}
+	return "aws"
 }
 
 // indexedRegions lists the regions where Resource Explorer has an index.
@@ -322,7 +351,7 @@ func (inv *Inventory) tagged(ctx context.Context, account, region string) ([]Ite
 func (inv *Inventory) regionalTasks(account, r string) []task {
 	ec2Opt := func(o *ec2.Options) { o.Region = r }
 	arn := func(service, resource string) string {
-		return "arn:aws:" + service + ":" + r + ":" + account + ":" + resource
+		return "arn:" + Partition(r) + ":" + service + ":" + r + ":" + account + ":" + resource
 	}
 	return []task{
 		{r, "ec2", func(ctx context.Context) ([]Item, error) {
@@ -531,7 +560,7 @@ func (inv *Inventory) globalTasks(account string) []task {
 						}
 					}
 					items = append(items, Item{Account: account, Region: region, Service: "s3", Type: "bucket", ID: name, Name: name,
-						ARN: "arn:aws:s3:::" + name, Source: SourceSweep})
+						ARN: "arn:" + Partition(home) + ":s3:::" + name, Source: SourceSweep})
 				}
 			}
 			return items, nil
@@ -574,7 +603,7 @@ func (inv *Inventory) globalTasks(account string) []task {
 						detail += ", private"
 					}
 					items = append(items, Item{Account: account, Region: GlobalRegion, Service: "route53", Type: "hostedzone", ID: id,
-						Name: strings.TrimSuffix(aws.ToString(z.Name), "."), ARN: "arn:aws:route53:::hostedzone/" + id, Source: SourceSweep, Detail: detail})
+						Name: strings.TrimSuffix(aws.ToString(z.Name), "."), ARN: "arn:" + Partition(home) + ":route53:::hostedzone/" + id, Source: SourceSweep, Detail: detail})
 				}
 			}
 			return items, nil
