@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/resourceexplorer2"
+	rextypes "github.com/aws/aws-sdk-go-v2/service/resourceexplorer2/types"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -133,7 +135,7 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 	// goroutines, which end before g.Wait.
 	var (
 		pre     sync.WaitGroup
-		indexed map[string]bool
+		indexed map[string]string // region: LOCAL or AGGREGATOR
 		indexes = make(chan struct{})
 	)
 	pre.Add(2)
@@ -167,20 +169,50 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 		}
 		schedule(tasks)
 		<-indexes
+		// An aggregator index holds every indexed region's resources, and
+		// AWS's quick setup gives only its region a default view: search
+		// there. Without one, each region's own index answers.
+		aggregator := ""
+		for r, typ := range indexed {
+			if typ == string(rextypes.IndexTypeAggregator) {
+				aggregator = r
+			}
+		}
+		discovered := func(r, how string) {
+			mu.Lock()
+			defer mu.Unlock()
+			res.Discovery[r] = how
+		}
 		tasks = nil
 		for _, r := range regions {
-			mu.Lock()
-			if indexed[r] {
-				res.Discovery[r] = DiscoveryResourceExplorer
-			} else {
-				res.Discovery[r] = DiscoveryTaggedOnly
-			}
-			mu.Unlock()
-			if indexed[r] {
-				tasks = append(tasks, task{r, "resource-explorer-2", func(ctx context.Context) ([]Item, error) { return inv.search(ctx, account, r) }})
-			} else {
+			if indexed[r] == "" {
+				discovered(r, DiscoveryTaggedOnly)
 				tasks = append(tasks, task{r, "tagging", func(ctx context.Context) ([]Item, error) { return inv.tagged(ctx, account, r) }})
+				continue
 			}
+			discovered(r, DiscoveryResourceExplorer)
+			from := r
+			if aggregator != "" {
+				from = aggregator
+			}
+			tasks = append(tasks, task{r, "resource-explorer-2", func(ctx context.Context) ([]Item, error) {
+				items, complete, err := inv.search(ctx, account, from, r)
+				switch {
+				case isUnauthorized(err) || (err != nil && from != r):
+					// An index but no view to search with, or an
+					// aggregator in a region that refuses (an SCP's
+					// region lock): the region is read as if Resource
+					// Explorer were off.
+					discovered(r, DiscoveryTaggedOnly)
+					return inv.tagged(ctx, account, r)
+				case err == nil && !complete:
+					// A search stops at 1,000 resources; the tagging
+					// API lists the rest that carry tags.
+					more, err := inv.tagged(ctx, account, r)
+					return append(items, more...), err
+				}
+				return items, err
+			}})
 		}
 		schedule(tasks)
 	}()
@@ -281,9 +313,10 @@ func Partition(region string) string {
 	return "aws"
 }
 
-// indexedRegions lists the regions where Resource Explorer has an index.
-func (inv *Inventory) indexedRegions(ctx context.Context) (map[string]bool, error) {
-	set := map[string]bool{}
+// indexedRegions lists the regions where Resource Explorer has an index,
+// with the index's type (LOCAL or AGGREGATOR).
+func (inv *Inventory) indexedRegions(ctx context.Context) (map[string]string, error) {
+	set := map[string]string{}
 	p := resourceexplorer2.NewListIndexesPaginator(inv.c.ResourceExplorer, &resourceexplorer2.ListIndexesInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx, func(o *resourceexplorer2.Options) { o.Region = inv.opt.HomeRegion })
@@ -291,32 +324,51 @@ func (inv *Inventory) indexedRegions(ctx context.Context) (map[string]bool, erro
 			return set, fmt.Errorf("resource-explorer-2 ListIndexes: %w", err)
 		}
 		for _, ix := range page.Indexes {
-			set[aws.ToString(ix.Region)] = true
+			set[aws.ToString(ix.Region)] = string(ix.Type)
 		}
 	}
 	return set, nil
 }
 
-// search lists a region's resources through its Resource Explorer index.
-// A search answers at most 1,000 resources; the sweep covers what matters
-// beyond that.
-func (inv *Inventory) search(ctx context.Context, account, region string) ([]Item, error) {
-	var items []Item
+// isUnauthorized is Resource Explorer's answer to a search in a region that
+// has no view to search with.
+func isUnauthorized(err error) bool {
+	var u *rextypes.UnauthorizedException
+	return errors.As(err, &u)
+}
+
+// search lists a region's resources through Resource Explorer, searching
+// from the region from (the aggregator's, or the region's own). A search
+// answers at most 1,000 resources; complete says whether that was all.
+// Resource Explorer's own indexes and views are not workloads and are left
+// out.
+func (inv *Inventory) search(ctx context.Context, account, from, region string) (items []Item, complete bool, err error) {
+	complete = true
 	p := resourceexplorer2.NewSearchPaginator(inv.c.ResourceExplorer, &resourceexplorer2.SearchInput{QueryString: aws.String("region:" + region)})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx, func(o *resourceexplorer2.Options) { o.Region = region })
+		page, err := p.NextPage(ctx, func(o *resourceexplorer2.Options) { o.Region = from })
 		if err != nil {
-			return items, fmt.Errorf("resource-explorer-2 Search in %s: %w", region, err)
+			return items, complete, fmt.Errorf("resource-explorer-2 Search for %s in %s: %w", region, from, err)
+		}
+		if page.Count != nil && !aws.ToBool(page.Count.Complete) {
+			complete = false
 		}
 		for _, r := range page.Resources {
 			it := fromARN(account, aws.ToString(r.Arn), SourceResourceExplorer)
+			if it.Service == "resource-explorer-2" {
+				continue
+			}
+			// "sqs:queue": the type an ARN without one ("...:sqs:region:account:name") does not say.
+			if _, typ, ok := strings.Cut(aws.ToString(r.ResourceType), ":"); ok && typ != "" {
+				it.Type = typ
+			}
 			if it.Region == GlobalRegion && aws.ToString(r.Region) != "" && aws.ToString(r.Region) != "global" {
 				it.Region = aws.ToString(r.Region)
 			}
 			items = append(items, it)
 		}
 	}
-	return items, nil
+	return items, complete, nil
 }
 
 // tagged lists a region's tagged resources through the tagging API.

@@ -49,6 +49,15 @@ var ways = map[string]Way{
 		},
 		Docs: []string{"https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html"},
 	},
+	"sqs/queue": {
+		Summary: "A queue does not move: create it in the member account, switch the producers, drain this one, then delete it.",
+		Steps: []string{
+			"Create the queue in the member account with the same attributes (visibility timeout, retention, dead-letter queue, encryption).",
+			"Point the producers at the new queue; let the consumers read both until this one is empty (a queue policy here can let the member account's consumers in).",
+			"Delete this queue once it stays empty.",
+		},
+		Docs: []string{"https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-examples-of-sqs-policies.html"},
+	},
 	"s3/bucket": {
 		Summary: "Create a bucket in the member account and copy the objects with S3 Batch Replication (or Batch Operations copy); bucket names move only by deleting and recreating.",
 		Steps: []string{
