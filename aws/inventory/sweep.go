@@ -163,9 +163,15 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 		mu.Lock()
 		res.Regions = regions
 		mu.Unlock()
+		// The tagging API is read in every region at once, without waiting
+		// for Resource Explorer's answer: it is the fallback wherever a
+		// search cannot be made, and it gives the tags a search leaves
+		// out. Only the searches wait for the indexes, so a sweep's
+		// longest chain is two calls, as one region's is.
 		var tasks []task
 		for _, r := range regions {
 			tasks = append(tasks, inv.regionalTasks(account, r)...)
+			tasks = append(tasks, task{r, "tagging", func(ctx context.Context) ([]Item, error) { return inv.tagged(ctx, account, r) }})
 		}
 		schedule(tasks)
 		<-indexes
@@ -187,7 +193,6 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 		for _, r := range regions {
 			if indexed[r] == "" {
 				discovered(r, DiscoveryTaggedOnly)
-				tasks = append(tasks, task{r, "tagging", func(ctx context.Context) ([]Item, error) { return inv.tagged(ctx, account, r) }})
 				continue
 			}
 			discovered(r, DiscoveryResourceExplorer)
@@ -197,19 +202,18 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 			}
 			tasks = append(tasks, task{r, "resource-explorer-2", func(ctx context.Context) ([]Item, error) {
 				items, complete, err := inv.search(ctx, account, from, r)
-				switch {
-				case isUnauthorized(err) || (err != nil && from != r):
+				if isUnauthorized(err) || (err != nil && from != r) {
 					// An index but no view to search with, or an
 					// aggregator in a region that refuses (an SCP's
-					// region lock): the region is read as if Resource
-					// Explorer were off.
+					// region lock): the region is read with the tagging
+					// API only, as if Resource Explorer were off.
 					discovered(r, DiscoveryTaggedOnly)
-					return inv.tagged(ctx, account, r)
-				case err == nil && !complete:
-					// A search stops at 1,000 resources; the tagging
-					// API lists the rest that carry tags.
-					more, err := inv.tagged(ctx, account, r)
-					return append(items, more...), err
+					return nil, nil
+				}
+				if err == nil && !complete {
+					// A search stops at 1,000 resources; beyond them
+					// only the tagged ones are known.
+					discovered(r, DiscoveryResourceExplorerPartial)
 				}
 				return items, err
 			}})
@@ -231,35 +235,29 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 	return res, nil
 }
 
-// merge drops the tagging and Resource Explorer items the sweep found too
-// (the sweep's carry more detail), keeping their tags where the sweep's
-// listing has none (most list calls return no tags), and sorts the rest.
+// merge keeps one item per resource: the sweep's (it carries more detail),
+// else Resource Explorer's (it sees untagged resources too), else the
+// tagging API's; the kept one gets the tags another source saw when it has
+// none (most list calls and searches return no tags). The rest is sorted.
 func merge(items []Item) []Item {
-	swept := map[string]bool{}
+	rank := map[string]int{SourceSweep: 0, SourceResourceExplorer: 1, SourceTagging: 2}
+	best := map[string]int{} // Key: index into items of the kept item
 	tags := map[string]map[string]string{}
-	for _, it := range items {
-		if it.Source == SourceSweep && it.ARN != "" {
-			swept[it.ARN] = true
+	for i, it := range items {
+		k := it.Key()
+		if len(it.Tags) > 0 && tags[k] == nil {
+			tags[k] = it.Tags
 		}
-		if it.Source != SourceSweep && len(it.Tags) > 0 {
-			tags[it.ARN] = it.Tags
-		}
-	}
-	for i := range items {
-		if items[i].Source == SourceSweep && len(items[i].Tags) == 0 {
-			items[i].Tags = tags[items[i].ARN]
+		if j, ok := best[k]; !ok || rank[it.Source] < rank[items[j].Source] {
+			best[k] = i
 		}
 	}
-	seen := map[string]bool{}
-	out := make([]Item, 0, len(items))
-	for _, it := range items {
-		if it.Source != SourceSweep && swept[it.ARN] {
-			continue
+	out := make([]Item, 0, len(best))
+	for k, i := range best {
+		it := items[i]
+		if len(it.Tags) == 0 {
+			it.Tags = tags[k]
 		}
-		if seen[it.Key()] {
-			continue
-		}
-		seen[it.Key()] = true
 		out = append(out, it)
 	}
 	sortItems(out)
