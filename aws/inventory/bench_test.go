@@ -77,7 +77,7 @@ func benchSweep(b *testing.B, latency time.Duration) {
 	b.StopTimer()
 	// The process's CPU time (client and sandbox alike) per sweep: unlike
 	// the wall time, it does not depend on what else the machine runs.
-	cpu := float64((cpuTime(b)-cpu0).Microseconds()) / 1000 / float64(b.N)
+	cpu := float64((cpuTime(b) - cpu0).Microseconds()) / 1000 / float64(b.N)
 	b.ReportMetric(cpu, "cpu-ms/sweep")
 	full := total / time.Duration(b.N)
 	ratio := float64(full) / float64(slowest)
