@@ -202,6 +202,13 @@ func TestWayOutNewManagementEndToEnd(t *testing.T) {
 	if !d.Foundation.Transitional || len(d.Accounts) != 1 || d.Accounts[0].OU != "Transitional" || d.Accounts[0].Name != "acme-legacy" {
 		t.Errorf("design: %+v %+v", d.Foundation, d.Accounts)
 	}
+	// The user's file is edited, not re-encoded: acme.yaml, comments and
+	// all, then the two additions.
+	want := strings.Replace(string(data), "  suspended: true\n", "  suspended: true\n  transitional: true\n", 1) +
+		"accounts:\n  - name: acme-legacy\n    id: \"" + d.Accounts[0].ID + "\"\n    ou: Transitional\n"
+	if string(b) != want {
+		t.Errorf("the design was rewritten rather than edited:\n%s\nwant\n%s", b, want)
+	}
 	sb, err := sandbox.Open(sandbox.Config{StatePath: state})
 	if err != nil {
 		t.Fatal(err)
