@@ -287,12 +287,14 @@ func (u *updater) section(s section, oldFields, newFields []keyValue) {
 	k, v, next := pair(u.root, s.key)
 	lines := u.format[s.key]
 	if k == nil {
-		// A section the file does not have: at the end, as Format writes it.
+		// A section the file does not have: where Format would put it,
+		// after the last section before it in Format's order that the
+		// file has, else at the end.
 		if len(lines) > 0 {
 			if s.fields != nil && len(oldFields) > 1 {
 				lines = changedLines(s.key, oldFields, newFields)
 			}
-			u.insertAfter(len(u.lines)-1, strings.Join(lines, ""))
+			u.insertAfter(u.sectionBefore(s.key), strings.Join(lines, ""))
 		}
 		return
 	}
@@ -311,6 +313,18 @@ func (u *updater) section(s section, oldFields, newFields []keyValue) {
 		// on: comments inside it are lost, the rest of the file is not.
 		u.edits = append(u.edits, edit{u.lineStart(k.Line), u.lineStart(end + 1), strings.Join(lines, ""), 0})
 	}
+}
+
+// sectionBefore is the last line of the section that precedes key in
+// Format's order among those the file has, or the file's last line.
+func (u *updater) sectionBefore(key string) int {
+	at := slices.IndexFunc(topSections, func(s section) bool { return s.key == key })
+	for i := at - 1; i >= 0; i-- {
+		if k, _, next := pair(u.root, topSections[i].key); k != nil {
+			return u.lastLine(k.Line, next)
+		}
+	}
+	return len(u.lines) - 1
 }
 
 // changedLines is a new mapping section with the fields that differ from

@@ -59,13 +59,16 @@ func TestUpdateRecordsAnAdoptedAccount(t *testing.T) {
 	d.Foundation.Transitional = true
 	d.Accounts = append(d.Accounts, AdoptedAccount{Name: "acme-legacy", ID: "123456789012", OU: "Transitional"})
 	want := mustReplace(t, string(src), "  transitional: false   # no account", "  transitional: true   # no account")
-	want += "accounts:\n  - name: acme-legacy\n    id: \"123456789012\"\n    ou: Transitional\n"
+	// accounts[] comes after tags, as Format orders them, before the
+	// comment that ends the file.
+	want = mustReplace(t, want, "# finance asked for this\n", "# finance asked for this\n"+
+		"accounts:\n  - name: acme-legacy\n    id: \"123456789012\"\n    ou: Transitional\n")
 	checkUpdate(t, src, d, want)
 
 	// A second account goes after the first, indented alike.
 	src2 := []byte(want)
 	d.Accounts = append(d.Accounts, AdoptedAccount{Name: "partner", Email: "partner@acme.example", OU: "Transitional"})
-	want2 := want + "  - name: partner\n    email: partner@acme.example\n    ou: Transitional\n"
+	want2 := mustReplace(t, want, "    ou: Transitional\n", "    ou: Transitional\n  - name: partner\n    email: partner@acme.example\n    ou: Transitional\n")
 	checkUpdate(t, src2, d, want2)
 }
 
@@ -142,5 +145,36 @@ func TestUpdateKeepsFormatsOwnCommentsTrue(t *testing.T) {
 	got, kept := Update(src, d)
 	if !kept || string(got) != string(Format(d)) {
 		t.Errorf("kept %v:\n%s\nwant\n%s", kept, got, Format(d))
+	}
+}
+
+// On a file Format wrote (the wizard's), an edit gives what Format would
+// write, whatever changed.
+func TestUpdateOfFormatsOutputIsFormat(t *testing.T) {
+	changes := map[string]func(d *Design){
+		"residency added": func(d *Design) {
+			d.Residencies = nil
+			d.Workloads[0].Residencies = nil
+		},
+		"workload added":   func(d *Design) { d.Workloads = append(d.Workloads, Workload{Name: "search", Residencies: []string{"eu"}}) },
+		"layout changed":   func(d *Design) { d.Layout = ByWorkload },
+		"tags dropped":     func(d *Design) { d.Tags = nil },
+		"foundation":       func(d *Design) { d.Foundation.Sandbox = true; d.Foundation.Security = false },
+		"environment gone": func(d *Design) { d.Environments = d.Environments[:1] },
+	}
+	for name, change := range changes {
+		t.Run(name, func(t *testing.T) {
+			_, d := commented(t)
+			before := *d
+			change(d)
+			if name == "residency added" {
+				// The other way round: from a design without residencies to one with.
+				before, *d = *d, before
+			}
+			got, kept := Update(Format(&before), d)
+			if !kept || string(got) != string(Format(d)) {
+				t.Errorf("kept %v:\n%s\nwant\n%s", kept, got, Format(d))
+			}
+		})
 	}
 }

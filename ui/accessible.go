@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -97,7 +98,8 @@ func (a *accessible) save(reached wizard.Step) {
 	if a.opt.Save == nil || a.opt.DesignPath == "" {
 		return
 	}
-	if err := a.opt.Save(a.opt.DesignPath, wizard.Encode(a.d, reached)); err != nil {
+	prev, _ := os.ReadFile(a.opt.DesignPath) // edited, so that a user's comments stay
+	if err := a.opt.Save(a.opt.DesignPath, wizard.EncodeOver(prev, a.d, reached)); err != nil {
 		a.say("Could not save the design: %v", err)
 	}
 }

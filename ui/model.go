@@ -284,7 +284,10 @@ func (m *Model) save(reached wizard.Step) tea.Cmd {
 	if reached < wizard.Basics {
 		return nil
 	}
-	data := wizard.Encode(m.st.design, reached)
+	// The file as it is now (a design the user wrote, with comments) is
+	// edited rather than replaced; a missing one is written anew.
+	prev, _ := os.ReadFile(m.st.path)
+	data := wizard.EncodeOver(prev, m.st.design, reached)
 	path, save := m.st.path, m.opt.Save
 	return func() tea.Msg { return savedMsg{path: path, err: save(path, data)} }
 }
