@@ -130,9 +130,15 @@ func TestWayOutRunbookEndToEnd(t *testing.T) {
 	state, book := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "runbook.md")
 	acme := filepath.Join(examples, "acme.yaml")
 	code, out, errOut := run(t, "migrate", "runbook", "--scenario", "dirty-management", "--sandbox-state", state, "--design", acme,
-		"--assign", "shop-orders=payments-prod-eu", "--assign", "ci-deployer=payments-dev", "--out", book)
+		"--assign", "shop-orders=payments-prod-eu", "--assign", "ci-deployer=payments-dev", "--assign", "legacy-reporting=payments-prod-eu", "--out", book)
 	if code != ExitOK || !strings.Contains(out, "27 resources to move") {
 		t.Fatalf("runbook: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// legacy-reporting runs in us-east-1; payments-prod-eu's region lock
+	// allows eu-central-1 and eu-west-1 only.
+	if !strings.Contains(errOut, "warning: instance legacy-reporting → payments-prod-eu: us-east-1 is outside the regions payments-prod-eu's guardrails allow (eu-central-1, eu-west-1)") ||
+		strings.Contains(errOut, "shop-orders →") {
+		t.Errorf("the region warnings: %s", errOut)
 	}
 	md, err := os.ReadFile(book)
 	if err != nil {

@@ -340,12 +340,19 @@ func (o *runbookOptions) run(ctx context.Context) error {
 		return userError("cannot write the runbook to %s: %v", o.out, err)
 	}
 	undecided := 0
+	var warnings []string
 	for _, e := range migrate.Entries(in) {
 		if e.To == "" {
 			undecided++
 		}
+		if e.Warning != "" {
+			warnings = append(warnings, fmt.Sprintf("warning: %s %s → %s: %s", e.Item.Type, e.Item.Name, e.To, e.Warning))
+		}
 	}
 	fmt.Fprintf(o.io.Out, "%s\nWrote %s: %d resources to move, %d without a destination yet.\n", describeTarget(s), o.out, len(res.Items), undecided)
+	for _, w := range warnings {
+		fmt.Fprintln(o.io.ErrOut, w)
+	}
 	return nil
 }
 
