@@ -156,7 +156,9 @@ func TestUpdateOfFormatsOutputIsFormat(t *testing.T) {
 			d.Residencies = nil
 			d.Workloads[0].Residencies = nil
 		},
-		"workload added":   func(d *Design) { d.Workloads = append(d.Workloads, Workload{Name: "search", Residencies: []string{"eu"}}) },
+		"workload added": func(d *Design) {
+			d.Workloads = append(d.Workloads, Workload{Name: "search", Residencies: []string{"eu"}})
+		},
 		"layout changed":   func(d *Design) { d.Layout = ByWorkload },
 		"tags dropped":     func(d *Design) { d.Tags = nil },
 		"foundation":       func(d *Design) { d.Foundation.Sandbox = true; d.Foundation.Security = false },
