@@ -46,6 +46,9 @@ type accessible struct {
 	inv    wizard.Inventory
 	way    wizard.Way
 	res    Result
+	// basicsDone: the user answered the basics, home region included; no
+	// sweep proposes another.
+	basicsDone bool
 }
 
 // plainWriter strips escape sequences from what huh prints.
@@ -176,6 +179,7 @@ func (a *accessible) basics() error {
 	} else {
 		o.Email = addr
 	}
+	a.basicsDone = err == nil
 	return err
 }
 
@@ -490,6 +494,9 @@ func (a *accessible) preflight() error {
 	}
 	a.inv = InventoryOf(res)
 	a.say("Inventory: %s", a.inv.Line())
+	if hint := wizard.ProposeHomeRegion(a.d, a.inv, a.opt.Design == nil && !a.basicsDone); hint != "" {
+		a.say("Home region: %s", hint)
+	}
 	if !wizard.NeedsWayOut(a.inv) {
 		return nil
 	}

@@ -66,3 +66,41 @@ func TestEndToEndRunbookRegionWarningInTmux(t *testing.T) {
 		}
 	}
 }
+
+// TestEndToEndHomeRegionProposalInTmux starts a new design on the
+// dirty-management account, whose workloads run mostly in eu-west-1: the
+// basics step proposes eu-west-1 as the home region, says why, and saves it.
+func TestEndToEndHomeRegionProposalInTmux(t *testing.T) {
+	dir, bin := tmuxBinary(t)
+	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "new.yaml")
+	if out, err := exec.Command(bin, "sandbox", "reset", "--scenario", "dirty-management", "--sandbox-state", state).CombinedOutput(); err != nil {
+		t.Fatalf("sandbox reset: %v\n%s", err, out)
+	}
+	term := startTmux(t, "orgwizard-home-"+filepath.Base(dir),
+		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design}, " "))
+	waitFor, send := term.waitFor, term.send
+	waitFor("Where should the organization be built?", 20*time.Second)
+	send("Enter")
+	waitFor("Press enter to choose a way out", 20*time.Second)
+	send("Enter")
+	waitFor("Which way out?", 5*time.Second)
+	send("Down", "Enter") // (b): keep this account, design on
+	basics := waitFor("Organization name", 20*time.Second)
+	for _, want := range []string{"> eu-west-1", "where 17 of the 24 resources in regions run"} {
+		if !strings.Contains(strings.Join(strings.Fields(basics), " "), want) {
+			t.Errorf("the basics step does not show %q:\n%s", want, basics)
+		}
+	}
+	term.typeText("acme")
+	send("Enter", "Enter")
+	term.typeText("aws@acme.example")
+	send("Enter", "Enter")
+	waitFor("Step 4 of 11", 10*time.Second)
+	saved, err := os.ReadFile(design)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(saved), "homeRegion: eu-west-1") {
+		t.Errorf("the saved design does not have the proposed home region:\n%s", saved)
+	}
+}

@@ -57,7 +57,7 @@ func newBasicsScreen(st *state) *basicsScreen {
 			Value(&s.address).
 			Validate(func(v string) error { return s.checkAddress(v) }),
 		huh.NewInput().Title("Home region").
-			Description("Where the organization's own tooling lives; tab completes.").
+			Description(strings.TrimSpace("Where the organization's own tooling lives; tab completes. "+st.homeHint)).
 			Placeholder("e.g. us-east-1").Value(&s.region).
 			Suggestions(orgmodel.Regions()).
 			Validate(func(v string) error { return prefix("home region ", orgmodel.CheckRegion(v)) }),
@@ -107,6 +107,7 @@ func (s *basicsScreen) Update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(s.form.Init(), sayErr(err))
 	}
 	s.st.design.Organization = d.Organization
+	s.st.fresh = false // the home region is the user's now: no sweep proposes another
 	return goTo(wizard.Workloads)
 }
 
