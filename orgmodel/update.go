@@ -25,8 +25,11 @@ import (
 // Format(d), and the caller says that the file was rewritten.
 func Update(src []byte, d *Design) (out []byte, kept bool) {
 	full := Format(d)
-	old, err := Decode(src)
-	if err != nil || old == nil {
+	// A design with problems (an unknown key, a value of the wrong type) is
+	// still edited: what Decode read of it is compared, and what it could
+	// not read stays in the file for validate to point at.
+	old, _ := Decode(src)
+	if old == nil {
 		return full, false
 	}
 	var doc yaml.Node
@@ -49,8 +52,8 @@ func Update(src []byte, d *Design) (out []byte, kept bool) {
 		return full, false
 	}
 	out = u.apply()
-	back, err := Decode(out)
-	if err != nil || back == nil || !sameDesign(back, d) {
+	back, _ := Decode(out)
+	if back == nil || !sameDesign(back, d) {
 		return full, false
 	}
 	return out, true

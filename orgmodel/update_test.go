@@ -180,3 +180,18 @@ func TestUpdateOfFormatsOutputIsFormat(t *testing.T) {
 		})
 	}
 }
+
+// A key the decoder does not know is the user's to fix: an edit elsewhere
+// keeps it, and validate still points at it.
+func TestUpdateKeepsWhatItDoesNotUnderstand(t *testing.T) {
+	src, d := commented(t)
+	src = []byte(strings.Replace(string(src), "layout: by-environment\n", "", 1) + "colour: blue   # mine\n")
+	d.Organization.HomeRegion = "eu-central-1"
+	got, kept := Update(src, d)
+	if !kept || !strings.Contains(string(got), "colour: blue   # mine\n") || !strings.Contains(string(got), "homeRegion: eu-central-1") {
+		t.Errorf("kept %v:\n%s", kept, got)
+	}
+	if _, err := Parse(got); err == nil || !strings.Contains(err.Error(), "colour") {
+		t.Errorf("validate no longer sees the unknown key: %v", err)
+	}
+}

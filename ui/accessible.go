@@ -495,7 +495,7 @@ func (a *accessible) preflight() error {
 	a.inv = InventoryOf(res)
 	a.say("Inventory: %s", a.inv.Line())
 	if hint := wizard.ProposeHomeRegion(a.d, a.inv, a.opt.Design == nil && !a.basicsDone); hint != "" {
-		a.say("Home region: %s", hint)
+		a.say("Home region %s", strings.ToLower(hint[:1])+hint[1:]) // "Home region proposed: eu-west-1, where ..."
 	}
 	if !wizard.NeedsWayOut(a.inv) {
 		return nil
