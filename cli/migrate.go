@@ -198,7 +198,16 @@ func (o *newManagementOptions) record(name, id string, d *orgmodel.Design) error
 		fmt.Fprintf(o.io.Out, "%s already records account %s.\n", o.design, id)
 		return nil
 	}
-	data := orgmodel.Format(d)
+	// Edit the file the user wrote rather than re-encode it: comments, blank
+	// lines and key order stay, only the two changes are made.
+	src, err := os.ReadFile(o.design)
+	if err != nil {
+		return userError("cannot read %s again: %v; add this by hand:\n%s", o.design, err, snippet)
+	}
+	data, kept := orgmodel.Update(src, d)
+	if !kept {
+		fmt.Fprintf(o.io.ErrOut, "%s could not be edited in place; it is rewritten in orgwizard's layout, without its comments.\n", o.design)
+	}
 	// Never write a design that would not read back.
 	if _, err := orgmodel.Parse(data); err != nil {
 		return userError("the design with account %s added does not validate (%v); add it by hand:\n%s", id, err, snippet)
@@ -331,12 +340,19 @@ func (o *runbookOptions) run(ctx context.Context) error {
 		return userError("cannot write the runbook to %s: %v", o.out, err)
 	}
 	undecided := 0
+	var warnings []string
 	for _, e := range migrate.Entries(in) {
 		if e.To == "" {
 			undecided++
 		}
+		if e.Warning != "" {
+			warnings = append(warnings, fmt.Sprintf("warning: %s %s → %s: %s", e.Item.Type, e.Item.Name, e.To, e.Warning))
+		}
 	}
 	fmt.Fprintf(o.io.Out, "%s\nWrote %s: %d resources to move, %d without a destination yet.\n", describeTarget(s), o.out, len(res.Items), undecided)
+	for _, w := range warnings {
+		fmt.Fprintln(o.io.ErrOut, w)
+	}
 	return nil
 }
 

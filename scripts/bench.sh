@@ -16,6 +16,9 @@ go test ./aws/apply -run '^$' -bench 'ApplyPipeline|ReadLarge' -benchtime 1x | g
 echo "== wizard frames (target: preview frame with 1,000 accounts < 5 ms; first frame < 200 ms)"
 go test ./ui -run '^$' -bench . -benchmem | grep Benchmark
 
+echo "== audit against moto_server (target: < 20 s)"
+go test ./cli -run '^$' -bench AuditAgainstMoto -benchtime 1x | grep Benchmark
+
 echo "== inventory sweep of 17 regions (target: <= 1.3 x the slowest single region)"
 go test ./aws/inventory -run '^$' -bench SweepAllRegions -benchtime 10x | grep Benchmark
 

@@ -190,10 +190,9 @@ var Actions = []Action{
 	{Name: "route53:ListHostedZones", Why: "inventory: Route 53 hosted zones"},
 	{Name: "iam:ListUsers", Why: "inventory: IAM users"},
 	{Name: "iam:ListAccessKeys", Why: "inventory: which IAM users hold long-lived access keys"},
-	{Name: "tag:GetResources", Why: "inventory: tagged resources of the regions without a Resource Explorer index"},
+	{Name: "tag:GetResources", Why: "inventory: tagged resources of every region (all there is where Resource Explorer has no index), and their tags"},
 	{Name: "resource-explorer-2:ListIndexes", Why: "inventory: find the regions where Resource Explorer has an index"},
-	{Name: "resource-explorer-2:Search", Why: "inventory: every indexed resource of a region with a Resource Explorer index",
-		NotInSandbox: "the sandbox's accounts have no Resource Explorer index, as most accounts"},
+	{Name: "resource-explorer-2:Search", Why: "inventory: every indexed resource of a region with a Resource Explorer index, searched from the aggregator's region"},
 
 	// Way out (a): a new management account invites the old one.
 	{Name: "organizations:InviteAccountToOrganization", Why: "migrate new-management: invite the old account into the new organization"},
