@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
-	"github.com/orgwizard/orgwizard/wizard"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
 )
 
 type applyOptions struct {
