@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -203,7 +202,7 @@ func (o *newManagementOptions) record(name, id string, d *orgmodel.Design) error
 	if _, err := orgmodel.Parse(data); err != nil {
 		return userError("the design with account %s added does not validate (%v); add it by hand:\n%s", id, err, snippet)
 	}
-	if err := writeFileAtomic(o.design, data); err != nil {
+	if err := writeUserFile(o.design, data); err != nil {
 		return userError("cannot write %s: %v; add this by hand:\n%s", o.design, err, snippet)
 	}
 	fmt.Fprintf(o.io.Out, "Recorded account %s (%s) in %s under accounts[], OU %s.\n", name, id, o.design, migrate.TransitionalOU)
@@ -218,29 +217,6 @@ func migrateError(err error) error {
 		return userError("%v", blocked)
 	}
 	return awsError(err)
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if fi, err := os.Stat(path); err == nil {
-		os.Chmod(tmp.Name(), fi.Mode().Perm())
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 type runbookOptions struct {
@@ -327,7 +303,7 @@ func (o *runbookOptions) run(ctx context.Context) error {
 		_, err := io.WriteString(o.io.Out, md)
 		return err
 	}
-	if err := writeFileAtomic(o.out, []byte(md)); err != nil {
+	if err := writeUserFile(o.out, []byte(md)); err != nil {
 		return userError("cannot write the runbook to %s: %v", o.out, err)
 	}
 	undecided := 0

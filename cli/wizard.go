@@ -64,7 +64,7 @@ func (o *wizardOptions) run(ctx context.Context) error {
 		DesignPath: o.design,
 		Design:     design,
 		Reached:    reached,
-		Save:       func(path string, data []byte) error { return apply.WriteFileAtomic(path, data, 0o644) },
+		Save:       writeUserFile,
 		Dark:       true,
 	}
 	var res ui.Result
