@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -159,5 +160,57 @@ func TestSignalInterruptsReadingADesignFromAFIFO(t *testing.T) {
 				t.Errorf("stderr %q does not say what was interrupted", errOut.String())
 			}
 		})
+	}
+}
+
+// Running migrate new-management again after it succeeded says the
+// migration is done and exits 0 (issue 10: it exited 1 with "the new
+// management account and the old account are the same account"), and
+// leaves the design as it was.
+func TestNewManagementRerunAfterSuccess(t *testing.T) {
+	dir := t.TempDir()
+	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "orgwizard.yaml")
+	data, err := os.ReadFile(filepath.Join(examples, "acme.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(design, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := run(t, "migrate", "new-management", "--scenario", "dirty-management", "--sandbox-state", state, "--design", design)
+	newID := regexp.MustCompile(`--new-account (\d{12})`).FindStringSubmatch(out)
+	if code != ExitOK || newID == nil {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	args := []string{"migrate", "new-management", "--sandbox-state", state, "--design", design, "--new-account", newID[1], "--yes"}
+	code, first, errOut := run(t, args...)
+	if code != ExitOK || !strings.Contains(first, "is now the management account") {
+		t.Fatalf("the migration: exit %d\n%s\n%s", code, first, errOut)
+	}
+	recorded, err := os.ReadFile(design)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldID := regexp.MustCompile(`Old account: sandbox, account (\d{12})`).FindStringSubmatch(first)
+	if oldID == nil {
+		t.Fatalf("the first run does not name the old account:\n%s", first)
+	}
+
+	code, again, errOut := run(t, args...)
+	if code != ExitOK {
+		t.Fatalf("the re-run: exit %d\n%s\n%s", code, again, errOut)
+	}
+	for _, want := range []string{
+		"Old account: sandbox, account " + oldID[1],
+		"The migration is already done",
+		"Nothing changed.",
+		"already records account " + oldID[1],
+	} {
+		if !strings.Contains(again, want) {
+			t.Errorf("the re-run does not say %q:\n%s", want, again)
+		}
+	}
+	if after, _ := os.ReadFile(design); string(after) != string(recorded) {
+		t.Errorf("the re-run changed the design:\n%s\n---\n%s", recorded, after)
 	}
 }
