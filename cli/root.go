@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"charm.land/fang/v2"
@@ -18,25 +19,42 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Build identifies the binary: set by the release build, read from the
-// module's build information otherwise.
+// Build identifies the binary. Version and Commit may be set by a release
+// build (-ldflags "-X main.version=... -X main.commit=..."), which then win;
+// otherwise they come from the module's build information, where go build
+// and go install record the Git revision (vcs.revision, vcs.time,
+// vcs.modified) when they run in a Git clone.
 type Build struct {
 	Version string
 	Commit  string
+	// Time is the commit's time and Modified says the working tree had
+	// uncommitted changes; both from the build information.
+	Time     string
+	Modified bool
 }
 
 func (b Build) resolved() Build {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return b
-	}
-	if b.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		b.Version = info.Main.Version
-	}
-	if b.Commit == "" {
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" {
-				b.Commit = s.Value
+	info, _ := debug.ReadBuildInfo()
+	return b.from(info)
+}
+
+// from fills what the release build left empty from info (nil when the
+// binary has no build information).
+func (b Build) from(info *debug.BuildInfo) Build {
+	if info != nil {
+		if b.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			b.Version = info.Main.Version
+		}
+		if b.Commit == "" {
+			for _, s := range info.Settings {
+				switch s.Key {
+				case "vcs.revision":
+					b.Commit = s.Value
+				case "vcs.time":
+					b.Time = s.Value
+				case "vcs.modified":
+					b.Modified = s.Value == "true"
+				}
 			}
 		}
 	}
@@ -44,6 +62,24 @@ func (b Build) resolved() Build {
 		b.Version = "dev"
 	}
 	return b
+}
+
+// commitLine is the version command's second line.
+func (b Build) commitLine() string {
+	if b.Commit == "" {
+		return "commit unknown: built without Git information (outside a Git clone, from a Git worktree, or with -buildvcs=false)"
+	}
+	var notes []string
+	if b.Time != "" {
+		notes = append(notes, b.Time)
+	}
+	if b.Modified {
+		notes = append(notes, "with uncommitted changes")
+	}
+	if len(notes) == 0 {
+		return "commit " + b.Commit
+	}
+	return "commit " + b.Commit + " (" + strings.Join(notes, ", ") + ")"
 }
 
 // IO is where a command reads and writes; tests pass buffers.
@@ -143,12 +179,8 @@ func newVersionCommand(build Build, streams IO) *cobra.Command {
 		Short: "Print the version, commit and Go version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			commit := build.Commit
-			if commit == "" {
-				commit = "unknown"
-			}
-			_, err := fmt.Fprintf(streams.Out, "orgwizard %s\ncommit %s\n%s %s/%s\n",
-				build.Version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			_, err := fmt.Fprintf(streams.Out, "orgwizard %s\n%s\n%s %s/%s\n",
+				build.Version, build.commitLine(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return err
 		},
 	}
