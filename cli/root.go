@@ -141,6 +141,12 @@ func Main(ctx context.Context, build Build, args []string, in io.Reader, out, er
 	streams := IO{In: in, Out: out, ErrOut: errOut}
 	root := NewRootCommand(build, streams)
 	root.SetArgs(args)
+	// An error the command has reported in full never reaches fang: its
+	// error path asks the terminal for its background colour first, which
+	// waits up to 2 s when something else reads the terminal (the
+	// accessible wizard after ctrl+c).
+	var done *ExitError
+	keepReported(root, &done)
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(build.Version),
 		fang.WithCommit(build.Commit),
@@ -158,7 +164,29 @@ func Main(ctx context.Context, build Build, args []string, in io.Reader, out, er
 			fang.DefaultErrorHandler(w, styles, err)
 		}),
 	)
+	if err == nil && done != nil {
+		return done.Code
+	}
 	return exitCode(err)
+}
+
+// keepReported makes every command hand an error it has already reported
+// to *done instead of returning it.
+func keepReported(cmd *cobra.Command, done **ExitError) {
+	if run := cmd.RunE; run != nil {
+		cmd.RunE = func(c *cobra.Command, args []string) error {
+			err := run(c, args)
+			var ee *ExitError
+			if errors.As(err, &ee) && ee.Reported {
+				*done = ee
+				return nil
+			}
+			return err
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		keepReported(sub, done)
+	}
 }
 
 // isTerminalReader reports whether r is a terminal a person can type into.

@@ -70,7 +70,7 @@ func (o *wizardOptions) run(ctx context.Context) error {
 	var res ui.Result
 	var err error
 	if ui.Accessible(o.accessible) {
-		res, err = ui.RunAccessible(ctx, opt, o.io.In, o.io.Out)
+		res, err = o.runAccessible(ctx, opt)
 	} else {
 		res, err = ui.Run(ctx, opt, o.io.In, o.io.Out)
 	}
