@@ -115,3 +115,18 @@ func TestSignalInterruptsReadingADesignFromAFIFO(t *testing.T) {
 		})
 	}
 }
+
+// A design may come through a pipe, as the README says: --design /dev/stdin.
+func TestDesignFromStandardInput(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(examples, "acme.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperMain$", "--", "validate", "--design", "/dev/stdin")
+	cmd.Env = append(os.Environ(), "ORGWIZARD_HELPER_MAIN=1")
+	cmd.Stdin = strings.NewReader(string(data)) // a pipe, not a file
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "/dev/stdin is valid") {
+		t.Errorf("validate --design /dev/stdin: %v\n%s", err, out)
+	}
+}
