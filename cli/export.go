@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -80,7 +79,7 @@ func (o *exportOptions) run(ctx context.Context) error {
 		_, err := o.io.Out.Write(b.Bytes())
 		return err
 	}
-	if err := os.WriteFile(o.file, b.Bytes(), 0o644); err != nil {
+	if err := writeUserFile(o.file, b.Bytes()); err != nil {
 		return userError("cannot write %s: %v", o.file, err)
 	}
 	fmt.Fprintf(o.io.ErrOut, "wrote %s (%s, from %s)\n", o.file, format, in.Source)

@@ -125,7 +125,8 @@ func (s *session) read(ctx context.Context) (*orgmodel.Actual, error) {
 	return a, nil
 }
 
-// awsError is a failure at AWS after the SDK's retries: exit 3.
+// awsError is a failure at AWS after the SDK's retries (exit 3), unless
+// failure finds it is the user's to fix (exit 1).
 func awsError(err error) error {
 	var ee *ExitError
 	if errors.As(err, &ee) || errors.Is(err, context.Canceled) {
@@ -134,7 +135,7 @@ func awsError(err error) error {
 	if perr := permissionError(err); perr != nil {
 		return perr
 	}
-	return &ExitError{Code: ExitAWS, Err: err}
+	return failure(err)
 }
 
 // sweep takes the inventory of the target's account, telling progress each

@@ -61,13 +61,13 @@ func (o *wizardOptions) run(ctx context.Context) error {
 		DesignPath: o.design,
 		Design:     design,
 		Reached:    reached,
-		Save:       func(path string, data []byte) error { return apply.WriteFileAtomic(path, data, 0o644) },
+		Save:       writeUserFile,
 		Dark:       true,
 	}
 	var res ui.Result
 	var err error
 	if ui.Accessible(o.accessible) {
-		res, err = ui.RunAccessible(ctx, opt, o.io.In, o.io.Out)
+		res, err = o.runAccessible(ctx, opt)
 	} else {
 		res, err = ui.Run(ctx, opt, o.io.In, o.io.Out)
 	}

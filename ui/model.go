@@ -48,7 +48,8 @@ type Options struct {
 
 // Result is how the wizard ended, for the command's exit code.
 type Result struct {
-	// Interrupted is set when the user stopped an apply with ctrl+c.
+	// Interrupted is set when the user pressed ctrl+c: on a step, or to
+	// stop an apply.
 	Interrupted bool
 	// Converged is set when the organization matches the design.
 	Converged bool
@@ -243,6 +244,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		k := m.st.keys
 		switch {
 		case key.Matches(msg, k.Quit) && !m.busy():
+			// ctrl+c is an interrupt wherever it comes: exit 130, as in the apply.
+			m.st.result.Interrupted = true
 			return m, m.quit()
 		case key.Matches(msg, k.Workshop):
 			m.workshop = !m.workshop
