@@ -98,7 +98,9 @@ func (o *applyOptions) run(ctx context.Context) error {
 	fmt.Fprintf(o.io.Out, "\nApplying %d changes to %s\n", len(plan.Steps), s.target.Describe)
 	err = apply.New(lock.Guard(s.orgs), opt).Apply(lock.ctx, plan, actual)
 	elapsed := time.Since(printer.start).Round(time.Millisecond)
-	if lerr := lock.err(); lerr != nil && err != nil {
+	// A lease lost to ctrl+c is the interruption itself, told below with the
+	// command that finishes the work; any other loss of the lease is news.
+	if lerr := lock.err(); lerr != nil && err != nil && !errors.Is(lerr, context.Canceled) {
 		return lerr
 	}
 	switch {

@@ -35,9 +35,9 @@ func sandboxClient(t *testing.T, scenario string) (*organizations.Client, *sandb
 	}), sb
 }
 
-// AWS enables service control policies in the root of an organization
-// created with all features; the plan's enable step then meets
-// PolicyTypeAlreadyEnabledException and must take it as done, and a policy
+// The plan's enable step takes PolicyTypeAlreadyEnabledException as done
+// (SCPs enabled by hand, by another tool, or by an AWS that enables them with
+// the organization, as its CreateOrganization reference says), and a policy
 // attaches right away.
 func TestEnableSCPsAfterCreateOrganization(t *testing.T) {
 	ctx := context.Background()
@@ -48,7 +48,10 @@ func TestEnableSCPsAfterCreateOrganization(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := c.EnableSCPs(ctx, root); err != nil {
-		t.Fatalf("enabling SCPs that AWS enabled with the organization: %v", err)
+		t.Fatalf("enabling SCPs: %v", err)
+	}
+	if err := c.EnableSCPs(ctx, root); err != nil {
+		t.Fatalf("enabling SCPs already enabled: %v", err)
 	}
 	id, err := c.CreatePolicy(ctx, "orgwizard-test", "test", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}`)
 	if err != nil {

@@ -34,7 +34,10 @@ func newOrgFixture(t *testing.T) *orgFixture {
 	if _, err := f.c.CreateOrganization(ctx, &organizations.CreateOrganizationInput{}); err != nil {
 		t.Fatal(err)
 	}
-	f.root = mustRoot(t, f.c) // with SCPs enabled, as CreateOrganization leaves it
+	f.root = mustRoot(t, f.c)
+	if _, err := f.c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: &f.root, PolicyType: orgtypes.PolicyTypeServiceControlPolicy}); err != nil {
+		t.Fatal(err)
+	}
 	ou, err := f.c.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{ParentId: &f.root, Name: aws.String("Workloads")})
 	if err != nil {
 		t.Fatal(err)

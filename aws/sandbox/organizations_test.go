@@ -42,15 +42,18 @@ func TestOrganizationLifecycle(t *testing.T) {
 		t.Fatalf("root id %q", root)
 	}
 
-	// AWS's CreateOrganization reference: with all features, service
-	// control policies are enabled in the root at once.
+	// A new organization has no policy type enabled, as on AWS (see
+	// createOrganization); enabling SCPs twice is refused the second time.
 	roots, err := c.ListRoots(ctx, &organizations.ListRootsInput{})
-	if err != nil || len(roots.Roots[0].PolicyTypes) != 1 || roots.Roots[0].PolicyTypes[0].Type != orgtypes.PolicyTypeServiceControlPolicy ||
-		roots.Roots[0].PolicyTypes[0].Status != orgtypes.PolicyTypeStatusEnabled {
-		t.Fatalf("a new organization with all features has not SCPs enabled in its root: %v %+v", err, roots)
+	if err != nil || len(roots.Roots[0].PolicyTypes) != 0 {
+		t.Fatalf("a new organization's root has policy types enabled: %v %+v", err, roots)
+	}
+	en, err := c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: &root, PolicyType: orgtypes.PolicyTypeServiceControlPolicy})
+	if err != nil || len(en.Root.PolicyTypes) != 1 || en.Root.PolicyTypes[0].Status != orgtypes.PolicyTypeStatusEnabled {
+		t.Fatalf("EnablePolicyType: %v %+v", err, en)
 	}
 	if _, err := c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: &root, PolicyType: orgtypes.PolicyTypeServiceControlPolicy}); !errors.As(err, new(*orgtypes.PolicyTypeAlreadyEnabledException)) {
-		t.Fatalf("EnablePolicyType SCP on a new organization: %v, want PolicyTypeAlreadyEnabledException", err)
+		t.Fatalf("EnablePolicyType SCP twice: %v, want PolicyTypeAlreadyEnabledException", err)
 	}
 	if _, err := c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: &root, PolicyType: orgtypes.PolicyTypeTagPolicy}); err != nil {
 		t.Fatal(err)
