@@ -279,25 +279,11 @@ type CreationFailedError struct {
 }
 
 func (e *CreationFailedError) Error() string {
-	return fmt.Sprintf("AWS could not create account %s <%s>: %s", e.Name, e.Email, failureAdvice(e.Reason, e.Email))
+	return fmt.Sprintf("AWS could not create account %s <%s>: %s", e.Name, e.Email, failureAdvice(e.Reason, e.Name, e.Email))
 }
 
 // failureAdvice explains AWS's CreateAccount failure reasons.
-func failureAdvice(reason, email string) string {
-	switch reason {
-	case "EMAIL_ALREADY_EXISTS":
-		return "EMAIL_ALREADY_EXISTS: another AWS account already uses " + email + "; change organization.email or emailTemplate in the design (or rename the account), then run apply again"
-	case "ACCOUNT_LIMIT_EXCEEDED":
-		return "ACCOUNT_LIMIT_EXCEEDED: the organization reached its accounts quota; ask for an increase in Service Quotas (AWS Organizations, \"Default maximum number of accounts\"), then run apply again"
-	case "INVALID_EMAIL":
-		return "INVALID_EMAIL: AWS refused the address; check organization.email or emailTemplate"
-	case "INVALID_ADDRESS", "INVALID_IDENTITY_FOR_BUSINESS_VALIDATION", "PENDING_BUSINESS_VALIDATION", "MISSING_BUSINESS_VALIDATION", "MISSING_PAYMENT_INSTRUMENT", "INVALID_PAYMENT_INSTRUMENT":
-		return reason + ": the management account's billing details need attention in the AWS console; then run apply again"
-	case "CONCURRENT_ACCOUNT_MODIFICATION", "INTERNAL_FAILURE", "":
-		if reason == "" {
-			reason = "no reason given"
-		}
-		return reason + ": a passing failure at AWS; run apply again"
-	}
-	return reason + "; run apply again, and if it fails the same way, see AWS's CreateAccountStatus documentation for this reason"
+func failureAdvice(reason, name, email string) string {
+	advice, _ := orgmodel.CreationFailureAdvice(reason, name, email)
+	return advice
 }
