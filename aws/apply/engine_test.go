@@ -474,3 +474,21 @@ func TestJournalEntryWithoutRequestID(t *testing.T) {
 		})
 	}
 }
+
+// TestWithoutTheJournalARequestIsSentTwice is the control of
+// TestJournalledRequestIsAwaited: the same crashed request, with the
+// journal lost and the plan made before AWS listed it, is sent again. The
+// duplicate counts used by the tests above (and by the crash test) see it.
+func TestWithoutTheJournalARequestIsSentTwice(t *testing.T) {
+	tree := acmeTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	f := newFake(time.Millisecond)
+	f.requests["car-crashed"] = &fakeRequest{name: "log-archive", email: "aws+log-archive@acme.example", done: time.Now(), accountID: "555555555555"}
+	f.creates = append(f.creates, "log-archive")
+	if err := New(f, fastOptions()).Apply(context.Background(), plan, &orgmodel.Actual{}); err != nil {
+		t.Fatal(err)
+	}
+	if dup := duplicates(f); len(dup) != 1 || dup[0] != "log-archive x2" {
+		t.Errorf("duplicates %v, want log-archive twice", dup)
+	}
+}
