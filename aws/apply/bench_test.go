@@ -123,13 +123,13 @@ func BenchmarkReadLargeOrganization(b *testing.B) {
 		ous      = 200
 		R        = 500 // calls per second
 	)
-	// The fewest calls: DescribeOrganization, ListRoots, ListPolicies and
-	// ListCreateAccountStatus once each; OUs under the root (50, three
+	// The fewest calls: DescribeOrganization, ListRoots and ListPolicies
+	// once each, ListCreateAccountStatus twice (in progress, failed); OUs under the root (50, three
 	// pages of 20) and under each first-level OU (3: one page) and each
 	// second-level one (none: one page); accounts under every parent (ten
 	// per OU, the management account in the root: one page each); tags of
 	// every account, the management account included.
-	fewest := 4 + (3 + 50 + 150) + (1 + ous) + (accounts + 1)
+	fewest := 5 + (3 + 50 + 150) + (1 + ous) + (accounts + 1)
 	for b.Loop() {
 		path := filepath.Join(b.TempDir(), "sandbox.json")
 		if err := sandbox.SeedOrganization(path, accounts, ous); err != nil {

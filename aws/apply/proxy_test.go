@@ -261,3 +261,44 @@ func TestCreationEndingDuringTheReadIsSeen(t *testing.T) {
 		})
 	}
 }
+
+// TestFindCreation: the look-up after an unanswered CreateAccount finds the
+// request among AWS's creations of every state sent since the given time,
+// and, when AWS lists none that recent, the account in the root by email,
+// then by name; it finds nothing for an account AWS never heard of.
+func TestFindCreation(t *testing.T) {
+	e, _ := sandboxEnv(t, "fresh", func(c *sandbox.Config) { c.AccountQuota = 20 })
+	tree := design(t, "acme.yaml", nil)
+	e.converge(tree)
+	ctx := context.Background()
+	sent := time.Now()
+	// Created now, so still in the root: the only place a lost creation can be.
+	st, err := e.orgs.StartAccountCreation(ctx, "extra", "aws+extra@acme.example", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, found, err := e.orgs.FindCreation(ctx, "extra", "aws+extra@acme.example", sent)
+	if err != nil || !found || got.RequestID != st.RequestID {
+		t.Fatalf("by request: %+v %v %v, want request %s", got, found, err, st.RequestID)
+	}
+	done := st
+	for done.State == orgmodel.CreationInProgress {
+		time.Sleep(10 * time.Millisecond)
+		if done, err = e.orgs.CreationStatus(ctx, st.RequestID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	later := time.Now().Add(time.Hour) // AWS lists no creation this recent
+	for _, tc := range []struct{ name, email string }{
+		{"extra", "AWS+Extra@acme.example"}, // by email, in any case
+		{"extra", "someone-else@acme.example"},
+	} {
+		got, found, err := e.orgs.FindCreation(ctx, tc.name, tc.email, later)
+		if err != nil || !found || got.AccountID != done.AccountID || got.State != orgmodel.CreationSucceeded {
+			t.Errorf("%s <%s>: %+v %v %v, want account %s", tc.name, tc.email, got, found, err, done.AccountID)
+		}
+	}
+	if got, found, err := e.orgs.FindCreation(ctx, "never-sent", "aws+never-sent@acme.example", sent); err != nil || found {
+		t.Errorf("never sent: %+v %v %v", got, found, err)
+	}
+}
