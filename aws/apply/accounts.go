@@ -82,7 +82,12 @@ func (e *Engine) createAccount(ctx context.Context, i int, s orgmodel.Step, held
 		if err != nil {
 			return "", fmt.Errorf("looking up the creation sent at %s: %w", entry.Requested.Format(time.RFC3339), err)
 		}
-		if found {
+		switch {
+		case found && st.State == orgmodel.CreationFailed:
+			// That request made no account, and the plan, which saw the
+			// failure, asks for the account again.
+			e.emit(Waiting, i, "the earlier request ended FAILED ("+st.FailureReason+"); sending a new one")
+		case found:
 			return e.adopt(ctx, i, s, st, entry.Requested)
 		}
 	}

@@ -492,3 +492,26 @@ func TestWithoutTheJournalARequestIsSentTwice(t *testing.T) {
 		t.Errorf("duplicates %v, want log-archive twice", dup)
 	}
 }
+
+// TestJournalledFailureIsSentAgain: the crashed run's request, found at AWS,
+// ended FAILED: it made no account, so the re-run asks again, once.
+func TestJournalledFailureIsSentAgain(t *testing.T) {
+	tree := acmeTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	f := newFake(time.Millisecond)
+	sent := time.Now()
+	f.requests["car-crashed"] = &fakeRequest{name: "log-archive", email: "aws+log-archive@acme.example", sent: sent, done: sent, reason: "INTERNAL_FAILURE"}
+	f.creates = append(f.creates, "log-archive")
+	j, _ := OpenJournal(filepath.Join(t.TempDir(), "j.json"))
+	if err := j.Put(JournalEntry{Name: "log-archive", Email: "aws+log-archive@acme.example", Requested: sent}); err != nil {
+		t.Fatal(err)
+	}
+	opt := fastOptions()
+	opt.Journal = j
+	if err := New(f, opt).Apply(context.Background(), plan, &orgmodel.Actual{}); err != nil {
+		t.Fatalf("the failed request was taken for this run's: %v", err)
+	}
+	if n := f.createsByName()["log-archive"]; n != 2 {
+		t.Errorf("log-archive asked for %d times, want the failed request and one more", n)
+	}
+}
