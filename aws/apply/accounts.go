@@ -68,12 +68,13 @@ func (e *Engine) createAccount(ctx context.Context, i int, s orgmodel.Step, held
 	}
 	switch {
 	case requestID != "":
-		id, err := e.await(ctx, i, s, requestID)
-		if !errors.Is(err, errUnknownRequest) {
+		id, err := e.await(ctx, i, s, requestID, s.RequestID == "")
+		if !errors.Is(err, errNothingInFlight) {
 			return id, err
 		}
 		// AWS no longer knows the journalled request (a reset sandbox, or
-		// an old journal): only a fresh request can create the account.
+		// an old journal), or it ended FAILED before this run: only a fresh
+		// request can create the account.
 	case journalled:
 		// Sent, and the answer never heard (a crash, a lost answer): the
 		// outcome is unknown until AWS's records say otherwise.
@@ -176,18 +177,25 @@ func (e *Engine) startCreation(ctx context.Context, i int, s orgmodel.Step) (org
 	}
 }
 
-var errUnknownRequest = errors.New("AWS does not know this account creation request")
+// errNothingInFlight: a journalled request that AWS does not know, or that
+// ended FAILED before this run; the journal entry is gone.
+var errNothingInFlight = errors.New("the journalled account creation request is not in flight")
 
 // await polls a creation request that was in flight before this apply began.
-// The caller holds a creation slot.
-func (e *Engine) await(ctx context.Context, i int, s orgmodel.Step, requestID string) (string, error) {
+// The caller holds a creation slot. A request from the journal (rather than
+// the plan) that AWS ended FAILED belongs to a run that died before it saw
+// the failure; the plan has shown it, and asks for the account again.
+func (e *Engine) await(ctx context.Context, i int, s orgmodel.Step, requestID string, fromJournal bool) (string, error) {
 	st, err := e.ops.CreationStatus(ctx, requestID)
 	var notFound *types.CreateAccountStatusNotFoundException
-	if errors.As(err, &notFound) {
+	if errors.As(err, &notFound) || (err == nil && fromJournal && st.State == orgmodel.CreationFailed) {
+		if err == nil {
+			e.emit(Waiting, i, "the earlier request "+requestID+" ended FAILED ("+st.FailureReason+"); sending a new one")
+		}
 		if rmErr := e.opt.Journal.Remove(s.Email); rmErr != nil {
 			return "", rmErr
 		}
-		return "", errUnknownRequest
+		return "", errNothingInFlight
 	}
 	if err != nil {
 		return "", err

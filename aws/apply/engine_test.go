@@ -493,9 +493,16 @@ func TestWithoutTheJournalARequestIsSentTwice(t *testing.T) {
 	}
 }
 
-// TestJournalledFailureIsSentAgain: the crashed run's request, found at AWS,
-// ended FAILED: it made no account, so the re-run asks again, once.
+// TestJournalledFailureIsSentAgain: the crashed run's request, found at AWS
+// or journalled with its id, ended FAILED: it made no account, so the re-run
+// asks again, once.
 func TestJournalledFailureIsSentAgain(t *testing.T) {
+	for _, withID := range []bool{false, true} {
+		t.Run(fmt.Sprintf("request id journalled=%v", withID), func(t *testing.T) { journalledFailure(t, withID) })
+	}
+}
+
+func journalledFailure(t *testing.T, withID bool) {
 	tree := acmeTree(t)
 	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
 	f := newFake(time.Millisecond)
@@ -503,7 +510,11 @@ func TestJournalledFailureIsSentAgain(t *testing.T) {
 	f.requests["car-crashed"] = &fakeRequest{name: "log-archive", email: "aws+log-archive@acme.example", sent: sent, done: sent, reason: "INTERNAL_FAILURE"}
 	f.creates = append(f.creates, "log-archive")
 	j, _ := OpenJournal(filepath.Join(t.TempDir(), "j.json"))
-	if err := j.Put(JournalEntry{Name: "log-archive", Email: "aws+log-archive@acme.example", Requested: sent}); err != nil {
+	entry := JournalEntry{Name: "log-archive", Email: "aws+log-archive@acme.example", Requested: sent}
+	if withID {
+		entry.RequestID = "car-crashed"
+	}
+	if err := j.Put(entry); err != nil {
 		t.Fatal(err)
 	}
 	opt := fastOptions()
