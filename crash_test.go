@@ -39,16 +39,18 @@ func buildBinary(t testing.TB) string {
 // moments (the embedded sandbox dies with it, as harsh as it gets), kills
 // the re-run again early, while it starts and reads the organization (when
 // creations of the first run may be ending), then runs it to the end. The
-// organization must equal the design, and the sandbox's own call record
-// must hold exactly one accepted CreateAccount per account, plus one per
-// creation AWS ended FAILED: every fourth round makes the creation of
-// website-dev fail until the final run. ORGWIZARD_CRASH_ROUNDS sets the
-// number of rounds (24).
+// organization must equal the design; AWS's creations must be one SUCCEEDED
+// per account, FAILED only where every fourth round's fault fails website-dev
+// (a second request for an email would fail too, EMAIL_ALREADY_EXISTS); and
+// the sandbox's own call record must hold one accepted CreateAccount per
+// account and per failed creation, never more (and at most one fewer per
+// kill: the sandbox writes a call's line just after saving its effect).
+// ORGWIZARD_CRASH_ROUNDS sets the number of rounds (24).
 //
-// That the property can fail is shown at the engine's level, where the same
-// kill and lost answer are played without the look-up that prevents a
-// second request (aws/apply: TestLostCreateAccountAnswerIsLookedUp,
-// TestJournalEntryWithoutRequestID, TestJournalledRequestIsAwaited).
+// That these counts can fail is shown at the engine's level, where the same
+// kill and lost answer are played without the look-up or the journal that
+// prevent a second request (aws/apply: TestLostCreateAccountAnswerIsLookedUp,
+// TestJournalEntryWithoutRequestID, TestWithoutTheJournalARequestIsSentTwice).
 func TestApplySurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: builds and runs the binary many times")
@@ -75,6 +77,7 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 		args := []string{"apply", "--yes", "--design", design, "--sandbox-state", state, "--sandbox-speed", "20"}
 		env := append(os.Environ(), "XDG_STATE_HOME="+dir)
 		// The first run dies at a random moment; the re-run dies early.
+		roundKills := 0
 		for i, after := range []time.Duration{
 			time.Duration(rng.IntN(1200)) * time.Millisecond,
 			time.Duration(20+rng.IntN(180)) * time.Millisecond,
@@ -84,6 +87,7 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 				continue
 			}
 			kills++
+			roundKills++
 			if !applying {
 				earlyKills++
 			}
@@ -108,7 +112,7 @@ func TestApplySurvivesSIGKILL(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: the re-run failed: %v\n%s", round, err, out)
 		}
-		failedCreations += checkConverged(t, round, state, design)
+		failedCreations += checkConverged(t, round, state, design, roundKills)
 	}
 	t.Logf("%d rounds: %d kills, %d with creations in flight, %d before the apply began (start-up, read, plan); %d creations ended FAILED",
 		rounds, kills, inFlightKills, earlyKills, failedCreations)
@@ -167,7 +171,7 @@ func journalled(t *testing.T, dir string) int {
 	return n
 }
 
-func checkConverged(t testing.TB, round int, state, designPath string) (failedCreations int) {
+func checkConverged(t testing.TB, round int, state, designPath string, kills int) (failedCreations int) {
 	t.Helper()
 	sb, err := sandbox.Open(sandbox.Config{StatePath: state})
 	if err != nil {
@@ -225,6 +229,11 @@ func checkConverged(t testing.TB, round int, state, designPath string) (failedCr
 			case types.CreateAccountStateSucceeded:
 				succeeded[aws.ToString(c.AccountName)]++
 			case types.CreateAccountStateFailed:
+				// Only the fault fails a creation; any other failure is a
+				// second request for an email (EMAIL_ALREADY_EXISTS).
+				if aws.ToString(c.AccountName) != "website-dev" || c.FailureReason != "INTERNAL_FAILURE" {
+					t.Errorf("round %d: a creation of %s failed with %s: a second request", round, aws.ToString(c.AccountName), c.FailureReason)
+				}
 				failed++
 			default:
 				t.Errorf("round %d: creation of %s still %s", round, aws.ToString(c.AccountName), c.State)
@@ -236,10 +245,11 @@ func checkConverged(t testing.TB, round int, state, designPath string) (failedCr
 			t.Errorf("round %d: %d creations of %s succeeded, want 1", round, succeeded[a.Name], a.Name)
 		}
 	}
-	// The sandbox's call record, kept on disk across the kills: exactly one
-	// accepted CreateAccount per account and per failed creation. (A kill
-	// between the sandbox's saving a creation and its writing the record
-	// would hide one call; that window is microseconds wide.)
+	// The sandbox's call record, kept on disk across the kills: one
+	// accepted CreateAccount per account and per failed creation, never
+	// more. The sandbox writes a call's line just after it saves the call's
+	// effect, so a kill between the two hides that one line: each kill of
+	// the round may hide at most one.
 	calls, err := sandbox.LoadCalls(state)
 	if err != nil {
 		t.Fatal(err)
@@ -250,8 +260,8 @@ func checkConverged(t testing.TB, round int, state, designPath string) (failedCr
 			accepted++
 		}
 	}
-	if accepted != len(tree.Accounts)+failed {
-		t.Errorf("round %d: the sandbox accepted %d CreateAccount calls for %d accounts and %d failed creations", round, accepted, len(tree.Accounts), failed)
+	if want := len(tree.Accounts) + failed; accepted > want || accepted < want-kills {
+		t.Errorf("round %d: the sandbox accepted %d CreateAccount calls for %d accounts and %d failed creations (%d kills)", round, accepted, len(tree.Accounts), failed, kills)
 	}
 	return failed
 }

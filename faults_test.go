@@ -48,7 +48,7 @@ func BenchmarkApplyUnderFaults(b *testing.B) {
 						b.Errorf("apply %d of %d did not converge in one run: %v\n%s", i+1, applies, err, out)
 						continue
 					}
-					if checkConverged(b, i, state, design) != 0 {
+					if checkConverged(b, i, state, design, 0) != 0 {
 						b.Errorf("apply %d: a creation failed", i+1)
 						continue
 					}
