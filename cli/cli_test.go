@@ -212,3 +212,42 @@ func TestHelpListsOnlyWorkingCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateReportsTreeProblemsAtOnce: a design with problems in its
+// inputs, an adopted account placed in an OU that does not exist, emails
+// that the template makes too long and a lookalike character gets them all
+// in one run of validate, the lookalike named with its code point.
+func TestValidateReportsTreeProblemsAtOnce(t *testing.T) {
+	path := writeFile(t, `version: 1
+organization:
+  name: acme
+  emailTemplate: "aws-platform-engineering-team-notices-for-{account}@acme.example"
+  homeRegion: eu-west-1
+environments:
+  - name: Dev
+  - name: prod
+workloads:
+  - name: pаyments
+  - name: website
+accounts:
+  - name: legacy-app
+    email: legacy@acme.example
+    ou: Transitionl
+`)
+	code, out, errOut := run(t, "validate", "--design", path)
+	if code != ExitUser || out != "" {
+		t.Fatalf("exit %d, stdout %q", code, out)
+	}
+	for _, want := range []string{
+		path + `:7: environments[0].name: "Dev" is not a valid name`,
+		path + `:10: workloads[0].name: "pаyments" is not a valid name: character 2, 'а' U+0430 CYRILLIC SMALL LETTER A, is not ASCII; type a Latin 'a' (for example "payments")`,
+		path + `:11: workloads[1]: account website-prod gets email aws-platform-engineering-team-notices-for-website-prod@acme.example, which AWS refuses`,
+		path + `:15: accounts[0].ou: "Transitionl" is not an OU of this design; did you mean "Transitional"?`,
+		path + ":4: foundation.security: account log-archive gets email aws-platform-engineering-team-notices-for-log-archive@acme.example, which AWS refuses",
+		"6 problems",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}

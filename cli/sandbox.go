@@ -44,6 +44,7 @@ type sandboxServeOptions struct {
 	faultServerError float64
 	failCreate       []string
 	deny             []string
+	accountQuota     int
 }
 
 func newSandboxServeCommand(streams IO) *cobra.Command {
@@ -61,6 +62,9 @@ The sandbox has no authentication worth the name, so it binds 127.0.0.1 unless
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.scenarioSet = cmd.Flags().Changed("scenario")
+			if err := checkAccountQuota(o.accountQuota, cmd.Flags().Changed("account-quota")); err != nil {
+				return err
+			}
 			return o.run(cmd.Context())
 		},
 	}
@@ -76,8 +80,17 @@ The sandbox has no authentication worth the name, so it binds 127.0.0.1 unless
 	f.Float64Var(&o.faultConflict, "fault-conflict", 0, "share of Organizations calls (0-1) answered with ConcurrentModificationException")
 	f.Float64Var(&o.faultServerError, "fault-500", 0, "share of calls (0-1) answered with an HTTP 500")
 	f.StringArrayVar(&o.failCreate, "fail-create-account", nil, "NAME-OR-EMAIL[=REASON]: make that CreateAccount end FAILED (repeatable)")
-	f.StringArrayVar(&o.deny, "deny", nil, "ACCOUNT:SERVICE:REGION: answer AccessDenied there; an empty part matches anything (repeatable)")
+	f.StringArrayVar(&o.deny, "deny", nil, "ACCOUNT:SERVICE:REGION[:OPERATION]: answer AccessDenied there, as a missing permission does; an empty part matches anything (repeatable)")
+	f.IntVar(&o.accountQuota, "account-quota", 0, "set the accounts quota, management account included, of every organization and of those still to be created (kept in the state)")
 	return cmd
+}
+
+// checkAccountQuota refuses an --account-quota that no organization could have.
+func checkAccountQuota(n int, given bool) error {
+	if given && (n < 1 || n > sandbox.MaxAccountQuota) {
+		return userError("--account-quota must be between 1 (the management account alone) and %d, got %d", sandbox.MaxAccountQuota, n)
+	}
+	return nil
 }
 
 // faults builds the fault flags into sandbox.Faults; nil when no fault flag
@@ -101,10 +114,14 @@ func (o *sandboxServeOptions) faults() (*sandbox.Faults, error) {
 	}
 	for _, spec := range o.deny {
 		parts := strings.Split(spec, ":")
-		if len(parts) != 3 {
-			return nil, userError("--deny %q: write ACCOUNT:SERVICE:REGION, for example :ec2:eu-west-1", spec)
+		if len(parts) != 3 && len(parts) != 4 {
+			return nil, userError("--deny %q: write ACCOUNT:SERVICE:REGION[:OPERATION], for example :ec2:eu-west-1 or :organizations::CreateAccount", spec)
 		}
-		f.Deny = append(f.Deny, sandbox.Denial{Account: parts[0], Service: parts[1], Region: parts[2]})
+		d := sandbox.Denial{Account: parts[0], Service: parts[1], Region: parts[2]}
+		if len(parts) == 4 {
+			d.Operation = parts[3]
+		}
+		f.Deny = append(f.Deny, d)
 	}
 	return f, nil
 }
@@ -141,6 +158,13 @@ func (o *sandboxServeOptions) run(ctx context.Context) error {
 	sb, err := sandbox.Open(cfg)
 	if err != nil {
 		return userError("%v", err)
+	}
+	if o.accountQuota > 0 {
+		// On an existing state too: a workshop sets its starting point.
+		if err := sb.SetAccountQuota(o.accountQuota); err != nil {
+			sb.Close()
+			return userError("%v", err)
+		}
 	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
@@ -190,9 +214,10 @@ func (o *sandboxServeOptions) run(ctx context.Context) error {
 }
 
 type sandboxResetOptions struct {
-	io        IO
-	scenario  string
-	statePath string
+	io           IO
+	scenario     string
+	statePath    string
+	accountQuota int
 }
 
 func newSandboxResetCommand(streams IO) *cobra.Command {
@@ -200,11 +225,17 @@ func newSandboxResetCommand(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "reset",
 		Short:   "Start the sandbox state over from a scenario",
-		Example: "  orgwizard sandbox reset --scenario existing-org",
+		Example: "  orgwizard sandbox reset --scenario existing-org\n  orgwizard sandbox reset --scenario fresh --account-quota 25",
 		Args:    cobra.NoArgs,
-		RunE:    func(*cobra.Command, []string) error { return o.run() },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkAccountQuota(o.accountQuota, cmd.Flags().Changed("account-quota")); err != nil {
+				return err
+			}
+			return o.run()
+		},
 	}
 	cmd.Flags().StringVar(&o.scenario, "scenario", "fresh", "world to start from: "+strings.Join(sandbox.Scenarios, ", "))
+	cmd.Flags().IntVar(&o.accountQuota, "account-quota", 0, "the accounts quota, management account included, instead of the scenario's")
 	cmd.Flags().StringVar(&o.statePath, "sandbox-state", "", "state file (default $XDG_STATE_HOME/orgwizard/sandbox.json)")
 	return cmd
 }
@@ -218,10 +249,14 @@ func (o *sandboxResetOptions) run() error {
 		}
 		path = p
 	}
-	if err := sandbox.Reset(sandbox.Config{StatePath: path, Scenario: o.scenario}); err != nil {
+	if err := sandbox.Reset(sandbox.Config{StatePath: path, Scenario: o.scenario, AccountQuota: o.accountQuota}); err != nil {
 		return userError("%v", err)
 	}
-	_, err := fmt.Fprintf(o.io.Out, "sandbox state %s reset to scenario %s\n", path, o.scenario)
+	quota := ""
+	if o.accountQuota > 0 {
+		quota = fmt.Sprintf(", accounts quota %d", o.accountQuota)
+	}
+	_, err := fmt.Fprintf(o.io.Out, "sandbox state %s reset to scenario %s%s\n", path, o.scenario, quota)
 	return err
 }
 

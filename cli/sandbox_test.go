@@ -8,9 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
+	sqtypes "github.com/aws/aws-sdk-go-v2/service/servicequotas/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/orgwizard/orgwizard/aws/sandbox"
@@ -109,6 +112,9 @@ func TestSandboxFlagsRefused(t *testing.T) {
 		{[]string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--scenario", "nope"}, "known scenarios"},
 		{[]string{"sandbox", "reset", "--scenario", "nope"}, "known scenarios"},
 		{[]string{"sandbox", "calls", "--output", "yaml"}, "text or json"},
+		{[]string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--account-quota", "0"}, "--account-quota must be between 1 (the management account alone) and 10000, got 0"},
+		{[]string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--account-quota", "10001"}, "--account-quota must be between 1"},
+		{[]string{"sandbox", "reset", "--account-quota", "-2"}, "--account-quota must be between 1"},
 	} {
 		code, _, errOut := runSandboxCLI(t, append(tc.args, "--sandbox-state", state)...)
 		if code != ExitUser || !strings.Contains(errOut, tc.want) {
@@ -119,16 +125,100 @@ func TestSandboxFlagsRefused(t *testing.T) {
 
 // TestSandboxServeOptions checks the fault flags' parsing without serving.
 func TestSandboxServeOptions(t *testing.T) {
-	o := &sandboxServeOptions{faultConflict: 0.25, failCreate: []string{"payments-dev=INVALID_EMAIL", "x@acme.example"}, deny: []string{"123456789012:ec2:eu-west-1", "::us-east-1"}}
+	o := &sandboxServeOptions{faultConflict: 0.25, failCreate: []string{"payments-dev=INVALID_EMAIL", "x@acme.example"}, deny: []string{"123456789012:ec2:eu-west-1", "::us-east-1", ":organizations::CreateAccount"}}
 	f, err := o.faults()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.ConflictShare != 0.25 || len(f.FailCreateAccount) != 2 || f.FailCreateAccount[0].Reason != "INVALID_EMAIL" || f.FailCreateAccount[1].Reason != "" ||
-		f.Deny[0] != (sandbox.Denial{Account: "123456789012", Service: "ec2", Region: "eu-west-1"}) || f.Deny[1] != (sandbox.Denial{Region: "us-east-1"}) {
+		f.Deny[0] != (sandbox.Denial{Account: "123456789012", Service: "ec2", Region: "eu-west-1"}) || f.Deny[1] != (sandbox.Denial{Region: "us-east-1"}) ||
+		f.Deny[2] != (sandbox.Denial{Service: "organizations", Operation: "CreateAccount"}) {
 		t.Fatalf("faults %+v", f)
 	}
 	if f, err := (&sandboxServeOptions{}).faults(); err != nil || f != nil {
 		t.Fatalf("no fault flag gave %+v, %v; want nil so the state's faults stay", f, err)
+	}
+}
+
+// TestSandboxResetAccountQuota: reset --account-quota gives the new state's
+// organizations that quota, as Service Quotas then reports it.
+func TestSandboxResetAccountQuota(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	code, out, errOut := runSandboxCLI(t, "sandbox", "reset", "--scenario", "existing-org", "--account-quota", "25", "--sandbox-state", state)
+	if code != ExitOK || !strings.Contains(out, "reset to scenario existing-org, accounts quota 25") {
+		t.Fatalf("reset: exit %d, out %q, err %q", code, out, errOut)
+	}
+	sb, err := sandbox.Open(sandbox.Config{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mgmt sandbox.AccountInfo
+	for _, a := range sb.Accounts() {
+		if a.Role == "management" {
+			mgmt = a
+		}
+	}
+	endpoint, stop, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	client := servicequotas.New(servicequotas.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider(mgmt.AccessKeyID, mgmt.SecretAccessKey, "")})
+	q, err := client.GetServiceQuota(context.Background(), &servicequotas.GetServiceQuotaInput{ServiceCode: aws.String("organizations"), QuotaCode: aws.String("L-E619E033")})
+	if err != nil || *q.Quota.Value != 25 {
+		t.Fatalf("quota after reset --account-quota 25: %v %v", err, q)
+	}
+}
+
+// TestSmallQuotaPathForward: on small-quota, apply stops before creating
+// anything and names the Service Quotas request to make; made against the
+// sandbox, the request is approved after its delay and apply then converges.
+func TestSmallQuotaPathForward(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	state := filepath.Join(dir, "sandbox.json")
+	target := []string{"--design", filepath.Join(examples, "acme.yaml"), "--sandbox-state", state, "--scenario", "small-quota", "--sandbox-speed", "50", "--yes"}
+	code, out, errOut := run(t, append([]string{"apply"}, target...)...)
+	if code != ExitUser || !strings.Contains(errOut, "--quota-code L-E619E033 --desired-value 10") {
+		t.Fatalf("apply on small-quota: exit %d\n%s%s", code, out, errOut)
+	}
+
+	sb, err := sandbox.Open(sandbox.Config{StatePath: state, Speed: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgmt := sb.Accounts()[0]
+	endpoint, stop, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	client := servicequotas.New(servicequotas.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider(mgmt.AccessKeyID, mgmt.SecretAccessKey, "")})
+	req, err := client.RequestServiceQuotaIncrease(ctx, &servicequotas.RequestServiceQuotaIncreaseInput{
+		ServiceCode: aws.String("organizations"), QuotaCode: aws.String("L-E619E033"), DesiredValue: aws.Float64(10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := req.RequestedQuota.Status
+	for deadline := time.Now().Add(20 * time.Second); status != sqtypes.RequestStatusApproved && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		out, err := client.GetRequestedServiceQuotaChange(ctx, &servicequotas.GetRequestedServiceQuotaChangeInput{RequestId: req.RequestedQuota.Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status = out.RequestedQuota.Status
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if status != sqtypes.RequestStatusApproved {
+		t.Fatalf("the increase is %s", status)
+	}
+
+	code, out, errOut = run(t, append([]string{"apply"}, target...)...)
+	if code != ExitOK || !strings.Contains(out, "Done in") {
+		t.Fatalf("apply after the increase: exit %d\n%s%s", code, out, errOut)
 	}
 }

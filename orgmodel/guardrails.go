@@ -7,8 +7,8 @@ import (
 
 // AWS's limits on service control policies, checked at validate time.
 const (
-	MaxPolicyChars       = 5120 // characters of the document as sent (AWS Organizations quotas; design-v1.md says 10,240, AWS refuses more)
-	MaxPoliciesPerTarget = 10   // attached to one root, OU or account, FullAWSAccess included
+	MaxPolicyChars       = 10240 // characters of the document as sent (AWS raised it from 5,120 on 2026-05-15)
+	MaxPoliciesPerTarget = 10    // attached to one root, OU or account, FullAWSAccess included
 )
 
 // Policy names. Every policy orgwizard manages starts with PolicyPrefix: the

@@ -49,6 +49,11 @@ func checkName(s string, re *regexp.Regexp, max int) error {
 	switch {
 	case s == "":
 		return fmt.Errorf("is empty; use 1-%d characters: lowercase letters, digits and '-', starting with a letter", max)
+	}
+	if msg, ok := nonASCII(s); ok {
+		return fmt.Errorf("%q is not a valid name: %s (for example %q)", s, msg, suggestName(s, max))
+	}
+	switch {
 	case len(s) > max:
 		return fmt.Errorf("%q is %d characters; use at most %d", s, len(s), max)
 	case !re.MatchString(s):
@@ -66,7 +71,7 @@ func checkName(s string, re *regexp.Regexp, max int) error {
 func suggestName(s string, max int) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(s) {
+	for _, r := range strings.ToLower(asciiLookalike(s)) {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9' && b.Len() > 0:
 			b.WriteRune(r)
@@ -97,6 +102,9 @@ func CheckEmail(s string) error {
 	case strings.Count(s, "@") != 1:
 		return fmt.Errorf("%q must have exactly one '@'; write it as name@domain, such as aws@example.com", s)
 	}
+	if msg, ok := nonASCII(s); ok {
+		return fmt.Errorf("%q: %s; AWS account emails are ASCII", s, msg)
+	}
 	local, domain, _ := strings.Cut(s, "@")
 	switch {
 	case local == "":
@@ -108,11 +116,6 @@ func CheckEmail(s string) error {
 	case len(s) > MaxEmailLen:
 		return fmt.Errorf("%q is %d characters; AWS allows at most %d", s, len(s), MaxEmailLen)
 	}
-	for _, r := range s {
-		if r > 0x7e {
-			return fmt.Errorf("%q has non-ASCII characters; AWS account emails are ASCII", s)
-		}
-	}
 	return nil
 }
 
@@ -123,6 +126,9 @@ func isSpaceOrControl(r rune) bool { return r <= ' ' || r == 0x7f }
 func CheckAccountName(s string) error {
 	if s == "" {
 		return fmt.Errorf("is empty; give 1-%d printable ASCII characters", MaxAccountNameLen)
+	}
+	if msg, ok := nonASCII(s); ok {
+		return fmt.Errorf("%q has a character that is not printable ASCII: %s", s, msg)
 	}
 	if len(s) > MaxAccountNameLen {
 		return fmt.Errorf("%q is %d characters; AWS allows at most %d", s, len(s), MaxAccountNameLen)
@@ -147,6 +153,12 @@ func CheckAccountID(s string) error {
 func CheckRegion(s string) error {
 	if IsRegion(s) {
 		return nil
+	}
+	if msg, ok := nonASCII(s); ok {
+		if IsRegion(asciiLookalike(s)) {
+			return fmt.Errorf("%q is not an AWS region code: %s (did you mean %q?)", s, msg, asciiLookalike(s))
+		}
+		return fmt.Errorf("%q is not an AWS region code: %s; use one such as eu-west-1 or us-east-1", s, msg)
 	}
 	for _, p := range otherPartitions {
 		if strings.HasPrefix(s, p.prefix) {

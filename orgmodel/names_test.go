@@ -83,7 +83,8 @@ func TestCheckEmail(t *testing.T) {
 		{"aws @acme.example", "white space"},
 		{"aws@acme.example\n", "white space"},
 		{"aws\x7f@acme.example", "control characters"},
-		{"zoë@acme.example", "non-ASCII"},
+		{"zoë@acme.example", "character 3, 'ë' U+00EB (a Latin letter), is not ASCII; AWS account emails are ASCII"},
+		{"pаyments@acme.example", "character 2, 'а' U+0430 CYRILLIC SMALL LETTER A, is not ASCII; type a Latin 'a'"},
 	}
 	for _, tc := range cases {
 		err := CheckEmail(tc.in)
@@ -259,6 +260,45 @@ func TestListNamesAndCap(t *testing.T) {
 	for i := 1; i < maxErrors; i++ {
 		if errs[i-1].Line > errs[i].Line {
 			t.Fatalf("errors out of line order at %d", i)
+		}
+	}
+}
+
+// TestLookalikeCharacters: a name that reads right but holds a lookalike
+// (pasted from a chat, typed on another layout) is refused with the
+// character named, where it is, and what to type instead.
+func TestLookalikeCharacters(t *testing.T) {
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{CheckWorkloadName("pаyments"), `"pаyments" is not a valid name: character 2, 'а' U+0430 CYRILLIC SMALL LETTER A, is not ASCII; type a Latin 'a' (for example "payments")`},
+		{CheckEnvironmentName("prοd"), `character 3, 'ο' U+03BF GREEK SMALL LETTER OMICRON, is not ASCII; type a Latin 'o' (for example "prod")`},
+		{CheckEnvironmentName("prod–eu"), `character 5, '–' U+2013 EN DASH, is not ASCII; type an ASCII '-' (for example "prod-eu")`},
+		{CheckOrganizationName("ａcme"), `character 1, 'ａ' U+FF41 FULLWIDTH 'a', is not ASCII; type a Latin 'a' (for example "acme")`},
+		{CheckResidencyName("eu\u00adwest"), `character 3, an invisible character U+00AD SOFT HYPHEN, is not ASCII; type an ASCII '-'`},
+		{CheckWorkloadName("сrm-оps"), `character 1, 'с' U+0441 CYRILLIC SMALL LETTER ES, is not ASCII; type a Latin 'c' (1 more characters after it are not ASCII either) (for example "crm-ops")`},
+		// No Latin twin: the code point and the script.
+		{CheckWorkloadName("жurnal"), `character 1, 'ж' U+0436 (a Cyrillic letter), is not ASCII (for example "urnal")`},
+		// 24 characters but more bytes: the lookalike is the problem, not the length.
+		{CheckWorkloadName("pаyments-" + strings.Repeat("x", 15)), "character 2, 'а' U+0430 CYRILLIC SMALL LETTER A"},
+		{CheckRegion("eu-wеst-1"), `"eu-wеst-1" is not an AWS region code: character 5, 'е' U+0435 CYRILLIC SMALL LETTER IE, is not ASCII; type a Latin 'e' (did you mean "eu-west-1"?)`},
+		{CheckRegion("eu-west–1"), `character 8, '–' U+2013 EN DASH, is not ASCII; type an ASCII '-' (did you mean "eu-west-1"?)`},
+		{CheckAccountName("pаyments-dev"), `"pаyments-dev" has a character that is not printable ASCII: character 2, 'а' U+0430 CYRILLIC SMALL LETTER A, is not ASCII; type a Latin 'a'`},
+	}
+	for i, tc := range cases {
+		if tc.err == nil {
+			t.Errorf("case %d: accepted, want %q", i, tc.want)
+			continue
+		}
+		if !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("case %d:\n got %s\nwant %s", i, tc.err, tc.want)
+		}
+	}
+	// The table is what it claims: each entry is not ASCII, maps to ASCII.
+	for r, c := range confusables {
+		if r < 0x80 || c.latin >= 0x80 || c.latin == 0 || c.name == "" {
+			t.Errorf("confusable U+%04X: %+v", r, c)
 		}
 	}
 }

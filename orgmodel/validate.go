@@ -27,22 +27,104 @@ func (d *Design) check() (*Tree, error) {
 	d.validateLayout(l)
 	d.validateTags(l)
 	d.validateAccounts(l)
-	if !l.empty() {
-		// The expansion is only meaningful, and its errors only helpful,
-		// once the inputs themselves are sound.
-		return nil, l.result()
-	}
+	// What only the expansion shows is checked even when the inputs have
+	// problems, so that one run reports everything (an adopted account's OU,
+	// the emails a template makes); only what follows from an input already
+	// reported is left out.
+	faults := d.inputFaults(l.errs)
 	if n := d.accountCount(); n > MaxAccounts {
 		// Expanding is only safe once its size is known to be sensible.
 		l.add("workloads", "the design makes %d accounts (%d workloads, %d environments); orgwizard manages at most %d; use fewer workloads, environments or residencies", n, len(d.Workloads), len(d.Environments), MaxAccounts)
 		return nil, l.result()
 	}
 	t := d.expand()
-	d.validateTree(l, t)
+	d.validateTree(l, t, faults)
 	if err := l.result(); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// inputFaults are the problems the checks of the inputs found: their field
+// paths, and the environments and residencies whose items have one.
+type inputFaults struct {
+	paths        []string
+	environments map[string]bool // by name
+	residencies  map[string]bool
+	workloads    map[string]bool
+}
+
+func (d *Design) inputFaults(errs Errors) inputFaults {
+	if len(errs) == 0 {
+		return inputFaults{} // the common case, at no cost
+	}
+	f := inputFaults{environments: map[string]bool{}, residencies: map[string]bool{}, workloads: map[string]bool{}}
+	for _, e := range errs {
+		f.paths = append(f.paths, e.Path)
+	}
+	for i, e := range d.Environments {
+		if f.under(index("environments", i)) {
+			f.environments[e.Name] = true
+		}
+	}
+	for i, r := range d.Residencies {
+		if f.under(index("residencies", i)) {
+			f.residencies[r.Name] = true
+		}
+	}
+	for i, w := range d.Workloads {
+		if f.under(index("workloads", i) + ".name") {
+			f.workloads[w.Name] = true
+		}
+	}
+	return f
+}
+
+// badOU reports whether an OU of the tree is named after an environment,
+// residency or workload whose name is already reported: not one to suggest.
+func (f inputFaults) badOU(path string) bool {
+	parts := strings.Split(path, "/")
+	for _, p := range parts[1:] {
+		if f.environments[p] || f.residencies[p] || f.workloads[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// under reports whether a problem was found at path or inside it.
+func (f inputFaults) under(path string) bool {
+	for _, p := range f.paths {
+		if p == path || strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// derived reports whether a's problems would only repeat an input problem
+// already reported: in the workload it comes from, or in the environment or
+// residency its name is made of.
+func (f inputFaults) derived(a Account) bool {
+	if len(f.paths) == 0 {
+		return false
+	}
+	if a.Kind == WorkloadAccount && (f.environments[a.Environment] || f.residencies[a.Residency] ||
+		CheckEnvironmentName(a.Environment) != nil || (a.Residency != "" && CheckResidencyName(a.Residency) != nil)) {
+		return true
+	}
+	return f.under(a.source)
+}
+
+// emailBase reports whether the mailbox or template account emails are made
+// from already has a problem.
+func (f inputFaults) emailBase() bool {
+	for _, p := range f.paths {
+		if p == "organization" || p == "organization.email" || p == "organization.emailTemplate" {
+			return true
+		}
+	}
+	return false
 }
 
 // MaxAccounts bounds the accounts a design may make. AWS's default quota is
@@ -324,8 +406,9 @@ func (d *Design) validateAccounts(l *errorList) {
 	}
 }
 
-// validateTree checks what only the expanded tree shows.
-func (d *Design) validateTree(l *errorList, t *Tree) {
+// validateTree checks what only the expanded tree shows, leaving out what
+// only repeats one of the input faults.
+func (d *Design) validateTree(l *errorList, t *Tree, faults inputFaults) {
 	ous := map[string]bool{}
 	for _, o := range t.OUs {
 		ous[o.Path] = true
@@ -338,13 +421,32 @@ func (d *Design) validateTree(l *errorList, t *Tree) {
 	byEmail := map[string]Account{}
 	for _, a := range t.Accounts {
 		src := a.source
+		// An account whose name or email is made from, or written in, an
+		// input already reported is not checked again; it still takes its
+		// name and email, so that a sound account that clashes is told.
+		nameFault, emailFault := faults.derived(a), faults.derived(a) || faults.emailBase()
 		if a.Kind == AdoptedKind {
+			nameFault, emailFault = faults.under(src+".name"), faults.under(src+".email")
+		}
+		if nameFault || emailFault {
+			if _, ok := byName[a.Name]; !ok && a.Name != "" {
+				byName[a.Name] = a
+			}
+			if key := strings.ToLower(a.Email); a.Email != "" && !emailFault {
+				if _, ok := byEmail[key]; !ok {
+					byEmail[key] = a
+				}
+			}
+		}
+		if a.Kind == AdoptedKind && !faults.under(src+".ou") {
 			if !ous[a.OU] && l.full() {
 				l.omitted++
 			} else if !ous[a.OU] {
 				paths := make([]string, 0, len(t.OUs)+1)
 				for _, o := range t.OUs {
-					paths = append(paths, o.Path)
+					if !faults.badOU(o.Path) {
+						paths = append(paths, o.Path)
+					}
 				}
 				if !ous[OUTransitional] {
 					// Placing an account there creates it.
@@ -356,7 +458,11 @@ func (d *Design) validateTree(l *errorList, t *Tree) {
 				}
 				l.add(src+".ou", "%s", msg)
 			}
-		} else {
+		}
+		if nameFault || emailFault {
+			continue
+		}
+		if a.Kind != AdoptedKind {
 			if err := CheckAccountName(a.Name); err != nil {
 				// Its email is made from the name: one problem, one message.
 				l.add(src, "makes account name %s; shorten the workload, environment or residency name", err)
@@ -369,7 +475,13 @@ func (d *Design) validateTree(l *errorList, t *Tree) {
 				if d.Organization.EmailTemplate == "" {
 					hint = "use organization.emailTemplate (such as aws-{account}@example.com) or shorter names"
 				}
-				l.add(src, "account %s gets email %s, which AWS refuses: %s; %s", a.Name, a.Email, err, hint)
+				pos := d.position(src)
+				if pos.Line == 0 {
+					// The foundation's accounts are not written in the file:
+					// point at what makes their emails.
+					pos = d.position(field)
+				}
+				l.at(pos, src, "account %s gets email %s, which AWS refuses: %s; %s", a.Name, a.Email, err, hint)
 			}
 		}
 		if prev, ok := byName[a.Name]; ok {

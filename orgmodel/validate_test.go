@@ -392,3 +392,82 @@ func TestYAMLSyntaxErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestTreeProblemsWithInputProblems: what only the expansion shows (an
+// adopted account's OU, the emails a template makes, a clash with an adopted
+// account's email) is reported in the same run as the problems of the inputs,
+// not after they are fixed; what only repeats an input problem is not.
+func TestTreeProblemsWithInputProblems(t *testing.T) {
+	src := edited(t,
+		"version: 1", "version: 3", // line 1
+		"email: aws@acme.example", `emailTemplate: "aws-platform-engineering-team-notices-for-{account}@acme.example"`, // line 4
+		"  - name: prod\n", "  - name: Prod\n", // line 8
+		"  cost-center: engineering\n", "  aws:cost-center: engineering\n", // line 22
+	) + `accounts:
+  - name: legacy
+    email: old@acme.example
+    ou: Transitonal
+  - name: bad id
+    id: "12345"
+    ou: Workloads/staging
+`
+	errs := parseErrors(t, src)
+	want := []struct {
+		path string
+		line int
+		msg  string
+	}{
+		{"version", 1, "version 3 is not supported"},
+		{"environments[1].name", 8, `"Prod" is not a valid name`},
+		{"tags.aws:cost-center", 22, "reserved by AWS"},
+		{"accounts[0].ou", 26, `did you mean "Transitional"?`},
+		{"accounts[1].id", 28, "12 digits"},
+		{"accounts[1].ou", 29, `"Workloads/staging" is not an OU of this design`},
+		// The template's emails: too long for the foundation's and the dev
+		// accounts, not reported for the prod ones (their environment's name
+		// is already wrong).
+		{"foundation.security", 4, "account log-archive gets email aws-platform-engineering-team-notices-for-log-archive@acme.example, which AWS refuses"},
+		{"foundation.security", 4, "account security-tooling gets email"},
+		{"workloads[1]", 19, "account website-dev gets email"},
+		{"workloads[0]", 16, "account payments-dev gets email aws-platform-engineering-team-notices-for-payments-dev@acme.example, which AWS refuses"},
+	}
+	for _, w := range want {
+		found := false
+		for _, e := range errs {
+			if e.Path == w.path && e.Line == w.line && strings.Contains(e.Message, w.msg) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("missing: line %d %s: ...%s...", w.line, w.path, w.msg)
+		}
+	}
+	for _, e := range errs {
+		if strings.Contains(e.Message, "Prod") && e.Path != "environments[1].name" {
+			t.Errorf("a problem that only repeats the environment's name: %v", e)
+		}
+	}
+	if len(errs) != len(want) {
+		t.Errorf("got %d problems, want %d:\n%v", len(errs), len(want), errs)
+	}
+}
+
+// TestPolicySizeLimit: AWS allows 10,240 characters per SCP since
+// 2026-05-15; validate holds a policy to exactly that.
+func TestPolicySizeLimit(t *testing.T) {
+	d := loadExample(t, "acme.yaml")
+	for _, size := range []int{10240, 10241} {
+		tree := d.expand()
+		head, tail := `{"Version":"2012-10-17","Statement":[{"Sid":"`, `","Effect":"Deny","Action":"*","Resource":"*"}]}`
+		tree.Policies[0].Content = head + strings.Repeat("x", size-len(head)-len(tail)) + tail
+		l := &errorList{}
+		d.validateTree(l, tree, inputFaults{})
+		err := l.result()
+		if size <= 10240 && err != nil {
+			t.Errorf("a policy of %d characters: %v", size, err)
+		}
+		if size > 10240 && (err == nil || !strings.Contains(err.Error(), "is 10241 characters; AWS allows 10240")) {
+			t.Errorf("a policy of %d characters: %v", size, err)
+		}
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/huh/v2"
 
@@ -29,7 +31,7 @@ func RunAccessible(ctx context.Context, opt Options, in io.Reader, out io.Writer
 	err := a.run()
 	if errors.Is(err, huh.ErrUserAborted) {
 		err = nil
-		a.res.Message = fmt.Sprintf("Stopped. Your design is saved in %s; run orgwizard again to go on.", opt.DesignPath)
+		a.res.Message = fmt.Sprintf("Stopped. Your design is saved in %s; run %s to go on.", opt.DesignPath, wizard.RerunCommand(opt.DesignPath, a.target.Args))
 	}
 	return a.res, err
 }
@@ -45,6 +47,9 @@ type accessible struct {
 	inv    wizard.Inventory
 	way    wizard.Way
 	res    Result
+	// basicsDone: the user answered the basics, home region included; no
+	// sweep proposes another.
+	basicsDone bool
 }
 
 // plainWriter strips escape sequences from what huh prints.
@@ -97,7 +102,8 @@ func (a *accessible) save(reached wizard.Step) {
 	if a.opt.Save == nil || a.opt.DesignPath == "" {
 		return
 	}
-	if err := a.opt.Save(a.opt.DesignPath, wizard.Encode(a.d, reached)); err != nil {
+	prev, _ := os.ReadFile(a.opt.DesignPath) // edited, so that a user's comments stay
+	if err := a.opt.Save(a.opt.DesignPath, wizard.EncodeOver(prev, a.d, reached)); err != nil {
 		a.say("Could not save the design: %v", err)
 	}
 }
@@ -174,7 +180,30 @@ func (a *accessible) basics() error {
 	} else {
 		o.Email = addr
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// Tags: an empty answer keeps them, "none" removes them.
+	tags := wizard.FormatTags(a.d.Tags)
+	if err := a.ask(huh.NewInput().
+		Title(titled("Tags on every account, key=value separated by commas, such as cost-center=42; none for no tags", tags)).
+		Value(&tags).
+		Validate(keeping(&tags, func(v string) error {
+			if strings.TrimSpace(v) == "none" {
+				return nil
+			}
+			_, err := wizard.ParseTags(v)
+			return err
+		}))); err != nil {
+		return err
+	}
+	if strings.TrimSpace(tags) == "none" {
+		a.d.Tags = nil
+	} else if parsed, err := wizard.ParseTags(tags); err == nil {
+		a.d.Tags = parsed
+	}
+	a.basicsDone = true
+	return nil
 }
 
 func (a *accessible) workloads() error {
@@ -304,6 +333,9 @@ func (a *accessible) residency() error {
 			a.say("%v", err)
 		}
 	}
+	if err := a.editResidencies(); err != nil {
+		return err
+	}
 	if len(a.d.Residencies) > 1 {
 		for i, w := range a.d.Workloads {
 			var ropts []huh.Option[string]
@@ -329,6 +361,40 @@ func (a *accessible) residency() error {
 	return wizard.Check(wizard.Residency, a.d)
 }
 
+// editResidencies changes a residency's name or regions in place, as enter
+// does in the full-screen wizard, until the user goes on.
+func (a *accessible) editResidencies() error {
+	for failures := 0; len(a.d.Residencies) > 0 && failures <= 3; {
+		pick := -1
+		opts := []huh.Option[int]{huh.NewOption("no change, go on", -1)}
+		for i, r := range a.d.Residencies {
+			opts = append(opts, huh.NewOption(fmt.Sprintf("change %s: %s", r.Name, strings.Join(r.Regions, ", ")), i))
+		}
+		if err := a.ask(huh.NewSelect[int]().Title("Change a residency's name or regions?").Options(opts...).Value(&pick)); err != nil {
+			return err
+		}
+		if pick < 0 {
+			return nil
+		}
+		r := a.d.Residencies[pick]
+		name, regions := r.Name, strings.Join(r.Regions, " ")
+		if err := a.ask(
+			huh.NewInput().Title(titled("Residency name", name)).Value(&name).
+				Validate(keeping(&name, func(v string) error { return prefix("name ", orgmodel.CheckResidencyName(v)) })),
+			huh.NewInput().Title(titled("Regions, separated by spaces or commas", regions)).Value(&regions),
+		); err != nil {
+			return err
+		}
+		if err := wizard.PutResidency(a.d, pick, orgmodel.Residency{Name: strings.TrimSpace(name), Regions: splitList(regions)}); err != nil {
+			a.say("%v", err)
+			failures++
+			continue
+		}
+		a.say("Residency %s: %s.", strings.TrimSpace(name), strings.Join(splitList(regions), ", "))
+	}
+	return nil
+}
+
 func (a *accessible) guardrails() error {
 	var on []int
 	var opts []huh.Option[int]
@@ -344,7 +410,102 @@ func (a *accessible) guardrails() error {
 	for i, t := range toggles {
 		*t.value(a.d) = slices.Contains(on, i)
 	}
+	var lopts []huh.Option[orgmodel.Layout]
+	for _, l := range layouts {
+		lopts = append(lopts, huh.NewOption(l.label, l.layout))
+	}
+	if a.d.Layout == "" {
+		a.d.Layout = orgmodel.ByEnvironment
+	}
+	if err := a.ask(huh.NewSelect[orgmodel.Layout]().Title("Layout of the Workloads OU (now " + string(a.d.Layout) + ")").Options(lopts...).Value(&a.d.Layout)); err != nil {
+		return err
+	}
+	if err := a.adoptedAccounts(); err != nil {
+		return err
+	}
 	return wizard.Check(wizard.Guardrails, a.d)
+}
+
+// adoptedAccounts edits accounts[]: existing accounts the design places in
+// an OU, and those the organization holds that the design does not name.
+func (a *accessible) adoptedAccounts() error {
+	var found []orgmodel.Unmanaged
+	if a.pre.Organization != nil {
+		if tree, err := a.d.Expand(); err == nil {
+			if plan, _, err := a.opt.Backend.Plan(a.ctx, tree); err == nil {
+				found = wizard.Adoptable(a.d, plan)
+			} else {
+				a.say("Could not read the organization's accounts: %v", err)
+			}
+		}
+	}
+	for failures := 0; failures <= 3; {
+		if len(a.d.Accounts) == 0 {
+			a.say("Adopted accounts (existing accounts the design places in an OU): none.")
+		}
+		for _, acc := range a.d.Accounts {
+			a.say("Adopted account %s (%s) in %s.", acc.Name, acc.ID+acc.Email, acc.OU)
+		}
+		action := "done"
+		opts := []huh.Option[string]{huh.NewOption("done, go on", "done"), huh.NewOption("add an existing account", "add")}
+		for _, u := range found {
+			opts = append(opts, huh.NewOption(fmt.Sprintf("adopt %s (%s), found in the organization", u.Name, u.ID), "adopt:"+u.ID))
+		}
+		if len(a.d.Accounts) > 0 {
+			opts = append(opts, huh.NewOption("remove one", "remove"))
+		}
+		if err := a.ask(huh.NewSelect[string]().Title("Adopted accounts: what next?").Options(opts...).Value(&action)); err != nil {
+			return err
+		}
+		acc := orgmodel.AdoptedAccount{OU: orgmodel.OUTransitional}
+		var idOrEmail string
+		switch {
+		case action == "done":
+			return nil
+		case action == "remove":
+			var names []string
+			for _, acc := range a.d.Accounts {
+				names = append(names, acc.Name)
+			}
+			name := names[0]
+			if err := a.ask(huh.NewSelect[string]().Title("Remove which adopted account?").Options(huh.NewOptions(names...)...).Value(&name)); err != nil {
+				return err
+			}
+			a.d.Accounts = slices.DeleteFunc(a.d.Accounts, func(acc orgmodel.AdoptedAccount) bool { return acc.Name == name })
+			continue
+		case strings.HasPrefix(action, "adopt:"):
+			i := slices.IndexFunc(found, func(u orgmodel.Unmanaged) bool { return "adopt:"+u.ID == action })
+			acc.Name, idOrEmail = wizard.AdoptName(found[i]), found[i].ID
+		default:
+			if err := a.ask(
+				huh.NewInput().Title("Account name").Value(&acc.Name).
+					Validate(func(v string) error { return prefix("name ", orgmodel.CheckAccountName(strings.TrimSpace(v))) }),
+				huh.NewInput().Title("Its account id (12 digits) or email").Value(&idOrEmail).
+					Validate(func(v string) error { _, _, err := splitKey(v); return err }),
+			); err != nil {
+				return err
+			}
+		}
+		var oopts []huh.Option[string]
+		for _, path := range wizard.OUPaths(a.d) {
+			oopts = append(oopts, huh.NewOption(path, path))
+		}
+		if err := a.ask(huh.NewSelect[string]().Title("OU to place " + acc.Name + " in").Options(oopts...).Value(&acc.OU)); err != nil {
+			return err
+		}
+		var err error
+		if acc.ID, acc.Email, err = splitKey(idOrEmail); err == nil {
+			err = wizard.PutAccount(a.d, -1, acc)
+		}
+		if err != nil {
+			a.say("%v", err)
+			failures++
+			continue
+		}
+		found = wizard.Adoptable(a.d, &orgmodel.Plan{Unmanaged: found})
+		a.say("Account %s is placed in %s.", acc.Name, acc.OU)
+	}
+	return errors.New("too many refused answers for adopted accounts")
 }
 
 func (a *accessible) previewAndApply() error {
@@ -382,6 +543,15 @@ func (a *accessible) previewAndApply() error {
 	for i, s := range plan.Steps {
 		a.say("%d. %s", i+1, s)
 	}
+	if q := quotaFromPlan(a.pre, plan, actual); q.over() {
+		// Apply would stop before creating anything: say so, and the way out.
+		a.say("Apply is blocked: the design needs %s (%s). %s Then run %s again; or remove workloads, environments or residencies from %s.",
+			q.text(), q.Source, quotaWayOut(q.Need), wizard.RerunCommand(a.opt.DesignPath, a.target.Args), a.opt.DesignPath)
+		a.res.Err = &apply.QuotaError{Needed: q.Need, Limit: q.Quota, Source: q.Source}
+		return nil
+	} else if q.known() {
+		a.say("The design needs %s.", q.text())
+	}
 	a.save(wizard.Confirm)
 
 	a.heading(wizard.Confirm)
@@ -409,25 +579,34 @@ func (a *accessible) previewAndApply() error {
 
 	a.heading(wizard.Apply)
 	a.save(wizard.Apply)
+	if n := plan.Count(orgmodel.StepAwaitAccount); n > 0 {
+		a.say("%s", ResumedText(n))
+	}
+	now := a.opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
 	err = b.Apply(a.ctx, plan, actual, func(e apply.Event) {
 		line := fmt.Sprintf("%s: %s", e.Kind, e.Step)
 		if e.Message != "" {
 			line += ", " + e.Message
 		}
 		if e.Kind == apply.Succeeded || e.Kind == apply.Failed {
-			line += fmt.Sprintf(". %d of %d done, %d accounts being created.", e.Done, e.Total, e.InFlight)
+			line += fmt.Sprintf(". %d of %d done, %s.", e.Done, e.Total, inFlightText(e.InFlight))
 		}
 		a.say("%s", line)
 	})
 	switch {
 	case errors.Is(err, context.Canceled):
 		a.res.Interrupted = true
-		a.res.Message = "Stopped safely. Nothing is lost; run orgwizard again with the same flags to finish."
+		a.res.Message = "Stopped safely. Nothing is lost; run " + wizard.RerunCommand(a.opt.DesignPath, a.target.Args) + " to finish."
 		return nil
 	case err != nil:
 		a.res.Err = err
 		return nil
 	}
+	a.say("Applied %d changes in %s.", len(plan.Steps), shortDuration(now().Sub(start)))
 	return a.done(tree)
 }
 
@@ -453,7 +632,7 @@ func (a *accessible) done(tree *orgmodel.Tree) error {
 	if v.Inventory.State() == wizard.Dirty {
 		a.say("Way out (b): write the runbook that moves each resource to a member account with: orgwizard migrate runbook --design %s --out %s, then follow it with: %s", a.opt.DesignPath, wizard.RunbookFile, wizard.RunbookProgressCommand(wizard.RunbookFile))
 	}
-	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath) {
+	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath, a.target.Args) {
 		a.say("Next: %s", n)
 	}
 	a.res.Converged = orgmodel.MakePlan(tree, v.Actual).Empty()
@@ -488,6 +667,9 @@ func (a *accessible) preflight() error {
 	}
 	a.inv = InventoryOf(res)
 	a.say("Inventory: %s", a.inv.Line())
+	if hint := wizard.ProposeHomeRegion(a.d, a.inv, a.opt.Design == nil && !a.basicsDone); hint != "" {
+		a.say("Home region %s", strings.ToLower(hint[:1])+hint[1:]) // "Home region proposed: eu-west-1, where ..."
+	}
 	if !wizard.NeedsWayOut(a.inv) {
 		return nil
 	}

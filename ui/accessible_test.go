@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
 
@@ -27,14 +28,19 @@ func TestAccessibleFlowConverges(t *testing.T) {
 	answers := []string{
 		"1",                                     // the sandbox
 		"acme", "aws@acme.example", "eu-west-1", // basics
+		"team=platform",                                     // tags
 		"1", "payments", "Card payments API and ledger", "", // add payments
 		"1", "website", "", "", // add website
 		"3",    // done with workloads
 		"", "", // keep dev, staging, prod; prod per residency
 		"1", "2", "0", // presets eu and us
+		"2", "", "eu-west-1 eu-central-1 eu-south-1", // change eu: keep its name, add eu-south-1
+		"1",      // no more changes
 		"2", "0", // payments serves us too
 		"0", // website: eu only
 		"0", // guardrails as recommended
+		"",  // layout: keep by environment
+		"",  // adopted accounts: none, go on
 		"y", // apply
 	}
 	var out bytes.Buffer
@@ -69,6 +75,15 @@ func TestAccessibleFlowConverges(t *testing.T) {
 	d, _, err := wizard.Decode([]byte(saved[len(saved)-1]))
 	if err != nil || d.Validate() != nil || len(d.Workloads) != 2 {
 		t.Errorf("the saved design is not acme's: %v", err)
+	}
+	if err != nil {
+		return
+	}
+	if r, _ := d.Residency("eu"); strings.Join(r.Regions, " ") != "eu-west-1 eu-central-1 eu-south-1" {
+		t.Errorf("residency eu saved as %+v, want its regions changed", r)
+	}
+	if len(d.Tags) != 1 || d.Tags[0] != (orgmodel.Tag{Key: "team", Value: "platform"}) {
+		t.Errorf("tags saved as %v, want team=platform", d.Tags)
 	}
 }
 
@@ -107,5 +122,63 @@ func TestAccessibleWayOutA(t *testing.T) {
 	}
 	if len(saved) == 0 || !strings.Contains(saved[0], "name: acme-legacy") || !strings.Contains(saved[0], "ou: Transitional") {
 		t.Errorf("the old account is not recorded in the design: %q", saved)
+	}
+}
+
+// orgBackend is the fake with an existing organization that holds
+// legacy-app, an account no design names.
+type orgBackend struct{ *fakeBackend }
+
+func (b orgBackend) Preflight(ctx context.Context) (Preflight, error) {
+	p, err := b.fakeBackend.Preflight(ctx)
+	p.Organization = &orgmodel.ActualOrganization{ID: "o-exampleorg", ManagementAccountID: p.AccountID, FeatureSet: "ALL"}
+	p.Accounts = 2
+	return p, err
+}
+
+func (b orgBackend) Plan(_ context.Context, tree *orgmodel.Tree) (*orgmodel.Plan, *orgmodel.Actual, error) {
+	b.mu.Lock()
+	b.tree = tree
+	b.mu.Unlock()
+	a := &orgmodel.Actual{
+		Organization: &orgmodel.ActualOrganization{ID: "o-exampleorg", ManagementAccountID: fakeAccount, FeatureSet: "ALL"},
+		RootID:       "r-root", SCPEnabled: true,
+		Accounts: []orgmodel.ActualAccount{
+			{ID: fakeAccount, Name: "acme", Email: "aws@acme.example", ParentID: "r-root", Status: "ACTIVE"},
+			{ID: "333333333333", Name: "legacy-app", Email: "legacy-app@acme.example", ParentID: "r-root", Status: "ACTIVE"},
+		},
+	}
+	return orgmodel.MakePlan(tree, a), a, nil
+}
+
+// The accessible wizard offers to adopt the account the organization holds
+// and the design does not name, and records it in accounts[].
+func TestAccessibleAdoptsAnAccount(t *testing.T) {
+	answers := []string{
+		"1", // the sandbox
+		"0", // guardrails as they are
+		"",  // layout
+		"3", // adopt legacy-app (done, add, adopt ...)
+		"",  // into Transitional, the first OU
+		"",  // done
+	}
+	var out bytes.Buffer
+	var saved []string
+	opt := Options{Backend: orgBackend{&fakeBackend{}}, DesignPath: "acme.yaml", Design: acmeDesign(t), Reached: wizard.Guardrails,
+		Save: func(_ string, data []byte) error {
+			saved = append(saved, string(data))
+			return nil
+		}}
+	_, err := RunAccessible(context.Background(), opt, &lineReader{answers}, &out)
+	text := out.String()
+	if !strings.Contains(text, "adopt legacy-app (333333333333), found in the organization") || !strings.Contains(text, "Account legacy-app is placed in Transitional.") {
+		t.Errorf("legacy-app was not offered and adopted:\n%s", text)
+	}
+	if len(saved) == 0 {
+		t.Fatalf("nothing saved: %v\n%s", err, text)
+	}
+	d, _, derr := wizard.Decode([]byte(saved[0]))
+	if derr != nil || len(d.Accounts) != 1 || d.Accounts[0] != (orgmodel.AdoptedAccount{Name: "legacy-app", ID: "333333333333", OU: "Transitional"}) {
+		t.Errorf("accounts[] saved as %+v (%v)", d.Accounts, derr)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +43,9 @@ type tmuxTerm struct {
 // can read how the wizard ended.
 func startTmux(t *testing.T, session, command string) *tmuxTerm {
 	t.Helper()
+	// tmux has one server per user: the process id keeps two test runs
+	// (two checkouts, say) from taking the same session name.
+	session = fmt.Sprintf("%s-%d", session, os.Getpid())
 	term := &tmuxTerm{t: t, session: session}
 	term.tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env TERM=xterm-256color "+command+"; echo EXIT=$?; sleep 30")
 	t.Cleanup(func() { _ = exec.Command("tmux", "kill-session", "-t", session).Run() })

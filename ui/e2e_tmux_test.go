@@ -37,7 +37,7 @@ func TestEndToEndInTmux(t *testing.T) {
 	waitFor("aws+log-archive@acme.example", 5*time.Second)
 	send("Enter", "C-u")
 	typeText("eu-west-1")
-	send("Enter")
+	send("Enter", "Enter") // the home region, then no tags
 
 	waitFor("bounded context", 5*time.Second)
 	for _, w := range [][3]string{
@@ -63,13 +63,9 @@ func TestEndToEndInTmux(t *testing.T) {
 
 	waitFor("A residency is", 5*time.Second)
 	send("p")
-	waitFor("Add a residency", 5*time.Second)
-	send("Enter")
-	waitFor("residency eu added", 5*time.Second)
-	send("p")
-	waitFor("Add a residency", 5*time.Second)
-	send("Enter")
-	waitFor("residency us added", 5*time.Second)
+	waitFor("Add residencies", 5*time.Second)
+	send("Space", "Down", "Space", "Enter") // eu and us at once
+	waitFor("residencies eu, us added", 5*time.Second)
 	send("w")
 	waitFor("Where does payments", 5*time.Second)
 	send("Down", "Space", "Enter")

@@ -4,6 +4,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
 )
 
 // formHost is embedded by the list screens that add and edit rows in an
@@ -21,20 +24,24 @@ type formHost struct {
 func (f *formHost) HandlesBack() bool { return f.form != nil }
 func (f *formHost) Typing() bool      { return f.form != nil }
 
-// SetSize gives the form all but one line, the title's (kept even when
-// there is no title, as the screens always did).
+// SetSize gives the form all but three lines: the title's (kept even when
+// there is no title, as the screens always did) and two for the message of
+// a refused answer, which huh draws under the form's fields, beyond the
+// height it is given.
 func (f *formHost) SetSize(w, h int) {
 	f.w, f.h = w, h
 	if f.form != nil {
-		f.form.SetSize(w, h-1)
+		f.form.SetSize(w, f.formHeight())
 	}
 }
+
+func (f *formHost) formHeight() int { return max(f.h-3, 3) }
 
 // openForm shows a form of groups under title and returns its Init.
 func (f *formHost) openForm(title string, groups ...*huh.Group) tea.Cmd {
 	f.title = title
 	f.form = newEmbeddedForm(groups...)
-	f.form.SetSize(f.w, f.h-1)
+	f.form.SetSize(f.w, f.formHeight())
 	return f.form.Init()
 }
 
@@ -78,3 +85,30 @@ func editKeys() []key.Binding {
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
 }
+
+// undoable keeps the design as it was before the last delete, so that u
+// brings the row back. Any other change forgets it: undoing would revert
+// that change too.
+type undoable struct {
+	before *orgmodel.Design
+	what   string
+}
+
+// deleting snapshots d before what is deleted and returns the message.
+func (u *undoable) deleting(d *orgmodel.Design, what string) tea.Cmd {
+	u.before, u.what = wizard.Clone(d), what
+	return say("%s deleted · u undo", what)
+}
+
+// undo puts the deleted row back.
+func (u *undoable) undo(d *orgmodel.Design) tea.Cmd {
+	if u.before == nil {
+		return nil
+	}
+	*d = *u.before
+	u.before = nil
+	return say("%s restored", u.what)
+}
+
+func (u *undoable) forget()       { u.before = nil }
+func (u *undoable) canUndo() bool { return u.before != nil }

@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
 
@@ -88,6 +87,8 @@ func (s *session) keys(keys ...string) {
 			s.tm.Send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
 		case "down":
 			s.tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+		case "left":
+			s.tm.Send(tea.KeyPressMsg{Code: tea.KeyLeft})
 		case "ctrl+c":
 			s.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 		case "ctrl+t":
@@ -119,7 +120,9 @@ func (s *session) wayOut() {
 }
 
 func TestGoldenScreens(t *testing.T) {
-	acme := func() *orgmodel.Design { return acmeDesign(t) }
+	// Read here, on the test's goroutine: the cases build their options
+	// on their own, where t.Fatal or t.Skip would panic.
+	acme := acmeFrom(t)
 	cases := []struct {
 		name string
 		opt  func() Options
@@ -205,7 +208,7 @@ func TestGoldenScreens(t *testing.T) {
 			s.through()
 			s.waitFor("served by payments")
 			s.keys("p")
-			return s.waitFor("Add a residency")
+			return s.waitFor("Add residencies")
 		}},
 		{"7-guardrails", func() Options { return Options{Design: acme(), Reached: wizard.Guardrails} }, &fakeBackend{}, func(s *session) string {
 			s.through()
@@ -249,7 +252,7 @@ func TestGoldenScreens(t *testing.T) {
 			s.keys("a")
 			s.waitFor("Ready to make")
 			s.keys("enter")
-			return s.waitFor("creating 3/5")
+			return s.waitFor("3 accounts in flight")
 		}},
 		{"10-apply-stopped", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{stopHalfway: true}, func(s *session) string {
 			s.through()
@@ -257,7 +260,7 @@ func TestGoldenScreens(t *testing.T) {
 			s.keys("a")
 			s.waitFor("Ready to make")
 			s.keys("enter")
-			s.waitFor("creating 3/5")
+			s.waitFor("3 accounts in flight")
 			s.keys("ctrl+c")
 			return s.waitFor("Stopped safely")
 		}},

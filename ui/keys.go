@@ -10,7 +10,7 @@ type KeyMap struct {
 	Next, Add, Edit, Delete, Toggle    key.Binding
 	Examples, Preset, Custom, Serve    key.Binding
 	Enter, Tabs, Policies, Apply, Stop key.Binding
-	Retry, Close                       key.Binding
+	Retry, Close, Undo, Accounts       key.Binding
 }
 
 // DefaultKeyMap is the wizard's keys.
@@ -43,5 +43,7 @@ func DefaultKeyMap() KeyMap {
 		Stop:     b("ctrl+c", "stop safely", "ctrl+c"),
 		Retry:    b("r", "retry", "r"),
 		Close:    b("q", "quit", "q"),
+		Undo:     b("u", "undo delete", "u"),
+		Accounts: b("o", "adopted accounts", "o"),
 	}
 }

@@ -24,16 +24,25 @@ type basicsScreen struct {
 	form                *embeddedForm
 	name, mode, address string
 	region              string
-	w, h                int
+	// tags is the design's tags as the field shows them: key=value, ...
+	tags string
+	w, h int
 }
 
 func newBasicsScreen(st *state) *basicsScreen {
 	o := st.design.Organization
-	s := &basicsScreen{st: st, name: o.Name, mode: mailbox, address: o.Email, region: o.HomeRegion}
+	s := &basicsScreen{st: st, name: o.Name, mode: mailbox, address: o.Email, region: o.HomeRegion, tags: wizard.FormatTags(st.design.Tags)}
 	if o.EmailTemplate != "" {
 		s.mode, s.address = template, o.EmailTemplate
 	}
-	s.form = newEmbeddedForm(huh.NewGroup(
+	s.form = s.newForm()
+	return s
+}
+
+// newForm asks for what s holds: the design's values at first, what the
+// user typed when the form opens again after a refused answer.
+func (s *basicsScreen) newForm() *embeddedForm {
+	return newEmbeddedForm(huh.NewGroup(
 		huh.NewInput().Title("Organization name").
 			Description("Short, lowercase, such as acme; it tags every account.").
 			Placeholder("e.g. acme").Value(&s.name).
@@ -57,12 +66,14 @@ func newBasicsScreen(st *state) *basicsScreen {
 			Value(&s.address).
 			Validate(func(v string) error { return s.checkAddress(v) }),
 		huh.NewInput().Title("Home region").
-			Description("Where the organization's own tooling lives; tab completes.").
+			Description(strings.TrimSpace("Where the organization's own tooling lives; tab completes. "+s.st.homeHint)).
 			Placeholder("e.g. us-east-1").Value(&s.region).
 			Suggestions(orgmodel.Regions()).
 			Validate(func(v string) error { return prefix("home region ", orgmodel.CheckRegion(v)) }),
+		huh.NewInput().Title("Tags on every account (optional): key=value, ...").
+			Placeholder("e.g. cost-center=42, compliance=pci").Value(&s.tags).
+			Validate(func(v string) error { _, err := wizard.ParseTags(v); return err }),
 	))
-	return s
 }
 
 func prefix(p string, err error) error {
@@ -85,6 +96,9 @@ func (s *basicsScreen) draft() *orgmodel.Design {
 	d.Organization.Name = s.name
 	d.Organization.HomeRegion = s.region
 	d.Organization.Email, d.Organization.EmailTemplate = "", ""
+	if tags, err := wizard.ParseTags(s.tags); err == nil {
+		d.Tags = tags
+	}
 	if s.mode == template {
 		d.Organization.EmailTemplate = strings.TrimSpace(s.address)
 	} else {
@@ -102,12 +116,16 @@ func (s *basicsScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	d := s.draft()
 	if err := wizard.Check(wizard.Basics, d); err != nil {
-		s.form = newBasicsScreen(s.st).form
+		// The answers stay as typed, for the user to correct.
+		s.form = s.newForm()
 		s.SetSize(s.w, s.h)
 		return tea.Batch(s.form.Init(), sayErr(err))
 	}
 	s.st.design.Organization = d.Organization
-	return goTo(wizard.Workloads)
+	s.st.design.Tags = d.Tags
+	s.st.fresh = false // the home region is the user's now: no sweep proposes another
+	s.st.goNow(wizard.Workloads)
+	return nil
 }
 
 func (s *basicsScreen) View() string {

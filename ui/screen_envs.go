@@ -17,6 +17,7 @@ import (
 // and which of them get an account per residency.
 type environmentsScreen struct {
 	formHost
+	undoable
 	st      *state
 	list    cursorList
 	editing int // index edited, -1 adds
@@ -61,6 +62,7 @@ func (s *environmentsScreen) save() tea.Cmd {
 	if err := wizard.PutEnvironment(s.st.design, s.editing, s.draft); err != nil {
 		return sayErr(err)
 	}
+	s.forget()
 	return say("environment %s saved", s.draft.Name)
 }
 
@@ -77,6 +79,7 @@ func (s *environmentsScreen) Update(msg tea.Msg) tea.Cmd {
 	switch {
 	case s.list.move(keys, k, len(d.Environments)):
 	case key.Matches(k, keys.Toggle) && len(d.Environments) > 0:
+		s.forget()
 		e := &d.Environments[s.list.cursor]
 		e.PerResidency = !e.PerResidency
 	case key.Matches(k, keys.Add):
@@ -84,14 +87,17 @@ func (s *environmentsScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, keys.Edit) && len(d.Environments) > 0:
 		return s.edit(s.list.cursor)
 	case key.Matches(k, keys.Delete) && len(d.Environments) > 0:
-		name := d.Environments[s.list.cursor].Name
+		cmd := s.deleting(d, "environment "+d.Environments[s.list.cursor].Name)
 		d.Environments = slices.Delete(d.Environments, s.list.cursor, s.list.cursor+1)
-		return say("environment %s removed", name)
+		return cmd
+	case key.Matches(k, keys.Undo):
+		return s.undo(d)
 	case key.Matches(k, keys.Next):
 		if err := wizard.Check(wizard.Environments, d); err != nil {
 			return sayErr(err)
 		}
-		return goTo(wizard.Residency)
+		s.st.goNow(wizard.Residency)
+		return nil
 	}
 	return nil
 }
@@ -122,19 +128,30 @@ func (s *environmentsScreen) Keys() []key.Binding {
 	if s.form != nil {
 		return editKeys()
 	}
-	return []key.Binding{k.Move, key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "per residency")), k.Add, k.Edit, k.Delete, k.Next}
+	keys := []key.Binding{k.Move, key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "per residency")), k.Add, k.Edit, k.Delete}
+	if s.canUndo() {
+		keys = append(keys, k.Undo)
+	}
+	return append(keys, k.Next)
 }
 
 // residencyScreen lists the residencies, from presets or custom, and which
 // workloads serve each.
 type residencyScreen struct {
 	formHost
-	st     *state
-	list   cursorList
-	formOf string // preset, custom, serve
-	preset string
-	custom struct{ name, regions string }
-	serve  [][]string
+	undoable
+	st      *state
+	list    cursorList
+	formOf  string // preset, custom, serve
+	presets []string
+	// presetField is the preset list: enter with none selected adds the
+	// one under the cursor.
+	presetField *huh.MultiSelect[string]
+	// custom is the custom or edited residency; editing is its index, -1
+	// for a new one.
+	custom  struct{ name, regions string }
+	editing int
+	serve   [][]string
 }
 
 func newResidencyScreen(st *state) *residencyScreen { return &residencyScreen{st: st} }
@@ -152,16 +169,24 @@ func (s *residencyScreen) openPreset() tea.Cmd {
 	if len(opts) == 0 {
 		return say("every preset is in the design already")
 	}
-	s.preset = opts[0].Value
+	// Several at once: a product that serves the EU and the US needs both.
+	s.presets = nil
 	s.formOf = "preset"
-	return s.openForm("", huh.NewGroup(huh.NewSelect[string]().Title("Add a residency").
-		Description("Its accounts may use only these regions.").Options(opts...).Value(&s.preset).Height(min(len(opts)+2, max(s.h-4, 4)))))
+	s.presetField = huh.NewMultiSelect[string]().Title("Add residencies").
+		Description("space selects several; enter adds them, or the one at >.").
+		Options(opts...).Value(&s.presets).Height(min(len(opts)+2, max(s.h-6, 4)))
+	return s.openForm("", huh.NewGroup(s.presetField))
 }
 
-func (s *residencyScreen) openCustom() tea.Cmd {
-	s.custom.name, s.custom.regions = "", ""
+// openCustom adds a residency (i < 0) or edits residency i in place.
+func (s *residencyScreen) openCustom(i int) tea.Cmd {
+	s.custom.name, s.custom.regions, s.editing = "", "", i
+	if i >= 0 {
+		r := s.st.design.Residencies[i]
+		s.custom.name, s.custom.regions = r.Name, strings.Join(r.Regions, " ")
+	}
 	s.formOf = "custom"
-	return s.openForm("", huh.NewGroup(
+	return s.openForm(editTitle("residency", i, s.custom.name), huh.NewGroup(
 		huh.NewInput().Title("Residency name").Placeholder("e.g. de").Value(&s.custom.name).
 			Validate(func(v string) error { return prefix("name ", orgmodel.CheckResidencyName(v)) }),
 		huh.NewInput().Title("Regions, separated by spaces or commas").Placeholder("e.g. eu-central-1 eu-central-2").
@@ -222,17 +247,35 @@ func (s *residencyScreen) save() tea.Cmd {
 	d := s.st.design
 	switch s.formOf {
 	case "preset":
-		p, _ := wizard.PresetByName(s.preset)
-		if err := wizard.AddResidency(d, orgmodel.Residency{Name: p.Name, Regions: slices.Clone(p.Regions)}); err != nil {
+		s.forget()
+		if len(s.presets) == 0 {
+			if v, ok := s.presetField.Hovered(); ok {
+				s.presets = []string{v}
+			}
+		}
+		var added []string
+		for _, name := range s.presets {
+			p, _ := wizard.PresetByName(name)
+			if err := wizard.AddResidency(d, orgmodel.Residency{Name: p.Name, Regions: slices.Clone(p.Regions)}); err != nil {
+				return sayErr(err)
+			}
+			added = append(added, p.Name)
+		}
+		if len(added) == 1 {
+			return say("residency %s added; press w to choose which workloads serve it", added[0])
+		}
+		return say("residencies %s added; press w to choose which workloads serve each", strings.Join(added, ", "))
+	case "custom":
+		if err := wizard.PutResidency(d, s.editing, orgmodel.Residency{Name: strings.TrimSpace(s.custom.name), Regions: splitList(s.custom.regions)}); err != nil {
 			return sayErr(err)
 		}
-		return say("residency %s added; press w to choose which workloads serve it", p.Name)
-	case "custom":
-		if err := wizard.AddResidency(d, orgmodel.Residency{Name: s.custom.name, Regions: splitList(s.custom.regions)}); err != nil {
-			return sayErr(err)
+		s.forget()
+		if s.editing >= 0 {
+			return say("residency %s saved", s.custom.name)
 		}
 		return say("residency %s added; press w to choose which workloads serve it", s.custom.name)
 	case "serve":
+		s.forget()
 		for i := range d.Workloads {
 			d.Workloads[i].Residencies = s.serve[i]
 		}
@@ -256,22 +299,27 @@ func (s *residencyScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, keys.Preset):
 		return s.openPreset()
 	case key.Matches(k, keys.Custom):
-		return s.openCustom()
+		return s.openCustom(-1)
+	case key.Matches(k, keys.Edit) && len(d.Residencies) > 0:
+		return s.openCustom(s.list.cursor)
 	case key.Matches(k, keys.Serve):
 		return s.openServe()
 	case key.Matches(k, keys.Delete) && len(d.Residencies) > 0:
 		name := d.Residencies[s.list.cursor].Name
+		cmd := s.deleting(d, "residency "+name)
 		wizard.RemoveResidency(d, name)
-		return say("residency %s removed", name)
+		return cmd
+	case key.Matches(k, keys.Undo):
+		return s.undo(d)
 	case key.Matches(k, keys.Next):
 		if err := wizard.Check(wizard.Residency, d); err != nil {
 			return sayErr(err)
 		}
-		var cmds []tea.Cmd
+		s.st.goNow(wizard.Guardrails)
 		if changed := wizard.Settle(d); len(changed) > 0 {
-			cmds = append(cmds, say("no residency: %s gets one account per workload", strings.Join(changed, ", ")))
+			return say("no residency: %s gets one account per workload", strings.Join(changed, ", "))
 		}
-		return tea.Sequence(append([]tea.Cmd{goTo(wizard.Guardrails)}, cmds...)...)
+		return nil
 	}
 	return nil
 }
@@ -320,10 +368,18 @@ func (s *residencyScreen) View() string {
 func (s *residencyScreen) Keys() []key.Binding {
 	k := s.st.keys
 	if s.form != nil {
+		if s.formOf == "custom" {
+			return editKeys()
+		}
+		// The preset and serve forms are multiple choice.
 		return []key.Binding{key.NewBinding(key.WithKeys("space"), key.WithHelp("space/x", "select")), key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
 	}
-	if len(s.st.design.Residencies) == 0 {
-		return []key.Binding{k.Preset, k.Custom, k.Next}
+	var undo []key.Binding
+	if s.canUndo() {
+		undo = []key.Binding{k.Undo}
 	}
-	return []key.Binding{k.Move, k.Preset, k.Custom, k.Serve, k.Delete, k.Next}
+	if len(s.st.design.Residencies) == 0 {
+		return append([]key.Binding{k.Preset, k.Custom}, append(undo, k.Next)...)
+	}
+	return append([]key.Binding{k.Move, k.Preset, k.Custom, k.Edit, k.Serve, k.Delete}, append(undo, k.Next)...)
 }

@@ -41,44 +41,81 @@ type guardrailsScreen struct {
 	st   *state
 	list cursorList
 	w, h int
+	// accounts is the adopted accounts' panel while it is open (o).
+	accounts *accountsPanel
 }
 
-func newGuardrailsScreen(st *state) *guardrailsScreen { return &guardrailsScreen{st: st} }
+func newGuardrailsScreen(st *state) *guardrailsScreen {
+	s := &guardrailsScreen{st: st}
+	if st.openAccounts {
+		st.openAccounts = false
+		s.accounts = newAccountsPanel(st)
+	}
+	return s
+}
 
-func (s *guardrailsScreen) Init() tea.Cmd { return nil }
-func (s *guardrailsScreen) Typing() bool  { return false }
+func (s *guardrailsScreen) Init() tea.Cmd {
+	if s.accounts != nil {
+		return s.accounts.Init()
+	}
+	return nil
+}
+func (s *guardrailsScreen) Typing() bool      { return s.accounts != nil && s.accounts.Typing() }
+func (s *guardrailsScreen) HandlesBack() bool { return s.accounts != nil }
 
-// rows is the toggles and, last, the layout.
-func (s *guardrailsScreen) rows() int { return len(toggles) + 1 }
+// layouts are the layout radio's choices, the rows after the toggles.
+var layouts = []struct {
+	layout orgmodel.Layout
+	label  string
+}{
+	{orgmodel.ByEnvironment, "by environment: Workloads/prod holds all prod accounts (AWS's advice)"},
+	{orgmodel.ByWorkload, "by workload: Workloads/<workload> holds all its accounts"},
+}
+
+// rows is the toggles and, last, the layout's choices.
+func (s *guardrailsScreen) rows() int { return len(toggles) + len(layouts) }
 
 func (s *guardrailsScreen) Update(msg tea.Msg) tea.Cmd {
+	keys := s.st.keys
+	if s.accounts != nil {
+		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, keys.Back) && s.accounts.form == nil {
+			s.accounts = nil
+			return nil
+		}
+		return s.accounts.Update(msg)
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
 	}
 	d := s.st.design
-	keys := s.st.keys
 	switch {
+	case key.Matches(k, keys.Accounts):
+		s.accounts = newAccountsPanel(s.st)
+		s.accounts.SetSize(s.w, s.h)
+		return s.accounts.Init()
 	case s.list.move(keys, k, s.rows()):
 	case key.Matches(k, keys.Toggle) || key.Matches(k, keys.Enter):
 		if s.list.cursor < len(toggles) {
 			v := toggles[s.list.cursor].value(d)
 			*v = !*v
-		} else if d.Layout == orgmodel.ByWorkload {
-			d.Layout = orgmodel.ByEnvironment
 		} else {
-			d.Layout = orgmodel.ByWorkload
+			d.Layout = layouts[s.list.cursor-len(toggles)].layout
 		}
 	case key.Matches(k, keys.Next):
 		if err := wizard.Check(wizard.Guardrails, d); err != nil {
 			return sayErr(err)
 		}
-		return goTo(wizard.Preview)
+		s.st.goNow(wizard.Preview)
+		return nil
 	}
 	return nil
 }
 
 func (s *guardrailsScreen) View() string {
+	if s.accounts != nil {
+		return s.accounts.View()
+	}
 	st := s.st.styles
 	d := s.st.design
 	var lines []string
@@ -101,11 +138,14 @@ func (s *guardrailsScreen) View() string {
 		}
 		lines = append(lines, mark(i, box+" "+t.label))
 	}
-	layout := "by environment: Workloads/prod holds all prod accounts (AWS's advice)"
-	if d.Layout == orgmodel.ByWorkload {
-		layout = "by workload: Workloads/<workload> holds all its accounts"
+	lines = append(lines, st.Bold.Render("Layout"))
+	for i, l := range layouts {
+		radio := "( ) "
+		if d.Layout == l.layout || d.Layout == "" && l.layout == orgmodel.ByEnvironment {
+			radio = "(•) "
+		}
+		lines = append(lines, mark(len(toggles)+i, radio+l.label))
 	}
-	lines = append(lines, st.Bold.Render("Layout"), mark(len(toggles), "( ) "+layout))
 	why := "Groups accounts in the Workloads OU. By environment puts every prod account under one OU and one set of rules."
 	if s.list.cursor < len(toggles) {
 		why = toggles[s.list.cursor].why
@@ -126,10 +166,24 @@ func (s *guardrailsScreen) View() string {
 	return strings.Join(lines, "\n")
 }
 
-func (s *guardrailsScreen) SetSize(w, h int) { s.w, s.h = w, h; s.list.h = h }
+func (s *guardrailsScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.list.h = h
+	if s.accounts != nil {
+		s.accounts.SetSize(w, h)
+	}
+}
+
 func (s *guardrailsScreen) Keys() []key.Binding {
 	k := s.st.keys
-	return []key.Binding{k.Move, key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "switch")), k.Next}
+	if s.accounts != nil {
+		return s.accounts.Keys()
+	}
+	adopted := k.Accounts
+	if n := len(s.st.design.Accounts); n > 0 {
+		adopted.SetHelp("o", fmt.Sprintf("adopted accounts (%d)", n))
+	}
+	return []key.Binding{k.Move, key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "switch")), adopted, k.Next}
 }
 
 // confirmScreen asks before anything changes; on real AWS the user types

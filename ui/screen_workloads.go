@@ -16,6 +16,7 @@ import (
 // one, and an embedded form edits it.
 type workloadsScreen struct {
 	formHost
+	undoable
 	st      *state
 	list    cursorList
 	editing int // index edited, -1 adds
@@ -68,6 +69,7 @@ func (s *workloadsScreen) save() tea.Cmd {
 	if err := wizard.PutWorkload(d, s.editing, s.draft); err != nil {
 		return sayErr(err)
 	}
+	s.forget()
 	if s.editing < 0 {
 		s.list.cursor = len(d.Workloads) - 1
 	}
@@ -91,11 +93,14 @@ func (s *workloadsScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, keys.Edit) && len(d.Workloads) > 0:
 		return s.edit(s.list.cursor)
 	case key.Matches(k, keys.Delete) && len(d.Workloads) > 0:
-		name := d.Workloads[s.list.cursor].Name
+		cmd := s.deleting(d, "workload "+d.Workloads[s.list.cursor].Name)
 		d.Workloads = append(d.Workloads[:s.list.cursor:s.list.cursor], d.Workloads[s.list.cursor+1:]...)
 		s.list.clamp(len(d.Workloads))
-		return say("workload %s removed", name)
+		return cmd
+	case key.Matches(k, keys.Undo):
+		return s.undo(d)
 	case key.Matches(k, keys.Examples):
+		s.forget()
 		added := 0
 		for _, w := range wizard.ExampleWorkloads[:2] {
 			if wizard.PutWorkload(d, -1, w) == nil {
@@ -107,7 +112,8 @@ func (s *workloadsScreen) Update(msg tea.Msg) tea.Cmd {
 		if err := wizard.Check(wizard.Workloads, d); err != nil {
 			return sayErr(err)
 		}
-		return goTo(wizard.Environments)
+		s.st.goNow(wizard.Environments)
+		return nil
 	}
 	return nil
 }
@@ -143,8 +149,12 @@ func (s *workloadsScreen) Keys() []key.Binding {
 	if s.form != nil {
 		return editKeys()
 	}
-	if len(s.st.design.Workloads) == 0 {
-		return []key.Binding{k.Add, k.Examples}
+	var undo []key.Binding
+	if s.canUndo() {
+		undo = []key.Binding{k.Undo}
 	}
-	return []key.Binding{k.Move, k.Add, k.Edit, k.Delete, k.Next}
+	if len(s.st.design.Workloads) == 0 {
+		return append([]key.Binding{k.Add, k.Examples}, undo...)
+	}
+	return append([]key.Binding{k.Move, k.Add, k.Edit, k.Delete}, append(undo, k.Next)...)
 }

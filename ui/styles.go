@@ -3,6 +3,7 @@ package ui
 import (
 	"image/color"
 
+	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 )
 
@@ -47,4 +48,20 @@ func NewStyles(dark bool) Styles {
 		TabActive: lipgloss.NewStyle().Bold(true).Foreground(accent).Padding(0, 1).Underline(true),
 		Accent:    accent,
 	}
+}
+
+// formTheme is huh's Charm theme with the chosen button of a yes/no question
+// in brackets, [Yes] or [No]: huh marks it only by its background colour,
+// which NO_COLOR takes away. The brackets take the place of one cell of
+// padding on each side, so the buttons do not move when the choice changes.
+func formTheme() huh.Theme {
+	return huh.ThemeFunc(func(dark bool) *huh.Styles {
+		t := huh.ThemeCharm(dark)
+		mark := func(s lipgloss.Style) lipgloss.Style {
+			return s.Padding(0, 1).Transform(func(v string) string { return "[" + v + "]" })
+		}
+		t.Focused.FocusedButton = mark(t.Focused.FocusedButton)
+		t.Blurred.FocusedButton = mark(t.Blurred.FocusedButton)
+		return t
+	})
 }

@@ -30,6 +30,9 @@ const (
 )
 
 // Steps is every step in order.
+// planReads are the calls that read the organization for a plan.
+var planReads = []string{"organizations:DescribeOrganization", "organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent", "organizations:ListAccounts", "organizations:ListParents", "organizations:ListPolicies", "organizations:ListTargetsForPolicy", "organizations:ListTagsForResource"}
+
 var Steps = []Step{Target, Preflight, Basics, Workloads, Environments, Residency, Guardrails, Preview, Confirm, Apply, Done}
 
 // Info is what a step is called, what the workshop pane says about it, and the
@@ -65,11 +68,11 @@ var infos = map[Step]Info{
 		Workshop: "A residency is a set of regions where some data may live (the EU, the US ...). A region lock guardrail stops accounts of that residency from using any other region, which is what data-protection rules such as the GDPR ask of you. Skip this step if all your data may live anywhere.",
 		Calls:    nil},
 	Guardrails: {ID: "guardrails", Title: "Guardrails and foundation",
-		Workshop: "Guardrails are service control policies: rules AWS enforces on every member account, whatever permissions the people in it have. The foundation OUs hold the accounts that serve the whole organization: logs nobody can delete, security tooling, networking.",
-		Calls:    nil},
+		Workshop: "Guardrails are service control policies: rules AWS enforces on every member account, whatever permissions the people in it have. The foundation OUs hold the accounts that serve the whole organization: logs nobody can delete, security tooling, networking. o places existing accounts (accounts[]) and, in an existing organization, reads it for accounts to adopt: the only calls of this step.",
+		Calls:    planReads},
 	Preview: {ID: "preview", Title: "Preview",
 		Workshop: "This is the organization the design describes, and the plan: what must be created, moved or tagged in the target to get there. Nothing is ever deleted: accounts and OUs the design does not name are left alone.",
-		Calls:    []string{"organizations:DescribeOrganization", "organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent", "organizations:ListAccounts", "organizations:ListParents", "organizations:ListPolicies", "organizations:ListTargetsForPolicy", "organizations:ListTagsForResource"}},
+		Calls:    planReads},
 	Confirm: {ID: "confirm", Title: "Confirm",
 		Workshop: "Nothing has changed yet. On a real AWS account you type its id, so that a change never lands in the wrong account by a reflex 'yes'.",
 		Calls:    nil},

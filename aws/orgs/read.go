@@ -3,7 +3,6 @@ package orgs
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -27,10 +26,8 @@ func (c *Client) Read(ctx context.Context) (*orgmodel.Actual, error) {
 		if IsNotInUse(err) {
 			return &orgmodel.Actual{}, nil
 		}
-		var denied *types.AccessDeniedException
-		if errors.As(err, &denied) {
-			return nil, fmt.Errorf("%w: %v", ErrNotManagementAccount, err)
-		}
+		// Any account of an organization may call DescribeOrganization:
+		// AccessDenied here is a permission the credentials lack.
 		return nil, wrap("DescribeOrganization", err)
 	}
 	a := &orgmodel.Actual{Organization: &orgmodel.ActualOrganization{
@@ -39,6 +36,9 @@ func (c *Client) Read(ctx context.Context) (*orgmodel.Actual, error) {
 		ManagementEmail:     aws.ToString(org.Organization.MasterAccountEmail),
 		FeatureSet:          string(org.Organization.FeatureSet),
 	}}
+	if c.caller != "" && c.caller != a.Organization.ManagementAccountID {
+		return nil, &NotManagementError{Caller: c.caller, Organization: *a.Organization}
+	}
 
 	// The creations AWS has in progress are read before any account is
 	// listed, and looked at again once every account is: a creation that
@@ -50,6 +50,12 @@ func (c *Client) Read(ctx context.Context) (*orgmodel.Actual, error) {
 	pre, pctx := errgroup.WithContext(ctx)
 	pre.Go(func() (err error) {
 		roots, err = c.api.ListRoots(pctx, &organizations.ListRootsInput{})
+		var denied *types.AccessDeniedException
+		if err != nil && c.caller == "" && errors.As(err, &denied) {
+			// The caller is not known: a member account is the likely
+			// reason, as only the management account may list roots.
+			return &NotManagementError{Organization: *a.Organization}
+		}
 		return wrap("ListRoots", err)
 	})
 	pre.Go(func() (err error) {

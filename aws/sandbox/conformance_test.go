@@ -40,7 +40,7 @@ var deliberateDifferences = []difference{
 		"AWS creates accounts asynchronously (IN_PROGRESS for a while); moto answers SUCCEEDED at once"},
 	{"CreateAccount with a taken email, final state", "FAILED/EMAIL_ALREADY_EXISTS", "ok:SUCCEEDED",
 		"emails are unique across AWS, the duplicate creation FAILS with EMAIL_ALREADY_EXISTS; moto creates a second account"},
-	{"CreatePolicy over 5,120 characters", "ConstraintViolationException/POLICY_CONTENT_LIMIT_EXCEEDED", "ok",
+	{"CreatePolicy over 10,240 characters", "ConstraintViolationException/POLICY_CONTENT_LIMIT_EXCEEDED", "ok",
 		"AWS caps an SCP's size; moto stores any size"},
 	{"MoveAccount from a parent it is not in", "AccountNotFoundException", "ok",
 		"AWS checks SourceParentId; moto ignores it and moves the account"},
@@ -56,6 +56,8 @@ var deliberateDifferences = []difference{
 		"AWS refuses to detach a policy that is not attached; moto accepts it"},
 	{"DeleteOrganizationalUnit with an account in it", "OrganizationalUnitNotEmptyException", "ok",
 		"AWS refuses to delete an OU that holds accounts or OUs; moto deletes it"},
+	{"EnablePolicyType SERVICE_CONTROL_POLICY", "PolicyTypeAlreadyEnabledException", "ok",
+		"AWS enables service control policies in the root of an organization created with all features; moto leaves PolicyTypes empty"},
 }
 
 type confVars struct {
@@ -248,14 +250,14 @@ func conformanceSteps() []confStep {
 				Content: aws.String(scp), Type: orgtypes.PolicyTypeServiceControlPolicy})
 			return "", err
 		}},
-		{"CreatePolicy of 5,120 characters", func(ctx context.Context, c *organizations.Client, v *confVars) (string, error) {
+		{"CreatePolicy of 10,240 characters", func(ctx context.Context, c *organizations.Client, v *confVars) (string, error) {
 			_, err := c.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String("max"), Description: aws.String(""),
-				Content: aws.String(scpSized(5120)), Type: orgtypes.PolicyTypeServiceControlPolicy})
+				Content: aws.String(scpSized(10240)), Type: orgtypes.PolicyTypeServiceControlPolicy})
 			return "", err
 		}},
-		{"CreatePolicy over 5,120 characters", func(ctx context.Context, c *organizations.Client, v *confVars) (string, error) {
+		{"CreatePolicy over 10,240 characters", func(ctx context.Context, c *organizations.Client, v *confVars) (string, error) {
 			_, err := c.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String("too-big"), Description: aws.String(""),
-				Content: aws.String(scpSized(5121)), Type: orgtypes.PolicyTypeServiceControlPolicy})
+				Content: aws.String(scpSized(10241)), Type: orgtypes.PolicyTypeServiceControlPolicy})
 			return "", err
 		}},
 		{"AttachPolicy", func(ctx context.Context, c *organizations.Client, v *confVars) (string, error) {

@@ -2,11 +2,16 @@ package sandbox_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/orgwizard/orgwizard/aws/sandbox"
 )
@@ -60,5 +65,38 @@ func TestInventoryRouting(t *testing.T) {
 	}
 	if !denied || !served {
 		t.Fatalf("call record lacks the denied or the served DescribeInstances: %+v", w.sb.Calls())
+	}
+}
+
+// TestDynamoDBChecksumThroughTheRouter: through the sandbox's own router (as
+// `sandbox serve` answers an audit), DynamoDB's answers and its refusals
+// carry X-Amz-Crc32, so the SDK logs no checksum warning.
+func TestDynamoDBChecksumThroughTheRouter(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, sandbox.Config{Scenario: "dirty-management"})
+	dirty := w.account("acme-legacy")
+	var logged strings.Builder
+	var mu sync.Mutex
+	cfg := w.cfg(dirty.AccessKeyID, dirty.SecretAccessKey, "")
+	cfg.Region = "eu-west-1"
+	cfg.Logger = logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(&logged, "%s "+format+"\n", append([]any{c}, v...)...)
+	})
+	client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(w.url) })
+	out, err := client.ListTables(ctx, &dynamodb.ListTablesInput{})
+	if err != nil || len(out.TableNames) == 0 {
+		t.Fatalf("ListTables: %v, %d tables", err, len(out.TableNames))
+	}
+	if err := w.sb.SetFaults(sandbox.Faults{Deny: []sandbox.Denial{{Service: "dynamodb"}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.ListTables(ctx, &dynamodb.ListTablesInput{})
+	wantCode(t, err, "AccessDeniedException")
+	mu.Lock()
+	defer mu.Unlock()
+	if logged.Len() > 0 {
+		t.Errorf("the SDK logged:\n%s", logged.String())
 	}
 }

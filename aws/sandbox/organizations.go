@@ -28,7 +28,7 @@ const (
 
 // maxPolicySize is the content limit per policy type, in characters as sent.
 var maxPolicySize = map[string]int{
-	"SERVICE_CONTROL_POLICY":    5120, // AWS Organizations quotas page; design-v1.md says 10,240, AWS refuses more than 5,120
+	"SERVICE_CONTROL_POLICY":    10240, // raised from 5,120 on 2026-05-15 (AWS Organizations quotas)
 	"RESOURCE_CONTROL_POLICY":   5120,
 	"TAG_POLICY":                10000,
 	"BACKUP_POLICY":             10000,
@@ -454,7 +454,13 @@ func (s *Sandbox) createOrganization(c *caller, in *orgInput, now time.Time) (an
 		return nil, false, invalidInput("INVALID_ENUM", "FeatureSet must be ALL or CONSOLIDATED_BILLING.")
 	}
 	o := &organization{ID: newOrgID(), ManagementID: c.account.ID, FeatureSet: fs, RootID: newRootID(),
-		AccountQuota: s.st.AccountQuota, CreatedAt: now, Attachments: map[string][]string{}}
+		AccountQuota: s.accountQuota(c.account), CreatedAt: now, Attachments: map[string][]string{}}
+	if fs == "ALL" {
+		// AWS's CreateOrganization reference: with all features, "service
+		// control policies automatically enabled in the root"; with
+		// consolidated billing only, no policy type is.
+		o.RootPolicyTypes = []string{scpType}
+	}
 	s.addOrganization(o, c.account, now)
 	return map[string]any{"Organization": s.orgDescription(o)}, true, nil
 }

@@ -7,7 +7,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
+	"fmt"
+	"hash/crc32"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -20,8 +24,11 @@ import (
 	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 )
 
-// maxBody bounds a request body; the largest legitimate one (an SCP) is far smaller.
-const maxBody = 8 << 20
+// maxBody bounds a request body, as AWS caps request sizes: the largest
+// request a client has reason to send (CreatePolicy with an SCP of 10,240
+// characters, every one escaped, and 50 tags) is under 128 KiB. A larger
+// body is refused whole with RequestEntityTooLarge, never cut short.
+const maxBody = 1 << 20
 
 // inventoryServices is the set of signing names package inventory serves;
 // its services register themselves at init, so the set is fixed by then.
@@ -52,13 +59,25 @@ type reply struct {
 func (s *Sandbox) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
-	if err != nil {
-		http.Error(w, "cannot read request body", http.StatusBadRequest)
-		return
-	}
 	now := s.cfg.now()
 	auth, ok := parseAuthorization(r.Header.Get("Authorization"))
+	body, err := readBody(w, r)
+	if err != nil {
+		service := guessService(r)
+		if ok {
+			service = auth.service
+		}
+		e := &awsError{Status: http.StatusBadRequest, Code: "MalformedInput", Message: "The request body could not be read: " + err.Error()}
+		if errors.As(err, new(*http.MaxBytesError)) {
+			e = &awsError{Status: http.StatusRequestEntityTooLarge, Code: "RequestEntityTooLarge",
+				Message: fmt.Sprintf("The request body is larger than %d bytes, the most the sandbox accepts (AWS caps request sizes too).", maxBody)}
+		}
+		writeProtocolError(w, service, e)
+		s.mu.Lock()
+		s.record(Call{Time: now, Service: service, Region: auth.region, Operation: targetOperation(r), Outcome: wireCode(service, e.Code)})
+		s.mu.Unlock()
+		return
+	}
 	if !ok {
 		service := guessService(r)
 		writeProtocolError(w, service, &awsError{Status: http.StatusForbidden, Code: "MissingAuthenticationToken",
@@ -96,6 +115,25 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(rep.body)
 }
 
+// readBody reads the whole body, or fails with *http.MaxBytesError past
+// maxBody; a declared length past it is refused before anything is read.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > maxBody {
+		return nil, &http.MaxBytesError{Limit: maxBody}
+	}
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+}
+
+// targetOperation names the operation from the X-Amz-Target header alone,
+// for a request whose body is not read.
+func targetOperation(r *http.Request) string {
+	t := r.Header.Get("X-Amz-Target")
+	if i := strings.LastIndexByte(t, '.'); i >= 0 {
+		return t[i+1:]
+	}
+	return t
+}
+
 // dispatch authenticates the request and runs the operation. It holds the lock.
 func (s *Sandbox) dispatch(r *http.Request, body []byte, auth sigV4, now time.Time) (*caller, string, reply) {
 	op := operationName(auth.service, r, body)
@@ -110,7 +148,7 @@ func (s *Sandbox) dispatch(r *http.Request, body []byte, auth sigV4, now time.Ti
 		}
 		s.armTimer()
 	}
-	if aerr := s.denied(c); aerr != nil {
+	if aerr := s.denied(c, op); aerr != nil {
 		return c, op, protocolReply(auth.service, aerr)
 	}
 	if !s.allow(c.account.ID+"/"+auth.service+"/"+op, now) {
@@ -133,12 +171,18 @@ func (s *Sandbox) dispatch(r *http.Request, body []byte, auth sigV4, now time.Ti
 		}
 	case "servicequotas":
 		var v any
-		v, aerr = s.serviceQuotas(c, op, body)
+		v, changed, aerr = s.serviceQuotas(c, op, body, now)
 		if aerr == nil {
 			out, _ = json.Marshal(v)
 		}
 	case "sts":
 		out, changed, aerr = s.sts(c, op, body, now)
+	case "support":
+		// The sandbox's accounts have Basic Support, and AWS answers any
+		// Support API call from such an account so; organization tools ask
+		// (org-formation, DescribeSeverityLevels) and go on.
+		aerr = &awsError{Status: http.StatusBadRequest, Code: "SubscriptionRequiredException",
+			Message: "AWS Premium Support Subscription is required to use this service."}
 	default:
 		aerr = &awsError{Status: http.StatusBadRequest, Code: "UnknownOperationException",
 			Message: "The sandbox does not serve the service " + strconv.Quote(auth.service)}
@@ -166,7 +210,7 @@ func (s *Sandbox) serveInventory(w http.ResponseWriter, r *http.Request, body []
 	s.mu.Lock()
 	c, aerr := s.authenticate(r, body, auth, now)
 	if aerr == nil {
-		aerr = s.denied(c)
+		aerr = s.denied(c, operationName(auth.service, r, body))
 	}
 	if aerr != nil {
 		acct := ""
@@ -215,10 +259,17 @@ func (s *Sandbox) authenticate(r *http.Request, body []byte, auth sigV4, now tim
 	return c, nil
 }
 
-func (s *Sandbox) denied(c *caller) *awsError {
+func (s *Sandbox) denied(c *caller, op string) *awsError {
 	for _, d := range s.st.Faults.Deny {
 		if (d.Account == "" || d.Account == c.account.ID) && (d.Service == "" || d.Service == c.service) &&
-			(d.Region == "" || d.Region == c.region) {
+			(d.Region == "" || d.Region == c.region) && (d.Operation == "" || d.Operation == op) {
+			if d.Operation != "" {
+				// AWS's wording for an action no policy allows.
+				action := c.service + ":" + op
+				return &awsError{Status: http.StatusForbidden, Code: "AccessDenied",
+					Message: "User: arn:aws:iam::" + c.account.ID + ":user/sandbox is not authorized to perform: " + action +
+						" because no identity-based policy allows the " + action + " action (sandbox fault injection)"}
+			}
 			return &awsError{Status: http.StatusForbidden, Code: "AccessDenied",
 				Message: "User: arn:aws:iam::" + c.account.ID + ":root is not authorized to perform this operation in " + c.region + " (sandbox fault injection)"}
 		}
@@ -359,6 +410,15 @@ func writeProtocolError(w http.ResponseWriter, service string, e *awsError) {
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(we.Status)
 		w.Write(data)
+	case "dynamodb":
+		// DynamoDB's SDK checks X-Amz-Crc32 on errors too, and warns without it.
+		rec := &replyRecorder{header: http.Header{}}
+		writeJSONError(rec, &we)
+		maps.Copy(w.Header(), rec.header)
+		w.Header().Set("X-Amzn-ErrorType", we.Code)
+		w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(rec.body.Bytes())), 10))
+		w.WriteHeader(rec.status)
+		w.Write(rec.body.Bytes())
 	default:
 		// restJson clients read the X-Amzn-ErrorType header first, awsJson ones __type.
 		if service != "organizations" && service != "servicequotas" {

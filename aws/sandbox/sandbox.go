@@ -9,8 +9,6 @@
 package sandbox
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,12 +50,16 @@ type Config struct {
 	Speed float64
 	// CreateAccountDelay is the IN_PROGRESS time at speed 1; 0 means DefaultCreateAccountDelay.
 	CreateAccountDelay time.Duration
+	// QuotaIncreaseDelay is how long a Service Quotas increase takes to be
+	// approved at speed 1; 0 means DefaultQuotaIncreaseDelay.
+	QuotaIncreaseDelay time.Duration
 	// RatePerSecond and Burst are the token bucket per caller account and
 	// operation. 0 means the defaults; a negative rate turns throttling off.
 	RatePerSecond float64
 	Burst         int
 	// AccountQuota, when above 0, is the accounts quota of a new state's
-	// organizations instead of the scenario's (benchmarks of large designs).
+	// organizations instead of the scenario's (benchmarks of large designs,
+	// workshops; `sandbox reset --account-quota`).
 	AccountQuota int
 	// Faults, when not nil, replace the faults recorded in the state (and are saved).
 	Faults *Faults
@@ -88,11 +91,13 @@ type CreateAccountFailure struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// Denial refuses calls from Account to Service in Region.
+// Denial refuses calls from Account to Service in Region, or only its
+// Operation when set, as a missing IAM permission does.
 type Denial struct {
-	Account string `json:"account,omitempty"`
-	Service string `json:"service,omitempty"`
-	Region  string `json:"region,omitempty"`
+	Account   string `json:"account,omitempty"`
+	Service   string `json:"service,omitempty"`
+	Region    string `json:"region,omitempty"`
+	Operation string `json:"operation,omitempty"`
 }
 
 // Call is one recorded request.
@@ -176,12 +181,7 @@ func open(cfg Config) (*Sandbox, error) {
 		if err != nil {
 			return nil, err
 		}
-		if cfg.AccountQuota > 0 {
-			st.AccountQuota = cfg.AccountQuota
-			for _, o := range st.Organizations {
-				o.AccountQuota = cfg.AccountQuota
-			}
-		}
+		st.setAccountQuota(cfg.AccountQuota)
 		s.st = st
 	}
 	if cfg.Faults != nil {
@@ -229,6 +229,12 @@ func (c Config) withDefaults() (Config, error) {
 	if c.CreateAccountDelay == 0 {
 		c.CreateAccountDelay = DefaultCreateAccountDelay
 	}
+	if c.QuotaIncreaseDelay == 0 {
+		c.QuotaIncreaseDelay = DefaultQuotaIncreaseDelay
+	}
+	if c.AccountQuota < 0 || c.AccountQuota > MaxAccountQuota {
+		return c, fmt.Errorf("the accounts quota must be between 1 and %d, got %d", MaxAccountQuota, c.AccountQuota)
+	}
 	if c.RatePerSecond == 0 {
 		c.RatePerSecond = DefaultRatePerSecond
 	}
@@ -263,6 +269,7 @@ func Reset(cfg Config) error {
 	if cfg.Faults != nil {
 		st.Faults = *cfg.Faults
 	}
+	st.setAccountQuota(cfg.AccountQuota)
 	if err := (store{path: cfg.StatePath}).save(st); err != nil {
 		return fmt.Errorf("write sandbox state: %w", err)
 	}
@@ -303,14 +310,59 @@ func (s *Sandbox) Start() (endpoint string, stop func() error, err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	var g gate
+	srv := &http.Server{Handler: g.wrap(s.Handler()), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	stop = func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		return errors.Join(srv.Shutdown(ctx), s.Close())
+		g.drain(drainTimeout)
+		// Close, not Shutdown: Shutdown waits up to 5 s for a connection the
+		// client opened but never used, so every command would end 5 s after
+		// its work. No request is in flight any more, so nothing is cut.
+		err := srv.Close()
+		return errors.Join(err, s.Close())
 	}
 	return "http://" + ln.Addr().String(), stop, nil
+}
+
+// drainTimeout bounds the wait for requests in flight when a server stops.
+// The handlers never wait on anything but the state file, so it is reached
+// only when a client stops reading its answer.
+const drainTimeout = 5 * time.Second
+
+// gate lets a server stop the moment its work is done: drain waits for the
+// requests in flight (each change is saved and answered whole), and refuses
+// any that come later, so that closing every connection at once loses nothing.
+type gate struct {
+	mu      sync.RWMutex
+	closing atomic.Bool
+}
+
+func (g *gate) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		g.mu.RLock()
+		defer g.mu.RUnlock()
+		if g.closing.Load() {
+			w.Header().Set("Connection", "close")
+			http.Error(w, "the sandbox is stopping", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// drain refuses new requests and waits, at most timeout, for those in flight.
+func (g *gate) drain(timeout time.Duration) {
+	g.closing.Store(true)
+	done := make(chan struct{})
+	go func() {
+		g.mu.Lock()
+		close(done)
+		g.mu.Unlock()
+	}()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+	}
 }
 
 // Accounts lists every simulated account with the credentials that act as it.
@@ -336,6 +388,33 @@ func (s *Sandbox) Calls() []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.calls)
+}
+
+// SetAccountQuota sets the accounts quota of every organization, and of those
+// still to be created, and saves it: a workshop's starting point, as if AWS
+// had granted it. It must be at least 1, the management account.
+func (s *Sandbox) SetAccountQuota(n int) error {
+	if n < 1 || n > MaxAccountQuota {
+		return fmt.Errorf("the accounts quota must be between 1 and %d, got %d", MaxAccountQuota, n)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.setAccountQuota(n)
+	return s.store.save(s.st)
+}
+
+// setAccountQuota sets the accounts quota everywhere when n is above 0.
+func (st *state) setAccountQuota(n int) {
+	if n <= 0 {
+		return
+	}
+	st.AccountQuota = n
+	for _, o := range st.Organizations {
+		o.AccountQuota = n
+	}
+	for _, a := range st.Accounts {
+		a.AccountQuota = 0
+	}
 }
 
 // SetFaults replaces the faults and saves them.
@@ -387,26 +466,9 @@ func callLogPath(statePath string) string {
 	return strings.TrimSuffix(statePath, ".json") + ".calls.jsonl"
 }
 
-func readCallLog(path string) ([]Call, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var calls []Call
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		var c Call
-		// A line torn by a kill is skipped: the record is a log, not state.
-		if json.Unmarshal(sc.Bytes(), &c) == nil {
-			calls = append(calls, c)
-		}
-	}
-	return calls, sc.Err()
-}
-
 func (s *Sandbox) record(c Call) {
+	c.Operation = recordedOperation(c.Service, c.Operation)
+	c.Service, c.Region = recordedService(c.Service), recordedRegion(c.Region)
 	s.calls = append(s.calls, c)
 	if s.callLog != nil && !s.closed {
 		line, _ := json.Marshal(c)
@@ -418,7 +480,7 @@ func (s *Sandbox) record(c Call) {
 // anything changed, so the caller saves before answering.
 func (s *Sandbox) settle() bool {
 	now := s.cfg.now()
-	changed := false
+	changed := s.settleQuotaRequests(now)
 	keep := s.ix.pending[:0]
 	for _, cs := range s.ix.pending {
 		if cs.CompleteAt.After(now) {
@@ -461,7 +523,7 @@ func (s *Sandbox) complete(cs *createStatus) {
 // armTimer completes in-flight creations on time even when no request comes,
 // so a client that only watches the state file sees them finish too.
 func (s *Sandbox) armTimer() {
-	var next time.Time
+	next := s.nextQuotaChange()
 	for _, cs := range s.ix.pending {
 		if next.IsZero() || cs.CompleteAt.Before(next) {
 			next = cs.CompleteAt

@@ -254,7 +254,6 @@ func TestAWSCLI(t *testing.T) {
 	var ou struct{ OrganizationalUnit struct{ Id string } }
 	awsJSON(t, env, &ou, "organizations", "create-organizational-unit", "--parent-id", root, "--name", "Workloads")
 	awsJSON(t, env, nil, "organizations", "move-account", "--account-id", acct, "--source-parent-id", root, "--destination-parent-id", ou.OrganizationalUnit.Id)
-	awsJSON(t, env, nil, "organizations", "enable-policy-type", "--root-id", root, "--policy-type", "SERVICE_CONTROL_POLICY")
 	var pol struct {
 		Policy struct{ PolicySummary struct{ Id string } }
 	}
@@ -386,5 +385,70 @@ func TestServeRefusesNonLoopback(t *testing.T) {
 	srv := startServe(t, state, "--addr", "0.0.0.0:0", "--allow-non-loopback")
 	if !strings.Contains(srv.errText(), "WARNING") || !strings.Contains(srv.errText(), "no real authentication") {
 		t.Fatalf("no warning:\n%s", srv.errText())
+	}
+}
+
+// TestAWSCLIQuotaIncrease: on small-quota, the AWS CLI raises the accounts
+// quota through `sandbox serve` with the very command apply suggests, sees it
+// go PENDING to APPROVED, and Service Quotas then reports the new value;
+// `serve --account-quota` sets it on an existing state.
+func TestAWSCLIQuotaIncrease(t *testing.T) {
+	if _, err := exec.LookPath("aws"); err != nil {
+		if inCI() {
+			t.Fatal("the AWS CLI is not on PATH")
+		}
+		t.Skip("the AWS CLI is not on PATH")
+	}
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	// Speed 10: approved 2 s after the request, the case opened at 0.5 s.
+	srv := startServe(t, state, "--scenario", "small-quota", "--speed", "10")
+	env := srv.exports[0]
+	awsJSON(t, env, nil, "organizations", "create-organization", "--feature-set", "ALL")
+	quota := func() float64 {
+		var q struct{ Quota struct{ Value float64 } }
+		awsJSON(t, env, &q, "service-quotas", "get-service-quota", "--service-code", "organizations", "--quota-code", "L-E619E033")
+		return q.Quota.Value
+	}
+	if v := quota(); v != 4 {
+		t.Fatalf("small-quota's quota %v, want 4", v)
+	}
+	_, err := awsCLI(t, env, "service-quotas", "request-service-quota-increase", "--service-code", "organizations", "--quota-code", "L-E619E033", "--desired-value", "3")
+	if err == nil || !strings.Contains(err.Error(), "IllegalArgumentException") {
+		t.Fatalf("a value under the quota: %v", err)
+	}
+	var req struct{ RequestedQuota struct{ Id, Status string } }
+	awsJSON(t, env, &req, "service-quotas", "request-service-quota-increase", "--service-code", "organizations", "--quota-code", "L-E619E033", "--desired-value", "9")
+	states := []string{req.RequestedQuota.Status}
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && states[len(states)-1] != "APPROVED"; {
+		var st struct {
+			RequestedQuota struct{ Status, CaseId string }
+		}
+		awsJSON(t, env, &st, "service-quotas", "get-requested-service-quota-change", "--request-id", req.RequestedQuota.Id)
+		if st.RequestedQuota.Status != states[len(states)-1] {
+			states = append(states, st.RequestedQuota.Status)
+		}
+		if st.RequestedQuota.Status != "PENDING" && st.RequestedQuota.CaseId == "" {
+			t.Fatalf("%s without a case id", st.RequestedQuota.Status)
+		}
+	}
+	// The polls may miss CASE_OPENED on a slow machine, never reorder the states.
+	if got := strings.Join(states, " "); got != "PENDING CASE_OPENED APPROVED" && got != "PENDING APPROVED" {
+		t.Fatalf("states %s", got)
+	}
+	if v := quota(); v != 9 {
+		t.Fatalf("quota %v after the approval, want 9", v)
+	}
+	var hist struct{ RequestedQuotas []struct{ Id, Status string } }
+	awsJSON(t, env, &hist, "service-quotas", "list-requested-service-quota-change-history", "--service-code", "organizations")
+	if len(hist.RequestedQuotas) != 1 || hist.RequestedQuotas[0].Status != "APPROVED" {
+		t.Fatalf("history %+v", hist)
+	}
+
+	// A workshop's starting point on the state that exists.
+	srv.kill(syscall.SIGTERM)
+	srv = startServe(t, state, "--account-quota", "30")
+	env = srv.exports[0]
+	if v := quota(); v != 30 {
+		t.Fatalf("quota %v after serve --account-quota 30", v)
 	}
 }

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -142,45 +141,4 @@ func (s *Sandbox) assumeRole(c *caller, form url.Values, now time.Time) ([]byte,
 		Arn:           "arn:aws:sts::" + targetID + ":assumed-role/" + roleName + "/" + sessionName,
 		AssumedRoleID: roleID(ses) + ":" + sessionName, Metadata: responseMetadata{newRequestID()}})
 	return out, true, nil
-}
-
-// The Organizations accounts quota in Service Quotas.
-const (
-	accountsQuotaCode    = "L-E619E033"
-	accountsQuotaService = "organizations"
-)
-
-// serviceQuotas serves the one quota the tool reads: how many accounts the
-// caller's organization may hold.
-func (s *Sandbox) serviceQuotas(c *caller, op string, body []byte) (any, *awsError) {
-	var in struct{ ServiceCode, QuotaCode string }
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, &in); err != nil {
-			return nil, errf("IllegalArgumentException", "The request body is not valid JSON.")
-		}
-	}
-	switch op {
-	case "GetServiceQuota", "GetAWSDefaultServiceQuota":
-	default:
-		return nil, errf("UnknownOperationException", "The sandbox does not serve the Service Quotas operation %q.", op)
-	}
-	if in.ServiceCode == "" || in.QuotaCode == "" {
-		return nil, errf("IllegalArgumentException", "ServiceCode and QuotaCode are required.")
-	}
-	if in.ServiceCode != accountsQuotaService || in.QuotaCode != accountsQuotaCode {
-		return nil, errf("NoSuchResourceException", "The request failed because the specified service quota %s/%s does not exist in the sandbox.", in.ServiceCode, in.QuotaCode)
-	}
-	value := 10.0 // AWS's default
-	if op == "GetServiceQuota" {
-		value = float64(s.st.AccountQuota)
-		if o := s.ix.orgByID[c.account.OrgID]; o != nil {
-			value = float64(o.AccountQuota)
-		}
-	}
-	return map[string]any{"Quota": map[string]any{
-		"ServiceCode": accountsQuotaService, "ServiceName": "AWS Organizations",
-		"QuotaArn":  "arn:aws:servicequotas:" + c.region + ":" + c.account.ID + ":organizations/" + accountsQuotaCode,
-		"QuotaCode": accountsQuotaCode, "QuotaName": "Default maximum number of accounts",
-		"Value": value, "Unit": "None", "Adjustable": true, "GlobalQuota": true,
-	}}, nil
 }

@@ -9,7 +9,7 @@ import (
 func init() {
 	register(&service{
 		name:            "dynamodb",
-		protocol:        jsonProtocol{version: "1.0", targetPrefix: "DynamoDB_20120810"},
+		protocol:        jsonProtocol{version: "1.0", targetPrefix: "DynamoDB_20120810", crc32: true},
 		resourceService: "dynamodb",
 		invalidParam:    "ValidationException",
 		ops: map[string]operation{

@@ -227,3 +227,14 @@ func newRequestID() string {
 	_, _ = rand.Read(b[:])
 	return uuidForm(hex.EncodeToString(b[:]))
 }
+
+// Known reports whether op is an operation the service serves, so that the
+// call record names only real operations, never what a client made up.
+func Known(service, op string) bool {
+	svc, ok := registry[service]
+	if !ok {
+		return false
+	}
+	_, ok = svc.ops[op]
+	return ok
+}

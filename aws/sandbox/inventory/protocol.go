@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"hash/crc32"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -110,6 +112,9 @@ func (p queryProtocol) writeError(w http.ResponseWriter, req *request, e *apiErr
 type jsonProtocol struct {
 	version      string // "1.0" or "1.1"
 	targetPrefix string
+	// crc32 sends X-Amz-Crc32, the CRC-32 (IEEE) of the body in decimal, as
+	// DynamoDB does on every answer; its SDK checks it and warns without it.
+	crc32 bool
 }
 
 func (p jsonProtocol) contentType() string { return "application/x-amz-json-" + p.version }
@@ -131,17 +136,32 @@ func (p jsonProtocol) unknown(req *request) error {
 
 func (p jsonProtocol) writeResult(w http.ResponseWriter, req *request, out any) {
 	body, err := json.Marshal(out)
+	if p.crc32 && err == nil {
+		setCRC32(w, body)
+	}
 	writeEncoded(w, req, p.contentType(), body, err)
 }
 
 func (p jsonProtocol) writeError(w http.ResponseWriter, req *request, e *apiError) {
+	if p.crc32 {
+		setCRC32(w, jsonErrorBody(e))
+	}
 	writeJSONError(w, p.contentType(), req.id, e)
+}
+
+func setCRC32(w http.ResponseWriter, body []byte) {
+	w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10))
+}
+
+func jsonErrorBody(e *apiError) []byte {
+	body, _ := json.Marshal(map[string]string{"__type": e.Code, "message": e.Message})
+	return body
 }
 
 // writeJSONError writes the error shape both awsJson protocols and restJson1 understand: the code in
 // X-Amzn-ErrorType and in __type, the text in message.
 func writeJSONError(w http.ResponseWriter, contentType, requestID string, e *apiError) {
-	body, _ := json.Marshal(map[string]string{"__type": e.Code, "message": e.Message})
+	body := jsonErrorBody(e)
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
 	if requestID != "" {
