@@ -174,8 +174,9 @@ func (s *session) engineOptions() apply.Options {
 	}
 	if s.target.Sandbox != nil {
 		delay := time.Duration(float64(sandbox.DefaultCreateAccountDelay) / s.spec.Speed)
+		opt.CreationTime = delay
 		opt.PollInitial = max(delay/40, time.Millisecond)
-		opt.PollMax = max(delay/20, time.Millisecond)
+		opt.PollMax = max(delay/4, time.Millisecond)
 		// Half the sandbox's request rate, leaving the rest to the other steps.
 		opt.PollRate = sandbox.DefaultRatePerSecond / 2
 	} else {

@@ -3,6 +3,7 @@ package orgmodel
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // Actual is an organization as it exists, as the AWS adapter reads it. It is
@@ -62,6 +63,10 @@ type AccountCreation struct {
 	State         string `json:"state"` // IN_PROGRESS, SUCCEEDED, FAILED
 	AccountID     string `json:"accountId,omitempty"`
 	FailureReason string `json:"failureReason,omitempty"`
+	// Requested and Completed are AWS's own timestamps (zero when AWS
+	// gave none): the apply engine learns how long a creation takes.
+	Requested time.Time `json:"requested,omitzero"`
+	Completed time.Time `json:"completed,omitzero"`
 }
 
 // Creation states, as AWS names them.

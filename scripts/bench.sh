@@ -13,6 +13,12 @@ go test ./aws/sandbox -run '^$' -bench . -benchtime 5000x | grep Benchmark
 echo "== apply with creation delay L=300ms (target: bound-ratio <= 1) and read of 2,000 accounts (target: ratio <= 1.25)"
 go test ./aws/apply -run '^$' -bench 'ApplyPipeline|ReadLarge' -benchtime 1x | grep Benchmark
 
+echo "== apply over HTTP with creations of 2 s (target: bound-ratio <= 1; L=20s: -bench 'ApplyOverHTTP/L=20s' -timeout 30m)"
+go test ./aws/apply -run '^$' -bench 'ApplyOverHTTP/L=2s' -benchtime 1x | grep Benchmark
+
+echo "== apply under faults, 5 runs per mix (target: converged-of-5 = 5)"
+go test . -run '^$' -bench ApplyUnderFaults -benchtime 1x -timeout 20m | grep Benchmark
+
 echo "== wizard frames (target: preview frame with 1,000 accounts < 5 ms; first frame < 200 ms)"
 go test ./ui -run '^$' -bench . -benchmem | grep Benchmark
 

@@ -16,14 +16,17 @@ import (
 // Journal records the account creations orgwizard has asked AWS for.
 //
 // CreateAccount has no idempotency token, so a crash between sending it and
-// hearing back could, on a naive re-run, create a second account. The engine
-// writes an entry before it calls CreateAccount and the request id right
-// after; a re-run polls a journalled request instead of creating again.
-// When the crash came before AWS answered, the re-run finds the request in
-// ListCreateAccountStatus (the plan awaits it) or, if AWS never got it,
-// creates it then. Behind both stands AWS's own guarantee that an email
-// belongs to one account only: a second request for the same email fails,
-// it never makes a second account.
+// hearing back (or an answer lost on the way) could, on a naive re-run,
+// create a second account. The engine writes an entry before it calls
+// CreateAccount and the request id right after; a re-run polls a journalled
+// request instead of creating again. An entry without a request id means
+// "sent, outcome unknown": the engine looks the creation up at AWS
+// (orgs.FindCreation: creation requests of every state since the entry's
+// time, then the accounts by email and name) and sends a new request only
+// when AWS has no trace of it. The plan, for its part, awaits the creations
+// AWS lists in progress, or ended during the read. Behind all of it stands
+// AWS's own guarantee that an email belongs to one account only: a second
+// request for the same email fails, it never makes a second account.
 //
 // The file is rewritten atomically (temporary file, fsync, rename) on every
 // change, so a kill at any instant leaves either the old or the new journal.
