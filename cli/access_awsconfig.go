@@ -122,7 +122,9 @@ func (o *accessAWSConfigOptions) run(ctx context.Context) error {
 
 	fmt.Fprintln(o.io.ErrOut, "Target: "+view.Target)
 	if view.sandbox {
-		fmt.Fprintln(o.io.ErrOut, "These profiles reach the sandbox only through 'orgwizard sandbox serve': set AWS_ENDPOINT_URL to its address, and give source profile "+source+" the management account's keys it prints.")
+		fmt.Fprintln(o.io.ErrOut, "These profiles reach the sandbox only through 'orgwizard sandbox serve': export AWS_ENDPOINT_URL and "+
+			"AWS_ENDPOINT_URL_STS with its address (aws-sdk-go-v2 sends a profile's AssumeRole only to the second), "+
+			"and give source profile "+source+" the management account's keys it prints.")
 	}
 	switch {
 	case o.merge != "":
