@@ -249,6 +249,14 @@ func TestAWSConfigProfilesWork(t *testing.T) {
 			t.Errorf("%s: account %s, arn %s, region %s; want %s, OrganizationAccountAccessRole, %s", name, *me.Account, *me.Arn, gotRegion, ids[name], region)
 		}
 	}
+	// What the sandbox note says: with AWS_ENDPOINT_URL alone, the SDK sends
+	// the profile's AssumeRole to AWS's STS (refused here before any lookup).
+	os.Unsetenv("AWS_ENDPOINT_URL_STS")
+	if _, _, err := callerOf("website-dev"); err == nil || !strings.Contains(err.Error(), "not a loopback address") {
+		t.Errorf("AssumeRole with AWS_ENDPOINT_URL alone: %v; the note about AWS_ENDPOINT_URL_STS is no longer true", err)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_STS", endpoint)
+
 	_, _, err = callerOf("legacy-app")
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "AccessDenied" {
@@ -259,12 +267,13 @@ func TestAWSConfigProfilesWork(t *testing.T) {
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Fatalf("the AWS CLI is needed for this test: %v", err)
 	}
-	awsCLI := func(args ...string) (string, error) {
+	awsCLIWith := func(file string, args ...string) (string, error) {
 		cmd := exec.CommandContext(ctx, "aws", args...)
-		cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+cfgFile, "AWS_SHARED_CREDENTIALS_FILE="+noCreds)
+		cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+file, "AWS_SHARED_CREDENTIALS_FILE="+noCreds)
 		b, err := cmd.CombinedOutput()
 		return string(b), err
 	}
+	awsCLI := func(args ...string) (string, error) { return awsCLIWith(cfgFile, args...) }
 	// The installed CLI is v1, which has no list-profiles: every profile is
 	// read back through configure get instead.
 	for name, region := range map[string]string{"mgmt": "eu-west-1", "payments-prod-us": "us-east-1", "legacy-app": "eu-west-1"} {
@@ -279,6 +288,15 @@ func TestAWSConfigProfilesWork(t *testing.T) {
 		if want := "arn:aws:iam::" + ids[name] + ":role/OrganizationAccountAccessRole"; err != nil || strings.TrimSpace(got) != want {
 			t.Errorf("aws configure get role_arn --profile %s: %q (%v), want %s", name, got, err, want)
 		}
+	}
+	// Why --merge refuses a profile name the user already has: the CLI
+	// rejects a file with two sections of one name.
+	dup := filepath.Join(dir, "dup")
+	if err := os.WriteFile(dup, []byte("[profile x]\nregion = eu-west-1\n[profile x]\nregion = us-east-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := awsCLIWith(dup, "configure", "get", "region", "--profile", "x"); err == nil {
+		t.Errorf("the AWS CLI read a file with a section twice: %s", out)
 	}
 	who, err := awsCLI("sts", "get-caller-identity", "--profile", "payments-prod-eu", "--output", "json")
 	var id struct{ Account, Arn string }

@@ -13,6 +13,9 @@ go test ./aws/sandbox -run '^$' -bench . -benchtime 5000x | grep Benchmark
 echo "== apply with creation delay L=300ms (target: bound-ratio <= 1) and read of 2,000 accounts (target: ratio <= 1.25)"
 go test ./aws/apply -run '^$' -bench 'ApplyPipeline|ReadLarge' -benchtime 1x | grep Benchmark
 
+echo "== access aws-config for 2,000 accounts (target: < 100 ms)"
+go test ./access -run '^$' -bench AWSConfig2000 -benchmem | grep Benchmark
+
 echo "== wizard frames (target: preview frame with 1,000 accounts < 5 ms; first frame < 200 ms)"
 go test ./ui -run '^$' -bench . -benchmem | grep Benchmark
 
