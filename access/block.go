@@ -56,10 +56,6 @@ func (b Block) Render(nl string) []byte {
 // broken or when a profile of b already exists outside the block: two
 // sections of one name make the AWS CLI refuse the whole file.
 func Merge(existing []byte, b Block) ([]byte, error) {
-	nl := "\n"
-	if i := bytes.IndexByte(existing, '\n'); i > 0 && existing[i-1] == '\r' {
-		nl = "\r\n"
-	}
 	lines := splitLines(existing)
 	start, stop := -1, -1 // our block: lines[start..stop]
 	var outside []int     // indexes of the lines outside our block
@@ -113,6 +109,18 @@ func Merge(existing []byte, b Block) ([]byte, error) {
 			strings.Join(clashes, ", "), plural(len(clashes), "that section", "those sections"))
 	}
 
+	// The block keeps the line endings it was written with; a new block takes
+	// the file's first one.
+	nl := "\n"
+	endsCRLF := func(l []byte) bool { return bytes.HasSuffix(l, []byte("\r\n")) }
+	switch {
+	case start >= 0:
+		if endsCRLF(lines[start]) {
+			nl = "\r\n"
+		}
+	case len(lines) > 0 && endsCRLF(lines[0]):
+		nl = "\r\n"
+	}
 	block := b.Render(nl)
 	out := make([]byte, 0, len(existing)+len(block)+2)
 	if start < 0 {
