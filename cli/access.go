@@ -106,7 +106,7 @@ func (o *accessOptions) run(ctx context.Context) error {
 	if err := checkOutput(o.output); err != nil {
 		return err
 	}
-	view, _, err := readAccess(ctx, &o.target, o.design, o.designGiven, o.io.ErrOut)
+	view, err := readAccess(ctx, &o.target, o.design, o.designGiven, o.io.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -116,14 +116,14 @@ func (o *accessOptions) run(ctx context.Context) error {
 	return writeAccessText(o.io.Out, view, accessAWSConfigCommand(&o.target, view.designPath, "", "~/.aws/config"))
 }
 
-// readAccess reads the organization and the design (when there is one) and
-// builds the view, with the session's target description.
-func readAccess(ctx context.Context, f *targetFlags, designPath string, designGiven bool, errOut io.Writer) (*accessViewWithDesign, *session, error) {
+// readAccess reads the design (when there is one) and the organization, and
+// builds the view.
+func readAccess(ctx context.Context, f *targetFlags, designPath string, designGiven bool, errOut io.Writer) (*accessViewWithDesign, error) {
 	var design *orgmodel.Design
 	if designGiven || designFileExists(designPath) {
 		d, err := loadDesign(designPath, errOut)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		design = d
 	} else {
@@ -131,18 +131,20 @@ func readAccess(ctx context.Context, f *targetFlags, designPath string, designGi
 	}
 	s, err := openSession(ctx, f)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer s.Close()
 	actual, err := s.read(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	v := buildAccessView(actual, design, designPath, s.target.Config.Region)
 	v.Target = s.target.Describe
-	return &accessViewWithDesign{accessView: v, designPath: designPath, sandbox: s.target.Sandbox != nil}, s, nil
+	return &accessViewWithDesign{accessView: v, designPath: designPath, sandbox: s.target.Sandbox != nil}, nil
 }
 
+// accessViewWithDesign is the view with what the commands need beside its
+// JSON: the design file used and whether the target is the sandbox.
 type accessViewWithDesign struct {
 	accessView
 	designPath string

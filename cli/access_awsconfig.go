@@ -79,7 +79,7 @@ func (o *accessAWSConfigOptions) run(ctx context.Context) error {
 	if !access.ValidProfileName(source) {
 		return userError("--source-profile %q is not a profile name the AWS CLI reads back; use letters, digits and - _ . @ +", source)
 	}
-	view, _, err := readAccess(ctx, &o.target, o.design, o.designGiven, o.io.ErrOut)
+	view, err := readAccess(ctx, &o.target, o.design, o.designGiven, o.io.ErrOut)
 	if err != nil {
 		return err
 	}

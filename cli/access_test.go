@@ -117,8 +117,27 @@ func TestAccessShowsTheWayIntoEachAccount(t *testing.T) {
 	if code != ExitOK || json.Unmarshal([]byte(out), &doc) != nil {
 		t.Fatalf("access without design: exit %d\n%s", code, out)
 	}
-	if a := doc.Accounts[byName(doc)["payments-prod-us"]]; a.Region != "us-east-1" || !strings.Contains(doc.Regions, "no design file") {
+	if a := doc.Accounts[byName(doc)["website-dev"]]; a.Region != "us-east-1" || !strings.Contains(doc.Regions, "no design file") {
 		t.Errorf("without a design: %+v, regions %q", a, doc.Regions)
+	}
+	// orgwizard.yaml in the working directory is the design when there is one.
+	data, err := os.ReadFile(acme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "orgwizard.yaml"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = run(t, append([]string{"access", "-o", "json"}, target...)...)
+	doc = accessDoc{}
+	if code != ExitOK || json.Unmarshal([]byte(out), &doc) != nil {
+		t.Fatalf("access with orgwizard.yaml: exit %d\n%s", code, out)
+	}
+	if a := doc.Accounts[byName(doc)["website-dev"]]; a.Region != "eu-west-1" || !strings.Contains(doc.Regions, "design orgwizard.yaml") {
+		t.Errorf("with orgwizard.yaml: %+v, regions %q", a, doc.Regions)
+	}
+	if err := os.Remove(filepath.Join(dir, "orgwizard.yaml")); err != nil {
+		t.Fatal(err)
 	}
 
 	// The text names the target, draws the links, and suggests aws-config with the flags in use.
@@ -392,5 +411,25 @@ func TestAWSConfigFiles(t *testing.T) {
 		t.Errorf("merge into a new file: exit %d, %s", code, errOut)
 	} else if b, _ := os.ReadFile(fresh); !strings.HasPrefix(string(b), "# >>> orgwizard organization o-") {
 		t.Errorf("new file:\n%s", b)
+	}
+}
+
+// TestAccessWithoutOrganization: access says there is no organization yet,
+// and aws-config, with nothing to write, says what to do.
+func TestAccessWithoutOrganization(t *testing.T) {
+	dir := t.TempDir()
+	target := []string{"--sandbox-state", filepath.Join(dir, "sandbox.json")}
+	code, out, errOut := run(t, append([]string{"access"}, target...)...)
+	if code != ExitOK || !strings.Contains(out, "belongs to no organization yet") {
+		t.Errorf("access: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = run(t, append([]string{"access", "-o", "json"}, target...)...)
+	var doc accessDoc
+	if code != ExitOK || json.Unmarshal([]byte(out), &doc) != nil || doc.Version != 1 || doc.Accounts == nil || len(doc.Accounts) != 0 {
+		t.Errorf("access -o json: exit %d\n%s", code, out)
+	}
+	code, out, errOut = run(t, append([]string{"access", "aws-config"}, target...)...)
+	if code != ExitUser || out != "" || !strings.Contains(errOut, "orgwizard apply creates the organization") {
+		t.Errorf("aws-config: exit %d, out %q, err %q", code, out, errOut)
 	}
 }
