@@ -20,6 +20,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
 type accessDoc struct {
@@ -431,5 +432,33 @@ func TestAccessWithoutOrganization(t *testing.T) {
 	code, out, errOut = run(t, append([]string{"access", "aws-config"}, target...)...)
 	if code != ExitUser || out != "" || !strings.Contains(errOut, "orgwizard apply creates the organization") {
 		t.Errorf("aws-config: exit %d, out %q, err %q", code, out, errOut)
+	}
+}
+
+// TestBuildAccessViewClosedAccounts: a suspended account is listed with no
+// way in, and aws-config would write no profile for it (no role ARN).
+func TestBuildAccessViewClosedAccounts(t *testing.T) {
+	actual := &orgmodel.Actual{
+		Organization: &orgmodel.ActualOrganization{ID: "o-abc1234567", ManagementAccountID: "111111111111"},
+		RootID:       "r-ab12",
+		OUs:          []orgmodel.ActualOU{{ID: "ou-ab12-suspended", ParentID: "r-ab12", Name: "Suspended"}},
+		Accounts: []orgmodel.ActualAccount{
+			{ID: "111111111111", Name: "acme", Email: "aws@acme.example", ParentID: "r-ab12", Status: "ACTIVE"},
+			{ID: "222222222222", Name: "old", Email: "old@acme.example", ParentID: "ou-ab12-suspended", Status: "SUSPENDED"},
+			{ID: "333333333333", Name: "new", Email: "new@acme.example", ParentID: "r-ab12", Status: "ACTIVE", JoinedMethod: "CREATED"},
+		},
+	}
+	v := buildAccessView(actual, nil, "", "eu-west-2")
+	if v.Management == nil || v.Management.ID != "111111111111" || len(v.Accounts) != 2 {
+		t.Fatalf("view: %+v", v)
+	}
+	if a := v.Accounts[0]; a.Name != "new" || a.Region != "eu-west-2" || a.SwitchRoleURL == "" || a.Note != "" {
+		t.Errorf("active account: %+v", a)
+	}
+	if a := v.Accounts[1]; a.Name != "old" || a.OU != "Suspended" || a.RoleARN != "" || a.SwitchRoleURL != "" || a.Note != closedNote {
+		t.Errorf("suspended account: %+v", a)
+	}
+	if strings.Contains(v.RootEmails, "deny-root-user") {
+		t.Errorf("the deny-root-user note without that policy attached: %s", v.RootEmails)
 	}
 }
