@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/access"
-	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/internal/atomicfile"
 )
 
 type accessAWSConfigOptions struct {
@@ -178,7 +178,7 @@ func (o *accessAWSConfigOptions) mergeInto(path string, block access.Block) erro
 	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
 		return userError("cannot write %s: %v", path, err)
 	}
-	if err := apply.WriteFileAtomic(real, merged, perm); err != nil {
+	if err := atomicfile.WriteFile(real, merged, perm); err != nil {
 		return userError("cannot write %s: %v", path, err)
 	}
 	msg := fmt.Sprintf("Wrote %d %s for %s to %s", n, accessPlural(n, "profile", "profiles"), block.OrganizationID, path)

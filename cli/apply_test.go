@@ -61,4 +61,37 @@ func TestPlanApplyTreeOnTheSandbox(t *testing.T) {
 	if len(tree.Accounts) != 10 || !found {
 		t.Errorf("tree has %d accounts, payments-prod-eu in place: %v\n%s", len(tree.Accounts), found, out)
 	}
+
+	// The text tree counts what is there against the sandbox's quota, and
+	// its header has only the fields a live organization has.
+	code, out, _ = run(t, append([]string{"tree"}, target...)...)
+	if code != ExitOK {
+		t.Fatalf("tree: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"9 member accounts and the management account: 10 accounts of your quota of 10 (Service Quotas)", "· management account ", "the quota is reached"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("tree lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"layout", "home region", "over AWS's default quota", "request an increase before applying"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("tree says %q:\n%s", bad, out)
+		}
+	}
+}
+
+// TestTreeUsesTheTargetsQuota: existing-org's quota is 20; tree compares
+// with it, not with AWS's default of 10.
+func TestTreeUsesTheTargetsQuota(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := run(t, "tree", "--scenario", "existing-org", "--sandbox-state", filepath.Join(dir, "sandbox.json"))
+	if code != ExitOK {
+		t.Fatalf("tree: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "of your quota of 20 (Service Quotas)") || strings.Contains(out, "quota of 10") || strings.Contains(out, "note:") {
+		t.Errorf("tree does not compare with existing-org's quota of 20:\n%s", out)
+	}
+	if first := strings.SplitN(out, "\n", 2)[0]; strings.Contains(first, "layout") || strings.Contains(first, "home region") || strings.HasSuffix(first, " ") {
+		t.Errorf("tree's header has fields a live organization does not have: %q", first)
+	}
 }

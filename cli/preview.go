@@ -64,7 +64,7 @@ func (o *previewOptions) run() error {
 	if o.output == "json" {
 		return writeTreeJSON(o.io.Out, t, "design "+o.design)
 	}
-	return writeTreeText(o.io.Out, t, "design "+o.design+" (preview: nothing is sent to AWS)")
+	return writeTreeText(o.io.Out, t, "design "+o.design+" (preview: nothing is sent to AWS)", summary(t))
 }
 
 // writeTreeJSON writes a tree in the versioned JSON shape that preview, tree
@@ -93,11 +93,52 @@ func summary(t *orgmodel.Tree) string {
 	return s
 }
 
+// liveSummary counts what exists in a live organization (the management
+// account is one of t.Accounts) against the quota the target reports.
+func liveSummary(t *orgmodel.Tree, quota int, source string) string {
+	total := len(t.Accounts)
+	members := 0
+	for _, a := range t.Accounts {
+		if a.Kind != orgmodel.ManagementKind {
+			members++
+		}
+	}
+	s := fmt.Sprintf("%d member accounts and the management account: %d accounts of your quota of %d (%s); %d OUs, %d guardrail policies",
+		members, total, quota, source, len(t.OUs), len(t.Policies))
+	switch {
+	case total > quota:
+		s += fmt.Sprintf("\nnote: %d accounts over the quota; AWS refuses new accounts until it is raised (Service Quotas: AWS Organizations, \"Default maximum number of accounts\")", total-quota)
+	case total == quota:
+		s += "\nnote: the quota is reached; one more account needs an increase (Service Quotas: AWS Organizations, \"Default maximum number of accounts\")"
+	}
+	return s
+}
+
+// treeHeader names the organization with only the fields the tree has: a
+// design has a layout and a home region, a live organization a management
+// account.
+func treeHeader(t *orgmodel.Tree) string {
+	parts := []string{"Organization " + t.Organization}
+	if t.Layout != "" {
+		parts = append(parts, fmt.Sprintf("layout %s", t.Layout))
+	}
+	if t.HomeRegion != "" {
+		parts = append(parts, "home region "+t.HomeRegion)
+	}
+	for _, a := range t.Accounts {
+		if a.Kind == orgmodel.ManagementKind && a.ID != "" {
+			parts = append(parts, "management account "+a.ID)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
 // writeTreeText draws the tree the way `tree` draws a directory: OUs with the
-// policies attached to them, accounts with their emails.
-func writeTreeText(w io.Writer, t *orgmodel.Tree, source string) error {
+// policies attached to them, accounts with their emails; counts is the line
+// under it.
+func writeTreeText(w io.Writer, t *orgmodel.Tree, source, counts string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Organization %s · layout %s · home region %s\n", t.Organization, t.Layout, t.HomeRegion)
+	b.WriteString(treeHeader(t) + "\n")
 	fmt.Fprintf(&b, "Target: %s\n\n", source)
 	b.WriteString("Root")
 	writePolicies(&b, t.PoliciesOn(orgmodel.Target{Type: orgmodel.TargetRoot, Name: "Root"}))
@@ -138,7 +179,7 @@ func writeTreeText(w io.Writer, t *orgmodel.Tree, source string) error {
 	walk("", "")
 
 	b.WriteString("\n")
-	b.WriteString(summary(t))
+	b.WriteString(counts)
 	b.WriteString("\n")
 	if len(t.Policies) > 0 {
 		b.WriteString("\nGuardrails (service control policies):\n")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -89,7 +90,7 @@ func openSession(ctx context.Context, f *targetFlags) (*session, error) {
 	})
 	return &session{
 		target: t,
-		orgs:   orgs.New(client, 8),
+		orgs:   orgs.New(client, 8).WithCaller(t.AccountID),
 		quota:  servicequotas.NewFromConfig(t.Config),
 		spec:   f.spec,
 	}, nil
@@ -124,13 +125,17 @@ func (s *session) read(ctx context.Context) (*orgmodel.Actual, error) {
 	return a, nil
 }
 
-// awsError is a failure at AWS after the SDK's retries: exit 3.
+// awsError is a failure at AWS after the SDK's retries (exit 3), unless
+// failure finds it is the user's to fix (exit 1).
 func awsError(err error) error {
 	var ee *ExitError
 	if errors.As(err, &ee) || errors.Is(err, context.Canceled) {
 		return err
 	}
-	return &ExitError{Code: ExitAWS, Err: err}
+	if perr := permissionError(err); perr != nil {
+		return perr
+	}
+	return failure(err)
 }
 
 // sweep takes the inventory of the target's account, telling progress each
@@ -177,6 +182,32 @@ func (s *session) engineOptions() apply.Options {
 		opt.PollRate = 2
 	}
 	return opt
+}
+
+// targetArgs are the flags that reach the target spec names, for the
+// commands orgwizard suggests: the sandbox's state file and speed as given,
+// or the profile, endpoint or --aws.
+func targetArgs(spec target.Spec) []string {
+	var args []string
+	switch {
+	case spec.EndpointURL != "":
+		args = append(args, "--endpoint-url", spec.EndpointURL)
+		if spec.Profile != "" {
+			args = append(args, "--profile", spec.Profile)
+		}
+	case spec.Profile != "":
+		args = append(args, "--profile", spec.Profile)
+	case spec.AWS:
+		args = append(args, "--aws")
+	default:
+		if spec.SandboxState != "" {
+			args = append(args, "--sandbox-state", spec.SandboxState)
+		}
+		if spec.Speed != 0 && spec.Speed != 1 {
+			args = append(args, "--sandbox-speed", strconv.FormatFloat(spec.Speed, 'g', -1, 64))
+		}
+	}
+	return args
 }
 
 func describeTarget(s *session) string {

@@ -4,6 +4,9 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/orgs"
 )
 
 type treeOptions struct {
@@ -53,5 +56,6 @@ func (o *treeOptions) run(ctx context.Context) error {
 	if o.output == "json" {
 		return writeTreeJSON(o.io.Out, t, s.target.Describe)
 	}
-	return writeTreeText(o.io.Out, t, s.target.Describe)
+	quota, source := orgs.AccountQuota(ctx, s.quota, apply.DefaultAccountQuota)
+	return writeTreeText(o.io.Out, t, s.target.Describe, liveSummary(t, quota, source))
 }

@@ -19,5 +19,11 @@ go test ./access -run '^$' -bench AWSConfig2000 -benchmem | grep Benchmark
 echo "== wizard frames (target: preview frame with 1,000 accounts < 5 ms; first frame < 200 ms)"
 go test ./ui -run '^$' -bench . -benchmem | grep Benchmark
 
+echo "== audit against moto_server (target: < 20 s)"
+go test ./cli -run '^$' -bench AuditAgainstMoto -benchtime 1x | grep Benchmark
+
 echo "== inventory sweep of 17 regions (target: <= 1.3 x the slowest single region)"
 go test ./aws/inventory -run '^$' -bench SweepAllRegions -benchtime 10x | grep Benchmark
+
+echo "== orgwizard, Terraform and org-formation building acme and 30 accounts at sandbox speed 2 (a few minutes; a tool not installed is left out)"
+go test ./export -run '^$' -bench ToolsApply -benchtime 1x -timeout 30m -v | grep -E 'Benchmark|left out'

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/huh/v2"
 
@@ -29,7 +31,7 @@ func RunAccessible(ctx context.Context, opt Options, in io.Reader, out io.Writer
 	err := a.run()
 	if errors.Is(err, huh.ErrUserAborted) {
 		err = nil
-		a.res.Message = fmt.Sprintf("Stopped. Your design is saved in %s; run orgwizard again to go on.", opt.DesignPath)
+		a.res.Message = fmt.Sprintf("Stopped. Your design is saved in %s; run %s to go on.", opt.DesignPath, wizard.RerunCommand(opt.DesignPath, a.target.Args))
 	}
 	return a.res, err
 }
@@ -45,6 +47,9 @@ type accessible struct {
 	inv    wizard.Inventory
 	way    wizard.Way
 	res    Result
+	// basicsDone: the user answered the basics, home region included; no
+	// sweep proposes another.
+	basicsDone bool
 }
 
 // plainWriter strips escape sequences from what huh prints.
@@ -97,7 +102,8 @@ func (a *accessible) save(reached wizard.Step) {
 	if a.opt.Save == nil || a.opt.DesignPath == "" {
 		return
 	}
-	if err := a.opt.Save(a.opt.DesignPath, wizard.Encode(a.d, reached)); err != nil {
+	prev, _ := os.ReadFile(a.opt.DesignPath) // edited, so that a user's comments stay
+	if err := a.opt.Save(a.opt.DesignPath, wizard.EncodeOver(prev, a.d, reached)); err != nil {
 		a.say("Could not save the design: %v", err)
 	}
 }
@@ -196,6 +202,7 @@ func (a *accessible) basics() error {
 	} else if parsed, err := wizard.ParseTags(tags); err == nil {
 		a.d.Tags = parsed
 	}
+	a.basicsDone = true
 	return nil
 }
 
@@ -536,6 +543,15 @@ func (a *accessible) previewAndApply() error {
 	for i, s := range plan.Steps {
 		a.say("%d. %s", i+1, s)
 	}
+	if q := quotaFromPlan(a.pre, plan, actual); q.over() {
+		// Apply would stop before creating anything: say so, and the way out.
+		a.say("Apply is blocked: the design needs %s (%s). %s Then run %s again; or remove workloads, environments or residencies from %s.",
+			q.text(), q.Source, quotaWayOut(q.Need), wizard.RerunCommand(a.opt.DesignPath, a.target.Args), a.opt.DesignPath)
+		a.res.Err = &apply.QuotaError{Needed: q.Need, Limit: q.Quota, Source: q.Source}
+		return nil
+	} else if q.known() {
+		a.say("The design needs %s.", q.text())
+	}
 	a.save(wizard.Confirm)
 
 	a.heading(wizard.Confirm)
@@ -563,25 +579,34 @@ func (a *accessible) previewAndApply() error {
 
 	a.heading(wizard.Apply)
 	a.save(wizard.Apply)
+	if n := plan.Count(orgmodel.StepAwaitAccount); n > 0 {
+		a.say("%s", ResumedText(n))
+	}
+	now := a.opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
 	err = b.Apply(a.ctx, plan, actual, func(e apply.Event) {
 		line := fmt.Sprintf("%s: %s", e.Kind, e.Step)
 		if e.Message != "" {
 			line += ", " + e.Message
 		}
 		if e.Kind == apply.Succeeded || e.Kind == apply.Failed {
-			line += fmt.Sprintf(". %d of %d done, %d accounts being created.", e.Done, e.Total, e.InFlight)
+			line += fmt.Sprintf(". %d of %d done, %s.", e.Done, e.Total, inFlightText(e.InFlight))
 		}
 		a.say("%s", line)
 	})
 	switch {
 	case errors.Is(err, context.Canceled):
 		a.res.Interrupted = true
-		a.res.Message = "Stopped safely. Nothing is lost; run orgwizard again with the same flags to finish."
+		a.res.Message = "Stopped safely. Nothing is lost; run " + wizard.RerunCommand(a.opt.DesignPath, a.target.Args) + " to finish."
 		return nil
 	case err != nil:
 		a.res.Err = err
 		return nil
 	}
+	a.say("Applied %d changes in %s.", len(plan.Steps), shortDuration(now().Sub(start)))
 	return a.done(tree)
 }
 
@@ -607,7 +632,7 @@ func (a *accessible) done(tree *orgmodel.Tree) error {
 	if v.Inventory.State() == wizard.Dirty {
 		a.say("Way out (b): write the runbook that moves each resource to a member account with: orgwizard migrate runbook --design %s --out %s, then follow it with: %s", a.opt.DesignPath, wizard.RunbookFile, wizard.RunbookProgressCommand(wizard.RunbookFile))
 	}
-	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath) {
+	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath, a.target.Args) {
 		a.say("Next: %s", n)
 	}
 	a.res.Converged = orgmodel.MakePlan(tree, v.Actual).Empty()
@@ -642,6 +667,9 @@ func (a *accessible) preflight() error {
 	}
 	a.inv = InventoryOf(res)
 	a.say("Inventory: %s", a.inv.Line())
+	if hint := wizard.ProposeHomeRegion(a.d, a.inv, a.opt.Design == nil && !a.basicsDone); hint != "" {
+		a.say("Home region %s", strings.ToLower(hint[:1])+hint[1:]) // "Home region proposed: eu-west-1, where ..."
+	}
 	if !wizard.NeedsWayOut(a.inv) {
 		return nil
 	}

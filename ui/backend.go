@@ -59,6 +59,10 @@ type TargetInfo struct {
 	Describe  string // the text every screen shows
 	AccountID string
 	Sandbox   bool
+	// Args are the command-line flags that reach this target (such as
+	// --sandbox-state FILE or --profile NAME), for the commands the wizard
+	// suggests.
+	Args []string
 }
 
 // Preflight is what the wizard learns before designing.
@@ -67,8 +71,11 @@ type Preflight struct {
 	// Organization is nil when the account is standalone.
 	Organization *orgmodel.ActualOrganization
 	Accounts     int // member accounts, the management account included
-	Quota        int
-	QuotaSource  string
+	// Emails are the accounts' emails, to count which of the design's
+	// accounts exist already.
+	Emails      []string
+	Quota       int
+	QuotaSource string
 }
 
 // NewManagement is a prepared way (a): the account that becomes the
@@ -87,7 +94,12 @@ func InventoryOf(res *inventory.Result) wizard.Inventory {
 	if res == nil {
 		return wizard.Inventory{}
 	}
-	inv := wizard.Inventory{Taken: true, Found: len(res.Items), Summary: audit.DirtySummary(res), Regions: len(res.Regions)}
+	inv := wizard.Inventory{Taken: true, Found: len(res.Items), Summary: audit.DirtySummary(res), Regions: len(res.Regions), ByRegion: map[string]int{}}
+	for _, it := range res.Items {
+		if it.Region != inventory.GlobalRegion {
+			inv.ByRegion[it.Region]++
+		}
+	}
 	for _, p := range res.Problems {
 		inv.NotRead = append(inv.NotRead, fmt.Sprintf("%s in %s (%s)", p.Service, p.Region, p.Kind))
 	}

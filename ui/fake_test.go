@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"strings"
@@ -31,6 +32,13 @@ type fakeBackend struct {
 	dirty          bool
 	migrateHalfway bool
 	migrated       bool
+
+	// quota is the accounts quota Service Quotas reports (10 when 0);
+	// args the flags that reach the target; awaits makes the plan await
+	// that many creations an interrupted apply asked for.
+	quota  int
+	args   []string
+	awaits int
 }
 
 const (
@@ -57,11 +65,14 @@ func (f *fakeBackend) Targets() []TargetChoice {
 
 func (f *fakeBackend) Connect(context.Context, TargetChoice) (TargetInfo, error) {
 	me := f.me()
-	return TargetInfo{Describe: "sandbox, account " + me + " (state /tmp/sandbox.json)", AccountID: me, Sandbox: true}, nil
+	return TargetInfo{Describe: "sandbox, account " + me + " (state /tmp/sandbox.json)", AccountID: me, Sandbox: true, Args: f.args}, nil
 }
 
 func (f *fakeBackend) Preflight(context.Context) (Preflight, error) {
-	p := Preflight{AccountID: f.me(), Quota: 10, QuotaSource: "Service Quotas"}
+	f.mu.Lock()
+	quota := cmp.Or(f.quota, 10)
+	f.mu.Unlock()
+	p := Preflight{AccountID: f.me(), Quota: quota, QuotaSource: "Service Quotas"}
 	if f.me() == fakeNewAccount {
 		p.Organization = &orgmodel.ActualOrganization{ID: "o-exampleorg", ManagementAccountID: fakeNewAccount, FeatureSet: "ALL"}
 		p.Accounts = 2
@@ -128,7 +139,14 @@ func (f *fakeBackend) Plan(_ context.Context, tree *orgmodel.Tree) (*orgmodel.Pl
 	defer f.mu.Unlock()
 	f.tree = tree
 	a := f.actual()
-	return orgmodel.MakePlan(tree, a), a, nil
+	p := orgmodel.MakePlan(tree, a)
+	for i, n := 0, f.awaits; i < len(p.Steps) && n > 0; i++ {
+		if p.Steps[i].Kind == orgmodel.StepCreateAccount {
+			p.Steps[i].Kind, p.Steps[i].RequestID = orgmodel.StepAwaitAccount, "car-interrupted"
+			n--
+		}
+	}
+	return p, a, nil
 }
 
 func (f *fakeBackend) Apply(ctx context.Context, plan *orgmodel.Plan, _ *orgmodel.Actual, on func(apply.Event)) error {
@@ -207,17 +225,40 @@ func convergedActual(tree *orgmodel.Tree) *orgmodel.Actual {
 	return a
 }
 
+// acmeDesign reads examples/acme.yaml, which the repository carries: a
+// missing or broken example fails the test. Call it from the test's own
+// goroutine (t.Fatal elsewhere panics); goroutines take acmeFrom's result.
 func acmeDesign(t testing.TB) *orgmodel.Design {
 	t.Helper()
 	data, err := os.ReadFile("../examples/acme.yaml")
 	if err != nil {
-		t.Skip("examples not found:", err)
+		t.Fatal(err)
 	}
 	d, err := orgmodel.Parse(data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// acmeFrom returns a function that gives a fresh copy of acme's design on
+// any goroutine: the file is read, and checked, once on the test's.
+func acmeFrom(t testing.TB) func() *orgmodel.Design {
+	t.Helper()
+	data, err := os.ReadFile("../examples/acme.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := orgmodel.Parse(data); err != nil {
+		t.Fatal(err)
+	}
+	return func() *orgmodel.Design {
+		d, err := orgmodel.Parse(data)
+		if err != nil {
+			panic(err) // parsed above: the same bytes parse the same way
+		}
+		return d
+	}
 }
 
 var fixedNow = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }

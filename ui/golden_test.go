@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
 
@@ -121,7 +120,9 @@ func (s *session) wayOut() {
 }
 
 func TestGoldenScreens(t *testing.T) {
-	acme := func() *orgmodel.Design { return acmeDesign(t) }
+	// Read here, on the test's goroutine: the cases build their options
+	// on their own, where t.Fatal or t.Skip would panic.
+	acme := acmeFrom(t)
 	cases := []struct {
 		name string
 		opt  func() Options
@@ -251,7 +252,7 @@ func TestGoldenScreens(t *testing.T) {
 			s.keys("a")
 			s.waitFor("Ready to make")
 			s.keys("enter")
-			return s.waitFor("creating 3/5")
+			return s.waitFor("3 accounts in flight")
 		}},
 		{"10-apply-stopped", func() Options { return Options{Design: acme(), Reached: wizard.Preview} }, &fakeBackend{stopHalfway: true}, func(s *session) string {
 			s.through()
@@ -259,7 +260,7 @@ func TestGoldenScreens(t *testing.T) {
 			s.keys("a")
 			s.waitFor("Ready to make")
 			s.keys("enter")
-			s.waitFor("creating 3/5")
+			s.waitFor("3 accounts in flight")
 			s.keys("ctrl+c")
 			return s.waitFor("Stopped safely")
 		}},

@@ -48,7 +48,8 @@ type Options struct {
 
 // Result is how the wizard ended, for the command's exit code.
 type Result struct {
-	// Interrupted is set when the user stopped an apply with ctrl+c.
+	// Interrupted is set when the user pressed ctrl+c: on a step, or to
+	// stop an apply.
 	Interrupted bool
 	// Converged is set when the organization matches the design.
 	Converged bool
@@ -82,14 +83,19 @@ type state struct {
 	design  *orgmodel.Design
 	path    string
 	resume  wizard.Step // where to go after preflight; Basics for a new design
-	target  TargetInfo
-	pre     Preflight
-	tree    *orgmodel.Tree
-	plan    *orgmodel.Plan
-	actual  *orgmodel.Actual
-	result  Result
-	now     func() time.Time
-	choice  TargetChoice
+	// fresh is true while the design is new (no file) and its basics not
+	// answered: the preflight's inventory may propose its home region, and
+	// homeHint says so at the basics step.
+	fresh    bool
+	homeHint string
+	target   TargetInfo
+	pre      Preflight
+	tree     *orgmodel.Tree
+	plan     *orgmodel.Plan
+	actual   *orgmodel.Actual
+	result   Result
+	now      func() time.Time
+	choice   TargetChoice
 	// save writes a file atomically (the design, the runbook); nil in tests.
 	save func(path string, data []byte) error
 
@@ -107,6 +113,11 @@ type state struct {
 	// openAccounts opens the guardrails step on its adopted accounts, for
 	// the preview's "adopt" key.
 	openAccounts bool
+	// applied is the apply that led to the Done screen: its time and log.
+	applied *appliedRun
+	// quota is the accounts the design makes against the quota, from the
+	// first step that changes the count.
+	quota quotaUse
 }
 
 // goNow moves to step s as soon as the screen's Update returns. goTo sends
@@ -159,7 +170,7 @@ func New(ctx context.Context, opt Options) *Model {
 	}
 	st := &state{
 		ctx: ctx, backend: opt.Backend, styles: NewStyles(opt.Dark), keys: DefaultKeyMap(),
-		design: d, path: opt.DesignPath, resume: resume, now: opt.Now, save: opt.Save,
+		design: d, path: opt.DesignPath, resume: resume, now: opt.Now, save: opt.Save, fresh: opt.Design == nil,
 	}
 	m := &Model{opt: opt, st: st, help: help.New(), width: 80, height: 24}
 	m.help.Styles = help.DefaultStyles(opt.Dark)
@@ -205,7 +216,9 @@ func (m *Model) enter(s wizard.Step) tea.Cmd {
 		m.screen = newDoneScreen(m.st)
 	}
 	m.layout()
-	return m.screen.Init()
+	cmd := m.screen.Init()
+	m.countAccounts()
+	return cmd
 }
 
 // bodyHeight is what is left for the screen under the header and above the
@@ -231,6 +244,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		k := m.st.keys
 		switch {
 		case key.Matches(msg, k.Quit) && !m.busy():
+			// ctrl+c is an interrupt wherever it comes: exit 130, as in the apply.
+			m.st.result.Interrupted = true
 			return m, m.quit()
 		case key.Matches(msg, k.Workshop):
 			m.workshop = !m.workshop
@@ -265,8 +280,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.screen.Update(msg)
 	if m.st.moving {
 		m.st.moving = false
-		return m, tea.Batch(cmd, m.goStep(m.st.next))
+		next := m.goStep(m.st.next)
+		m.countAccounts()
+		return m, tea.Batch(cmd, next)
 	}
+	m.countAccounts()
 	m.layout()
 	return m, cmd
 }
@@ -279,6 +297,20 @@ func (m *Model) goStep(s wizard.Step) tea.Cmd {
 		cmds = append(cmds, m.save(s))
 	}
 	return tea.Batch(cmds...)
+}
+
+// countAccounts keeps the count of accounts against the quota current: the
+// plan's once there is one, the design's before.
+func (m *Model) countAccounts() {
+	st := m.st
+	switch {
+	case m.step >= wizard.Preview && st.plan != nil:
+		st.quota = quotaFromPlan(st.pre, st.plan, st.actual)
+	case m.step >= wizard.Basics && m.step < wizard.Preview:
+		st.quota, _ = quotaFromDesign(st.pre, st.design)
+	case m.step < wizard.Basics:
+		st.quota = quotaUse{}
+	}
 }
 
 // busy reports whether the screen runs work that ctrl+c stops rather than
@@ -306,7 +338,10 @@ func (m *Model) save(reached wizard.Step) tea.Cmd {
 	if reached < wizard.Basics {
 		return nil
 	}
-	data := wizard.Encode(m.st.design, reached)
+	// The file as it is now (a design the user wrote, with comments) is
+	// edited rather than replaced; a missing one is written anew.
+	prev, _ := os.ReadFile(m.st.path)
+	data := wizard.EncodeOver(prev, m.st.design, reached)
 	path, save := m.st.path, m.opt.Save
 	return func() tea.Msg { return savedMsg{path: path, err: save(path, data)} }
 }
@@ -314,7 +349,7 @@ func (m *Model) save(reached wizard.Step) tea.Cmd {
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	if m.st.result.Message == "" && !m.st.result.Converged && m.step >= wizard.Basics {
-		m.st.result.Message = fmt.Sprintf("Your design is saved in %s; run orgwizard again to go on where you were (%s).", m.st.path, m.step.Info().Title)
+		m.st.result.Message = fmt.Sprintf("Your design is saved in %s; run %s to go on where you were (%s).", m.st.path, wizard.RerunCommand(m.st.path, m.st.target.Args), m.step.Info().Title)
 	}
 	return tea.Quit
 }
@@ -336,6 +371,22 @@ func (m *Model) render() string {
 	w := m.width
 	info := m.step.Info()
 	title := s.Title.Render("orgwizard") + "  " + s.Step.Render(fmt.Sprintf("Step %d of %d · %s", m.step.Number(), len(wizard.Steps), info.Title))
+	if q := m.st.quota; q.known() && m.step >= wizard.Basics {
+		style := s.Muted
+		switch {
+		case q.over():
+			style = s.Fail
+		case q.Need == q.Quota:
+			style = s.Warn
+		}
+		text := q.text()
+		if lipgloss.Width(title)+2+lipgloss.Width(text) > w {
+			text = q.short()
+		}
+		if gap := w - lipgloss.Width(title) - lipgloss.Width(text); gap >= 2 {
+			title += strings.Repeat(" ", gap) + style.Render(text)
+		}
+	}
 	target := "Target: not chosen yet"
 	if m.st.target.Describe != "" {
 		target = "Target: " + m.st.target.Describe

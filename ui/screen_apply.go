@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,8 @@ type applyScreen struct {
 	now      time.Time
 	state    []apply.EventKind
 	message  []string
+	began    []time.Time // when each step was first seen under way
+	ended    []time.Time
 	done     int
 	total    int
 	inFlight int
@@ -34,8 +37,20 @@ type applyScreen struct {
 	bar      progress.Model
 	running  bool
 	stopping bool
+	stopped  bool // stopped by the user: what was under way is marked so
 	err      error
 	w, h     int
+
+	// created is how long AWS took for each account this apply asked for
+	// and saw finished: the pace the estimate is made from.
+	created []time.Duration
+	// etaAt is when the apply should end. It is revised only when AWS
+	// finishes an account, never while waiting, so the time left counts down.
+	etaAt time.Time
+	// resumed is the creations an interrupted apply had asked for, awaited
+	// here without asking again.
+	resumed int
+	nameW   int
 }
 
 type (
@@ -46,10 +61,32 @@ type (
 
 func newApplyScreen(st *state) *applyScreen {
 	n := len(st.plan.Steps)
-	return &applyScreen{
+	s := &applyScreen{
 		st: st, state: make([]apply.EventKind, n), message: make([]string, n), total: n,
-		bar: progress.New(progress.WithDefaultBlend()),
+		began: make([]time.Time, n), ended: make([]time.Time, n),
+		bar: progress.New(progress.WithDefaultBlend()), resumed: st.plan.Count(orgmodel.StepAwaitAccount),
 	}
+	for _, step := range st.plan.Steps {
+		if creation(step) {
+			s.nameW = max(s.nameW, len(step.Subject))
+		}
+	}
+	s.nameW = min(s.nameW, 24)
+	return s
+}
+
+// creation reports whether a step is an account creation AWS carries out.
+func creation(s orgmodel.Step) bool {
+	return s.Kind == orgmodel.StepCreateAccount || s.Kind == orgmodel.StepAwaitAccount
+}
+
+// ResumedText says that a run found an interrupted apply's creations and
+// waits for them rather than asking again.
+func ResumedText(n int) string {
+	if n == 1 {
+		return "An interrupted apply was found: 1 account creation resumed, none repeated (AWS was still creating it; it is awaited, not asked for again)."
+	}
+	return fmt.Sprintf("An interrupted apply was found: %d account creations resumed, none repeated (AWS was still creating them; they are awaited, not asked for again).", n)
 }
 
 func (s *applyScreen) Init() tea.Cmd {
@@ -58,6 +95,9 @@ func (s *applyScreen) Init() tea.Cmd {
 	s.events = make(chan tea.Msg, 256)
 	s.start, s.now = s.st.now(), s.st.now()
 	s.running = true
+	if s.resumed > 0 {
+		s.addLog(ResumedText(s.resumed))
+	}
 	b, plan, actual, events := s.st.backend, s.st.plan, s.st.actual, s.events
 	go func() {
 		err := b.Apply(ctx, plan, actual, func(e apply.Event) { events <- applyEventMsg(e) })
@@ -93,10 +133,13 @@ func (s *applyScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case msg.err == nil:
 			s.st.result.Converged = true
+			s.st.applied = &appliedRun{Changes: s.total, Elapsed: s.now.Sub(s.start), Retries: s.retries, Log: s.log}
 			return goTo(wizard.Done)
 		case errors.Is(msg.err, context.Canceled):
+			s.stopped = true
 			s.st.result.Interrupted = true
 			s.st.result.Message = s.stoppedText()
+			s.addLog("stopped")
 		default:
 			s.st.result.Err = msg.err
 		}
@@ -127,26 +170,110 @@ func (s *applyScreen) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (s *applyScreen) event(e apply.Event) {
+	if !e.Time.IsZero() {
+		s.now = e.Time
+	}
 	if e.Index >= 0 && e.Index < len(s.state) {
-		s.state[e.Index] = e.Kind
-		s.message[e.Index] = e.Message
+		i := e.Index
+		s.state[i] = e.Kind
+		s.message[i] = e.Message
+		switch e.Kind {
+		case apply.Started, apply.Waiting, apply.Retrying:
+			// An account creation begins when AWS has it (Waiting): the
+			// engine starts every creation at once, most of them to wait
+			// for one of AWS's five slots.
+			if s.began[i].IsZero() && (!creation(s.st.plan.Steps[i]) || e.Kind == apply.Waiting) {
+				s.began[i] = s.now
+			}
+		case apply.Succeeded, apply.Failed:
+			s.ended[i] = s.now
+			if s.began[i].IsZero() {
+				s.began[i] = s.now
+			}
+			if e.Kind == apply.Succeeded && s.st.plan.Steps[i].Kind == orgmodel.StepCreateAccount {
+				s.created = append(s.created, s.ended[i].Sub(s.began[i]))
+				s.revise()
+			}
+		}
 	}
 	if e.Total > 0 {
 		s.total = e.Total
 	}
 	s.done, s.inFlight = e.Done, e.InFlight
-	if !e.Time.IsZero() {
-		s.now = e.Time
+	// An account's lines start with its name, as on the step lines.
+	what := e.Step.String()
+	if creation(e.Step) {
+		what = "account " + e.Step.Subject
 	}
 	switch e.Kind {
 	case apply.Retrying:
 		s.retries++
-		s.addLog(fmt.Sprintf("↻ %s: %s", e.Step, e.Message))
+		s.addLog(fmt.Sprintf("↻ %s: %s", what, e.Message))
 	case apply.Succeeded:
-		s.addLog("✓ " + e.Step.String())
+		if creation(e.Step) && e.Index >= 0 && e.Index < len(s.began) {
+			what += " created in " + shortDuration(s.ended[e.Index].Sub(s.began[e.Index]))
+		}
+		s.addLog("✓ " + what)
 	case apply.Failed:
-		s.addLog(fmt.Sprintf("✗ %s: %s", e.Step, e.Message))
+		s.addLog(fmt.Sprintf("✗ %s: %s", what, e.Message))
 	}
+}
+
+// revise estimates when the apply ends from how long AWS took for the
+// accounts it finished so far: the creations under way finish one such time
+// after they began, and each waiting one takes the first slot that frees.
+// Calls other than creations take a fraction of a second and are left out.
+func (s *applyScreen) revise() {
+	if len(s.created) == 0 {
+		return
+	}
+	var sum time.Duration
+	for _, d := range s.created {
+		sum += d
+	}
+	pace := sum / time.Duration(len(s.created))
+	var slots []time.Duration
+	waiting := 0
+	for i, step := range s.st.plan.Steps {
+		switch {
+		case !creation(step) || s.finished(i):
+		case s.atAWS(i):
+			slots = append(slots, max(pace-s.now.Sub(s.began[i]), 0))
+		default:
+			waiting++
+		}
+	}
+	for len(slots) < apply.MaxCreationsInFlight {
+		slots = append(slots, 0)
+	}
+	for range waiting {
+		slices.Sort(slots)
+		slots[0] += pace
+	}
+	s.etaAt = s.now.Add(slices.Max(slots))
+}
+
+func (s *applyScreen) finished(i int) bool {
+	return s.state[i] == apply.Succeeded || s.state[i] == apply.Failed
+}
+
+// atAWS reports whether AWS is creating the account of step i: it has the
+// request, and has not finished it.
+func (s *applyScreen) atAWS(i int) bool { return !s.began[i].IsZero() && !s.finished(i) }
+
+// creations counts the account creations AWS is carrying out and those
+// still waiting for one of its slots.
+func (s *applyScreen) creations() (underWay, waiting int) {
+	for i, step := range s.st.plan.Steps {
+		switch {
+		case !creation(step) || s.finished(i):
+		case s.atAWS(i):
+			underWay++
+		default:
+			waiting++
+		}
+	}
+	return underWay, waiting
 }
 
 func (s *applyScreen) addLog(line string) {
@@ -157,27 +284,79 @@ func (s *applyScreen) addLog(line string) {
 }
 
 func (s *applyScreen) stoppedText() string {
-	return fmt.Sprintf("Stopped safely after %d of %d steps. Nothing is lost: account creations already asked for finish at AWS and are recorded. Run orgwizard again with the same flags to finish.", s.done, s.total)
+	again := wizard.RerunCommand(s.st.path, s.st.target.Args)
+	underWay, _ := s.creations()
+	switch underWay {
+	case 0:
+		return fmt.Sprintf("Stopped safely after %d of %d steps. Nothing is lost. Run %s to finish.", s.done, s.total, again)
+	case 1:
+		return fmt.Sprintf("Stopped safely after %d of %d steps. 1 account creation was in flight: AWS finishes it on its own, and the next run waits for it without asking again. Run %s to finish.", s.done, s.total, again)
+	}
+	return fmt.Sprintf("Stopped safely after %d of %d steps. %d account creations were in flight: AWS finishes them on its own, and the next run waits for them without asking again. Run %s to finish.", s.done, s.total, underWay, again)
 }
+
+// statusLine is the apply in one line: steps, creations under way, time
+// spent and left.
+func (s *applyScreen) statusLine() string {
+	parts := []string{fmt.Sprintf("%d/%d steps", s.done, s.total)}
+	underWay, waiting := s.creations()
+	if s.stopped {
+		parts = append(parts, "stopped", shortDuration(s.now.Sub(s.start))+" elapsed")
+		return strings.Join(parts, " · ")
+	}
+	if underWay > 0 {
+		parts = append(parts, inFlightText(underWay))
+	}
+	if waiting > 0 {
+		parts = append(parts, fmt.Sprintf("%d waiting", waiting))
+	}
+	parts = append(parts, shortDuration(s.now.Sub(s.start))+" elapsed")
+	if s.running {
+		switch {
+		case underWay+waiting == 0:
+		case s.etaAt.IsZero() && s.st.plan.Count(orgmodel.StepCreateAccount) == 0:
+			// Only creations an earlier run asked for: when AWS began them
+			// is not known here, so there is no pace to estimate from.
+		case s.etaAt.IsZero():
+			parts = append(parts, "time left: after AWS's first account")
+		case !s.now.Before(s.etaAt):
+			parts = append(parts, "any moment now")
+		default:
+			parts = append(parts, "about "+shortDuration(s.etaAt.Sub(s.now))+" left")
+		}
+	}
+	if s.retries > 0 {
+		parts = append(parts, retries(s.retries))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// inFlightText says how many account creations AWS is carrying out, and
+// when that is all AWS allows at once.
+func inFlightText(n int) string {
+	switch {
+	case n >= apply.MaxCreationsInFlight:
+		return fmt.Sprintf("%d in flight (AWS's limit)", n)
+	case n == 1:
+		return "1 account in flight"
+	}
+	return fmt.Sprintf("%d accounts in flight", n)
+}
+
+// applyLegend explains the marks of the step lines.
+const applyLegend = "✓ done  → asking AWS  … AWS creating  ↻ retrying  · to do  ■ stopped  ✗ failed"
 
 func (s *applyScreen) View() string {
 	st := s.st.styles
-	elapsed := s.now.Sub(s.start).Round(time.Second)
 	pct := 0.0
 	if s.total > 0 {
 		pct = float64(s.done) / float64(s.total)
 	}
 	s.bar.SetWidth(max(s.w-2, 10))
-	eta := "estimating"
-	if s.done > 0 && s.done < s.total {
-		eta = "about " + (time.Duration(float64(s.now.Sub(s.start)) / float64(s.done) * float64(s.total-s.done))).Round(time.Second).String() + " left"
-	} else if s.done >= s.total {
-		eta = "finished"
-	}
-	lines := []string{
-		s.bar.ViewAs(pct),
-		fmt.Sprintf("%d/%d steps · creating %d/%d accounts · %s elapsed, %s · %s",
-			s.done, s.total, s.inFlight, apply.MaxCreationsInFlight, elapsed, eta, retries(s.retries)),
+	lines := []string{s.bar.ViewAs(pct)}
+	lines = append(lines, joinParts(s.statusLine(), s.w)...)
+	if s.resumed > 0 && s.running {
+		lines = append(lines, wrapMark(st.Active.Render("↺"), ResumedText(s.resumed), s.w)...)
 	}
 	switch {
 	case !s.running && s.err != nil && errors.Is(s.err, context.Canceled):
@@ -187,9 +366,7 @@ func (s *applyScreen) View() string {
 		lines = append(lines, "")
 		var quota *apply.QuotaError
 		text := s.err.Error()
-		if errors.As(s.err, &quota) {
-			text += " Ask for an increase in Service Quotas (AWS Organizations, 'Default maximum number of accounts'), or remove workloads."
-		} else {
+		if !errors.As(s.err, &quota) {
 			text += " What succeeded stays; press r to plan again and finish."
 		}
 		lines = append(lines, wrapMark(st.Fail.Render("✗"), text, s.w)...)
@@ -198,8 +375,9 @@ func (s *applyScreen) View() string {
 	}
 	lines = append(lines, "")
 	logH := min(5, max((s.h-len(lines))/3, 2))
-	stepsH := max(s.h-len(lines)-logH-1, 1)
+	stepsH := max(s.h-len(lines)-logH-2, 1)
 	lines = append(lines, s.stepWindow(st, stepsH)...)
+	lines = append(lines, st.Muted.Render(clip(applyLegend, s.w)))
 	lines = append(lines, st.Rule.Render("log"))
 	from := max(len(s.log)-logH+1, 0)
 	for _, l := range s.log[from:] {
@@ -208,7 +386,8 @@ func (s *applyScreen) View() string {
 	return strings.Join(lines, "\n")
 }
 
-// stepWindow shows h steps around the first unfinished one.
+// stepWindow shows h steps around the first unfinished one; once stopped,
+// from the first creation that AWS carries on with.
 func (s *applyScreen) stepWindow(st Styles, h int) []string {
 	first := len(s.state)
 	for i, k := range s.state {
@@ -217,30 +396,115 @@ func (s *applyScreen) stepWindow(st Styles, h int) []string {
 			break
 		}
 	}
+	if s.stopped {
+		for i, step := range s.st.plan.Steps {
+			if creation(step) && s.atAWS(i) {
+				first = i + 1 // the window starts one above first
+				break
+			}
+		}
+	}
 	from := max(min(first-1, len(s.state)-h), 0)
 	var out []string
 	for i := from; i < len(s.state) && len(out) < h; i++ {
-		step := s.st.plan.Steps[i]
-		mark, style := "·", st.Muted
-		switch s.state[i] {
-		case apply.Started:
-			mark, style = "→", st.Active
-		case apply.Waiting:
-			mark, style = "…", st.Active
-		case apply.Retrying:
-			mark, style = "↻", st.Warn
-		case apply.Succeeded:
-			mark, style = "✓", st.OK
-		case apply.Failed:
-			mark, style = "✗", st.Fail
-		}
-		line := style.Render(mark) + " " + step.String()
-		if m := s.message[i]; m != "" && s.state[i] != apply.Succeeded {
-			line += st.Muted.Render(" · " + m)
-		}
-		out = append(out, line)
+		out = append(out, s.stepLine(st, i))
 	}
 	return out
+}
+
+// stepLine is one step. An account creation puts its name and state first,
+// then how long AWS has been at it, so that 80 columns never cut what
+// matters; the email comes last.
+func (s *applyScreen) stepLine(st Styles, i int) string {
+	step := s.st.plan.Steps[i]
+	kind := s.state[i]
+	underWay := kind == apply.Started || kind == apply.Waiting || kind == apply.Retrying
+	mark, style := "·", st.Muted
+	switch {
+	case s.stopped && underWay:
+		mark, style = "■", st.Warn
+	case kind == apply.Started:
+		mark, style = "→", st.Active
+	case kind == apply.Waiting:
+		mark, style = "…", st.Active
+	case kind == apply.Retrying:
+		mark, style = "↻", st.Warn
+	case kind == apply.Succeeded:
+		mark, style = "✓", st.OK
+	case kind == apply.Failed:
+		mark, style = "✗", st.Fail
+	}
+	if !creation(step) {
+		line := style.Render(mark) + " " + step.String()
+		if m := s.message[i]; m != "" && kind != apply.Succeeded {
+			line += st.Muted.Render(" · " + m)
+		}
+		return line
+	}
+	took := ""
+	if !s.began[i].IsZero() {
+		end := s.now
+		if !s.ended[i].IsZero() {
+			end = s.ended[i]
+		}
+		took = shortDuration(end.Sub(s.began[i]))
+	}
+	var state string
+	atAWS := s.atAWS(i)
+	switch {
+	case kind == apply.Succeeded:
+		mark, style, state = "✓", st.OK, "created in "+took
+	case kind == apply.Failed:
+		mark, style, state = "✗", st.Fail, "failed: "+s.message[i]
+	case s.stopped && atAWS:
+		mark, style, state = "■", st.Warn, "stopped after "+took+": AWS finishes it on its own"
+	case s.stopped:
+		mark, style, state = "·", st.Muted, "not started"
+	case atAWS && kind == apply.Retrying:
+		mark, style, state = "↻", st.Warn, "retrying "+took+": "+s.message[i]
+	case atAWS && step.Kind == orgmodel.StepAwaitAccount:
+		mark, style, state = "…", st.Active, "AWS creating (resumed) "+took
+	case atAWS:
+		mark, style, state = "…", st.Active, "AWS creating "+took
+	case kind == apply.Retrying:
+		mark, style, state = "↻", st.Warn, "waits: "+s.message[i]
+	case kind == apply.Started && s.inFlight < apply.MaxCreationsInFlight:
+		mark, style, state = "→", st.Active, "asking AWS"
+	default:
+		mark, style, state = "·", st.Muted, "waits for a free slot"
+	}
+	return fmt.Sprintf("%s %-*s %s%s", style.Render(mark), s.nameW, step.Subject, style.Render(state), st.Muted.Render("  "+step.Email))
+}
+
+// joinParts breaks a line of " · "-separated parts into lines of at most w
+// cells, never inside a part.
+func joinParts(line string, w int) []string {
+	var out []string
+	cur := ""
+	for _, p := range strings.Split(line, " · ") {
+		switch {
+		case cur == "":
+			cur = p
+		case len([]rune(cur))+3+len([]rune(p)) <= w:
+			cur += " · " + p
+		default:
+			out = append(out, cur)
+			cur = p
+		}
+	}
+	return append(out, cur)
+}
+
+// shortDuration is a duration the way a person says it: 42s, 3m05s, 1h02m.
+func shortDuration(d time.Duration) string {
+	d = max(d, 0).Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
 func (s *applyScreen) SetSize(w, h int) { s.w, s.h = w, h }
@@ -251,6 +515,14 @@ func (s *applyScreen) Keys() []key.Binding {
 		return nil
 	}
 	return []key.Binding{key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "plan again and finish")), k.Close}
+}
+
+// appliedRun is what the Done screen keeps of the apply that led to it.
+type appliedRun struct {
+	Changes int
+	Elapsed time.Duration
+	Retries int
+	Log     []string
 }
 
 // doneScreen reads back what exists and ticks the checklist from it.
@@ -379,6 +651,13 @@ func (s *doneScreen) View() string {
 	} else {
 		lines = append(lines, st.Warn.Render(fmt.Sprintf("! %d steps remain: esc, then apply again. %d of %d checks verified.", len(s.plan.Steps), passed, len(s.checks))))
 	}
+	if a := s.st.applied; a != nil {
+		text := fmt.Sprintf("Applied %d changes in %s", a.Changes, shortDuration(a.Elapsed))
+		if a.Retries > 0 {
+			text += " (" + retries(a.Retries) + ")"
+		}
+		lines = append(lines, st.Muted.Render(text+"; the apply's log is at the end."))
+	}
 	switch {
 	case s.st.runbook != "":
 		lines = append(lines, wrapMark(st.OK.Render("✓"), "Runbook written: "+s.st.runbook+". Follow its progress with "+wizard.RunbookProgressCommand(s.st.runbook)+".", s.w)...)
@@ -409,8 +688,14 @@ func (s *doneScreen) View() string {
 		lines = append(lines, fmt.Sprintf("  %-12s %-24s %s", id, a.Name, st.Muted.Render(a.Email)))
 	}
 	lines = append(lines, "", st.Bold.Render("Next steps"))
-	for _, n := range wizard.NextSteps(s.st.target.Sandbox, s.st.path) {
+	for _, n := range wizard.NextSteps(s.st.target.Sandbox, s.st.path, s.st.target.Args) {
 		lines = append(lines, wrapMark("•", n, s.w)...)
+	}
+	if a := s.st.applied; a != nil && len(a.Log) > 0 {
+		lines = append(lines, "", st.Bold.Render("Apply log"))
+		for _, l := range a.Log {
+			lines = append(lines, st.Muted.Render(l))
+		}
 	}
 	s.top = max(min(s.top, len(lines)-s.h), 0)
 	return strings.Join(lines[s.top:min(len(lines), s.top+s.h)], "\n")

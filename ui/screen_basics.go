@@ -66,7 +66,7 @@ func (s *basicsScreen) newForm() *embeddedForm {
 			Value(&s.address).
 			Validate(func(v string) error { return s.checkAddress(v) }),
 		huh.NewInput().Title("Home region").
-			Description("Where the organization's own tooling lives; tab completes.").
+			Description(strings.TrimSpace("Where the organization's own tooling lives; tab completes. "+s.st.homeHint)).
 			Placeholder("e.g. us-east-1").Value(&s.region).
 			Suggestions(orgmodel.Regions()).
 			Validate(func(v string) error { return prefix("home region ", orgmodel.CheckRegion(v)) }),
@@ -123,6 +123,7 @@ func (s *basicsScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	s.st.design.Organization = d.Organization
 	s.st.design.Tags = d.Tags
+	s.st.fresh = false // the home region is the user's now: no sweep proposes another
 	s.st.goNow(wizard.Workloads)
 	return nil
 }

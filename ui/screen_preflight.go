@@ -158,6 +158,9 @@ func (s *preflightScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.st.inventory = msg.res
 		s.st.inv = InventoryOf(msg.res)
+		if hint := wizard.ProposeHomeRegion(s.st.design, s.st.inv, s.st.fresh); hint != "" {
+			s.st.homeHint = hint
+		}
 		return nil
 	case preparedMsg:
 		if s.phase != phPreparing {
@@ -409,8 +412,19 @@ func (s *preflightScreen) summaryView() string {
 	default:
 		bad(fmt.Sprintf("This account is a member of organization %s, whose management account is %s. Sign in to the management account (esc, then choose its profile).", p.Organization.ID, p.Organization.ManagementAccountID))
 	}
-	if p.Quota > 0 {
-		ok(fmt.Sprintf("Accounts quota: %d per organization (%s). AWS's default of 10 fits a startup's first design; a bigger one needs a quota increase, asked for in Service Quotas.", p.Quota, p.QuotaSource))
+	if q, withDesign := quotaFromDesign(p, s.st.design); withDesign {
+		// A design is read in: count its accounts, never just the quota.
+		switch {
+		case q.over():
+			bad(fmt.Sprintf("Your design needs %s (%s). %s Or make the design smaller (the steps of workloads, environments and residencies): apply stays blocked until it fits.", q.text(), q.Source, quotaWayOut(q.Need)))
+		case q.Need == q.Quota:
+			warn(fmt.Sprintf("Your design needs %s (%s): the quota is reached, one more account needs an increase.", q.text(), q.Source))
+		default:
+			ok(fmt.Sprintf("Your design needs %s (%s).", q.text(), q.Source))
+		}
+	} else if p.Quota > 0 {
+		have := max(p.Accounts, 1)
+		lines = append(lines, wrapMark(st.Muted.Render("·"), fmt.Sprintf("Accounts quota: %d per organization (%s); %d in use, room for %d more. The count shows at the top from the first step that adds accounts; a bigger design needs a quota increase, asked for in Service Quotas.", p.Quota, p.QuotaSource, have, max(p.Quota-have, 0)), s.w)...)
 	}
 	if s.phase == phSweeping {
 		pr := s.progress

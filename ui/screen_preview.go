@@ -47,6 +47,9 @@ func (s *previewScreen) Init() tea.Cmd {
 		return nil
 	}
 	s.st.tree = tree
+	// The plan of an earlier visit is for another design: no apply, and no
+	// count, until this one is read.
+	s.st.plan = nil
 	s.tree = newTreeView(tree)
 	b, ctx := s.st.backend, s.st.ctx
 	return func() tea.Msg {
@@ -64,6 +67,13 @@ func (s *previewScreen) Update(msg tea.Msg) tea.Cmd {
 		s.loading, s.err = false, msg.err
 		s.st.plan, s.st.actual = msg.plan, msg.actual
 		return nil
+	case quotaReadMsg:
+		if msg.err != nil {
+			s.loading, s.err = false, msg.err
+			return nil
+		}
+		s.st.pre = msg.pre
+		return s.Init()
 	case tea.KeyPressMsg:
 		keys := s.st.keys
 		if s.reading >= 0 {
@@ -91,6 +101,16 @@ func (s *previewScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, keys.Retry) && s.err != nil && s.st.tree != nil:
 			s.err, s.loading = nil, true
 			return s.Init()
+		case key.Matches(msg, keys.Retry) && s.overQuota():
+			// The increase may have been granted: read the quota again.
+			s.loading = true
+			b, ctx := s.st.backend, s.st.ctx
+			return func() tea.Msg {
+				p, err := b.Preflight(ctx)
+				return quotaReadMsg{p, err}
+			}
+		case key.Matches(msg, keys.Apply) && s.ready() && s.overQuota():
+			return say("apply is blocked: over the accounts quota (see above)")
 		case key.Matches(msg, keys.Apply) && s.ready():
 			if s.st.plan.Empty() {
 				return goTo(wizard.Done)
@@ -138,6 +158,18 @@ func (s *previewScreen) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (s *previewScreen) ready() bool { return !s.loading && s.err == nil && s.st.plan != nil }
+
+// overQuota reports whether the plan needs more accounts than the quota:
+// apply is blocked then, with the way out on screen.
+func (s *previewScreen) overQuota() bool {
+	return s.ready() && !s.st.plan.Empty() && quotaFromPlan(s.st.pre, s.st.plan, s.st.actual).over()
+}
+
+// quotaReadMsg is the quota read again after an increase was asked for.
+type quotaReadMsg struct {
+	pre Preflight
+	err error
+}
 
 func (s *previewScreen) View() string {
 	st := s.st.styles
@@ -217,18 +249,16 @@ func (s *previewScreen) summary() []string {
 	if n := len(wizard.Adoptable(s.st.design, p)); n > 0 {
 		out = append(out, wrap(fmt.Sprintf("%d account(s) in the organization are not in the design: o adopts one into an OU.", n), s.w)...)
 	}
-	if q := s.st.pre.Quota; q > 0 {
-		existing := 1
-		if s.st.actual != nil && s.st.actual.Organization != nil {
-			existing = len(s.st.actual.Accounts)
-		}
-		need := existing + p.Count(orgmodel.StepCreateAccount)
+	if q := quotaFromPlan(s.st.pre, p, s.st.actual); q.known() && !p.Empty() {
 		switch {
-		case need > q:
-			out = append(out, wrapMark(st.Fail.Render("✗"), fmt.Sprintf("Needs %d accounts, the quota is %d: ask AWS for more in Service Quotas, or remove workloads. Apply stops before creating any.", need, q), s.w)...)
-		case need == q:
-			out = append(out, st.Warn.Render(fmt.Sprintf("! Needs %d accounts: exactly the quota of %d. One more needs a quota increase.", need, q)))
+		case q.over():
+			out = append(out, wrapMark(st.Fail.Render("✗"), fmt.Sprintf("%s (%s): apply is blocked, it would stop before creating any account. %s Once it is granted, press r to read the quota again; or press esc to remove workloads, environments or residencies.", q.text(), q.Source, quotaWayOut(q.Need)), s.w)...)
+		case q.Need == q.Quota:
+			out = append(out, wrapMark(st.Warn.Render("!"), q.text()+": the quota is reached. One more account needs an increase.", s.w)...)
 		}
+	}
+	if n := p.Count(orgmodel.StepAwaitAccount); n > 0 {
+		out = append(out, wrapMark(st.Active.Render("↺"), ResumedText(n), s.w)...)
 	}
 	for _, w := range p.Warnings {
 		out = append(out, wrapMark(st.Warn.Render("!"), w, s.w)...)
@@ -297,9 +327,12 @@ func (s *previewScreen) Keys() []key.Binding {
 		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read")))
 	}
 	if s.ready() {
-		if s.st.plan.Empty() {
+		switch {
+		case s.st.plan.Empty():
 			keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")))
-		} else {
+		case s.overQuota():
+			keys = append(keys, key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "read the quota again")))
+		default:
 			keys = append(keys, key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "apply…")))
 		}
 		if len(wizard.Adoptable(s.st.design, s.st.plan)) > 0 {

@@ -201,19 +201,23 @@ func Passed(items []CheckItem) int {
 	return n
 }
 
-// NextSteps are what a user does after the organization exists.
-func NextSteps(sandbox bool, designPath string) []string {
+// NextSteps are what a user does after the organization exists;
+// targetArgs are the flags that reach the target the wizard acts on, so that
+// every command it suggests acts on the same one.
+func NextSteps(sandbox bool, designPath string, targetArgs []string) []string {
+	plan := Command(append(append([]string{"plan"}, DesignArgs(designPath)...), targetArgs...)...)
 	if sandbox {
 		return []string{
-			"This was the sandbox: nothing real was created. Look around with: orgwizard tree",
-			"When ready, run the wizard on real AWS: orgwizard --profile <your-profile> --design " + designPath,
+			"This was the sandbox: nothing real was created. Look around with: " + Command(append([]string{"tree"}, targetArgs...)...),
+			"When ready, run the wizard on real AWS: orgwizard --profile <your-profile> --design " + shellQuote(designPath),
 			"Commit " + designPath + " to git: it describes your organization.",
 		}
 	}
 	return []string{
+		"See the organization with: " + Command(append([]string{"tree"}, targetArgs...)...),
 		"Sign in to each account through the management account's OrganizationAccountAccessRole.",
 		"Set up IAM Identity Center (SSO) for people; keep the root users unused.",
-		"Commit " + designPath + " to git; run orgwizard plan after every change to it.",
+		"Commit " + designPath + " to git; run " + plan + " after every change to it.",
 	}
 }
 

@@ -209,6 +209,29 @@ func Encode(d *orgmodel.Design, reached Step) []byte {
 	return b.Bytes()
 }
 
+// EncodeOver is Encode for a design file that exists already (prev): the
+// design is edited into it (orgmodel.Update), so that a file a person wrote
+// keeps its comments, blank lines and key order, and only the resume marker
+// is replaced. Without a file, or one that cannot be edited in place, it is
+// Encode.
+func EncodeOver(prev []byte, d *orgmodel.Design, reached Step) []byte {
+	body := prev
+	if line, rest, ok := bytes.Cut(prev, []byte("\n")); ok && bytes.HasPrefix(line, []byte(resumePrefix)) {
+		body = rest
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return Encode(d, reached)
+	}
+	out, kept := orgmodel.Update(body, d)
+	if !kept {
+		return Encode(d, reached)
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s%s (run orgwizard to go on; the line is only a bookmark)\n", resumePrefix, reached)
+	b.Write(out)
+	return b.Bytes()
+}
+
 // Decode reads a design file for the wizard. An incomplete design (saved
 // halfway) is read as far as it goes; problems a later step fixes are not
 // errors here. The step is where the file says the user was, or Target.

@@ -116,10 +116,11 @@ type QuotaError struct {
 }
 
 func (e *QuotaError) Error() string {
-	return fmt.Sprintf("the design needs %d accounts (the management account included) and the organization may have %d (%s): %d missing. "+
-		"Nothing was created. Ask for at least %d in Service Quotas: AWS Organizations, \"Default maximum number of accounts\" "+
-		"(aws service-quotas request-service-quota-increase --service-code organizations --quota-code L-E619E033 --desired-value %d), "+
-		"then run apply again; or remove workloads, environments or residencies from the design",
+	// One fact, then the way out, on a line of its own.
+	return fmt.Sprintf("the design needs %d accounts, over your quota of %d (%s): %d missing, the management account counted. Nothing was created.\n"+
+		"Ask AWS for at least %d: aws service-quotas request-service-quota-increase --service-code organizations --quota-code L-E619E033 --desired-value %d "+
+		"(or in the console: Service Quotas, AWS Organizations, \"Default maximum number of accounts\"), then run apply again; "+
+		"or remove workloads, environments or residencies from the design",
 		e.Needed, e.Limit, e.Source, e.Needed-e.Limit, e.Needed, e.Needed)
 }
 

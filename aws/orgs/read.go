@@ -3,7 +3,6 @@ package orgs
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -27,10 +26,8 @@ func (c *Client) Read(ctx context.Context) (*orgmodel.Actual, error) {
 		if IsNotInUse(err) {
 			return &orgmodel.Actual{}, nil
 		}
-		var denied *types.AccessDeniedException
-		if errors.As(err, &denied) {
-			return nil, fmt.Errorf("%w: %v", ErrNotManagementAccount, err)
-		}
+		// Any account of an organization may call DescribeOrganization:
+		// AccessDenied here is a permission the credentials lack.
 		return nil, wrap("DescribeOrganization", err)
 	}
 	a := &orgmodel.Actual{Organization: &orgmodel.ActualOrganization{
@@ -39,9 +36,18 @@ func (c *Client) Read(ctx context.Context) (*orgmodel.Actual, error) {
 		ManagementEmail:     aws.ToString(org.Organization.MasterAccountEmail),
 		FeatureSet:          string(org.Organization.FeatureSet),
 	}}
+	if c.caller != "" && c.caller != a.Organization.ManagementAccountID {
+		return nil, &NotManagementError{Caller: c.caller, Organization: *a.Organization}
+	}
 
 	roots, err := c.api.ListRoots(ctx, &organizations.ListRootsInput{})
 	if err != nil {
+		var denied *types.AccessDeniedException
+		if c.caller == "" && errors.As(err, &denied) {
+			// The caller is not known: a member account is the likely
+			// reason, as only the management account may list roots.
+			return nil, &NotManagementError{Organization: *a.Organization}
+		}
 		return nil, wrap("ListRoots", err)
 	}
 	if len(roots.Roots) == 0 {

@@ -201,3 +201,32 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// ResourceTags returns the tags of a root, OU, account or policy.
+func (c *Client) ResourceTags(ctx context.Context, id string) (map[string]string, error) {
+	tags := map[string]string{}
+	p := organizations.NewListTagsForResourcePaginator(c.api, &organizations.ListTagsForResourceInput{ResourceId: aws.String(id)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("ListTagsForResource "+id, err)
+		}
+		for _, t := range page.Tags {
+			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+	}
+	return tags, nil
+}
+
+// TagResource sets tags on a root, OU, account or policy, leaving its other
+// tags alone.
+func (c *Client) TagResource(ctx context.Context, id string, tags map[string]string) error {
+	_, err := c.api.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(id), Tags: awsTags(tags)})
+	return wrap("TagResource "+id, err)
+}
+
+// UntagResource removes tags by key from a root, OU, account or policy.
+func (c *Client) UntagResource(ctx context.Context, id string, keys []string) error {
+	_, err := c.api.UntagResource(ctx, &organizations.UntagResourceInput{ResourceId: aws.String(id), TagKeys: keys})
+	return wrap("UntagResource "+id, err)
+}

@@ -56,6 +56,8 @@ var deliberateDifferences = []difference{
 		"AWS refuses to detach a policy that is not attached; moto accepts it"},
 	{"DeleteOrganizationalUnit with an account in it", "OrganizationalUnitNotEmptyException", "ok",
 		"AWS refuses to delete an OU that holds accounts or OUs; moto deletes it"},
+	{"EnablePolicyType SERVICE_CONTROL_POLICY", "PolicyTypeAlreadyEnabledException", "ok",
+		"AWS enables service control policies in the root of an organization created with all features; moto leaves PolicyTypes empty"},
 }
 
 type confVars struct {

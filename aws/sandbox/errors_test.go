@@ -34,10 +34,7 @@ func newOrgFixture(t *testing.T) *orgFixture {
 	if _, err := f.c.CreateOrganization(ctx, &organizations.CreateOrganizationInput{}); err != nil {
 		t.Fatal(err)
 	}
-	f.root = mustRoot(t, f.c)
-	if _, err := f.c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: &f.root, PolicyType: orgtypes.PolicyTypeServiceControlPolicy}); err != nil {
-		t.Fatal(err)
-	}
+	f.root = mustRoot(t, f.c) // with SCPs enabled, as CreateOrganization leaves it
 	ou, err := f.c.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{ParentId: &f.root, Name: aws.String("Workloads")})
 	if err != nil {
 		t.Fatal(err)
@@ -609,6 +606,19 @@ func TestFaults(t *testing.T) {
 	if err := describe(); err != nil {
 		t.Fatalf("DescribeOrganization was faulted though only ListRoots is: %v", err)
 	}
+	// A denial of one operation is a missing permission: that action alone
+	// is refused, in AWS's wording, which names it.
+	if err := f.w.sb.SetFaults(sandbox.Faults{Deny: []sandbox.Denial{{Service: "organizations", Operation: "ListRoots"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := describe(); err != nil {
+		t.Fatalf("DescribeOrganization was denied though only ListRoots is: %v", err)
+	}
+	_, err := f.c.ListRoots(ctx, &organizations.ListRootsInput{})
+	wantErr[*orgtypes.AccessDeniedException](t, err)
+	if !strings.Contains(err.Error(), "is not authorized to perform: organizations:ListRoots") {
+		t.Errorf("the denial does not name the action: %v", err)
+	}
 	// A chosen creation fails with the chosen reason.
 	if err := f.w.sb.SetFaults(sandbox.Faults{FailCreateAccount: []sandbox.CreateAccountFailure{{Match: "doomed", Reason: "INVALID_ADDRESS"}}}); err != nil {
 		t.Fatal(err)
@@ -651,7 +661,7 @@ func TestFaults(t *testing.T) {
 			denied++
 		}
 	}
-	if throttled != 2 || denied != 1 {
-		t.Fatalf("record has %d throttled and %d denied calls, want 2 and 1", throttled, denied)
+	if throttled != 2 || denied != 2 {
+		t.Fatalf("record has %d throttled and %d denied calls, want 2 and 2", throttled, denied)
 	}
 }

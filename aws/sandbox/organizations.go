@@ -455,6 +455,12 @@ func (s *Sandbox) createOrganization(c *caller, in *orgInput, now time.Time) (an
 	}
 	o := &organization{ID: newOrgID(), ManagementID: c.account.ID, FeatureSet: fs, RootID: newRootID(),
 		AccountQuota: s.accountQuota(c.account), CreatedAt: now, Attachments: map[string][]string{}}
+	if fs == "ALL" {
+		// AWS's CreateOrganization reference: with all features, "service
+		// control policies automatically enabled in the root"; with
+		// consolidated billing only, no policy type is.
+		o.RootPolicyTypes = []string{scpType}
+	}
 	s.addOrganization(o, c.account, now)
 	return map[string]any{"Organization": s.orgDescription(o)}, true, nil
 }

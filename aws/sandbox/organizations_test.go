@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,9 +42,15 @@ func TestOrganizationLifecycle(t *testing.T) {
 		t.Fatalf("root id %q", root)
 	}
 
-	en, err := c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: &root, PolicyType: orgtypes.PolicyTypeServiceControlPolicy})
-	if err != nil || len(en.Root.PolicyTypes) != 1 || en.Root.PolicyTypes[0].Status != orgtypes.PolicyTypeStatusEnabled {
-		t.Fatalf("EnablePolicyType: %v %+v", err, en)
+	// AWS's CreateOrganization reference: with all features, service
+	// control policies are enabled in the root at once.
+	roots, err := c.ListRoots(ctx, &organizations.ListRootsInput{})
+	if err != nil || len(roots.Roots[0].PolicyTypes) != 1 || roots.Roots[0].PolicyTypes[0].Type != orgtypes.PolicyTypeServiceControlPolicy ||
+		roots.Roots[0].PolicyTypes[0].Status != orgtypes.PolicyTypeStatusEnabled {
+		t.Fatalf("a new organization with all features has not SCPs enabled in its root: %v %+v", err, roots)
+	}
+	if _, err := c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: &root, PolicyType: orgtypes.PolicyTypeServiceControlPolicy}); !errors.As(err, new(*orgtypes.PolicyTypeAlreadyEnabledException)) {
+		t.Fatalf("EnablePolicyType SCP on a new organization: %v, want PolicyTypeAlreadyEnabledException", err)
 	}
 	if _, err := c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: &root, PolicyType: orgtypes.PolicyTypeTagPolicy}); err != nil {
 		t.Fatal(err)
@@ -359,5 +366,20 @@ func TestPagination(t *testing.T) {
 	small, err := c.ListOrganizationalUnitsForParent(ctx, &organizations.ListOrganizationalUnitsForParentInput{ParentId: &root, MaxResults: aws.Int32(7)})
 	if err != nil || len(small.OrganizationalUnits) != 7 || small.NextToken == nil {
 		t.Fatalf("MaxResults 7: %v", err)
+	}
+}
+
+// Consolidated billing only: no policy type is enabled, and enabling one is
+// refused, as AWS does.
+func TestConsolidatedBillingHasNoPolicyTypes(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "fresh"})
+	ctx := context.Background()
+	c := w.org(w.account("acme"))
+	if _, err := c.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: orgtypes.OrganizationFeatureSetConsolidatedBilling}); err != nil {
+		t.Fatal(err)
+	}
+	roots, err := c.ListRoots(ctx, &organizations.ListRootsInput{})
+	if err != nil || len(roots.Roots[0].PolicyTypes) != 0 {
+		t.Fatalf("consolidated billing: %v %+v", err, roots)
 	}
 }

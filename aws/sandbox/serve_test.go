@@ -254,7 +254,6 @@ func TestAWSCLI(t *testing.T) {
 	var ou struct{ OrganizationalUnit struct{ Id string } }
 	awsJSON(t, env, &ou, "organizations", "create-organizational-unit", "--parent-id", root, "--name", "Workloads")
 	awsJSON(t, env, nil, "organizations", "move-account", "--account-id", acct, "--source-parent-id", root, "--destination-parent-id", ou.OrganizationalUnit.Id)
-	awsJSON(t, env, nil, "organizations", "enable-policy-type", "--root-id", root, "--policy-type", "SERVICE_CONTROL_POLICY")
 	var pol struct {
 		Policy struct{ PolicySummary struct{ Id string } }
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/orgwizard/orgwizard/aws/sandbox"
 )
@@ -96,6 +98,15 @@ func toSet(codes []string) map[string]struct{} {
 	return m
 }
 
+// IdentityAPI is the STS operation Open calls to learn whose credentials
+// are in use. It is one of the adapters the IAM policy is held to.
+type IdentityAPI interface {
+	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+// NewIdentity returns the STS client Open asks, behind IdentityAPI.
+func NewIdentity(cfg aws.Config) IdentityAPI { return sts.NewFromConfig(cfg) }
+
 // Open opens the target the spec names.
 func Open(ctx context.Context, spec Spec) (*Target, error) {
 	if spec.UsesAWS() {
@@ -165,6 +176,7 @@ func ForSandboxAccount(sb *sandbox.Sandbox, accountID string, spec Spec) (*Targe
 		Credentials:  credentials.NewStaticCredentialsProvider(me.AccessKeyID, me.SecretAccessKey, ""),
 		BaseEndpoint: aws.String(endpoint),
 		Retryer:      retryer(spec.RetryMaxAttempts),
+		Logger:       SDKLogger(),
 	}
 	return &Target{
 		Config:    cfg,
@@ -176,7 +188,12 @@ func ForSandboxAccount(sb *sandbox.Sandbox, accountID string, spec Spec) (*Targe
 }
 
 func openAWS(ctx context.Context, spec Spec) (*Target, error) {
-	opts := []func(*config.LoadOptions) error{config.WithRetryer(retryer(spec.RetryMaxAttempts))}
+	opts := []func(*config.LoadOptions) error{
+		config.WithRetryer(retryer(spec.RetryMaxAttempts)),
+		// The SDK's default logger writes to stderr, over the wizard's
+		// screen; what matters reaches the user as an error instead.
+		config.WithLogger(SDKLogger()),
+	}
 	if spec.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(spec.Profile))
 	}
@@ -194,7 +211,14 @@ func openAWS(ctx context.Context, spec Spec) (*Target, error) {
 		// Organizations is global and answers in us-east-1.
 		cfg.Region = "us-east-1"
 	}
-	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	id, err := NewIdentity(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil && noCredentials(err) {
+		where := "the standard credential chain (environment, shared config, SSO, instance role)"
+		if spec.Profile != "" {
+			where = "profile " + spec.Profile
+		}
+		return nil, fmt.Errorf("no AWS credentials found through %s: sign in first (aws sso login --profile NAME) or name a profile with --profile NAME. Details: %w", where, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("asking AWS who these credentials are (sts GetCallerIdentity): %w; check AWS_PROFILE, --profile or your SSO login", err)
 	}
@@ -207,6 +231,49 @@ func openAWS(ctx context.Context, spec Spec) (*Target, error) {
 		desc += " at " + spec.EndpointURL
 	}
 	return &Target{Config: cfg, AccountID: account, Describe: desc}, nil
+}
+
+// noCredentials reports whether a call failed because no credentials could
+// be found, before anything reached AWS. The SDK wraps that failure in
+// "get identity: get credentials: ..." without a type of its own.
+func noCredentials(err error) bool {
+	return strings.Contains(err.Error(), "get credentials:")
+}
+
+// DebugLogEnv names the environment variable that sends the AWS SDK's own
+// log lines (warnings such as a response checksum that did not match, or the
+// instance metadata service falling back to IMDSv1) to a file. Without it
+// they go nowhere: no library writes to the terminal behind the wizard.
+const DebugLogEnv = "ORGWIZARD_DEBUG_LOG"
+
+var debugLog struct {
+	sync.Mutex
+	path string
+	f    *os.File
+}
+
+// SDKLogger is the logger every aws.Config of orgwizard carries: the file
+// ORGWIZARD_DEBUG_LOG names, or nowhere.
+func SDKLogger() logging.Logger {
+	path := os.Getenv(DebugLogEnv)
+	if path == "" {
+		return logging.Nop{}
+	}
+	return logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+		debugLog.Lock()
+		defer debugLog.Unlock()
+		if debugLog.f == nil || debugLog.path != path {
+			if debugLog.f != nil {
+				debugLog.f.Close()
+			}
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+			if err != nil {
+				return // a debug aid must never break the command
+			}
+			debugLog.f, debugLog.path = f, path
+		}
+		fmt.Fprintf(debugLog.f, "%s SDK %s %s\n", time.Now().UTC().Format(time.RFC3339Nano), c, fmt.Sprintf(format, v...))
+	})
 }
 
 // homeTilde shortens a path under the home directory to ~/..., so that the

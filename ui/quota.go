@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+// quotaUse is how many accounts the organization has once the design is in
+// place, the management account included, against its accounts quota.
+type quotaUse struct {
+	Need, Quota int
+	Source      string
+}
+
+func (q quotaUse) known() bool { return q.Quota > 0 && q.Need > 0 }
+func (q quotaUse) over() bool  { return q.known() && q.Need > q.Quota }
+
+// text is "9 accounts of your quota of 10", said the same on every screen.
+func (q quotaUse) text() string {
+	if q.over() {
+		return fmt.Sprintf("%d accounts, over your quota of %d", q.Need, q.Quota)
+	}
+	return fmt.Sprintf("%d accounts of your quota of %d", q.Need, q.Quota)
+}
+
+// short fits a narrow title line.
+func (q quotaUse) short() string {
+	if q.over() {
+		return fmt.Sprintf("%d/%d accounts: over", q.Need, q.Quota)
+	}
+	return fmt.Sprintf("%d/%d accounts", q.Need, q.Quota)
+}
+
+// quotaWayOut is how to ask AWS for more accounts, exactly; the screens add
+// the other way out, a smaller design.
+func quotaWayOut(need int) string {
+	return fmt.Sprintf("Ask AWS for at least %d: aws service-quotas request-service-quota-increase --service-code %s --quota-code %s --desired-value %d "+
+		"(or in the console: Service Quotas, AWS Organizations, \"Default maximum number of accounts\").", need, orgs.QuotaServiceCode, orgs.QuotaCode, need)
+}
+
+// quotaFromPlan counts as apply does: the accounts there are (the
+// management account alone when there is no organization yet) and every
+// creation the plan makes or awaits.
+func quotaFromPlan(p Preflight, plan *orgmodel.Plan, actual *orgmodel.Actual) quotaUse {
+	existing := 1
+	if actual != nil && actual.Organization != nil {
+		existing = len(actual.Accounts)
+	}
+	return quotaUse{Need: existing + plan.Count(orgmodel.StepCreateAccount) + plan.Count(orgmodel.StepAwaitAccount), Quota: p.Quota, Source: p.QuotaSource}
+}
+
+// quotaFromDesign counts before there is a plan: the accounts the preflight
+// found, and the design's accounts whose email none of them has.
+func quotaFromDesign(p Preflight, d *orgmodel.Design) (quotaUse, bool) {
+	if p.Quota <= 0 || d == nil {
+		return quotaUse{}, false
+	}
+	tree, err := d.Expand()
+	if err != nil || len(tree.Accounts) == 0 {
+		return quotaUse{}, false
+	}
+	have := map[string]bool{}
+	for _, e := range p.Emails {
+		have[strings.ToLower(e)] = true
+	}
+	need := max(len(p.Emails), p.Accounts, 1)
+	for _, a := range tree.Accounts {
+		if !have[strings.ToLower(a.Email)] {
+			need++
+		}
+	}
+	return quotaUse{Need: need, Quota: p.Quota, Source: p.QuotaSource}, true
+}
