@@ -43,6 +43,9 @@ type ActualAccount struct {
 	ParentID string            `json:"parentId"`
 	Status   string            `json:"status,omitempty"` // ACTIVE, SUSPENDED, PENDING_CLOSURE
 	Tags     map[string]string `json:"tags,omitempty"`
+	// JoinedMethod is CREATED or INVITED: only created accounts come with
+	// OrganizationAccountAccessRole.
+	JoinedMethod string `json:"joinedMethod,omitempty"`
 }
 
 // ActualPolicy is a service control policy and the ids of its targets.

@@ -19,6 +19,9 @@ go test ./aws/apply -run '^$' -bench 'ApplyOverHTTP/L=2s' -benchtime 1x | grep B
 echo "== apply under faults, 5 runs per mix (target: converged-of-5 = 5)"
 go test . -run '^$' -bench ApplyUnderFaults -benchtime 1x -timeout 20m | grep Benchmark
 
+echo "== access aws-config for 2,000 accounts (target: < 100 ms)"
+go test ./access -run '^$' -bench AWSConfig2000 -benchmem | grep Benchmark
+
 echo "== wizard frames (target: preview frame with 1,000 accounts < 5 ms; first frame < 200 ms)"
 go test ./ui -run '^$' -bench . -benchmem | grep Benchmark
 

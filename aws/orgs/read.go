@@ -162,6 +162,8 @@ func (r *reader) addAccount(acc types.Account, parentID string) int {
 		Email:    aws.ToString(acc.Email),
 		ParentID: parentID,
 		Status:   string(acc.Status),
+
+		JoinedMethod: string(acc.JoinedMethod),
 	})
 	return len(r.a.Accounts) - 1
 }
