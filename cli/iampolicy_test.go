@@ -186,6 +186,7 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 		calls = append(calls, c...)
 	}
 	checkPurpose(t, iampolicy.ForMigrate, calls, map[string]string{
+		"organizations:ListPolicies":         "reading the organization lists policies only once service control policies are enabled, which apply does, not migrate",
 		"organizations:DescribePolicy":       "reading the organization compares customer policies, and the new organization has none until apply",
 		"organizations:ListTargetsForPolicy": "reading the organization lists customer policies' targets, and the new organization has none until apply",
 		"sts:GetCallerIdentity":              "on the embedded sandbox (migrate's --new-account) the target knows its account; with --new-profile on AWS, it asks STS as apply and audit do",
