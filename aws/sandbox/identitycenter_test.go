@@ -1,0 +1,374 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore/document"
+	idtypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
+	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/orgwizard/orgwizard/aws/sandbox"
+)
+
+func (w *world) ssoAdmin(a sandbox.AccountInfo) *ssoadmin.Client {
+	return ssoadmin.NewFromConfig(w.cfg(a.AccessKeyID, a.SecretAccessKey, ""), func(o *ssoadmin.Options) {
+		o.BaseEndpoint = aws.String(w.url)
+	})
+}
+
+func (w *world) identityStore(a sandbox.AccountInfo) *identitystore.Client {
+	return identitystore.NewFromConfig(w.cfg(a.AccessKeyID, a.SecretAccessKey, ""), func(o *identitystore.Options) {
+		o.BaseEndpoint = aws.String(w.url)
+	})
+}
+
+// errorCode is the AWS error code of err, "" for nil.
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	if err != nil {
+		return "not an API error: " + err.Error()
+	}
+	return ""
+}
+
+func expectCode(t *testing.T, what string, err error, code string) {
+	t.Helper()
+	if got := errorCode(err); got != code {
+		t.Fatalf("%s: got %q (%v), want %s", what, got, err, code)
+	}
+}
+
+func must[T any](t *testing.T, what string) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return v
+	}
+}
+
+// icWorld is an organization (the existing-org scenario: acme manages payments-dev, log-archive and
+// legacy-app; acme-partner stands alone) with Identity Center enabled.
+type icWorld struct {
+	*world
+	mgmt, payments, logs, partner sandbox.AccountInfo
+	info                          sandbox.IdentityCenterInfo
+	admin                         *ssoadmin.Client
+	store                         *identitystore.Client
+}
+
+func newICWorld(t *testing.T, cfg sandbox.Config) *icWorld {
+	t.Helper()
+	cfg.Scenario = "existing-org"
+	w := &icWorld{world: newWorld(t, cfg)}
+	w.mgmt, w.payments, w.logs, w.partner = w.account("acme"), w.account("payments-dev"), w.account("log-archive"), w.account("acme-partner")
+	w.admin, w.store = w.ssoAdmin(w.mgmt), w.identityStore(w.mgmt)
+	ctx := context.Background()
+	// Before the click in the console there is no instance.
+	out := must[*ssoadmin.ListInstancesOutput](t, "ListInstances")(w.admin.ListInstances(ctx, &ssoadmin.ListInstancesInput{}))
+	if len(out.Instances) != 0 {
+		t.Fatalf("instances before Identity Center is enabled: %+v", out.Instances)
+	}
+	info, err := w.sb.EnableIdentityCenter(w.mgmt.ID, "eu-central-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.info = info
+	return w
+}
+
+// TestIdentityCenterLifecycle runs sso-admin and identitystore end to end with the real SDK clients: the
+// directory, a permission set with its policies and tags, an assignment IN_PROGRESS then SUCCEEDED,
+// provisioning of a changed permission set, ConflictException while it provisions, and the way back.
+func TestIdentityCenterLifecycle(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
+	w := newICWorld(t, sandbox.Config{StatePath: filepath.Join(t.TempDir(), "sandbox.json"), Speed: 1, Now: clk.Now})
+	ctx := context.Background()
+	inst := aws.String(w.info.InstanceARN)
+	store := aws.String(w.info.IdentityStoreID)
+
+	insts := must[*ssoadmin.ListInstancesOutput](t, "ListInstances")(w.admin.ListInstances(ctx, &ssoadmin.ListInstancesInput{}))
+	if len(insts.Instances) != 1 || aws.ToString(insts.Instances[0].InstanceArn) != w.info.InstanceARN ||
+		aws.ToString(insts.Instances[0].IdentityStoreId) != w.info.IdentityStoreID || aws.ToString(insts.Instances[0].OwnerAccountId) != w.mgmt.ID ||
+		insts.Instances[0].Status != ssotypes.InstanceStatusActive {
+		t.Fatalf("ListInstances %+v, want %+v", insts.Instances, w.info)
+	}
+	// A member account does not see the organization's instance.
+	if out, err := w.ssoAdmin(w.payments).ListInstances(ctx, &ssoadmin.ListInstancesInput{}); err != nil || len(out.Instances) != 0 {
+		t.Fatalf("a member's ListInstances: %+v, %v", out, err)
+	}
+	desc := must[*ssoadmin.DescribeInstanceOutput](t, "DescribeInstance")(w.admin.DescribeInstance(ctx, &ssoadmin.DescribeInstanceInput{InstanceArn: inst}))
+	if aws.ToString(desc.IdentityStoreId) != w.info.IdentityStoreID || desc.CreatedDate == nil {
+		t.Fatalf("DescribeInstance %+v", desc)
+	}
+
+	// The directory.
+	grp := must[*identitystore.CreateGroupOutput](t, "CreateGroup")(w.store.CreateGroup(ctx, &identitystore.CreateGroupInput{
+		IdentityStoreId: store, DisplayName: aws.String("payments-team"), Description: aws.String("Payments")}))
+	_, err := w.store.CreateGroup(ctx, &identitystore.CreateGroupInput{IdentityStoreId: store, DisplayName: aws.String("payments-team")})
+	var gc *idtypes.ConflictException
+	if !errors.As(err, &gc) || gc.Reason != idtypes.ConflictExceptionReasonUniquenessConstraintViolation {
+		t.Fatalf("a second group named payments-team: %v", err)
+	}
+	must[*identitystore.CreateGroupOutput](t, "CreateGroup auditors")(w.store.CreateGroup(ctx, &identitystore.CreateGroupInput{IdentityStoreId: store, DisplayName: aws.String("auditors")}))
+	user := must[*identitystore.CreateUserOutput](t, "CreateUser")(w.store.CreateUser(ctx, &identitystore.CreateUserInput{IdentityStoreId: store,
+		UserName: aws.String("ana@acme.example"), DisplayName: aws.String("Ana Lima"),
+		Name:   &idtypes.Name{GivenName: aws.String("Ana"), FamilyName: aws.String("Lima")},
+		Emails: []idtypes.Email{{Value: aws.String("ana@acme.example"), Type: aws.String("work"), Primary: true}}}))
+	_, err = w.store.CreateUser(ctx, &identitystore.CreateUserInput{IdentityStoreId: store, UserName: aws.String("ana@acme.example"),
+		DisplayName: aws.String("Ana"), Name: &idtypes.Name{GivenName: aws.String("Ana"), FamilyName: aws.String("L")}})
+	expectCode(t, "a second user ana@acme.example", err, "ConflictException")
+	member := &idtypes.MemberIdMemberUserId{Value: aws.ToString(user.UserId)}
+	ms := must[*identitystore.CreateGroupMembershipOutput](t, "CreateGroupMembership")(w.store.CreateGroupMembership(ctx, &identitystore.CreateGroupMembershipInput{
+		IdentityStoreId: store, GroupId: grp.GroupId, MemberId: member}))
+	_, err = w.store.CreateGroupMembership(ctx, &identitystore.CreateGroupMembershipInput{IdentityStoreId: store, GroupId: grp.GroupId, MemberId: member})
+	expectCode(t, "the same membership twice", err, "ConflictException")
+
+	gid := must[*identitystore.GetGroupIdOutput](t, "GetGroupId")(w.store.GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: store,
+		AlternateIdentifier: &idtypes.AlternateIdentifierMemberUniqueAttribute{Value: idtypes.UniqueAttribute{
+			AttributePath: aws.String("displayName"), AttributeValue: document.NewLazyDocument("payments-team")}}}))
+	if aws.ToString(gid.GroupId) != aws.ToString(grp.GroupId) {
+		t.Fatalf("GetGroupId %s, want %s", aws.ToString(gid.GroupId), aws.ToString(grp.GroupId))
+	}
+	uid := must[*identitystore.GetUserIdOutput](t, "GetUserId")(w.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: store,
+		AlternateIdentifier: &idtypes.AlternateIdentifierMemberUniqueAttribute{Value: idtypes.UniqueAttribute{
+			AttributePath: aws.String("userName"), AttributeValue: document.NewLazyDocument("ana@acme.example")}}}))
+	if aws.ToString(uid.UserId) != aws.ToString(user.UserId) {
+		t.Fatalf("GetUserId %s", aws.ToString(uid.UserId))
+	}
+	_, err = w.store.GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: store,
+		AlternateIdentifier: &idtypes.AlternateIdentifierMemberUniqueAttribute{Value: idtypes.UniqueAttribute{
+			AttributePath: aws.String("displayName"), AttributeValue: document.NewLazyDocument("nobody")}}})
+	expectCode(t, "GetGroupId of no group", err, "ResourceNotFoundException")
+	groups := must[*identitystore.ListGroupsOutput](t, "ListGroups")(w.store.ListGroups(ctx, &identitystore.ListGroupsInput{IdentityStoreId: store,
+		Filters: []idtypes.Filter{{AttributePath: aws.String("DisplayName"), AttributeValue: aws.String("auditors")}}}))
+	if len(groups.Groups) != 1 || aws.ToString(groups.Groups[0].DisplayName) != "auditors" {
+		t.Fatalf("ListGroups filtered on auditors: %+v", groups.Groups)
+	}
+	if all := must[*identitystore.ListGroupsOutput](t, "ListGroups")(w.store.ListGroups(ctx, &identitystore.ListGroupsInput{IdentityStoreId: store})); len(all.Groups) != 2 {
+		t.Fatalf("ListGroups: %d groups, want 2", len(all.Groups))
+	}
+	users := must[*identitystore.ListUsersOutput](t, "ListUsers")(w.store.ListUsers(ctx, &identitystore.ListUsersInput{IdentityStoreId: store}))
+	if len(users.Users) != 1 || aws.ToString(users.Users[0].UserName) != "ana@acme.example" || aws.ToString(users.Users[0].Name.GivenName) != "Ana" ||
+		len(users.Users[0].Emails) != 1 || !users.Users[0].Emails[0].Primary {
+		t.Fatalf("ListUsers %+v", users.Users)
+	}
+	du := must[*identitystore.DescribeUserOutput](t, "DescribeUser")(w.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: store, UserId: user.UserId}))
+	if aws.ToString(du.DisplayName) != "Ana Lima" {
+		t.Fatalf("DescribeUser %+v", du)
+	}
+	dg := must[*identitystore.DescribeGroupOutput](t, "DescribeGroup")(w.store.DescribeGroup(ctx, &identitystore.DescribeGroupInput{IdentityStoreId: store, GroupId: grp.GroupId}))
+	if aws.ToString(dg.DisplayName) != "payments-team" || aws.ToString(dg.Description) != "Payments" {
+		t.Fatalf("DescribeGroup %+v", dg)
+	}
+	mid := must[*identitystore.GetGroupMembershipIdOutput](t, "GetGroupMembershipId")(w.store.GetGroupMembershipId(ctx, &identitystore.GetGroupMembershipIdInput{
+		IdentityStoreId: store, GroupId: grp.GroupId, MemberId: member}))
+	if aws.ToString(mid.MembershipId) != aws.ToString(ms.MembershipId) {
+		t.Fatalf("GetGroupMembershipId %s, want %s", aws.ToString(mid.MembershipId), aws.ToString(ms.MembershipId))
+	}
+	lm := must[*identitystore.ListGroupMembershipsOutput](t, "ListGroupMemberships")(w.store.ListGroupMemberships(ctx, &identitystore.ListGroupMembershipsInput{IdentityStoreId: store, GroupId: grp.GroupId}))
+	if len(lm.GroupMemberships) != 1 || lm.GroupMemberships[0].MemberId.(*idtypes.MemberIdMemberUserId).Value != aws.ToString(user.UserId) {
+		t.Fatalf("ListGroupMemberships %+v", lm.GroupMemberships)
+	}
+	lfm := must[*identitystore.ListGroupMembershipsForMemberOutput](t, "ListGroupMembershipsForMember")(w.store.ListGroupMembershipsForMember(ctx,
+		&identitystore.ListGroupMembershipsForMemberInput{IdentityStoreId: store, MemberId: member}))
+	if len(lfm.GroupMemberships) != 1 || aws.ToString(lfm.GroupMemberships[0].GroupId) != aws.ToString(grp.GroupId) {
+		t.Fatalf("ListGroupMembershipsForMember %+v", lfm.GroupMemberships)
+	}
+	isIn := must[*identitystore.IsMemberInGroupsOutput](t, "IsMemberInGroups")(w.store.IsMemberInGroups(ctx, &identitystore.IsMemberInGroupsInput{
+		IdentityStoreId: store, MemberId: member, GroupIds: []string{aws.ToString(grp.GroupId), aws.ToString(groups.Groups[0].GroupId)}}))
+	if len(isIn.Results) != 2 || !isIn.Results[0].MembershipExists || isIn.Results[1].MembershipExists {
+		t.Fatalf("IsMemberInGroups %+v", isIn.Results)
+	}
+
+	// A permission set with its policies and tags.
+	ps := must[*ssoadmin.CreatePermissionSetOutput](t, "CreatePermissionSet")(w.admin.CreatePermissionSet(ctx, &ssoadmin.CreatePermissionSetInput{
+		InstanceArn: inst, Name: aws.String("deployer"), Description: aws.String("Deploys workloads"), SessionDuration: aws.String("PT4H"),
+		Tags: []ssotypes.Tag{{Key: aws.String("managed-by"), Value: aws.String("orgwizard")}}})).PermissionSet
+	psArn := ps.PermissionSetArn
+	if aws.ToString(ps.Name) != "deployer" || aws.ToString(ps.SessionDuration) != "PT4H" || ps.CreatedDate == nil ||
+		!strings.HasPrefix(aws.ToString(psArn), "arn:aws:sso:::permissionSet/"+strings.TrimPrefix(w.info.InstanceARN, "arn:aws:sso:::instance/")+"/ps-") {
+		t.Fatalf("CreatePermissionSet %+v", ps)
+	}
+	_, err = w.admin.CreatePermissionSet(ctx, &ssoadmin.CreatePermissionSetInput{InstanceArn: inst, Name: aws.String("deployer")})
+	expectCode(t, "a second permission set named deployer", err, "ConflictException")
+	if ro := must[*ssoadmin.CreatePermissionSetOutput](t, "CreatePermissionSet read-only")(w.admin.CreatePermissionSet(ctx, &ssoadmin.CreatePermissionSetInput{
+		InstanceArn: inst, Name: aws.String("read-only")})); aws.ToString(ro.PermissionSet.SessionDuration) != "PT1H" {
+		t.Fatalf("default session duration %s, want PT1H", aws.ToString(ro.PermissionSet.SessionDuration))
+	}
+	list := must[*ssoadmin.ListPermissionSetsOutput](t, "ListPermissionSets")(w.admin.ListPermissionSets(ctx, &ssoadmin.ListPermissionSetsInput{InstanceArn: inst, MaxResults: aws.Int32(1)}))
+	if len(list.PermissionSets) != 1 || list.NextToken == nil {
+		t.Fatalf("first page of ListPermissionSets %+v", list)
+	}
+	list2 := must[*ssoadmin.ListPermissionSetsOutput](t, "ListPermissionSets page 2")(w.admin.ListPermissionSets(ctx, &ssoadmin.ListPermissionSetsInput{InstanceArn: inst, NextToken: list.NextToken}))
+	if len(list2.PermissionSets) != 1 || list2.NextToken != nil || list2.PermissionSets[0] == list.PermissionSets[0] {
+		t.Fatalf("second page of ListPermissionSets %+v", list2)
+	}
+	must[*ssoadmin.AttachManagedPolicyToPermissionSetOutput](t, "AttachManagedPolicy")(w.admin.AttachManagedPolicyToPermissionSet(ctx, &ssoadmin.AttachManagedPolicyToPermissionSetInput{
+		InstanceArn: inst, PermissionSetArn: psArn, ManagedPolicyArn: aws.String("arn:aws:iam::aws:policy/PowerUserAccess")}))
+	_, err = w.admin.AttachManagedPolicyToPermissionSet(ctx, &ssoadmin.AttachManagedPolicyToPermissionSetInput{
+		InstanceArn: inst, PermissionSetArn: psArn, ManagedPolicyArn: aws.String("arn:aws:iam::aws:policy/PowerUserAccess")})
+	expectCode(t, "attaching PowerUserAccess twice", err, "ConflictException")
+	mp := must[*ssoadmin.ListManagedPoliciesInPermissionSetOutput](t, "ListManagedPolicies")(w.admin.ListManagedPoliciesInPermissionSet(ctx,
+		&ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: inst, PermissionSetArn: psArn}))
+	if len(mp.AttachedManagedPolicies) != 1 || aws.ToString(mp.AttachedManagedPolicies[0].Name) != "PowerUserAccess" {
+		t.Fatalf("ListManagedPoliciesInPermissionSet %+v", mp.AttachedManagedPolicies)
+	}
+	inline := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateUser","Resource":"*"}]}`
+	must[*ssoadmin.PutInlinePolicyToPermissionSetOutput](t, "PutInlinePolicy")(w.admin.PutInlinePolicyToPermissionSet(ctx, &ssoadmin.PutInlinePolicyToPermissionSetInput{
+		InstanceArn: inst, PermissionSetArn: psArn, InlinePolicy: aws.String(inline)}))
+	if got := must[*ssoadmin.GetInlinePolicyForPermissionSetOutput](t, "GetInlinePolicy")(w.admin.GetInlinePolicyForPermissionSet(ctx,
+		&ssoadmin.GetInlinePolicyForPermissionSetInput{InstanceArn: inst, PermissionSetArn: psArn})); aws.ToString(got.InlinePolicy) != inline {
+		t.Fatalf("GetInlinePolicy %q", aws.ToString(got.InlinePolicy))
+	}
+	must[*ssoadmin.TagResourceOutput](t, "TagResource")(w.admin.TagResource(ctx, &ssoadmin.TagResourceInput{InstanceArn: inst, ResourceArn: psArn,
+		Tags: []ssotypes.Tag{{Key: aws.String("team"), Value: aws.String("payments")}, {Key: aws.String("managed-by"), Value: aws.String("orgwizard")}}}))
+	must[*ssoadmin.UntagResourceOutput](t, "UntagResource")(w.admin.UntagResource(ctx, &ssoadmin.UntagResourceInput{InstanceArn: inst, ResourceArn: psArn, TagKeys: []string{"team"}}))
+	tags := must[*ssoadmin.ListTagsForResourceOutput](t, "ListTagsForResource")(w.admin.ListTagsForResource(ctx, &ssoadmin.ListTagsForResourceInput{InstanceArn: inst, ResourceArn: psArn}))
+	if len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "managed-by" || aws.ToString(tags.Tags[0].Value) != "orgwizard" {
+		t.Fatalf("tags %+v", tags.Tags)
+	}
+
+	// The assignment: IN_PROGRESS, then SUCCEEDED once the simulated delay has passed.
+	ca := must[*ssoadmin.CreateAccountAssignmentOutput](t, "CreateAccountAssignment")(w.admin.CreateAccountAssignment(ctx, &ssoadmin.CreateAccountAssignmentInput{
+		InstanceArn: inst, PermissionSetArn: psArn, TargetId: aws.String(w.payments.ID), TargetType: ssotypes.TargetTypeAwsAccount,
+		PrincipalType: ssotypes.PrincipalTypeGroup, PrincipalId: grp.GroupId})).AccountAssignmentCreationStatus
+	if ca.Status != ssotypes.StatusValuesInProgress || aws.ToString(ca.TargetId) != w.payments.ID || ca.PrincipalType != ssotypes.PrincipalTypeGroup {
+		t.Fatalf("CreateAccountAssignment %+v", ca)
+	}
+	describeCreation := func() ssotypes.StatusValues {
+		t.Helper()
+		return must[*ssoadmin.DescribeAccountAssignmentCreationStatusOutput](t, "DescribeAccountAssignmentCreationStatus")(w.admin.DescribeAccountAssignmentCreationStatus(ctx,
+			&ssoadmin.DescribeAccountAssignmentCreationStatusInput{InstanceArn: inst, AccountAssignmentCreationRequestId: ca.RequestId})).AccountAssignmentCreationStatus.Status
+	}
+	if st := describeCreation(); st != ssotypes.StatusValuesInProgress {
+		t.Fatalf("status right after creation %s", st)
+	}
+	clk.advance(sandbox.DefaultIdentityCenterDelay + time.Millisecond)
+	if st := describeCreation(); st != ssotypes.StatusValuesSucceeded {
+		t.Fatalf("status after the delay %s", st)
+	}
+	la := must[*ssoadmin.ListAccountAssignmentsOutput](t, "ListAccountAssignments")(w.admin.ListAccountAssignments(ctx, &ssoadmin.ListAccountAssignmentsInput{
+		InstanceArn: inst, AccountId: aws.String(w.payments.ID), PermissionSetArn: psArn}))
+	if len(la.AccountAssignments) != 1 || aws.ToString(la.AccountAssignments[0].PrincipalId) != aws.ToString(grp.GroupId) {
+		t.Fatalf("ListAccountAssignments %+v", la.AccountAssignments)
+	}
+	accountsFor := func(status ssotypes.ProvisioningStatus) []string {
+		t.Helper()
+		return must[*ssoadmin.ListAccountsForProvisionedPermissionSetOutput](t, "ListAccountsForProvisionedPermissionSet")(w.admin.ListAccountsForProvisionedPermissionSet(ctx,
+			&ssoadmin.ListAccountsForProvisionedPermissionSetInput{InstanceArn: inst, PermissionSetArn: psArn, ProvisioningStatus: status})).AccountIds
+	}
+	if got := accountsFor(""); !slices.Equal(got, []string{w.payments.ID}) {
+		t.Fatalf("accounts the permission set is provisioned to: %v", got)
+	}
+	if got := must[*ssoadmin.ListPermissionSetsProvisionedToAccountOutput](t, "ListPermissionSetsProvisionedToAccount")(w.admin.ListPermissionSetsProvisionedToAccount(ctx,
+		&ssoadmin.ListPermissionSetsProvisionedToAccountInput{InstanceArn: inst, AccountId: aws.String(w.payments.ID)})).PermissionSets; !slices.Equal(got, []string{aws.ToString(psArn)}) {
+		t.Fatalf("permission sets provisioned to payments-dev: %v", got)
+	}
+	if got := must[*ssoadmin.ListAccountAssignmentCreationStatusOutput](t, "ListAccountAssignmentCreationStatus")(w.admin.ListAccountAssignmentCreationStatus(ctx,
+		&ssoadmin.ListAccountAssignmentCreationStatusInput{InstanceArn: inst, Filter: &ssotypes.OperationStatusFilter{Status: ssotypes.StatusValuesSucceeded}})).AccountAssignmentsCreationStatus; len(got) != 1 || aws.ToString(got[0].RequestId) != aws.ToString(ca.RequestId) {
+		t.Fatalf("ListAccountAssignmentCreationStatus %+v", got)
+	}
+
+	// A change makes the account run an old version until the permission set is provisioned again; while
+	// that runs, changes and assignments of the permission set are refused.
+	must[*ssoadmin.UpdatePermissionSetOutput](t, "UpdatePermissionSet")(w.admin.UpdatePermissionSet(ctx, &ssoadmin.UpdatePermissionSetInput{
+		InstanceArn: inst, PermissionSetArn: psArn, SessionDuration: aws.String("PT8H")}))
+	clk.advance(time.Second)
+	if got := accountsFor(ssotypes.ProvisioningStatusLatestPermissionSetNotProvisioned); !slices.Equal(got, []string{w.payments.ID}) {
+		t.Fatalf("accounts not on the latest version after an update: %v", got)
+	}
+	prov := must[*ssoadmin.ProvisionPermissionSetOutput](t, "ProvisionPermissionSet")(w.admin.ProvisionPermissionSet(ctx, &ssoadmin.ProvisionPermissionSetInput{
+		InstanceArn: inst, PermissionSetArn: psArn, TargetType: ssotypes.ProvisionTargetTypeAllProvisionedAccounts})).PermissionSetProvisioningStatus
+	if prov.Status != ssotypes.StatusValuesInProgress {
+		t.Fatalf("ProvisionPermissionSet %+v", prov)
+	}
+	_, err = w.admin.UpdatePermissionSet(ctx, &ssoadmin.UpdatePermissionSetInput{InstanceArn: inst, PermissionSetArn: psArn, Description: aws.String("x")})
+	var conflict *ssotypes.ConflictException
+	if !errors.As(err, &conflict) {
+		t.Fatalf("UpdatePermissionSet while it provisions: %v", err)
+	}
+	_, err = w.admin.CreateAccountAssignment(ctx, &ssoadmin.CreateAccountAssignmentInput{InstanceArn: inst, PermissionSetArn: psArn,
+		TargetId: aws.String(w.logs.ID), TargetType: ssotypes.TargetTypeAwsAccount, PrincipalType: ssotypes.PrincipalTypeUser, PrincipalId: user.UserId})
+	expectCode(t, "CreateAccountAssignment while the permission set provisions", err, "ConflictException")
+	_, err = w.admin.ProvisionPermissionSet(ctx, &ssoadmin.ProvisionPermissionSetInput{InstanceArn: inst, PermissionSetArn: psArn,
+		TargetType: ssotypes.ProvisionTargetTypeAllProvisionedAccounts})
+	expectCode(t, "ProvisionPermissionSet while it provisions", err, "ConflictException")
+	clk.advance(sandbox.DefaultIdentityCenterDelay)
+	if st := must[*ssoadmin.DescribePermissionSetProvisioningStatusOutput](t, "DescribePermissionSetProvisioningStatus")(w.admin.DescribePermissionSetProvisioningStatus(ctx,
+		&ssoadmin.DescribePermissionSetProvisioningStatusInput{InstanceArn: inst, ProvisionPermissionSetRequestId: prov.RequestId})).PermissionSetProvisioningStatus.Status; st != ssotypes.StatusValuesSucceeded {
+		t.Fatalf("provisioning after the delay: %s", st)
+	}
+	if got := accountsFor(ssotypes.ProvisioningStatusLatestPermissionSetProvisioned); !slices.Equal(got, []string{w.payments.ID}) {
+		t.Fatalf("accounts on the latest version after provisioning: %v", got)
+	}
+	if got := must[*ssoadmin.ListPermissionSetProvisioningStatusOutput](t, "ListPermissionSetProvisioningStatus")(w.admin.ListPermissionSetProvisioningStatus(ctx,
+		&ssoadmin.ListPermissionSetProvisioningStatusInput{InstanceArn: inst})).PermissionSetsProvisioningStatus; len(got) != 1 || got[0].Status != ssotypes.StatusValuesSucceeded {
+		t.Fatalf("ListPermissionSetProvisioningStatus %+v", got)
+	}
+
+	// The way back: the assignment goes, and with its last assignment the permission set leaves the account.
+	_, err = w.admin.DeletePermissionSet(ctx, &ssoadmin.DeletePermissionSetInput{InstanceArn: inst, PermissionSetArn: psArn})
+	expectCode(t, "DeletePermissionSet while assigned", err, "ConflictException")
+	da := must[*ssoadmin.DeleteAccountAssignmentOutput](t, "DeleteAccountAssignment")(w.admin.DeleteAccountAssignment(ctx, &ssoadmin.DeleteAccountAssignmentInput{
+		InstanceArn: inst, PermissionSetArn: psArn, TargetId: aws.String(w.payments.ID), TargetType: ssotypes.TargetTypeAwsAccount,
+		PrincipalType: ssotypes.PrincipalTypeGroup, PrincipalId: grp.GroupId})).AccountAssignmentDeletionStatus
+	if da.Status != ssotypes.StatusValuesInProgress {
+		t.Fatalf("DeleteAccountAssignment %+v", da)
+	}
+	clk.advance(sandbox.DefaultIdentityCenterDelay)
+	if st := must[*ssoadmin.DescribeAccountAssignmentDeletionStatusOutput](t, "DescribeAccountAssignmentDeletionStatus")(w.admin.DescribeAccountAssignmentDeletionStatus(ctx,
+		&ssoadmin.DescribeAccountAssignmentDeletionStatusInput{InstanceArn: inst, AccountAssignmentDeletionRequestId: da.RequestId})).AccountAssignmentDeletionStatus.Status; st != ssotypes.StatusValuesSucceeded {
+		t.Fatalf("deletion after the delay: %s", st)
+	}
+	if got := accountsFor(""); len(got) != 0 {
+		t.Fatalf("accounts after the last assignment went: %v", got)
+	}
+	_, err = w.admin.DeleteAccountAssignment(ctx, &ssoadmin.DeleteAccountAssignmentInput{InstanceArn: inst, PermissionSetArn: psArn,
+		TargetId: aws.String(w.payments.ID), TargetType: ssotypes.TargetTypeAwsAccount, PrincipalType: ssotypes.PrincipalTypeGroup, PrincipalId: grp.GroupId})
+	expectCode(t, "deleting the assignment again", err, "ResourceNotFoundException")
+	must[*ssoadmin.DetachManagedPolicyFromPermissionSetOutput](t, "DetachManagedPolicy")(w.admin.DetachManagedPolicyFromPermissionSet(ctx,
+		&ssoadmin.DetachManagedPolicyFromPermissionSetInput{InstanceArn: inst, PermissionSetArn: psArn, ManagedPolicyArn: aws.String("arn:aws:iam::aws:policy/PowerUserAccess")}))
+	must[*ssoadmin.DeleteInlinePolicyFromPermissionSetOutput](t, "DeleteInlinePolicy")(w.admin.DeleteInlinePolicyFromPermissionSet(ctx,
+		&ssoadmin.DeleteInlinePolicyFromPermissionSetInput{InstanceArn: inst, PermissionSetArn: psArn}))
+	must[*ssoadmin.DeletePermissionSetOutput](t, "DeletePermissionSet")(w.admin.DeletePermissionSet(ctx, &ssoadmin.DeletePermissionSetInput{InstanceArn: inst, PermissionSetArn: psArn}))
+	_, err = w.admin.DescribePermissionSet(ctx, &ssoadmin.DescribePermissionSetInput{InstanceArn: inst, PermissionSetArn: psArn})
+	var rnf *ssotypes.ResourceNotFoundException
+	if !errors.As(err, &rnf) {
+		t.Fatalf("DescribePermissionSet after the delete: %v", err)
+	}
+	must[*identitystore.DeleteGroupMembershipOutput](t, "DeleteGroupMembership")(w.store.DeleteGroupMembership(ctx, &identitystore.DeleteGroupMembershipInput{IdentityStoreId: store, MembershipId: ms.MembershipId}))
+	must[*identitystore.DeleteUserOutput](t, "DeleteUser")(w.store.DeleteUser(ctx, &identitystore.DeleteUserInput{IdentityStoreId: store, UserId: user.UserId}))
+	must[*identitystore.DeleteGroupOutput](t, "DeleteGroup")(w.store.DeleteGroup(ctx, &identitystore.DeleteGroupInput{IdentityStoreId: store, GroupId: grp.GroupId}))
+	_, err = w.store.DescribeGroup(ctx, &identitystore.DescribeGroupInput{IdentityStoreId: store, GroupId: grp.GroupId})
+	var irnf *idtypes.ResourceNotFoundException
+	if !errors.As(err, &irnf) || irnf.ResourceType != idtypes.ResourceTypeGroup || aws.ToString(irnf.ResourceId) != aws.ToString(grp.GroupId) {
+		t.Fatalf("DescribeGroup after the delete: %v", err)
+	}
+
+	// Everything is in the call record by operation.
+	seen := map[string]bool{}
+	for _, c := range w.sb.Calls() {
+		seen[c.Service+" "+c.Operation] = true
+	}
+	for _, want := range []string{"sso CreatePermissionSet", "sso ProvisionPermissionSet", "sso DescribeAccountAssignmentCreationStatus",
+		"identitystore CreateGroup", "identitystore IsMemberInGroups"} {
+		if !seen[want] {
+			t.Errorf("the call record lacks %s", want)
+		}
+	}
+}
