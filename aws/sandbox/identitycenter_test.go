@@ -3,8 +3,10 @@ package sandbox_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -370,5 +372,177 @@ func TestIdentityCenterLifecycle(t *testing.T) {
 		if !seen[want] {
 			t.Errorf("the call record lacks %s", want)
 		}
+	}
+}
+
+// TestIdentityCenterRefuses checks AWS's validation, limits and errors, each with the code the SDK turns
+// into its typed error.
+func TestIdentityCenterRefuses(t *testing.T) {
+	w := newICWorld(t, sandbox.Config{})
+	ctx := context.Background()
+	inst, store := aws.String(w.info.InstanceARN), aws.String(w.info.IdentityStoreID)
+	createPS := func(name, duration string) error {
+		in := &ssoadmin.CreatePermissionSetInput{InstanceArn: inst, Name: aws.String(name)}
+		if duration != "" {
+			in.SessionDuration = aws.String(duration)
+		}
+		_, err := w.admin.CreatePermissionSet(ctx, in)
+		return err
+	}
+	for _, c := range []struct{ name, duration, code string }{
+		{strings.Repeat("a", 32), "", ""},
+		{strings.Repeat("a", 33), "", "ValidationException"},
+		{"", "", "ValidationException"},
+		{"read only", "", "ValidationException"},
+		{"deploy/er", "", "ValidationException"},
+		{"a+b=c,d.e@f_g-h", "PT12H", ""},
+		{"too-short", "PT30M", "ValidationException"},
+		{"too-long", "PT13H", "ValidationException"},
+		{"not-iso", "4h", "ValidationException"},
+		{"minutes", "PT90M", ""},
+	} {
+		expectCode(t, "CreatePermissionSet "+c.name+" "+c.duration, createPS(c.name, c.duration), c.code)
+	}
+	ps := must[*ssoadmin.CreatePermissionSetOutput](t, "CreatePermissionSet")(w.admin.CreatePermissionSet(ctx, &ssoadmin.CreatePermissionSetInput{
+		InstanceArn: inst, Name: aws.String("deployer")})).PermissionSet.PermissionSetArn
+
+	// The inline policy: AWS's 32,768 characters, and no more.
+	policy := func(n int) string {
+		head, tail := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::`, `"}]}`
+		return head + strings.Repeat("b", n-len(head)-len(tail)) + tail
+	}
+	put := func(doc string) error {
+		_, err := w.admin.PutInlinePolicyToPermissionSet(ctx, &ssoadmin.PutInlinePolicyToPermissionSetInput{InstanceArn: inst, PermissionSetArn: ps, InlinePolicy: aws.String(doc)})
+		return err
+	}
+	expectCode(t, "an inline policy of 32,768 characters", put(policy(32768)), "")
+	expectCode(t, "an inline policy of 32,769 characters", put(policy(32769)), "ValidationException")
+	expectCode(t, "an inline policy that is not JSON", put("{not json"), "ValidationException")
+
+	// Managed policies: AWS managed ones only, at most 20.
+	attach := func(arn string) error {
+		_, err := w.admin.AttachManagedPolicyToPermissionSet(ctx, &ssoadmin.AttachManagedPolicyToPermissionSetInput{InstanceArn: inst, PermissionSetArn: ps, ManagedPolicyArn: aws.String(arn)})
+		return err
+	}
+	expectCode(t, "a customer managed policy ARN", attach("arn:aws:iam::123456789012:policy/Mine"), "ValidationException")
+	for i := range 20 {
+		expectCode(t, "managed policy "+strconv.Itoa(i+1), attach("arn:aws:iam::aws:policy/Policy"+strconv.Itoa(i)), "")
+	}
+	var quota *ssotypes.ServiceQuotaExceededException
+	if err := attach("arn:aws:iam::aws:policy/OneTooMany"); !errors.As(err, &quota) {
+		t.Fatalf("a 21st managed policy: %v, want ServiceQuotaExceededException", err)
+	}
+
+	// Unknown and malformed references.
+	_, err := w.admin.DescribePermissionSet(ctx, &ssoadmin.DescribePermissionSetInput{InstanceArn: inst,
+		PermissionSetArn: aws.String(strings.Replace(aws.ToString(ps), "/ps-", "/ps-0", 1)[:len(aws.ToString(ps))])})
+	expectCode(t, "DescribePermissionSet of an unknown permission set", err, "ResourceNotFoundException")
+	_, err = w.admin.DescribePermissionSet(ctx, &ssoadmin.DescribePermissionSetInput{InstanceArn: inst, PermissionSetArn: aws.String("deployer")})
+	expectCode(t, "DescribePermissionSet by name", err, "ValidationException")
+	_, err = w.admin.ListPermissionSets(ctx, &ssoadmin.ListPermissionSetsInput{InstanceArn: aws.String("arn:aws:sso:::instance/ssoins-0000000000000000")})
+	expectCode(t, "an instance that does not exist", err, "ResourceNotFoundException")
+
+	// Only the management account administers the instance.
+	var denied *ssotypes.AccessDeniedException
+	if _, err := w.ssoAdmin(w.payments).ListPermissionSets(ctx, &ssoadmin.ListPermissionSetsInput{InstanceArn: inst}); !errors.As(err, &denied) {
+		t.Fatalf("a member account's ListPermissionSets: %v, want AccessDeniedException", err)
+	}
+	var storeDenied *idtypes.AccessDeniedException
+	if _, err := w.identityStore(w.payments).ListUsers(ctx, &identitystore.ListUsersInput{IdentityStoreId: store}); !errors.As(err, &storeDenied) {
+		t.Fatalf("a member account's ListUsers: %v, want AccessDeniedException", err)
+	}
+
+	// Assignments: an account of the organization, a principal of the directory.
+	grp := must[*identitystore.CreateGroupOutput](t, "CreateGroup")(w.store.CreateGroup(ctx, &identitystore.CreateGroupInput{IdentityStoreId: store, DisplayName: aws.String("ops")}))
+	assign := func(target, principalType, principal string) error {
+		_, err := w.admin.CreateAccountAssignment(ctx, &ssoadmin.CreateAccountAssignmentInput{InstanceArn: inst, PermissionSetArn: ps, TargetId: aws.String(target),
+			TargetType: ssotypes.TargetTypeAwsAccount, PrincipalType: ssotypes.PrincipalType(principalType), PrincipalId: aws.String(principal)})
+		return err
+	}
+	expectCode(t, "an assignment in an account outside the organization", assign(w.partner.ID, "GROUP", aws.ToString(grp.GroupId)), "ValidationException")
+	expectCode(t, "an assignment to a group that does not exist", assign(w.payments.ID, "GROUP", "00000000-0000-0000-0000-000000000000"), "ResourceNotFoundException")
+	expectCode(t, "an assignment to a group named as a user", assign(w.payments.ID, "USER", aws.ToString(grp.GroupId)), "ResourceNotFoundException")
+	expectCode(t, "an assignment to principal type ROLE", assign(w.payments.ID, "ROLE", aws.ToString(grp.GroupId)), "ValidationException")
+
+	// The identity store.
+	_, err = w.store.ListUsers(ctx, &identitystore.ListUsersInput{IdentityStoreId: aws.String("not-a-store")})
+	expectCode(t, "a malformed identity store id", err, "ValidationException")
+	var storeMissing *idtypes.ResourceNotFoundException
+	if _, err := w.store.ListUsers(ctx, &identitystore.ListUsersInput{IdentityStoreId: aws.String("d-0000000000")}); !errors.As(err, &storeMissing) || storeMissing.ResourceType != idtypes.ResourceTypeIdentityStore {
+		t.Fatalf("an identity store that does not exist: %v", err)
+	}
+	_, err = w.store.CreateUser(ctx, &identitystore.CreateUserInput{IdentityStoreId: store, UserName: aws.String("bo@acme.example"), DisplayName: aws.String("Bo")})
+	expectCode(t, "a user without a given and a family name", err, "ValidationException")
+	_, err = w.store.CreateUser(ctx, &identitystore.CreateUserInput{IdentityStoreId: store, UserName: aws.String("bo b"), DisplayName: aws.String("Bo"),
+		Name: &idtypes.Name{GivenName: aws.String("Bo"), FamilyName: aws.String("B")}})
+	expectCode(t, "a user name with a space", err, "ValidationException")
+	_, err = w.store.CreateGroup(ctx, &identitystore.CreateGroupInput{IdentityStoreId: store, DisplayName: aws.String("OPS")})
+	expectCode(t, "a group named as another but for case", err, "ConflictException")
+	_, err = w.store.CreateGroupMembership(ctx, &identitystore.CreateGroupMembershipInput{IdentityStoreId: store, GroupId: grp.GroupId,
+		MemberId: &idtypes.MemberIdMemberUserId{Value: "00000000-0000-0000-0000-000000000000"}})
+	expectCode(t, "a membership of a user that does not exist", err, "ResourceNotFoundException")
+}
+
+// TestIdentityCenterSurvivesRestart: the instance, the directory and in-flight assignments are in the state
+// file, and an assignment requested before a restart completes after it.
+func TestIdentityCenterSurvivesRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sandbox.json")
+	clk := &clock{now: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
+	w := newICWorld(t, sandbox.Config{StatePath: path, Speed: 1, Now: clk.Now})
+	ctx := context.Background()
+	inst, store := aws.String(w.info.InstanceARN), aws.String(w.info.IdentityStoreID)
+	grp := must[*identitystore.CreateGroupOutput](t, "CreateGroup")(w.store.CreateGroup(ctx, &identitystore.CreateGroupInput{IdentityStoreId: store, DisplayName: aws.String("ops")}))
+	ps := must[*ssoadmin.CreatePermissionSetOutput](t, "CreatePermissionSet")(w.admin.CreatePermissionSet(ctx, &ssoadmin.CreatePermissionSetInput{InstanceArn: inst, Name: aws.String("admin")}))
+	ca := must[*ssoadmin.CreateAccountAssignmentOutput](t, "CreateAccountAssignment")(w.admin.CreateAccountAssignment(ctx, &ssoadmin.CreateAccountAssignmentInput{
+		InstanceArn: inst, PermissionSetArn: ps.PermissionSet.PermissionSetArn, TargetId: aws.String(w.logs.ID), TargetType: ssotypes.TargetTypeAwsAccount,
+		PrincipalType: ssotypes.PrincipalTypeGroup, PrincipalId: grp.GroupId}))
+	w.sb.Close()
+
+	clk.advance(time.Hour)
+	w2 := &icWorld{world: newWorld(t, sandbox.Config{StatePath: path, Speed: 1, Now: clk.Now})}
+	w2.mgmt = w2.account("acme")
+	admin := w2.ssoAdmin(w2.mgmt)
+	info, ok := w2.sb.IdentityCenter(w2.mgmt.ID)
+	if !ok || info != w.info {
+		t.Fatalf("after the restart: %+v %v, want %+v", info, ok, w.info)
+	}
+	st := must[*ssoadmin.DescribeAccountAssignmentCreationStatusOutput](t, "DescribeAccountAssignmentCreationStatus")(admin.DescribeAccountAssignmentCreationStatus(ctx,
+		&ssoadmin.DescribeAccountAssignmentCreationStatusInput{InstanceArn: inst, AccountAssignmentCreationRequestId: ca.AccountAssignmentCreationStatus.RequestId}))
+	if st.AccountAssignmentCreationStatus.Status != ssotypes.StatusValuesSucceeded {
+		t.Fatalf("the assignment after the restart: %s", st.AccountAssignmentCreationStatus.Status)
+	}
+	if g := must[*identitystore.GetGroupIdOutput](t, "GetGroupId")(w2.identityStore(w2.mgmt).GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: store,
+		AlternateIdentifier: &idtypes.AlternateIdentifierMemberUniqueAttribute{Value: idtypes.UniqueAttribute{
+			AttributePath: aws.String("displayName"), AttributeValue: document.NewLazyDocument("ops")}}})); aws.ToString(g.GroupId) != aws.ToString(grp.GroupId) {
+		t.Fatalf("group after the restart: %s", aws.ToString(g.GroupId))
+	}
+	// Enabling again keeps the instance.
+	if again, err := w2.sb.EnableIdentityCenter(w2.mgmt.ID, "us-west-2"); err != nil || again != w.info {
+		t.Fatalf("enabling again: %+v, %v", again, err)
+	}
+}
+
+// TestEnableIdentityCenterRefuses: only an organization's management account, with all features, enables it.
+func TestEnableIdentityCenterRefuses(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	for _, c := range []struct{ account, region, want string }{
+		{w.account("payments-dev").ID, "", "not the management account"},
+		{w.account("acme-partner").ID, "", "not the management account"},
+		{"000000000000", "", "no account"},
+		{w.account("acme").ID, "Frankfurt", "not a region code"},
+	} {
+		if _, err := w.sb.EnableIdentityCenter(c.account, c.region); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("EnableIdentityCenter(%s, %q): %v, want an error saying %q", c.account, c.region, err, c.want)
+		}
+	}
+	if _, ok := w.sb.IdentityCenter(w.account("acme").ID); ok {
+		t.Fatal("a refused enable left an instance")
+	}
+	data, err := os.ReadFile(w.sb.StatePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "identityCenter") {
+		t.Fatal("a sandbox that never used Identity Center writes an identityCenter key: older sandboxes' files must stay as they were")
 	}
 }
