@@ -75,7 +75,9 @@ func TestAWSCLIIdentityCenter(t *testing.T) {
 	if found.GroupId != grp.GroupId {
 		t.Fatalf("get-group-id %s, want %s", found.GroupId, grp.GroupId)
 	}
-	var ps struct{ PermissionSet struct{ PermissionSetArn, SessionDuration string } }
+	var ps struct {
+		PermissionSet struct{ PermissionSetArn, SessionDuration string }
+	}
 	awsJSON(t, env, &ps, "sso-admin", "create-permission-set", "--instance-arn", info.InstanceARN, "--name", "admin", "--session-duration", "PT2H")
 	if _, err := awsCLI(t, env, "sso-admin", "create-permission-set", "--instance-arn", info.InstanceARN, "--name", "admin with spaces"); err == nil ||
 		!strings.Contains(err.Error(), "ValidationException") {
