@@ -260,9 +260,14 @@ func TestIdentityCenterLifecycle(t *testing.T) {
 	if st := describeCreation(); st != ssotypes.StatusValuesInProgress {
 		t.Fatalf("status right after creation %s", st)
 	}
-	clk.advance(sandbox.DefaultIdentityCenterDelay + time.Millisecond)
+	// The README's figure: 2 s at speed 1.
+	clk.advance(2*time.Second - time.Millisecond)
+	if st := describeCreation(); st != ssotypes.StatusValuesInProgress {
+		t.Fatalf("status just before 2 s %s", st)
+	}
+	clk.advance(time.Millisecond)
 	if st := describeCreation(); st != ssotypes.StatusValuesSucceeded {
-		t.Fatalf("status after the delay %s", st)
+		t.Fatalf("status after 2 s %s", st)
 	}
 	la := must[*ssoadmin.ListAccountAssignmentsOutput](t, "ListAccountAssignments")(w.admin.ListAccountAssignments(ctx, &ssoadmin.ListAccountAssignmentsInput{
 		InstanceArn: inst, AccountId: aws.String(w.payments.ID), PermissionSetArn: psArn}))

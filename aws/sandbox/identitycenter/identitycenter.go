@@ -109,14 +109,16 @@ type PermissionSet struct {
 	SessionDuration string    `json:"sessionDuration"`
 	RelayState      string    `json:"relayState,omitempty"`
 	CreatedAt       time.Time `json:"createdAt"`
-	// UpdatedAt is the last change of its policies or settings; an account provisioned before it runs an
-	// older version (LATEST_PERMISSION_SET_NOT_PROVISIONED).
+	// UpdatedAt is the last change of its policies or settings, and Version counts the changes: an account
+	// provisioned with an older version runs it until the permission set is provisioned again
+	// (LATEST_PERMISSION_SET_NOT_PROVISIONED).
 	UpdatedAt       time.Time `json:"updatedAt"`
+	Version         int       `json:"version,omitempty"`
 	ManagedPolicies []string  `json:"managedPolicies,omitempty"`
 	InlinePolicy    string    `json:"inlinePolicy,omitempty"`
 	Tags            []Tag     `json:"tags,omitempty"`
-	// Provisioned holds, per account, when the permission set was last provisioned there.
-	Provisioned map[string]time.Time `json:"provisioned,omitempty"`
+	// Provisioned holds, per account, the version last provisioned there.
+	Provisioned map[string]int `json:"provisioned,omitempty"`
 }
 
 // Tag is a tag of a permission set, kept in the order it was set.
@@ -497,7 +499,7 @@ func (in *Instance) complete(op *Operation) {
 		return
 	}
 	if ps.Provisioned == nil {
-		ps.Provisioned = map[string]time.Time{}
+		ps.Provisioned = map[string]int{}
 	}
 	switch op.Kind {
 	case "create":
@@ -505,7 +507,7 @@ func (in *Instance) complete(op *Operation) {
 		if in.assignment(a) == nil {
 			in.Assignments = append(in.Assignments, &a)
 		}
-		ps.Provisioned[op.TargetID] = op.CompleteAt
+		ps.Provisioned[op.TargetID] = ps.Version
 	case "delete":
 		a := Assignment{AccountID: op.TargetID, PermissionSetARN: op.PermissionSetARN, PrincipalType: op.PrincipalType, PrincipalID: op.PrincipalID}
 		in.Assignments = slices.DeleteFunc(in.Assignments, func(x *Assignment) bool { return *x == a })
@@ -517,13 +519,19 @@ func (in *Instance) complete(op *Operation) {
 		}
 	case "provision":
 		if op.TargetID != "" {
-			ps.Provisioned[op.TargetID] = op.CompleteAt
+			ps.Provisioned[op.TargetID] = ps.Version
 			return
 		}
 		for acct := range ps.Provisioned {
-			ps.Provisioned[acct] = op.CompleteAt
+			ps.Provisioned[acct] = ps.Version
 		}
 	}
+}
+
+// changed records a change of the permission set's policies or settings.
+func (ps *PermissionSet) changed(now time.Time) {
+	ps.UpdatedAt = now.UTC()
+	ps.Version++
 }
 
 func (in *Instance) permissionSet(arn string) *PermissionSet {

@@ -387,7 +387,7 @@ func updatePermissionSet(c *call) (any, bool, error) {
 	if _, ok := c.in["RelayState"]; ok {
 		ps.RelayState = relay
 	}
-	ps.UpdatedAt = c.env.Now.UTC()
+	ps.changed(c.env.Now)
 	return map[string]any{}, true, nil
 }
 
@@ -439,7 +439,7 @@ func attachManagedPolicy(c *call) (any, bool, error) {
 		return nil, false, quotaExceeded("Permission set %s already has %d managed policies attached, the most Identity Center allows.", ps.Name, maxManagedPolicies)
 	}
 	ps.ManagedPolicies = append(ps.ManagedPolicies, arn)
-	ps.UpdatedAt = c.env.Now.UTC()
+	ps.changed(c.env.Now)
 	return map[string]any{}, true, nil
 }
 
@@ -483,7 +483,7 @@ func detachManagedPolicy(c *call) (any, bool, error) {
 		return nil, false, notFound("Managed policy %s is not attached to permission set %s.", arn, ps.Name)
 	}
 	ps.ManagedPolicies = slices.DeleteFunc(ps.ManagedPolicies, func(x string) bool { return x == arn })
-	ps.UpdatedAt = c.env.Now.UTC()
+	ps.changed(c.env.Now)
 	return map[string]any{}, true, nil
 }
 
@@ -511,7 +511,7 @@ func putInlinePolicy(c *call) (any, bool, error) {
 		return nil, false, err
 	}
 	ps.InlinePolicy = doc
-	ps.UpdatedAt = c.env.Now.UTC()
+	ps.changed(c.env.Now)
 	return map[string]any{}, true, nil
 }
 
@@ -542,7 +542,7 @@ func deleteInlinePolicy(c *call) (any, bool, error) {
 	changed := ps.InlinePolicy != ""
 	if changed {
 		ps.InlinePolicy = ""
-		ps.UpdatedAt = c.env.Now.UTC()
+		ps.changed(c.env.Now)
 	}
 	return map[string]any{}, changed, nil
 }
@@ -924,20 +924,20 @@ func listAssignments(c *call) (any, bool, error) {
 	return withNext(map[string]any{"AccountAssignments": list}, next), false, nil
 }
 
-// provisioningFilter reads ProvisioningStatus and says whether an account provisioned at when, of a
-// permission set last changed at updated, passes it.
-func (c *call) provisioningFilter() (func(when, updated time.Time) bool, error) {
+// provisioningFilter reads ProvisioningStatus and says whether an account provisioned with version
+// have, of a permission set at version latest, passes it.
+func (c *call) provisioningFilter() (func(have, latest int) bool, error) {
 	f, err := c.str("ProvisioningStatus")
 	if err != nil {
 		return nil, err
 	}
 	switch f {
 	case "":
-		return func(time.Time, time.Time) bool { return true }, nil
+		return func(int, int) bool { return true }, nil
 	case "LATEST_PERMISSION_SET_PROVISIONED":
-		return func(when, updated time.Time) bool { return !when.Before(updated) }, nil
+		return func(have, latest int) bool { return have == latest }, nil
 	case "LATEST_PERMISSION_SET_NOT_PROVISIONED":
-		return func(when, updated time.Time) bool { return when.Before(updated) }, nil
+		return func(have, latest int) bool { return have != latest }, nil
 	}
 	return nil, validation("1 validation error detected: Value '%s' at 'provisioningStatus' failed to satisfy constraint: Member must satisfy enum value set: [LATEST_PERMISSION_SET_PROVISIONED, LATEST_PERMISSION_SET_NOT_PROVISIONED]", f)
 }
@@ -957,7 +957,7 @@ func listAccountsForPermissionSet(c *call) (any, bool, error) {
 	}
 	var ids []string
 	for acct, when := range ps.Provisioned {
-		if keep(when, ps.UpdatedAt) {
+		if keep(when, ps.Version) {
 			ids = append(ids, acct)
 		}
 	}
@@ -987,7 +987,7 @@ func listPermissionSetsForAccount(c *call) (any, bool, error) {
 	}
 	var arns []string
 	for _, ps := range in.PermissionSets {
-		if when, ok := ps.Provisioned[acct]; ok && keep(when, ps.UpdatedAt) {
+		if when, ok := ps.Provisioned[acct]; ok && keep(when, ps.Version) {
 			arns = append(arns, ps.ARN)
 		}
 	}
