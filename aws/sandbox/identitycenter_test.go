@@ -411,18 +411,21 @@ func TestIdentityCenterRefuses(t *testing.T) {
 	ps := must[*ssoadmin.CreatePermissionSetOutput](t, "CreatePermissionSet")(w.admin.CreatePermissionSet(ctx, &ssoadmin.CreatePermissionSetInput{
 		InstanceArn: inst, Name: aws.String("deployer")})).PermissionSet.PermissionSetArn
 
-	// The inline policy: AWS's 32,768 characters, and no more.
-	policy := func(n int) string {
+	// The inline policy: AWS's 32,768 characters, of which 10,240 not whitespace, Latin-1 only.
+	policy := func(total, dense int) string {
 		head, tail := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::`, `"}]}`
-		return head + strings.Repeat("b", n-len(head)-len(tail)) + tail
+		fill := dense - len(head) - len(tail)
+		return head + strings.Repeat("b", fill) + tail + strings.Repeat(" ", total-dense)
 	}
 	put := func(doc string) error {
 		_, err := w.admin.PutInlinePolicyToPermissionSet(ctx, &ssoadmin.PutInlinePolicyToPermissionSetInput{InstanceArn: inst, PermissionSetArn: ps, InlinePolicy: aws.String(doc)})
 		return err
 	}
-	expectCode(t, "an inline policy of 32,768 characters", put(policy(32768)), "")
-	expectCode(t, "an inline policy of 32,769 characters", put(policy(32769)), "ValidationException")
+	expectCode(t, "an inline policy of 32,768 characters, 10,240 not whitespace", put(policy(32768, 10240)), "")
+	expectCode(t, "an inline policy of 32,769 characters", put(policy(32769, 10240)), "ValidationException")
+	expectCode(t, "an inline policy with 10,241 characters that are not whitespace", put(policy(10241, 10241)), "ValidationException")
 	expectCode(t, "an inline policy that is not JSON", put("{not json"), "ValidationException")
+	expectCode(t, "an inline policy with a character past Latin-1", put(`{"Version":"2012-10-17","Statement":[{"Sid":"€","Effect":"Deny","Action":"*","Resource":"*"}]}`), "ValidationException")
 
 	// Managed policies: AWS managed ones only, at most 20.
 	attach := func(arn string) error {

@@ -15,11 +15,12 @@ import (
 // sandbox chose.
 
 const (
-	maxPermissionSets   = 2000  // permission sets per instance
-	maxManagedPolicies  = 20    // AWS managed policies per permission set
-	maxInlinePolicySize = 32768 // characters of an inline policy (PermissionSetPolicyDocument)
-	maxTags             = 50    // tags per resource
-	maxAdminResults     = 100
+	maxPermissionSets    = 2000  // permission sets per instance
+	maxManagedPolicies   = 20    // AWS managed policies per permission set
+	maxInlinePolicySize  = 32768 // characters of an inline policy (PermissionSetPolicyDocument)
+	maxInlinePolicyDense = 10240 // of which at most this many are not whitespace (the quotas page)
+	maxTags              = 50    // tags per resource
+	maxAdminResults      = 100
 )
 
 var (
@@ -32,6 +33,7 @@ var (
 	durationRe         = regexp.MustCompile(`^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$`)
 	tagKeyRe           = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
 	tagValueRe         = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$`)
+	policyCharsRe      = regexp.MustCompile(`^[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+$`)
 	uuidRe             = regexp.MustCompile(`^\b[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}\b$`)
 )
 
@@ -502,6 +504,12 @@ func putInlinePolicy(c *call) (any, bool, error) {
 	}
 	if n := utf8.RuneCountInString(doc); n > maxInlinePolicySize {
 		return nil, false, validation("1 validation error detected: Value at 'inlinePolicy' failed to satisfy constraint: Member must have length less than or equal to %d (it has %d)", maxInlinePolicySize, n)
+	}
+	if !policyCharsRe.MatchString(doc) {
+		return nil, false, validation("1 validation error detected: Value at 'inlinePolicy' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+")
+	}
+	if n := len(strings.Join(strings.Fields(doc), "")); n > maxInlinePolicyDense {
+		return nil, false, validation("The inline policy has %d characters that are not whitespace; a permission set's inline policy may have at most %d (and %d in all).", n, maxInlinePolicyDense, maxInlinePolicySize)
 	}
 	var obj map[string]json.RawMessage
 	if json.Unmarshal([]byte(doc), &obj) != nil || obj["Statement"] == nil {
