@@ -554,3 +554,48 @@ func TestEnableIdentityCenterRefuses(t *testing.T) {
 		t.Fatal("a sandbox that never used Identity Center writes an identityCenter key: older sandboxes' files must stay as they were")
 	}
 }
+
+// TestIdentityCenterSpeedAndRate: the assignment delay is divided by the sandbox speed, and sso-admin is
+// throttled per operation like every other service, with the ThrottlingException its SDK knows.
+func TestIdentityCenterSpeedAndRate(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
+	w := newICWorld(t, sandbox.Config{Speed: 4, Now: clk.Now})
+	ctx := context.Background()
+	inst, store := aws.String(w.info.InstanceARN), aws.String(w.info.IdentityStoreID)
+	ps := must[*ssoadmin.CreatePermissionSetOutput](t, "CreatePermissionSet")(w.admin.CreatePermissionSet(ctx, &ssoadmin.CreatePermissionSetInput{InstanceArn: inst, Name: aws.String("admin")}))
+	prov := must[*ssoadmin.ProvisionPermissionSetOutput](t, "ProvisionPermissionSet")(w.admin.ProvisionPermissionSet(ctx, &ssoadmin.ProvisionPermissionSetInput{
+		InstanceArn: inst, PermissionSetArn: ps.PermissionSet.PermissionSetArn, TargetType: ssotypes.ProvisionTargetTypeAwsAccount, TargetId: aws.String(w.logs.ID)}))
+	status := func() ssotypes.StatusValues {
+		t.Helper()
+		return must[*ssoadmin.DescribePermissionSetProvisioningStatusOutput](t, "DescribePermissionSetProvisioningStatus")(w.admin.DescribePermissionSetProvisioningStatus(ctx,
+			&ssoadmin.DescribePermissionSetProvisioningStatusInput{InstanceArn: inst, ProvisionPermissionSetRequestId: prov.PermissionSetProvisioningStatus.RequestId})).PermissionSetProvisioningStatus.Status
+	}
+	// 2 s at speed 1 is 0.5 s at speed 4.
+	clk.advance(500*time.Millisecond - time.Millisecond)
+	if st := status(); st != ssotypes.StatusValuesInProgress {
+		t.Fatalf("provisioning just before 0.5 s at speed 4: %s", st)
+	}
+	clk.advance(time.Millisecond)
+	if st := status(); st != ssotypes.StatusValuesSucceeded {
+		t.Fatalf("provisioning at 0.5 s at speed 4: %s", st)
+	}
+
+	w.sb.SetRateLimit(1, 2)
+	var throttled *ssotypes.ThrottlingException
+	for i := range 3 {
+		_, err := w.admin.ListPermissionSets(ctx, &ssoadmin.ListPermissionSetsInput{InstanceArn: inst})
+		if i < 2 && err != nil {
+			t.Fatalf("call %d within the burst: %v", i+1, err)
+		}
+		if i == 2 && !errors.As(err, &throttled) {
+			t.Fatalf("the call past the burst: %v, want ThrottlingException", err)
+		}
+	}
+	var idThrottled *idtypes.ThrottlingException
+	for i := range 3 {
+		_, err := w.store.ListGroups(ctx, &identitystore.ListGroupsInput{IdentityStoreId: store})
+		if i == 2 && !errors.As(err, &idThrottled) {
+			t.Fatalf("identitystore past the burst: %v, want ThrottlingException", err)
+		}
+	}
+}
