@@ -3,9 +3,12 @@ package sandbox_test
 import (
 	"context"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	idtypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
@@ -251,6 +255,53 @@ region = eu-central-1
 		"awsssoportal GetRoleCredentials ok", "awsssoportal GetRoleCredentials ForbiddenException", "sts GetCallerIdentity ok"} {
 		if seen[want] == 0 {
 			t.Errorf("the call record lacks %q", want)
+		}
+	}
+}
+
+// TestPortalRaw covers what no SDK call sends: a portal request signed anyway (answered as the unsigned
+// one), a missing or unknown token, an OIDC path the sandbox does not serve, each in restJson1's error
+// shape with the code in X-Amzn-ErrorType.
+func TestPortalRaw(t *testing.T) {
+	w := newICWorld(t, sandbox.Config{Speed: 1000})
+	send := func(method, path, token string, signFor string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, w.url+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if token != "" {
+			req.Header.Set("x-amz-sso_bearer_token", token)
+		}
+		if signFor != "" {
+			sum := sha256.Sum256(nil)
+			if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: w.mgmt.AccessKeyID, SecretAccessKey: w.mgmt.SecretAccessKey},
+				req, hex.EncodeToString(sum[:]), signFor, "eu-central-1", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType")
+	}
+	for _, c := range []struct {
+		method, path, token, sign string
+		status                    int
+		code                      string
+	}{
+		{"GET", "/assignment/accounts", "", "", 401, "UnauthorizedException"},
+		{"GET", "/assignment/accounts", "aoa-not-a-token", "", 401, "UnauthorizedException"},
+		{"GET", "/assignment/accounts", "aoa-not-a-token", "awsssoportal", 401, "UnauthorizedException"},
+		{"DELETE", "/assignment/accounts", "aoa-not-a-token", "", 404, "UnknownOperationException"},
+		{"GET", "/token", "", "", 404, "UnknownOperationException"},
+		{"POST", "/token?aws_iam=t", "", "", 404, "UnknownOperationException"},
+	} {
+		if status, code := send(c.method, c.path, c.token, c.sign); status != c.status || code != c.code {
+			t.Errorf("%s %s (token %q, signed for %q): %d %s, want %d %s", c.method, c.path, c.token, c.sign, status, code, c.status, c.code)
 		}
 	}
 }

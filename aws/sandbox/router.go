@@ -99,6 +99,11 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveIdentityCenter(w, r, body, auth.service, &auth, now)
 		return
 	}
+	if service, found := identitycenter.Route(r); found && service == auth.service {
+		// The portal and sso-oidc take no signature; a client that signs anyway is answered the same.
+		s.serveIdentityCenter(w, r, body, service, nil, now)
+		return
+	}
 	if inventoryServices()[auth.service] {
 		s.serveInventory(w, r, body, auth, now)
 		return
