@@ -260,6 +260,14 @@ func TestIdentityCenterLifecycle(t *testing.T) {
 	if st := describeCreation(); st != ssotypes.StatusValuesInProgress {
 		t.Fatalf("status right after creation %s", st)
 	}
+	// A grant and a revocation of the same assignment may not overlap, as at AWS.
+	assignGroup := &ssoadmin.CreateAccountAssignmentInput{InstanceArn: inst, PermissionSetArn: psArn, TargetId: aws.String(w.payments.ID),
+		TargetType: ssotypes.TargetTypeAwsAccount, PrincipalType: ssotypes.PrincipalTypeGroup, PrincipalId: grp.GroupId}
+	_, err = w.admin.CreateAccountAssignment(ctx, assignGroup)
+	expectCode(t, "the same assignment while it is being created", err, "ConflictException")
+	_, err = w.admin.DeleteAccountAssignment(ctx, &ssoadmin.DeleteAccountAssignmentInput{InstanceArn: inst, PermissionSetArn: psArn, TargetId: aws.String(w.payments.ID),
+		TargetType: ssotypes.TargetTypeAwsAccount, PrincipalType: ssotypes.PrincipalTypeGroup, PrincipalId: grp.GroupId})
+	expectCode(t, "deleting an assignment while it is being created", err, "ConflictException")
 	// The README's figure: 2 s at speed 1.
 	clk.advance(2*time.Second - time.Millisecond)
 	if st := describeCreation(); st != ssotypes.StatusValuesInProgress {

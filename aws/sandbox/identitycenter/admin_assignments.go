@@ -1,7 +1,6 @@
 package identitycenter
 
 import (
-	"slices"
 	"strings"
 )
 
@@ -58,6 +57,19 @@ func (c *call) assignmentInput(in *Instance) (*PermissionSet, Assignment, error)
 	return ps, Assignment{AccountID: target, PermissionSetARN: ps.ARN, PrincipalType: principalType, PrincipalID: principalID}, nil
 }
 
+// racing refuses a creation or deletion of an assignment while another one of the same assignment is in
+// flight: AWS answers the overlap of a grant and a revocation with ConflictException, to be retried.
+func (in *Instance) racing(a Assignment) error {
+	for _, op := range in.Operations {
+		if (op.Kind == "create" || op.Kind == "delete") && op.Status == "IN_PROGRESS" && op.TargetID == a.AccountID &&
+			op.PermissionSetARN == a.PermissionSetARN && op.PrincipalType == a.PrincipalType && op.PrincipalID == a.PrincipalID {
+			return conflict("An account assignment of this permission set to %s %s in account %s is being %s (request %s); try again when it has finished.",
+				strings.ToLower(a.PrincipalType), a.PrincipalID, a.AccountID, map[string]string{"create": "created", "delete": "deleted"}[op.Kind], op.RequestID)
+		}
+	}
+	return nil
+}
+
 func createAssignment(c *call) (any, bool, error) {
 	in, err := c.instance()
 	if err != nil {
@@ -68,6 +80,9 @@ func createAssignment(c *call) (any, bool, error) {
 		return nil, false, err
 	}
 	if err := in.busy(ps, true); err != nil {
+		return nil, false, err
+	}
+	if err := in.racing(a); err != nil {
 		return nil, false, err
 	}
 	op := in.newOperation(c, "create", ps, a.AccountID, a.PrincipalType, a.PrincipalID)
@@ -83,14 +98,14 @@ func deleteAssignment(c *call) (any, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if in.assignment(a) == nil && !slices.ContainsFunc(in.Operations, func(op *Operation) bool {
-		return op.Kind == "create" && op.Status == "IN_PROGRESS" && op.TargetID == a.AccountID && op.PermissionSetARN == a.PermissionSetARN &&
-			op.PrincipalType == a.PrincipalType && op.PrincipalID == a.PrincipalID
-	}) {
-		return nil, false, notFound("Could not find an account assignment of %s to %s %s in account %s.", ps.Name, strings.ToLower(a.PrincipalType), a.PrincipalID, a.AccountID)
-	}
 	if err := in.busy(ps, true); err != nil {
 		return nil, false, err
+	}
+	if err := in.racing(a); err != nil {
+		return nil, false, err
+	}
+	if in.assignment(a) == nil {
+		return nil, false, notFound("Could not find an account assignment of %s to %s %s in account %s.", ps.Name, strings.ToLower(a.PrincipalType), a.PrincipalID, a.AccountID)
 	}
 	op := in.newOperation(c, "delete", ps, a.AccountID, a.PrincipalType, a.PrincipalID)
 	return map[string]any{"AccountAssignmentDeletionStatus": assignmentOpOut(op)}, true, nil
