@@ -35,6 +35,7 @@ func init() {
 		"CreateGroupMembership":         createMembership,
 		"ListGroupMemberships":          listMemberships,
 		"DeleteGroupMembership":         deleteMembership,
+		"DescribeGroupMembership":       describeMembership,
 		"GetGroupMembershipId":          getMembershipID,
 		"ListGroupMembershipsForMember": listMembershipsForMember,
 		"IsMemberInGroups":              isMemberInGroups,

@@ -86,18 +86,39 @@ func membershipPage(c *call, in *Instance, keep func(*Membership) bool) (any, bo
 	return withNext(map[string]any{"GroupMemberships": list}, next), false, nil
 }
 
+// findMembership finds the call's MembershipId.
+func (c *call) findMembership(in *Instance) (int, error) {
+	id, err := c.resourceID("MembershipId")
+	if err != nil {
+		return 0, err
+	}
+	i := slices.IndexFunc(in.Memberships, func(m *Membership) bool { return m.ID == id })
+	if i < 0 {
+		return 0, storeNotFound("GROUP_MEMBERSHIP", id, "Membership %s does not exist in identity store %s.", id, in.IdentityStoreID)
+	}
+	return i, nil
+}
+
+func describeMembership(c *call) (any, bool, error) {
+	in, err := c.store()
+	if err != nil {
+		return nil, false, err
+	}
+	i, err := c.findMembership(in)
+	if err != nil {
+		return nil, false, err
+	}
+	return membershipOut(in, in.Memberships[i]), false, nil
+}
+
 func deleteMembership(c *call) (any, bool, error) {
 	in, err := c.store()
 	if err != nil {
 		return nil, false, err
 	}
-	id, err := c.resourceID("MembershipId")
+	i, err := c.findMembership(in)
 	if err != nil {
 		return nil, false, err
-	}
-	i := slices.IndexFunc(in.Memberships, func(m *Membership) bool { return m.ID == id })
-	if i < 0 {
-		return nil, false, storeNotFound("GROUP_MEMBERSHIP", id, "Membership %s does not exist in identity store %s.", id, in.IdentityStoreID)
 	}
 	in.Memberships = slices.Delete(in.Memberships, i, i+1)
 	return map[string]any{}, true, nil
