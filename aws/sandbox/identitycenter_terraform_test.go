@@ -21,7 +21,7 @@ const tfPluginDir = "/opt/tf-plugins"
 
 // TestTerraformIdentityCenter runs the hashicorp/aws provider's Identity Center resources against the
 // sandbox: apply creates them (through the provider's own waits on provisioning and assignments), a plan
-// right after finds no difference, and destroy removes them all.
+// right after finds no difference, a change is made in place, and destroy removes them all.
 func TestTerraformIdentityCenter(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs terraform")
@@ -138,6 +138,21 @@ resource "aws_ssoadmin_account_assignment" "team" {
 	}
 	if out, code := tf("plan", "-no-color", "-detailed-exitcode"); code != 0 {
 		t.Fatalf("terraform plan after apply wants changes (exit %d):\n%s", code, out)
+	}
+	// A change in place: Terraform updates the group and the user rather than replacing them.
+	changed := strings.NewReplacer(`description       = "Payments"`, `description       = "Payments engineers"`,
+		`display_name      = "Ana Lima"`, `display_name      = "Ana M. Lima"`).Replace(main)
+	if changed == main {
+		t.Fatal("the change did not apply to main.tf")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := tf("apply", "-no-color", "-auto-approve"); code != 0 || !strings.Contains(out, "0 added, 2 changed, 0 destroyed") {
+		t.Fatalf("terraform apply of a change (exit %d):\n%s", code, out)
+	}
+	if out, code := tf("plan", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("terraform plan after the change wants more (exit %d):\n%s", code, out)
 	}
 	ctx := context.Background()
 	sets := must[*ssoadmin.ListPermissionSetsProvisionedToAccountOutput](t, "ListPermissionSetsProvisionedToAccount")(w.admin.ListPermissionSetsProvisionedToAccount(ctx,

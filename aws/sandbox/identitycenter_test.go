@@ -197,6 +197,24 @@ func TestIdentityCenterLifecycle(t *testing.T) {
 		t.Fatalf("IsMemberInGroups %+v", isIn.Results)
 	}
 
+	// Updates keep the directory's rules.
+	must[*identitystore.UpdateGroupOutput](t, "UpdateGroup")(w.store.UpdateGroup(ctx, &identitystore.UpdateGroupInput{IdentityStoreId: store, GroupId: grp.GroupId,
+		Operations: []idtypes.AttributeOperation{{AttributePath: aws.String("description"), AttributeValue: document.NewLazyDocument("Payments engineers")}}}))
+	if dg := must[*identitystore.DescribeGroupOutput](t, "DescribeGroup")(w.store.DescribeGroup(ctx, &identitystore.DescribeGroupInput{IdentityStoreId: store, GroupId: grp.GroupId})); aws.ToString(dg.Description) != "Payments engineers" {
+		t.Fatalf("description after UpdateGroup: %q", aws.ToString(dg.Description))
+	}
+	_, err = w.store.UpdateGroup(ctx, &identitystore.UpdateGroupInput{IdentityStoreId: store, GroupId: grp.GroupId,
+		Operations: []idtypes.AttributeOperation{{AttributePath: aws.String("displayName"), AttributeValue: document.NewLazyDocument("auditors")}}})
+	expectCode(t, "renaming a group to another group's name", err, "ConflictException")
+	must[*identitystore.UpdateUserOutput](t, "UpdateUser")(w.store.UpdateUser(ctx, &identitystore.UpdateUserInput{IdentityStoreId: store, UserId: user.UserId,
+		Operations: []idtypes.AttributeOperation{{AttributePath: aws.String("displayName"), AttributeValue: document.NewLazyDocument("Ana M. Lima")}}}))
+	if du := must[*identitystore.DescribeUserOutput](t, "DescribeUser")(w.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: store, UserId: user.UserId})); aws.ToString(du.DisplayName) != "Ana M. Lima" || aws.ToString(du.Name.FamilyName) != "Lima" {
+		t.Fatalf("after UpdateUser: %+v", du)
+	}
+	_, err = w.store.UpdateUser(ctx, &identitystore.UpdateUserInput{IdentityStoreId: store, UserId: user.UserId,
+		Operations: []idtypes.AttributeOperation{{AttributePath: aws.String("name.familyName"), AttributeValue: document.NewLazyDocument("")}}})
+	expectCode(t, "removing a user's family name", err, "ValidationException")
+
 	// A permission set with its policies and tags.
 	ps := must[*ssoadmin.CreatePermissionSetOutput](t, "CreatePermissionSet")(w.admin.CreatePermissionSet(ctx, &ssoadmin.CreatePermissionSetInput{
 		InstanceArn: inst, Name: aws.String("deployer"), Description: aws.String("Deploys workloads"), SessionDuration: aws.String("PT4H"),
@@ -281,6 +299,16 @@ func TestIdentityCenterLifecycle(t *testing.T) {
 		InstanceArn: inst, AccountId: aws.String(w.payments.ID), PermissionSetArn: psArn}))
 	if len(la.AccountAssignments) != 1 || aws.ToString(la.AccountAssignments[0].PrincipalId) != aws.ToString(grp.GroupId) {
 		t.Fatalf("ListAccountAssignments %+v", la.AccountAssignments)
+	}
+	forGroup := must[*ssoadmin.ListAccountAssignmentsForPrincipalOutput](t, "ListAccountAssignmentsForPrincipal")(w.admin.ListAccountAssignmentsForPrincipal(ctx,
+		&ssoadmin.ListAccountAssignmentsForPrincipalInput{InstanceArn: inst, PrincipalType: ssotypes.PrincipalTypeGroup, PrincipalId: grp.GroupId}))
+	if len(forGroup.AccountAssignments) != 1 || aws.ToString(forGroup.AccountAssignments[0].AccountId) != w.payments.ID {
+		t.Fatalf("ListAccountAssignmentsForPrincipal %+v", forGroup.AccountAssignments)
+	}
+	if none := must[*ssoadmin.ListAccountAssignmentsForPrincipalOutput](t, "ListAccountAssignmentsForPrincipal")(w.admin.ListAccountAssignmentsForPrincipal(ctx,
+		&ssoadmin.ListAccountAssignmentsForPrincipalInput{InstanceArn: inst, PrincipalType: ssotypes.PrincipalTypeGroup, PrincipalId: grp.GroupId,
+			Filter: &ssotypes.ListAccountAssignmentsFilter{AccountId: aws.String(w.logs.ID)}})); len(none.AccountAssignments) != 0 {
+		t.Fatalf("assignments of the group in log-archive: %+v", none.AccountAssignments)
 	}
 	accountsFor := func(status ssotypes.ProvisioningStatus) []string {
 		t.Helper()

@@ -62,6 +62,7 @@ func init() {
 		"ListAccountAssignmentCreationStatus":     listAssignmentOps("create", "AccountAssignmentsCreationStatus"),
 		"ListAccountAssignmentDeletionStatus":     listAssignmentOps("delete", "AccountAssignmentsDeletionStatus"),
 		"ListAccountAssignments":                  listAssignments,
+		"ListAccountAssignmentsForPrincipal":      listAssignmentsForPrincipal,
 		"ListAccountsForProvisionedPermissionSet": listAccountsForPermissionSet,
 		"ListPermissionSetsProvisionedToAccount":  listPermissionSetsForAccount,
 	}

@@ -180,3 +180,44 @@ func listAssignments(c *call) (any, bool, error) {
 	}
 	return withNext(map[string]any{"AccountAssignments": list}, next), false, nil
 }
+
+// listAssignmentsForPrincipal lists the assignments of one user or group, across accounts (optionally one).
+func listAssignmentsForPrincipal(c *call) (any, bool, error) {
+	in, err := c.instance()
+	if err != nil {
+		return nil, false, err
+	}
+	principalType, err := c.required("PrincipalType")
+	if err != nil {
+		return nil, false, err
+	}
+	if principalType != "USER" && principalType != "GROUP" {
+		return nil, false, validation("1 validation error detected: Value '%s' at 'principalType' failed to satisfy constraint: Member must satisfy enum value set: [USER, GROUP]", principalType)
+	}
+	principalID, err := c.required("PrincipalId")
+	if err != nil {
+		return nil, false, err
+	}
+	var filter struct{ AccountId string }
+	if err := c.decode("Filter", &filter); err != nil {
+		return nil, false, err
+	}
+	if filter.AccountId != "" && !accountIDRe.MatchString(filter.AccountId) {
+		return nil, false, validation("1 validation error detected: Value '%s' at 'filter.accountId' failed to satisfy constraint: Member must satisfy regular expression pattern: \\d{12}", filter.AccountId)
+	}
+	var found []*Assignment
+	for _, a := range in.Assignments {
+		if a.PrincipalType == principalType && a.PrincipalID == principalID && (filter.AccountId == "" || a.AccountID == filter.AccountId) {
+			found = append(found, a)
+		}
+	}
+	from, to, next, err := c.page(len(found), maxAdminResults)
+	if err != nil {
+		return nil, false, err
+	}
+	list := []any{}
+	for _, a := range found[from:to] {
+		list = append(list, map[string]string{"AccountId": a.AccountID, "PermissionSetArn": a.PermissionSetARN, "PrincipalType": a.PrincipalType, "PrincipalId": a.PrincipalID})
+	}
+	return withNext(map[string]any{"AccountAssignments": list}, next), false, nil
+}

@@ -26,12 +26,14 @@ func init() {
 		"ListGroups":                    listGroups,
 		"DescribeGroup":                 describeGroup,
 		"DeleteGroup":                   deleteGroup,
+		"UpdateGroup":                   updateGroup,
 		"GetGroupId":                    getGroupID,
 		"CreateUser":                    createUser,
 		"ListUsers":                     listUsers,
 		"DescribeUser":                  describeUser,
 		"GetUserId":                     getUserID,
 		"DeleteUser":                    deleteUser,
+		"UpdateUser":                    updateUser,
 		"CreateGroupMembership":         createMembership,
 		"ListGroupMemberships":          listMemberships,
 		"DeleteGroupMembership":         deleteMembership,
@@ -133,6 +135,37 @@ func (c *call) uniqueAttribute(path string) (string, error) {
 	var v string
 	if json.Unmarshal(alt.UniqueAttribute.AttributeValue, &v) != nil || v == "" {
 		return "", validation("The value of unique attribute %s must be a non-empty string.", path)
+	}
+	return v, nil
+}
+
+// attributeOperation is one change of an UpdateGroup or UpdateUser: a path and its new value (null
+// removes an optional attribute).
+type attributeOperation struct {
+	AttributePath  string
+	AttributeValue json.RawMessage
+}
+
+// operations reads the Operations of an update, 1 to 100 of them.
+func (c *call) operations() ([]attributeOperation, error) {
+	var ops []attributeOperation
+	if err := c.decode("Operations", &ops); err != nil {
+		return nil, err
+	}
+	if len(ops) < 1 || len(ops) > 100 {
+		return nil, validation("1 validation error detected: Value at 'operations' failed to satisfy constraint: Member must have length between 1 and 100")
+	}
+	return ops, nil
+}
+
+// stringValue reads an operation's value as a string; "" for null.
+func (op attributeOperation) stringValue() (string, error) {
+	if len(op.AttributeValue) == 0 || string(op.AttributeValue) == "null" {
+		return "", nil
+	}
+	var v string
+	if err := json.Unmarshal(op.AttributeValue, &v); err != nil {
+		return "", validation("The value of %s must be a string.", op.AttributePath)
 	}
 	return v, nil
 }

@@ -123,3 +123,47 @@ func getGroupID(c *call) (any, bool, error) {
 	}
 	return nil, false, storeNotFound("GROUP", name, "No group named %s in identity store %s.", name, in.IdentityStoreID)
 }
+
+// updateGroup changes a group's display name (still one group per name) or description.
+func updateGroup(c *call) (any, bool, error) {
+	in, err := c.store()
+	if err != nil {
+		return nil, false, err
+	}
+	g, err := c.findGroup(in, "GroupId")
+	if err != nil {
+		return nil, false, err
+	}
+	ops, err := c.operations()
+	if err != nil {
+		return nil, false, err
+	}
+	next := *g
+	for _, op := range ops {
+		v, err := op.stringValue()
+		if err != nil {
+			return nil, false, err
+		}
+		switch strings.ToLower(op.AttributePath) {
+		case "displayname":
+			if v == "" || utf8.RuneCountInString(v) > 1024 || !displayNameRe.MatchString(v) {
+				return nil, false, validation("A group's display name must be 1 to 1024 letters, marks, symbols, numbers, punctuation or spaces.")
+			}
+			next.DisplayName = v
+		case "description":
+			if utf8.RuneCountInString(v) > 1024 {
+				return nil, false, validation("A group's description may have at most 1024 characters.")
+			}
+			next.Description = v
+		default:
+			return nil, false, validation("The sandbox updates a group's displayName and description, not %q.", op.AttributePath)
+		}
+	}
+	for _, other := range in.Groups {
+		if other != g && strings.EqualFold(other.DisplayName, next.DisplayName) {
+			return nil, false, uniqueness("Duplicate GroupDisplayName: a group named %s already exists (group %s).", next.DisplayName, other.ID)
+		}
+	}
+	*g = next
+	return map[string]any{}, true, nil
+}

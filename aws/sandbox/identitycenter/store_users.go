@@ -1,6 +1,7 @@
 package identitycenter
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -139,5 +140,78 @@ func deleteUser(c *call) (any, bool, error) {
 	}
 	in.Users = slices.DeleteFunc(in.Users, func(x *User) bool { return x == u })
 	in.Memberships = slices.DeleteFunc(in.Memberships, func(m *Membership) bool { return m.UserID == u.ID })
+	return map[string]any{}, true, nil
+}
+
+// updateUser changes a user's display name, name or email; the user name, which people sign in with, is
+// changed the same way and stays unique.
+func updateUser(c *call) (any, bool, error) {
+	in, err := c.store()
+	if err != nil {
+		return nil, false, err
+	}
+	u, err := c.findUser(in)
+	if err != nil {
+		return nil, false, err
+	}
+	ops, err := c.operations()
+	if err != nil {
+		return nil, false, err
+	}
+	next := *u
+	name := Name{}
+	if u.Name != nil {
+		name = *u.Name
+	}
+	for _, op := range ops {
+		path := strings.ToLower(op.AttributePath)
+		if path == "emails" {
+			var emails []Email
+			if len(op.AttributeValue) > 0 && string(op.AttributeValue) != "null" {
+				if err := json.Unmarshal(op.AttributeValue, &emails); err != nil {
+					return nil, false, validation("The value of emails must be a list of {Value, Type, Primary}.")
+				}
+			}
+			if len(emails) > 1 {
+				return nil, false, validation("A user has at most one email address.")
+			}
+			next.Emails = emails
+			continue
+		}
+		v, err := op.stringValue()
+		if err != nil {
+			return nil, false, err
+		}
+		switch path {
+		case "username":
+			if v == "" || utf8.RuneCountInString(v) > 128 || !userNameRe.MatchString(v) {
+				return nil, false, validation("A user name must be 1 to 128 characters without spaces.")
+			}
+			next.UserName = v
+		case "displayname":
+			if v == "" {
+				return nil, false, validation("A user of the Identity Center directory needs a display name.")
+			}
+			next.DisplayName = v
+		case "name.givenname":
+			name.GivenName = v
+		case "name.familyname":
+			name.FamilyName = v
+		case "name.formatted":
+			name.Formatted = v
+		default:
+			return nil, false, validation("The sandbox updates a user's userName, displayName, name.givenName, name.familyName, name.formatted and emails, not %q.", op.AttributePath)
+		}
+	}
+	if name.GivenName == "" || name.FamilyName == "" {
+		return nil, false, validation("A user of the Identity Center directory needs Name.GivenName and Name.FamilyName.")
+	}
+	for _, other := range in.Users {
+		if other != u && strings.EqualFold(other.UserName, next.UserName) {
+			return nil, false, uniqueness("Duplicate UserName: a user named %s already exists (user %s).", next.UserName, other.ID)
+		}
+	}
+	next.Name = &name
+	*u = next
 	return map[string]any{}, true, nil
 }
