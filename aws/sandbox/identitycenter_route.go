@@ -108,6 +108,9 @@ func (s *Sandbox) serveIdentityCenter(w http.ResponseWriter, r *http.Request, bo
 		if aerr == nil && !s.allow(c.account.ID+"/"+service+"/"+targetOperation(r), now) {
 			aerr = &awsError{Status: http.StatusTooManyRequests, Code: "ThrottlingException", Message: "Rate exceeded"}
 		}
+		if aerr == nil {
+			aerr = s.identityCenterFault(targetOperation(r))
+		}
 		if aerr != nil {
 			acct := ""
 			if c != nil {
@@ -143,6 +146,27 @@ func (s *Sandbox) serveIdentityCenter(w http.ResponseWriter, r *http.Request, bo
 	w.Header().Set("Content-Length", strconv.Itoa(len(res.Body)))
 	w.WriteHeader(res.Status)
 	w.Write(res.Body)
+}
+
+// identityCenterFault answers the injected throttling and server-error shares on sso-admin and
+// identitystore, with the exceptions their SDKs retry; the conflict share is Organizations' alone.
+func (s *Sandbox) identityCenterFault(op string) *awsError {
+	f := s.st.Faults
+	if len(f.Operations) > 0 && !slices.Contains(f.Operations, op) {
+		return nil
+	}
+	if f.ThrottleShare == 0 && f.ServerErrorShare == 0 {
+		return nil
+	}
+	roll := s.rng.Float64()
+	switch {
+	case roll < f.ThrottleShare:
+		return &awsError{Status: http.StatusTooManyRequests, Code: "ThrottlingException", Message: "Rate exceeded (sandbox fault injection)"}
+	case roll >= f.ThrottleShare+f.ConflictShare && roll < f.ThrottleShare+f.ConflictShare+f.ServerErrorShare:
+		return &awsError{Status: http.StatusInternalServerError, Code: "InternalServerException",
+			Message: "The request processing has failed because of an unknown error, exception or failure (sandbox fault injection)."}
+	}
+	return nil
 }
 
 // IdentityCenterInfo describes an organization's Identity Center instance.

@@ -635,3 +635,34 @@ func TestIdentityCenterSpeedAndRate(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentityCenterFaults: the throttling and server-error shares reach sso-admin and identitystore as
+// the exceptions their SDKs know, and the operation filter narrows them.
+func TestIdentityCenterFaults(t *testing.T) {
+	w := newICWorld(t, sandbox.Config{})
+	ctx := context.Background()
+	inst, store := aws.String(w.info.InstanceARN), aws.String(w.info.IdentityStoreID)
+	if err := w.sb.SetFaults(sandbox.Faults{ThrottleShare: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var throttled *ssotypes.ThrottlingException
+	if _, err := w.admin.ListPermissionSets(ctx, &ssoadmin.ListPermissionSetsInput{InstanceArn: inst}); !errors.As(err, &throttled) {
+		t.Fatalf("ListPermissionSets with every call throttled: %v", err)
+	}
+	if err := w.sb.SetFaults(sandbox.Faults{ServerErrorShare: 1, Operations: []string{"ListGroups"}}); err != nil {
+		t.Fatal(err)
+	}
+	var internal *idtypes.InternalServerException
+	if _, err := w.store.ListGroups(ctx, &identitystore.ListGroupsInput{IdentityStoreId: store}); !errors.As(err, &internal) {
+		t.Fatalf("ListGroups with every ListGroups failing: %v", err)
+	}
+	if _, err := w.store.ListUsers(ctx, &identitystore.ListUsersInput{IdentityStoreId: store}); err != nil {
+		t.Fatalf("ListUsers, which the faults do not name: %v", err)
+	}
+	if err := w.sb.SetFaults(sandbox.Faults{ConflictShare: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.admin.ListPermissionSets(ctx, &ssoadmin.ListPermissionSetsInput{InstanceArn: inst}); err != nil {
+		t.Fatalf("the conflict share is Organizations' alone: %v", err)
+	}
+}

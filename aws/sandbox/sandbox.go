@@ -72,7 +72,8 @@ type Config struct {
 // live in the state file, so a workshop's faults survive a restart.
 type Faults struct {
 	// Shares (0 to 1) of Organizations, STS and Service Quotas calls answered
-	// with throttling, ConcurrentModificationException, or an HTTP 500.
+	// with throttling, ConcurrentModificationException, or an HTTP 500; the
+	// throttling and 500 shares apply to sso-admin and identitystore too.
 	ThrottleShare    float64 `json:"throttleShare,omitempty"`
 	ConflictShare    float64 `json:"conflictShare,omitempty"`
 	ServerErrorShare float64 `json:"serverErrorShare,omitempty"`
