@@ -20,11 +20,13 @@ func newSandboxCommand(streams IO) *cobra.Command {
 		Use:   "sandbox",
 		Short: "Run, reset or inspect the simulated AWS",
 		Long: `The sandbox is a simulated AWS that speaks AWS's own wire protocols
-(Organizations, STS, Service Quotas and the inventory services), so the AWS CLI,
-SDKs and Terraform can run against it. Its state is one JSON file.`,
+(Organizations, STS, Service Quotas, IAM Identity Center and the inventory
+services), so the AWS CLI, SDKs and Terraform can run against it. Its state is
+one JSON file.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newSandboxServeCommand(streams), newSandboxResetCommand(streams), newSandboxCallsCommand(streams))
+	cmd.AddCommand(newSandboxServeCommand(streams), newSandboxResetCommand(streams), newSandboxCallsCommand(streams),
+		newSandboxEnableIdentityCenterCommand(streams))
 	return cmd
 }
 

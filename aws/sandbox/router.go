@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orgwizard/orgwizard/aws/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 )
 
@@ -79,6 +80,10 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
+		if service, found := identitycenter.Route(r); found {
+			s.serveIdentityCenter(w, r, body, service, nil, now)
+			return
+		}
 		service := guessService(r)
 		writeProtocolError(w, service, &awsError{Status: http.StatusForbidden, Code: "MissingAuthenticationToken",
 			Message: "Request is missing Authentication Token"})
@@ -88,6 +93,15 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.serveIAMRole(w, r, body, auth, now) {
+		return
+	}
+	if identityCenterSigned(auth.service) {
+		s.serveIdentityCenter(w, r, body, auth.service, &auth, now)
+		return
+	}
+	if service, found := identitycenter.Route(r); found && service == auth.service {
+		// The portal and sso-oidc take no signature; a client that signs anyway is answered the same.
+		s.serveIdentityCenter(w, r, body, service, nil, now)
 		return
 	}
 	if inventoryServices()[auth.service] {

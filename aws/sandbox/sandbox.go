@@ -1,8 +1,9 @@
 // Package sandbox is orgwizard's simulated AWS: a single HTTP handler that
 // speaks AWS's own wire protocols (Organizations and Service Quotas on
-// awsJson1_1, STS on awsQuery, and the inventory services through package
-// inventory), so the tool's real aws-sdk-go-v2 adapter, the AWS CLI or
-// Terraform can run against it exactly as against AWS.
+// awsJson1_1, STS on awsQuery, IAM Identity Center through package
+// identitycenter, and the inventory services through package inventory), so
+// the tool's real aws-sdk-go-v2 adapter, the AWS CLI or Terraform can run
+// against it exactly as against AWS.
 //
 // The whole world is one JSON state file written atomically after every
 // acknowledged change; in-memory indexes answer reads without touching it.
@@ -71,7 +72,8 @@ type Config struct {
 // live in the state file, so a workshop's faults survive a restart.
 type Faults struct {
 	// Shares (0 to 1) of Organizations, STS and Service Quotas calls answered
-	// with throttling, ConcurrentModificationException, or an HTTP 500.
+	// with throttling, ConcurrentModificationException, or an HTTP 500; the
+	// throttling and 500 shares apply to sso-admin and identitystore too.
 	ThrottleShare    float64 `json:"throttleShare,omitempty"`
 	ConflictShare    float64 `json:"conflictShare,omitempty"`
 	ServerErrorShare float64 `json:"serverErrorShare,omitempty"`

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orgwizard/orgwizard/aws/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/internal/atomicfile"
 )
@@ -33,6 +34,8 @@ type state struct {
 	Sessions      []*session           `json:"sessions,omitempty"`
 	QuotaRequests []*quotaRequest      `json:"quotaRequests,omitempty"`
 	Resources     []inventory.Resource `json:"resources,omitempty"`
+	// IdentityCenter is IAM Identity Center's state; nil until it is first used.
+	IdentityCenter *identitycenter.State `json:"identityCenter,omitempty"`
 }
 
 // account is one simulated AWS account, standalone or in an organization.
