@@ -67,10 +67,10 @@ func PresetByName(name string) (Preset, bool) {
 	return Preset{}, false
 }
 
-// AddResidency adds r to d, refusing a name or region already taken, and
-// lets every workload serve it when it is the design's first residency (a
-// workload must serve at least one).
-func AddResidency(d *orgmodel.Design, r orgmodel.Residency) error {
+// checkResidency refuses r as residency number i of d (i < 0: a new one):
+// a bad name or region, no region, or a name or region another residency
+// has.
+func checkResidency(d *orgmodel.Design, r orgmodel.Residency, i int) error {
 	if err := orgmodel.CheckResidencyName(r.Name); err != nil {
 		return fmt.Errorf("residency name %w", err)
 	}
@@ -82,7 +82,10 @@ func AddResidency(d *orgmodel.Design, r orgmodel.Residency) error {
 			return err
 		}
 	}
-	for _, have := range d.Residencies {
+	for j, have := range d.Residencies {
+		if j == i {
+			continue
+		}
 		if have.Name == r.Name {
 			return fmt.Errorf("there is already a residency called %s", r.Name)
 		}
@@ -91,6 +94,16 @@ func AddResidency(d *orgmodel.Design, r orgmodel.Residency) error {
 				return fmt.Errorf("region %s already belongs to residency %s; a region serves one residency only", region, have.Name)
 			}
 		}
+	}
+	return nil
+}
+
+// AddResidency adds r to d, refusing a name or region already taken, and
+// lets every workload serve it when it is the design's first residency (a
+// workload must serve at least one).
+func AddResidency(d *orgmodel.Design, r orgmodel.Residency) error {
+	if err := checkResidency(d, r, -1); err != nil {
+		return err
 	}
 	first := len(d.Residencies) == 0
 	d.Residencies = append(d.Residencies, r)
