@@ -242,8 +242,8 @@ func clean(in Input) Check {
 			c.Why += fmt.Sprintf("; %s not in the runbook (write it again)", plural(extra, "resource"))
 		}
 	}
-	if c.Status != Warn && tagOnly(inv) {
-		c.Why += " (beyond the sweep, only tagged resources are visible: Resource Explorer has no index)"
+	if n := tagOnly(inv); c.Status != Warn && n > 0 {
+		c.Why += fmt.Sprintf(" (beyond the sweep, only tagged resources are visible in %d of %d regions: Resource Explorer has no index there)", n, len(inv.Discovery))
 	}
 	return c
 }
@@ -267,13 +267,15 @@ func RunbookProgress(keys []string, inv *inventory.Result) (moved, remaining []s
 	return moved, remaining
 }
 
-func tagOnly(inv *inventory.Result) bool {
+// tagOnly counts the regions read with the tagging API only.
+func tagOnly(inv *inventory.Result) int {
+	n := 0
 	for _, d := range inv.Discovery {
 		if d == inventory.DiscoveryTaggedOnly {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }
 
 // summary counts items per service and type: "3 ec2 instance, 4 s3 bucket".

@@ -13,14 +13,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
 
 type applyOptions struct {
-	design string
-	yes    bool
-	target targetFlags
-	io     IO
+	design      string
+	yes         bool
+	forceUnlock bool
+	target      targetFlags
+	io          IO
 }
 
 func newApplyCommand(streams IO) *cobra.Command {
@@ -32,23 +34,47 @@ func newApplyCommand(streams IO) *cobra.Command {
 --yes), and carry it out: the organization, OUs, accounts (five created at a
 time, AWS's limit), moves, tags and guardrails. The accounts quota is checked
 before anything is created. apply can be interrupted at any moment (ctrl+c, a
-crash) and run again: it never creates an account twice and finishes the work.`,
+crash) and run again: it never creates an account twice and finishes the work.
+
+Two applies never change one organization at once: apply holds a lock on this
+machine and a lease in the organization itself (a tag on its root, renewed
+while it runs, removed at the end). A second apply says who holds it and since
+when, and exits 1. If that apply crashed, its lease expires within two
+minutes (at once for the next apply on the same machine), or --force-unlock
+takes it over now, after asking.`,
 		Example: "  orgwizard apply --design acme.yaml\n  orgwizard apply --design acme.yaml --profile management --yes",
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
 	}
 	addDesignFlag(cmd, &opts.design)
 	cmd.Flags().BoolVarP(&opts.yes, "yes", "y", false, "apply without asking for confirmation")
+	cmd.Flags().BoolVar(&opts.forceUnlock, "force-unlock", false, "take over the organization's lease from an apply that is no longer running (asks first; --yes answers)")
 	addTargetFlags(cmd, &opts.target)
 	return cmd
 }
 
 func (o *applyOptions) run(ctx context.Context) error {
-	s, plan, actual, err := planDesign(ctx, o.design, &o.target, o.io.ErrOut)
+	tree, err := loadTree(o.design, o.io.ErrOut)
+	if err != nil {
+		return err
+	}
+	s, err := openSession(ctx, &o.target)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	// Locked before reading: the plan carried out is never one made while
+	// another apply was changing the organization.
+	lock, err := s.lockOrganization(ctx, o.forceUnlock, askForceUnlock(o.io.In, o.io.Out, o.yes))
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	actual, err := s.read(ctx)
+	if err != nil {
+		return err
+	}
+	plan := orgmodel.MakePlan(tree, actual)
 	if err := writePlanText(o.io.Out, describeTarget(s), o.design, plan); err != nil {
 		return err
 	}
@@ -70,8 +96,13 @@ func (o *applyOptions) run(ctx context.Context) error {
 	printer := newLinePrinter(o.io.Out, time.Now())
 	opt.OnEvent = printer.event
 	fmt.Fprintf(o.io.Out, "\nApplying %d changes to %s\n", len(plan.Steps), s.target.Describe)
-	err = apply.New(s.orgs, opt).Apply(ctx, plan, actual)
+	err = apply.New(lock.Guard(s.orgs), opt).Apply(lock.ctx, plan, actual)
 	elapsed := time.Since(printer.start).Round(time.Millisecond)
+	// A lease lost to ctrl+c is the interruption itself, told below with the
+	// command that finishes the work; any other loss of the lease is news.
+	if lerr := lock.err(); lerr != nil && err != nil && !errors.Is(lerr, context.Canceled) {
+		return lerr
+	}
 	switch {
 	case err == nil:
 		fmt.Fprintf(o.io.Out, "Done in %s: the organization matches %s. orgwizard plan now shows nothing to do.\n", elapsed, o.design)
@@ -86,6 +117,9 @@ func (o *applyOptions) run(ctx context.Context) error {
 	var quota *apply.QuotaError
 	if errors.As(err, &quota) {
 		return &ExitError{Code: ExitUser, Err: err}
+	}
+	if perr := permissionError(err); perr != nil {
+		return perr
 	}
 	return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; run %s to finish", err, o.again())}
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/orgwizard/orgwizard/aws/sandbox"
 )
 
 // TestPlanApplyTreeOnTheSandbox runs the commands as a user would, against
@@ -93,5 +95,39 @@ func TestTreeUsesTheTargetsQuota(t *testing.T) {
 	}
 	if first := strings.SplitN(out, "\n", 2)[0]; strings.Contains(first, "layout") || strings.Contains(first, "home region") || strings.HasSuffix(first, " ") {
 		t.Errorf("tree's header has fields a live organization does not have: %q", first)
+	}
+}
+
+// TestPlanShowsFailedCreation: when AWS ends a creation FAILED because the
+// email belongs to an account outside the organization, apply exits 3 and
+// the next plan says which creation failed, why, and the fixes that work.
+func TestPlanShowsFailedCreation(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	state := filepath.Join(dir, "sandbox.json")
+	sb, err := sandbox.Open(sandbox.Config{StatePath: state, Scenario: "fresh",
+		Faults: &sandbox.Faults{FailCreateAccount: []sandbox.CreateAccountFailure{{Match: "aws+payments-dev@acme.example", Reason: "EMAIL_ALREADY_EXISTS"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.Close()
+	design := filepath.Join(examples, "acme.yaml")
+	target := []string{"--sandbox-state", state, "--sandbox-speed", "50"}
+	if code, out, errOut := run(t, append([]string{"apply", "--design", design, "--yes"}, target...)...); code != ExitAWS {
+		t.Fatalf("apply: exit %d, want %d\n%s%s", code, ExitAWS, out, errOut)
+	}
+	code, out, errOut := run(t, append([]string{"plan", "--design", design}, target...)...)
+	if code != ExitOK {
+		t.Fatalf("plan: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"+ create account payments-dev <aws+payments-dev@acme.example>",
+		"the last creation of payments-dev failed: EMAIL_ALREADY_EXISTS: aws+payments-dev@acme.example already belongs to another AWS account, outside this organization",
+		"list it under accounts[]",
+		"Warnings:",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, out)
+		}
 	}
 }

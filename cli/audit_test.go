@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,14 +67,24 @@ func TestAuditDirtyManagementFailsStrict(t *testing.T) {
 	if code != ExitUser {
 		t.Errorf("--strict with failing checks: exit %d, want %d", code, ExitUser)
 	}
-	if st, why := status(doc, "management-clean"); st != "fail" || !strings.Contains(why, "26 resources") {
+	if st, why := status(doc, "management-clean"); st != "fail" || !strings.Contains(why, "27 resources") {
 		t.Errorf("management-clean: %s %s", st, why)
 	}
 	if st, _ := status(doc, "member-accounts"); st != "warn" {
 		t.Errorf("without a design the design checks warn, got %s", st)
 	}
-	if len(doc.Inventory) != 26 {
-		t.Errorf("%d inventory items, want 26", len(doc.Inventory))
+	if len(doc.Inventory) != 27 {
+		t.Errorf("%d inventory items, want 27", len(doc.Inventory))
+	}
+	// Resource Explorer (on in eu-west-1 and us-east-1 in this scenario)
+	// found the one resource no listing covers.
+	if !slices.ContainsFunc(doc.Inventory, func(it map[string]any) bool {
+		return it["service"] == "sqs" && it["source"] == "resource-explorer"
+	}) {
+		t.Error("the queue only Resource Explorer sees is missing")
+	}
+	if st, why := status(doc, "management-clean"); !strings.Contains(why, "only tagged resources are visible in 15 of 17 regions") {
+		t.Errorf("management-clean does not say where Resource Explorer is off: %s %s", st, why)
 	}
 	for _, k := range []string{"account", "region", "service", "type", "id", "name"} {
 		if _, ok := doc.Inventory[0][k]; !ok {
@@ -119,9 +130,15 @@ func TestWayOutRunbookEndToEnd(t *testing.T) {
 	state, book := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "runbook.md")
 	acme := filepath.Join(examples, "acme.yaml")
 	code, out, errOut := run(t, "migrate", "runbook", "--scenario", "dirty-management", "--sandbox-state", state, "--design", acme,
-		"--assign", "shop-orders=payments-prod-eu", "--assign", "ci-deployer=payments-dev", "--out", book)
-	if code != ExitOK || !strings.Contains(out, "26 resources to move") {
+		"--assign", "shop-orders=payments-prod-eu", "--assign", "ci-deployer=payments-dev", "--assign", "legacy-reporting=payments-prod-eu", "--out", book)
+	if code != ExitOK || !strings.Contains(out, "27 resources to move") {
 		t.Fatalf("runbook: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// legacy-reporting runs in us-east-1; payments-prod-eu's region lock
+	// allows eu-central-1 and eu-west-1 only.
+	if !strings.Contains(errOut, "warning: instance legacy-reporting → payments-prod-eu: us-east-1 is outside the regions payments-prod-eu's guardrails allow (eu-central-1, eu-west-1)") ||
+		strings.Contains(errOut, "shop-orders →") {
+		t.Errorf("the region warnings: %s", errOut)
 	}
 	md, err := os.ReadFile(book)
 	if err != nil {
@@ -136,8 +153,8 @@ func TestWayOutRunbookEndToEnd(t *testing.T) {
 			t.Errorf("the runbook lacks %q", want)
 		}
 	}
-	if n := strings.Count(string(md), "- [ ] moved"); n != 26 {
-		t.Errorf("the runbook has %d resources, want 26", n)
+	if n := strings.Count(string(md), "- [ ] moved"); n != 27 {
+		t.Errorf("the runbook has %d resources, want 27", n)
 	}
 	if code, _, errOut := run(t, "migrate", "runbook", "--sandbox-state", state, "--design", acme, "--assign", "shop-orders=nobody"); code != ExitUser || !strings.Contains(errOut, "nobody") {
 		t.Errorf("an unknown destination: exit %d %s", code, errOut)
@@ -147,13 +164,13 @@ func TestWayOutRunbookEndToEnd(t *testing.T) {
 	keepResources(t, state, func(r map[string]any) bool { return r["service"] != "ec2" && r["service"] != "rds" })
 	_, doc, _ := runAudit(t, "--sandbox-state", state, "--runbook", book)
 	st, why := status(doc, "management-clean")
-	if st != "fail" || !strings.Contains(why, "Runbook: 12 of 26 resources moved out, 14 to go") {
+	if st != "fail" || !strings.Contains(why, "Runbook: 12 of 27 resources moved out, 15 to go") {
 		t.Errorf("after moving EC2 and RDS: %s %s", st, why)
 	}
 	// All moved: clean.
 	keepResources(t, state, func(map[string]any) bool { return false })
 	_, doc, _ = runAudit(t, "--sandbox-state", state, "--runbook", book)
-	if st, why := status(doc, "management-clean"); st != "pass" || !strings.Contains(why, "26 of 26 resources moved out") {
+	if st, why := status(doc, "management-clean"); st != "pass" || !strings.Contains(why, "27 of 27 resources moved out") {
 		t.Errorf("after moving everything: %s %s", st, why)
 	}
 }
@@ -190,6 +207,13 @@ func TestWayOutNewManagementEndToEnd(t *testing.T) {
 	}
 	if !d.Foundation.Transitional || len(d.Accounts) != 1 || d.Accounts[0].OU != "Transitional" || d.Accounts[0].Name != "acme-legacy" {
 		t.Errorf("design: %+v %+v", d.Foundation, d.Accounts)
+	}
+	// The user's file is edited, not re-encoded: acme.yaml, comments and
+	// all, then the two additions.
+	want := strings.Replace(string(data), "  suspended: true\n", "  suspended: true\n  transitional: true\n", 1) +
+		"accounts:\n  - name: acme-legacy\n    id: \"" + d.Accounts[0].ID + "\"\n    ou: Transitional\n"
+	if string(b) != want {
+		t.Errorf("the design was rewritten rather than edited:\n%s\nwant\n%s", b, want)
 	}
 	sb, err := sandbox.Open(sandbox.Config{StatePath: state})
 	if err != nil {

@@ -206,7 +206,7 @@ func TestHelpListsOnlyWorkingCommands(t *testing.T) {
 			t.Errorf("command %s does nothing", c.Name())
 		}
 	}
-	for _, present := range []string{"validate", "preview", "plan", "apply", "tree", "audit", "migrate", "sandbox", "export", "iam-policy", "version"} {
+	for _, present := range []string{"validate", "preview", "plan", "apply", "tree", "access", "audit", "migrate", "sandbox", "export", "iam-policy", "version"} {
 		if !slices.Contains(names, present) {
 			t.Errorf("%s is missing from --help", present)
 		}

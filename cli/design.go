@@ -1,14 +1,18 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/orgmodel"
-	"github.com/spf13/cobra"
 )
 
 const defaultDesignFile = "orgwizard.yaml"
@@ -19,8 +23,32 @@ func addDesignFlag(cmd *cobra.Command, dst *string) {
 }
 
 // readDesign reads a design file, never more than orgmodel.MaxDesignBytes
-// (plus one, to tell that it is too large) into memory.
+// (plus one, to tell that it is too large) into memory. The file may be a
+// pipe or a FIFO (--design /dev/stdin), where opening and reading wait for a
+// writer: ctrl+c and SIGTERM interrupt that wait (exit 130).
 func readDesign(path string) ([]byte, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	// A blocked open or read of a FIFO cannot be cancelled; the goroutine
+	// is left behind when the signal comes, and the process ends.
+	go func() {
+		data, err := readDesignFile(path)
+		done <- result{data, err}
+	}()
+	select {
+	case r := <-done:
+		return r.data, r.err
+	case <-ctx.Done():
+		return nil, &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("interrupted while reading the design from %s; nothing was changed", path)}
+	}
+}
+
+func readDesignFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

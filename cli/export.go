@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -80,7 +79,7 @@ func (o *exportOptions) run(ctx context.Context) error {
 		_, err := o.io.Out.Write(b.Bytes())
 		return err
 	}
-	if err := os.WriteFile(o.file, b.Bytes(), 0o644); err != nil {
+	if err := writeUserFile(o.file, b.Bytes()); err != nil {
 		return userError("cannot write %s: %v", o.file, err)
 	}
 	fmt.Fprintf(o.io.ErrOut, "wrote %s (%s, from %s)\n", o.file, format, in.Source)
@@ -125,7 +124,36 @@ func (o *exportOptions) input(ctx context.Context) (export.Input, error) {
 	} else {
 		source = "design " + o.design + " over " + source
 	}
-	return export.Input{Tree: tree, Existing: export.Match(tree, actual), Source: source}, nil
+	existing := export.Match(tree, actual)
+	if o.format == string(export.Terraform) || o.format == string(export.CloudFormation) {
+		// Only code declares tags; the drawings and JSON do not need them.
+		if err := readTags(ctx, s, existing); err != nil {
+			return export.Input{}, err
+		}
+	}
+	return export.Input{Tree: tree, Existing: existing, Source: source}, nil
+}
+
+// readTags reads the tags of the OUs and policies the export imports: each
+// is declared with the tags it has, so that a plan after import shows none
+// changed (apply tags only what it creates).
+func readTags(ctx context.Context, s *session, e *export.Existing) error {
+	e.Tags = map[string]map[string]string{}
+	var ids []string
+	for _, id := range e.OUs {
+		ids = append(ids, id)
+	}
+	for _, id := range e.Policies {
+		ids = append(ids, id)
+	}
+	for _, id := range ids {
+		tags, err := s.orgs.ResourceTags(ctx, id)
+		if err != nil {
+			return awsError(err)
+		}
+		e.Tags[id] = tags
+	}
+	return nil
 }
 
 func formatList() string {

@@ -121,6 +121,34 @@ func TestExportLiveAfterApply(t *testing.T) {
 	}
 }
 
+// An OU that existed before apply (existing-org's Workloads, untagged) is
+// declared with the tags it has, none; those apply created carry its tag.
+// Declaring the tag on Workloads would make terraform plan show a change.
+func TestExportLiveKeepsTagsOfWhatExisted(t *testing.T) {
+	acme := filepath.Join(examples, "acme.yaml")
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	if code, out, errOut := run(t, "apply", "--yes", "--design", acme, "--sandbox-state", state, "--scenario", "existing-org", "--sandbox-speed", "1000"); code != ExitOK {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, tf, errOut := run(t, "export", "--live", "--design", acme, "--format", "terraform", "--sandbox-state", state)
+	if code != ExitOK {
+		t.Fatalf("export: exit %d: %s", code, errOut)
+	}
+	f, diags := hclparse.NewParser().ParseHCL([]byte(tf), "main.tf")
+	if diags.HasErrors() {
+		t.Fatalf("%s\n%s", diags.Error(), tf)
+	}
+	tagged := map[string]bool{}
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if b.Type == "resource" && b.Labels[0] == "aws_organizations_organizational_unit" {
+			tagged[b.Labels[1]] = b.Body.Attributes["tags"] != nil
+		}
+	}
+	if tagged["workloads"] || !tagged["security"] || !tagged["workloads_prod_eu"] {
+		t.Errorf("OUs declared with tags: %v; want all but workloads, which existed untagged", tagged)
+	}
+}
+
 func TestIAMPolicyCommand(t *testing.T) {
 	code, out, errOut := run(t, "iam-policy")
 	if code != ExitOK {

@@ -1,25 +1,48 @@
 package cli
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/aws/iampolicy"
 )
 
 func newIAMPolicyCommand(streams IO) *cobra.Command {
-	return &cobra.Command{
+	purpose := iampolicy.ForAll
+	cmd := &cobra.Command{
 		Use:   "iam-policy",
 		Short: "Print the least-privilege IAM policy the AWS target needs, as JSON",
 		Long: `Print the IAM policy that lets orgwizard do everything it does on an AWS target,
-and nothing more: the Organizations, Service Quotas and STS actions its code can
-call, and iam:CreateServiceLinkedRole for Organizations' own role only, which AWS
-needs when the organization is created. Attach it to the role or user in the
-management account that runs orgwizard. Nothing is sent to AWS.`,
+and nothing more. Attach it to the role or user in the management account that
+runs orgwizard. Nothing is sent to AWS. It holds:
+
+  - Organizations: reading the organization; creating it, its OUs, accounts and
+    guardrails, moving and tagging accounts; apply's lease (a tag on the root);
+    nothing that deletes or closes.
+  - Service Quotas: reading the accounts quota before creating accounts.
+  - STS: GetCallerIdentity, to show which account the credentials are.
+  - The inventory (audit, migrate runbook): read-only listings of EC2, S3, RDS,
+    Lambda, DynamoDB, ECS, EKS, CloudFront, Route 53, IAM users and keys, the
+    tagging API and Resource Explorer.
+  - migrate new-management: the invitation and its acceptance, and
+    OrganizationAccountAccessRole in the old account (IAM GetRole, CreateRole,
+    AttachRolePolicy of AdministratorAccess only, and sts:AssumeRole of it).
+  - iam:CreateServiceLinkedRole, for Organizations' own role only, which AWS
+    needs when the organization is created.
+
+--for narrows it to one command's part: apply (plan, apply, tree, export
+--live), audit, or migrate; all (the default) is what the wizard needs.`,
 		Example: "  orgwizard iam-policy > orgwizard-policy.json\n" +
+			"  orgwizard iam-policy --for audit > orgwizard-audit-policy.json\n" +
 			"  aws iam create-policy --policy-name orgwizard --policy-document file://orgwizard-policy.json",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			b, err := iampolicy.JSON()
+			if !slices.Contains(iampolicy.Purposes, purpose) {
+				return userError("--for %q: use one of %s", purpose, strings.Join(iampolicy.Purposes, ", "))
+			}
+			b, err := iampolicy.JSONFor(purpose)
 			if err != nil {
 				return err
 			}
@@ -27,4 +50,6 @@ management account that runs orgwizard. Nothing is sent to AWS.`,
 			return err
 		},
 	}
+	cmd.Flags().StringVar(&purpose, "for", iampolicy.ForAll, "the command the policy is for: "+strings.Join(iampolicy.Purposes, ", "))
+	return cmd
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -105,11 +104,16 @@ func (o *newManagementOptions) run(ctx context.Context) error {
 		return err
 	}
 	defer s.Close()
-	fmt.Fprintf(o.io.Out, "Old account: %s\n", s.target.Describe)
+	old, err := o.oldAccount(s)
+	if err != nil {
+		return err
+	}
+	defer old.Close()
+	fmt.Fprintf(o.io.Out, "Old account: %s\n", old.Describe)
 	if o.newProfile == "" && o.newAccount == "" {
 		if sb := s.target.Sandbox; sb != nil {
 			for _, a := range sb.Accounts() {
-				if a.Role == "new-management" || (a.Role == "standalone" && a.ID != s.target.AccountID) {
+				if a.Role == "new-management" || (a.Role == "standalone" && a.ID != old.AccountID) {
 					fmt.Fprintf(o.io.Out, "On the sandbox the account %s (%s) stands for the new one: add --new-account %s\n", a.ID, a.Name, a.ID)
 				}
 			}
@@ -139,31 +143,75 @@ func (o *newManagementOptions) run(ctx context.Context) error {
 
 	name := o.name
 	if name == "" {
-		name = o.oldName(s)
+		name = o.accountName(s, old.AccountID)
 	}
-	m := migrate.FromConfigs(newT.Config, newT.AccountID, s.target.Config, s.target.AccountID, name)
+	m := migrate.FromConfigs(newT.Config, newT.AccountID, old.Config, old.AccountID, name)
 	if err := m.Preflight(ctx); err != nil {
 		return migrateError(err)
 	}
 	if !o.yes {
-		if err := o.confirm(s.target.AccountID, newT.AccountID); err != nil {
+		if err := o.confirm(old.AccountID, newT.AccountID); err != nil {
 			return err
 		}
 	}
-	err = m.Run(ctx, func(e migrate.Event) { fmt.Fprintf(o.io.Out, "  ✓ %-20s %s\n", e.Step, e.Done) })
+	changed := false
+	err = m.Run(ctx, func(e migrate.Event) {
+		fmt.Fprintf(o.io.Out, "  ✓ %-20s %s\n", e.Step, e.Done)
+		changed = changed || changedSomething(e)
+	})
 	if err != nil {
 		return migrateError(err)
 	}
-	fmt.Fprintf(o.io.Out, "\nAccount %s is now the management account; %s is a member in %s.\n", newT.AccountID, s.target.AccountID, migrate.TransitionalOU)
-	return o.record(name, s.target.AccountID, design)
+	if changed {
+		fmt.Fprintf(o.io.Out, "\nAccount %s is now the management account; %s is a member in %s.\n", newT.AccountID, old.AccountID, migrate.TransitionalOU)
+	} else {
+		fmt.Fprintf(o.io.Out, "\nThe migration is already done: account %s is the management account and %s is a member in %s. Nothing changed.\n", newT.AccountID, old.AccountID, migrate.TransitionalOU)
+	}
+	return o.record(name, old.AccountID, design)
+}
+
+// changedSomething tells a step that changed an account from one that found
+// its work done ("already ...") or only checked (verify-role).
+func changedSomething(e migrate.Event) bool {
+	if e.Step == "verify-role" {
+		return false
+	}
+	return !strings.Contains(e.Done, "already") && !strings.HasPrefix(e.Done, "nothing")
+}
+
+// oldAccount is the target acting as the old account. The sandbox acts as
+// the management account of the organization its first account has joined,
+// so once the migration has got that far it acts as the new account: the
+// old one is then the sandbox's first account, and a re-run goes on (or
+// says the migration is done) instead of refusing the same account twice.
+// The returned target's Close leaves the session open.
+func (o *newManagementOptions) oldAccount(s *session) (*target.Target, error) {
+	sb := s.target.Sandbox
+	if sb == nil || o.newAccount == "" || s.target.AccountID != o.newAccount {
+		return &target.Target{Config: s.target.Config, Sandbox: sb, AccountID: s.target.AccountID, Describe: s.target.Describe}, nil
+	}
+	first := sb.Accounts()[0]
+	if first.ID == o.newAccount || first.OrganizationManagementID != o.newAccount {
+		return &target.Target{Config: s.target.Config, Sandbox: sb, AccountID: s.target.AccountID, Describe: s.target.Describe}, nil
+	}
+	t, err := target.ForSandboxAccount(sb, first.ID, s.spec)
+	if err != nil {
+		return nil, userError("%v", err)
+	}
+	return t, nil
 }
 
 // oldName is the old account's name: the sandbox knows it; on AWS a
 // standalone account has no name to read, so a plain one is made up.
 func (o *newManagementOptions) oldName(s *session) string {
+	return o.accountName(s, s.target.AccountID)
+}
+
+// accountName is oldName for an account other than the session's own.
+func (o *newManagementOptions) accountName(s *session, oldID string) string {
 	if sb := s.target.Sandbox; sb != nil {
 		for _, a := range sb.Accounts() {
-			if a.ID == s.target.AccountID && orgmodel.CheckAccountName(a.Name) == nil {
+			if a.ID == oldID && orgmodel.CheckAccountName(a.Name) == nil {
 				return a.Name
 			}
 		}
@@ -198,12 +246,21 @@ func (o *newManagementOptions) record(name, id string, d *orgmodel.Design) error
 		fmt.Fprintf(o.io.Out, "%s already records account %s.\n", o.design, id)
 		return nil
 	}
-	data := orgmodel.Format(d)
+	// Edit the file the user wrote rather than re-encode it: comments, blank
+	// lines and key order stay, only the two changes are made.
+	src, err := os.ReadFile(o.design)
+	if err != nil {
+		return userError("cannot read %s again: %v; add this by hand:\n%s", o.design, err, snippet)
+	}
+	data, kept := orgmodel.Update(src, d)
+	if !kept {
+		fmt.Fprintf(o.io.ErrOut, "%s could not be edited in place; it is rewritten in orgwizard's layout, without its comments.\n", o.design)
+	}
 	// Never write a design that would not read back.
 	if _, err := orgmodel.Parse(data); err != nil {
 		return userError("the design with account %s added does not validate (%v); add it by hand:\n%s", id, err, snippet)
 	}
-	if err := writeFileAtomic(o.design, data); err != nil {
+	if err := writeUserFile(o.design, data); err != nil {
 		return userError("cannot write %s: %v; add this by hand:\n%s", o.design, err, snippet)
 	}
 	fmt.Fprintf(o.io.Out, "Recorded account %s (%s) in %s under accounts[], OU %s.\n", name, id, o.design, migrate.TransitionalOU)
@@ -218,29 +275,6 @@ func migrateError(err error) error {
 		return userError("%v", blocked)
 	}
 	return awsError(err)
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if fi, err := os.Stat(path); err == nil {
-		os.Chmod(tmp.Name(), fi.Mode().Perm())
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 type runbookOptions struct {
@@ -327,16 +361,23 @@ func (o *runbookOptions) run(ctx context.Context) error {
 		_, err := io.WriteString(o.io.Out, md)
 		return err
 	}
-	if err := writeFileAtomic(o.out, []byte(md)); err != nil {
+	if err := writeUserFile(o.out, []byte(md)); err != nil {
 		return userError("cannot write the runbook to %s: %v", o.out, err)
 	}
 	undecided := 0
+	var warnings []string
 	for _, e := range migrate.Entries(in) {
 		if e.To == "" {
 			undecided++
 		}
+		if e.Warning != "" {
+			warnings = append(warnings, fmt.Sprintf("warning: %s %s → %s: %s", e.Item.Type, e.Item.Name, e.To, e.Warning))
+		}
 	}
 	fmt.Fprintf(o.io.Out, "%s\nWrote %s: %d resources to move, %d without a destination yet.\n", describeTarget(s), o.out, len(res.Items), undecided)
+	for _, w := range warnings {
+		fmt.Fprintln(o.io.ErrOut, w)
+	}
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"charm.land/fang/v2"
@@ -18,25 +19,42 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Build identifies the binary: set by the release build, read from the
-// module's build information otherwise.
+// Build identifies the binary. Version and Commit may be set by a release
+// build (-ldflags "-X main.version=... -X main.commit=..."), which then win;
+// otherwise they come from the module's build information, where go build
+// and go install record the Git revision (vcs.revision, vcs.time,
+// vcs.modified) when they run in a Git clone.
 type Build struct {
 	Version string
 	Commit  string
+	// Time is the commit's time and Modified says the working tree had
+	// uncommitted changes; both from the build information.
+	Time     string
+	Modified bool
 }
 
 func (b Build) resolved() Build {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return b
-	}
-	if b.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		b.Version = info.Main.Version
-	}
-	if b.Commit == "" {
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" {
-				b.Commit = s.Value
+	info, _ := debug.ReadBuildInfo()
+	return b.from(info)
+}
+
+// from fills what the release build left empty from info (nil when the
+// binary has no build information).
+func (b Build) from(info *debug.BuildInfo) Build {
+	if info != nil {
+		if b.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			b.Version = info.Main.Version
+		}
+		if b.Commit == "" {
+			for _, s := range info.Settings {
+				switch s.Key {
+				case "vcs.revision":
+					b.Commit = s.Value
+				case "vcs.time":
+					b.Time = s.Value
+				case "vcs.modified":
+					b.Modified = s.Value == "true"
+				}
 			}
 		}
 	}
@@ -44,6 +62,24 @@ func (b Build) resolved() Build {
 		b.Version = "dev"
 	}
 	return b
+}
+
+// commitLine is the version command's second line.
+func (b Build) commitLine() string {
+	if b.Commit == "" {
+		return "commit unknown: built without Git information (outside a Git clone, from a Git worktree, or with -buildvcs=false)"
+	}
+	var notes []string
+	if b.Time != "" {
+		notes = append(notes, b.Time)
+	}
+	if b.Modified {
+		notes = append(notes, "with uncommitted changes")
+	}
+	if len(notes) == 0 {
+		return "commit " + b.Commit
+	}
+	return "commit " + b.Commit + " (" + strings.Join(notes, ", ") + ")"
 }
 
 // IO is where a command reads and writes; tests pass buffers.
@@ -89,6 +125,7 @@ in the embedded sandbox first.`,
 		newPlanCommand(streams),
 		newApplyCommand(streams),
 		newTreeCommand(streams),
+		newAccessCommand(streams),
 		newAuditCommand(streams),
 		newMigrateCommand(streams),
 		newSandboxCommand(streams),
@@ -105,6 +142,12 @@ func Main(ctx context.Context, build Build, args []string, in io.Reader, out, er
 	streams := IO{In: in, Out: out, ErrOut: errOut}
 	root := NewRootCommand(build, streams)
 	root.SetArgs(args)
+	// An error the command has reported in full never reaches fang: its
+	// error path asks the terminal for its background colour first, which
+	// waits up to 2 s when something else reads the terminal (the
+	// accessible wizard after ctrl+c).
+	var done *ExitError
+	keepReported(root, &done)
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(build.Version),
 		fang.WithCommit(build.Commit),
@@ -122,7 +165,29 @@ func Main(ctx context.Context, build Build, args []string, in io.Reader, out, er
 			fang.DefaultErrorHandler(w, styles, err)
 		}),
 	)
+	if err == nil && done != nil {
+		return done.Code
+	}
 	return exitCode(err)
+}
+
+// keepReported makes every command hand an error it has already reported
+// to *done instead of returning it.
+func keepReported(cmd *cobra.Command, done **ExitError) {
+	if run := cmd.RunE; run != nil {
+		cmd.RunE = func(c *cobra.Command, args []string) error {
+			err := run(c, args)
+			var ee *ExitError
+			if errors.As(err, &ee) && ee.Reported {
+				*done = ee
+				return nil
+			}
+			return err
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		keepReported(sub, done)
+	}
 }
 
 // isTerminalReader reports whether r is a terminal a person can type into.
@@ -143,12 +208,8 @@ func newVersionCommand(build Build, streams IO) *cobra.Command {
 		Short: "Print the version, commit and Go version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			commit := build.Commit
-			if commit == "" {
-				commit = "unknown"
-			}
-			_, err := fmt.Fprintf(streams.Out, "orgwizard %s\ncommit %s\n%s %s/%s\n",
-				build.Version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			_, err := fmt.Fprintf(streams.Out, "orgwizard %s\n%s\n%s %s/%s\n",
+				build.Version, build.commitLine(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return err
 		},
 	}

@@ -20,11 +20,13 @@ func newSandboxCommand(streams IO) *cobra.Command {
 		Use:   "sandbox",
 		Short: "Run, reset or inspect the simulated AWS",
 		Long: `The sandbox is a simulated AWS that speaks AWS's own wire protocols
-(Organizations, STS, Service Quotas and the inventory services), so the AWS CLI,
-SDKs and Terraform can run against it. Its state is one JSON file.`,
+(Organizations, STS, Service Quotas, IAM Identity Center and the inventory
+services), so the AWS CLI, SDKs and Terraform can run against it. Its state is
+one JSON file.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newSandboxServeCommand(streams), newSandboxResetCommand(streams), newSandboxCallsCommand(streams))
+	cmd.AddCommand(newSandboxServeCommand(streams), newSandboxResetCommand(streams), newSandboxCallsCommand(streams),
+		newSandboxEnableIdentityCenterCommand(streams))
 	return cmd
 }
 
@@ -80,7 +82,7 @@ The sandbox has no authentication worth the name, so it binds 127.0.0.1 unless
 	f.Float64Var(&o.faultConflict, "fault-conflict", 0, "share of Organizations calls (0-1) answered with ConcurrentModificationException")
 	f.Float64Var(&o.faultServerError, "fault-500", 0, "share of calls (0-1) answered with an HTTP 500")
 	f.StringArrayVar(&o.failCreate, "fail-create-account", nil, "NAME-OR-EMAIL[=REASON]: make that CreateAccount end FAILED (repeatable)")
-	f.StringArrayVar(&o.deny, "deny", nil, "ACCOUNT:SERVICE:REGION: answer AccessDenied there; an empty part matches anything (repeatable)")
+	f.StringArrayVar(&o.deny, "deny", nil, "ACCOUNT:SERVICE:REGION[:OPERATION]: answer AccessDenied there, as a missing permission does; an empty part matches anything (repeatable)")
 	f.IntVar(&o.accountQuota, "account-quota", 0, "set the accounts quota, management account included, of every organization and of those still to be created (kept in the state)")
 	return cmd
 }
@@ -114,10 +116,14 @@ func (o *sandboxServeOptions) faults() (*sandbox.Faults, error) {
 	}
 	for _, spec := range o.deny {
 		parts := strings.Split(spec, ":")
-		if len(parts) != 3 {
-			return nil, userError("--deny %q: write ACCOUNT:SERVICE:REGION, for example :ec2:eu-west-1", spec)
+		if len(parts) != 3 && len(parts) != 4 {
+			return nil, userError("--deny %q: write ACCOUNT:SERVICE:REGION[:OPERATION], for example :ec2:eu-west-1 or :organizations::CreateAccount", spec)
 		}
-		f.Deny = append(f.Deny, sandbox.Denial{Account: parts[0], Service: parts[1], Region: parts[2]})
+		d := sandbox.Denial{Account: parts[0], Service: parts[1], Region: parts[2]}
+		if len(parts) == 4 {
+			d.Operation = parts[3]
+		}
+		f.Deny = append(f.Deny, d)
 	}
 	return f, nil
 }

@@ -125,13 +125,14 @@ func TestSandboxFlagsRefused(t *testing.T) {
 
 // TestSandboxServeOptions checks the fault flags' parsing without serving.
 func TestSandboxServeOptions(t *testing.T) {
-	o := &sandboxServeOptions{faultConflict: 0.25, failCreate: []string{"payments-dev=INVALID_EMAIL", "x@acme.example"}, deny: []string{"123456789012:ec2:eu-west-1", "::us-east-1"}}
+	o := &sandboxServeOptions{faultConflict: 0.25, failCreate: []string{"payments-dev=INVALID_EMAIL", "x@acme.example"}, deny: []string{"123456789012:ec2:eu-west-1", "::us-east-1", ":organizations::CreateAccount"}}
 	f, err := o.faults()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.ConflictShare != 0.25 || len(f.FailCreateAccount) != 2 || f.FailCreateAccount[0].Reason != "INVALID_EMAIL" || f.FailCreateAccount[1].Reason != "" ||
-		f.Deny[0] != (sandbox.Denial{Account: "123456789012", Service: "ec2", Region: "eu-west-1"}) || f.Deny[1] != (sandbox.Denial{Region: "us-east-1"}) {
+		f.Deny[0] != (sandbox.Denial{Account: "123456789012", Service: "ec2", Region: "eu-west-1"}) || f.Deny[1] != (sandbox.Denial{Region: "us-east-1"}) ||
+		f.Deny[2] != (sandbox.Denial{Service: "organizations", Operation: "CreateAccount"}) {
 		t.Fatalf("faults %+v", f)
 	}
 	if f, err := (&sandboxServeOptions{}).faults(); err != nil || f != nil {

@@ -90,7 +90,7 @@ func openSession(ctx context.Context, f *targetFlags) (*session, error) {
 	})
 	return &session{
 		target: t,
-		orgs:   orgs.New(client, 8),
+		orgs:   orgs.New(client, 8).WithCaller(t.AccountID),
 		quota:  servicequotas.NewFromConfig(t.Config),
 		spec:   f.spec,
 	}, nil
@@ -125,13 +125,17 @@ func (s *session) read(ctx context.Context) (*orgmodel.Actual, error) {
 	return a, nil
 }
 
-// awsError is a failure at AWS after the SDK's retries: exit 3.
+// awsError is a failure at AWS after the SDK's retries (exit 3), unless
+// failure finds it is the user's to fix (exit 1).
 func awsError(err error) error {
 	var ee *ExitError
 	if errors.As(err, &ee) || errors.Is(err, context.Canceled) {
 		return err
 	}
-	return &ExitError{Code: ExitAWS, Err: err}
+	if perr := permissionError(err); perr != nil {
+		return perr
+	}
+	return failure(err)
 }
 
 // sweep takes the inventory of the target's account, telling progress each
@@ -170,8 +174,9 @@ func (s *session) engineOptions() apply.Options {
 	}
 	if s.target.Sandbox != nil {
 		delay := time.Duration(float64(sandbox.DefaultCreateAccountDelay) / s.spec.Speed)
+		opt.CreationTime = delay
 		opt.PollInitial = max(delay/40, time.Millisecond)
-		opt.PollMax = max(delay/20, time.Millisecond)
+		opt.PollMax = max(delay/4, time.Millisecond)
 		// Half the sandbox's request rate, leaving the rest to the other steps.
 		opt.PollRate = sandbox.DefaultRatePerSecond / 2
 	} else {

@@ -11,9 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/organizations"
-
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
@@ -64,13 +61,13 @@ func (o *wizardOptions) run(ctx context.Context) error {
 		DesignPath: o.design,
 		Design:     design,
 		Reached:    reached,
-		Save:       func(path string, data []byte) error { return apply.WriteFileAtomic(path, data, 0o644) },
+		Save:       writeUserFile,
 		Dark:       true,
 	}
 	var res ui.Result
 	var err error
 	if ui.Accessible(o.accessible) {
-		res, err = ui.RunAccessible(ctx, opt, o.io.In, o.io.Out)
+		res, err = o.runAccessible(ctx, opt)
 	} else {
 		res, err = ui.Run(ctx, opt, o.io.In, o.io.Out)
 	}
@@ -85,8 +82,18 @@ func (o *wizardOptions) run(ctx context.Context) error {
 		return reported(ExitInterrupted, errors.New("interrupted"))
 	case res.Err != nil:
 		var quota *apply.QuotaError
-		if errors.As(res.Err, &quota) {
+		var ee *ExitError
+		switch {
+		case errors.As(res.Err, &quota):
 			return &ExitError{Code: ExitUser, Err: res.Err}
+		case errors.As(res.Err, &ee):
+			return res.Err
+		}
+		if perr := permissionError(res.Err); perr != nil {
+			return perr
+		}
+		if lerr := lockError(res.Err); errors.As(lerr, &ee) && ee.Code == ExitUser {
+			return lerr // another apply holds the organization
 		}
 		return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; running the wizard again finishes the work", res.Err)}
 	}
@@ -100,6 +107,7 @@ type wizardBackend struct {
 	mu    sync.Mutex
 	s     *session
 	mig   *migration
+	tree  *orgmodel.Tree // the design of the last plan shown
 }
 
 var _ ui.Backend = (*wizardBackend)(nil)
@@ -221,13 +229,12 @@ func (b *wizardBackend) Preflight(ctx context.Context) (ui.Preflight, error) {
 	s := b.session()
 	p := ui.Preflight{AccountID: s.target.AccountID}
 	actual, err := s.orgs.Read(ctx)
+	var member *orgs.NotManagementError
 	switch {
-	case errors.Is(err, orgs.ErrNotManagementAccount):
-		out, derr := organizations.NewFromConfig(s.target.Config).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
-		if derr != nil {
-			return p, derr
-		}
-		p.Organization = &orgmodel.ActualOrganization{ID: aws.ToString(out.Organization.Id), ManagementAccountID: aws.ToString(out.Organization.MasterAccountId)}
+	case errors.As(err, &member):
+		// A member account: the preflight shows whose organization it is.
+		org := member.Organization
+		p.Organization = &org
 	case err != nil:
 		return p, err
 	default:
@@ -361,11 +368,35 @@ func (b *wizardBackend) Plan(ctx context.Context, tree *orgmodel.Tree) (*orgmode
 	if err != nil {
 		return nil, nil, err
 	}
+	b.mu.Lock()
+	b.tree = tree
+	b.mu.Unlock()
 	return orgmodel.MakePlan(tree, actual), actual, nil
 }
 
+// Apply takes the same lock and lease as orgwizard apply, then reads the
+// organization again: a plan shown before another apply changed it is
+// never carried out.
 func (b *wizardBackend) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmodel.Actual, onEvent func(apply.Event)) error {
 	s := b.session()
+	lock, err := s.lockOrganization(ctx, false, nil)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	b.mu.Lock()
+	tree := b.tree
+	b.mu.Unlock()
+	if tree != nil {
+		fresh, err := s.read(ctx)
+		if err != nil {
+			return err
+		}
+		if now := orgmodel.MakePlan(tree, fresh); !samePlan(now, plan) {
+			return userError("the organization changed since the plan was shown (another apply?); nothing was changed. Go back to Preview to see the plan as it is now")
+		}
+		actual = fresh
+	}
 	journal, err := s.openJournal()
 	if err != nil {
 		return err
@@ -373,7 +404,24 @@ func (b *wizardBackend) Apply(ctx context.Context, plan *orgmodel.Plan, actual *
 	opt := s.engineOptions()
 	opt.Journal = journal
 	opt.OnEvent = onEvent
-	return apply.New(s.orgs, opt).Apply(ctx, plan, actual)
+	err = apply.New(lock.Guard(s.orgs), opt).Apply(lock.ctx, plan, actual)
+	if lerr := lock.err(); lerr != nil && err != nil {
+		return lerr
+	}
+	return err
+}
+
+// samePlan reports whether two plans have the same steps.
+func samePlan(a, b *orgmodel.Plan) bool {
+	if len(a.Steps) != len(b.Steps) {
+		return false
+	}
+	for i := range a.Steps {
+		if a.Steps[i].String() != b.Steps[i].String() {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *wizardBackend) Verify(ctx context.Context) (wizard.Verified, error) {

@@ -52,9 +52,16 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 	resources := mapping()
 	var imports []cfnImport
 	names := newNamer("")
-	add := func(logical, typ string, props *yaml.Node, id string) {
+	add := func(logical, typ string, props *yaml.Node, id string, dependsOn ...string) {
 		r := mapping()
 		put(r, "Type", scalar(typ))
+		if len(dependsOn) > 0 {
+			deps := sequence()
+			for _, d := range dependsOn {
+				deps.Content = append(deps.Content, scalar(d))
+			}
+			put(r, "DependsOn", deps)
+		}
 		// Retain: deleting the stack must never close an account or drop a
 		// guardrail, and CloudFormation imports only resources that say so.
 		put(r, "DeletionPolicy", scalar("Retain"))
@@ -92,11 +99,17 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 		if in.Existing != nil {
 			id = in.Existing.OUs[o.Path]
 		}
+		// apply tags every OU and policy it creates: so does the template;
+		// one that exists keeps its own.
+		if tags := in.declaredTags(id); len(tags) > 0 {
+			put(props, "Tags", cfnTags(tags))
+		}
 		add(logical, cfnOU, props, id)
 	}
 
 	var skipped []string
 	accountLogical := map[string]string{}
+	var created []string // the accounts to create, in order
 	for _, a := range t.Accounts {
 		existing, exists := in.account(a.Name)
 		if !in.managed(a) {
@@ -121,7 +134,16 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 		if len(tags) > 0 {
 			put(props, "Tags", cfnTags(tags))
 		}
-		add(logical, cfnAccount, props, existing.ID)
+		// AWS runs at most 5 account creations at a time and refuses a sixth:
+		// each account to create waits for the one five before it.
+		var after []string
+		if !exists {
+			if len(created) >= maxConcurrentCreations {
+				after = append(after, created[len(created)-maxConcurrentCreations])
+			}
+			created = append(created, logical)
+		}
+		add(logical, cfnAccount, props, existing.ID, after...)
 	}
 
 	for _, p := range t.Policies {
@@ -155,7 +177,11 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 		if in.Existing != nil {
 			id = in.Existing.Policies[p.Name]
 		}
-		add(logical, cfnPolicy, props, id)
+		if tags := in.declaredTags(id); len(tags) > 0 {
+			put(props, "Tags", cfnTags(tags))
+		}
+		// CreatePolicy fails until the organization exists.
+		add(logical, cfnPolicy, props, id, orgLogical)
 	}
 
 	doc := mapping()
@@ -180,6 +206,8 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 		"(aws cloudformation create-change-set --change-set-type IMPORT --resources-to-import FILE),",
 		"with Metadata.OrgwizardResourcesToImport as FILE's content.",
 		"Every resource is retained when the stack is deleted: that never closes an account.",
+		"Policies depend on the organization, and each account to create on the one five before it:",
+		"AWS runs at most five account creations at a time.",
 	}
 	header = append(header, skipped...)
 	for _, l := range header {

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -24,7 +25,21 @@ type cfnResource struct {
 	Type                string         `yaml:"Type"`
 	DeletionPolicy      string         `yaml:"DeletionPolicy"`
 	UpdateReplacePolicy string         `yaml:"UpdateReplacePolicy"`
+	DependsOn           []string       `yaml:"DependsOn"`
 	Properties          map[string]any `yaml:"Properties"`
+}
+
+// parseCloudFormationLoose reads a template without holding its tags to
+// the ones apply gives what it creates.
+func parseCloudFormationLoose(t *testing.T, src []byte) cfnTemplate {
+	t.Helper()
+	var tpl cfnTemplate
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&tpl); err != nil {
+		t.Fatalf("the template does not parse: %v\n%s", err, src)
+	}
+	return tpl
 }
 
 func parseCloudFormation(t *testing.T, src []byte) cfnTemplate {
@@ -55,8 +70,76 @@ func parseCloudFormation(t *testing.T, src []byte) cfnTemplate {
 		for _, v := range r.Properties {
 			checkRefs(t, tpl, logical, v)
 		}
+		for _, d := range r.DependsOn {
+			if _, ok := tpl.Resources[d]; !ok {
+				t.Errorf("%s depends on %s, which is not declared", logical, d)
+			}
+		}
+		// apply tags every OU and policy it creates; the template must too.
+		if r.Type == cfnOU || r.Type == cfnPolicy {
+			want := []any{map[string]any{"Key": orgmodel.TagManagedBy, "Value": orgmodel.ManagedByValue}}
+			if !reflect.DeepEqual(r.Properties["Tags"], want) {
+				t.Errorf("%s has the tags %v, want %v", logical, r.Properties["Tags"], want)
+			}
+		}
+		if r.Type == cfnPolicy {
+			org := tpl.byType(cfnOrganization)
+			if !slices.Equal(r.DependsOn, org) {
+				t.Errorf("%s depends on %v, want the organization %v", logical, r.DependsOn, org)
+			}
+		}
 	}
 	return tpl
+}
+
+// cfnParallelAccounts is the most accounts CloudFormation may create at
+// once: the chain heads, when the accounts to create form chains through
+// DependsOn (one dependency each, each depended on by one at most).
+func cfnParallelAccounts(t *testing.T, tpl cfnTemplate, imported map[string]bool) int {
+	t.Helper()
+	heads, dependents := 0, map[string]int{}
+	for _, logical := range tpl.byType(cfnAccount) {
+		deps := tpl.Resources[logical].DependsOn
+		switch {
+		case imported[logical]:
+			if len(deps) > 0 {
+				t.Errorf("%s exists yet waits for %v", logical, deps)
+			}
+		case len(deps) == 0:
+			heads++
+		case len(deps) == 1 && tpl.Resources[deps[0]].Type == cfnAccount:
+			dependents[deps[0]]++
+		default:
+			t.Errorf("%s depends on %v", logical, deps)
+		}
+	}
+	for d, n := range dependents {
+		if n > 1 {
+			t.Errorf("%d accounts wait for %s: they would start together", n, d)
+		}
+	}
+	return heads
+}
+
+// AWS runs at most 5 account creations at once: the template never asks for
+// a sixth, and asks for five whenever it can.
+func TestCloudFormationCreatesFiveAccountsAtATime(t *testing.T) {
+	tree := acmeTree(t, nil)
+	tpl := parseCloudFormation(t, render(t, CloudFormation, Input{Tree: tree, Source: "design"}))
+	if n := cfnParallelAccounts(t, tpl, nil); n != 5 {
+		t.Errorf("%d of acme's 9 accounts created at once, want 5", n)
+	}
+	actual := appliedActual(tree)
+	actual.Accounts = actual.Accounts[:len(actual.Accounts)-1]
+	e := Match(tree, actual)
+	tpl = parseCloudFormation(t, render(t, CloudFormation, Input{Tree: tree, Existing: e, Source: "live"}))
+	imported := map[string]bool{}
+	for _, im := range tpl.Metadata.OrgwizardResourcesToImport {
+		imported[im.LogicalResourceID] = true
+	}
+	if n := cfnParallelAccounts(t, tpl, imported); n != 1 {
+		t.Errorf("%d accounts to create at once, want the one missing", n)
+	}
 }
 
 // checkRefs finds every Ref and Fn::GetAtt and checks what they name exists.

@@ -95,6 +95,23 @@ type Existing struct {
 	Accounts            map[string]ExistingAccount
 	Policies            map[string]string          // policy name → p-...
 	Attached            map[string]map[string]bool // policy name → the target ids it is attached to
+	// Tags holds the tags of the OUs and policies that exist, by id, when
+	// they were read. An OU or policy that exists is declared with its own
+	// tags (apply never tags one it did not create); without them, with the
+	// tag apply gives what it creates.
+	Tags map[string]map[string]string
+}
+
+// declaredTags returns the tags to declare for an OU or policy: those it has when
+// it exists and they were read, otherwise the one apply puts on what it
+// creates.
+func (in Input) declaredTags(id string) map[string]string {
+	if in.Existing != nil && id != "" {
+		if tags, ok := in.Existing.Tags[id]; ok {
+			return tags
+		}
+	}
+	return map[string]string{orgmodel.TagManagedBy: orgmodel.ManagedByValue}
 }
 
 // ExistingAccount is the account a tree account matched. Its name and email

@@ -2,6 +2,7 @@ package export
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -104,6 +105,81 @@ func refersTo(t *testing.T, f *tfFile, a *hclsyntax.Attribute) string {
 	return addr
 }
 
+// checkManagedTag holds an OU or policy to the one tag apply puts on it.
+func checkManagedTag(t *testing.T, b *hclsyntax.Block) {
+	t.Helper()
+	a := b.Body.Attributes["tags"]
+	if a == nil {
+		t.Errorf("%s has no tags; apply tags it %s = %s", b.Labels[1], orgmodel.TagManagedBy, orgmodel.ManagedByValue)
+		return
+	}
+	v, diags := a.Expr.Value(nil)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	got := map[string]string{}
+	for k, v := range v.AsValueMap() {
+		got[k] = v.AsString()
+	}
+	if want := map[string]string{orgmodel.TagManagedBy: orgmodel.ManagedByValue}; !reflect.DeepEqual(got, want) {
+		t.Errorf("%s tags %v, want %v", b.Labels[1], got, want)
+	}
+}
+
+// dependsOn lists the addresses a resource's depends_on names.
+func dependsOn(t *testing.T, b *hclsyntax.Block) []string {
+	t.Helper()
+	a := b.Body.Attributes["depends_on"]
+	if a == nil {
+		return nil
+	}
+	var out []string
+	for _, e := range a.Expr.(*hclsyntax.TupleConsExpr).Exprs {
+		tr, diags := hcl.AbsTraversalForExpr(e)
+		if diags.HasErrors() || len(tr) != 2 {
+			t.Fatalf("%s depends on %v", b.Labels[1], tr)
+		}
+		out = append(out, tr.RootName()+"."+tr[1].(hcl.TraverseAttr).Name)
+	}
+	return out
+}
+
+// maxParallelAccounts is the most account resources Terraform may create
+// at once, whatever its -parallelism: with each account depending on at most
+// one other and each depended on by at most one, the accounts form chains
+// that Terraform walks one after the other, so it runs at most one creation
+// per chain. It fails the test when the dependencies are not such chains.
+func maxParallelAccounts(t *testing.T, f *tfFile) int {
+	t.Helper()
+	heads, dependents := 0, map[string]int{}
+	for _, b := range f.ofType(tfAccount) {
+		if _, imported := f.imports[tfAccount+"."+b.Labels[1]]; imported {
+			if deps := dependsOn(t, b); len(deps) > 0 {
+				t.Errorf("account %s exists yet waits for %v", b.Labels[1], deps)
+			}
+			continue
+		}
+		deps := dependsOn(t, b)
+		switch {
+		case len(deps) == 0:
+			heads++
+		case len(deps) == 1 && strings.HasPrefix(deps[0], tfAccount+"."):
+			dependents[deps[0]]++
+			if f.resources[deps[0]] == nil {
+				t.Errorf("account %s depends on %s, which is not declared", b.Labels[1], deps[0])
+			}
+		default:
+			t.Errorf("account %s depends on %v", b.Labels[1], deps)
+		}
+	}
+	for addr, n := range dependents {
+		if n > 1 {
+			t.Errorf("%d accounts wait for %s: they would start together", n, addr)
+		}
+	}
+	return heads
+}
+
 func ignored(t *testing.T, b *hclsyntax.Block) []string {
 	t.Helper()
 	for _, inner := range b.Body.Blocks {
@@ -178,9 +254,20 @@ func checkTerraform(t *testing.T, tree *orgmodel.Tree, f *tfFile) {
 		}
 		refersTo(t, f, b.Body.Attributes["parent_id"])
 	}
+	for _, b := range ous {
+		checkManagedTag(t, b)
+	}
 	policies := f.ofType(tfPolicy)
 	if len(policies) != len(tree.Policies) {
 		t.Fatalf("%d policies, want %d", len(policies), len(tree.Policies))
+	}
+	for _, b := range policies {
+		checkManagedTag(t, b)
+		// CreatePolicy fails until the organization exists, and nothing
+		// in a policy refers to it.
+		if deps := dependsOn(t, b); !slices.Equal(deps, []string{tfOrganization + ".this"}) {
+			t.Errorf("policy %s depends on %v, want the organization", b.Labels[1], deps)
+		}
 	}
 	attachments := 0
 	for i, b := range policies {
@@ -219,6 +306,96 @@ func TestTerraformFromDesign(t *testing.T) {
 	}
 }
 
+// AWS runs at most 5 account creations at once and the provider does not
+// retry the sixth: one apply of a design export must never start a sixth,
+// at any size, and must not wait more than it needs to (5 at a time).
+func TestTerraformCreatesFiveAccountsAtATime(t *testing.T) {
+	for _, workloads := range []int{1, 2, 14} { // 4, 6 and 30 accounts
+		tree := acmeTree(t, func(d *orgmodel.Design) {
+			d.Residencies = nil
+			d.Environments = d.Environments[:1]
+			d.Environments[0].PerResidency = false
+			d.Workloads = nil
+			for i := range workloads {
+				d.Workloads = append(d.Workloads, orgmodel.Workload{Name: fmt.Sprintf("w%d", i)})
+			}
+			d.Environments = append(d.Environments, orgmodel.Environment{Name: "prod"})
+		})
+		n := len(tree.Accounts)
+		if n != 2+2*workloads {
+			t.Fatalf("%d workloads make %d accounts", workloads, n)
+		}
+		f := parseTerraform(t, render(t, Terraform, Input{Tree: tree, Source: "design"}))
+		if got, want := maxParallelAccounts(t, f), min(n, 5); got != want {
+			t.Errorf("%d accounts: up to %d created at once, want %d", n, got, want)
+		}
+	}
+}
+
+// An OU or policy that exists is declared with the tags it has (apply tags
+// only what it creates); one whose tags were not read, or that is to be
+// created, with the tag apply gives it.
+func TestTerraformKeepsTagsOfWhatExists(t *testing.T) {
+	tree := acmeTree(t, nil)
+	actual := appliedActual(tree)
+	e := Match(tree, actual)
+	e.Tags = map[string]map[string]string{
+		e.OUs["Workloads"]:                   {},
+		e.Policies[orgmodel.PolicyDenyLeave]: {"owner": "security"},
+		e.OUs["Security"]:                    {orgmodel.TagManagedBy: orgmodel.ManagedByValue},
+	}
+	delete(e.OUs, "Suspended") // to be created
+	f := parseTerraform(t, render(t, Terraform, Input{Tree: tree, Existing: e, Source: "live"}))
+	tagsOf := func(addr string) map[string]string {
+		a := f.resources[addr].Body.Attributes["tags"]
+		if a == nil {
+			return nil
+		}
+		v, _ := a.Expr.Value(nil)
+		out := map[string]string{}
+		for k, v := range v.AsValueMap() {
+			out[k] = v.AsString()
+		}
+		return out
+	}
+	managed := map[string]string{orgmodel.TagManagedBy: orgmodel.ManagedByValue}
+	for addr, want := range map[string]map[string]string{
+		tfOU + ".workloads":                             nil,
+		tfOU + ".security":                              managed,
+		tfOU + ".suspended":                             managed,
+		tfOU + ".workloads_dev":                         managed, // exists, tags not read
+		tfPolicy + ".orgwizard_deny_leave_organization": {"owner": "security"},
+		tfPolicy + ".orgwizard_deny_root_user":          managed,
+	} {
+		if got := tagsOf(addr); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s tags %v, want %v", addr, got, want)
+		}
+	}
+	tpl := parseCloudFormationLoose(t, render(t, CloudFormation, Input{Tree: tree, Existing: e, Source: "live"}))
+	if tags, ok := tpl.Resources["OUWorkloads"].Properties["Tags"]; ok {
+		t.Errorf("CloudFormation: OU Workloads has the tags %v, which it does not have", tags)
+	}
+	want := []any{map[string]any{"Key": "owner", "Value": "security"}}
+	if got := tpl.Resources["PolicyOrgwizardDenyLeaveOrganization"].Properties["Tags"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("CloudFormation: policy tags %v, want %v", got, want)
+	}
+}
+
+// The header speaks of import blocks only when there are some.
+func TestTerraformHeader(t *testing.T) {
+	tree := acmeTree(t, nil)
+	design := string(render(t, Terraform, Input{Tree: tree, Source: "design"}))
+	head, _, _ := strings.Cut(design, "terraform {")
+	if strings.Contains(head, "import") {
+		t.Errorf("a design export's header speaks of imports:\n%s", head)
+	}
+	live := string(render(t, Terraform, Input{Tree: tree, Existing: Match(tree, appliedActual(tree)), Source: "live"}))
+	head, _, _ = strings.Cut(live, "terraform {")
+	if !strings.Contains(head, "the import blocks adopt what already exists") {
+		t.Errorf("a live export's header does not explain its imports:\n%s", head)
+	}
+}
+
 // Over an organization that matches the design, every resource has an import
 // block with the id the provider imports by.
 func TestTerraformLiveImportsEverything(t *testing.T) {
@@ -231,6 +408,9 @@ func TestTerraformLiveImportsEverything(t *testing.T) {
 		if _, ok := f.imports[addr]; !ok {
 			t.Errorf("%s exists but has no import block", addr)
 		}
+	}
+	if n := maxParallelAccounts(t, f); n != 0 {
+		t.Errorf("%d accounts to create in an organization that has them all", n)
 	}
 	if got := f.imports[tfOrganization+".this"]; got != "o-exampleorga" {
 		t.Errorf("organization imported as %q", got)
@@ -265,6 +445,9 @@ func TestTerraformLivePartial(t *testing.T) {
 	f := parseTerraform(t, render(t, Terraform, Input{Tree: tree, Existing: Match(tree, actual), Source: "live"}))
 	if _, ok := f.imports[tfAccount+".payments_prod_us"]; ok {
 		t.Error("an account that does not exist is imported")
+	}
+	if n := maxParallelAccounts(t, f); n != 1 {
+		t.Errorf("%d chains of accounts to create, want the one missing account", n)
 	}
 	if _, ok := f.imports[tfPolicy+".orgwizard_region_lock_us"]; !ok {
 		t.Error("the policy that exists is not imported")

@@ -3,6 +3,7 @@ package orgmodel
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // Actual is an organization as it exists, as the AWS adapter reads it. It is
@@ -42,6 +43,9 @@ type ActualAccount struct {
 	ParentID string            `json:"parentId"`
 	Status   string            `json:"status,omitempty"` // ACTIVE, SUSPENDED, PENDING_CLOSURE
 	Tags     map[string]string `json:"tags,omitempty"`
+	// JoinedMethod is CREATED or INVITED: only created accounts come with
+	// OrganizationAccountAccessRole.
+	JoinedMethod string `json:"joinedMethod,omitempty"`
 }
 
 // ActualPolicy is a service control policy and the ids of its targets.
@@ -62,6 +66,10 @@ type AccountCreation struct {
 	State         string `json:"state"` // IN_PROGRESS, SUCCEEDED, FAILED
 	AccountID     string `json:"accountId,omitempty"`
 	FailureReason string `json:"failureReason,omitempty"`
+	// Requested and Completed are AWS's own timestamps (zero when AWS
+	// gave none): the apply engine learns how long a creation takes.
+	Requested time.Time `json:"requested,omitzero"`
+	Completed time.Time `json:"completed,omitzero"`
 }
 
 // Creation states, as AWS names them.

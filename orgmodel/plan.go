@@ -223,7 +223,9 @@ func planAccounts(desired *Tree, actual *Actual, p *Plan, ouByPath map[string]st
 				inFlight[c.AccountName] = c
 			}
 		case CreationFailed:
-			failed[c.AccountName] = c
+			if prev, ok := failed[c.AccountName]; !ok || !c.Requested.Before(prev.Requested) {
+				failed[c.AccountName] = c // the last one tells
+			}
 		}
 	}
 	mgmt := ""
@@ -258,7 +260,11 @@ func planAccounts(desired *Tree, actual *Actual, p *Plan, ouByPath map[string]st
 			default:
 				why := "no account has this email or name"
 				if f, ok := failed[want.Name]; ok {
-					why += "; an earlier creation failed (" + f.FailureReason + ")"
+					advice, repeats := CreationFailureAdvice(f.FailureReason, want.Name, want.Email)
+					why += "; the last creation of " + want.Name + " failed: " + advice
+					if repeats {
+						p.Warnings = append(p.Warnings, "the last creation of "+want.Name+" failed, and the same request fails again until this is fixed: "+advice)
+					}
 				}
 				creates = append(creates, Step{Kind: StepCreateAccount, Subject: want.Name, Email: want.Email, Tags: maps.Clone(want.Tags), Why: why})
 				moves = append(moves, moveStep(want, "", actual.RootID, "a new account starts in Root"))

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // converged builds the Actual of an organization that already matches tree
@@ -257,6 +258,35 @@ func TestPlanAwaitsCreationInProgress(t *testing.T) {
 	p = MakePlan(tree, a)
 	if p.Count(StepCreateAccount) != 1 || !strings.Contains(p.Steps[0].Why, "INTERNAL_FAILURE") {
 		t.Errorf("failed creation not retried with its reason:%s", describeSteps(p))
+	}
+	if len(p.Warnings) != 0 {
+		t.Errorf("a passing failure warns: %v", p.Warnings)
+	}
+}
+
+// TestPlanShowsFailedCreation: the last failed creation of a missing account
+// is in the plan with the fix that works; one that repeats is also a warning.
+func TestPlanShowsFailedCreation(t *testing.T) {
+	tree := expand(t, loadExample(t, "acme.yaml"))
+	a := converged(tree)
+	a.Accounts = slices.DeleteFunc(a.Accounts, func(x ActualAccount) bool { return x.Name == "payments-dev" })
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	a.Creations = []AccountCreation{
+		{RequestID: "car-2", AccountName: "payments-dev", State: CreationFailed, FailureReason: "EMAIL_ALREADY_EXISTS", Requested: t0.Add(time.Hour)},
+		{RequestID: "car-1", AccountName: "payments-dev", State: CreationFailed, FailureReason: "INTERNAL_FAILURE", Requested: t0},
+	}
+	p := MakePlan(tree, a)
+	if p.Count(StepCreateAccount) != 1 {
+		t.Fatalf("the missing account is not planned:%s", describeSteps(p))
+	}
+	why := p.Steps[0].Why
+	for _, want := range []string{"the last creation of payments-dev failed: EMAIL_ALREADY_EXISTS", "aws+payments-dev@acme.example", "outside this organization", "accounts[]", "emailTemplate"} {
+		if !strings.Contains(why, want) {
+			t.Errorf("the step's why lacks %q: %s", want, why)
+		}
+	}
+	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], "fails again until this is fixed") {
+		t.Errorf("warnings %v", p.Warnings)
 	}
 }
 

@@ -13,8 +13,23 @@ go test ./aws/sandbox -run '^$' -bench . -benchtime 5000x | grep Benchmark
 echo "== apply with creation delay L=300ms (target: bound-ratio <= 1) and read of 2,000 accounts (target: ratio <= 1.25)"
 go test ./aws/apply -run '^$' -bench 'ApplyPipeline|ReadLarge' -benchtime 1x | grep Benchmark
 
+echo "== apply over HTTP with creations of 2 s (target: bound-ratio <= 1; L=20s: -bench 'ApplyOverHTTP/L=20s' -timeout 30m)"
+go test ./aws/apply -run '^$' -bench 'ApplyOverHTTP/L=2s' -benchtime 1x | grep Benchmark
+
+echo "== apply under faults, 5 runs per mix (target: converged-of-5 = 5)"
+go test . -run '^$' -bench ApplyUnderFaults -benchtime 1x -timeout 20m | grep Benchmark
+
+echo "== access aws-config for 2,000 accounts (target: < 100 ms)"
+go test ./access -run '^$' -bench AWSConfig2000 -benchmem | grep Benchmark
+
 echo "== wizard frames (target: preview frame with 1,000 accounts < 5 ms; first frame < 200 ms)"
 go test ./ui -run '^$' -bench . -benchmem | grep Benchmark
 
+echo "== audit against moto_server (target: < 20 s)"
+go test ./cli -run '^$' -bench AuditAgainstMoto -benchtime 1x | grep Benchmark
+
 echo "== inventory sweep of 17 regions (target: <= 1.3 x the slowest single region)"
 go test ./aws/inventory -run '^$' -bench SweepAllRegions -benchtime 10x | grep Benchmark
+
+echo "== orgwizard, Terraform and org-formation building acme and 30 accounts at sandbox speed 2 (a few minutes; a tool not installed is left out)"
+go test ./export -run '^$' -bench ToolsApply -benchtime 1x -timeout 30m -v | grep -E 'Benchmark|left out'

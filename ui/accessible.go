@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -46,6 +47,9 @@ type accessible struct {
 	inv    wizard.Inventory
 	way    wizard.Way
 	res    Result
+	// basicsDone: the user answered the basics, home region included; no
+	// sweep proposes another.
+	basicsDone bool
 }
 
 // plainWriter strips escape sequences from what huh prints.
@@ -82,7 +86,8 @@ func (a *accessible) save(reached wizard.Step) {
 	if a.opt.Save == nil || a.opt.DesignPath == "" {
 		return
 	}
-	if err := a.opt.Save(a.opt.DesignPath, wizard.Encode(a.d, reached)); err != nil {
+	prev, _ := os.ReadFile(a.opt.DesignPath) // edited, so that a user's comments stay
+	if err := a.opt.Save(a.opt.DesignPath, wizard.EncodeOver(prev, a.d, reached)); err != nil {
 		a.say("Could not save the design: %v", err)
 	}
 }
@@ -143,6 +148,7 @@ func (a *accessible) basics() error {
 	if emails, err := wizard.ExampleEmails(a.d, 3); err == nil {
 		a.say("Account emails: %s …", strings.Join(emails, ", "))
 	}
+	a.basicsDone = true
 	return nil
 }
 
@@ -521,6 +527,9 @@ func (a *accessible) preflight() error {
 	}
 	a.inv = InventoryOf(res)
 	a.sayFacts(inventoryFact(a.inv))
+	if hint := wizard.ProposeHomeRegion(a.d, a.inv, a.opt.Design == nil && !a.basicsDone); hint != "" {
+		a.say("Home region %s", strings.ToLower(hint[:1])+hint[1:]) // "Home region proposed: eu-west-1, where ..."
+	}
 	if !wizard.NeedsWayOut(a.inv) {
 		return nil
 	}

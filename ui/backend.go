@@ -94,7 +94,12 @@ func InventoryOf(res *inventory.Result) wizard.Inventory {
 	if res == nil {
 		return wizard.Inventory{}
 	}
-	inv := wizard.Inventory{Taken: true, Found: len(res.Items), Summary: audit.DirtySummary(res), Regions: len(res.Regions)}
+	inv := wizard.Inventory{Taken: true, Found: len(res.Items), Summary: audit.DirtySummary(res), Regions: len(res.Regions), ByRegion: map[string]int{}}
+	for _, it := range res.Items {
+		if it.Region != inventory.GlobalRegion {
+			inv.ByRegion[it.Region]++
+		}
+	}
 	for _, p := range res.Problems {
 		inv.NotRead = append(inv.NotRead, fmt.Sprintf("%s in %s (%s)", p.Service, p.Region, p.Kind))
 	}

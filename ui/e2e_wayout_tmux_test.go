@@ -77,6 +77,13 @@ func TestEndToEndWayOutInTmux(t *testing.T) {
 			t.Errorf("the design does not record the old account (%q):\n%s", want, saved)
 		}
 	}
+	// The design was edited, not re-encoded: every line of acme.yaml, its
+	// comments among them, is still there.
+	for _, line := range strings.Split(strings.TrimSpace(string(acme)), "\n") {
+		if !strings.Contains(string(saved), line+"\n") {
+			t.Errorf("the saved design lost the line %q:\n%s", line, saved)
+		}
+	}
 
 	raw, err := os.ReadFile(state)
 	if err != nil {

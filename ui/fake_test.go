@@ -225,17 +225,40 @@ func convergedActual(tree *orgmodel.Tree) *orgmodel.Actual {
 	return a
 }
 
+// acmeDesign reads examples/acme.yaml, which the repository carries: a
+// missing or broken example fails the test. Call it from the test's own
+// goroutine (t.Fatal elsewhere panics); goroutines take acmeFrom's result.
 func acmeDesign(t testing.TB) *orgmodel.Design {
 	t.Helper()
 	data, err := os.ReadFile("../examples/acme.yaml")
 	if err != nil {
-		t.Skip("examples not found:", err)
+		t.Fatal(err)
 	}
 	d, err := orgmodel.Parse(data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// acmeFrom returns a function that gives a fresh copy of acme's design on
+// any goroutine: the file is read, and checked, once on the test's.
+func acmeFrom(t testing.TB) func() *orgmodel.Design {
+	t.Helper()
+	data, err := os.ReadFile("../examples/acme.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := orgmodel.Parse(data); err != nil {
+		t.Fatal(err)
+	}
+	return func() *orgmodel.Design {
+		d, err := orgmodel.Parse(data)
+		if err != nil {
+			panic(err) // parsed above: the same bytes parse the same way
+		}
+		return d
+	}
 }
 
 var fixedNow = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }

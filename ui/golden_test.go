@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
 
@@ -121,7 +120,9 @@ func (s *session) wayOut() {
 }
 
 func TestGoldenScreens(t *testing.T) {
-	acme := func() *orgmodel.Design { return acmeDesign(t) }
+	// Read here, on the test's goroutine: the cases build their options
+	// on their own, where t.Fatal or t.Skip would panic.
+	acme := acmeFrom(t)
 	cases := []struct {
 		name string
 		opt  func() Options

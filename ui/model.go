@@ -48,7 +48,8 @@ type Options struct {
 
 // Result is how the wizard ended, for the command's exit code.
 type Result struct {
-	// Interrupted is set when the user stopped an apply with ctrl+c.
+	// Interrupted is set when the user pressed ctrl+c: on a step, or to
+	// stop an apply.
 	Interrupted bool
 	// Converged is set when the organization matches the design.
 	Converged bool
@@ -82,14 +83,19 @@ type state struct {
 	design  *orgmodel.Design
 	path    string
 	resume  wizard.Step // where to go after preflight; Basics for a new design
-	target  TargetInfo
-	pre     Preflight
-	tree    *orgmodel.Tree
-	plan    *orgmodel.Plan
-	actual  *orgmodel.Actual
-	result  Result
-	now     func() time.Time
-	choice  TargetChoice
+	// fresh is true while the design is new (no file) and its basics not
+	// answered: the preflight's inventory may propose its home region, and
+	// homeHint says so at the basics step.
+	fresh    bool
+	homeHint string
+	target   TargetInfo
+	pre      Preflight
+	tree     *orgmodel.Tree
+	plan     *orgmodel.Plan
+	actual   *orgmodel.Actual
+	result   Result
+	now      func() time.Time
+	choice   TargetChoice
 	// save writes a file atomically (the design, the runbook); nil in tests.
 	save func(path string, data []byte) error
 
@@ -164,7 +170,7 @@ func New(ctx context.Context, opt Options) *Model {
 	}
 	st := &state{
 		ctx: ctx, backend: opt.Backend, styles: NewStyles(opt.Dark), keys: DefaultKeyMap(),
-		design: d, path: opt.DesignPath, resume: resume, now: opt.Now, save: opt.Save,
+		design: d, path: opt.DesignPath, resume: resume, now: opt.Now, save: opt.Save, fresh: opt.Design == nil,
 	}
 	m := &Model{opt: opt, st: st, help: help.New(), width: 80, height: 24}
 	m.help.Styles = help.DefaultStyles(opt.Dark)
@@ -238,6 +244,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		k := m.st.keys
 		switch {
 		case key.Matches(msg, k.Quit) && !m.busy():
+			// ctrl+c is an interrupt wherever it comes: exit 130, as in the apply.
+			m.st.result.Interrupted = true
 			return m, m.quit()
 		case key.Matches(msg, k.Workshop):
 			m.workshop = !m.workshop
@@ -330,7 +338,10 @@ func (m *Model) save(reached wizard.Step) tea.Cmd {
 	if reached < wizard.Basics {
 		return nil
 	}
-	data := wizard.Encode(m.st.design, reached)
+	// The file as it is now (a design the user wrote, with comments) is
+	// edited rather than replaced; a missing one is written anew.
+	prev, _ := os.ReadFile(m.st.path)
+	data := wizard.EncodeOver(prev, m.st.design, reached)
 	path, save := m.st.path, m.opt.Save
 	return func() tea.Msg { return savedMsg{path: path, err: save(path, data)} }
 }

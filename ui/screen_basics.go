@@ -30,11 +30,17 @@ func newBasicsScreen(st *state) *basicsScreen {
 // newForm asks the basics step's questions for what s holds.
 func (s *basicsScreen) newForm() *embeddedForm {
 	q := wizard.BasicsQuestions
+	// On a new design, the region where most of the account's resources
+	// run is proposed; the field says why.
+	home := q.HomeRegion
+	if hint := s.st.homeHint; hint != "" {
+		home.Help += " " + hint
+	}
 	return newEmbeddedForm(huh.NewGroup(
 		field(q.Name, &s.a.Name),
 		choice(q.From, &s.a.From).Inline(true),
 		fieldOf(s.a.AddressQuestion, &s.a.From, &s.a.Address),
-		field(q.HomeRegion, &s.a.Region),
+		field(home, &s.a.Region),
 		field(q.Tags, &s.a.Tags),
 	))
 }
@@ -52,6 +58,7 @@ func (s *basicsScreen) Update(msg tea.Msg) tea.Cmd {
 		s.SetSize(s.w, s.h)
 		return tea.Batch(s.form.Init(), sayErr(err))
 	}
+	s.st.fresh = false // the home region is the user's now: no sweep proposes another
 	s.st.goNow(wizard.Workloads)
 	return nil
 }

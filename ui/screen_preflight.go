@@ -158,6 +158,9 @@ func (s *preflightScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.st.inventory = msg.res
 		s.st.inv = InventoryOf(msg.res)
+		if hint := wizard.ProposeHomeRegion(s.st.design, s.st.inv, s.st.fresh); hint != "" {
+			s.st.homeHint = hint
+		}
 		return nil
 	case preparedMsg:
 		if s.phase != phPreparing {

@@ -132,6 +132,7 @@ func (p *runbookPicker) view() string {
 	}
 	lines = append(lines, "")
 	rows := make([]string, len(p.entries))
+	outside := 0
 	for i, e := range p.entries {
 		to := p.to[i]
 		switch {
@@ -140,15 +141,37 @@ func (p *runbookPicker) view() string {
 		case e.Suggested && to == e.To:
 			to += " (tags)"
 		}
+		if p.warning(i) != "" {
+			// The mark comes first, so that a narrow terminal never cuts it.
+			to = "⚠ " + to
+			outside++
+		}
 		rows[i] = fmt.Sprintf("%-24s %-14s → %s", clip(e.Item.Type+" "+e.Item.Name, 24), e.Item.Region, to)
 	}
-	p.list.h = max(p.h-len(lines)-2, 1)
+	if outside > 0 {
+		lines = append(lines[:len(lines)-1], wrapMark(st.Warn.Render("⚠"), fmt.Sprintf("%d going to an account whose region lock does not allow their region.", outside), p.w)...)
+		lines = append(lines, "")
+	}
+	detail := 2
+	if len(p.entries) > 0 && p.warning(p.list.cursor) != "" {
+		detail += len(wrap(p.warning(p.list.cursor), p.w-2))
+	}
+	p.list.h = max(p.h-len(lines)-detail, 1)
 	lines = append(lines, p.list.window(st, rows)...)
 	if len(p.entries) > 0 {
 		e := p.entries[p.list.cursor]
 		lines = append(lines, "", st.Muted.Render(clip("how: "+e.Way.Summary, p.w)))
+		if w := p.warning(p.list.cursor); w != "" {
+			lines = append(lines, wrapMark(st.Warn.Render("⚠"), w, p.w)...)
+		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// warning is why entry i's chosen destination cannot take it as it is (its
+// region is outside the account's region lock), or "".
+func (p *runbookPicker) warning(i int) string {
+	return migrate.RegionWarning(p.entries[i].Item, p.to[i], p.st.tree)
 }
 
 func (p *runbookPicker) keys() []key.Binding {

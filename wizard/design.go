@@ -67,10 +67,10 @@ func PresetByName(name string) (Preset, bool) {
 	return Preset{}, false
 }
 
-// AddResidency adds r to d, refusing a name or region already taken, and
-// lets every workload serve it when it is the design's first residency (a
-// workload must serve at least one).
-func AddResidency(d *orgmodel.Design, r orgmodel.Residency) error {
+// checkResidency refuses r as residency number i of d (i < 0: a new one):
+// a bad name or region, no region, or a name or region another residency
+// has.
+func checkResidency(d *orgmodel.Design, r orgmodel.Residency, i int) error {
 	if err := orgmodel.CheckResidencyName(r.Name); err != nil {
 		return fmt.Errorf("residency name %w", err)
 	}
@@ -82,7 +82,10 @@ func AddResidency(d *orgmodel.Design, r orgmodel.Residency) error {
 			return err
 		}
 	}
-	for _, have := range d.Residencies {
+	for j, have := range d.Residencies {
+		if j == i {
+			continue
+		}
 		if have.Name == r.Name {
 			return fmt.Errorf("there is already a residency called %s", r.Name)
 		}
@@ -91,6 +94,16 @@ func AddResidency(d *orgmodel.Design, r orgmodel.Residency) error {
 				return fmt.Errorf("region %s already belongs to residency %s; a region serves one residency only", region, have.Name)
 			}
 		}
+	}
+	return nil
+}
+
+// AddResidency adds r to d, refusing a name or region already taken, and
+// lets every workload serve it when it is the design's first residency (a
+// workload must serve at least one).
+func AddResidency(d *orgmodel.Design, r orgmodel.Residency) error {
+	if err := checkResidency(d, r, -1); err != nil {
+		return err
 	}
 	first := len(d.Residencies) == 0
 	d.Residencies = append(d.Residencies, r)
@@ -206,6 +219,29 @@ func Encode(d *orgmodel.Design, reached Step) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s%s (run orgwizard to go on; the line is only a bookmark)\n", resumePrefix, reached)
 	b.Write(orgmodel.Format(d))
+	return b.Bytes()
+}
+
+// EncodeOver is Encode for a design file that exists already (prev): the
+// design is edited into it (orgmodel.Update), so that a file a person wrote
+// keeps its comments, blank lines and key order, and only the resume marker
+// is replaced. Without a file, or one that cannot be edited in place, it is
+// Encode.
+func EncodeOver(prev []byte, d *orgmodel.Design, reached Step) []byte {
+	body := prev
+	if line, rest, ok := bytes.Cut(prev, []byte("\n")); ok && bytes.HasPrefix(line, []byte(resumePrefix)) {
+		body = rest
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return Encode(d, reached)
+	}
+	out, kept := orgmodel.Update(body, d)
+	if !kept {
+		return Encode(d, reached)
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s%s (run orgwizard to go on; the line is only a bookmark)\n", resumePrefix, reached)
+	b.Write(out)
 	return b.Bytes()
 }
 

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
 // Inventory is the management account's inventory reduced to what the flow
@@ -20,6 +22,37 @@ type Inventory struct {
 	// NotRead are the listings that did not answer ("ec2 in eu-west-1
 	// (access-denied)"); the inventory is complete only without them.
 	NotRead []string
+	// ByRegion counts the resources found per region, global services
+	// left out.
+	ByRegion map[string]int
+}
+
+// BusiestRegion is the region where most resources run (the first by name
+// of those that tie), with its count; "" when none runs in a region.
+func (i Inventory) BusiestRegion() (region string, n int) {
+	for r, c := range i.ByRegion {
+		if c > n || (c == n && r < region) {
+			region, n = r, c
+		}
+	}
+	return region, n
+}
+
+// ProposeHomeRegion makes the region where most of the account's resources
+// run the home region of a design the user has not written yet (fresh), so
+// that the organization's tooling and the region lock's home region sit where
+// the workloads are. It returns the line that says so, or "".
+func ProposeHomeRegion(d *orgmodel.Design, inv Inventory, fresh bool) string {
+	region, n := inv.BusiestRegion()
+	if !fresh || region == "" || !orgmodel.IsRegion(region) {
+		return ""
+	}
+	d.Organization.HomeRegion = region
+	total := 0
+	for _, c := range inv.ByRegion {
+		total += c
+	}
+	return fmt.Sprintf("Proposed: %s, where %d of the %s in regions run.", region, n, plural(total, "resource"))
 }
 
 // Cleanliness is what an inventory says of the management account.

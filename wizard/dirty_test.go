@@ -107,3 +107,25 @@ func TestChecklistCleanComesFromTheInventory(t *testing.T) {
 		t.Errorf("clean: %+v", c)
 	}
 }
+
+// The home region proposed is where most resources run, for a new design
+// only: a design the user wrote keeps its own.
+func TestProposeHomeRegion(t *testing.T) {
+	inv := Inventory{Taken: true, Found: 27, ByRegion: map[string]int{"eu-west-1": 16, "us-east-1": 8}}
+	d := NewDesign()
+	if line := ProposeHomeRegion(d, inv, true); d.Organization.HomeRegion != "eu-west-1" || line != "Proposed: eu-west-1, where 16 of the 24 resources in regions run." {
+		t.Errorf("proposed %s: %q", d.Organization.HomeRegion, line)
+	}
+	mine := NewDesign()
+	mine.Organization.HomeRegion = "us-west-2"
+	if line := ProposeHomeRegion(mine, inv, false); line != "" || mine.Organization.HomeRegion != "us-west-2" {
+		t.Errorf("a written design's home region changed: %s %q", mine.Organization.HomeRegion, line)
+	}
+	if line := ProposeHomeRegion(NewDesign(), Inventory{Taken: true}, true); line != "" {
+		t.Errorf("a clean account proposed %q", line)
+	}
+	tie := Inventory{ByRegion: map[string]int{"us-east-1": 2, "eu-west-1": 2}}
+	if r, n := tie.BusiestRegion(); r != "eu-west-1" || n != 2 {
+		t.Errorf("a tie: %s %d", r, n)
+	}
+}

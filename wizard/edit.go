@@ -15,29 +15,8 @@ func PutResidency(d *orgmodel.Design, i int, r orgmodel.Residency) error {
 	if i < 0 || i >= len(d.Residencies) {
 		return AddResidency(d, r)
 	}
-	if err := orgmodel.CheckResidencyName(r.Name); err != nil {
-		return fmt.Errorf("residency name %w", err)
-	}
-	if len(r.Regions) == 0 {
-		return errors.New("choose at least one region")
-	}
-	for _, region := range r.Regions {
-		if err := orgmodel.CheckRegion(region); err != nil {
-			return err
-		}
-	}
-	for j, have := range d.Residencies {
-		if j == i {
-			continue
-		}
-		if have.Name == r.Name {
-			return fmt.Errorf("there is already a residency called %s", r.Name)
-		}
-		for _, region := range r.Regions {
-			if slices.Contains(have.Regions, region) {
-				return fmt.Errorf("region %s already belongs to residency %s; a region serves one residency only", region, have.Name)
-			}
-		}
+	if err := checkResidency(d, r, i); err != nil {
+		return err
 	}
 	old := d.Residencies[i].Name
 	d.Residencies[i] = r

@@ -12,7 +12,7 @@ func acme(t *testing.T) *orgmodel.Design {
 	t.Helper()
 	data, err := os.ReadFile("../examples/acme.yaml")
 	if err != nil {
-		t.Skip("examples not found:", err)
+		t.Fatal(err)
 	}
 	d, err := orgmodel.Parse(data)
 	if err != nil {

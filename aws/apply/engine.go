@@ -26,6 +26,8 @@ type Ops interface {
 	CreateOU(ctx context.Context, parentID, name string) (string, error)
 	StartAccountCreation(ctx context.Context, name, email string, tags map[string]string) (orgmodel.AccountCreation, error)
 	CreationStatus(ctx context.Context, requestID string) (orgmodel.AccountCreation, error)
+	// FindCreation looks up at AWS a creation whose request went unanswered.
+	FindCreation(ctx context.Context, name, email string, since time.Time) (orgmodel.AccountCreation, bool, error)
 	MoveAccount(ctx context.Context, accountID, fromID, toID string) error
 	TagAccount(ctx context.Context, accountID string, tags map[string]string) error
 	CreatePolicy(ctx context.Context, name, description, content string) (string, error)
@@ -46,12 +48,19 @@ type Options struct {
 	MaxInFlight int
 	// Parallel bounds the other calls in flight (8).
 	Parallel int
-	// PollInitial and PollMax bound the wait between two looks at a
-	// creation in progress (3 s and 15 s: AWS takes minutes).
+	// PollInitial is the wait before the first look at a creation while
+	// no creation time is known (1 s); PollMax bounds every wait between
+	// two looks (15 s: AWS takes minutes).
 	PollInitial, PollMax time.Duration
+	// CreationTime is how long a creation is expected to take, where it
+	// is known (the sandbox's delay over its speed); 0: learnt from the
+	// first creations that end. Either way the engine learns from the
+	// creations it sees end and looks near each one's expected end.
+	CreationTime time.Duration
 	// PollRate bounds the looks at creations in progress, all together, in
-	// calls per second (0: unbounded). Five creations polled on their own
-	// would trip Organizations' throttling; the looks share one budget.
+	// calls per second (0: unbounded), with a burst of one look per
+	// creation in flight. Five creations polled on their own would trip
+	// Organizations' throttling; the looks share one budget.
 	PollRate float64
 	// Journal records creations in flight; an in-memory one when nil.
 	Journal *Journal
@@ -136,6 +145,7 @@ type Engine struct {
 
 	slots chan struct{} // one per account creation in progress
 	polls *rate.Limiter
+	pace  *pacer
 
 	mu       sync.Mutex // guards what follows and serialises OnEvent
 	done     int
@@ -161,7 +171,7 @@ func New(ops Ops, opt Options) *Engine {
 		opt.Parallel = 8
 	}
 	if opt.PollInitial <= 0 {
-		opt.PollInitial = 3 * time.Second
+		opt.PollInitial = time.Second
 	}
 	if opt.PollMax < opt.PollInitial {
 		opt.PollMax = max(15*time.Second, opt.PollInitial)
@@ -174,9 +184,11 @@ func New(ops Ops, opt Options) *Engine {
 	}
 	polls := rate.NewLimiter(rate.Inf, 1)
 	if opt.PollRate > 0 {
-		polls = rate.NewLimiter(rate.Limit(opt.PollRate), 1)
+		// A burst of one look per creation in flight: creations started
+		// together end together, and each is looked at right away.
+		polls = rate.NewLimiter(rate.Limit(opt.PollRate), opt.MaxInFlight)
 	}
-	return &Engine{ops: ops, opt: opt, slots: make(chan struct{}, opt.MaxInFlight), polls: polls}
+	return &Engine{ops: ops, opt: opt, slots: make(chan struct{}, opt.MaxInFlight), polls: polls, pace: newPacer(opt.CreationTime)}
 }
 
 // Apply carries plan out against the organization actual describes (the one

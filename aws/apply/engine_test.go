@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -30,18 +32,25 @@ type fakeOps struct {
 	maxProgress int
 	calls       []string
 	failNames   map[string]string // name → failure reason
+	// loseAnswers: name → CreateAccount answers to lose after carrying the
+	// request out; dropRequests: name → requests lost before AWS saw them.
+	loseAnswers, dropRequests map[string]int
+	// noLookup makes FindCreation find nothing: the engine as it would be
+	// without its look-up, to show that the tests below can fail.
+	noLookup bool
 }
 
 type fakeRequest struct {
 	name, email string
-	done        time.Time
+	sent, done  time.Time
 	accountID   string
 	reason      string
 	ended       bool
 }
 
 func newFake(delay time.Duration) *fakeOps {
-	return &fakeOps{delay: delay, requests: map[string]*fakeRequest{}, failNames: map[string]string{}}
+	return &fakeOps{delay: delay, requests: map[string]*fakeRequest{}, failNames: map[string]string{},
+		loseAnswers: map[string]int{}, dropRequests: map[string]int{}}
 }
 
 func (f *fakeOps) record(call string) {
@@ -70,14 +79,43 @@ func (f *fakeOps) CreateOU(_ context.Context, parent, name string) (string, erro
 func (f *fakeOps) StartAccountCreation(_ context.Context, name, email string, _ map[string]string) (orgmodel.AccountCreation, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.dropRequests[name] > 0 {
+		f.dropRequests[name]--
+		return orgmodel.AccountCreation{}, &orgs.OutcomeUnknownError{Op: "CreateAccount " + name, Err: io.ErrUnexpectedEOF}
+	}
 	f.calls = append(f.calls, "CreateAccount "+name)
 	f.creates = append(f.creates, name)
 	f.nextID++
 	id := fmt.Sprintf("car-%d", f.nextID)
-	f.requests[id] = &fakeRequest{name: name, email: email, done: time.Now().Add(f.delay), accountID: fmt.Sprintf("%012d", f.nextID), reason: f.failNames[name]}
+	f.requests[id] = &fakeRequest{name: name, email: email, sent: time.Now(), done: time.Now().Add(f.delay), accountID: fmt.Sprintf("%012d", f.nextID), reason: f.failNames[name]}
 	f.inProgress++
 	f.maxProgress = max(f.maxProgress, f.inProgress)
+	if f.loseAnswers[name] > 0 {
+		f.loseAnswers[name]--
+		return orgmodel.AccountCreation{}, &orgs.OutcomeUnknownError{Op: "CreateAccount " + name, Err: io.ErrUnexpectedEOF}
+	}
 	return orgmodel.AccountCreation{RequestID: id, AccountName: name, State: orgmodel.CreationInProgress}, nil
+}
+
+// FindCreation finds the latest request for name sent since `since`.
+func (f *fakeOps) FindCreation(ctx context.Context, name, _ string, since time.Time) (orgmodel.AccountCreation, bool, error) {
+	f.record("FindCreation " + name)
+	if f.noLookup {
+		return orgmodel.AccountCreation{}, false, nil
+	}
+	f.mu.Lock()
+	var latest string
+	for id, r := range f.requests {
+		if r.name == name && !r.sent.Before(since) && (latest == "" || r.sent.After(f.requests[latest].sent)) {
+			latest = id
+		}
+	}
+	f.mu.Unlock()
+	if latest == "" {
+		return orgmodel.AccountCreation{}, false, nil
+	}
+	st, err := f.CreationStatus(ctx, latest)
+	return st, err == nil, err
 }
 
 func (f *fakeOps) CreationStatus(_ context.Context, requestID string) (orgmodel.AccountCreation, error) {
@@ -327,5 +365,164 @@ func TestApplyInterruptedReturnsContextError(t *testing.T) {
 	}
 	if j.Len() == 0 {
 		t.Error("creations in flight are not in the journal after an interruption")
+	}
+}
+
+// creates counts the CreateAccount calls AWS carried out, by account name.
+func (f *fakeOps) createsByName() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := map[string]int{}
+	for _, name := range f.creates {
+		n[name]++
+	}
+	return n
+}
+
+// duplicates lists the accounts AWS was asked to create more than once.
+func duplicates(f *fakeOps) []string {
+	var dup []string
+	for name, n := range f.createsByName() {
+		if n > 1 {
+			dup = append(dup, fmt.Sprintf("%s x%d", name, n))
+		}
+	}
+	return dup
+}
+
+// TestLostCreateAccountAnswerIsLookedUp: AWS carried CreateAccount out and
+// the answer was lost. The engine looks the creation up instead of sending
+// it again; without the look-up the same run asks for accounts twice, which
+// shows that the count below can fail.
+func TestLostCreateAccountAnswerIsLookedUp(t *testing.T) {
+	for _, lookup := range []bool{true, false} {
+		t.Run(fmt.Sprintf("lookup=%v", lookup), func(t *testing.T) {
+			tree := acmeTree(t)
+			plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+			f := newFake(5 * time.Millisecond)
+			f.noLookup = !lookup
+			f.loseAnswers["payments-dev"] = 1
+			f.loseAnswers["log-archive"] = 2  // the look-up's answer lost too: found on the next
+			f.dropRequests["website-dev"] = 1 // never reached AWS: sent again after the look-up
+			j, _ := OpenJournal(filepath.Join(t.TempDir(), "j.json"))
+			opt := fastOptions()
+			opt.Journal = j
+			err := New(f, opt).Apply(context.Background(), plan, &orgmodel.Actual{})
+			dup := duplicates(f)
+			if !lookup {
+				if len(dup) == 0 {
+					t.Fatal("without the look-up no account was asked for twice: the test cannot tell")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(dup) > 0 || len(f.creates) != 9 {
+				t.Errorf("CreateAccount carried out %d times for 9 accounts; twice for %v", len(f.creates), dup)
+			}
+			if n := f.count("FindCreation website-dev"); n != 1 {
+				t.Errorf("website-dev was looked up %d times, want once before it was sent again", n)
+			}
+			if n := f.count("MoveAccount"); n != 9 {
+				t.Errorf("%d moves, want 9", n)
+			}
+			if j.Len() != 0 {
+				t.Errorf("the journal keeps %d entries", j.Len())
+			}
+		})
+	}
+}
+
+// TestJournalEntryWithoutRequestID: a crashed run wrote its journal entry,
+// sent CreateAccount, and died before the answer. The re-run finds the
+// request at AWS instead of sending a second one.
+func TestJournalEntryWithoutRequestID(t *testing.T) {
+	for _, lookup := range []bool{true, false} {
+		t.Run(fmt.Sprintf("lookup=%v", lookup), func(t *testing.T) {
+			tree := acmeTree(t)
+			plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+			f := newFake(5 * time.Millisecond)
+			f.noLookup = !lookup
+			sent := time.Now()
+			f.requests["car-crashed"] = &fakeRequest{name: "log-archive", email: "aws+log-archive@acme.example", sent: sent, done: sent.Add(20 * time.Millisecond), accountID: "555555555555"}
+			f.creates = append(f.creates, "log-archive") // the crashed run's request
+			f.inProgress = 1
+			j, _ := OpenJournal(filepath.Join(t.TempDir(), "j.json"))
+			if err := j.Put(JournalEntry{Name: "log-archive", Email: "aws+log-archive@acme.example", Requested: sent}); err != nil {
+				t.Fatal(err)
+			}
+			opt := fastOptions()
+			opt.Journal = j
+			err := New(f, opt).Apply(context.Background(), plan, &orgmodel.Actual{})
+			dup := duplicates(f)
+			if !lookup {
+				if len(dup) == 0 {
+					t.Fatal("without the look-up log-archive was not asked for twice: the test cannot tell")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(dup) > 0 {
+				t.Errorf("asked twice for %v", dup)
+			}
+			if !strings.Contains(strings.Join(f.calls, "\n"), "MoveAccount 555555555555") {
+				t.Error("the account of the crashed run's request was not moved to its OU")
+			}
+		})
+	}
+}
+
+// TestWithoutTheJournalARequestIsSentTwice is the control of
+// TestJournalledRequestIsAwaited: the same crashed request, with the
+// journal lost and the plan made before AWS listed it, is sent again. The
+// duplicate counts used by the tests above (and by the crash test) see it.
+func TestWithoutTheJournalARequestIsSentTwice(t *testing.T) {
+	tree := acmeTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	f := newFake(time.Millisecond)
+	f.requests["car-crashed"] = &fakeRequest{name: "log-archive", email: "aws+log-archive@acme.example", done: time.Now(), accountID: "555555555555"}
+	f.creates = append(f.creates, "log-archive")
+	if err := New(f, fastOptions()).Apply(context.Background(), plan, &orgmodel.Actual{}); err != nil {
+		t.Fatal(err)
+	}
+	if dup := duplicates(f); len(dup) != 1 || dup[0] != "log-archive x2" {
+		t.Errorf("duplicates %v, want log-archive twice", dup)
+	}
+}
+
+// TestJournalledFailureIsSentAgain: the crashed run's request, found at AWS
+// or journalled with its id, ended FAILED: it made no account, so the re-run
+// asks again, once.
+func TestJournalledFailureIsSentAgain(t *testing.T) {
+	for _, withID := range []bool{false, true} {
+		t.Run(fmt.Sprintf("request id journalled=%v", withID), func(t *testing.T) { journalledFailure(t, withID) })
+	}
+}
+
+func journalledFailure(t *testing.T, withID bool) {
+	tree := acmeTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	f := newFake(time.Millisecond)
+	sent := time.Now()
+	f.requests["car-crashed"] = &fakeRequest{name: "log-archive", email: "aws+log-archive@acme.example", sent: sent, done: sent, reason: "INTERNAL_FAILURE"}
+	f.creates = append(f.creates, "log-archive")
+	j, _ := OpenJournal(filepath.Join(t.TempDir(), "j.json"))
+	entry := JournalEntry{Name: "log-archive", Email: "aws+log-archive@acme.example", Requested: sent}
+	if withID {
+		entry.RequestID = "car-crashed"
+	}
+	if err := j.Put(entry); err != nil {
+		t.Fatal(err)
+	}
+	opt := fastOptions()
+	opt.Journal = j
+	if err := New(f, opt).Apply(context.Background(), plan, &orgmodel.Actual{}); err != nil {
+		t.Fatalf("the failed request was taken for this run's: %v", err)
+	}
+	if n := f.createsByName()["log-archive"]; n != 2 {
+		t.Errorf("log-archive asked for %d times, want the failed request and one more", n)
 	}
 }

@@ -248,8 +248,8 @@ func TestExistingOrgAdoptsMovesAndLeavesUnmanaged(t *testing.T) {
 }
 
 func TestConvergesUnderThrottlingAndServerErrors(t *testing.T) {
-	e, _ := sandboxEnv(t, "fresh", func(c *sandbox.Config) {
-		c.Faults = &sandbox.Faults{ThrottleShare: 0.10, ServerErrorShare: 0.02}
+	e, sb := sandboxEnv(t, "fresh", func(c *sandbox.Config) {
+		c.Faults = &sandbox.Faults{ThrottleShare: 0.10, ServerErrorShare: 0.02, ConflictShare: 0.05}
 	})
 	retries := 0
 	tree := design(t, "acme.yaml", nil)
@@ -264,6 +264,17 @@ func TestConvergesUnderThrottlingAndServerErrors(t *testing.T) {
 	e.assertConverged(tree)
 	if retries == 0 {
 		t.Error("no retry was seen: the faults did not bite, so this test proves nothing")
+	}
+	// A 500 may come after the work: CreateAccount is then looked up, not
+	// sent again, and AWS accepts it once per account.
+	accepted := 0
+	for _, c := range sb.Calls() {
+		if c.Operation == "CreateAccount" && c.Outcome == "ok" {
+			accepted++
+		}
+	}
+	if accepted != len(tree.Accounts) {
+		t.Errorf("the sandbox accepted %d CreateAccount calls for %d accounts", accepted, len(tree.Accounts))
 	}
 }
 
@@ -305,5 +316,45 @@ func TestSmallQuotaStopsBeforeCreatingAnything(t *testing.T) {
 		case "CreateOrganization", "CreateAccount", "CreateOrganizationalUnit", "CreatePolicy":
 			t.Errorf("%s was called before the quota stopped the apply", c.Operation)
 		}
+	}
+}
+
+// TestEmailTakenOutsideTheOrganization: AWS ends a creation FAILED with
+// EMAIL_ALREADY_EXISTS. The re-run's plan says so, with the fix; applying
+// that fix (another email template) creates the one missing account and
+// leaves the others, matched by name, as they are.
+func TestEmailTakenOutsideTheOrganization(t *testing.T) {
+	e, sb := sandboxEnv(t, "fresh", func(c *sandbox.Config) {
+		c.Faults = &sandbox.Faults{FailCreateAccount: []sandbox.CreateAccountFailure{{Match: "aws+payments-dev@acme.example", Reason: "EMAIL_ALREADY_EXISTS"}}}
+	})
+	tree := design(t, "acme.yaml", nil)
+	if _, err := e.apply(tree, apply.Options{}); err == nil || !strings.Contains(err.Error(), "EMAIL_ALREADY_EXISTS") {
+		t.Fatalf("err = %v, want the failed creation", err)
+	}
+	plan := orgmodel.MakePlan(tree, e.read())
+	if plan.Count(orgmodel.StepCreateAccount) != 1 || !strings.Contains(plan.Steps[0].Why, "the last creation of payments-dev failed: EMAIL_ALREADY_EXISTS") {
+		t.Fatalf("the re-run's plan does not show the failure:%v", plan.Steps)
+	}
+	if len(plan.Warnings) != 1 || !strings.Contains(plan.Warnings[0], "emailTemplate") {
+		t.Errorf("warnings: %v", plan.Warnings)
+	}
+	before := e.read()
+	fixed := design(t, "acme.yaml", func(d *orgmodel.Design) {
+		d.Organization.Email = ""
+		d.Organization.EmailTemplate = "cloud-{account}@acme.example"
+	})
+	e.converge(fixed)
+	after := e.read()
+	if len(after.Accounts) != len(before.Accounts)+1 {
+		t.Errorf("%d accounts after the fix, want %d", len(after.Accounts), len(before.Accounts)+1)
+	}
+	creates := 0
+	for _, c := range sb.Calls() {
+		if c.Operation == "CreateAccount" {
+			creates++
+		}
+	}
+	if creates != len(tree.Accounts)+1 {
+		t.Errorf("%d CreateAccount calls, want %d: one per account and the one that failed", creates, len(tree.Accounts)+1)
 	}
 }

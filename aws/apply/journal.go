@@ -6,23 +6,27 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/orgwizard/orgwizard/internal/atomicfile"
 )
 
 // Journal records the account creations orgwizard has asked AWS for.
 //
 // CreateAccount has no idempotency token, so a crash between sending it and
-// hearing back could, on a naive re-run, create a second account. The engine
-// writes an entry before it calls CreateAccount and the request id right
-// after; a re-run polls a journalled request instead of creating again.
-// When the crash came before AWS answered, the re-run finds the request in
-// ListCreateAccountStatus (the plan awaits it) or, if AWS never got it,
-// creates it then. Behind both stands AWS's own guarantee that an email
-// belongs to one account only: a second request for the same email fails,
-// it never makes a second account.
+// hearing back (or an answer lost on the way) could, on a naive re-run,
+// create a second account. The engine writes an entry before it calls
+// CreateAccount and the request id right after; a re-run polls a journalled
+// request instead of creating again. An entry without a request id means
+// "sent, outcome unknown": the engine looks the creation up at AWS
+// (orgs.FindCreation: creation requests of every state since the entry's
+// time, then the accounts by email and name) and sends a new request only
+// when AWS has no trace of it. The plan, for its part, awaits the creations
+// AWS lists in progress, or ended during the read. Behind all of it stands
+// AWS's own guarantee that an email belongs to one account only: a second
+// request for the same email fails, it never makes a second account.
 //
 // The file is rewritten atomically (temporary file, fsync, rename) on every
 // change, so a kill at any instant leaves either the old or the new journal.
@@ -110,45 +114,5 @@ func (j *Journal) save() error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(j.path, b, 0o600)
-}
-
-// WriteFileAtomic writes data to path so that a crash at any moment leaves
-// either the old file or the new one, never a mix: a temporary file in the
-// same directory, fsync, rename, fsync of the directory.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op after the rename
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.WriteFile(j.path, b, 0o600)
 }

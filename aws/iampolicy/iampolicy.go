@@ -3,21 +3,21 @@
 // their behalf, nothing more. The list is written out by hand, so that a
 // security reviewer reads one place with a reason per action; its tests hold
 // it to the adapter interfaces (every method, and only those) and to the
-// calls a real apply makes.
+// calls a real apply makes. It is offered whole or per purpose (For): what
+// apply, audit or migrate calls, each held by the cli package's tests to the
+// calls its commands make end to end.
 package iampolicy
 
 import (
-	"context"
 	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/aws/target"
 )
 
 // Adapter is one interface through which orgwizard calls an AWS service.
@@ -40,7 +40,7 @@ type Adapter struct {
 var Adapters = []Adapter{
 	{Service: "organizations", API: reflect.TypeFor[orgs.API]()},
 	{Service: "servicequotas", API: reflect.TypeFor[orgs.QuotaAPI]()},
-	{Service: "sts", API: reflect.TypeFor[CallerIdentityAPI]()},
+	{Service: "sts", API: reflect.TypeFor[target.IdentityAPI]()},
 
 	// The inventory of the management account (audit, migrate runbook).
 	{Service: "ec2", API: reflect.TypeFor[inventory.EC2API]()},
@@ -96,14 +96,26 @@ func ActionFor(signingName, operation string) string {
 	return signingName + ":" + operation
 }
 
-// CallerIdentityAPI is the STS operation aws/target calls to learn whose
-// credentials are in use (it calls the SDK client directly; this interface
-// names the operation for the policy, and the sandbox test checks the claim).
-type CallerIdentityAPI interface {
-	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
-}
+// serviceIDs maps the SDK's service ids (smithy.OperationError.Service) to
+// IAM service prefixes where lower-casing without spaces is not enough.
+var serviceIDs = map[string]string{"Resource Groups Tagging API": "tag", "Resource Explorer 2": "resource-explorer-2"}
 
-var _ CallerIdentityAPI = (*sts.Client)(nil)
+// ActionForServiceID names the IAM action of an SDK operation by the SDK's
+// service id ("Organizations", "Service Quotas") and operation name.
+func ActionForServiceID(serviceID, operation string) string {
+	service, ok := serviceIDs[serviceID]
+	if !ok {
+		service = strings.ToLower(strings.ReplaceAll(serviceID, " ", ""))
+	}
+	for _, a := range Adapters {
+		if a.Service == service {
+			if r, ok := a.Rename[operation]; ok {
+				return service + ":" + r
+			}
+		}
+	}
+	return service + ":" + operation
+}
 
 // Action is one IAM action the policy allows, and why.
 type Action struct {
@@ -133,7 +145,7 @@ var Actions = []Action{
 	{Name: "organizations:ListRoots", Why: "find the root and whether service control policies are enabled"},
 	{Name: "organizations:ListOrganizationalUnitsForParent", Why: "walk the OU tree"},
 	{Name: "organizations:ListAccountsForParent", Why: "list the accounts in each OU"},
-	{Name: "organizations:ListTagsForResource", Why: "read account tags, to set only missing or changed ones"},
+	{Name: "organizations:ListTagsForResource", Why: "read account tags, to set only missing or changed ones, and the root's, where apply's lease is"},
 	{Name: "organizations:ListPolicies", Why: "find the service control policies"},
 	{Name: "organizations:DescribePolicy", Why: "compare a policy's content with the design's"},
 	{Name: "organizations:ListTargetsForPolicy", Why: "find where each policy is attached"},
@@ -146,7 +158,8 @@ var Actions = []Action{
 	{Name: "organizations:CreateOrganizationalUnit", Why: "create the design's OUs"},
 	{Name: "organizations:CreateAccount", Why: "create the design's member accounts"},
 	{Name: "organizations:MoveAccount", Why: "move accounts into their OUs"},
-	{Name: "organizations:TagResource", Why: "tag accounts; AWS also requires it of CreateAccount with tags"},
+	{Name: "organizations:TagResource", Why: "tag accounts (AWS also requires it of CreateAccount with tags), and write apply's lease on the root"},
+	{Name: "organizations:UntagResource", Why: "release apply's lease: remove its tag from the root"},
 	{Name: "organizations:CreatePolicy", Why: "create the guardrail policies"},
 	{Name: "organizations:UpdatePolicy", Why: "update a guardrail whose content differs from the design's"},
 	{Name: "organizations:AttachPolicy", Why: "attach guardrails to the root, OUs and accounts"},
@@ -177,10 +190,9 @@ var Actions = []Action{
 	{Name: "route53:ListHostedZones", Why: "inventory: Route 53 hosted zones"},
 	{Name: "iam:ListUsers", Why: "inventory: IAM users"},
 	{Name: "iam:ListAccessKeys", Why: "inventory: which IAM users hold long-lived access keys"},
-	{Name: "tag:GetResources", Why: "inventory: tagged resources of the regions without a Resource Explorer index"},
+	{Name: "tag:GetResources", Why: "inventory: tagged resources of every region (all there is where Resource Explorer has no index), and their tags"},
 	{Name: "resource-explorer-2:ListIndexes", Why: "inventory: find the regions where Resource Explorer has an index"},
-	{Name: "resource-explorer-2:Search", Why: "inventory: every indexed resource of a region with a Resource Explorer index",
-		NotInSandbox: "the sandbox's accounts have no Resource Explorer index, as most accounts"},
+	{Name: "resource-explorer-2:Search", Why: "inventory: every indexed resource of a region with a Resource Explorer index, searched from the aggregator's region"},
 
 	// Way out (a): a new management account invites the old one.
 	{Name: "organizations:InviteAccountToOrganization", Why: "migrate new-management: invite the old account into the new organization"},
@@ -205,6 +217,60 @@ var Actions = []Action{
 		// service principal organizations.amazonaws.com."
 		Condition: map[string]map[string]string{"StringEquals": {"iam:AWSServiceName": "organizations.amazonaws.com"}},
 	},
+}
+
+// The purposes the policy is offered for: one command's part each.
+const (
+	ForApply   = "apply"   // plan, apply, tree and export --live
+	ForAudit   = "audit"   // audit: the checklist and the inventory
+	ForMigrate = "migrate" // migrate new-management and migrate runbook
+	ForAll     = "all"     // everything, the wizard included
+)
+
+// Purposes lists the purposes iam-policy --for takes.
+var Purposes = []string{ForApply, ForAudit, ForMigrate, ForAll}
+
+// readOrganization is what reading the organization calls (orgs.Client.Read),
+// which every command that looks at the organization does.
+var readOrganization = []string{
+	"organizations:DescribeOrganization", "organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent",
+	"organizations:ListAccountsForParent", "organizations:ListTagsForResource", "organizations:ListPolicies",
+	"organizations:DescribePolicy", "organizations:ListTargetsForPolicy", "organizations:ListCreateAccountStatus",
+}
+
+// PurposesOf returns the purposes an action serves (ForAll aside).
+func PurposesOf(name string) []string {
+	service, _, _ := strings.Cut(name, ":")
+	switch {
+	case name == "sts:GetCallerIdentity":
+		return []string{ForApply, ForAudit, ForMigrate}
+	case slices.Contains(readOrganization, name):
+		return []string{ForApply, ForAudit, ForMigrate}
+	case slices.Contains([]string{"organizations:CreateOrganization", "organizations:CreateOrganizationalUnit",
+		"organizations:MoveAccount", "iam:CreateServiceLinkedRole"}, name):
+		// migrate new-management creates the organization in the new
+		// account and its Transitional OU, and moves the old account there.
+		return []string{ForApply, ForMigrate}
+	case slices.Contains([]string{"organizations:InviteAccountToOrganization", "organizations:ListHandshakesForOrganization",
+		"organizations:ListAccounts", "organizations:AcceptHandshake", "iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy", "sts:AssumeRole"}, name):
+		return []string{ForMigrate}
+	case service == "organizations" || service == "servicequotas":
+		return []string{ForApply}
+	default:
+		// The inventory: audit shows it, migrate runbook moves it.
+		return []string{ForAudit, ForMigrate}
+	}
+}
+
+// For returns the actions of one purpose (all of them for ForAll).
+func For(purpose string) []Action {
+	var out []Action
+	for _, a := range Actions {
+		if purpose == ForAll || slices.Contains(PurposesOf(a.Name), purpose) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Names returns the names of all actions, sorted.
@@ -237,10 +303,13 @@ type Statement struct {
 // "*" but for the access role migrate creates: the organization's id, in
 // every Organizations ARN, does not exist before orgwizard creates it, and
 // the read operations take no resource at all.
-func Policy() Document {
+func Policy() Document { return PolicyFor(ForAll) }
+
+// PolicyFor is Policy narrowed to one purpose.
+func PolicyFor(purpose string) Document {
 	bySid := map[string]*Statement{}
 	var order []string
-	for _, a := range Actions {
+	for _, a := range For(purpose) {
 		service, op, _ := strings.Cut(a.Name, ":")
 		sid := titleCase(service)
 		switch {
@@ -274,8 +343,11 @@ func Policy() Document {
 }
 
 // JSON returns the policy as indented JSON, ready for aws iam create-policy.
-func JSON() ([]byte, error) {
-	b, err := json.MarshalIndent(Policy(), "", "  ")
+func JSON() ([]byte, error) { return JSONFor(ForAll) }
+
+// JSONFor is JSON narrowed to one purpose.
+func JSONFor(purpose string) ([]byte, error) {
+	b, err := json.MarshalIndent(PolicyFor(purpose), "", "  ")
 	if err != nil {
 		return nil, err
 	}

@@ -146,3 +146,22 @@ func TestPolicyDocument(t *testing.T) {
 		t.Errorf("the document allows %v\nwant %v", all, Names())
 	}
 }
+
+// The README says the policy holds nothing that deletes, removes, closes or
+// leaves, and that the inventory's part only reads.
+func TestPolicyNeverDeletes(t *testing.T) {
+	for _, name := range Names() {
+		_, op, _ := strings.Cut(name, ":")
+		for _, verb := range []string{"Delete", "Remove", "Close", "Leave", "Disable", "Untag"} {
+			if strings.HasPrefix(op, verb) && name != "organizations:UntagResource" {
+				t.Errorf("the policy allows %s", name)
+			}
+		}
+	}
+	for _, a := range For(ForAudit) {
+		_, op, _ := strings.Cut(a.Name, ":")
+		if !readOnly(op) {
+			t.Errorf("audit's policy allows %s, which changes something", a.Name)
+		}
+	}
+}

@@ -106,11 +106,23 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 		}
 	}
 	applyDesign(nil)
+	// The second apply holds the organization's lease, as orgwizard apply does.
+	root, err := client.RootID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lease, err := apply.AcquireLease(ctx, client, root, apply.LeaseOptions{Holder: "test", Settle: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
 	applyDesign(func(d *orgmodel.Design) {
 		d.Residencies[0].Regions = append(d.Residencies[0].Regions, "eu-north-1") // update-policy
 		d.Guardrails.DenyRootUser = false                                         // detach-policy
 		d.Tags[0].Value = "platform"                                              // tag-account
 	})
+	if err := lease.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	// The quota check falls back to AWS's default when the applied quota
 	// does not answer.

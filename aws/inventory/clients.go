@@ -3,8 +3,10 @@ package inventory
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -135,8 +137,30 @@ func (c Clients) Close() {
 	}
 }
 
-// NewClients builds the clients from one configuration (the target's).
+// MaxAttempts bounds the tries of one listing. The target's retryer is
+// patient, for Organizations' throttling during an apply; an inventory is a
+// read that reports what did not answer, so a listing that keeps failing (a
+// service the endpoint does not implement answers 500 every time) becomes a
+// "not read" problem after a few quick tries instead of a minute of backoff.
+const MaxAttempts = 3
+
+// MaxBackoff bounds the wait between two tries of one listing.
+const MaxBackoff = time.Second
+
+// NewClients builds the clients from one configuration (the target's), with
+// the target's retry rules but at most MaxAttempts tries a call.
 func NewClients(cfg aws.Config) Clients {
+	base := cfg.Retryer
+	cfg.Retryer = func() aws.Retryer {
+		var r aws.Retryer
+		if base != nil {
+			r = base()
+		} else {
+			r = retry.NewStandard()
+		}
+		return retry.AddWithMaxBackoffDelay(retry.AddWithMaxAttempts(r, MaxAttempts), MaxBackoff)
+	}
+	cfg.RetryMaxAttempts = 0 // the retryer above decides; a config value would override it
 	var tr *http.Transport
 	if cfg.HTTPClient == nil {
 		// One pool for all services, keeping as many idle connections as

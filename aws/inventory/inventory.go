@@ -100,6 +100,9 @@ type Result struct {
 const (
 	DiscoveryResourceExplorer = "resource-explorer"
 	DiscoveryTaggedOnly       = "tagged resources only"
+	// DiscoveryResourceExplorerPartial: a search answers at most 1,000
+	// resources; beyond them only the tagging API's are known.
+	DiscoveryResourceExplorerPartial = "resource-explorer (first 1,000 resources), then tagged resources only"
 )
 
 // Complete reports whether every region and service answered.

@@ -48,6 +48,13 @@ func TestSweepAgainstMoto(t *testing.T) {
 	if len(res.Regions) < 2 {
 		t.Fatalf("moto's DescribeRegions gave %v", res.Regions)
 	}
+	// moto lists cn-* and us-gov-* regions too; credentials of the aws
+	// partition cannot read them.
+	for _, r := range res.Regions {
+		if inventory.Partition(r) != "aws" {
+			t.Errorf("swept %s, a region of partition %s, with credentials of us-east-1's", r, inventory.Partition(r))
+		}
+	}
 	for _, w := range want {
 		found := false
 		for _, it := range res.Items {

@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/resourceexplorer2"
+	rextypes "github.com/aws/aws-sdk-go-v2/service/resourceexplorer2/types"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -133,7 +135,7 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 	// goroutines, which end before g.Wait.
 	var (
 		pre     sync.WaitGroup
-		indexed map[string]bool
+		indexed map[string]string // region: LOCAL or AGGREGATOR
 		indexes = make(chan struct{})
 	)
 	pre.Add(2)
@@ -161,26 +163,60 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 		mu.Lock()
 		res.Regions = regions
 		mu.Unlock()
+		// The tagging API is read in every region at once, without waiting
+		// for Resource Explorer's answer: it is the fallback wherever a
+		// search cannot be made, and it gives the tags a search leaves
+		// out. Only the searches wait for the indexes, so a sweep's
+		// longest chain is two calls, as one region's is.
 		var tasks []task
 		for _, r := range regions {
 			tasks = append(tasks, inv.regionalTasks(account, r)...)
+			tasks = append(tasks, task{r, "tagging", func(ctx context.Context) ([]Item, error) { return inv.tagged(ctx, account, r) }})
 		}
 		schedule(tasks)
 		<-indexes
+		// An aggregator index holds every indexed region's resources, and
+		// AWS's quick setup gives only its region a default view: search
+		// there. Without one, each region's own index answers.
+		aggregator := ""
+		for r, typ := range indexed {
+			if typ == string(rextypes.IndexTypeAggregator) {
+				aggregator = r
+			}
+		}
+		discovered := func(r, how string) {
+			mu.Lock()
+			defer mu.Unlock()
+			res.Discovery[r] = how
+		}
 		tasks = nil
 		for _, r := range regions {
-			mu.Lock()
-			if indexed[r] {
-				res.Discovery[r] = DiscoveryResourceExplorer
-			} else {
-				res.Discovery[r] = DiscoveryTaggedOnly
+			if indexed[r] == "" {
+				discovered(r, DiscoveryTaggedOnly)
+				continue
 			}
-			mu.Unlock()
-			if indexed[r] {
-				tasks = append(tasks, task{r, "resource-explorer-2", func(ctx context.Context) ([]Item, error) { return inv.search(ctx, account, r) }})
-			} else {
-				tasks = append(tasks, task{r, "tagging", func(ctx context.Context) ([]Item, error) { return inv.tagged(ctx, account, r) }})
+			discovered(r, DiscoveryResourceExplorer)
+			from := r
+			if aggregator != "" {
+				from = aggregator
 			}
+			tasks = append(tasks, task{r, "resource-explorer-2", func(ctx context.Context) ([]Item, error) {
+				items, complete, err := inv.search(ctx, account, from, r)
+				if isUnauthorized(err) || (err != nil && from != r) {
+					// An index but no view to search with, or an
+					// aggregator in a region that refuses (an SCP's
+					// region lock): the region is read with the tagging
+					// API only, as if Resource Explorer were off.
+					discovered(r, DiscoveryTaggedOnly)
+					return nil, nil
+				}
+				if err == nil && !complete {
+					// A search stops at 1,000 resources; beyond them
+					// only the tagged ones are known.
+					discovered(r, DiscoveryResourceExplorerPartial)
+				}
+				return items, err
+			}})
 		}
 		schedule(tasks)
 	}()
@@ -199,35 +235,29 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 	return res, nil
 }
 
-// merge drops the tagging and Resource Explorer items the sweep found too
-// (the sweep's carry more detail), keeping their tags where the sweep's
-// listing has none (most list calls return no tags), and sorts the rest.
+// merge keeps one item per resource: the sweep's (it carries more detail),
+// else Resource Explorer's (it sees untagged resources too), else the
+// tagging API's; the kept one gets the tags another source saw when it has
+// none (most list calls and searches return no tags). The rest is sorted.
 func merge(items []Item) []Item {
-	swept := map[string]bool{}
+	rank := map[string]int{SourceSweep: 0, SourceResourceExplorer: 1, SourceTagging: 2}
+	best := map[string]int{} // Key: index into items of the kept item
 	tags := map[string]map[string]string{}
-	for _, it := range items {
-		if it.Source == SourceSweep && it.ARN != "" {
-			swept[it.ARN] = true
+	for i, it := range items {
+		k := it.Key()
+		if len(it.Tags) > 0 && tags[k] == nil {
+			tags[k] = it.Tags
 		}
-		if it.Source != SourceSweep && len(it.Tags) > 0 {
-			tags[it.ARN] = it.Tags
-		}
-	}
-	for i := range items {
-		if items[i].Source == SourceSweep && len(items[i].Tags) == 0 {
-			items[i].Tags = tags[items[i].ARN]
+		if j, ok := best[k]; !ok || rank[it.Source] < rank[items[j].Source] {
+			best[k] = i
 		}
 	}
-	seen := map[string]bool{}
-	out := make([]Item, 0, len(items))
-	for _, it := range items {
-		if it.Source != SourceSweep && swept[it.ARN] {
-			continue
+	out := make([]Item, 0, len(best))
+	for k, i := range best {
+		it := items[i]
+		if len(it.Tags) == 0 {
+			it.Tags = tags[k]
 		}
-		if seen[it.Key()] {
-			continue
-		}
-		seen[it.Key()] = true
 		out = append(out, it)
 	}
 	sortItems(out)
@@ -242,19 +272,49 @@ func (inv *Inventory) enabledRegions(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ec2 DescribeRegions: %w", err)
 	}
+	// Credentials belong to one partition: a region of another (cn-*,
+	// us-gov-*), which some endpoints list, would only answer "unknown
+	// credentials" after the retries.
+	part := Partition(inv.opt.HomeRegion)
 	var regions []string
 	for _, r := range out.Regions {
 		if s := aws.ToString(r.OptInStatus); s == "not-opted-in" {
 			continue
 		}
-		regions = append(regions, aws.ToString(r.RegionName))
+		if name := aws.ToString(r.RegionName); Partition(name) == part {
+			regions = append(regions, name)
+		}
 	}
 	return regions, nil
 }
 
-// indexedRegions lists the regions where Resource Explorer has an index.
-func (inv *Inventory) indexedRegions(ctx context.Context) (map[string]bool, error) {
-	set := map[string]bool{}
+// partitions are the region name prefixes of AWS's partitions other than
+// aws, from the SDK's partitions.json (internal/endpoints/awsrulesfn).
+var partitions = []struct{ prefix, name string }{
+	{"cn-", "aws-cn"},
+	{"us-gov-", "aws-us-gov"},
+	{"us-iso-", "aws-iso"},
+	{"us-isob-", "aws-iso-b"},
+	{"eu-isoe-", "aws-iso-e"},
+	{"us-isof-", "aws-iso-f"},
+	{"eusc-", "aws-eusc"},
+}
+
+// Partition is the partition a region belongs to: "aws", "aws-cn",
+// "aws-us-gov" ...
+func Partition(region string) string {
+	for _, p := range partitions {
+		if strings.HasPrefix(region, p.prefix) {
+			return p.name
+		}
+	}
+	return "aws"
+}
+
+// indexedRegions lists the regions where Resource Explorer has an index,
+// with the index's type (LOCAL or AGGREGATOR).
+func (inv *Inventory) indexedRegions(ctx context.Context) (map[string]string, error) {
+	set := map[string]string{}
 	p := resourceexplorer2.NewListIndexesPaginator(inv.c.ResourceExplorer, &resourceexplorer2.ListIndexesInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx, func(o *resourceexplorer2.Options) { o.Region = inv.opt.HomeRegion })
@@ -262,32 +322,51 @@ func (inv *Inventory) indexedRegions(ctx context.Context) (map[string]bool, erro
 			return set, fmt.Errorf("resource-explorer-2 ListIndexes: %w", err)
 		}
 		for _, ix := range page.Indexes {
-			set[aws.ToString(ix.Region)] = true
+			set[aws.ToString(ix.Region)] = string(ix.Type)
 		}
 	}
 	return set, nil
 }
 
-// search lists a region's resources through its Resource Explorer index.
-// A search answers at most 1,000 resources; the sweep covers what matters
-// beyond that.
-func (inv *Inventory) search(ctx context.Context, account, region string) ([]Item, error) {
-	var items []Item
+// isUnauthorized is Resource Explorer's answer to a search in a region that
+// has no view to search with.
+func isUnauthorized(err error) bool {
+	var u *rextypes.UnauthorizedException
+	return errors.As(err, &u)
+}
+
+// search lists a region's resources through Resource Explorer, searching
+// from the region from (the aggregator's, or the region's own). A search
+// answers at most 1,000 resources; complete says whether that was all.
+// Resource Explorer's own indexes and views are not workloads and are left
+// out.
+func (inv *Inventory) search(ctx context.Context, account, from, region string) (items []Item, complete bool, err error) {
+	complete = true
 	p := resourceexplorer2.NewSearchPaginator(inv.c.ResourceExplorer, &resourceexplorer2.SearchInput{QueryString: aws.String("region:" + region)})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx, func(o *resourceexplorer2.Options) { o.Region = region })
+		page, err := p.NextPage(ctx, func(o *resourceexplorer2.Options) { o.Region = from })
 		if err != nil {
-			return items, fmt.Errorf("resource-explorer-2 Search in %s: %w", region, err)
+			return items, complete, fmt.Errorf("resource-explorer-2 Search for %s in %s: %w", region, from, err)
+		}
+		if page.Count != nil && !aws.ToBool(page.Count.Complete) {
+			complete = false
 		}
 		for _, r := range page.Resources {
 			it := fromARN(account, aws.ToString(r.Arn), SourceResourceExplorer)
+			if it.Service == "resource-explorer-2" {
+				continue
+			}
+			// "sqs:queue": the type an ARN without one ("...:sqs:region:account:name") does not say.
+			if _, typ, ok := strings.Cut(aws.ToString(r.ResourceType), ":"); ok && typ != "" {
+				it.Type = typ
+			}
 			if it.Region == GlobalRegion && aws.ToString(r.Region) != "" && aws.ToString(r.Region) != "global" {
 				it.Region = aws.ToString(r.Region)
 			}
 			items = append(items, it)
 		}
 	}
-	return items, nil
+	return items, complete, nil
 }
 
 // tagged lists a region's tagged resources through the tagging API.
@@ -322,7 +401,7 @@ func (inv *Inventory) tagged(ctx context.Context, account, region string) ([]Ite
 func (inv *Inventory) regionalTasks(account, r string) []task {
 	ec2Opt := func(o *ec2.Options) { o.Region = r }
 	arn := func(service, resource string) string {
-		return "arn:aws:" + service + ":" + r + ":" + account + ":" + resource
+		return "arn:" + Partition(r) + ":" + service + ":" + r + ":" + account + ":" + resource
 	}
 	return []task{
 		{r, "ec2", func(ctx context.Context) ([]Item, error) {
@@ -531,7 +610,7 @@ func (inv *Inventory) globalTasks(account string) []task {
 						}
 					}
 					items = append(items, Item{Account: account, Region: region, Service: "s3", Type: "bucket", ID: name, Name: name,
-						ARN: "arn:aws:s3:::" + name, Source: SourceSweep})
+						ARN: "arn:" + Partition(home) + ":s3:::" + name, Source: SourceSweep})
 				}
 			}
 			return items, nil
@@ -574,7 +653,7 @@ func (inv *Inventory) globalTasks(account string) []task {
 						detail += ", private"
 					}
 					items = append(items, Item{Account: account, Region: GlobalRegion, Service: "route53", Type: "hostedzone", ID: id,
-						Name: strings.TrimSuffix(aws.ToString(z.Name), "."), ARN: "arn:aws:route53:::hostedzone/" + id, Source: SourceSweep, Detail: detail})
+						Name: strings.TrimSuffix(aws.ToString(z.Name), "."), ARN: "arn:" + Partition(home) + ":route53:::hostedzone/" + id, Source: SourceSweep, Detail: detail})
 				}
 			}
 			return items, nil

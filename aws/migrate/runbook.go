@@ -49,6 +49,15 @@ var ways = map[string]Way{
 		},
 		Docs: []string{"https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html"},
 	},
+	"sqs/queue": {
+		Summary: "A queue does not move: create it in the member account, switch the producers, drain this one, then delete it.",
+		Steps: []string{
+			"Create the queue in the member account with the same attributes (visibility timeout, retention, dead-letter queue, encryption).",
+			"Point the producers at the new queue; let the consumers read both until this one is empty (a queue policy here can let the member account's consumers in).",
+			"Delete this queue once it stays empty.",
+		},
+		Docs: []string{"https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-examples-of-sqs-policies.html"},
+	},
 	"s3/bucket": {
 		Summary: "Create a bucket in the member account and copy the objects with S3 Batch Replication (or Batch Operations copy); bucket names move only by deleting and recreating.",
 		Steps: []string{
@@ -290,6 +299,26 @@ type RunbookEntry struct {
 	To        string // account name or id; empty when undecided
 	Suggested bool   // To came from the tags, not from an assignment
 	Way       Way
+	// Warning says why the destination cannot take the resource as it is
+	// (its region is outside what the account's guardrails allow); empty
+	// when nothing is wrong.
+	Warning string
+}
+
+// RegionWarning says when a resource's region is outside what the
+// destination account's guardrails (the design's region locks) allow: moved
+// there as it is, it could not be recreated or used. Global resources and
+// accounts without a region lock never warn.
+func RegionWarning(it inventory.Item, to string, tree *orgmodel.Tree) string {
+	if to == "" || it.Region == "" || it.Region == inventory.GlobalRegion {
+		return ""
+	}
+	allowed, locked := tree.AllowedRegions(to)
+	if !locked || slices.Contains(allowed, it.Region) {
+		return ""
+	}
+	return fmt.Sprintf("%s is outside the regions %s's guardrails allow (%s): move it to one of those regions on the way, or choose an account whose region lock allows %s",
+		it.Region, to, strings.Join(allowed, ", "), it.Region)
 }
 
 // Entries decides the destination of every item.
@@ -305,6 +334,7 @@ func Entries(in RunbookInput) []RunbookEntry {
 		} else if to, ok := Suggest(it, in.Design, in.ResidencyOf); ok {
 			e.To, e.Suggested = to, true
 		}
+		e.Warning = RegionWarning(it, e.To, in.Design)
 		out = append(out, e)
 	}
 	return out
@@ -338,17 +368,25 @@ func Runbook(in RunbookInput) string {
 		b.WriteString("Nothing to move: the inventory found no resource.\n")
 		return b.String()
 	}
-	undecided := 0
+	undecided, outside := 0, 0
 	for _, e := range entries {
 		if e.To == "" {
 			undecided++
+		}
+		if e.Warning != "" {
+			outside++
 		}
 	}
 	fmt.Fprintf(&b, "%d resources to move", len(entries))
 	if undecided > 0 {
 		fmt.Fprintf(&b, "; %d have no destination yet (choose one with `--assign RESOURCE=ACCOUNT` and write the runbook again)", undecided)
 	}
-	b.WriteString(".\n\n## Summary\n\n| resource | region | destination | how |\n|---|---|---|---|\n")
+	b.WriteString(".\n")
+	if outside > 0 {
+		fmt.Fprintf(&b, "\n**Warning: %d resources go to an account whose region lock does not allow their region** (marked ⚠ below):\n"+
+			"there they could not be recreated as they are. Choose another account, or plan to move them to an allowed region.\n", outside)
+	}
+	b.WriteString("\n## Summary\n\n| resource | region | destination | how |\n|---|---|---|---|\n")
 	for _, e := range entries {
 		fmt.Fprintf(&b, "| %s `%s` | %s | %s | %s |\n", e.Item.Type, mdEscape(e.Item.Name), e.Item.Region, destination(e), mdEscape(e.Way.Summary))
 	}
@@ -392,6 +430,9 @@ func Runbook(in RunbookInput) string {
 			if e.Suggested {
 				b.WriteString("- destination suggested by its tags; confirm with --assign\n")
 			}
+			if e.Warning != "" {
+				fmt.Fprintf(&b, "- ⚠ **%s**\n", mdEscape(e.Warning))
+			}
 			fmt.Fprintf(&b, "\n%s\n\n", e.Way.Summary)
 			for i, s := range e.Way.Steps {
 				fmt.Fprintf(&b, "%d. %s\n", i+1, s)
@@ -410,13 +451,17 @@ func Runbook(in RunbookInput) string {
 }
 
 func destination(e RunbookEntry) string {
+	to := mdEscape(e.To)
 	switch {
 	case e.To == "":
 		return "**to choose**"
 	case e.Suggested:
-		return mdEscape(e.To) + " (suggested)"
+		to += " (suggested)"
 	}
-	return mdEscape(e.To)
+	if e.Warning != "" {
+		to += " ⚠ region not allowed there"
+	}
+	return to
 }
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }

@@ -120,3 +120,51 @@ func TestTradeOffNamesBothWays(t *testing.T) {
 		}
 	}
 }
+
+// The issue's case: a resource in eu-west-1 assigned to an account whose
+// region lock allows only US regions is flagged, in the entry and in the
+// runbook; one in an allowed region, or a global one, is not.
+func TestRunbookWarnsOfARegionTheDestinationLocksOut(t *testing.T) {
+	d, err := orgmodel.Parse([]byte(`version: 1
+organization: {name: acme, email: aws@acme.example, homeRegion: us-east-1}
+environments: [{name: prod, perResidency: true}]
+residencies: [{name: eu, regions: [eu-west-1]}, {name: us, regions: [us-east-1]}]
+workloads: [{name: shop, residencies: [eu, us]}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := d.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := &inventory.Result{Account: "1", Items: []inventory.Item{
+		{Region: "eu-west-1", Service: "rds", Type: "db-instance", ID: "orders", Name: "orders", ARN: "arn:aws:rds:eu-west-1:1:db:orders"},
+		{Region: "us-east-1", Service: "dynamodb", Type: "table", ID: "flags", Name: "flags", ARN: "arn:aws:dynamodb:us-east-1:1:table/flags"},
+		{Region: inventory.GlobalRegion, Service: "iam", Type: "user", ID: "AIDA1", Name: "ci", ARN: "arn:aws:iam::1:user/ci"},
+	}}
+	in := RunbookInput{Account: "1", Inventory: inv, Design: tree, Assign: Assignment{"orders": "shop-prod-us", "flags": "shop-prod-us", "ci": "shop-prod-us"}}
+	entries := Entries(in)
+	warned := map[string]string{}
+	for _, e := range entries {
+		warned[e.Item.Name] = e.Warning
+	}
+	if w := warned["orders"]; !strings.Contains(w, "eu-west-1 is outside the regions shop-prod-us's guardrails allow (us-east-1)") {
+		t.Errorf("orders: %q", w)
+	}
+	if warned["flags"] != "" || warned["ci"] != "" {
+		t.Errorf("an allowed region or a global resource warned: %v", warned)
+	}
+	md := Runbook(in)
+	for _, want := range []string{"Warning: 1 resources go to an account whose region lock does not allow their region",
+		"| shop-prod-us ⚠ region not allowed there |", "- ⚠ **eu-west-1 is outside"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the runbook lacks %q:\n%s", want, md)
+		}
+	}
+	// To the EU account: no warning.
+	in.Assign["orders"] = "shop-prod-eu"
+	if strings.Contains(Runbook(in), "⚠") {
+		t.Error("orders to shop-prod-eu warned")
+	}
+}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
 // API is the part of the Organizations client orgwizard calls. Every
@@ -33,6 +35,7 @@ type API interface {
 	CreateAccount(context.Context, *organizations.CreateAccountInput, ...func(*organizations.Options)) (*organizations.CreateAccountOutput, error)
 	MoveAccount(context.Context, *organizations.MoveAccountInput, ...func(*organizations.Options)) (*organizations.MoveAccountOutput, error)
 	TagResource(context.Context, *organizations.TagResourceInput, ...func(*organizations.Options)) (*organizations.TagResourceOutput, error)
+	UntagResource(context.Context, *organizations.UntagResourceInput, ...func(*organizations.Options)) (*organizations.UntagResourceOutput, error)
 	CreatePolicy(context.Context, *organizations.CreatePolicyInput, ...func(*organizations.Options)) (*organizations.CreatePolicyOutput, error)
 	UpdatePolicy(context.Context, *organizations.UpdatePolicyInput, ...func(*organizations.Options)) (*organizations.UpdatePolicyOutput, error)
 	AttachPolicy(context.Context, *organizations.AttachPolicyInput, ...func(*organizations.Options)) (*organizations.AttachPolicyOutput, error)
@@ -46,6 +49,16 @@ type Client struct {
 	api API
 	// parallel bounds the calls in flight while reading.
 	parallel int
+	// caller is the account the credentials act as, when known.
+	caller string
+}
+
+// WithCaller tells the client which account its credentials act as, so that
+// Read can tell a member account (ErrNotManagementAccount) from a missing
+// permission (AccessDenied). It returns c.
+func (c *Client) WithCaller(accountID string) *Client {
+	c.caller = accountID
+	return c
 }
 
 // New returns a Client over api. parallel bounds concurrent reads (8 when 0).
@@ -58,6 +71,24 @@ func New(api API, parallel int) *Client {
 
 // ErrNotManagementAccount: the credentials belong to a member account.
 var ErrNotManagementAccount = errors.New("these credentials are not the organization's management account")
+
+// NotManagementError is ErrNotManagementAccount with the organization the
+// caller belongs to.
+type NotManagementError struct {
+	Caller       string
+	Organization orgmodel.ActualOrganization
+}
+
+func (e *NotManagementError) Error() string {
+	if e.Caller == "" {
+		return fmt.Sprintf("%v: only the management account may list the roots of organization %s, whose management account is %s",
+			ErrNotManagementAccount, e.Organization.ID, e.Organization.ManagementAccountID)
+	}
+	return fmt.Sprintf("%v: they act as account %s, a member of organization %s, whose management account is %s",
+		ErrNotManagementAccount, e.Caller, e.Organization.ID, e.Organization.ManagementAccountID)
+}
+
+func (e *NotManagementError) Is(target error) bool { return target == ErrNotManagementAccount }
 
 // IsNotInUse reports whether err says the account belongs to no organization.
 func IsNotInUse(err error) bool {

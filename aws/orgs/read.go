@@ -3,7 +3,6 @@ package orgs
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -27,10 +26,8 @@ func (c *Client) Read(ctx context.Context) (*orgmodel.Actual, error) {
 		if IsNotInUse(err) {
 			return &orgmodel.Actual{}, nil
 		}
-		var denied *types.AccessDeniedException
-		if errors.As(err, &denied) {
-			return nil, fmt.Errorf("%w: %v", ErrNotManagementAccount, err)
-		}
+		// Any account of an organization may call DescribeOrganization:
+		// AccessDenied here is a permission the credentials lack.
 		return nil, wrap("DescribeOrganization", err)
 	}
 	a := &orgmodel.Actual{Organization: &orgmodel.ActualOrganization{
@@ -39,10 +36,34 @@ func (c *Client) Read(ctx context.Context) (*orgmodel.Actual, error) {
 		ManagementEmail:     aws.ToString(org.Organization.MasterAccountEmail),
 		FeatureSet:          string(org.Organization.FeatureSet),
 	}}
+	if c.caller != "" && c.caller != a.Organization.ManagementAccountID {
+		return nil, &NotManagementError{Caller: c.caller, Organization: *a.Organization}
+	}
 
-	roots, err := c.api.ListRoots(ctx, &organizations.ListRootsInput{})
-	if err != nil {
-		return nil, wrap("ListRoots", err)
+	// The creations AWS has in progress are read before any account is
+	// listed, and looked at again once every account is: a creation that
+	// ends during the read then shows as ended, never as nothing at all.
+	var (
+		roots      *organizations.ListRootsOutput
+		inProgress []orgmodel.AccountCreation
+	)
+	pre, pctx := errgroup.WithContext(ctx)
+	pre.Go(func() (err error) {
+		roots, err = c.api.ListRoots(pctx, &organizations.ListRootsInput{})
+		var denied *types.AccessDeniedException
+		if err != nil && c.caller == "" && errors.As(err, &denied) {
+			// The caller is not known: a member account is the likely
+			// reason, as only the management account may list roots.
+			return &NotManagementError{Organization: *a.Organization}
+		}
+		return wrap("ListRoots", err)
+	})
+	pre.Go(func() (err error) {
+		inProgress, err = c.listCreations(pctx, types.CreateAccountStateInProgress)
+		return err
+	})
+	if err := pre.Wait(); err != nil {
+		return nil, err
 	}
 	if len(roots.Roots) == 0 {
 		return nil, errors.New("organizations ListRoots: the organization has no root")
@@ -60,8 +81,11 @@ func (c *Client) Read(ctx context.Context) (*orgmodel.Actual, error) {
 	r.g, r.ctx = g, gctx
 	g.Go(func() error { return r.parent(a.RootID) })
 	g.Go(r.policies)
-	g.Go(r.creations)
+	g.Go(r.failedCreations)
 	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := r.recheck(ctx, inProgress); err != nil {
 		return nil, err
 	}
 	// The walk finishes in any order; a stable order keeps plans and
@@ -138,6 +162,8 @@ func (r *reader) addAccount(acc types.Account, parentID string) int {
 		Email:    aws.ToString(acc.Email),
 		ParentID: parentID,
 		Status:   string(acc.Status),
+
+		JoinedMethod: string(acc.JoinedMethod),
 	})
 	return len(r.a.Accounts) - 1
 }
@@ -217,26 +243,86 @@ func (r *reader) policy(i int, id string, awsManaged bool) error {
 	return nil
 }
 
-// creations reads the account creations AWS has in progress: what a crashed
-// apply may have started. Finished ones are not read: their accounts are in
-// the organization, and the history grows with every account ever created.
-func (r *reader) creations() error {
+// listCreations lists the account creations AWS knows of in the given
+// states (all states when none is given).
+func (c *Client) listCreations(ctx context.Context, states ...types.CreateAccountState) ([]orgmodel.AccountCreation, error) {
 	var out []orgmodel.AccountCreation
-	p := organizations.NewListCreateAccountStatusPaginator(r.c.api, &organizations.ListCreateAccountStatusInput{
-		States: []types.CreateAccountState{types.CreateAccountStateInProgress},
-	})
+	p := organizations.NewListCreateAccountStatusPaginator(c.api, &organizations.ListCreateAccountStatusInput{States: states})
 	for p.HasMorePages() {
-		var page *organizations.ListCreateAccountStatusOutput
-		if err := r.call(func() (err error) { page, err = p.NextPage(r.ctx); return err }); err != nil {
-			return wrap("ListCreateAccountStatus", err)
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("ListCreateAccountStatus", err)
 		}
 		for _, s := range page.CreateAccountStatuses {
 			out = append(out, creationOf(s))
 		}
 	}
+	return out, nil
+}
+
+// failedCreations reads the creations AWS ended as FAILED, so that the plan
+// can say why an account is still missing. Succeeded ones are not read:
+// their accounts are in the organization, and that history grows with every
+// account ever created.
+func (r *reader) failedCreations() error {
+	var failed []orgmodel.AccountCreation
+	if err := r.call(func() (err error) {
+		failed, err = r.c.listCreations(r.ctx, types.CreateAccountStateFailed)
+		return err
+	}); err != nil {
+		return err
+	}
 	r.mu.Lock()
-	r.a.Creations = out
+	r.a.Creations = append(r.a.Creations, failed...)
 	r.mu.Unlock()
+	return nil
+}
+
+// recheck looks again, once every account is listed, at the creations that
+// were in progress when the read began. One that ended since is reported
+// as ended: SUCCEEDED with its account id (whose account the listing may
+// have missed) or FAILED with its reason.
+func (r *reader) recheck(ctx context.Context, inProgress []orgmodel.AccountCreation) error {
+	if len(inProgress) == 0 {
+		return nil
+	}
+	now := make([]orgmodel.AccountCreation, len(inProgress))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.c.parallel)
+	for i, c := range inProgress {
+		g.Go(func() error {
+			out, err := r.c.api.DescribeCreateAccountStatus(gctx, &organizations.DescribeCreateAccountStatusInput{CreateAccountRequestId: aws.String(c.RequestID)})
+			var notFound *types.CreateAccountStatusNotFoundException
+			switch {
+			case errors.As(err, &notFound):
+				now[i] = c // listed a moment ago: keep what AWS said then
+				return nil
+			case err != nil:
+				return wrap("DescribeCreateAccountStatus "+c.RequestID, err)
+			}
+			now[i] = creationOf(*out.CreateAccountStatus)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	// A failure read by both listings appears once.
+	seen := map[string]bool{}
+	for _, c := range r.a.Creations {
+		seen[c.RequestID] = true
+	}
+	for _, c := range now {
+		if !seen[c.RequestID] {
+			r.a.Creations = append(r.a.Creations, c)
+		}
+	}
+	slices.SortFunc(r.a.Creations, func(x, y orgmodel.AccountCreation) int {
+		if c := x.Requested.Compare(y.Requested); c != 0 {
+			return c
+		}
+		return strings.Compare(x.RequestID, y.RequestID)
+	})
 	return nil
 }
 
@@ -247,5 +333,7 @@ func creationOf(s types.CreateAccountStatus) orgmodel.AccountCreation {
 		State:         string(s.State),
 		AccountID:     aws.ToString(s.AccountId),
 		FailureReason: string(s.FailureReason),
+		Requested:     aws.ToTime(s.RequestedTimestamp),
+		Completed:     aws.ToTime(s.CompletedTimestamp),
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -84,16 +86,123 @@ func (c *Client) CreateOU(ctx context.Context, parentID, name string) (string, e
 // StartAccountCreation asks AWS to create an account and returns the request.
 // CreateAccount has no idempotency token: the caller journals the request
 // before and after this call, so that a crash never leads to a second one.
+//
+// For the same reason the SDK never sends it again by itself, except after
+// a refusal AWS answered (throttling, a conflict): when the answer is lost
+// (the connection dropped, a timeout, a 5xx that may come after the work)
+// AWS may have accepted it, and the error is an *OutcomeUnknownError. The
+// caller then looks the creation up (FindCreation) before sending again.
 func (c *Client) StartAccountCreation(ctx context.Context, name, email string, tags map[string]string) (orgmodel.AccountCreation, error) {
 	out, err := c.api.CreateAccount(ctx, &organizations.CreateAccountInput{
 		AccountName: aws.String(name),
 		Email:       aws.String(email),
 		Tags:        awsTags(tags),
-	})
+	}, retryOnlyRefusals)
 	if err != nil {
+		if !Refused(err) {
+			return orgmodel.AccountCreation{}, &OutcomeUnknownError{Op: "CreateAccount " + name, Err: err}
+		}
 		return orgmodel.AccountCreation{}, wrap("CreateAccount "+name, err)
 	}
 	return creationOf(*out.CreateAccountStatus), nil
+}
+
+// OutcomeUnknownError is a call that may or may not have been carried out:
+// AWS's answer never came.
+type OutcomeUnknownError struct {
+	Op  string
+	Err error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	return "organizations " + e.Op + ": no answer from AWS, which may have accepted it: " + e.Err.Error()
+}
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// IsOutcomeUnknown reports whether err is an *OutcomeUnknownError.
+func IsOutcomeUnknown(err error) bool {
+	var u *OutcomeUnknownError
+	return errors.As(err, &u)
+}
+
+// Refused reports whether AWS answered the call with a refusal (an HTTP 4xx
+// answer): then it did nothing. Anything else, no answer or a 5xx, leaves
+// the outcome unknown.
+func Refused(err error) bool {
+	var re interface{ HTTPStatusCode() int }
+	if !errors.As(err, &re) {
+		return false
+	}
+	code := re.HTTPStatusCode()
+	return code >= 400 && code < 500
+}
+
+// retryOnlyRefusals keeps the client's retryer (its attempts and backoff)
+// but lets it try again only after a refusal: a non-idempotent call whose
+// answer was lost is never sent a second time behind the caller's back.
+func retryOnlyRefusals(o *organizations.Options) {
+	o.Retryer = refusalsOnly{o.Retryer}
+}
+
+type refusalsOnly struct{ aws.Retryer }
+
+func (r refusalsOnly) IsErrorRetryable(err error) bool {
+	return Refused(err) && r.Retryer.IsErrorRetryable(err)
+}
+
+// creationWindow is how far before the journalled send time FindCreation
+// still counts a creation as the one sent: AWS's clock and this machine's
+// may differ.
+const creationWindow = 2 * time.Minute
+
+// FindCreation looks for the creation of an account whose CreateAccount went
+// unanswered (or whose apply was killed before the answer): first among
+// AWS's creation requests of every state for that name, requested since
+// `since` (less a margin for the clocks), the latest first; then among the
+// accounts in the root (where a new account lands) by email, then name. It
+// reports false when AWS has no trace of it: only then may it be sent again.
+func (c *Client) FindCreation(ctx context.Context, name, email string, since time.Time) (orgmodel.AccountCreation, bool, error) {
+	all, err := c.listCreations(ctx)
+	if err != nil {
+		return orgmodel.AccountCreation{}, false, err
+	}
+	var best orgmodel.AccountCreation
+	found := false
+	for _, cr := range all {
+		if cr.AccountName != name || (!cr.Requested.IsZero() && !since.IsZero() && cr.Requested.Before(since.Add(-creationWindow))) {
+			continue
+		}
+		if !found || cr.Requested.After(best.Requested) || (cr.Requested.Equal(best.Requested) && cr.State == orgmodel.CreationInProgress) {
+			best, found = cr, true
+		}
+	}
+	if found {
+		return best, true, nil
+	}
+	root, err := c.RootID(ctx)
+	if err != nil {
+		return orgmodel.AccountCreation{}, false, err
+	}
+	var byName *types.Account
+	p := organizations.NewListAccountsForParentPaginator(c.api, &organizations.ListAccountsForParentInput{ParentId: aws.String(root)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return orgmodel.AccountCreation{}, false, wrap("ListAccountsForParent", err)
+		}
+		for _, acc := range page.Accounts {
+			if strings.EqualFold(aws.ToString(acc.Email), email) {
+				return orgmodel.AccountCreation{AccountName: name, State: orgmodel.CreationSucceeded, AccountID: aws.ToString(acc.Id)}, true, nil
+			}
+			if aws.ToString(acc.Name) == name && byName == nil {
+				byName = &acc
+			}
+		}
+	}
+	if byName != nil {
+		return orgmodel.AccountCreation{AccountName: name, State: orgmodel.CreationSucceeded, AccountID: aws.ToString(byName.Id)}, true, nil
+	}
+	return orgmodel.AccountCreation{}, false, nil
 }
 
 // CreationStatus returns the state of an account creation request.
@@ -113,10 +222,35 @@ func (c *Client) MoveAccount(ctx context.Context, accountID, fromID, toID string
 		DestinationParentId: aws.String(toID),
 	})
 	var dup *types.DuplicateAccountException
-	if err != nil && !errors.As(err, &dup) {
-		return wrap("MoveAccount "+accountID, err)
+	if err == nil || errors.As(err, &dup) {
+		return nil
 	}
-	return nil
+	// Sent again after a lost answer, the move finds the account gone from
+	// its source: done, if it is where it was going.
+	var notFound *types.AccountNotFoundException
+	if errors.As(err, &notFound) {
+		if there, lerr := c.hasAccount(ctx, toID, accountID); lerr == nil && there {
+			return nil
+		}
+	}
+	return wrap("MoveAccount "+accountID, err)
+}
+
+// hasAccount reports whether accountID is directly under parentID.
+func (c *Client) hasAccount(ctx context.Context, parentID, accountID string) (bool, error) {
+	p := organizations.NewListAccountsForParentPaginator(c.api, &organizations.ListAccountsForParentInput{ParentId: aws.String(parentID)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return false, err
+		}
+		for _, a := range page.Accounts {
+			if aws.ToString(a.Id) == accountID {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // TagAccount sets tags on an account, leaving its other tags alone.
@@ -200,4 +334,33 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// ResourceTags returns the tags of a root, OU, account or policy.
+func (c *Client) ResourceTags(ctx context.Context, id string) (map[string]string, error) {
+	tags := map[string]string{}
+	p := organizations.NewListTagsForResourcePaginator(c.api, &organizations.ListTagsForResourceInput{ResourceId: aws.String(id)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("ListTagsForResource "+id, err)
+		}
+		for _, t := range page.Tags {
+			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+	}
+	return tags, nil
+}
+
+// TagResource sets tags on a root, OU, account or policy, leaving its other
+// tags alone.
+func (c *Client) TagResource(ctx context.Context, id string, tags map[string]string) error {
+	_, err := c.api.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(id), Tags: awsTags(tags)})
+	return wrap("TagResource "+id, err)
+}
+
+// UntagResource removes tags by key from a root, OU, account or policy.
+func (c *Client) UntagResource(ctx context.Context, id string, keys []string) error {
+	_, err := c.api.UntagResource(ctx, &organizations.UntagResourceInput{ResourceId: aws.String(id), TagKeys: keys})
+	return wrap("UntagResource "+id, err)
 }

@@ -609,6 +609,19 @@ func TestFaults(t *testing.T) {
 	if err := describe(); err != nil {
 		t.Fatalf("DescribeOrganization was faulted though only ListRoots is: %v", err)
 	}
+	// A denial of one operation is a missing permission: that action alone
+	// is refused, in AWS's wording, which names it.
+	if err := f.w.sb.SetFaults(sandbox.Faults{Deny: []sandbox.Denial{{Service: "organizations", Operation: "ListRoots"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := describe(); err != nil {
+		t.Fatalf("DescribeOrganization was denied though only ListRoots is: %v", err)
+	}
+	_, err := f.c.ListRoots(ctx, &organizations.ListRootsInput{})
+	wantErr[*orgtypes.AccessDeniedException](t, err)
+	if !strings.Contains(err.Error(), "is not authorized to perform: organizations:ListRoots") {
+		t.Errorf("the denial does not name the action: %v", err)
+	}
 	// A chosen creation fails with the chosen reason.
 	if err := f.w.sb.SetFaults(sandbox.Faults{FailCreateAccount: []sandbox.CreateAccountFailure{{Match: "doomed", Reason: "INVALID_ADDRESS"}}}); err != nil {
 		t.Fatal(err)
@@ -651,7 +664,7 @@ func TestFaults(t *testing.T) {
 			denied++
 		}
 	}
-	if throttled != 2 || denied != 1 {
-		t.Fatalf("record has %d throttled and %d denied calls, want 2 and 1", throttled, denied)
+	if throttled != 2 || denied != 2 {
+		t.Fatalf("record has %d throttled and %d denied calls, want 2 and 2", throttled, denied)
 	}
 }

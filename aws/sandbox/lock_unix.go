@@ -4,7 +4,6 @@ package sandbox
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"syscall"
 )
@@ -24,7 +23,7 @@ func lockState(statePath string) (*os.File, error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("the sandbox state %s is in use by another orgwizard process (a running 'orgwizard sandbox serve'?); stop it, or talk to it with --endpoint-url", statePath)
+			return nil, &StateInUseError{Path: statePath}
 		}
 		return nil, err
 	}

@@ -455,6 +455,14 @@ func (s *Sandbox) createOrganization(c *caller, in *orgInput, now time.Time) (an
 	}
 	o := &organization{ID: newOrgID(), ManagementID: c.account.ID, FeatureSet: fs, RootID: newRootID(),
 		AccountQuota: s.accountQuota(c.account), CreatedAt: now, Attachments: map[string][]string{}}
+	// No policy type is enabled yet, whatever the feature set. AWS's
+	// CreateOrganization reference says service control policies come
+	// enabled with all features, but AWS does not do so: Terraform's
+	// aws_organizations_organization (enabled_policy_types), whose acceptance
+	// tests create organizations on AWS, calls EnablePolicyType right after
+	// CreateOrganization and fails on PolicyTypeAlreadyEnabledException, and
+	// CloudFormation users report every policy type DISABLED on a new
+	// organization. The clients conformance test holds the sandbox to it.
 	s.addOrganization(o, c.account, now)
 	return map[string]any{"Organization": s.orgDescription(o)}, true, nil
 }

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,9 +42,18 @@ func TestOrganizationLifecycle(t *testing.T) {
 		t.Fatalf("root id %q", root)
 	}
 
+	// A new organization has no policy type enabled, as on AWS (see
+	// createOrganization); enabling SCPs twice is refused the second time.
+	roots, err := c.ListRoots(ctx, &organizations.ListRootsInput{})
+	if err != nil || len(roots.Roots[0].PolicyTypes) != 0 {
+		t.Fatalf("a new organization's root has policy types enabled: %v %+v", err, roots)
+	}
 	en, err := c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: &root, PolicyType: orgtypes.PolicyTypeServiceControlPolicy})
 	if err != nil || len(en.Root.PolicyTypes) != 1 || en.Root.PolicyTypes[0].Status != orgtypes.PolicyTypeStatusEnabled {
 		t.Fatalf("EnablePolicyType: %v %+v", err, en)
+	}
+	if _, err := c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: &root, PolicyType: orgtypes.PolicyTypeServiceControlPolicy}); !errors.As(err, new(*orgtypes.PolicyTypeAlreadyEnabledException)) {
+		t.Fatalf("EnablePolicyType SCP twice: %v, want PolicyTypeAlreadyEnabledException", err)
 	}
 	if _, err := c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: &root, PolicyType: orgtypes.PolicyTypeTagPolicy}); err != nil {
 		t.Fatal(err)
@@ -359,5 +369,20 @@ func TestPagination(t *testing.T) {
 	small, err := c.ListOrganizationalUnitsForParent(ctx, &organizations.ListOrganizationalUnitsForParentInput{ParentId: &root, MaxResults: aws.Int32(7)})
 	if err != nil || len(small.OrganizationalUnits) != 7 || small.NextToken == nil {
 		t.Fatalf("MaxResults 7: %v", err)
+	}
+}
+
+// Consolidated billing only: no policy type is enabled, and enabling one is
+// refused, as AWS does.
+func TestConsolidatedBillingHasNoPolicyTypes(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "fresh"})
+	ctx := context.Background()
+	c := w.org(w.account("acme"))
+	if _, err := c.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: orgtypes.OrganizationFeatureSetConsolidatedBilling}); err != nil {
+		t.Fatal(err)
+	}
+	roots, err := c.ListRoots(ctx, &organizations.ListRootsInput{})
+	if err != nil || len(roots.Roots[0].PolicyTypes) != 0 {
+		t.Fatalf("consolidated billing: %v %+v", err, roots)
 	}
 }

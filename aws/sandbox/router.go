@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orgwizard/orgwizard/aws/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 )
 
@@ -79,6 +80,10 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
+		if service, found := identitycenter.Route(r); found {
+			s.serveIdentityCenter(w, r, body, service, nil, now)
+			return
+		}
 		service := guessService(r)
 		writeProtocolError(w, service, &awsError{Status: http.StatusForbidden, Code: "MissingAuthenticationToken",
 			Message: "Request is missing Authentication Token"})
@@ -88,6 +93,15 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.serveIAMRole(w, r, body, auth, now) {
+		return
+	}
+	if identityCenterSigned(auth.service) {
+		s.serveIdentityCenter(w, r, body, auth.service, &auth, now)
+		return
+	}
+	if service, found := identitycenter.Route(r); found && service == auth.service {
+		// The portal and sso-oidc take no signature; a client that signs anyway is answered the same.
+		s.serveIdentityCenter(w, r, body, service, nil, now)
 		return
 	}
 	if inventoryServices()[auth.service] {
@@ -148,7 +162,7 @@ func (s *Sandbox) dispatch(r *http.Request, body []byte, auth sigV4, now time.Ti
 		}
 		s.armTimer()
 	}
-	if aerr := s.denied(c); aerr != nil {
+	if aerr := s.denied(c, op); aerr != nil {
 		return c, op, protocolReply(auth.service, aerr)
 	}
 	if !s.allow(c.account.ID+"/"+auth.service+"/"+op, now) {
@@ -177,6 +191,12 @@ func (s *Sandbox) dispatch(r *http.Request, body []byte, auth sigV4, now time.Ti
 		}
 	case "sts":
 		out, changed, aerr = s.sts(c, op, body, now)
+	case "support":
+		// The sandbox's accounts have Basic Support, and AWS answers any
+		// Support API call from such an account so; organization tools ask
+		// (org-formation, DescribeSeverityLevels) and go on.
+		aerr = &awsError{Status: http.StatusBadRequest, Code: "SubscriptionRequiredException",
+			Message: "AWS Premium Support Subscription is required to use this service."}
 	default:
 		aerr = &awsError{Status: http.StatusBadRequest, Code: "UnknownOperationException",
 			Message: "The sandbox does not serve the service " + strconv.Quote(auth.service)}
@@ -204,7 +224,7 @@ func (s *Sandbox) serveInventory(w http.ResponseWriter, r *http.Request, body []
 	s.mu.Lock()
 	c, aerr := s.authenticate(r, body, auth, now)
 	if aerr == nil {
-		aerr = s.denied(c)
+		aerr = s.denied(c, operationName(auth.service, r, body))
 	}
 	if aerr != nil {
 		acct := ""
@@ -253,10 +273,17 @@ func (s *Sandbox) authenticate(r *http.Request, body []byte, auth sigV4, now tim
 	return c, nil
 }
 
-func (s *Sandbox) denied(c *caller) *awsError {
+func (s *Sandbox) denied(c *caller, op string) *awsError {
 	for _, d := range s.st.Faults.Deny {
 		if (d.Account == "" || d.Account == c.account.ID) && (d.Service == "" || d.Service == c.service) &&
-			(d.Region == "" || d.Region == c.region) {
+			(d.Region == "" || d.Region == c.region) && (d.Operation == "" || d.Operation == op) {
+			if d.Operation != "" {
+				// AWS's wording for an action no policy allows.
+				action := c.service + ":" + op
+				return &awsError{Status: http.StatusForbidden, Code: "AccessDenied",
+					Message: "User: arn:aws:iam::" + c.account.ID + ":user/sandbox is not authorized to perform: " + action +
+						" because no identity-based policy allows the " + action + " action (sandbox fault injection)"}
+			}
 			return &awsError{Status: http.StatusForbidden, Code: "AccessDenied",
 				Message: "User: arn:aws:iam::" + c.account.ID + ":root is not authorized to perform this operation in " + c.region + " (sandbox fault injection)"}
 		}

@@ -1,15 +1,15 @@
 // Package sandbox is orgwizard's simulated AWS: a single HTTP handler that
 // speaks AWS's own wire protocols (Organizations and Service Quotas on
-// awsJson1_1, STS on awsQuery, and the inventory services through package
-// inventory), so the tool's real aws-sdk-go-v2 adapter, the AWS CLI or
-// Terraform can run against it exactly as against AWS.
+// awsJson1_1, STS on awsQuery, IAM Identity Center through package
+// identitycenter, and the inventory services through package inventory), so
+// the tool's real aws-sdk-go-v2 adapter, the AWS CLI or Terraform can run
+// against it exactly as against AWS.
 //
 // The whole world is one JSON state file written atomically after every
 // acknowledged change; in-memory indexes answer reads without touching it.
 package sandbox
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -71,7 +72,8 @@ type Config struct {
 // live in the state file, so a workshop's faults survive a restart.
 type Faults struct {
 	// Shares (0 to 1) of Organizations, STS and Service Quotas calls answered
-	// with throttling, ConcurrentModificationException, or an HTTP 500.
+	// with throttling, ConcurrentModificationException, or an HTTP 500; the
+	// throttling and 500 shares apply to sso-admin and identitystore too.
 	ThrottleShare    float64 `json:"throttleShare,omitempty"`
 	ConflictShare    float64 `json:"conflictShare,omitempty"`
 	ServerErrorShare float64 `json:"serverErrorShare,omitempty"`
@@ -91,11 +93,13 @@ type CreateAccountFailure struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// Denial refuses calls from Account to Service in Region.
+// Denial refuses calls from Account to Service in Region, or only its
+// Operation when set, as a missing IAM permission does.
 type Denial struct {
-	Account string `json:"account,omitempty"`
-	Service string `json:"service,omitempty"`
-	Region  string `json:"region,omitempty"`
+	Account   string `json:"account,omitempty"`
+	Service   string `json:"service,omitempty"`
+	Region    string `json:"region,omitempty"`
+	Operation string `json:"operation,omitempty"`
 }
 
 // Call is one recorded request.
@@ -308,14 +312,59 @@ func (s *Sandbox) Start() (endpoint string, stop func() error, err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	var g gate
+	srv := &http.Server{Handler: g.wrap(s.Handler()), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	stop = func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		return errors.Join(srv.Shutdown(ctx), s.Close())
+		g.drain(drainTimeout)
+		// Close, not Shutdown: Shutdown waits up to 5 s for a connection the
+		// client opened but never used, so every command would end 5 s after
+		// its work. No request is in flight any more, so nothing is cut.
+		err := srv.Close()
+		return errors.Join(err, s.Close())
 	}
 	return "http://" + ln.Addr().String(), stop, nil
+}
+
+// drainTimeout bounds the wait for requests in flight when a server stops.
+// The handlers never wait on anything but the state file, so it is reached
+// only when a client stops reading its answer.
+const drainTimeout = 5 * time.Second
+
+// gate lets a server stop the moment its work is done: drain waits for the
+// requests in flight (each change is saved and answered whole), and refuses
+// any that come later, so that closing every connection at once loses nothing.
+type gate struct {
+	mu      sync.RWMutex
+	closing atomic.Bool
+}
+
+func (g *gate) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		g.mu.RLock()
+		defer g.mu.RUnlock()
+		if g.closing.Load() {
+			w.Header().Set("Connection", "close")
+			http.Error(w, "the sandbox is stopping", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// drain refuses new requests and waits, at most timeout, for those in flight.
+func (g *gate) drain(timeout time.Duration) {
+	g.closing.Store(true)
+	done := make(chan struct{})
+	go func() {
+		g.mu.Lock()
+		close(done)
+		g.mu.Unlock()
+	}()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+	}
 }
 
 // Accounts lists every simulated account with the credentials that act as it.

@@ -47,7 +47,10 @@ func newScenario(name string, now time.Time) (*state, error) {
 		// that can become the management account instead.
 		dirty := mustAccount("acme-legacy", "founder@acme.example", "standalone-with-workloads")
 		mustAccount("acme", "aws@acme.example", "new-management")
-		st.Resources = inventory.DirtyResources(dirty.ID)
+		// The founder turned Resource Explorer on where the shop runs:
+		// an aggregator index in eu-west-1 with its default view, a local
+		// index in us-east-1; the other regions have none.
+		st.Resources = append(inventory.DirtyResources(dirty.ID), inventory.ResourceExplorerSetup(dirty.ID, "eu-west-1", "us-east-1")...)
 	case "existing-org":
 		// An organization that has grown has had its quota raised: room for
 		// acme.yaml's nine accounts beside the ones it already has.

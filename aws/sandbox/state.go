@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orgwizard/orgwizard/aws/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
+	"github.com/orgwizard/orgwizard/internal/atomicfile"
 )
 
 // stateVersion is written in every state file so that a later sandbox can
@@ -32,6 +34,8 @@ type state struct {
 	Sessions      []*session           `json:"sessions,omitempty"`
 	QuotaRequests []*quotaRequest      `json:"quotaRequests,omitempty"`
 	Resources     []inventory.Resource `json:"resources,omitempty"`
+	// IdentityCenter is IAM Identity Center's state; nil until it is first used.
+	IdentityCenter *identitycenter.State `json:"identityCenter,omitempty"`
 }
 
 // account is one simulated AWS account, standalone or in an organization.
@@ -270,49 +274,8 @@ func (s store) save(st *state) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(s.path, append(data, '\n'))
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	// CreateTemp already makes the file 0600; Chmod keeps that true whatever the umask.
-	if err := tmp.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	ok = true
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	// Without this the rename itself may not survive a power cut.
-	return d.Sync()
+	// 0600: the state holds every simulated account's secret keys.
+	return atomicfile.WriteFile(s.path, append(data, '\n'), 0o600)
 }
 
 // StateDir is where orgwizard keeps what it must not lose (the sandbox, the

@@ -98,6 +98,15 @@ func toSet(codes []string) map[string]struct{} {
 	return m
 }
 
+// IdentityAPI is the STS operation Open calls to learn whose credentials
+// are in use. It is one of the adapters the IAM policy is held to.
+type IdentityAPI interface {
+	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+// NewIdentity returns the STS client Open asks, behind IdentityAPI.
+func NewIdentity(cfg aws.Config) IdentityAPI { return sts.NewFromConfig(cfg) }
+
 // Open opens the target the spec names.
 func Open(ctx context.Context, spec Spec) (*Target, error) {
 	if spec.UsesAWS() {
@@ -202,7 +211,7 @@ func openAWS(ctx context.Context, spec Spec) (*Target, error) {
 		// Organizations is global and answers in us-east-1.
 		cfg.Region = "us-east-1"
 	}
-	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	id, err := NewIdentity(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil && noCredentials(err) {
 		where := "the standard credential chain (environment, shared config, SSO, instance role)"
 		if spec.Profile != "" {

@@ -5,7 +5,7 @@ import "maps"
 // DirtyResources returns the workloads the dirty-management scenario's management account runs: the shop a
 // small company built in the account that is about to become its organization's management account, before
 // anyone told it not to. EC2 instances with their volumes, a non-default VPC, S3 buckets, RDS instances,
-// DynamoDB tables, Lambda functions and an ECS cluster in eu-west-1 and us-east-1, plus the global ones: an
+// DynamoDB tables, Lambda functions, an ECS cluster and an SQS queue in eu-west-1 and us-east-1, plus the global ones: an
 // IAM user with access keys, a Route 53 hosted zone and a CloudFront distribution. Ids derive from the
 // account, so two scenarios never share one and the same scenario always has the same.
 func DirtyResources(account string) []Resource {
@@ -116,5 +116,9 @@ func DirtyResources(account string) []Resource {
 	cdn := newDistribution(account, "shop-assets", map[string]string{"origin": assets.ID + ".s3.eu-west-1.amazonaws.com",
 		"aliases": "static.shop.example.com", "comment": "Product images and scripts", "created": "2023-03-06T12:00:00Z"})
 	cdn.Tags = tags()
-	return append(resources, deployer, zone, cdn)
+	// A queue no listing of the sweep covers, and untagged, so that the tagging API misses it too: only
+	// Resource Explorer, where the account has turned it on (see ResourceExplorerSetup), finds it.
+	events := Resource{Account: account, Region: eu, Service: "sqs", Type: "queue", ID: "shop-order-events", Name: "shop-order-events",
+		ARN: "arn:aws:sqs:" + eu + ":" + account + ":shop-order-events", Attrs: map[string]string{"created": "2024-09-03T13:10:00Z"}}
+	return append(resources, events, deployer, zone, cdn)
 }

@@ -436,6 +436,98 @@ func TestResourceExplorerHasNoIndex(t *testing.T) {
 	}
 }
 
+// An account with AWS's quick setup: an aggregator in eu-west-1 with the default view, a local index in
+// us-east-1. The SDK reads every answer in its own types.
+func TestResourceExplorerWithAnAggregator(t *testing.T) {
+	resources := append(DirtyResources(testAccount), ResourceExplorerSetup(testAccount, "eu-west-1", "us-east-1")...)
+	resources = append(resources, newTable(testAccount, "ap-south-1", "not-indexed", nil))
+	sb := newSandbox(t, resources)
+	ctx := context.Background()
+	rex := func(region string) *resourceexplorer2.Client {
+		return resourceexplorer2.NewFromConfig(config(region), func(o *resourceexplorer2.Options) { o.BaseEndpoint = aws.String(sb.url) })
+	}
+	// ListIndexes answers the account's indexes from any region, filtered by type.
+	out, err := rex("ap-south-1").ListIndexes(ctx, &resourceexplorer2.ListIndexesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]rextypes.IndexType{}
+	for _, ix := range out.Indexes {
+		got[aws.ToString(ix.Region)] = ix.Type
+		if !strings.HasPrefix(aws.ToString(ix.Arn), "arn:aws:resource-explorer-2:"+aws.ToString(ix.Region)+":"+testAccount+":index/") {
+			t.Errorf("index ARN %s", aws.ToString(ix.Arn))
+		}
+	}
+	if len(got) != 2 || got["eu-west-1"] != rextypes.IndexTypeAggregator || got["us-east-1"] != rextypes.IndexTypeLocal {
+		t.Errorf("ListIndexes: %v", got)
+	}
+	agg, err := rex("us-east-1").ListIndexes(ctx, &resourceexplorer2.ListIndexesInput{Type: rextypes.IndexTypeAggregator})
+	if err != nil || len(agg.Indexes) != 1 || aws.ToString(agg.Indexes[0].Region) != "eu-west-1" {
+		t.Errorf("ListIndexes Type=AGGREGATOR: %+v %v", agg, err)
+	}
+	ix, err := rex("eu-west-1").GetIndex(ctx, &resourceexplorer2.GetIndexInput{})
+	if err != nil || ix.Type != rextypes.IndexTypeAggregator || ix.State != rextypes.IndexStateActive || !slices.Equal(ix.ReplicatingFrom, []string{"us-east-1"}) || ix.CreatedAt == nil {
+		t.Errorf("GetIndex in the aggregator's region: %+v %v", ix, err)
+	}
+	view, err := rex("eu-west-1").GetDefaultView(ctx, &resourceexplorer2.GetDefaultViewInput{})
+	if err != nil || !strings.Contains(aws.ToString(view.ViewArn), ":view/all-resources/") {
+		t.Errorf("GetDefaultView: %+v %v", view, err)
+	}
+
+	// The aggregator's view sees both indexed regions, untagged resources included; nothing of ap-south-1,
+	// which has no index.
+	search := func(region, q string) []rextypes.Resource {
+		t.Helper()
+		var all []rextypes.Resource
+		p := resourceexplorer2.NewSearchPaginator(rex(region), &resourceexplorer2.SearchInput{QueryString: aws.String(q), MaxResults: aws.Int32(5)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatalf("Search %q in %s: %v", q, region, err)
+			}
+			if page.Count == nil || !aws.ToBool(page.Count.Complete) || aws.ToString(page.ViewArn) != aws.ToString(view.ViewArn) {
+				t.Errorf("Search page: count %+v view %s", page.Count, aws.ToString(page.ViewArn))
+			}
+			all = append(all, page.Resources...)
+		}
+		return all
+	}
+	eu := search("eu-west-1", "region:eu-west-1")
+	var queue bool
+	for _, r := range eu {
+		if aws.ToString(r.Region) != "eu-west-1" || aws.ToString(r.OwningAccountId) != testAccount || r.LastReportedAt == nil {
+			t.Errorf("a resource of region:eu-west-1: %+v", r)
+		}
+		if aws.ToString(r.ResourceType) == "sqs:sqs" || strings.HasSuffix(aws.ToString(r.Arn), ":shop-order-events") {
+			queue = true
+		}
+	}
+	if !queue {
+		t.Error("the untagged queue is missing from the search")
+	}
+	us := search("eu-west-1", "region:us-east-1 service:ec2")
+	if len(us) != 2 { // legacy-reporting and its root volume
+		t.Errorf("ec2 in us-east-1 through the aggregator: %d resources", len(us))
+	}
+	if n := len(search("eu-west-1", "region:ap-south-1")); n != 0 {
+		t.Errorf("%d resources of a region without an index", n)
+	}
+	if n := len(search("eu-west-1", "resourcetype:dynamodb:table -region:us-east-1")); n != 2 {
+		t.Errorf("tables outside us-east-1: %d, want 2", n)
+	}
+	// The local index in us-east-1 has no view: AWS refuses the search there.
+	_, err = rex("us-east-1").Search(ctx, &resourceexplorer2.SearchInput{QueryString: aws.String("")})
+	var unauthorized *rextypes.UnauthorizedException
+	if !errors.As(err, &unauthorized) {
+		t.Errorf("Search in a region without a view: %v, want UnauthorizedException", err)
+	}
+	_, err = rex("eu-west-1").Search(ctx, &resourceexplorer2.SearchInput{QueryString: aws.String("colour:blue")})
+	var invalid *rextypes.ValidationException
+	if !errors.As(err, &invalid) {
+		t.Errorf("Search with an unknown filter: %v, want ValidationException", err)
+	}
+}
+
 // TestUnknownOperationsAreSDKErrors calls, on every service, an operation the sandbox does not serve, and
 // expects the service's own error code, an error from the SDK, and the call recorded with that outcome.
 func TestUnknownOperationsAreSDKErrors(t *testing.T) {
@@ -480,8 +572,8 @@ func TestUnknownOperationsAreSDKErrors(t *testing.T) {
 			_, err := eksClient(sb.url, region).DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String("x")})
 			return err
 		}},
-		{"resource-explorer-2 ListViews", "UnknownOperationException", func() error {
-			_, err := rex.ListViews(ctx, &resourceexplorer2.ListViewsInput{})
+		{"resource-explorer-2 CreateView", "UnknownOperationException", func() error {
+			_, err := rex.CreateView(ctx, &resourceexplorer2.CreateViewInput{ViewName: aws.String("mine")})
 			return err
 		}},
 		{"s3 ListObjectsV2", "NotImplemented", func() error {

@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/orgwizard/orgwizard/aws/iampolicy"
+	"github.com/orgwizard/orgwizard/aws/sandbox"
+)
+
+// checkPurpose holds iam-policy --for purpose to the calls the commands of
+// that purpose made: every call is allowed, and every action allowed was
+// called, but those AWS needs on orgwizard's behalf (ImpliedBy: then that
+// action was called), those the sandbox cannot make (NotInSandbox) and the
+// ones listed in absent with the reason.
+func checkPurpose(t *testing.T, purpose string, calls []sandbox.Call, absent map[string]string) {
+	t.Helper()
+	code, out, errOut := run(t, "iam-policy", "--for", purpose)
+	if code != ExitOK {
+		t.Fatalf("iam-policy --for %s: exit %d %s", purpose, code, errOut)
+	}
+	var doc iampolicy.Document
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("iam-policy --for %s: %v\n%s", purpose, err, out)
+	}
+	var allowed []string
+	for _, s := range doc.Statement {
+		allowed = append(allowed, s.Action...)
+	}
+	used := map[string]bool{}
+	for _, c := range calls {
+		action := iampolicy.ActionFor(c.Service, c.Operation)
+		used[action] = true
+		if !slices.Contains(allowed, action) {
+			t.Errorf("%s: the commands called %s (%s), which iam-policy --for %s does not allow", purpose, action, c.Outcome, purpose)
+		}
+	}
+	for _, a := range iampolicy.For(purpose) {
+		switch {
+		case !slices.Contains(allowed, a.Name):
+			t.Errorf("%s: the printed policy lacks %s", purpose, a.Name)
+		case a.ImpliedBy != "":
+			if !used[a.ImpliedBy] {
+				t.Errorf("%s: %s is allowed for %s, which the commands never called", purpose, a.Name, a.ImpliedBy)
+			}
+		case a.NotInSandbox != "" || absent[a.Name] != "":
+		case !used[a.Name]:
+			t.Errorf("iam-policy --for %s allows %s, which the %s commands never called", purpose, a.Name, purpose)
+		}
+	}
+}
+
+// TestPolicyPerPurposeIsWhatTheCommandsCall runs every command that acts on
+// AWS, end to end, against the sandbox, and holds each part of iam-policy
+// to the calls the sandbox recorded: apply's (plan, apply, tree, export
+// --live) and audit's through an endpoint, as on AWS; migrate's on the
+// embedded sandbox, its only way there.
+func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: every command against the sandbox, about 30 s of waiting on AWS-like pacing")
+	}
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	acme := filepath.Join(examples, "acme.yaml")
+	sb, err := sandbox.Open(sandbox.Config{StatePath: filepath.Join(dir, "sandbox.json"), Scenario: "fresh", RatePerSecond: -1, CreateAccountDelay: 1,
+		// The quota check's fallback: Service Quotas' default when the applied quota does not answer.
+		Faults: &sandbox.Faults{ServerErrorShare: 1, Operations: []string{"GetServiceQuota"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	endpoint, stop, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	me := sb.Accounts()[0]
+	t.Setenv("AWS_ACCESS_KEY_ID", me.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", me.SecretAccessKey)
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	must := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := run(t, append(args, "--endpoint-url", endpoint)...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		return out
+	}
+
+	// apply: the organization from nothing, then a change of every kind.
+	must("plan", "--design", acme)
+	must("apply", "--yes", "--design", acme)
+	if err := sb.SetFaults(sandbox.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(acme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(data), "regions: [eu-west-1, eu-central-1]", "regions: [eu-west-1, eu-central-1, eu-north-1]", 1) // update-policy
+	changed = strings.Replace(changed, "cost-center: engineering", "cost-center: platform", 1)                                          // tag-account
+	changed = strings.Replace(changed, "denyRootUser: true", "denyRootUser: false", 1)                                                  // detach-policy
+	changed2 := filepath.Join(t.TempDir(), "acme.yaml")
+	if err := os.WriteFile(changed2, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := must("apply", "--yes", "--design", changed2)
+	for _, want := range []string{"update policy", "tag account", "detach policy"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the second apply has no %q step:\n%s", want, out)
+		}
+	}
+	must("tree")
+	must("export", "--live", "--design", acme, "--format", "terraform")
+	applyCalls := sb.Calls()
+	checkPurpose(t, iampolicy.ForApply, applyCalls, nil)
+
+	// audit: the checklist of that organization, through the endpoint, and
+	// the inventory of a management account that runs workloads.
+	code, _, errOut := run(t, "audit", "--design", acme, "--endpoint-url", endpoint)
+	if code != ExitOK {
+		t.Fatalf("audit: exit %d %s", code, errOut)
+	}
+	auditCalls := sb.Calls()[len(applyCalls):]
+	dirty := filepath.Join(t.TempDir(), "sandbox.json")
+	if code, _, errOut := run(t, "audit", "--design", acme, "--scenario", "dirty-management", "--sandbox-state", dirty); code != ExitOK {
+		t.Fatalf("audit on dirty-management: exit %d %s", code, errOut)
+	}
+	dirtyCalls, err := sandbox.LoadCalls(dirty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPurpose(t, iampolicy.ForAudit, append(auditCalls, dirtyCalls...), nil)
+
+	// migrate: way (a) on dirty-management, way (a) refused on
+	// existing-org (the old account manages members), and way (b).
+	var calls []sandbox.Call
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	design := filepath.Join(t.TempDir(), "orgwizard.yaml")
+	if err := os.WriteFile(design, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = run(t, "migrate", "new-management", "--scenario", "dirty-management", "--sandbox-state", state, "--design", design)
+	newID := regexp.MustCompile(`--new-account (\d{12})`).FindStringSubmatch(out)
+	if code != ExitOK || newID == nil {
+		t.Fatalf("migrate new-management: exit %d\n%s", code, out)
+	}
+	if code, out, errOut := run(t, "migrate", "new-management", "--sandbox-state", state, "--design", design, "--new-account", newID[1], "--yes"); code != ExitOK {
+		t.Fatalf("migrate new-management: exit %d\n%s%s", code, out, errOut)
+	}
+	book := filepath.Join(t.TempDir(), "runbook.md")
+	runbookState := filepath.Join(t.TempDir(), "sandbox.json")
+	if code, out, errOut := run(t, "migrate", "runbook", "--scenario", "dirty-management", "--sandbox-state", runbookState, "--design", acme, "--out", book); code != ExitOK {
+		t.Fatalf("migrate runbook: exit %d\n%s%s", code, out, errOut)
+	}
+	blockedState := filepath.Join(t.TempDir(), "sandbox.json")
+	if code, _, errOut := run(t, "sandbox", "reset", "--scenario", "existing-org", "--sandbox-state", blockedState); code != ExitOK {
+		t.Fatal(errOut)
+	}
+	partner := ""
+	if b, err := sandbox.Open(sandbox.Config{StatePath: blockedState}); err == nil {
+		for _, a := range b.Accounts() {
+			if a.Role == "standalone" {
+				partner = a.ID
+			}
+		}
+		b.Close()
+	}
+	if code, _, errOut := run(t, "migrate", "new-management", "--sandbox-state", blockedState, "--new-account", partner, "--yes",
+		"--design", filepath.Join(t.TempDir(), "none.yaml")); code != ExitUser {
+		t.Fatalf("migrate new-management on existing-org: exit %d %s", code, errOut)
+	}
+	for _, s := range []string{state, runbookState, blockedState} {
+		c, err := sandbox.LoadCalls(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls = append(calls, c...)
+	}
+	checkPurpose(t, iampolicy.ForMigrate, calls, map[string]string{
+		"organizations:ListPolicies":         "reading the organization lists policies only once service control policies are enabled, which apply does, not migrate",
+		"organizations:DescribePolicy":       "reading the organization compares customer policies, and the new organization has none until apply",
+		"organizations:ListTargetsForPolicy": "reading the organization lists customer policies' targets, and the new organization has none until apply",
+		"sts:GetCallerIdentity":              "on the embedded sandbox (migrate's --new-account) the target knows its account; with --new-profile on AWS, it asks STS as apply and audit do",
+	})
+}

@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// ctrl+c on a form step exits 130, as ctrl+c during the apply does and the
+// README promises (issue 10: it exited 0), and the design typed so far is
+// saved with where the user was.
+func TestCtrlCOnAFormStepExits130InTmux(t *testing.T) {
+	dir, bin := tmuxBinary(t)
+	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "orgwizard.yaml")
+	term := startTmux(t, "orgwizard-ctrlc-"+filepath.Base(dir),
+		strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--scenario", "fresh"}, " "))
+	term.waitFor("Where should the organization be built?", 20*time.Second)
+	term.send("Enter")
+	term.waitFor("Press enter to design", 20*time.Second)
+	term.send("Enter")
+	term.waitFor("Organization name", 5*time.Second)
+	term.typeText("acme")
+	term.send("C-c")
+	screen := term.waitFor("EXIT=", 10*time.Second)
+	if !strings.Contains(screen, "EXIT=130") {
+		t.Errorf("ctrl+c on a form step did not exit 130:\n%s", screen)
+	}
+	if !strings.Contains(screen, "Your design is saved in") {
+		t.Errorf("the quit message does not say where the design is:\n%s", screen)
+	}
+	if _, err := os.Stat(design); err != nil {
+		t.Errorf("the design was not saved: %v", err)
+	}
+}
+
+// In accessible mode a prompt reads a line with no way to cancel: ctrl+c
+// hung there until enter (and would then have answered with the default).
+// It ends the wizard with exit 130 and says what was saved.
+func TestCtrlCOnAnAccessiblePromptExits130InTmux(t *testing.T) {
+	dir, bin := tmuxBinary(t)
+	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "orgwizard.yaml")
+	term := startTmux(t, "orgwizard-ctrlc-a11y-"+filepath.Base(dir),
+		strings.Join([]string{bin, "--accessible", "--sandbox-state", state, "--design", design, "--scenario", "fresh"}, " "))
+	term.waitFor("enter the number 1", 20*time.Second)
+	term.typeText("1")
+	term.send("Enter")
+	term.waitFor("Organization name", 20*time.Second)
+	term.typeText("ac")
+	term.send("C-c")
+	screen := term.waitFor("EXIT=", 10*time.Second)
+	if !strings.Contains(screen, "EXIT=130") || !strings.Contains(screen, "Interrupted") {
+		t.Errorf("ctrl+c on an accessible prompt did not end the wizard with 130:\n%s", screen)
+	}
+	if saved, err := os.ReadFile(design); err == nil && strings.Contains(string(saved), "name: ac\n") {
+		t.Errorf("the half-typed answer was saved:\n%s", saved)
+	}
+}
