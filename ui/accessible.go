@@ -62,25 +62,6 @@ func (p plainWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// keeping lets an empty answer keep the current value: huh's accessible
-// prompts check the raw answer before falling back to the default.
-func keeping(current *string, check func(string) error) func(string) error {
-	return func(v string) error {
-		if v == "" && *current != "" {
-			return nil
-		}
-		return check(v)
-	}
-}
-
-// titled adds the current value to a question, when there is one.
-func titled(q, current string) string {
-	if current == "" {
-		return q
-	}
-	return q + " (enter keeps " + current + ")"
-}
-
 func (a *accessible) say(format string, args ...any) { fmt.Fprintf(a.out, format+"\n", args...) }
 
 func (a *accessible) heading(s wizard.Step) {
@@ -90,6 +71,9 @@ func (a *accessible) heading(s wizard.Step) {
 	}
 	a.say("\nStep %d of %d: %s. Target: %s.", s.Number(), len(wizard.Steps), s.Info().Title, target)
 	a.say("%s", s.Info().Workshop)
+	if lead := s.Info().Lead; lead != "" {
+		a.say("%s", lead)
+	}
 }
 
 func (a *accessible) ask(fields ...huh.Field) error {
@@ -113,11 +97,7 @@ func (a *accessible) run() error {
 	a.heading(wizard.Target)
 	targets := b.Targets()
 	choice := 0
-	var opts []huh.Option[int]
-	for i, t := range targets {
-		opts = append(opts, huh.NewOption(t.Label, i))
-	}
-	if err := a.ask(huh.NewSelect[int]().Title("Where should the organization be built?").Options(opts...).Value(&choice)); err != nil {
+	if err := a.ask(indexed(wizard.TargetChoice, labels(targets), &choice).Title(saidChoice(wizard.TargetChoice))); err != nil {
 		return err
 	}
 	info, err := b.Connect(a.ctx, targets[choice])
@@ -133,7 +113,7 @@ func (a *accessible) run() error {
 	resume := wizard.Basics
 	if a.opt.Design != nil {
 		resume = max(wizard.Resume(a.d, a.opt.Reached), wizard.Basics)
-		a.say("Your design in %s is read in; you go on at %s.", a.opt.DesignPath, resume.Info().Title)
+		a.sayFacts(resumeFact(a.opt.DesignPath, resume))
 	}
 	steps := []struct {
 		step wizard.Step
@@ -155,52 +135,18 @@ func (a *accessible) run() error {
 	return a.previewAndApply()
 }
 
+// basics asks the basics step's questions, then says the account emails
+// that result, as the screen shows them while the user types.
 func (a *accessible) basics() error {
-	o := &a.d.Organization
-	addr, isTemplate := o.Email, o.EmailTemplate != "" && o.Email == ""
-	question := "Mailbox for every account's email, such as aws@acme.example; accounts get aws+<account>@acme.example"
-	if isTemplate {
-		addr, question = o.EmailTemplate, "Email template with {account} once, such as aws-{account}@acme.example"
-	}
-	err := a.ask(
-		huh.NewInput().Title(titled("Organization name, short and lowercase, such as acme", o.Name)).Value(&o.Name).
-			Validate(keeping(&o.Name, func(v string) error { return prefix("name ", orgmodel.CheckOrganizationName(v)) })),
-		huh.NewInput().Title(titled(question, addr)).Value(&addr).
-			Validate(keeping(&addr, func(v string) error {
-				if isTemplate {
-					return wizard.CheckMailbox("", v)
-				}
-				return wizard.CheckMailbox(v, "")
-			})),
-		huh.NewInput().Title(titled("Home region, such as eu-west-1", o.HomeRegion)).Value(&o.HomeRegion).
-			Validate(keeping(&o.HomeRegion, func(v string) error { return prefix("home region ", orgmodel.CheckRegion(v)) })),
-	)
-	if isTemplate {
-		o.EmailTemplate = addr
-	} else {
-		o.Email = addr
-	}
-	if err != nil {
+	b, q := wizard.BasicsOf(a.d), wizard.BasicsQuestions
+	if err := a.answer(wizard.Ask(q.Name, &b.Name), wizard.Ask(b.AddressQuestion(), &b.Address), wizard.Ask(q.HomeRegion, &b.Region), wizard.Ask(q.Tags, &b.Tags)); err != nil {
 		return err
 	}
-	// Tags: an empty answer keeps them, "none" removes them.
-	tags := wizard.FormatTags(a.d.Tags)
-	if err := a.ask(huh.NewInput().
-		Title(titled("Tags on every account, key=value separated by commas, such as cost-center=42; none for no tags", tags)).
-		Value(&tags).
-		Validate(keeping(&tags, func(v string) error {
-			if strings.TrimSpace(v) == "none" {
-				return nil
-			}
-			_, err := wizard.ParseTags(v)
-			return err
-		}))); err != nil {
+	if err := b.Apply(a.d); err != nil {
 		return err
 	}
-	if strings.TrimSpace(tags) == "none" {
-		a.d.Tags = nil
-	} else if parsed, err := wizard.ParseTags(tags); err == nil {
-		a.d.Tags = parsed
+	if emails, err := wizard.ExampleEmails(a.d, 3); err == nil {
+		a.say("Account emails: %s …", strings.Join(emails, ", "))
 	}
 	a.basicsDone = true
 	return nil
@@ -216,7 +162,7 @@ func (a *accessible) workloads() error {
 		if len(names) > 0 {
 			a.say("Workloads: %s.", strings.Join(names, ", "))
 		} else {
-			a.say("No workload yet. Examples: payments, website, data-platform, identity.")
+			a.say("No workload yet.")
 		}
 		action := "add"
 		opts := []huh.Option[string]{huh.NewOption("add a workload", "add")}
@@ -238,25 +184,10 @@ func (a *accessible) workloads() error {
 			a.d.Workloads = slices.DeleteFunc(a.d.Workloads, func(w orgmodel.Workload) bool { return w.Name == name })
 		case "add":
 			var w orgmodel.Workload
-			if err := a.ask(
-				huh.NewInput().Title("Workload name, lowercase, such as payments").Value(&w.Name).
-					Validate(func(v string) error {
-						if slices.Contains(names, v) {
-							return fmt.Errorf("there is already a workload called %s", v)
-						}
-						return prefix("name ", orgmodel.CheckWorkloadName(v))
-					}),
-				huh.NewInput().Title("What it does (optional)").Value(&w.Description),
-				huh.NewInput().Title("Owner's email (optional)").Value(&w.Owner).
-					Validate(func(v string) error {
-						if v == "" {
-							return nil
-						}
-						return prefix("owner ", orgmodel.CheckEmail(v))
-					}),
-			); err != nil {
+			if err := a.answer(wizard.WorkloadForm(a.d, -1, &w)...); err != nil {
 				return err
 			}
+			w.Name = strings.TrimSpace(w.Name)
 			if err := wizard.PutWorkload(a.d, -1, w); err != nil {
 				a.say("%v", err)
 				if failures++; failures > 3 {
@@ -276,33 +207,12 @@ func (a *accessible) environments() error {
 		}
 	}
 	list, per := strings.Join(names, ", "), strings.Join(split, ", ")
-	if err := a.ask(
-		huh.NewInput().Title(titled("Environments, separated by commas", list)).Value(&list).
-			Validate(keeping(&list, func(v string) error {
-				if len(splitList(v)) == 0 {
-					return errors.New("give at least one environment, such as dev, prod")
-				}
-				for _, n := range splitList(v) {
-					if err := orgmodel.CheckEnvironmentName(n); err != nil {
-						return prefix("environment ", err)
-					}
-				}
-				return nil
-			})),
-		huh.NewInput().Title(titled("Which of them get one account per residency (usually prod)", per)).Value(&per),
-	); err != nil {
+	namesQ, perQ := wizard.EnvironmentListQuestions()
+	if err := a.answer(wizard.Ask(namesQ, &list), wizard.Ask(perQ, &per)); err != nil {
 		return err
 	}
-	old := a.d.Environments
-	a.d.Environments = nil
-	for _, n := range splitList(list) {
-		e := orgmodel.Environment{Name: n, PerResidency: slices.Contains(splitList(per), n)}
-		if i := slices.IndexFunc(old, func(o orgmodel.Environment) bool { return o.Name == n }); i >= 0 {
-			e.Description = old[i].Description
-		}
-		if err := wizard.PutEnvironment(a.d, -1, e); err != nil {
-			a.say("%v", err)
-		}
+	if err := wizard.SetEnvironments(a.d, list, per); err != nil {
+		a.say("%v", err)
 	}
 	return nil
 }
@@ -319,37 +229,17 @@ func (a *accessible) residency() error {
 	if err := a.ask(huh.NewMultiSelect[string]().Title("Residencies: where must customer data stay? Choose none if anywhere.").Options(opts...).Value(&chosen)); err != nil {
 		return err
 	}
-	for _, r := range slices.Clone(a.d.Residencies) {
-		if _, preset := wizard.PresetByName(r.Name); preset && !slices.Contains(chosen, r.Name) {
-			wizard.RemoveResidency(a.d, r.Name)
-		}
-	}
-	for _, name := range chosen {
-		if _, ok := a.d.Residency(name); ok {
-			continue
-		}
-		p, _ := wizard.PresetByName(name)
-		if err := wizard.AddResidency(a.d, orgmodel.Residency{Name: p.Name, Regions: slices.Clone(p.Regions)}); err != nil {
-			a.say("%v", err)
-		}
+	if err := wizard.ChoosePresets(a.d, chosen); err != nil {
+		a.say("%v", err)
 	}
 	if err := a.editResidencies(); err != nil {
 		return err
 	}
 	if len(a.d.Residencies) > 1 {
 		for i, w := range a.d.Workloads {
-			var ropts []huh.Option[string]
-			for _, r := range a.d.Residencies {
-				ropts = append(ropts, huh.NewOption(r.Name, r.Name))
-			}
 			serve := slices.Clone(w.Residencies)
-			if err := a.ask(huh.NewMultiSelect[string]().Title("Where does " + w.Name + " serve customers?").Options(ropts...).Value(&serve).
-				Validate(func(v []string) error {
-					if len(v) == 0 {
-						return errors.New("choose at least one residency")
-					}
-					return nil
-				})); err != nil {
+			c := wizard.ServeChoice(a.d, i)
+			if err := a.ask(choices(c, &serve).Title(saidChoice(c))); err != nil {
 				return err
 			}
 			a.d.Workloads[i].Residencies = serve
@@ -378,19 +268,16 @@ func (a *accessible) editResidencies() error {
 		}
 		r := a.d.Residencies[pick]
 		name, regions := r.Name, strings.Join(r.Regions, " ")
-		if err := a.ask(
-			huh.NewInput().Title(titled("Residency name", name)).Value(&name).
-				Validate(keeping(&name, func(v string) error { return prefix("name ", orgmodel.CheckResidencyName(v)) })),
-			huh.NewInput().Title(titled("Regions, separated by spaces or commas", regions)).Value(&regions),
-		); err != nil {
+		if err := a.answer(wizard.ResidencyForm(&name, &regions)...); err != nil {
 			return err
 		}
-		if err := wizard.PutResidency(a.d, pick, orgmodel.Residency{Name: strings.TrimSpace(name), Regions: splitList(regions)}); err != nil {
+		saved, err := wizard.SetResidency(a.d, pick, name, regions)
+		if err != nil {
 			a.say("%v", err)
 			failures++
 			continue
 		}
-		a.say("Residency %s: %s.", strings.TrimSpace(name), strings.Join(splitList(regions), ", "))
+		a.say("Residency %s: %s.", saved.Name, strings.Join(saved.Regions, ", "))
 	}
 	return nil
 }
@@ -398,26 +285,21 @@ func (a *accessible) editResidencies() error {
 func (a *accessible) guardrails() error {
 	var on []int
 	var opts []huh.Option[int]
-	for i, t := range toggles {
-		opts = append(opts, huh.NewOption(t.label+": "+t.why, i))
-		if *t.value(a.d) {
+	for i, t := range wizard.Toggles {
+		opts = append(opts, huh.NewOption(t.Label+": "+t.Why, i))
+		if *t.Value(a.d) {
 			on = append(on, i)
 		}
 	}
-	if err := a.ask(huh.NewMultiSelect[int]().Title("Guardrails and foundation OUs (the recommended ones are selected)").Options(opts...).Value(&on)); err != nil {
+	if err := a.ask(huh.NewMultiSelect[int]().Title(wizard.GuardrailsTitle).Options(opts...).Value(&on)); err != nil {
 		return err
 	}
-	for i, t := range toggles {
-		*t.value(a.d) = slices.Contains(on, i)
+	for i, t := range wizard.Toggles {
+		*t.Value(a.d) = slices.Contains(on, i)
 	}
-	var lopts []huh.Option[orgmodel.Layout]
-	for _, l := range layouts {
-		lopts = append(lopts, huh.NewOption(l.label, l.layout))
-	}
-	if a.d.Layout == "" {
-		a.d.Layout = orgmodel.ByEnvironment
-	}
-	if err := a.ask(huh.NewSelect[orgmodel.Layout]().Title("Layout of the Workloads OU (now " + string(a.d.Layout) + ")").Options(lopts...).Value(&a.d.Layout)); err != nil {
+	c := wizard.LayoutChoice
+	a.d.Layout = wizard.LayoutOf(a.d)
+	if err := a.ask(choice(c, &a.d.Layout).Title(fmt.Sprintf("%s (now %s). %s", c.Title, a.d.Layout, strings.TrimSuffix(c.Help, ".")))); err != nil {
 		return err
 	}
 	if err := a.adoptedAccounts(); err != nil {
@@ -439,9 +321,10 @@ func (a *accessible) adoptedAccounts() error {
 			}
 		}
 	}
+	a.say("%s", wizard.AdoptedLead)
 	for failures := 0; failures <= 3; {
 		if len(a.d.Accounts) == 0 {
-			a.say("Adopted accounts (existing accounts the design places in an OU): none.")
+			a.say("Adopted accounts: none.")
 		}
 		for _, acc := range a.d.Accounts {
 			a.say("Adopted account %s (%s) in %s.", acc.Name, acc.ID+acc.Email, acc.OU)
@@ -457,8 +340,7 @@ func (a *accessible) adoptedAccounts() error {
 		if err := a.ask(huh.NewSelect[string]().Title("Adopted accounts: what next?").Options(opts...).Value(&action)); err != nil {
 			return err
 		}
-		acc := orgmodel.AdoptedAccount{OU: orgmodel.OUTransitional}
-		var idOrEmail string
+		name, idOrEmail, ou := "", "", orgmodel.OUTransitional
 		switch {
 		case action == "done":
 			return nil
@@ -467,36 +349,25 @@ func (a *accessible) adoptedAccounts() error {
 			for _, acc := range a.d.Accounts {
 				names = append(names, acc.Name)
 			}
-			name := names[0]
-			if err := a.ask(huh.NewSelect[string]().Title("Remove which adopted account?").Options(huh.NewOptions(names...)...).Value(&name)); err != nil {
+			gone := names[0]
+			if err := a.ask(huh.NewSelect[string]().Title("Remove which adopted account?").Options(huh.NewOptions(names...)...).Value(&gone)); err != nil {
 				return err
 			}
-			a.d.Accounts = slices.DeleteFunc(a.d.Accounts, func(acc orgmodel.AdoptedAccount) bool { return acc.Name == name })
+			a.d.Accounts = slices.DeleteFunc(a.d.Accounts, func(acc orgmodel.AdoptedAccount) bool { return acc.Name == gone })
 			continue
 		case strings.HasPrefix(action, "adopt:"):
 			i := slices.IndexFunc(found, func(u orgmodel.Unmanaged) bool { return "adopt:"+u.ID == action })
-			acc.Name, idOrEmail = wizard.AdoptName(found[i]), found[i].ID
+			name, idOrEmail = wizard.AdoptName(found[i]), found[i].ID
 		default:
-			if err := a.ask(
-				huh.NewInput().Title("Account name").Value(&acc.Name).
-					Validate(func(v string) error { return prefix("name ", orgmodel.CheckAccountName(strings.TrimSpace(v))) }),
-				huh.NewInput().Title("Its account id (12 digits) or email").Value(&idOrEmail).
-					Validate(func(v string) error { _, _, err := splitKey(v); return err }),
-			); err != nil {
+			if err := a.answer(wizard.AccountForm(&name, &idOrEmail)...); err != nil {
 				return err
 			}
 		}
-		var oopts []huh.Option[string]
-		for _, path := range wizard.OUPaths(a.d) {
-			oopts = append(oopts, huh.NewOption(path, path))
-		}
-		if err := a.ask(huh.NewSelect[string]().Title("OU to place " + acc.Name + " in").Options(oopts...).Value(&acc.OU)); err != nil {
+		c := wizard.OUChoice(a.d)
+		if err := a.ask(choice(c, &ou).Title(strings.TrimSpace(name) + ": " + c.Title)); err != nil {
 			return err
 		}
-		var err error
-		if acc.ID, acc.Email, err = splitKey(idOrEmail); err == nil {
-			err = wizard.PutAccount(a.d, -1, acc)
-		}
+		acc, err := wizard.SetAccount(a.d, -1, name, idOrEmail, ou)
 		if err != nil {
 			a.say("%v", err)
 			failures++
@@ -555,6 +426,8 @@ func (a *accessible) previewAndApply() error {
 	a.save(wizard.Confirm)
 
 	a.heading(wizard.Confirm)
+	accounts, guardrails := wizard.ConfirmChanges(plan)
+	a.say("%s %s %s", accounts, guardrails, wizard.ConfirmSafety)
 	if a.target.Sandbox {
 		ok := true
 		if err := a.ask(huh.NewConfirm().Title(fmt.Sprintf("Apply %d changes to the sandbox?", len(plan.Steps))).Value(&ok)); err != nil {
@@ -566,13 +439,7 @@ func (a *accessible) previewAndApply() error {
 		}
 	} else {
 		var typed string
-		if err := a.ask(huh.NewInput().Title("This changes real AWS account " + a.target.AccountID + ". Type the account id to apply").Value(&typed).
-			Validate(func(v string) error {
-				if strings.TrimSpace(v) != a.target.AccountID {
-					return fmt.Errorf("%q is not %s", v, a.target.AccountID)
-				}
-				return nil
-			})); err != nil {
+		if err := a.answer(wizard.Ask(wizard.ApplyQuestion(a.target.AccountID), &typed)); err != nil {
 			return err
 		}
 	}
@@ -649,24 +516,17 @@ func (a *accessible) preflight() error {
 	if a.pre, err = b.Preflight(a.ctx); err != nil {
 		return err
 	}
-	a.say("Signed in as account %s.", a.pre.AccountID)
-	switch {
-	case a.pre.Organization == nil:
-		a.say("No organization yet: the wizard creates one, with this account as its management account.")
-	case a.pre.Management():
-		a.say("Organization %s exists and this account is its management account.", a.pre.Organization.ID)
-	default:
-		a.say("This account is a member of organization %s; sign in to its management account %s and start again.", a.pre.Organization.ID, a.pre.Organization.ManagementAccountID)
-		return errors.New("not the management account")
+	a.sayFacts(preflightFacts(a.pre, a.d)...)
+	if a.pre.Organization != nil && !a.pre.Management() {
+		return errors.New("not the management account; sign in to its management account and start again")
 	}
-	a.say("Accounts quota: %d (%s).", a.pre.Quota, a.pre.QuotaSource)
 	a.say("Taking the inventory of account %s ...", a.pre.AccountID)
 	res, err := b.Inventory(a.ctx, nil)
 	if err != nil {
 		return err
 	}
 	a.inv = InventoryOf(res)
-	a.say("Inventory: %s", a.inv.Line())
+	a.sayFacts(inventoryFact(a.inv))
 	if hint := wizard.ProposeHomeRegion(a.d, a.inv, a.opt.Design == nil && !a.basicsDone); hint != "" {
 		a.say("Home region %s", strings.ToLower(hint[:1])+hint[1:]) // "Home region proposed: eu-west-1, where ..."
 	}
@@ -674,13 +534,9 @@ func (a *accessible) preflight() error {
 		return nil
 	}
 	a.say("%s", migrate.TradeOff())
-	way := wizard.WayContinue
-	opts := []huh.Option[wizard.Way]{}
-	for i, w := range migrate.WaysOut {
-		opts = append(opts, huh.NewOption(fmt.Sprintf("(%c) %s", 'a'+i, w.Title), wizard.Way(w.Name)))
-	}
-	opts = append(opts, huh.NewOption("(c) "+wizard.ContinueTitle+": "+wizard.ContinueDescription, wizard.WayContinue))
-	if err := a.ask(huh.NewSelect[wizard.Way]().Title("This account runs workloads. Which way out?").Options(opts...).Value(&way)); err != nil {
+	a.say("(c) %s: %s", wizard.ContinueTitle, wizard.ContinueDescription)
+	way, c := wizard.WayContinue, wayOutChoice()
+	if err := a.ask(choice(c, &way).Title(c.Title)); err != nil {
 		return err
 	}
 	a.way = way
@@ -698,11 +554,7 @@ func (a *accessible) preflight() error {
 		if len(choices) == 0 {
 			return errors.New("no AWS profile for the new management account; create one and run orgwizard again")
 		}
-		var popts []huh.Option[int]
-		for i, c := range choices {
-			popts = append(popts, huh.NewOption(c.Label, i))
-		}
-		if err := a.ask(huh.NewSelect[int]().Title("Which profile signs in to the new management account?").Options(popts...).Value(&choice)); err != nil {
+		if err := a.ask(indexed(wizard.ProfileChoice, labels(choices), &choice)); err != nil {
 			return err
 		}
 	}
@@ -718,12 +570,8 @@ func (a *accessible) preflight() error {
 		return err
 	}
 	a.say("Way (a): make account %s the management account, and invite account %s (%s) into its organization, in OU %s.", nm.NewAccount, nm.OldAccount, nm.OldName, migrate.TransitionalOU)
-	answer := ""
-	title := "Type the new account's id (" + nm.NewAccount + ") to go ahead"
-	if nm.Sandbox {
-		title = "Type yes, or press enter, to go ahead"
-	}
-	if err := a.ask(huh.NewInput().Title(title).Value(&answer).Validate(func(v string) error { return wizard.ConfirmMigration(v, nm.Sandbox, nm.NewAccount) })); err != nil {
+	typed := ""
+	if err := a.answer(wizard.Ask(wizard.MigrationQuestion(nm.Sandbox, nm.NewAccount), &typed)); err != nil {
 		return err
 	}
 	info, err := b.RunNewManagement(a.ctx, func(e migrate.Event) { a.say("done: %s, %s", e.Step, e.Done) })

@@ -147,7 +147,7 @@ func TestLayoutRadioShowsTheChoice(t *testing.T) {
 	if v := s.screen(); !strings.Contains(v, "(•) by environment") || !strings.Contains(v, "( ) by workload") {
 		t.Fatalf("the layout radio does not mark by environment:\n%s", v)
 	}
-	for range len(toggles) + 1 {
+	for range len(wizard.Toggles) + 1 {
 		s.keys("down")
 	}
 	s.keys("space")

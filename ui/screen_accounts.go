@@ -71,13 +71,9 @@ func (p *accountsPanel) Init() tea.Cmd {
 func (p *accountsPanel) rows() int { return len(p.st.design.Accounts) + len(p.found()) }
 
 func (p *accountsPanel) ouSelect(value *string) *huh.Select[string] {
-	var opts []huh.Option[string]
-	for _, path := range wizard.OUPaths(p.st.design) {
-		opts = append(opts, huh.NewOption(path, path))
-	}
+	c := wizard.OUChoice(p.st.design)
 	// The fields above it take three lines, its title one.
-	return huh.NewSelect[string]().Title("OU to place it in (Transitional: until it is cleaned up)").
-		Options(opts...).Value(value).Height(min(len(opts)+1, max(p.formHeight()-4, 3)))
+	return choice(c, value).Height(min(len(c.Options)+1, max(p.formHeight()-4, 3)))
 }
 
 // edit opens the form for accounts[i], or a new account when i < 0.
@@ -90,55 +86,23 @@ func (p *accountsPanel) edit(i int) tea.Cmd {
 			p.key = p.draft.Email
 		}
 	}
-	return p.openForm(editTitle("adopted account", i, p.draft.Name), huh.NewGroup(
-		huh.NewInput().Title("Account name").Description("As it shows in AWS, or the name the design gives it.").
-			Placeholder("e.g. legacy-app").Value(&p.draft.Name).
-			Validate(func(v string) error { return prefix("name ", orgmodel.CheckAccountName(strings.TrimSpace(v))) }),
-		huh.NewInput().Title("Its account id (12 digits) or email").Placeholder("e.g. 123456789012").Value(&p.key).
-			Validate(func(v string) error {
-				_, _, err := splitKey(v)
-				return err
-			}),
-		p.ouSelect(&p.draft.OU),
-	))
+	return p.openForm(editTitle("adopted account", i, p.draft.Name), group(wizard.AccountForm(&p.draft.Name, &p.key), p.ouSelect(&p.draft.OU)))
 }
 
 // adopt opens the form that places found account u in an OU.
 func (p *accountsPanel) adopt(u orgmodel.Unmanaged) tea.Cmd {
 	p.editing, p.key = -1, u.ID
 	p.draft = orgmodel.AdoptedAccount{Name: wizard.AdoptName(u), ID: u.ID, OU: orgmodel.OUTransitional}
-	return p.openForm(fmt.Sprintf("Adopt %s (%s), now in %s", u.Name, u.ID, rootIfEmpty(u.Path)), huh.NewGroup(
-		huh.NewInput().Title("Name in the design").Value(&p.draft.Name).
-			Validate(func(v string) error { return prefix("name ", orgmodel.CheckAccountName(strings.TrimSpace(v))) }),
-		p.ouSelect(&p.draft.OU),
-	))
-}
-
-// splitKey reads an account id or an email.
-func splitKey(v string) (id, email string, err error) {
-	v = strings.TrimSpace(v)
-	switch {
-	case v == "":
-		return "", "", fmt.Errorf("give the account's id (12 digits) or its email, so that orgwizard finds it")
-	case strings.Contains(v, "@"):
-		return "", v, prefix("email ", orgmodel.CheckEmail(v))
-	default:
-		return v, "", orgmodel.CheckAccountID(v)
-	}
+	return p.openForm(fmt.Sprintf("Adopt %s (%s), now in %s", u.Name, u.ID, rootIfEmpty(u.Path)), group([]wizard.Field{wizard.Ask(wizard.AdoptQuestion, &p.draft.Name)}, p.ouSelect(&p.draft.OU)))
 }
 
 func (p *accountsPanel) save() tea.Cmd {
-	a := p.draft
-	id, email, err := splitKey(p.key)
+	a, err := wizard.SetAccount(p.st.design, p.editing, p.draft.Name, p.key, p.draft.OU)
 	if err != nil {
 		return sayErr(err)
 	}
-	a.ID, a.Email = id, email
-	if err := wizard.PutAccount(p.st.design, p.editing, a); err != nil {
-		return sayErr(err)
-	}
 	p.forget()
-	return say("account %s placed in %s", strings.TrimSpace(a.Name), a.OU)
+	return say("account %s placed in %s", a.Name, a.OU)
 }
 
 func (p *accountsPanel) Update(msg tea.Msg) tea.Cmd {
@@ -181,7 +145,7 @@ func (p *accountsPanel) View() string {
 		return p.formView(st)
 	}
 	d := p.st.design
-	intro := wrap("Accounts that exist already and that the design places in an OU: an old management account, an account invited long ago. orgwizard moves them there and tags them; it never creates or closes them.", p.w)
+	intro := wrap(wizard.AdoptedLead, p.w)
 	lines := []string{st.Bold.Render("Adopted accounts"), st.Muted.Render(strings.Join(intro, "\n")), ""}
 	var rows []string
 	for _, a := range d.Accounts {

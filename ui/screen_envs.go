@@ -34,27 +34,7 @@ func (s *environmentsScreen) edit(i int) tea.Cmd {
 	if i >= 0 {
 		s.draft = s.st.design.Environments[i]
 	}
-	d := s.st.design
-	return s.openForm(editTitle("environment", i, s.draft.Name), huh.NewGroup(
-		huh.NewInput().Title("Environment name").
-			Description("A stage every workload goes through, such as qa; lowercase, up to 16 characters.").
-			Value(&s.draft.Name).
-			Validate(func(v string) error {
-				if err := orgmodel.CheckEnvironmentName(v); err != nil {
-					return prefix("name ", err)
-				}
-				for j, e := range d.Environments {
-					if j != i && e.Name == v {
-						return fmt.Errorf("there is already an environment called %s", v)
-					}
-				}
-				return nil
-			}),
-		huh.NewInput().Title("What it is for (optional)").Value(&s.draft.Description),
-		huh.NewConfirm().Title("One account per residency?").
-			Description("Yes for production when its data must stay in a region set.").
-			Value(&s.draft.PerResidency),
-	))
+	return s.openForm(editTitle("environment", i, s.draft.Name), group(wizard.EnvironmentForm(s.st.design, i, &s.draft)))
 }
 
 // save puts the submitted draft into the design.
@@ -107,7 +87,7 @@ func (s *environmentsScreen) View() string {
 	if s.form != nil {
 		return s.formView(st)
 	}
-	intro := wrap("Every workload gets one account per environment, so a test in dev can never touch production. Ticked environments get one account per residency (next step): prod is, so customer data stays in its region.", s.w)
+	intro := wrap(wizard.Environments.Info().Lead, s.w)
 	lines := []string{st.Muted.Render(strings.Join(intro, "\n")), ""}
 	var rows []string
 	for _, e := range s.st.design.Environments {
@@ -186,24 +166,7 @@ func (s *residencyScreen) openCustom(i int) tea.Cmd {
 		s.custom.name, s.custom.regions = r.Name, strings.Join(r.Regions, " ")
 	}
 	s.formOf = "custom"
-	return s.openForm(editTitle("residency", i, s.custom.name), huh.NewGroup(
-		huh.NewInput().Title("Residency name").Placeholder("e.g. de").Value(&s.custom.name).
-			Validate(func(v string) error { return prefix("name ", orgmodel.CheckResidencyName(v)) }),
-		huh.NewInput().Title("Regions, separated by spaces or commas").Placeholder("e.g. eu-central-1 eu-central-2").
-			Value(&s.custom.regions).
-			Validate(func(v string) error {
-				rs := splitList(v)
-				if len(rs) == 0 {
-					return fmt.Errorf("give at least one region, such as eu-central-1")
-				}
-				for _, r := range rs {
-					if err := orgmodel.CheckRegion(r); err != nil {
-						return err
-					}
-				}
-				return nil
-			}),
-	))
+	return s.openForm(editTitle("residency", i, s.custom.name), group(wizard.ResidencyForm(&s.custom.name, &s.custom.regions)))
 }
 
 func (s *residencyScreen) openServe() tea.Cmd {
@@ -211,35 +174,15 @@ func (s *residencyScreen) openServe() tea.Cmd {
 	if len(d.Residencies) == 0 || len(d.Workloads) == 0 {
 		return say("add a residency first (p or c)")
 	}
-	// Each field gets its own options: huh marks the selection on them.
-	options := func() []huh.Option[string] {
-		var opts []huh.Option[string]
-		for _, r := range d.Residencies {
-			opts = append(opts, huh.NewOption(r.Name+" ("+strings.Join(r.Regions, ", ")+")", r.Name))
-		}
-		return opts
-	}
 	s.serve = make([][]string, len(d.Workloads))
 	var groups []*huh.Group
 	for i, w := range d.Workloads {
 		s.serve[i] = slices.Clone(w.Residencies)
-		groups = append(groups, huh.NewGroup(huh.NewMultiSelect[string]().
-			Title(fmt.Sprintf("Where does %s serve customers? (%d of %d)", w.Name, i+1, len(d.Workloads))).
-			Description("space selects, enter goes on; at least one").
-			Options(options()...).Value(&s.serve[i]).Height(len(d.Residencies)+2).
-			Validate(func(v []string) error {
-				if len(v) == 0 {
-					return fmt.Errorf("choose at least one residency")
-				}
-				return nil
-			})))
+		groups = append(groups, huh.NewGroup(choices(wizard.ServeChoice(d, i), &s.serve[i]).
+			Description("space selects, enter goes on; at least one").Height(len(d.Residencies)+2)))
 	}
 	s.formOf = "serve"
 	return s.openForm("", groups...)
-}
-
-func splitList(v string) []string {
-	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
 // save puts what the submitted form chose into the design.
@@ -266,7 +209,7 @@ func (s *residencyScreen) save() tea.Cmd {
 		}
 		return say("residencies %s added; press w to choose which workloads serve each", strings.Join(added, ", "))
 	case "custom":
-		if err := wizard.PutResidency(d, s.editing, orgmodel.Residency{Name: strings.TrimSpace(s.custom.name), Regions: splitList(s.custom.regions)}); err != nil {
+		if _, err := wizard.SetResidency(d, s.editing, s.custom.name, s.custom.regions); err != nil {
 			return sayErr(err)
 		}
 		s.forget()
@@ -330,7 +273,7 @@ func (s *residencyScreen) View() string {
 		return s.formView(st)
 	}
 	d := s.st.design
-	intro := wrap("A residency is a set of regions where some customers' data must stay, such as the EU for the GDPR. Accounts of a residency are locked to its regions. No residency: all data may live anywhere.", s.w)
+	intro := wrap(wizard.Residency.Info().Lead, s.w)
 	lines := []string{st.Muted.Render(strings.Join(intro, "\n")), ""}
 	if len(d.Residencies) == 0 {
 		lines = append(lines, "No residency. Press p for a preset (EU, US, UK, APAC ...), c for a custom one,", "or n to go on without.")

@@ -11,31 +11,6 @@ import (
 	"github.com/orgwizard/orgwizard/wizard"
 )
 
-// toggle is one switch of the guardrails screen and why it matters.
-type toggle struct {
-	section, label, why string
-	value               func(d *orgmodel.Design) *bool
-}
-
-var toggles = []toggle{
-	{"Guardrails", "Deny leaving the organization", "A member account cannot walk off with its data, bills and people beyond your control.",
-		func(d *orgmodel.Design) *bool { return &d.Guardrails.DenyLeaveOrganization }},
-	{"Guardrails", "Region lock", "Accounts use only their residency's regions (or yours): data stays where the law wants it, and no one runs up bills in a region you never watch.",
-		func(d *orgmodel.Design) *bool { return &d.Guardrails.RegionLock }},
-	{"Guardrails", "Deny the root user", "Members' root users, the one login no permission can limit, can do nothing: people sign in with their own identities.",
-		func(d *orgmodel.Design) *bool { return &d.Guardrails.DenyRootUser }},
-	{"Foundation OUs", "Security: log-archive, security-tooling", "Logs that nobody in a workload can delete, and one place for security tools: what an auditor asks for first.",
-		func(d *orgmodel.Design) *bool { return &d.Foundation.Security }},
-	{"Foundation OUs", "Infrastructure: network, shared-services", "Shared networking and tools in their own accounts; worth it once several workloads share a network.",
-		func(d *orgmodel.Design) *bool { return &d.Foundation.Infrastructure }},
-	{"Foundation OUs", "Sandbox", "An OU for experiments, away from workloads and their data.",
-		func(d *orgmodel.Design) *bool { return &d.Foundation.Sandbox }},
-	{"Foundation OUs", "Suspended", "Where accounts wait before they are closed, with no access: nothing is lost by mistake.",
-		func(d *orgmodel.Design) *bool { return &d.Foundation.Suspended }},
-	{"Foundation OUs", "Transitional", "Where accounts brought in from outside wait until they are cleaned up and placed.",
-		func(d *orgmodel.Design) *bool { return &d.Foundation.Transitional }},
-}
-
 // guardrailsScreen switches the guardrails and foundation OUs, and the layout.
 type guardrailsScreen struct {
 	st   *state
@@ -63,17 +38,8 @@ func (s *guardrailsScreen) Init() tea.Cmd {
 func (s *guardrailsScreen) Typing() bool      { return s.accounts != nil && s.accounts.Typing() }
 func (s *guardrailsScreen) HandlesBack() bool { return s.accounts != nil }
 
-// layouts are the layout radio's choices, the rows after the toggles.
-var layouts = []struct {
-	layout orgmodel.Layout
-	label  string
-}{
-	{orgmodel.ByEnvironment, "by environment: Workloads/prod holds all prod accounts (AWS's advice)"},
-	{orgmodel.ByWorkload, "by workload: Workloads/<workload> holds all its accounts"},
-}
-
 // rows is the toggles and, last, the layout's choices.
-func (s *guardrailsScreen) rows() int { return len(toggles) + len(layouts) }
+func (s *guardrailsScreen) rows() int { return len(wizard.Toggles) + len(wizard.LayoutChoice.Options) }
 
 func (s *guardrailsScreen) Update(msg tea.Msg) tea.Cmd {
 	keys := s.st.keys
@@ -96,11 +62,11 @@ func (s *guardrailsScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.accounts.Init()
 	case s.list.move(keys, k, s.rows()):
 	case key.Matches(k, keys.Toggle) || key.Matches(k, keys.Enter):
-		if s.list.cursor < len(toggles) {
-			v := toggles[s.list.cursor].value(d)
+		if s.list.cursor < len(wizard.Toggles) {
+			v := wizard.Toggles[s.list.cursor].Value(d)
 			*v = !*v
 		} else {
-			d.Layout = layouts[s.list.cursor-len(toggles)].layout
+			d.Layout = orgmodel.Layout(wizard.LayoutChoice.Options[s.list.cursor-len(wizard.Toggles)].Value)
 		}
 	case key.Matches(k, keys.Next):
 		if err := wizard.Check(wizard.Guardrails, d); err != nil {
@@ -127,28 +93,28 @@ func (s *guardrailsScreen) View() string {
 		}
 		return "  " + text
 	}
-	for i, t := range toggles {
-		if t.section != section {
-			section = t.section
+	for i, t := range wizard.Toggles {
+		if t.Section != section {
+			section = t.Section
 			lines = append(lines, st.Bold.Render(section))
 		}
 		box := "[ ]"
-		if *t.value(d) {
+		if *t.Value(d) {
 			box = "[x]"
 		}
-		lines = append(lines, mark(i, box+" "+t.label))
+		lines = append(lines, mark(i, box+" "+t.Label))
 	}
 	lines = append(lines, st.Bold.Render("Layout"))
-	for i, l := range layouts {
+	for i, l := range wizard.LayoutChoice.Options {
 		radio := "( ) "
-		if d.Layout == l.layout || d.Layout == "" && l.layout == orgmodel.ByEnvironment {
+		if wizard.LayoutOf(d) == orgmodel.Layout(l.Value) {
 			radio = "(•) "
 		}
-		lines = append(lines, mark(len(toggles)+i, radio+l.label))
+		lines = append(lines, mark(len(wizard.Toggles)+i, radio+l.Label))
 	}
-	why := "Groups accounts in the Workloads OU. By environment puts every prod account under one OU and one set of rules."
-	if s.list.cursor < len(toggles) {
-		why = toggles[s.list.cursor].why
+	why := wizard.LayoutChoice.Help
+	if s.list.cursor < len(wizard.Toggles) {
+		why = wizard.Toggles[s.list.cursor].Why
 	}
 	lines = append(lines, "")
 	lines = append(lines, wrapMark(st.Active.Render("ⓘ"), why, s.w)...)
@@ -212,8 +178,8 @@ func (s *confirmScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch k.String() {
 	case "enter":
-		if strings.TrimSpace(s.typed) != s.st.target.AccountID {
-			return sayErr(fmt.Errorf("%q is not %s; type the account id to apply, or esc to go back", s.typed, s.st.target.AccountID))
+		if err := wizard.ApplyQuestion(s.st.target.AccountID).Valid(s.typed); err != nil {
+			return sayErr(fmt.Errorf("%w, or esc to go back", err))
 		}
 		return goTo(wizard.Apply)
 	case "backspace":
@@ -231,17 +197,17 @@ func (s *confirmScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *confirmScreen) View() string {
 	st := s.st.styles
 	p := s.st.plan
+	accounts, guardrails := wizard.ConfirmChanges(p)
 	lines := []string{
 		st.Bold.Render(fmt.Sprintf("Ready to make %d changes to %s.", len(p.Steps), s.st.target.Describe)), "",
-		fmt.Sprintf("  %d OUs and %d accounts to create, %d accounts to move, %d to tag,", p.Count(orgmodel.StepCreateOU), p.Count(orgmodel.StepCreateAccount), p.Count(orgmodel.StepMoveAccount), p.Count(orgmodel.StepTagAccount)),
-		fmt.Sprintf("  %d guardrails to create or update and %d attachments.", p.Count(orgmodel.StepCreatePolicy)+p.Count(orgmodel.StepUpdatePolicy), p.Count(orgmodel.StepAttachPolicy)),
-		"", st.Muted.Render("Nothing is deleted. You can stop at any moment with ctrl+c and go on later."), "",
+		"  " + accounts, "  " + guardrails,
+		"", st.Muted.Render(wizard.ConfirmSafety), "",
 	}
 	if s.st.target.Sandbox {
 		lines = append(lines, "This is the sandbox: nothing real changes. Press enter to apply.")
 	} else {
-		lines = append(lines, st.Warn.Render("This changes the real AWS account "+s.st.target.AccountID+"."),
-			"Type the account id to apply: "+s.typed+"▏")
+		q := wizard.ApplyQuestion(s.st.target.AccountID)
+		lines = append(lines, st.Warn.Render(q.Help), q.Title+": "+s.typed+"▏")
 	}
 	return strings.Join(lines, "\n")
 }

@@ -281,16 +281,7 @@ func (s *preflightScreen) back() tea.Cmd {
 
 func (s *preflightScreen) startWays() tea.Cmd {
 	s.phase, s.err = phWays, nil
-	opts := make([]huh.Option[wizard.Way], 0, len(migrate.WaysOut)+1)
-	for i, w := range migrate.WaysOut {
-		opts = append(opts, huh.NewOption(fmt.Sprintf("(%c) %s", 'a'+i, w.Title), wizard.Way(w.Name)))
-	}
-	opts = append(opts, huh.NewOption("(c) "+wizard.ContinueTitle, wizard.WayContinue))
-	s.waySel = huh.NewSelect[wizard.Way]().
-		Title("This account runs workloads. Which way out?").
-		Description("Service control policies never restrict the management account, so what runs in it escapes every guardrail.").
-		Options(opts...).
-		Value(&s.way)
+	s.waySel = choice(wayOutChoice(), &s.way)
 	s.ways = newEmbeddedForm(huh.NewGroup(s.waySel))
 	s.ways.SetSize(s.w, 7)
 	return s.ways.Init()
@@ -320,13 +311,7 @@ func (s *preflightScreen) startPick() tea.Cmd {
 		s.pick = newEmbeddedForm(huh.NewGroup(huh.NewNote().Title("No AWS profile found for the new account")))
 		return nil
 	}
-	opts := make([]huh.Option[int], len(s.choices))
-	for i, c := range s.choices {
-		opts[i] = huh.NewOption(c.Label, i)
-	}
-	s.pick = newEmbeddedForm(huh.NewGroup(huh.NewSelect[int]().
-		Title("Which profile signs in to the new management account?").
-		Options(opts...).Value(&s.pickIdx)))
+	s.pick = newEmbeddedForm(huh.NewGroup(indexed(wizard.ProfileChoice, labels(s.choices), &s.pickIdx)))
 	s.pick.SetSize(s.w, max(s.h-12, 4))
 	return s.pick.Init()
 }
@@ -342,13 +327,7 @@ func (s *preflightScreen) prepare(c TargetChoice) tea.Cmd {
 
 func (s *preflightScreen) startConfirm() tea.Cmd {
 	s.phase, s.answer = phConfirm, ""
-	title := fmt.Sprintf("Type the new account's id (%s) to go ahead", s.nm.NewAccount)
-	if s.nm.Sandbox {
-		title = "Press enter (or type yes) to go ahead"
-	}
-	nm := s.nm
-	s.confirm = newEmbeddedForm(huh.NewGroup(huh.NewInput().Title(title).Value(&s.answer).
-		Validate(func(v string) error { return wizard.ConfirmMigration(v, nm.Sandbox, nm.NewAccount) })))
+	s.confirm = newEmbeddedForm(huh.NewGroup(field(wizard.MigrationQuestion(s.nm.Sandbox, s.nm.NewAccount), &s.answer)))
 	s.confirm.SetSize(s.w, 4)
 	return s.confirm.Init()
 }
@@ -399,33 +378,7 @@ func (s *preflightScreen) View() string {
 func (s *preflightScreen) summaryView() string {
 	st := s.st.styles
 	p := s.st.pre
-	var lines []string
-	ok := func(text string) { lines = append(lines, wrapMark(st.OK.Render("✓"), text, s.w)...) }
-	bad := func(text string) { lines = append(lines, wrapMark(st.Fail.Render("✗"), text, s.w)...) }
-	warn := func(text string) { lines = append(lines, wrapMark(st.Warn.Render("!"), text, s.w)...) }
-	ok("Signed in as account " + p.AccountID + ".")
-	switch {
-	case p.Organization == nil:
-		ok("No organization yet. The wizard will create one, and this account becomes its management account: the one that pays and governs, and runs nothing else.")
-	case p.Management():
-		ok(fmt.Sprintf("Organization %s exists and this account is its management account. Accounts in it now: %d.", p.Organization.ID, p.Accounts))
-	default:
-		bad(fmt.Sprintf("This account is a member of organization %s, whose management account is %s. Sign in to the management account (esc, then choose its profile).", p.Organization.ID, p.Organization.ManagementAccountID))
-	}
-	if q, withDesign := quotaFromDesign(p, s.st.design); withDesign {
-		// A design is read in: count its accounts, never just the quota.
-		switch {
-		case q.over():
-			bad(fmt.Sprintf("Your design needs %s (%s). %s Or make the design smaller (the steps of workloads, environments and residencies): apply stays blocked until it fits.", q.text(), q.Source, quotaWayOut(q.Need)))
-		case q.Need == q.Quota:
-			warn(fmt.Sprintf("Your design needs %s (%s): the quota is reached, one more account needs an increase.", q.text(), q.Source))
-		default:
-			ok(fmt.Sprintf("Your design needs %s (%s).", q.text(), q.Source))
-		}
-	} else if p.Quota > 0 {
-		have := max(p.Accounts, 1)
-		lines = append(lines, wrapMark(st.Muted.Render("·"), fmt.Sprintf("Accounts quota: %d per organization (%s); %d in use, room for %d more. The count shows at the top from the first step that adds accounts; a bigger design needs a quota increase, asked for in Service Quotas.", p.Quota, p.QuotaSource, have, max(p.Quota-have, 0)), s.w)...)
-	}
+	lines := st.facts(s.w, preflightFacts(p, s.st.design)...)
 	if s.phase == phSweeping {
 		pr := s.progress
 		pct := 0.0
@@ -441,23 +394,15 @@ func (s *preflightScreen) summaryView() string {
 		return strings.Join(lines, "\n")
 	}
 	if s.err != nil {
-		bad(s.err.Error() + " Press r to try again.")
+		lines = append(lines, st.facts(s.w, fact{factBad, s.err.Error() + " Press r to try again.", ""})...)
 		return strings.Join(lines, "\n")
 	}
-	inv := s.st.inv
-	switch inv.State() {
-	case wizard.Clean:
-		ok("Inventory: " + inv.Line())
-	case wizard.Dirty:
-		bad("Inventory: " + inv.Line() + " The management account should run nothing: service control policies never restrict it, so these escape every guardrail.")
-	default:
-		warn("Inventory: " + inv.Line())
-	}
+	lines = append(lines, st.facts(s.w, inventoryFact(s.st.inv))...)
 	if s.st.resume > wizard.Basics {
-		lines = append(lines, "", st.Muted.Render(fmt.Sprintf("Your design in %s is read in; you go on at %s.", s.st.path, s.st.resume.Info().Title)))
+		lines = append(lines, "", st.Muted.Render(resumeFact(s.st.path, s.st.resume).text))
 	}
 	if p.Management() {
-		if wizard.NeedsWayOut(inv) {
+		if wizard.NeedsWayOut(s.st.inv) {
 			lines = append(lines, "", "Press enter to choose a way out.")
 		} else {
 			lines = append(lines, "", "Press enter to design the organization.")

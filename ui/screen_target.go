@@ -27,17 +27,7 @@ type connectedMsg struct {
 
 func newTargetScreen(st *state) *targetScreen {
 	s := &targetScreen{st: st}
-	var opts []huh.Option[int]
-	for i, c := range st.backend.Targets() {
-		opts = append(opts, huh.NewOption(c.Label, i))
-	}
-	s.form = newEmbeddedForm(huh.NewGroup(
-		huh.NewSelect[int]().
-			Title("Where should the organization be built?").
-			Description("Start with the sandbox: a simulated AWS on this machine. Nothing real is touched.").
-			Options(opts...).
-			Value(&s.choice),
-	))
+	s.form = newEmbeddedForm(huh.NewGroup(indexed(wizard.TargetChoice, labels(st.backend.Targets()), &s.choice)))
 	return s
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/huh/v2"
 
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
@@ -33,33 +32,7 @@ func (s *workloadsScreen) edit(i int) tea.Cmd {
 	if i >= 0 {
 		s.draft = s.st.design.Workloads[i]
 	}
-	d := s.st.design
-	return s.openForm(editTitle("workload", i, s.draft.Name), huh.NewGroup(
-		huh.NewInput().Title("Workload name").
-			Description("One part of the product, such as payments; lowercase, up to 24 characters.").
-			Placeholder("e.g. payments").Value(&s.draft.Name).
-			Validate(func(v string) error {
-				if err := orgmodel.CheckWorkloadName(v); err != nil {
-					return prefix("name ", err)
-				}
-				for j, w := range d.Workloads {
-					if j != i && w.Name == v {
-						return fmt.Errorf("there is already a workload called %s", v)
-					}
-				}
-				return nil
-			}),
-		huh.NewInput().Title("What it does (optional)").Placeholder("e.g. Card payments API and ledger").Value(&s.draft.Description),
-		huh.NewInput().Title("Owner's email (optional)").
-			Description("The team that answers for it; set as the owner tag.").
-			Placeholder("e.g. payments-team@acme.example").Value(&s.draft.Owner).
-			Validate(func(v string) error {
-				if v == "" {
-					return nil
-				}
-				return prefix("owner ", orgmodel.CheckEmail(v))
-			}),
-	))
+	return s.openForm(editTitle("workload", i, s.draft.Name), group(wizard.WorkloadForm(s.st.design, i, &s.draft)))
 }
 
 // save puts the submitted draft into the design.
@@ -123,7 +96,7 @@ func (s *workloadsScreen) View() string {
 	if s.form != nil {
 		return s.formView(st)
 	}
-	intro := wrap("A workload is a part of your product with its own team, data and release rhythm (a bounded context). Each gets its own accounts, so trouble in one stays there. Examples: payments, website, data-platform, identity.", s.w)
+	intro := wrap(wizard.Workloads.Info().Lead, s.w)
 	lines := append([]string{}, st.Muted.Render(strings.Join(intro, "\n")), "")
 	d := s.st.design
 	if len(d.Workloads) == 0 {

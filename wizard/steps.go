@@ -42,6 +42,9 @@ type Info struct {
 	Title string
 	// Workshop is the trainer's explanation of the step, a few sentences.
 	Workshop string
+	// Lead is what the step says before its questions: the facts needed to
+	// answer them. "" for none.
+	Lead string
 	// Calls are the AWS API operations the step makes, as "service:Operation".
 	Calls []string
 }
@@ -60,12 +63,15 @@ var infos = map[Step]Info{
 		Calls:    nil},
 	Workloads: {ID: "workloads", Title: "Workloads",
 		Workshop: "A workload is a bounded context: a part of your product with its own team, its own data and its own release rhythm, such as payments, website or data-platform. Each workload gets its own accounts, so a mistake or a breach in one cannot reach the others. Start with two or three; you can add more later.",
+		Lead:     "A workload is a part of your product with its own team, data and release rhythm (a bounded context). Each gets its own accounts, so trouble in one stays there. Examples: payments, website, data-platform, identity.",
 		Calls:    nil},
 	Environments: {ID: "environments", Title: "Environments",
 		Workshop: "Every workload goes through the same stages. Separate accounts per stage mean a test in dev can never delete production data. Production usually gets one account per residency, so European customer data stays in European regions.",
+		Lead:     "Every workload gets one account per environment, so a test in dev can never touch production. Ticked environments get one account per residency (next step): prod is, so customer data stays in its region.",
 		Calls:    nil},
 	Residency: {ID: "residency", Title: "Data residency",
 		Workshop: "A residency is a set of regions where some data may live (the EU, the US ...). A region lock guardrail stops accounts of that residency from using any other region, which is what data-protection rules such as the GDPR ask of you. Skip this step if all your data may live anywhere.",
+		Lead:     "A residency is a set of regions where some customers' data must stay, such as the EU for the GDPR. Accounts of a residency are locked to its regions. No residency: all data may live anywhere.",
 		Calls:    nil},
 	Guardrails: {ID: "guardrails", Title: "Guardrails and foundation",
 		Workshop: "Guardrails are service control policies: rules AWS enforces on every member account, whatever permissions the people in it have. The foundation OUs hold the accounts that serve the whole organization: logs nobody can delete, security tooling, networking. o places existing accounts (accounts[]) and, in an existing organization, reads it for accounts to adopt: the only calls of this step.",
@@ -83,6 +89,10 @@ var infos = map[Step]Info{
 		Workshop: "The checklist is read back from the target, not assumed: every tick is something AWS confirmed. Sign in to each account through the management account's OrganizationAccountAccessRole, and keep the design file in git: it is the description of your organization.",
 		Calls:    []string{"organizations:ListAccounts", "organizations:ListPolicies", "ec2:DescribeRegions", "resource-explorer-2:Search", "tag:GetResources", "… (the inventory again)"}},
 }
+
+// AdoptedLead is what the adopted accounts' part of the guardrails step
+// says before its questions.
+const AdoptedLead = "Accounts that exist already and that the design places in an OU: an old management account, an account invited long ago. orgwizard moves them there and tags them; it never creates or closes them."
 
 // Info describes the step.
 func (s Step) Info() Info { return infos[s] }
