@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 
+	"github.com/orgwizard/orgwizard/aws/sandbox/billing"
 	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 )
 
@@ -29,7 +30,7 @@ var regionRe = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
 // recordedService is the service as the record names it.
 func recordedService(service string) string {
 	switch {
-	case service == "organizations", service == "sts", service == "servicequotas", service == "iam", inventoryServices()[service]:
+	case service == "organizations", service == "sts", service == "servicequotas", service == "iam", inventoryServices()[service], service == "ce", service == "budgets":
 		return service
 	}
 	return unknownName
@@ -48,6 +49,8 @@ func recordedOperation(service, op string) string {
 		known = quotaOps[op] != nil
 	case "iam":
 		known = iamRoleOps[op] || inventory.Known(service, op)
+	case "ce", "budgets":
+		known = billing.Known(service, op)
 	default:
 		known = inventory.Known(service, op)
 	}
