@@ -123,6 +123,12 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	applyCalls := sb.Calls()
 	checkPurpose(t, iampolicy.ForApply, applyCalls, nil)
 
+	// costs: the view of that organization, through the endpoint.
+	must("costs", "--design", acme, "--refresh")
+	costsCalls := sb.Calls()[len(applyCalls):]
+	checkPurpose(t, iampolicy.ForCosts, costsCalls, nil)
+	applyCalls = sb.Calls()
+
 	// audit: the checklist of that organization, through the endpoint, and
 	// the inventory of a management account that runs workloads.
 	code, _, errOut := run(t, "audit", "--design", acme, "--endpoint-url", endpoint)
@@ -186,6 +192,7 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 		calls = append(calls, c...)
 	}
 	checkPurpose(t, iampolicy.ForMigrate, calls, map[string]string{
+		"organizations:ListPolicies":         "reading the organization skips policies while the policy type is not enabled, and the new organization enables none until apply",
 		"organizations:DescribePolicy":       "reading the organization compares customer policies, and the new organization has none until apply",
 		"organizations:ListTargetsForPolicy": "reading the organization lists customer policies' targets, and the new organization has none until apply",
 		"sts:GetCallerIdentity":              "on the embedded sandbox (migrate's --new-account) the target knows its account; with --new-profile on AWS, it asks STS as apply and audit do",
