@@ -3,12 +3,15 @@ package cli
 import (
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/costview"
 )
 
@@ -73,6 +76,54 @@ func TestCostsEndToEnd(t *testing.T) {
 	}
 	if refreshed := costs("--refresh"); !strings.Contains(refreshed, "2 Cost Explorer requests") {
 		t.Errorf("--refresh made no requests:\n%s", refreshed)
+	}
+	// Accounts created a moment ago have a month of history.
+	for _, g := range doc.Groups {
+		if g.Last30[0] <= 0 {
+			t.Errorf("%s has no spend 30 days ago: %v", g.Name, g.Last30)
+		}
+	}
+	// A past month: one request, no forecast, its own cache.
+	last := time.Now().UTC().AddDate(0, 0, -time.Now().UTC().Day()).Format("2006-01")
+	var past costview.Document
+	if err := json.Unmarshal([]byte(costs("--month", last, "-o", "json")), &past); err != nil {
+		t.Fatal(err)
+	}
+	if past.Month != last || past.Forecast != nil || past.Requests != 1 || past.FromCache || past.MonthToDate <= 0 {
+		t.Errorf("--month %s: month %s, forecast %v, %d requests, from cache %v, %.2f", last, past.Month, past.Forecast, past.Requests, past.FromCache, past.MonthToDate)
+	}
+}
+
+// TestCostsCacheLastsFourHours: an answer younger than CostsCacheTTL is
+// used, an older one, one from another day or another account is not.
+func TestCostsCacheLastsFourHours(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "costs.json")
+	now := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+	month := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	today := now.Truncate(24 * time.Hour)
+	o := &costsOptions{io: IO{ErrOut: io.Discard}}
+	write := func(fetched time.Time, day string) {
+		o.writeCache(path, &costsCache{Version: 1, Account: "111122223333", Month: "2026-11", Today: day, FetchedAt: fetched,
+			Daily: &costs.Daily{Currency: "USD"}})
+	}
+	for _, tc := range []struct {
+		fetched time.Time
+		day     string
+		account string
+		refresh bool
+		want    bool
+	}{
+		{now.Add(-3 * time.Hour), "2026-11-20", "111122223333", false, true},
+		{now.Add(-5 * time.Hour), "2026-11-20", "111122223333", false, false},
+		{now.Add(-time.Hour), "2026-11-19", "111122223333", false, false},
+		{now.Add(-time.Hour), "2026-11-20", "444455556666", false, false},
+		{now.Add(-time.Hour), "2026-11-20", "111122223333", true, false},
+	} {
+		write(tc.fetched, tc.day)
+		o.refresh = tc.refresh
+		if got := o.readCache(path, tc.account, month, today, now) != nil; got != tc.want {
+			t.Errorf("fetched %s for %s, account %s, refresh %v: used %v, want %v", tc.fetched.Format(time.TimeOnly), tc.day, tc.account, tc.refresh, got, tc.want)
+		}
 	}
 }
 

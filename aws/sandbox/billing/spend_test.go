@@ -76,3 +76,51 @@ func TestEnvironmentFromOUOrName(t *testing.T) {
 		}
 	}
 }
+
+// TestDailyFiguresAreTheREADMEs: over 8 weeks, each kind of account costs
+// on average within a quarter of the figure the README's table gives.
+func TestDailyFiguresAreTheREADMEs(t *testing.T) {
+	start := time.Date(2026, 9, 7, 0, 0, 0, 0, time.UTC) // a Monday
+	for _, tc := range []struct {
+		a    Account
+		want float64
+	}{
+		{Account{Name: "p-prod", OUPath: "Workloads/prod"}, 40},
+		{Account{Name: "p-staging"}, 12 * (5 + 2*0.6) / 7},
+		{Account{Name: "p-dev"}, 5 * (5 + 2*0.6) / 7},
+		{Account{Name: "log-archive", OUPath: "Security"}, 1.5},
+		{Account{Name: "legacy-app"}, 8},
+		{Account{Name: "acme", Management: true}, 0.04},
+		{Account{Name: "acme-legacy", Workloads: true}, 55},
+	} {
+		sum, n := 0.0, 0
+		for i := range 40 {
+			a := tc.a
+			a.ID = fmt.Sprint(a.Name, i)
+			for d := range 56 {
+				sum += Daily("fresh", a, start.AddDate(0, 0, d))
+				n++
+			}
+		}
+		if mean := sum / float64(n); mean < tc.want*0.75 || mean > tc.want*1.25 {
+			t.Errorf("%s: %.2f a day on average, the README says about %.2f", tc.a.Name, mean, tc.want)
+		}
+	}
+}
+
+// TestRunawayClimbsToItsCap: 40% a day from RunawaySince, at most $300.
+func TestRunawayClimbsToItsCap(t *testing.T) {
+	since := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	a := Account{ID: "1", Name: "payments-dev", RunawaySince: since}
+	prev := Daily("fresh", a, since.AddDate(0, 0, -1))
+	for d := range 10 {
+		v := Daily("fresh", a, since.AddDate(0, 0, d))
+		if v <= prev {
+			t.Fatalf("day %d: %.2f after %.2f", d, v, prev)
+		}
+		prev = v
+	}
+	if v := Daily("fresh", a, since.AddDate(0, 0, 40)); v > 300*1.1 || v < 300*0.9 {
+		t.Errorf("after 40 days %.2f a day; the cap is $300", v)
+	}
+}
