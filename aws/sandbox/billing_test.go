@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -393,25 +394,29 @@ func TestBudgetsSeeTheSimulatedSpend(t *testing.T) {
 }
 
 // TestAWSCLICostExplorer: the AWS CLI's ce get-cost-and-usage and budgets
-// describe-budgets read the sandbox.
+// describe-budgets read `orgwizard sandbox serve`.
 func TestAWSCLICostExplorer(t *testing.T) {
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("no aws CLI")
 	}
-	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
-	mgmt := w.account("acme")
+	srv := startServe(t, filepath.Join(t.TempDir(), "sandbox.json"), "--scenario", "existing-org")
+	env := srv.exports[0] // acme, the management account
 	today := time.Now().UTC().Truncate(24 * time.Hour)
-	cmd := exec.Command("aws", "ce", "get-cost-and-usage", "--time-period",
+	cmd := exec.Command("aws", "ce", "get-cost-and-usage", "--endpoint-url", srv.endpoint, "--time-period",
 		"Start="+today.AddDate(0, 0, -6).Format(time.DateOnly)+",End="+today.AddDate(0, 0, 1).Format(time.DateOnly),
 		"--granularity", "DAILY", "--metrics", "UnblendedCost", "--group-by", "Type=DIMENSION,Key=LINKED_ACCOUNT", "--output", "json")
-	cmd.Env = awsEnv(t, w.url, mgmt.AccessKeyID, mgmt.SecretAccessKey)
+	cmd.Env = awsEnv(t, srv.endpoint, env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"])
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), w.account("payments-dev").ID) || strings.Count(string(out), `"TimePeriod"`) != 7 {
+	if err != nil || strings.Count(string(out), `"TimePeriod"`) != 7 || !strings.Contains(string(out), `"payments-dev"`) {
 		t.Fatalf("aws ce get-cost-and-usage: %v\n%s", err, out)
 	}
-	cmd = exec.Command("aws", "budgets", "describe-budgets", "--account-id", mgmt.ID, "--output", "json")
-	cmd.Env = awsEnv(t, w.url, mgmt.AccessKeyID, mgmt.SecretAccessKey)
+	var account string
+	if m := regexp.MustCompile(`"Value": "(\d{12})",\s*"Attributes": \{\s*"description": "acme"`).FindStringSubmatch(string(out)); m != nil {
+		account = m[1]
+	}
+	cmd = exec.Command("aws", "budgets", "describe-budgets", "--endpoint-url", srv.endpoint, "--account-id", account, "--output", "json")
+	cmd.Env = awsEnv(t, srv.endpoint, env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"])
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), `"Budgets"`) {
-		t.Fatalf("aws budgets describe-budgets: %v\n%s", err, out)
+		t.Fatalf("aws budgets describe-budgets --account-id %q: %v\n%s", account, err, out)
 	}
 }
