@@ -168,9 +168,11 @@ func getCostAndUsage(p *Payer, st *State, body []byte, now time.Time) (any, bool
 
 	categories := st.categorizer(p)
 	var accounts []Account
+	var envs []string
 	for _, a := range p.Accounts {
 		if in.Filter == nil || in.Filter.match(a, func(name string) string { return categories(name, a) }) {
 			accounts = append(accounts, a)
+			envs = append(envs, Environment(a))
 		}
 	}
 	tomorrow := now.Truncate(24*time.Hour).AddDate(0, 0, 1)
@@ -207,43 +209,41 @@ func getCostAndUsage(p *Payer, st *State, body []byte, now time.Time) (any, bool
 	// Every (period, group) is an entry, a period without groups one empty
 	// entry; a page is the next PageSize entries.
 	type entry struct {
-		per   int
-		group *group
-		total float64
+		per    int
+		keys   []string // nil for an ungrouped period or a period without groups
+		amount float64
 	}
 	var entries []entry
 	for i, per := range periods {
 		if len(in.GroupBy) == 0 {
 			total := 0.0
-			for _, a := range accounts {
-				total += spendIn(p.Scenario, a, per)
+			for j, a := range accounts {
+				total += spendIn(p.Scenario, a, envs[j], per)
 			}
-			entries = append(entries, entry{per: i, total: total})
+			entries = append(entries, entry{per: i, amount: total})
 			continue
 		}
-		sums := map[string]float64{}
-		keys := map[string][]string{}
-		for _, a := range accounts {
-			v := spendIn(p.Scenario, a, per)
+		first := len(entries)
+		at := map[string]int{}
+		for j, a := range accounts {
+			v := spendIn(p.Scenario, a, envs[j], per)
 			if v == 0 {
 				continue
 			}
 			id, k := groupKeys(in.GroupBy, a, categories)
-			sums[id] += v
-			keys[id] = k
+			if n, ok := at[id]; ok {
+				entries[n].amount += v
+				continue
+			}
+			at[id] = len(entries)
+			entries = append(entries, entry{per: i, keys: k, amount: v})
 		}
-		if len(sums) == 0 {
+		if len(entries) == first {
 			entries = append(entries, entry{per: i})
 			continue
 		}
-		ids := make([]string, 0, len(sums))
-		for id := range sums {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		for _, id := range ids {
-			entries = append(entries, entry{per: i, group: &group{Keys: keys[id], Metrics: metrics(sums[id])}})
-		}
+		group := entries[first:]
+		slices.SortFunc(group, func(x, y entry) int { return slices.Compare(x.keys, y.keys) })
 	}
 	if offset > len(entries) {
 		return nil, false, validation("Invalid NextPageToken")
@@ -259,16 +259,16 @@ func getCostAndUsage(p *Payer, st *State, body []byte, now time.Time) (any, bool
 			r := resultByTime{TimePeriod: dateInterval{per.start.Format(time.DateOnly), per.end.Format(time.DateOnly)},
 				Total: map[string]metricValue{}, Groups: []group{}, Estimated: per.end.After(month)}
 			if len(in.GroupBy) == 0 {
-				r.Total = metrics(e.total)
+				r.Total = metrics(e.amount)
 			}
 			out.ResultsByTime = append(out.ResultsByTime, r)
 		}
-		if e.group != nil {
+		if e.keys != nil {
 			r := &out.ResultsByTime[len(out.ResultsByTime)-1]
-			r.Groups = append(r.Groups, *e.group)
+			r.Groups = append(r.Groups, group{Keys: e.keys, Metrics: metrics(e.amount)})
 			for j, def := range in.GroupBy {
 				if def.Type == "DIMENSION" {
-					seen[e.group.Keys[j]] = true
+					seen[e.keys[j]] = true
 				}
 			}
 		}
@@ -300,10 +300,10 @@ func groupKeys(defs []groupDefinition, a Account, categories func(string, Accoun
 }
 
 // spendIn is an account's spend over a period.
-func spendIn(seed string, a Account, per period) float64 {
+func spendIn(seed string, a Account, env string, per period) float64 {
 	total := 0.0
 	for d := per.start; d.Before(per.end); d = d.AddDate(0, 0, 1) {
-		total += Daily(seed, a, d)
+		total += daily(seed, a, env, d)
 	}
 	return total
 }

@@ -85,13 +85,21 @@ func unit(seed string, parts ...string) float64 {
 
 // Daily is the account's spend on day (a UTC date), in USD, to the cent.
 func Daily(seed string, a Account, day time.Time) float64 {
+	return daily(seed, a, Environment(a), day)
+}
+
+// daily is Daily with the account's environment worked out once by the caller.
+func daily(seed string, a Account, env string, day time.Time) float64 {
 	day = day.UTC().Truncate(24 * time.Hour)
-	return math.Round(dailyMean(seed, a, day)*(0.9+0.2*unit(seed, a.ID, day.Format(time.DateOnly)))*100) / 100
+	return math.Round(mean(seed, a, env, day)*(0.9+0.2*unit(seed, a.ID, day.Format(time.DateOnly)))*100) / 100
 }
 
 // dailyMean is the model's figure before the day's noise: the forecast.
 func dailyMean(seed string, a Account, day time.Time) float64 {
-	env := Environment(a)
+	return mean(seed, a, Environment(a), day)
+}
+
+func mean(seed string, a Account, env string, day time.Time) float64 {
 	base := otherDaily
 	switch {
 	case a.Workloads:
