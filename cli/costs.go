@@ -156,18 +156,20 @@ func (o *costsOptions) run(ctx context.Context) error {
 		}
 		c = &costsCache{Version: 1, Account: s.target.AccountID, Month: month.Format("2006-01"), Today: today.Format(time.DateOnly), FetchedAt: now, Daily: daily}
 		if current {
-			f, err := client.Forecast(ctx, today, month.AddDate(0, 1, 0))
+			f, ok, err := client.Forecast(ctx, today, month.AddDate(0, 1, 0))
 			if err != nil {
 				return costsError(err, s)
 			}
-			c.Forecast = &f
+			if ok {
+				c.Forecast = &f
+			}
 		}
 		c.Requests = client.Requests()
 		fetch.Requests = c.Requests
 		o.writeCache(cachePath, c)
 	}
 	in := costview.Input{Month: month, Start: c.Daily.Start, Today: last, ManagementID: s.target.AccountID, Tree: tree,
-		Forecast: c.Forecast, Currency: c.Daily.Currency}
+		Forecast: c.Forecast, Currency: c.Daily.Currency, Current: current}
 	for id, d := range c.Daily.Accounts {
 		in.Accounts = append(in.Accounts, costview.Account{ID: id, Name: c.Daily.Names[id], Daily: d})
 	}

@@ -54,8 +54,11 @@ type Input struct {
 	ManagementID string
 	Tree         *orgmodel.Tree // the design's accounts; nil without a design
 	// Forecast is AWS's forecast from Today to the month's end; nil for a
-	// month that is over.
+	// month that is over, or when AWS has none yet.
 	Forecast *float64
+	// Current says the month is the current one, whose forecast a view
+	// shows (or says AWS has none yet).
+	Current  bool
 	Currency string
 }
 
@@ -79,16 +82,18 @@ type Management struct {
 // View is the computed view. Amounts are rounded to the cent, so the text,
 // the JSON and the CSV show the same figures.
 type View struct {
-	Month       string      `json:"month"`
-	By          string      `json:"by"`
-	Currency    string      `json:"currency"`
-	From        string      `json:"from"`
-	Through     string      `json:"through"`
-	MonthToDate float64     `json:"monthToDate"`
-	Forecast    *float64    `json:"forecast,omitempty"`
-	Groups      []Group     `json:"groups"`
-	Management  *Management `json:"management,omitempty"`
-	Last30From  string      `json:"last30DaysFrom"`
+	Month       string   `json:"month"`
+	By          string   `json:"by"`
+	Currency    string   `json:"currency"`
+	From        string   `json:"from"`
+	Through     string   `json:"through"`
+	MonthToDate float64  `json:"monthToDate"`
+	Forecast    *float64 `json:"forecast,omitempty"`
+	// NoForecast says why a current month has no forecast.
+	NoForecast string      `json:"noForecast,omitempty"`
+	Groups     []Group     `json:"groups"`
+	Management *Management `json:"management,omitempty"`
+	Last30From string      `json:"last30DaysFrom"`
 }
 
 func cents(v float64) float64 { return math.Round(v*100) / 100 }
@@ -185,9 +190,12 @@ func Compute(in Input, by string) View {
 		return strings.Compare(a.Name, b.Name)
 	})
 	v.MonthToDate = cents(total)
-	if in.Forecast != nil {
+	switch {
+	case in.Forecast != nil:
 		f := cents(beforeToday + *in.Forecast)
 		v.Forecast = &f
+	case in.Current:
+		v.NoForecast = "AWS has no forecast yet: Cost Explorer forecasts once it has enough history"
 	}
 	return v
 }

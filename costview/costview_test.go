@@ -147,6 +147,16 @@ func TestTextJSONAndCSVCarryTheSameNumbers(t *testing.T) {
 	}
 }
 
+func TestNoForecastYet(t *testing.T) {
+	in := acmeInput(t)
+	in.Current = true
+	var text bytes.Buffer
+	Text(&text, "Target: test", Compute(in, ByWorkload), Fetch{Requests: 2, PricePerRequest: 0.01})
+	if !strings.Contains(text.String(), "AWS has no forecast yet") {
+		t.Errorf("no word on the missing forecast:\n%s", text.String())
+	}
+}
+
 func TestManagementAccountThatRunsWorkloads(t *testing.T) {
 	in := acmeInput(t)
 	for i := range in.Accounts[0].Daily {

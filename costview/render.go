@@ -154,8 +154,11 @@ func Text(w io.Writer, target string, v View, f Fetch) error {
 		}
 	}
 	fmt.Fprintf(&b, "\nMonth to date: %s", Money(v.MonthToDate, v.Currency))
-	if v.Forecast != nil {
+	switch {
+	case v.Forecast != nil:
 		fmt.Fprintf(&b, " · AWS's forecast for %s: %s", month.Format("January"), Money(*v.Forecast, v.Currency))
+	case v.NoForecast != "":
+		fmt.Fprintf(&b, " · %s", v.NoForecast)
 	}
 	b.WriteString("\n")
 	switch {

@@ -6,6 +6,7 @@ package costs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -111,22 +112,30 @@ func (c *Client) DailyByAccount(ctx context.Context, start, end time.Time) (*Dai
 }
 
 // Forecast is AWS's forecast of the spend over [start, end), start today.
-func (c *Client) Forecast(ctx context.Context, start, end time.Time) (float64, error) {
+// ok is false when Cost Explorer has no forecast to give (a new
+// organization: it answers DataUnavailableException until it has enough
+// history); that request is counted too.
+func (c *Client) Forecast(ctx context.Context, start, end time.Time) (v float64, ok bool, err error) {
 	out, err := c.api.GetCostForecast(ctx, &costexplorer.GetCostForecastInput{
 		TimePeriod:  &types.DateInterval{Start: aws.String(start.Format(time.DateOnly)), End: aws.String(end.Format(time.DateOnly))},
 		Granularity: types.GranularityMonthly,
 		Metric:      types.MetricUnblendedCost,
 	})
-	if err != nil {
-		return 0, fmt.Errorf("reading the forecast from Cost Explorer: %w", err)
+	var unavailable *types.DataUnavailableException
+	switch {
+	case errors.As(err, &unavailable):
+		c.requests++
+		return 0, false, nil
+	case err != nil:
+		return 0, false, fmt.Errorf("reading the forecast from Cost Explorer: %w", err)
 	}
 	c.requests++
 	if out.Total == nil {
-		return 0, nil
+		return 0, false, nil
 	}
-	v, err := strconv.ParseFloat(aws.ToString(out.Total.Amount), 64)
+	v, err = strconv.ParseFloat(aws.ToString(out.Total.Amount), 64)
 	if err != nil {
-		return 0, fmt.Errorf("cost explorer answered the forecast %q: %w", aws.ToString(out.Total.Amount), err)
+		return 0, false, fmt.Errorf("cost explorer answered the forecast %q: %w", aws.ToString(out.Total.Amount), err)
 	}
-	return v, nil
+	return v, true, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/sandbox"
@@ -62,7 +63,7 @@ func TestDailyByAccountReadsEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Forecast(ctx, today, today.AddDate(0, 0, 3)); err != nil {
+	if _, ok, err := c.Forecast(ctx, today, today.AddDate(0, 0, 3)); err != nil || !ok {
 		t.Fatal(err)
 	}
 	if len(d.Accounts) != 400 || len(d.Names) != 400 {
@@ -110,7 +111,7 @@ func BenchmarkViewRequests(b *testing.B) {
 		if _, err := c.DailyByAccount(context.Background(), today.AddDate(0, 0, -29), today.AddDate(0, 0, 1)); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := c.Forecast(context.Background(), today, today.AddDate(0, 0, 3)); err != nil {
+		if _, _, err := c.Forecast(context.Background(), today, today.AddDate(0, 0, 3)); err != nil {
 			b.Fatal(err)
 		}
 		requests = c.Requests()
@@ -120,4 +121,30 @@ func BenchmarkViewRequests(b *testing.B) {
 	}
 	b.ReportMetric(float64(requests), "requests/view")
 	b.ReportMetric(float64(fewest(2000, 30)), "fewest/view")
+}
+
+// fakeForecast answers GetCostForecast with err.
+type fakeForecast struct {
+	costs.API
+	err error
+}
+
+func (f fakeForecast) GetCostForecast(context.Context, *costexplorer.GetCostForecastInput, ...func(*costexplorer.Options)) (*costexplorer.GetCostForecastOutput, error) {
+	return nil, f.err
+}
+
+// TestForecastOfANewOrganization: Cost Explorer answers
+// DataUnavailableException until it has history enough to forecast; that is
+// no forecast, not a failure, and the request counts. Other errors fail.
+func TestForecastOfANewOrganization(t *testing.T) {
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	c := costs.New(fakeForecast{err: &smithy.OperationError{ServiceID: "Cost Explorer", OperationName: "GetCostForecast",
+		Err: &types.DataUnavailableException{Message: aws.String("Insufficient amount of historical data to generate forecast.")}}})
+	if _, ok, err := c.Forecast(context.Background(), today, today.AddDate(0, 0, 3)); err != nil || ok || c.Requests() != 1 {
+		t.Errorf("DataUnavailableException: ok %v, err %v, %d requests; want no forecast, no error, 1 request", ok, err, c.Requests())
+	}
+	c = costs.New(fakeForecast{err: &types.LimitExceededException{Message: aws.String("slow down")}})
+	if _, _, err := c.Forecast(context.Background(), today, today.AddDate(0, 0, 3)); err == nil {
+		t.Error("LimitExceededException: no error")
+	}
 }

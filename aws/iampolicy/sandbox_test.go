@@ -144,7 +144,7 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 	if _, err := spend.DailyByAccount(ctx, today.AddDate(0, 0, -29), today.AddDate(0, 0, 1)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := spend.Forecast(ctx, today, today.AddDate(0, 0, 2)); err != nil {
+	if _, _, err := spend.Forecast(ctx, today, today.AddDate(0, 0, 2)); err != nil {
 		t.Fatal(err)
 	}
 
