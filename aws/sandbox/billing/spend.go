@@ -80,7 +80,15 @@ func unit(seed string, parts ...string) float64 {
 		h.Write([]byte{0})
 		h.Write([]byte(p))
 	}
-	return float64(h.Sum64()>>11) / (1 << 53)
+	// FNV's last bytes reach only its low bits; splitmix64's finalizer
+	// spreads them over all 64, so two consecutive days differ.
+	x := h.Sum64()
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return float64(x>>11) / (1 << 53)
 }
 
 // Daily is the account's spend on day (a UTC date), in USD, to the cent.

@@ -20,6 +20,14 @@ func TestSpendIsAPureFunction(t *testing.T) {
 	if Daily("existing-org", a, day) == first {
 		t.Errorf("another scenario gives the same figure %v", first)
 	}
+	// Each day has its own noise: a week of days has seven figures.
+	seen := map[float64]bool{}
+	for d := range 7 {
+		seen[Daily("fresh", a, day.AddDate(0, 0, d))] = true
+	}
+	if len(seen) < 6 {
+		t.Errorf("a week of %s costs %d distinct figures; each day has its own noise", a.Name, len(seen))
+	}
 }
 
 // TestProductionAboveStagingAboveDev holds for any accounts on any day:
