@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/orgwizard/orgwizard/aws/costs"
+	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/costview"
 )
 
@@ -181,5 +183,35 @@ func TestCostsRefusesBadFlags(t *testing.T) {
 		if code != ExitUser || !strings.Contains(errOut, tc.want) {
 			t.Errorf("costs %v: exit %d, %q; want exit %d and %q", tc.args, code, errOut, ExitUser, tc.want)
 		}
+	}
+}
+
+// TestCostsFromAMemberAccount: Cost Explorer refuses a member account; the
+// error says to use the management account and which permissions.
+func TestCostsFromAMemberAccount(t *testing.T) {
+	sb, err := sandbox.Open(sandbox.Config{StatePath: filepath.Join(t.TempDir(), "sandbox.json"), Scenario: "existing-org", RatePerSecond: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	endpoint, stop, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	for _, a := range sb.Accounts() {
+		if a.Name == "payments-dev" {
+			t.Setenv("AWS_ACCESS_KEY_ID", a.AccessKeyID)
+			t.Setenv("AWS_SECRET_ACCESS_KEY", a.SecretAccessKey)
+		}
+	}
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	code, out, errOut := run(t, "costs", "--by", "account", "--endpoint-url", endpoint)
+	if code != ExitUser || !strings.Contains(errOut, "use its credentials") || !strings.Contains(errOut, "iam-policy --for costs") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
 }
