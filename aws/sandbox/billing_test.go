@@ -248,6 +248,72 @@ func TestCostForecastIsTheRestOfTheMonth(t *testing.T) {
 	if lo, hi := num(t, r.PredictionIntervalLowerBound), num(t, r.PredictionIntervalUpperBound); !(lo < total && total < hi) {
 		t.Errorf("forecast %.2f outside its interval [%.2f, %.2f]", total, lo, hi)
 	}
+	// DAILY: one result a day, adding up to the same total.
+	daily, err := c.GetCostForecast(context.Background(), &costexplorer.GetCostForecastInput{
+		TimePeriod:  &cetypes.DateInterval{Start: aws.String(today.Format(time.DateOnly)), End: aws.String(next.Format(time.DateOnly))},
+		Granularity: cetypes.GranularityDaily, Metric: cetypes.MetricUnblendedCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, r := range daily.ForecastResultsByTime {
+		sum += num(t, r.MeanValue)
+	}
+	if days := int(next.Sub(today).Hours() / 24); len(daily.ForecastResultsByTime) != days || sum-total > 0.01 || total-sum > 0.01 {
+		t.Errorf("DAILY: %d results adding up to %.2f; want %d days adding up to %.2f", len(daily.ForecastResultsByTime), sum, days, total)
+	}
+}
+
+// TestBudgetsAndCategoriesPage: DescribeBudgets and
+// ListCostCategoryDefinitions hand out their lists a page at a time.
+func TestBudgetsAndCategoriesPage(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	mgmt := w.account("acme")
+	ctx := context.Background()
+	for i := range 3 {
+		name := "orgwizard-" + strconv.Itoa(i)
+		if _, err := w.budgets(mgmt).CreateBudget(ctx, &budgets.CreateBudgetInput{AccountId: aws.String(mgmt.ID), Budget: &btypes.Budget{
+			BudgetName: aws.String(name), BudgetType: btypes.BudgetTypeCost, TimeUnit: btypes.TimeUnitMonthly,
+			BudgetLimit: &btypes.Spend{Amount: aws.String("10"), Unit: aws.String("USD")}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.ce(mgmt).CreateCostCategoryDefinition(ctx, &costexplorer.CreateCostCategoryDefinitionInput{Name: aws.String(name),
+			RuleVersion: cetypes.CostCategoryRuleVersionCostCategoryExpressionV1, Rules: []cetypes.CostCategoryRule{{Value: aws.String("x"),
+				Rule: &cetypes.Expression{Dimensions: &cetypes.DimensionValues{Key: cetypes.DimensionLinkedAccount, Values: []string{mgmt.ID}}}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var names []string
+	p := budgets.NewDescribeBudgetsPaginator(w.budgets(mgmt), &budgets.DescribeBudgetsInput{AccountId: aws.String(mgmt.ID), MaxResults: aws.Int32(2)})
+	pages := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, b := range out.Budgets {
+			names = append(names, aws.ToString(b.BudgetName))
+		}
+	}
+	if pages != 2 || strings.Join(names, ",") != "orgwizard-0,orgwizard-1,orgwizard-2" {
+		t.Errorf("DescribeBudgets: %d pages, %v", pages, names)
+	}
+	names, pages = nil, 0
+	cp := costexplorer.NewListCostCategoryDefinitionsPaginator(w.ce(mgmt), &costexplorer.ListCostCategoryDefinitionsInput{MaxResults: aws.Int32(2)})
+	for cp.HasMorePages() {
+		out, err := cp.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, c := range out.CostCategoryReferences {
+			names = append(names, aws.ToString(c.Name))
+		}
+	}
+	if pages != 2 || strings.Join(names, ",") != "orgwizard-0,orgwizard-1,orgwizard-2" {
+		t.Errorf("ListCostCategoryDefinitions: %d pages, %v", pages, names)
+	}
 }
 
 // TestCostCategoriesGroupTheSpend: a category whose rules map accounts to
