@@ -119,7 +119,7 @@ func permissionError(err error) error {
 		return nil
 	}
 	return &ExitError{Code: ExitUser, Err: fmt.Errorf("AWS denied %s: the credentials lack the permission. "+
-		"Attach orgwizard's least-privilege policy to them (orgwizard iam-policy prints it; --for apply, audit or migrate prints one command's part) "+
+		"Attach orgwizard's least-privilege policy to them (orgwizard iam-policy prints it; --for apply, audit, migrate or costs prints one command's part) "+
 		"or ask your AWS administrator, then run the command again.\nAWS said: %w", strings.Join(actions, ", "), err)}
 }
 

@@ -32,8 +32,10 @@ runs orgwizard. Nothing is sent to AWS. It holds:
   - iam:CreateServiceLinkedRole, for Organizations' own role only, which AWS
     needs when the organization is created.
 
+  - costs: Cost Explorer's GetCostAndUsage and GetCostForecast, nothing else.
+
 --for narrows it to one command's part: apply (plan, apply, tree, export
---live), audit, or migrate; all (the default) is what the wizard needs.`,
+--live), audit, migrate or costs; all (the default) is what the wizard needs.`,
 		Example: "  orgwizard iam-policy > orgwizard-policy.json\n" +
 			"  orgwizard iam-policy --for audit > orgwizard-audit-policy.json\n" +
 			"  aws iam create-policy --policy-name orgwizard --policy-document file://orgwizard-policy.json",

@@ -123,6 +123,12 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	applyCalls := sb.Calls()
 	checkPurpose(t, iampolicy.ForApply, applyCalls, nil)
 
+	// costs: the view of that organization, through the endpoint.
+	must("costs", "--design", acme, "--refresh")
+	costsCalls := sb.Calls()[len(applyCalls):]
+	checkPurpose(t, iampolicy.ForCosts, costsCalls, nil)
+	applyCalls = sb.Calls()
+
 	// audit: the checklist of that organization, through the endpoint, and
 	// the inventory of a management account that runs workloads.
 	code, _, errOut := run(t, "audit", "--design", acme, "--endpoint-url", endpoint)

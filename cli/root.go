@@ -130,6 +130,7 @@ in the embedded sandbox first.`,
 		newMigrateCommand(streams),
 		newSandboxCommand(streams),
 		newExportCommand(streams),
+		newCostsCommand(streams),
 		newIAMPolicyCommand(streams),
 		newVersionCommand(build, streams),
 	)

@@ -22,6 +22,10 @@ go test . -run '^$' -bench ApplyUnderFaults -benchtime 1x -timeout 20m | grep Be
 echo "== access aws-config for 2,000 accounts (target: < 100 ms)"
 go test ./access -run '^$' -bench AWSConfig2000 -benchmem | grep Benchmark
 
+echo "== costs view of 2,000 accounts (target: groups < 50 ms, text < 5 ms) and its Cost Explorer requests (target: the fewest)"
+go test ./costview -run '^$' -bench . -benchmem | grep Benchmark
+go test ./aws/costs -run '^$' -bench ViewRequests -benchtime 3x | grep Benchmark
+
 echo "== wizard frames (target: preview frame with 1,000 accounts < 5 ms; first frame < 200 ms)"
 go test ./ui -run '^$' -bench . -benchmem | grep Benchmark
 

@@ -4,7 +4,7 @@
 // security reviewer reads one place with a reason per action; its tests hold
 // it to the adapter interfaces (every method, and only those) and to the
 // calls a real apply makes. It is offered whole or per purpose (For): what
-// apply, audit or migrate calls, each held by the cli package's tests to the
+// apply, audit, migrate or costs calls, each held by the cli package's tests to the
 // calls its commands make end to end.
 package iampolicy
 
@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -62,6 +63,9 @@ var Adapters = []Adapter{
 	{Service: "organizations", API: reflect.TypeFor[migrate.OldOrgAPI]()},
 	{Service: "iam", API: reflect.TypeFor[migrate.RoleAPI]()},
 	{Service: "sts", API: reflect.TypeFor[migrate.AssumeRoleAPI]()},
+
+	// The cost view, from the management account.
+	{Service: "ce", API: reflect.TypeFor[costs.API]()},
 }
 
 // Actions returns the IAM actions of the adapter's operations.
@@ -98,7 +102,7 @@ func ActionFor(signingName, operation string) string {
 
 // serviceIDs maps the SDK's service ids (smithy.OperationError.Service) to
 // IAM service prefixes where lower-casing without spaces is not enough.
-var serviceIDs = map[string]string{"Resource Groups Tagging API": "tag", "Resource Explorer 2": "resource-explorer-2"}
+var serviceIDs = map[string]string{"Resource Groups Tagging API": "tag", "Resource Explorer 2": "resource-explorer-2", "Cost Explorer": "ce"}
 
 // ActionForServiceID names the IAM action of an SDK operation by the SDK's
 // service id ("Organizations", "Service Quotas") and operation name.
@@ -208,6 +212,10 @@ var Actions = []Action{
 	},
 	{Name: "sts:AssumeRole", Why: "migrate new-management: check that the new management account can enter the old one", Resource: accessRoleARN},
 
+	// The cost view (costs): what each account costs, read by the payer.
+	{Name: "ce:GetCostAndUsage", Why: "costs: each account's spend per day (one request grouped by linked account, every page)"},
+	{Name: "ce:GetCostForecast", Why: "costs: AWS's forecast for the rest of the current month"},
+
 	{
 		Name:      "iam:CreateServiceLinkedRole",
 		Why:       "AWS creates the AWSServiceRoleForOrganizations role when the organization is created, as the caller",
@@ -224,11 +232,12 @@ const (
 	ForApply   = "apply"   // plan, apply, tree and export --live
 	ForAudit   = "audit"   // audit: the checklist and the inventory
 	ForMigrate = "migrate" // migrate new-management and migrate runbook
+	ForCosts   = "costs"   // costs: the spend per workload
 	ForAll     = "all"     // everything, the wizard included
 )
 
 // Purposes lists the purposes iam-policy --for takes.
-var Purposes = []string{ForApply, ForAudit, ForMigrate, ForAll}
+var Purposes = []string{ForApply, ForAudit, ForMigrate, ForCosts, ForAll}
 
 // readOrganization is what reading the organization calls (orgs.Client.Read),
 // which every command that looks at the organization does.
@@ -243,7 +252,9 @@ func PurposesOf(name string) []string {
 	service, _, _ := strings.Cut(name, ":")
 	switch {
 	case name == "sts:GetCallerIdentity":
-		return []string{ForApply, ForAudit, ForMigrate}
+		return []string{ForApply, ForAudit, ForMigrate, ForCosts}
+	case service == "ce":
+		return []string{ForCosts}
 	case slices.Contains(readOrganization, name):
 		return []string{ForApply, ForAudit, ForMigrate}
 	case slices.Contains([]string{"organizations:CreateOrganization", "organizations:CreateOrganizationalUnit",
@@ -366,7 +377,7 @@ func readOnly(op string) bool {
 
 var sidNames = map[string]string{"organizations": "Organizations", "servicequotas": "ServiceQuotas", "sts": "STS", "iam": "IAM",
 	"ec2": "EC2", "s3": "S3", "rds": "RDS", "dynamodb": "DynamoDB", "ecs": "ECS", "eks": "EKS", "cloudfront": "CloudFront",
-	"route53": "Route53", "tag": "Tagging", "resource-explorer-2": "ResourceExplorer"}
+	"route53": "Route53", "tag": "Tagging", "resource-explorer-2": "ResourceExplorer", "ce": "CostExplorer"}
 
 func titleCase(service string) string {
 	if s, ok := sidNames[service]; ok {

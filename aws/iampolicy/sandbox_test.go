@@ -9,10 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/iampolicy"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
@@ -136,6 +138,16 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The cost view of the organization just applied.
+	spend := costs.New(costexplorer.NewFromConfig(tg.Config))
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	if _, err := spend.DailyByAccount(ctx, today.AddDate(0, 0, -29), today.AddDate(0, 0, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := spend.Forecast(ctx, today, today.AddDate(0, 0, 2)); err != nil {
+		t.Fatal(err)
+	}
+
 	calls := append(sb.Calls(), migrationCalls(t)...)
 	allowed := iampolicy.Names()
 	used := map[string]bool{}
@@ -158,7 +170,7 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 		case a.NotInSandbox != "" && used[a.Name]:
 			t.Errorf("%s is said not to be called in the sandbox (%s), yet it was", a.Name, a.NotInSandbox)
 		case a.ImpliedBy == "" && a.NotInSandbox == "" && !used[a.Name]:
-			t.Errorf("iam-policy allows %s, which applying acme.yaml, the inventory and the migrations never called", a.Name)
+			t.Errorf("iam-policy allows %s, which applying acme.yaml, the cost view, the inventory and the migrations never called", a.Name)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 
+	"github.com/orgwizard/orgwizard/aws/sandbox/billing"
 	"github.com/orgwizard/orgwizard/aws/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 )
@@ -31,7 +32,7 @@ var regionRe = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
 func recordedService(service string) string {
 	switch {
 	case service == "organizations", service == "sts", service == "servicequotas", service == "iam", inventoryServices()[service],
-		identityCenterService(service):
+		identityCenterService(service), service == "ce", service == "budgets":
 		return service
 	}
 	return unknownName
@@ -52,6 +53,8 @@ func recordedOperation(service, op string) string {
 		known = iamRoleOps[op] || inventory.Known(service, op)
 	case identitycenter.ServiceAdmin, identitycenter.ServiceStore, identitycenter.ServicePortal, identitycenter.ServiceOIDC:
 		known = identitycenter.Known(service, op)
+	case "ce", "budgets":
+		known = billing.Known(service, op)
 	default:
 		known = inventory.Known(service, op)
 	}

@@ -191,6 +191,8 @@ func (s *Sandbox) dispatch(r *http.Request, body []byte, auth sigV4, now time.Ti
 		}
 	case "sts":
 		out, changed, aerr = s.sts(c, op, body, now)
+	case "ce", "budgets":
+		out, changed, aerr = s.billingServe(c, op, body, now)
 	case "support":
 		// The sandbox's accounts have Basic Support, and AWS answers any
 		// Support API call from such an account so; organization tools ask
@@ -345,6 +347,10 @@ func guessService(r *http.Request) string {
 		return "organizations"
 	case strings.HasPrefix(t, "ServiceQuotas"):
 		return "servicequotas"
+	case strings.HasPrefix(t, "AWSInsightsIndexService"):
+		return "ce"
+	case strings.HasPrefix(t, "AWSBudgetServiceGateway"):
+		return "budgets"
 	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
 		return "sts"
 	}

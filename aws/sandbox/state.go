@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orgwizard/orgwizard/aws/sandbox/billing"
 	"github.com/orgwizard/orgwizard/aws/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/internal/atomicfile"
@@ -36,6 +37,8 @@ type state struct {
 	Resources     []inventory.Resource `json:"resources,omitempty"`
 	// IdentityCenter is IAM Identity Center's state; nil until it is first used.
 	IdentityCenter *identitycenter.State `json:"identityCenter,omitempty"`
+	// Billing holds Cost Explorer's cost categories and the budgets.
+	Billing *billing.State `json:"billing,omitempty"`
 }
 
 // account is one simulated AWS account, standalone or in an organization.
@@ -58,6 +61,9 @@ type account struct {
 	// AccountQuota, when above 0, is an accounts quota raised through
 	// Service Quotas before the account created its organization.
 	AccountQuota int `json:"accountQuota,omitempty"`
+	// RunawaySince, when set, is the day the account's simulated spend
+	// started to climb (existing-org's payments-dev).
+	RunawaySince time.Time `json:"runawaySince,omitzero"`
 }
 
 type organization struct {
