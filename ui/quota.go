@@ -53,7 +53,8 @@ func quotaFromPlan(p Preflight, plan *orgmodel.Plan, actual *orgmodel.Actual) qu
 }
 
 // quotaFromDesign counts before there is a plan: the accounts the preflight
-// found, and the design's accounts whose email none of them has.
+// found, and the design's accounts to create, those whose email none of
+// them has.
 func quotaFromDesign(p Preflight, d *orgmodel.Design) (quotaUse, bool) {
 	if p.Quota <= 0 || d == nil {
 		return quotaUse{}, false
@@ -68,7 +69,9 @@ func quotaFromDesign(p Preflight, d *orgmodel.Design) (quotaUse, bool) {
 	}
 	need := max(len(p.Emails), p.Accounts, 1)
 	for _, a := range tree.Accounts {
-		if !have[strings.ToLower(a.Email)] {
+		// An adopted account exists already (the plan never creates one),
+		// and one named by its id alone has no email to find it by.
+		if a.Kind != orgmodel.AdoptedKind && !have[strings.ToLower(a.Email)] {
 			need++
 		}
 	}

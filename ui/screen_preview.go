@@ -440,14 +440,14 @@ func (v *treeView) render(st Styles, h int) []string {
 		var text string
 		switch {
 		case r.root:
-			text = fmt.Sprintf("Root  %s", st.Muted.Render(fmt.Sprintf("%d accounts%s", len(v.tree.Accounts), policies(v.policyOn["Root"]))))
+			text = fmt.Sprintf("Root  %s", st.Muted.Render(nouns(len(v.tree.Accounts), "account")+policies(v.policyOn["Root"])))
 		case r.ou != "":
 			arrow := "▾"
 			if v.folded[r.ou] {
 				arrow = "▸"
 			}
 			name := r.ou[strings.LastIndexByte(r.ou, '/')+1:]
-			text = strings.Repeat("  ", r.depth) + arrow + " " + st.Bold.Render(name) + "  " + st.Muted.Render(fmt.Sprintf("%d accounts%s", v.totals[r.ou], policies(v.policyOn[r.ou])))
+			text = strings.Repeat("  ", r.depth) + arrow + " " + st.Bold.Render(name) + "  " + st.Muted.Render(nouns(v.totals[r.ou], "account")+policies(v.policyOn[r.ou]))
 		default:
 			text = fmt.Sprintf("%s• %-*s %s", strings.Repeat("  ", r.depth), v.maxNameW, r.acct.Name, st.Muted.Render(r.acct.Email))
 		}
