@@ -630,7 +630,7 @@ func (a *accessible) done(tree *orgmodel.Tree) error {
 		a.say("Account %s, id %s, email %s.", acc.Name, cmpOr(ids[acc.Name], "not created"), acc.Email)
 	}
 	if v.Inventory.State() == wizard.Dirty {
-		a.say("Way out (b): write the runbook that moves each resource to a member account with: orgwizard migrate runbook --design %s --out %s, then follow it with: %s", a.opt.DesignPath, wizard.RunbookFile, wizard.RunbookProgressCommand(wizard.RunbookFile))
+		a.say("Way out (b): write the runbook that moves each resource to a member account with: %s, then follow it with: %s", wizard.RunbookCommand(a.opt.DesignPath, a.target.Args), wizard.RunbookProgressCommand(wizard.RunbookFile, a.opt.DesignPath, a.target.Args))
 	}
 	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath, a.target.Args) {
 		a.say("Next: %s", n)

@@ -100,7 +100,7 @@ func TestChecklistCleanComesFromTheInventory(t *testing.T) {
 	if c := clean(Verified{Inventory: dirty}); c.Status != Fail || !strings.Contains(c.Detail, "orgwizard migrate") {
 		t.Errorf("dirty: %+v", c)
 	}
-	if c := clean(Verified{Inventory: dirty, Runbook: RunbookFile}); c.Status != Fail || !strings.Contains(c.Detail, "orgwizard audit --runbook orgwizard-runbook.md") {
+	if c := clean(Verified{Inventory: dirty, Runbook: RunbookProgressCommand(RunbookFile, "", nil)}); c.Status != Fail || !strings.Contains(c.Detail, "orgwizard audit --runbook orgwizard-runbook.md") {
 		t.Errorf("dirty with a runbook: %+v", c)
 	}
 	if c := clean(Verified{Inventory: Inventory{Taken: true, Regions: 3}}); c.Status != Pass {
