@@ -247,7 +247,11 @@ func (s *previewScreen) summary() []string {
 			len(p.Unmanaged)), s.w)...)
 	}
 	if n := len(wizard.Adoptable(s.st.design, p)); n > 0 {
-		out = append(out, wrap(fmt.Sprintf("%d account(s) in the organization are not in the design: o adopts one into an OU.", n), s.w)...)
+		are := "are"
+		if n == 1 {
+			are = "is"
+		}
+		out = append(out, wrap(fmt.Sprintf("%s in the organization %s not in the design: o adopts one into an OU.", nouns(n, "account"), are), s.w)...)
 	}
 	if q := quotaFromPlan(s.st.pre, p, s.st.actual); q.known() && !p.Empty() {
 		switch {
