@@ -192,6 +192,16 @@ func TestWayOutNewManagementEndToEnd(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, "billing/signup") || newID == nil {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
+	// The commands it suggests act on this design and target: they said
+	// "add --new-account ID", and step 4 had no --design.
+	for _, want := range []string{
+		"stands for the new one: orgwizard migrate new-management --new-account " + newID[1] + " --sandbox-state " + state + " --design " + design + "\n",
+		"4. Run: orgwizard migrate new-management --new-profile new-management --profile <the old account's profile> --design " + design + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("migrate new-management does not say %q:\n%s", want, out)
+		}
+	}
 	// Without a terminal or --yes it asks and refuses.
 	if code, _, errOut := run(t, "migrate", "new-management", "--sandbox-state", state, "--design", design, "--new-account", newID[1]); code != ExitUser || !strings.Contains(errOut, "--yes") {
 		t.Errorf("without --yes: exit %d %s", code, errOut)
