@@ -321,7 +321,7 @@ the design. Run orgwizard audit --runbook FILE to see the progress.`,
 	}
 	fl := cmd.Flags()
 	addDesignFlag(cmd, &opts.design)
-	fl.StringVar(&opts.out, "out", "runbook.md", "where to write the runbook (- for stdout)")
+	fl.StringVar(&opts.out, "out", wizard.RunbookFile, "where to write the runbook (- for stdout)")
 	fl.StringArrayVar(&opts.assign, "assign", nil, "RESOURCE=ACCOUNT: move this resource (ARN, id or name) to this account (repeatable)")
 	fl.StringVar(&opts.assignFile, "assignments", "", "a file of RESOURCE=ACCOUNT lines")
 	addTargetFlags(cmd, &opts.target)
@@ -386,6 +386,11 @@ func (o *runbookOptions) run(ctx context.Context) error {
 		}
 	}
 	fmt.Fprintf(o.io.Out, "%s\nWrote %s: %d resources to move, %d without a destination yet.\n", describeTarget(s), o.out, len(res.Items), undecided)
+	design := ""
+	if tree != nil {
+		design = o.design
+	}
+	fmt.Fprintf(o.io.Out, "Follow its progress with: %s\n", wizard.RunbookProgressCommand(o.out, design, targetArgs(o.target.spec)))
 	for _, w := range warnings {
 		fmt.Fprintln(o.io.ErrOut, w)
 	}
