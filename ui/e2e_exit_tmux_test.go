@@ -57,3 +57,27 @@ func TestCtrlCOnAnAccessiblePromptExits130InTmux(t *testing.T) {
 		t.Errorf("the half-typed answer was saved:\n%s", saved)
 	}
 }
+
+// ctrl+c on an accessible prompt once the design is saved names the command
+// that goes on, with the flags in use: it said "run orgwizard again", which
+// reads orgwizard.yaml on the default sandbox.
+func TestCtrlCOnAnAccessiblePromptNamesTheRerunInTmux(t *testing.T) {
+	dir, bin := tmuxBinary(t)
+	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "my.yaml")
+	if err := os.WriteFile(design, []byte("version: 1\norganization:\n  name: acme\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	term := startTmux(t, "orgwizard-ctrlc-a11y-rerun-"+filepath.Base(dir),
+		strings.Join([]string{bin, "--accessible", "--sandbox-state", state, "--design", design, "--scenario", "fresh"}, " "))
+	term.waitFor("enter the number 1", 20*time.Second)
+	term.typeText("1")
+	term.send("Enter")
+	term.waitFor("Organization name", 20*time.Second)
+	term.send("C-c")
+	term.waitFor("EXIT=", 10*time.Second)
+	// -J joins the lines the terminal wrapped, paths and all.
+	screen := term.tmux("capture-pane", "-p", "-J", "-t", term.session)
+	if want := "run orgwizard --accessible --sandbox-state " + state + " --design " + design + " to go on"; !strings.Contains(screen, want) {
+		t.Errorf("the interrupted accessible wizard does not say %q:\n%s", want, screen)
+	}
+}
