@@ -545,8 +545,13 @@ func (a *accessible) previewAndApply() error {
 	}
 	if q := quotaFromPlan(a.pre, plan, actual); q.over() {
 		// Apply would stop before creating anything: say so, and the way out.
-		a.say("Apply is blocked: the design needs %s (%s). %s Then run %s again; or remove workloads, environments or residencies from %s.",
-			q.text(), q.Source, quotaWayOut(q.Need), wizard.RerunCommand(a.opt.DesignPath, a.target.Args), a.opt.DesignPath)
+		rerun := wizard.RerunCommand(a.opt.DesignPath, append([]string{"--accessible"}, a.target.Args...))
+		then := "Then run " + rerun + " again"
+		if a.target.Sandbox {
+			then = strings.TrimSuffix(sandboxQuotaWayOut(q.Need, a.target.Args, rerun), ".")
+		}
+		a.say("Apply is blocked: the design needs %s (%s). %s %s; or remove workloads, environments or residencies from %s.",
+			q.text(), q.Source, quotaWayOut(q.Need), then, a.opt.DesignPath)
 		a.res.Err = &apply.QuotaError{Needed: q.Need, Limit: q.Quota, Source: q.Source}
 		return nil
 	} else if q.known() {

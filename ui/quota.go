@@ -6,6 +6,7 @@ import (
 
 	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
 )
 
 // quotaUse is how many accounts the organization has once the design is in
@@ -39,6 +40,20 @@ func (q quotaUse) short() string {
 func quotaWayOut(need int) string {
 	return fmt.Sprintf("Ask AWS for at least %d: aws service-quotas request-service-quota-increase --service-code %s --quota-code %s --desired-value %d "+
 		"(or in the console: Service Quotas, AWS Organizations, \"Default maximum number of accounts\").", need, orgs.QuotaServiceCode, orgs.QuotaCode, need)
+}
+
+// sandboxQuotaWayOut is how to raise the quota on the sandbox, which the
+// wizard holds while it runs, so that nothing else can ask it for more:
+// quit, make the request against sandbox serve, and run the wizard again.
+func sandboxQuotaWayOut(need int, targetArgs []string, rerun string) string {
+	serve := []string{"sandbox", "serve"}
+	for i, a := range targetArgs {
+		if a == "--sandbox-state" && i+1 < len(targetArgs) {
+			serve = append(serve, a, targetArgs[i+1])
+		}
+	}
+	return fmt.Sprintf("On the sandbox, which this wizard holds: quit (ctrl+c), run %s, make that request with the AWS CLI after its export line (or add --account-quota %d), stop it and run %s.",
+		wizard.Command(serve...), need, rerun)
 }
 
 // quotaFromPlan counts as apply does: the accounts there are (the

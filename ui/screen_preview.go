@@ -256,7 +256,11 @@ func (s *previewScreen) summary() []string {
 	if q := quotaFromPlan(s.st.pre, p, s.st.actual); q.known() && !p.Empty() {
 		switch {
 		case q.over():
-			out = append(out, wrapMark(st.Fail.Render("✗"), fmt.Sprintf("%s (%s): apply is blocked, it would stop before creating any account. %s Once it is granted, press r to read the quota again; or press esc to remove workloads, environments or residencies.", q.text(), q.Source, quotaWayOut(q.Need)), s.w)...)
+			then := "Once it is granted, press r to read the quota again"
+			if s.st.target.Sandbox {
+				then = sandboxQuotaWayOut(q.Need, s.st.target.Args, wizard.RerunCommand(s.st.path, s.st.target.Args))
+			}
+			out = append(out, wrapMark(st.Fail.Render("✗"), fmt.Sprintf("%s (%s): apply is blocked, it would stop before creating any account. %s %s; or press esc to remove workloads, environments or residencies.", q.text(), q.Source, quotaWayOut(q.Need), strings.TrimSuffix(then, ".")), s.w)...)
 		case q.Need == q.Quota:
 			out = append(out, wrapMark(st.Warn.Render("!"), q.text()+": the quota is reached. One more account needs an increase.", s.w)...)
 		}
