@@ -48,3 +48,20 @@ func TestQuotaFromDesignLeavesAdoptedAccountsOut(t *testing.T) {
 		t.Errorf("quotaFromDesign = %+v, %v; want 11 accounts: 2 there and acme's 9 to create", q, ok)
 	}
 }
+
+// Before the residency step, prod split by residency has none to split by:
+// the count is what going on without one gives, not nothing.
+func TestQuotaFromDesignBeforeResidencies(t *testing.T) {
+	d := acmeDesign(t)
+	d.Residencies = nil
+	for i := range d.Workloads {
+		d.Workloads[i].Residencies = nil
+	}
+	q, ok := quotaFromDesign(Preflight{Quota: 10, Accounts: 1}, d)
+	if !ok || q.Need != 9 {
+		t.Errorf("quotaFromDesign = %+v, %v; want 9 accounts: the management account, 2 security, 2 workloads in 3 environments", q, ok)
+	}
+	if !d.Environments[2].PerResidency {
+		t.Error("counting changed the design")
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -75,6 +76,16 @@ func quotaFromDesign(p Preflight, d *orgmodel.Design) (quotaUse, bool) {
 		return quotaUse{}, false
 	}
 	tree, err := d.Expand()
+	if err != nil {
+		// Before the residency step an environment split by residency has
+		// none to split by: count what going on without one gives, one
+		// account per workload, rather than nothing until then.
+		settled := *d
+		settled.Environments = slices.Clone(d.Environments)
+		if wizard.Settle(&settled) != nil {
+			tree, err = settled.Expand()
+		}
+	}
 	if err != nil || len(tree.Accounts) == 0 {
 		return quotaUse{}, false
 	}
