@@ -287,9 +287,25 @@ func summary(items []inventory.Item) string {
 	keys := slices.Sorted(maps.Keys(counts))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%d %s", counts[k], k)
+		if counts[k] > 1 {
+			parts[i] = fmt.Sprintf("%d %s", counts[k], pluralKind(k))
+		} else {
+			parts[i] = "1 " + k
+		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// pluralKind is "ec2 instances" for "ec2 instance": "4 ec2 instance" read
+// as a typo. Kinds end in an English noun (or one Resource Explorer names).
+func pluralKind(kind string) string {
+	switch {
+	case strings.HasSuffix(kind, "s"), strings.HasSuffix(kind, "x"), strings.HasSuffix(kind, "ch"), strings.HasSuffix(kind, "sh"):
+		return kind + "es"
+	case strings.HasSuffix(kind, "y") && len(kind) > 1 && !strings.ContainsRune("aeiou", rune(kind[len(kind)-2])):
+		return kind[:len(kind)-1] + "ies"
+	}
+	return kind + "s"
 }
 
 func problemSummary(ps []inventory.Problem) string {

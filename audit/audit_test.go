@@ -37,7 +37,7 @@ func TestNoOrganizationNoDesignDirty(t *testing.T) {
 		}
 	}
 	clean := c[CheckManagementClean]
-	if clean.Status != Fail || !strings.Contains(clean.Why, "3 resources: 2 ec2 instance, 1 iam user") ||
+	if clean.Status != Fail || !strings.Contains(clean.Why, "3 resources: 2 ec2 instances, 1 iam user") ||
 		!strings.Contains(clean.Fix, "migrate new-management") || !strings.Contains(clean.Fix, "migrate runbook") ||
 		!strings.Contains(clean.Why, "only tagged resources") {
 		t.Errorf("clean: %+v", clean)
@@ -103,5 +103,15 @@ func TestRunbookProgress(t *testing.T) {
 	c := byID(Run(Input{Inventory: inv, Runbook: []string{"arn:aws:s3:::a", "arn:aws:s3:::b"}}))[CheckManagementClean]
 	if !strings.Contains(c.Why, "Runbook: 1 of 2 resources moved out, 1 to go") {
 		t.Errorf("%+v", c)
+	}
+}
+
+// A count above one takes the plural: "4 ec2 instance" read as a typo.
+func TestSummaryPluralKinds(t *testing.T) {
+	for kind, want := range map[string]string{"ec2 instance": "ec2 instances", "ecr repository": "ecr repositories", "sqs queue": "sqs queues",
+		"route53 hostedzone": "route53 hostedzones", "rds db-instance": "rds db-instances", "x gateway": "x gateways", "y address": "y addresses"} {
+		if got := pluralKind(kind); got != want {
+			t.Errorf("pluralKind(%q) = %q, want %q", kind, got, want)
+		}
 	}
 }

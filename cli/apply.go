@@ -105,7 +105,8 @@ func (o *applyOptions) run(ctx context.Context) error {
 	}
 	switch {
 	case err == nil:
-		fmt.Fprintf(o.io.Out, "Done in %s: the organization matches %s. orgwizard plan now shows nothing to do.\n", elapsed, o.design)
+		plan := wizard.Command(append(append([]string{"plan"}, wizard.DesignArgs(o.design)...), targetArgs(o.target.spec)...)...)
+		fmt.Fprintf(o.io.Out, "Done in %s: the organization matches %s. %s now shows nothing to do.\n", elapsed, o.design, plan)
 		return nil
 	case errors.Is(err, context.Canceled):
 		msg := "interrupted after " + elapsed.String() + "; nothing is lost"

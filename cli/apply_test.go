@@ -37,6 +37,11 @@ func TestPlanApplyTreeOnTheSandbox(t *testing.T) {
 	if n := strings.Count(out, "✓ succeeded"); n != 39 {
 		t.Errorf("%d steps succeeded, want 39:\n%s", n, out)
 	}
+	// The plan it suggests is of this design and target: a bare "orgwizard
+	// plan" reads orgwizard.yaml and the default sandbox.
+	if want := "orgwizard plan --design " + design + " --sandbox-state " + target[1] + " --sandbox-speed 50 now shows nothing to do"; !strings.Contains(out, want) {
+		t.Errorf("apply does not end with %q:\n%s", want, out)
+	}
 
 	code, out, _ = run(t, append([]string{"plan", "--design", design, "--detailed-exitcode", "-o", "json"}, target...)...)
 	var doc struct {

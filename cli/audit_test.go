@@ -134,6 +134,9 @@ func TestWayOutRunbookEndToEnd(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, "27 resources to move") {
 		t.Fatalf("runbook: exit %d\n%s\n%s", code, out, errOut)
 	}
+	if want := "Follow its progress with: orgwizard audit --sandbox-state " + state + " --design " + acme + " --runbook " + book + "\n"; !strings.Contains(out, want) {
+		t.Errorf("the runbook command does not say %q:\n%s", want, out)
+	}
 	// legacy-reporting runs in us-east-1; payments-prod-eu's region lock
 	// allows eu-central-1 and eu-west-1 only.
 	if !strings.Contains(errOut, "warning: instance legacy-reporting → payments-prod-eu: us-east-1 is outside the regions payments-prod-eu's guardrails allow (eu-central-1, eu-west-1)") ||
@@ -156,7 +159,20 @@ func TestWayOutRunbookEndToEnd(t *testing.T) {
 	if n := strings.Count(string(md), "- [ ] moved"); n != 27 {
 		t.Errorf("the runbook has %d resources, want 27", n)
 	}
-	if code, _, errOut := run(t, "migrate", "runbook", "--sandbox-state", state, "--design", acme, "--assign", "shop-orders=nobody"); code != ExitUser || !strings.Contains(errOut, "nobody") {
+	// Without --out, the file the wizard writes and the README follows.
+	acmeAbs, err := filepath.Abs(acme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	if code, out, errOut := run(t, "migrate", "runbook", "--sandbox-state", state, "--design", acmeAbs); code != ExitOK ||
+		!strings.Contains(out, "Wrote orgwizard-runbook.md") || !strings.Contains(out, "--runbook orgwizard-runbook.md\n") {
+		t.Errorf("runbook without --out: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "orgwizard-runbook.md")); err != nil {
+		t.Error(err)
+	}
+	if code, _, errOut := run(t, "migrate", "runbook", "--sandbox-state", state, "--design", acmeAbs, "--assign", "shop-orders=nobody"); code != ExitUser || !strings.Contains(errOut, "nobody") {
 		t.Errorf("an unknown destination: exit %d %s", code, errOut)
 	}
 
@@ -191,6 +207,16 @@ func TestWayOutNewManagementEndToEnd(t *testing.T) {
 	newID := regexp.MustCompile(`--new-account (\d{12})`).FindStringSubmatch(out)
 	if code != ExitOK || !strings.Contains(out, "billing/signup") || newID == nil {
 		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	// The commands it suggests act on this design and target: they said
+	// "add --new-account ID", and step 4 had no --design.
+	for _, want := range []string{
+		"stands for the new one: orgwizard migrate new-management --new-account " + newID[1] + " --sandbox-state " + state + " --design " + design + "\n",
+		"4. Run: orgwizard migrate new-management --new-profile new-management --profile <the old account's profile> --design " + design + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("migrate new-management does not say %q:\n%s", want, out)
+		}
 	}
 	// Without a terminal or --yes it asks and refuses.
 	if code, _, errOut := run(t, "migrate", "new-management", "--sandbox-state", state, "--design", design, "--new-account", newID[1]); code != ExitUser || !strings.Contains(errOut, "--yes") {

@@ -67,7 +67,9 @@ workloads:
 		path + ":5: organization.homeRegion:",
 		`path + ":10: workloads[0].ownr: unknown key "ownr"; did you mean "owner"?`,
 		path + ":11: workloads[1].name:",
-		"4 problems",
+		// The command to run again names the file: a bare "orgwizard
+		// validate" reads orgwizard.yaml, another design.
+		"4 problems; fix them and run orgwizard validate --design " + path + " again",
 	} {
 		want = strings.ReplaceAll(want, `path + "`, path)
 		want = strings.TrimSuffix(want, `"`)

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
 )
 
 const defaultDesignFile = "orgwizard.yaml"
@@ -96,9 +97,12 @@ func printDesignErrors(w io.Writer, path string, errs orgmodel.Errors) {
 			fmt.Fprintf(w, "%s: %s\n", loc, e.Message)
 		}
 	}
+	// The command names the file unless it is the default, which the
+	// bare command reads.
+	again := wizard.Command(append([]string{"validate"}, wizard.DesignArgs(path)...)...)
 	if len(errs) == 1 {
-		fmt.Fprintf(w, "%s: 1 problem; fix it and run orgwizard validate again\n", path)
+		fmt.Fprintf(w, "%s: 1 problem; fix it and run %s again\n", path, again)
 		return
 	}
-	fmt.Fprintf(w, "%s: %d problems; fix them and run orgwizard validate again\n", path, len(errs))
+	fmt.Fprintf(w, "%s: %d problems; fix them and run %s again\n", path, len(errs), again)
 }

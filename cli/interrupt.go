@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/orgwizard/orgwizard/ui"
+	"github.com/orgwizard/orgwizard/wizard"
 )
 
 // interruptibleInput is the accessible wizard's input. Its prompts read
@@ -90,7 +91,7 @@ func (o *wizardOptions) runAccessible(ctx context.Context, opt ui.Options) (ui.R
 	case <-in.waiting:
 		msg := "Interrupted; nothing was saved yet."
 		if _, err := os.Stat(o.design); err == nil {
-			msg = fmt.Sprintf("Interrupted. Your design is saved in %s as of the last step you finished; run orgwizard again to go on.", o.design)
+			msg = fmt.Sprintf("Interrupted. Your design is saved in %s as of the last step you finished; run %s to go on.", o.design, wizard.RerunCommand(o.design, append([]string{"--accessible"}, targetArgs(o.target.spec)...)))
 		}
 		return ui.Result{Interrupted: true, Message: "\n" + msg}, nil
 	}

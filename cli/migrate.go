@@ -16,6 +16,7 @@ import (
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/target"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
 )
 
 func newMigrateCommand(streams IO) *cobra.Command {
@@ -96,7 +97,17 @@ func (o *newManagementOptions) run(ctx context.Context) error {
 	if design != nil {
 		email = design.Organization.Email
 	}
-	fmt.Fprintln(o.io.Out, migrate.ManualStep(email))
+	again := func(args ...string) string {
+		return wizard.Command(append(append(append([]string{"migrate", "new-management"}, args...), targetArgs(o.target.spec)...), wizard.DesignArgs(o.design)...)...)
+	}
+	onAWS := again("--new-profile", "new-management")
+	if !o.target.spec.UsesAWS() {
+		onAWS = "orgwizard migrate new-management --new-profile new-management --profile <the old account's profile>"
+		if d := wizard.DesignArgs(o.design); d != nil {
+			onAWS += " " + strings.TrimPrefix(wizard.Command(d...), "orgwizard ")
+		}
+	}
+	fmt.Fprintln(o.io.Out, migrate.ManualStepWith(email, onAWS))
 	fmt.Fprintln(o.io.Out)
 
 	s, err := openSession(ctx, &o.target)
@@ -114,7 +125,7 @@ func (o *newManagementOptions) run(ctx context.Context) error {
 		if sb := s.target.Sandbox; sb != nil {
 			for _, a := range sb.Accounts() {
 				if a.Role == "new-management" || (a.Role == "standalone" && a.ID != old.AccountID) {
-					fmt.Fprintf(o.io.Out, "On the sandbox the account %s (%s) stands for the new one: add --new-account %s\n", a.ID, a.Name, a.ID)
+					fmt.Fprintf(o.io.Out, "On the sandbox the account %s (%s) stands for the new one: %s\n", a.ID, a.Name, again("--new-account", a.ID))
 				}
 			}
 		}
@@ -310,7 +321,7 @@ the design. Run orgwizard audit --runbook FILE to see the progress.`,
 	}
 	fl := cmd.Flags()
 	addDesignFlag(cmd, &opts.design)
-	fl.StringVar(&opts.out, "out", "runbook.md", "where to write the runbook (- for stdout)")
+	fl.StringVar(&opts.out, "out", wizard.RunbookFile, "where to write the runbook (- for stdout)")
 	fl.StringArrayVar(&opts.assign, "assign", nil, "RESOURCE=ACCOUNT: move this resource (ARN, id or name) to this account (repeatable)")
 	fl.StringVar(&opts.assignFile, "assignments", "", "a file of RESOURCE=ACCOUNT lines")
 	addTargetFlags(cmd, &opts.target)
@@ -375,6 +386,11 @@ func (o *runbookOptions) run(ctx context.Context) error {
 		}
 	}
 	fmt.Fprintf(o.io.Out, "%s\nWrote %s: %d resources to move, %d without a destination yet.\n", describeTarget(s), o.out, len(res.Items), undecided)
+	design := ""
+	if tree != nil {
+		design = o.design
+	}
+	fmt.Fprintf(o.io.Out, "Follow its progress with: %s\n", wizard.RunbookProgressCommand(o.out, design, targetArgs(o.target.spec)))
 	for _, w := range warnings {
 		fmt.Fprintln(o.io.ErrOut, w)
 	}

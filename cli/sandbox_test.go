@@ -222,3 +222,27 @@ func TestSmallQuotaPathForward(t *testing.T) {
 		t.Fatalf("apply after the increase: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// --scenario builds a new state only: on a state built from another
+// scenario it was ignored in silence, and 'orgwizard --scenario
+// dirty-management' after a first 'go run .' showed a clean account.
+func TestScenarioOnAStateBuiltFromAnotherIsRefused(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	if code, out, errOut := run(t, "tree", "--sandbox-state", state); code != ExitOK {
+		t.Fatalf("tree: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut := run(t, "audit", "--scenario", "dirty-management", "--sandbox-state", state)
+	if code != ExitUser || !strings.Contains(errOut, "was built from scenario fresh; --scenario dirty-management applies to a new state only") ||
+		!strings.Contains(errOut, "orgwizard sandbox reset --scenario dirty-management --sandbox-state "+state) {
+		t.Errorf("audit --scenario on a fresh state: exit %d\n%s", code, errOut)
+	}
+	// The state built from the scenario asked for, and the default, go on.
+	if code, _, errOut := run(t, "sandbox", "reset", "--scenario", "dirty-management", "--sandbox-state", state); code != ExitOK {
+		t.Fatalf("reset: exit %d %s", code, errOut)
+	}
+	for _, args := range [][]string{{"tree", "--scenario", "dirty-management"}, {"tree"}} {
+		if code, _, errOut := run(t, append(args, "--sandbox-state", state)...); code != ExitOK {
+			t.Errorf("%v: exit %d %s", args, code, errOut)
+		}
+	}
+}

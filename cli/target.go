@@ -19,6 +19,7 @@ import (
 	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/aws/target"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
 )
 
 // targetFlags are the flags that choose where a command acts (cli.md).
@@ -84,6 +85,19 @@ func openSession(ctx context.Context, f *targetFlags) (*session, error) {
 	t, err := target.Open(ctx, f.spec)
 	if err != nil {
 		return nil, awsError(err)
+	}
+	// --scenario builds a new state only: on a state built from another
+	// one it would be ignored, and the user would see another world than
+	// the one asked for. (fresh is also the default, so it is let pass.)
+	if sb := t.Sandbox; sb != nil && f.spec.Scenario != "fresh" && sb.Scenario() != f.spec.Scenario {
+		built := sb.Scenario()
+		t.Close()
+		reset := []string{"sandbox", "reset", "--scenario", f.spec.Scenario}
+		if f.spec.SandboxState != "" {
+			reset = append(reset, "--sandbox-state", f.spec.SandboxState)
+		}
+		return nil, userError("the sandbox state was built from scenario %s; --scenario %s applies to a new state only. Leave it out to go on with that state, or start over: %s",
+			built, f.spec.Scenario, wizard.Command(reset...))
 	}
 	client := organizations.NewFromConfig(t.Config, func(o *organizations.Options) {
 		o.APIOptions = append(o.APIOptions, orgs.ObserveAttempts, orgs.RateLimited(requestRate(t)))

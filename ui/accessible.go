@@ -416,8 +416,13 @@ func (a *accessible) previewAndApply() error {
 	}
 	if q := quotaFromPlan(a.pre, plan, actual); q.over() {
 		// Apply would stop before creating anything: say so, and the way out.
-		a.say("Apply is blocked: the design needs %s (%s). %s Then run %s again; or remove workloads, environments or residencies from %s.",
-			q.text(), q.Source, quotaWayOut(q.Need), wizard.RerunCommand(a.opt.DesignPath, a.target.Args), a.opt.DesignPath)
+		rerun := wizard.RerunCommand(a.opt.DesignPath, append([]string{"--accessible"}, a.target.Args...))
+		then := "Then run " + rerun + " again"
+		if a.target.Sandbox {
+			then = strings.TrimSuffix(sandboxQuotaWayOut(q.Need, a.target.Args, rerun), ".")
+		}
+		a.say("Apply is blocked: the design needs %s (%s). %s %s; or remove workloads, environments or residencies from %s.",
+			q.text(), q.Source, quotaWayOut(q.Need), then, a.opt.DesignPath)
 		a.res.Err = &apply.QuotaError{Needed: q.Need, Limit: q.Quota, Source: q.Source}
 		return nil
 	} else if q.known() {
@@ -497,7 +502,7 @@ func (a *accessible) done(tree *orgmodel.Tree) error {
 		a.say("Account %s, id %s, email %s.", acc.Name, cmpOr(ids[acc.Name], "not created"), acc.Email)
 	}
 	if v.Inventory.State() == wizard.Dirty {
-		a.say("Way out (b): write the runbook that moves each resource to a member account with: orgwizard migrate runbook --design %s --out %s, then follow it with: %s", a.opt.DesignPath, wizard.RunbookFile, wizard.RunbookProgressCommand(wizard.RunbookFile))
+		a.say("Way out (b): write the runbook that moves each resource to a member account with: %s, then follow it with: %s", wizard.RunbookCommand(a.opt.DesignPath, a.target.Args), wizard.RunbookProgressCommand(wizard.RunbookFile, a.opt.DesignPath, a.target.Args))
 	}
 	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath, a.target.Args) {
 		a.say("Next: %s", n)

@@ -38,7 +38,7 @@ func TestAdoptUnmanagedAccountInTmux(t *testing.T) {
 	term.send("Enter")
 	term.waitFor("Plan: ", 20*time.Second)
 	plan := term.waitFor("o adopts one into an OU", 5*time.Second)
-	if !strings.Contains(plan, "1 account(s) in the organization are not in the design") {
+	if !strings.Contains(plan, "1 account in the organization is not in the design") {
 		t.Errorf("the plan does not leave one account alone:\n%s", plan)
 	}
 	term.send("o")

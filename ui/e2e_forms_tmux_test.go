@@ -48,7 +48,13 @@ func TestFastKeysAndPasteInTmux(t *testing.T) {
 	// yes/no question and saves, n goes on to the next step.
 	term.tmux("send-keys", "-t", term.session, "Enter", "Enter", "n",
 		"a", "qa", "Enter", "Quality assurance", "Enter", "n", "n")
-	term.waitFor("A residency is", 10*time.Second)
+	// The count at the top shows from the first step that adds accounts,
+	// before any residency: 2 workloads in 4 environments, the 2 security
+	// accounts and the management account. It showed nothing until the
+	// residencies, prod being split by residency.
+	if residency := term.waitFor("A residency is", 10*time.Second); !strings.Contains(residency, "11 accounts, over your quota of 10") {
+		t.Errorf("the residency step does not count 11 accounts at the top:\n%s", residency)
+	}
 	term.send("C-c")
 	term.waitFor("EXIT=", 10*time.Second)
 

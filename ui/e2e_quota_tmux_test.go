@@ -32,7 +32,11 @@ func TestEndToEndQuotaBlocksApplyInTmux(t *testing.T) {
 	}
 	term.send("Enter")
 	preview := term.waitForText("apply is blocked", 20*time.Second)
-	for _, want := range []string{"10 accounts, over your quota of 4", "--desired-value 10", "r read the quota again"} {
+	// On the sandbox, which the wizard holds, the request can only be made
+	// once it quits: it says how, with the state file in use.
+	for _, want := range []string{"10 accounts, over your quota of 4", "--desired-value 10", "r read the quota again",
+		"quit (ctrl+c), run orgwizard sandbox serve --sandbox-state " + state + ",", "(or add --account-quota 10)",
+		"stop it and run orgwizard --sandbox-state " + state + " --design " + design + ";"} {
 		if !strings.Contains(preview, want) {
 			t.Errorf("the preview lacks %q:\n%s", want, term.screen())
 		}

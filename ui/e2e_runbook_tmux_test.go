@@ -65,6 +65,23 @@ func TestEndToEndRunbookRegionWarningInTmux(t *testing.T) {
 			t.Errorf("the picker does not show %q:\n%s", want, screen)
 		}
 	}
+
+	// The command that follows the runbook acts on this target and design:
+	// without them it audited the default state, with no design.
+	send("w")
+	written := strings.Join(strings.Fields(waitFor("Runbook written", 10*time.Second)), " ")
+	follow := written[strings.Index(written, "Follow its progress with"):]
+	for _, want := range []string{"orgwizard audit", "--sandbox-state", "--design", "--runbook"} {
+		if !strings.Contains(follow, want) {
+			t.Errorf("the command to follow the runbook lacks %q: %s", want, follow)
+		}
+	}
+	send("q")
+	waitFor("EXIT=0", 10*time.Second)
+	out, err := exec.Command(bin, "audit", "--sandbox-state", state, "--design", design, "--runbook", filepath.Join(dir, "orgwizard-runbook.md")).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Runbook: 0 of 27 resources moved out") || strings.Contains(string(out), "no design file") {
+		t.Errorf("the audit the done screen suggests: %v\n%s", err, out)
+	}
 }
 
 // TestEndToEndHomeRegionProposalInTmux starts a new design on the

@@ -57,6 +57,19 @@ func TestEndToEndWayOutInTmux(t *testing.T) {
 		t.Errorf("the new management account is not shown clean:\n%s", clean)
 	}
 	send("Enter")
+	// The new management account, the old one and acme's 9 to create: 11.
+	// Every step counts alike; the design steps counted the old account,
+	// adopted by its id, as one more to create.
+	const count = "11 accounts of your quota of 12"
+	if preview := waitFor("Plan: ", 20*time.Second); !strings.Contains(preview, count) {
+		t.Errorf("the preview does not say %q:\n%s", count, preview)
+	}
+	send("Escape")
+	// Its longer title leaves room for the short form only.
+	if guardrails := waitFor("Guardrails and foundation", 10*time.Second); !strings.Contains(guardrails, "11/12 accounts") {
+		t.Errorf("the guardrails step does not say 11/12 accounts, as the preview does:\n%s", guardrails)
+	}
+	send("n")
 	waitFor("Plan: ", 20*time.Second)
 	send("a")
 	waitFor("Ready to make", 5*time.Second)

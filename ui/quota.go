@@ -2,10 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
 )
 
 // quotaUse is how many accounts the organization has once the design is in
@@ -41,6 +43,20 @@ func quotaWayOut(need int) string {
 		"(or in the console: Service Quotas, AWS Organizations, \"Default maximum number of accounts\").", need, orgs.QuotaServiceCode, orgs.QuotaCode, need)
 }
 
+// sandboxQuotaWayOut is how to raise the quota on the sandbox, which the
+// wizard holds while it runs, so that nothing else can ask it for more:
+// quit, make the request against sandbox serve, and run the wizard again.
+func sandboxQuotaWayOut(need int, targetArgs []string, rerun string) string {
+	serve := []string{"sandbox", "serve"}
+	for i, a := range targetArgs {
+		if a == "--sandbox-state" && i+1 < len(targetArgs) {
+			serve = append(serve, a, targetArgs[i+1])
+		}
+	}
+	return fmt.Sprintf("On the sandbox, which this wizard holds: quit (ctrl+c), run %s, make that request with the AWS CLI after its export line (or add --account-quota %d), stop it and run %s.",
+		wizard.Command(serve...), need, rerun)
+}
+
 // quotaFromPlan counts as apply does: the accounts there are (the
 // management account alone when there is no organization yet) and every
 // creation the plan makes or awaits.
@@ -53,12 +69,23 @@ func quotaFromPlan(p Preflight, plan *orgmodel.Plan, actual *orgmodel.Actual) qu
 }
 
 // quotaFromDesign counts before there is a plan: the accounts the preflight
-// found, and the design's accounts whose email none of them has.
+// found, and the design's accounts to create, those whose email none of
+// them has.
 func quotaFromDesign(p Preflight, d *orgmodel.Design) (quotaUse, bool) {
 	if p.Quota <= 0 || d == nil {
 		return quotaUse{}, false
 	}
 	tree, err := d.Expand()
+	if err != nil {
+		// Before the residency step an environment split by residency has
+		// none to split by: count what going on without one gives, one
+		// account per workload, rather than nothing until then.
+		settled := *d
+		settled.Environments = slices.Clone(d.Environments)
+		if wizard.Settle(&settled) != nil {
+			tree, err = settled.Expand()
+		}
+	}
 	if err != nil || len(tree.Accounts) == 0 {
 		return quotaUse{}, false
 	}
@@ -68,7 +95,9 @@ func quotaFromDesign(p Preflight, d *orgmodel.Design) (quotaUse, bool) {
 	}
 	need := max(len(p.Emails), p.Accounts, 1)
 	for _, a := range tree.Accounts {
-		if !have[strings.ToLower(a.Email)] {
+		// An adopted account exists already (the plan never creates one),
+		// and one named by its id alone has no email to find it by.
+		if a.Kind != orgmodel.AdoptedKind && !have[strings.ToLower(a.Email)] {
 			need++
 		}
 	}

@@ -568,7 +568,9 @@ func (s *doneScreen) HandlesBack() bool { return s.picker != nil }
 
 func (s *doneScreen) recheck() {
 	v := *s.v
-	v.Runbook = s.st.runbook
+	if s.st.runbook != "" {
+		v.Runbook = wizard.RunbookProgressCommand(s.st.runbook, s.st.path, s.st.target.Args)
+	}
 	s.checks = wizard.Checklist(s.st.tree, v)
 }
 
@@ -660,7 +662,7 @@ func (s *doneScreen) View() string {
 	}
 	switch {
 	case s.st.runbook != "":
-		lines = append(lines, wrapMark(st.OK.Render("✓"), "Runbook written: "+s.st.runbook+". Follow its progress with "+wizard.RunbookProgressCommand(s.st.runbook)+".", s.w)...)
+		lines = append(lines, wrapMark(st.OK.Render("✓"), "Runbook written: "+s.st.runbook+". Follow its progress with "+wizard.RunbookProgressCommand(s.st.runbook, s.st.path, s.st.target.Args)+".", s.w)...)
 	case s.offersRunbook():
 		lines = append(lines, wrapMark(st.Warn.Render("!"), "The management account still runs workloads: press m to choose where each resource goes and write "+wizard.RunbookFile+".", s.w)...)
 	}

@@ -99,7 +99,7 @@ func (s *environmentsScreen) View() string {
 	}
 	s.list.h = max(s.h-len(lines)-2, 1)
 	lines = append(lines, s.list.window(st, rows)...)
-	lines = append(lines, "", st.Muted.Render(fmt.Sprintf("%d environments. Press n when they are right.", len(rows))))
+	lines = append(lines, "", st.Muted.Render(nouns(len(rows), "environment")+". Press n when they are right."))
 	return strings.Join(lines, "\n")
 }
 

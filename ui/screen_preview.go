@@ -247,12 +247,20 @@ func (s *previewScreen) summary() []string {
 			len(p.Unmanaged)), s.w)...)
 	}
 	if n := len(wizard.Adoptable(s.st.design, p)); n > 0 {
-		out = append(out, wrap(fmt.Sprintf("%d account(s) in the organization are not in the design: o adopts one into an OU.", n), s.w)...)
+		are := "are"
+		if n == 1 {
+			are = "is"
+		}
+		out = append(out, wrap(fmt.Sprintf("%s in the organization %s not in the design: o adopts one into an OU.", nouns(n, "account"), are), s.w)...)
 	}
 	if q := quotaFromPlan(s.st.pre, p, s.st.actual); q.known() && !p.Empty() {
 		switch {
 		case q.over():
-			out = append(out, wrapMark(st.Fail.Render("✗"), fmt.Sprintf("%s (%s): apply is blocked, it would stop before creating any account. %s Once it is granted, press r to read the quota again; or press esc to remove workloads, environments or residencies.", q.text(), q.Source, quotaWayOut(q.Need)), s.w)...)
+			then := "Once it is granted, press r to read the quota again"
+			if s.st.target.Sandbox {
+				then = sandboxQuotaWayOut(q.Need, s.st.target.Args, wizard.RerunCommand(s.st.path, s.st.target.Args))
+			}
+			out = append(out, wrapMark(st.Fail.Render("✗"), fmt.Sprintf("%s (%s): apply is blocked, it would stop before creating any account. %s %s; or press esc to remove workloads, environments or residencies.", q.text(), q.Source, quotaWayOut(q.Need), strings.TrimSuffix(then, ".")), s.w)...)
 		case q.Need == q.Quota:
 			out = append(out, wrapMark(st.Warn.Render("!"), q.text()+": the quota is reached. One more account needs an increase.", s.w)...)
 		}
@@ -440,14 +448,14 @@ func (v *treeView) render(st Styles, h int) []string {
 		var text string
 		switch {
 		case r.root:
-			text = fmt.Sprintf("Root  %s", st.Muted.Render(fmt.Sprintf("%d accounts%s", len(v.tree.Accounts), policies(v.policyOn["Root"]))))
+			text = fmt.Sprintf("Root  %s", st.Muted.Render(nouns(len(v.tree.Accounts), "account")+policies(v.policyOn["Root"])))
 		case r.ou != "":
 			arrow := "▾"
 			if v.folded[r.ou] {
 				arrow = "▸"
 			}
 			name := r.ou[strings.LastIndexByte(r.ou, '/')+1:]
-			text = strings.Repeat("  ", r.depth) + arrow + " " + st.Bold.Render(name) + "  " + st.Muted.Render(fmt.Sprintf("%d accounts%s", v.totals[r.ou], policies(v.policyOn[r.ou])))
+			text = strings.Repeat("  ", r.depth) + arrow + " " + st.Bold.Render(name) + "  " + st.Muted.Render(nouns(v.totals[r.ou], "account")+policies(v.policyOn[r.ou]))
 		default:
 			text = fmt.Sprintf("%s• %-*s %s", strings.Repeat("  ", r.depth), v.maxNameW, r.acct.Name, st.Muted.Render(r.acct.Email))
 		}

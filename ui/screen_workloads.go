@@ -113,7 +113,7 @@ func (s *workloadsScreen) View() string {
 	}
 	s.list.h = max(s.h-len(lines)-2, 1)
 	lines = append(lines, s.list.window(st, rows)...)
-	lines = append(lines, "", st.Muted.Render(fmt.Sprintf("%d workloads × %d environments. Press n when the list is complete.", len(d.Workloads), len(d.Environments))))
+	lines = append(lines, "", st.Muted.Render(nouns(len(d.Workloads), "workload")+" × "+nouns(len(d.Environments), "environment")+". Press n when the list is complete."))
 	return strings.Join(lines, "\n")
 }
 

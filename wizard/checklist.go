@@ -31,8 +31,8 @@ type Verified struct {
 	// Inventory is the management account's inventory, swept after the
 	// apply: the "management account clean" tick comes from it alone.
 	Inventory Inventory
-	// Runbook names way (b)'s runbook when one was written, so that the
-	// checklist says how to follow it.
+	// Runbook is the command that follows way (b)'s runbook when one was
+	// written (RunbookProgressCommand), so that the checklist says it.
 	Runbook string
 }
 
@@ -145,7 +145,7 @@ func cleanItem(v Verified) CheckItem {
 		c.Status = Fail
 		c.Detail = fmt.Sprintf("%s run in the management account (%s)", plural(inv.Found, "resource"), inv.Summary)
 		if v.Runbook != "" {
-			c.Detail += "; follow the runbook and its progress: " + RunbookProgressCommand(v.Runbook)
+			c.Detail += "; follow the runbook and its progress: " + v.Runbook
 		} else {
 			c.Detail += "; lead them out: orgwizard migrate new-management, or orgwizard migrate runbook"
 		}

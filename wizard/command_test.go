@@ -44,3 +44,20 @@ func TestNextStepsCarryTheFlagsInUse(t *testing.T) {
 		t.Errorf("RerunCommand of the defaults = %s", got)
 	}
 }
+
+// The runbook's commands act on the target and design the wizard used:
+// "orgwizard audit --runbook orgwizard-runbook.md" audited the default
+// target and found no design to compare with.
+func TestRunbookCommandsCarryTheFlagsInUse(t *testing.T) {
+	args := []string{"--sandbox-state", "/tmp/my state.json"}
+	if got, want := RunbookProgressCommand("/d/orgwizard-runbook.md", "/d/acme.yaml", args),
+		"orgwizard audit --sandbox-state '/tmp/my state.json' --design /d/acme.yaml --runbook /d/orgwizard-runbook.md"; got != want {
+		t.Errorf("RunbookProgressCommand = %q, want %q", got, want)
+	}
+	if got, want := RunbookProgressCommand(RunbookFile, DefaultDesign, nil), "orgwizard audit --runbook orgwizard-runbook.md"; got != want {
+		t.Errorf("RunbookProgressCommand = %q, want %q", got, want)
+	}
+	if got, want := RunbookCommand("acme.yaml", []string{"--profile", "mgmt"}), "orgwizard migrate runbook --profile mgmt --design acme.yaml --out orgwizard-runbook.md"; got != want {
+		t.Errorf("RunbookCommand = %q, want %q", got, want)
+	}
+}

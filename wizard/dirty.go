@@ -189,9 +189,18 @@ func ConfirmMigration(answer string, sandbox bool, newAccount string) error {
 // RunbookFile is the name of way (b)'s runbook, written next to the design.
 const RunbookFile = "orgwizard-runbook.md"
 
-// RunbookProgressCommand is how a user follows the runbook's progress.
-func RunbookProgressCommand(runbook string) string {
-	return "orgwizard audit --runbook " + runbook
+// RunbookProgressCommand is how a user follows the runbook's progress: the
+// audit of the same target against the same design (without them it audits
+// the default target and finds no design to compare with).
+func RunbookProgressCommand(runbook, designPath string, targetArgs []string) string {
+	args := append(append([]string{"audit"}, targetArgs...), DesignArgs(designPath)...)
+	return Command(append(args, "--runbook", runbook)...)
+}
+
+// RunbookCommand is how a user writes way (b)'s runbook outside the wizard.
+func RunbookCommand(designPath string, targetArgs []string) string {
+	args := append(append([]string{"migrate", "runbook"}, targetArgs...), DesignArgs(designPath)...)
+	return Command(append(args, "--out", RunbookFile)...)
 }
 
 func shortList(items []string, n int) string {

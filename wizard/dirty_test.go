@@ -15,7 +15,7 @@ func TestInventoryStateNeverCallsAnIncompleteSweepClean(t *testing.T) {
 	}{
 		{"not taken", Inventory{}, NotSwept, "not taken"},
 		{"clean", Inventory{Taken: true, Regions: 17}, Clean, "nothing runs here (17 regions swept): the account is clean."},
-		{"dirty", Inventory{Taken: true, Found: 5, Summary: "2 ec2 instance, 3 s3 bucket", Regions: 17}, Dirty, "5 resources run here: 2 ec2 instance, 3 s3 bucket."},
+		{"dirty", Inventory{Taken: true, Found: 5, Summary: "2 ec2 instances, 3 s3 buckets", Regions: 17}, Dirty, "5 resources run here: 2 ec2 instances, 3 s3 buckets."},
 		{"dirty and incomplete", Inventory{Taken: true, Found: 1, Summary: "1 s3 bucket", NotRead: []string{"rds in eu-west-1 (access-denied)"}}, Dirty, "Not read: rds in eu-west-1 (access-denied)."},
 		{"incomplete", Inventory{Taken: true, NotRead: []string{"a", "b", "c", "d"}}, Incomplete, "the inventory is incomplete: 4 listings not read (a, b, c and 1 more)"},
 	}
@@ -96,11 +96,11 @@ func TestChecklistCleanComesFromTheInventory(t *testing.T) {
 	if c := clean(Verified{Inventory: Inventory{Taken: true, NotRead: []string{"ec2 in eu-west-1 (access-denied)"}}}); c.Status != Unknown || !strings.Contains(c.Detail, "incomplete") {
 		t.Errorf("incomplete: %+v", c)
 	}
-	dirty := Inventory{Taken: true, Found: 2, Summary: "2 s3 bucket"}
+	dirty := Inventory{Taken: true, Found: 2, Summary: "2 s3 buckets"}
 	if c := clean(Verified{Inventory: dirty}); c.Status != Fail || !strings.Contains(c.Detail, "orgwizard migrate") {
 		t.Errorf("dirty: %+v", c)
 	}
-	if c := clean(Verified{Inventory: dirty, Runbook: RunbookFile}); c.Status != Fail || !strings.Contains(c.Detail, "orgwizard audit --runbook orgwizard-runbook.md") {
+	if c := clean(Verified{Inventory: dirty, Runbook: RunbookProgressCommand(RunbookFile, "", nil)}); c.Status != Fail || !strings.Contains(c.Detail, "orgwizard audit --runbook orgwizard-runbook.md") {
 		t.Errorf("dirty with a runbook: %+v", c)
 	}
 	if c := clean(Verified{Inventory: Inventory{Taken: true, Regions: 3}}); c.Status != Pass {

@@ -209,7 +209,7 @@ func TestChecklistFromActual(t *testing.T) {
 			a.Accounts[i].ParentID = "r-root"
 		}
 	}
-	items = Checklist(tree, Verified{Caller: "111111111111", Actual: a, Inventory: Inventory{Taken: true, Found: 3, Summary: "3 ec2 instance", Regions: 17}})
+	items = Checklist(tree, Verified{Caller: "111111111111", Actual: a, Inventory: Inventory{Taken: true, Found: 3, Summary: "3 ec2 instances", Regions: 17}})
 	if failed := len(items) - Passed(items); failed != 4 {
 		t.Fatalf("want 4 failures (workload, environment, residency, clean), got %d: %+v", failed, items)
 	}

@@ -120,6 +120,12 @@ type Event struct {
 
 // ManualStep is the part AWS does not let a tool do: opening the new account.
 func ManualStep(oldEmail string) string {
+	return ManualStepWith(oldEmail, "orgwizard migrate new-management --new-profile new-management --profile <the old account's profile>")
+}
+
+// ManualStepWith is ManualStep ending with run, the command that goes on
+// once the account is open (with the design flag in use).
+func ManualStepWith(oldEmail, run string) string {
 	suggest := "a new mailbox, such as aws-management@your-domain"
 	if local, domain, ok := strings.Cut(oldEmail, "@"); ok {
 		suggest = fmt.Sprintf("a mailbox of its own, such as %s+management@%s or aws-management@%s", local, domain, domain)
@@ -131,7 +137,7 @@ func ManualStep(oldEmail string) string {
 		"  2. Sign in as the root user, turn on MFA for it, and add the billing details (the new account pays for the whole organization).",
 		"  3. Create credentials for orgwizard in it (an IAM Identity Center user, or an IAM user with AdministratorAccess)",
 		"     and a profile for them: aws configure sso --profile new-management (or aws configure --profile new-management).",
-		"  4. Run: orgwizard migrate new-management --new-profile new-management --profile <the old account's profile>",
+		"  4. Run: " + run,
 		"See " + DocCreateAccount,
 	}, "\n")
 }
