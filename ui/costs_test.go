@@ -38,7 +38,7 @@ func TestCostsFromDone(t *testing.T) {
 	}
 	s.keys("c")
 	v := s.waitFor("[Workload]")
-	for _, want := range []string{"payments", "website", "foundation", "Management acme-management: $0.20, clean", "forecast $", "2 Cost Explorer requests, $0.02"} {
+	for _, want := range []string{"payments", "website", "foundation", "Management acme-management: $0.20, clean", "forecast $", "2 Cost Explorer requests, $0.02; kept 4 hours."} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the costs screen lacks %q:\n%s", want, v)
 		}

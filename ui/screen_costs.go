@@ -197,6 +197,18 @@ func requestsText(f costview.Fetch) string {
 	return fmt.Sprintf("%d Cost Explorer requests, %s at %s each; kept %s in the cache.", f.Requests, costview.Money(float64(f.Requests)*f.PricePerRequest, "USD"), price, cacheFor())
 }
 
+// requestsLine is requestsText in one line of the screen, where the keys
+// say that r refreshes.
+func requestsLine(f costview.Fetch) string {
+	switch {
+	case f.FromCache:
+		return fmt.Sprintf("0 Cost Explorer requests: from the cache, fetched %s ago.", costsAge(f.Age))
+	case f.Requests == 1:
+		return fmt.Sprintf("1 Cost Explorer request, %s; kept %s.", costview.Money(f.PricePerRequest, "USD"), cacheFor())
+	}
+	return fmt.Sprintf("%d Cost Explorer requests, %s; kept %s.", f.Requests, costview.Money(float64(f.Requests)*f.PricePerRequest, "USD"), cacheFor())
+}
+
 func cacheFor() string { return fmt.Sprintf("%d hours", int(costs.CacheTTL.Hours())) }
 
 func costsAge(d time.Duration) string {
@@ -235,7 +247,7 @@ func (s *costsScreen) View() string {
 		strings.Join(tabs, " ") + st.Muted.Render("  by "+v.By),
 		st.Bold.Render(s.summary(month, through)),
 	}
-	foot := []string{clip(st.Muted.Render(requestsText(s.report.Fetch)), s.w)}
+	foot := []string{clip(st.Muted.Render(requestsLine(s.report.Fetch)), s.w)}
 	if m := v.Management; m != nil {
 		head = append(head, s.managementLine(*m))
 	}
