@@ -156,6 +156,7 @@ func (b orgBackend) Plan(_ context.Context, tree *orgmodel.Tree) (*orgmodel.Plan
 func TestAccessibleAdoptsAnAccount(t *testing.T) {
 	answers := []string{
 		"1", // the sandbox
+		"n", // the organization exists: its costs, not now
 		"0", // guardrails as they are
 		"",  // layout
 		"3", // adopt legacy-app (done, add, adopt ...)

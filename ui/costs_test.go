@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -182,5 +184,32 @@ func TestGoldenCosts(t *testing.T) {
 			s.tm.Send(tea.WindowSizeMsg{Width: c.w, Height: c.h})
 			golden.RequireEqual(t, s.waitFor("Management"))
 		})
+	}
+}
+
+// TestAccessibleCosts: accessible mode offers the costs where the screen
+// does (an organization that exists, at the preflight) and says the same
+// facts as lines: each group's amount, the management account apart, the
+// forecast, each budget's use and the requests.
+func TestAccessibleCosts(t *testing.T) {
+	be := &fakeBackend{org: true, budgets: []costs.BudgetUse{{Name: "orgwizard-payments-dev", Limit: 100, Actual: 1450, Currency: "USD"}}}
+	var out bytes.Buffer
+	opt := Options{Backend: be, DesignPath: "acme.yaml", Design: acmeFrom(t)(), Reached: wizard.Preview}
+	_, _ = RunAccessible(context.Background(), opt, &lineReader{[]string{"1", "y"}}, &out)
+	text := out.String()
+	for _, want := range []string{
+		"payments: $2,381.95 month to date, 4 accounts.",
+		"Per environment: dev $2,189.95, prod $254.00, staging $66.00, foundation $14.00.",
+		"Management account acme-management (111111111111): $0.20 this month, under $10.00: clean.",
+		"AWS's forecast for January: $2,397.67.",
+		"Problem: Budget orgwizard-payments-dev: $1,450.00 of $100.00, 1450%: over budget.",
+		"2 Cost Explorer requests, $0.02 at $0.01 each; kept 4 hours in the cache.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("accessible mode does not say %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "\x1b[") {
+		t.Errorf("accessible mode prints escape sequences:\n%q", text)
 	}
 }
