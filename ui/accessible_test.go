@@ -64,6 +64,7 @@ func TestAccessibleFlowConverges(t *testing.T) {
 		"OU Workloads/prod/us: payments-prod-us <aws+payments-prod-us@acme.example>.",
 		"13 of 13 checks verified:",
 		"succeeded: create account website-prod-eu",
+		"Show what the organization costs this month?", // at the end, as the Done screen's c
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the output lacks %q:\n%s", want, text)

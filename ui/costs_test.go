@@ -213,3 +213,20 @@ func TestAccessibleCosts(t *testing.T) {
 		t.Errorf("accessible mode prints escape sequences:\n%q", text)
 	}
 }
+
+// TestCostsShowADirtyManagementAccount: a management account that runs
+// workloads is "not clean" on top, and the way out is said in full.
+func TestCostsShowADirtyManagementAccount(t *testing.T) {
+	s := start(t, Options{Backend: &fakeBackend{org: true, dirty: true}, DesignPath: "orgwizard.yaml"})
+	s.waitFor("Where should")
+	s.keys("enter")
+	v := s.waitFor("Press enter to choose a way out")
+	if !strings.Contains(v, "c costs") {
+		t.Fatalf("the dirty preflight does not offer the costs:\n%s", v)
+	}
+	s.keys("c")
+	v = s.waitFor("[Workload]")
+	if !strings.Contains(v, "✗ Management acme-management: $18.00, not clean") || !strings.Contains(v, "orgwizard migrate runbook") {
+		t.Errorf("the dirty management account:\n%s", v)
+	}
+}

@@ -37,7 +37,7 @@ func (b BudgetUse) Percent() float64 {
 
 // BudgetUses reads every cost budget of account (the management account:
 // budgets of the organization live there), every page, the most used
-// first. Budgets does not charge for reading them.
+// first.
 func BudgetUses(ctx context.Context, api BudgetsAPI, account string) ([]BudgetUse, error) {
 	var out []BudgetUse
 	in := &budgets.DescribeBudgetsInput{AccountId: aws.String(account)}
