@@ -230,3 +230,27 @@ func TestCostsShowADirtyManagementAccount(t *testing.T) {
 		t.Errorf("the dirty management account:\n%s", v)
 	}
 }
+
+// TestCostsScrollAtTheSmallestSize: at 60x15 what does not fit is counted
+// on the last line, and ↓ reaches the budgets.
+func TestCostsScrollAtTheSmallestSize(t *testing.T) {
+	s := start(t, Options{Backend: &fakeBackend{org: true}, DesignPath: "orgwizard.yaml"})
+	s.waitFor("Where should")
+	s.keys("enter")
+	s.waitFor("Press enter to design")
+	s.keys("c")
+	s.waitFor("[Workload]")
+	s.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 15})
+	s.keys("tab", "tab", "tab")
+	v := s.waitFor("[Account]")
+	if !strings.Contains(v, "more lines") || strings.Contains(v, "No budgets yet.") {
+		t.Fatalf("at 60x15 by account, the rows below are not counted:\n%s", v)
+	}
+	for range 20 {
+		s.keys("down")
+	}
+	v = s.waitFor("No budgets yet.")
+	if strings.Contains(v, "more lines") {
+		t.Errorf("scrolled to the end, lines are still said to be below:\n%s", v)
+	}
+}

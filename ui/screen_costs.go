@@ -259,8 +259,18 @@ func (s *costsScreen) View() string {
 	room := max(s.h-rest, 1)
 	s.top = max(min(s.top, len(rows)-room), 0)
 	out := append([]string{}, head...)
-	for _, r := range rows[s.top:min(len(rows), s.top+room)] {
+	end := min(len(rows), s.top+room)
+	more := 0
+	if end < len(rows) && room > 1 {
+		// The last line says what is below rather than cut it silently.
+		end--
+		more = len(rows) - end
+	}
+	for _, r := range rows[s.top:end] {
 		out = append(out, r())
+	}
+	if more > 0 {
+		out = append(out, st.Muted.Render(fmt.Sprintf("  ↓ %d more lines", more)))
 	}
 	for len(out) < s.h-len(foot) {
 		out = append(out, "")
