@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -19,13 +18,8 @@ import (
 	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/costview"
-	"github.com/orgwizard/orgwizard/internal/atomicfile"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
-
-// CostsCacheTTL is how long an answer of Cost Explorer is reused: AWS
-// refreshes its cost data a few times a day and charges each request.
-const CostsCacheTTL = 4 * time.Hour
 
 type costsOptions struct {
 	month       string
@@ -69,18 +63,6 @@ are grouped as "other".`,
 	addDesignFlag(cmd, &opts.design)
 	addTargetFlags(cmd, &opts.target)
 	return cmd
-}
-
-// costsCache is one Cost Explorer answer, kept in the state directory.
-type costsCache struct {
-	Version   int          `json:"version"`
-	Account   string       `json:"account"`
-	Month     string       `json:"month"`
-	Today     string       `json:"today"`
-	FetchedAt time.Time    `json:"fetchedAt"`
-	Daily     *costs.Daily `json:"daily"`
-	Forecast  *float64     `json:"forecast,omitempty"`
-	Requests  int          `json:"requests"`
 }
 
 func (o *costsOptions) check(now time.Time) (time.Time, error) {
@@ -127,60 +109,27 @@ func (o *costsOptions) run(ctx context.Context) error {
 	}
 	defer s.Close()
 
-	today := now.Truncate(24 * time.Hour)
-	current := month.Equal(time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC))
-	last := today
-	if !current {
-		last = month.AddDate(0, 1, -1)
-	}
-	cachePath, err := o.cachePath(s, month)
+	cachePath, err := costsCachePath(s, month)
 	if err != nil {
 		return err
 	}
-	c := o.readCache(cachePath, s.target.AccountID, month, today, now)
-	fetch := costview.Fetch{PricePerRequest: costs.PricePerRequest}
-	if c != nil {
-		fetch.FromCache, fetch.Age = true, now.Sub(c.FetchedAt)
-	} else {
-		client := costs.New(costexplorer.NewFromConfig(s.target.Config, func(o *costexplorer.Options) {
-			// Cost Explorer has one endpoint, in us-east-1.
-			o.Region = "us-east-1"
-		}))
-		start := last.AddDate(0, 0, -29)
-		if month.Before(start) {
-			start = month
-		}
-		daily, err := client.DailyByAccount(ctx, start, last.AddDate(0, 0, 1))
-		if err != nil {
-			return costsError(err, s)
-		}
-		c = &costsCache{Version: 1, Account: s.target.AccountID, Month: month.Format("2006-01"), Today: today.Format(time.DateOnly), FetchedAt: now, Daily: daily}
-		if current {
-			f, ok, err := client.Forecast(ctx, today, month.AddDate(0, 1, 0))
-			if err != nil {
-				return costsError(err, s)
-			}
-			if ok {
-				c.Forecast = &f
-			}
-		}
-		c.Requests = client.Requests()
-		fetch.Requests = c.Requests
-		o.writeCache(cachePath, c)
+	l, err := costs.Load(ctx, costsClient(s), costs.Query{Account: s.target.AccountID, Month: month, Now: now, CachePath: cachePath, Refresh: o.refresh})
+	if err != nil {
+		return costsError(err, s)
 	}
-	in := costview.Input{Month: month, Start: c.Daily.Start, Today: last, ManagementID: s.target.AccountID, Tree: tree,
-		Forecast: c.Forecast, Currency: c.Daily.Currency, Current: current}
-	for id, d := range c.Daily.Accounts {
-		in.Accounts = append(in.Accounts, costview.Account{ID: id, Name: c.Daily.Names[id], Daily: d})
+	if l.CacheErr != nil {
+		// A cache that cannot be written costs the next view its requests,
+		// nothing more: said, not fatal.
+		fmt.Fprintf(o.io.ErrOut, "Could not keep Cost Explorer's answer (%v); the next view asks again.\n", l.CacheErr)
 	}
-	v := costview.Compute(in, o.by)
+	v := costview.Compute(l.Input(s.target.AccountID, tree), o.by)
 	switch o.output {
 	case "json":
-		return costview.JSON(o.io.Out, s.target.Describe, v, fetch)
+		return costview.JSON(o.io.Out, s.target.Describe, v, l.Fetch)
 	case "csv":
 		return costview.CSV(o.io.Out, v)
 	}
-	return costview.Text(o.io.Out, describeTarget(s), v, fetch)
+	return costview.Text(o.io.Out, describeTarget(s), v, l.Fetch)
 }
 
 // costsError explains a refusal of Cost Explorer: only the payer (the
@@ -198,10 +147,16 @@ func fileExists(path string) bool {
 	return !errors.Is(err, fs.ErrNotExist)
 }
 
-// cachePath is where the answer for this target and month is kept: beside
-// the sandbox's state, or in orgwizard's state directory.
-func (o *costsOptions) cachePath(s *session, month time.Time) (string, error) {
-	name := "costs-" + s.target.AccountID + "-" + month.Format("2006-01") + ".json"
+// costsClient is Cost Explorer for the session: it has one endpoint, in
+// us-east-1.
+func costsClient(s *session) *costexplorer.Client {
+	return costexplorer.NewFromConfig(s.target.Config, func(o *costexplorer.Options) { o.Region = "us-east-1" })
+}
+
+// costsCachePath is where the answer for this target and month is kept:
+// beside the sandbox's state, or in orgwizard's state directory.
+func costsCachePath(s *session, month time.Time) (string, error) {
+	name := costs.CacheName(s.target.AccountID, month)
 	if s.target.Sandbox != nil {
 		return filepath.Join(filepath.Dir(s.target.Sandbox.StatePath()), name), nil
 	}
@@ -210,40 +165,4 @@ func (o *costsOptions) cachePath(s *session, month time.Time) (string, error) {
 		return "", userError("%v", err)
 	}
 	return filepath.Join(dir, name), nil
-}
-
-// readCache returns the kept answer when it is for this account and month,
-// from today, younger than CostsCacheTTL, and --refresh was not given.
-func (o *costsOptions) readCache(path, account string, month, today, now time.Time) *costsCache {
-	if o.refresh {
-		return nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	var c costsCache
-	if json.Unmarshal(data, &c) != nil || c.Version != 1 || c.Daily == nil || c.Account != account ||
-		c.Month != month.Format("2006-01") || c.Today != today.Format(time.DateOnly) {
-		return nil
-	}
-	if age := now.Sub(c.FetchedAt); age < 0 || age > CostsCacheTTL {
-		return nil
-	}
-	return &c
-}
-
-// writeCache keeps the answer; a cache that cannot be written costs the
-// next view its requests, nothing more, so it is said and not fatal.
-func (o *costsOptions) writeCache(path string, c *costsCache) {
-	data, err := json.Marshal(c)
-	if err == nil {
-		err = os.MkdirAll(filepath.Dir(path), 0o700)
-	}
-	if err == nil {
-		err = atomicfile.WriteFile(path, data, 0o600)
-	}
-	if err != nil {
-		fmt.Fprintf(o.io.ErrOut, "Could not keep Cost Explorer's answer (%v); the next view asks again.\n", err)
-	}
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/costview"
 )
@@ -93,39 +91,6 @@ func TestCostsEndToEnd(t *testing.T) {
 	}
 	if past.Month != last || past.Forecast != nil || past.Requests != 1 || past.FromCache || past.MonthToDate <= 0 {
 		t.Errorf("--month %s: month %s, forecast %v, %d requests, from cache %v, %.2f", last, past.Month, past.Forecast, past.Requests, past.FromCache, past.MonthToDate)
-	}
-}
-
-// TestCostsCacheLastsFourHours: an answer younger than CostsCacheTTL is
-// used, an older one, one from another day or another account is not.
-func TestCostsCacheLastsFourHours(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "costs.json")
-	now := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
-	month := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	today := now.Truncate(24 * time.Hour)
-	o := &costsOptions{io: IO{ErrOut: io.Discard}}
-	write := func(fetched time.Time, day string) {
-		o.writeCache(path, &costsCache{Version: 1, Account: "111122223333", Month: "2026-11", Today: day, FetchedAt: fetched,
-			Daily: &costs.Daily{Currency: "USD"}})
-	}
-	for _, tc := range []struct {
-		fetched time.Time
-		day     string
-		account string
-		refresh bool
-		want    bool
-	}{
-		{now.Add(-3 * time.Hour), "2026-11-20", "111122223333", false, true},
-		{now.Add(-5 * time.Hour), "2026-11-20", "111122223333", false, false},
-		{now.Add(-time.Hour), "2026-11-19", "111122223333", false, false},
-		{now.Add(-time.Hour), "2026-11-20", "444455556666", false, false},
-		{now.Add(-time.Hour), "2026-11-20", "111122223333", true, false},
-	} {
-		write(tc.fetched, tc.day)
-		o.refresh = tc.refresh
-		if got := o.readCache(path, tc.account, month, today, now) != nil; got != tc.want {
-			t.Errorf("fetched %s for %s, account %s, refresh %v: used %v, want %v", tc.fetched.Format(time.TimeOnly), tc.day, tc.account, tc.refresh, got, tc.want)
-		}
 	}
 }
 

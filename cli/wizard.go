@@ -10,8 +10,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/budgets"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -436,4 +440,27 @@ func (b *wizardBackend) Verify(ctx context.Context) (wizard.Verified, error) {
 		return wizard.Verified{}, err
 	}
 	return wizard.Verified{Caller: s.target.AccountID, Actual: actual, Inventory: ui.InventoryOf(res)}, nil
+}
+
+// Costs loads the month's spend as orgwizard costs does, through the same
+// cache, and reads the budgets' use beside it.
+func (b *wizardBackend) Costs(ctx context.Context, refresh bool) (ui.CostsReport, error) {
+	s := b.session()
+	if s == nil {
+		return ui.CostsReport{}, errors.New("no target is open")
+	}
+	now := time.Now().UTC()
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	path, err := costsCachePath(s, month)
+	if err != nil {
+		return ui.CostsReport{}, err
+	}
+	l, err := costs.Load(ctx, costsClient(s), costs.Query{Account: s.target.AccountID, Month: month, Now: now, CachePath: path, Refresh: refresh})
+	if err != nil {
+		return ui.CostsReport{}, costsError(err, s)
+	}
+	r := ui.CostsReport{Input: l.Input(s.target.AccountID, nil), Fetch: l.Fetch, CacheErr: l.CacheErr}
+	api := budgets.NewFromConfig(s.target.Config, func(o *budgets.Options) { o.Region = "us-east-1" })
+	r.Budgets, r.BudgetsErr = costs.BudgetUses(ctx, api, s.target.AccountID)
+	return r, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/migrate"
+	"github.com/orgwizard/orgwizard/costview"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
@@ -508,6 +509,39 @@ func (a *accessible) done(tree *orgmodel.Tree) error {
 		a.say("Next: %s", n)
 	}
 	a.res.Converged = orgmodel.MakePlan(tree, v.Actual).Empty()
+	return a.offerCosts(tree)
+}
+
+// offerCosts asks whether to read this month's costs, and says them: the
+// costs screen's facts, and its groups as orgwizard costs prints them.
+func (a *accessible) offerCosts(tree *orgmodel.Tree) error {
+	show := false
+	if err := a.ask(huh.NewConfirm().Title("Show what the organization costs this month? Cost Explorer charges $0.01 a request; a view makes a few, and is kept 4 hours.").Value(&show)); err != nil {
+		return err
+	}
+	if !show {
+		return nil
+	}
+	r, err := a.opt.Backend.Costs(a.ctx, false)
+	if err != nil {
+		a.say("Could not read the costs: %v", err)
+		return nil
+	}
+	in := r.Input
+	in.Tree = tree
+	v := costview.Compute(in, costview.ByWorkload)
+	a.say("Costs per workload, %s to %s:", v.From, v.Through)
+	for _, g := range v.Groups {
+		a.say("%s: %s month to date, %d accounts.", g.Name, costview.Money(g.MonthToDate, v.Currency), len(g.Accounts))
+	}
+	for _, by := range []string{costview.ByEnvironment, costview.ByResidency} {
+		var parts []string
+		for _, g := range costview.Compute(in, by).Groups {
+			parts = append(parts, g.Name+" "+costview.Money(g.MonthToDate, v.Currency))
+		}
+		a.say("Per %s: %s.", by, strings.Join(parts, ", "))
+	}
+	a.sayFacts(costsFacts(v, r).all()...)
 	return nil
 }
 
@@ -536,6 +570,10 @@ func (a *accessible) preflight() error {
 		a.say("Home region %s", strings.ToLower(hint[:1])+hint[1:]) // "Home region proposed: eu-west-1, where ..."
 	}
 	if !wizard.NeedsWayOut(a.inv) {
+		if a.pre.Organization != nil {
+			// An organization that exists has a bill to show already.
+			return a.offerCosts(a.tree())
+		}
 		return nil
 	}
 	a.say("%s", migrate.TradeOff())
@@ -593,6 +631,16 @@ func (a *accessible) preflight() error {
 	a.say("Account %s is the management account now; %s is a member in %s, recorded in %s.", nm.NewAccount, nm.OldAccount, migrate.TransitionalOU, a.opt.DesignPath)
 	a.way = ""
 	return a.preflight()
+}
+
+// tree is the design's tree when it is whole, for grouping costs; nil
+// groups every account as "other".
+func (a *accessible) tree() *orgmodel.Tree {
+	t, err := a.d.Expand()
+	if err != nil {
+		return nil
+	}
+	return t
 }
 
 func cmpOr(s, or string) string {

@@ -64,6 +64,7 @@ func TestAccessibleFlowConverges(t *testing.T) {
 		"OU Workloads/prod/us: payments-prod-us <aws+payments-prod-us@acme.example>.",
 		"13 of 13 checks verified:",
 		"succeeded: create account website-prod-eu",
+		"Show what the organization costs this month?", // at the end, as the Done screen's c
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the output lacks %q:\n%s", want, text)
@@ -156,6 +157,7 @@ func (b orgBackend) Plan(_ context.Context, tree *orgmodel.Tree) (*orgmodel.Plan
 func TestAccessibleAdoptsAnAccount(t *testing.T) {
 	answers := []string{
 		"1", // the sandbox
+		"n", // the organization exists: its costs, not now
 		"0", // guardrails as they are
 		"",  // layout
 		"3", // adopt legacy-app (done, add, adopt ...)

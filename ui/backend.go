@@ -9,8 +9,10 @@ import (
 
 	"github.com/orgwizard/orgwizard/audit"
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
+	"github.com/orgwizard/orgwizard/costview"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
@@ -45,6 +47,24 @@ type Backend interface {
 	Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmodel.Actual, onEvent func(apply.Event)) error
 	// Verify reads back what exists, for the checklist.
 	Verify(ctx context.Context) (wizard.Verified, error)
+	// Costs reads this month's spend of the organization (from the
+	// management account) and its budgets' use: from the costs command's
+	// cache when it is fresh, unless refresh.
+	Costs(ctx context.Context, refresh bool) (CostsReport, error)
+}
+
+// CostsReport is what the costs screen draws: the spend (grouped on the
+// screen by the design's tree, which the wizard fills in), where it came
+// from, and each budget's use.
+type CostsReport struct {
+	Input costview.Input
+	Fetch costview.Fetch
+	// Budgets are the cost budgets, the most used first; BudgetsErr says
+	// why they could not be read (the spend is shown all the same).
+	Budgets    []costs.BudgetUse
+	BudgetsErr error
+	// CacheErr says the answer could not be kept: the next view asks again.
+	CacheErr error
 }
 
 // TargetChoice is one target the user may pick.

@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -10,8 +11,10 @@ import (
 	"time"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
+	"github.com/orgwizard/orgwizard/costview"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
@@ -39,6 +42,16 @@ type fakeBackend struct {
 	quota  int
 	args   []string
 	awaits int
+
+	// org: the account is the management account of an organization that
+	// exists. The costs screen's spend is over costsTree (else the plan's
+	// tree, else acme's), with budgets; costsErr fails the read.
+	org        bool
+	costsTree  *orgmodel.Tree
+	budgets    []costs.BudgetUse
+	costsErr   error
+	costsCalls int
+	refreshes  int
 }
 
 const (
@@ -73,6 +86,10 @@ func (f *fakeBackend) Preflight(context.Context) (Preflight, error) {
 	quota := cmp.Or(f.quota, 10)
 	f.mu.Unlock()
 	p := Preflight{AccountID: f.me(), Quota: quota, QuotaSource: "Service Quotas"}
+	if f.org {
+		p.Organization = &orgmodel.ActualOrganization{ID: "o-exampleorg", ManagementAccountID: fakeAccount, FeatureSet: "ALL"}
+		p.Accounts = 10
+	}
 	if f.me() == fakeNewAccount {
 		p.Organization = &orgmodel.ActualOrganization{ID: "o-exampleorg", ManagementAccountID: fakeNewAccount, FeatureSet: "ALL"}
 		p.Accounts = 2
@@ -271,4 +288,73 @@ func plain(m *Model) string {
 		lines[i] = strings.TrimRight(l, " ")
 	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// Costs answers a month of spend for the fake's tree (acme's when no plan
+// was made): prod above staging above dev, payments-dev running away, the
+// management account clean unless dirty. costsCalls counts the reads,
+// refreshes those asked to refresh.
+func (f *fakeBackend) Costs(_ context.Context, refresh bool) (CostsReport, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.costsCalls++
+	if refresh {
+		f.refreshes++
+	}
+	if f.costsErr != nil {
+		return CostsReport{}, f.costsErr
+	}
+	tree := f.costsTree
+	if tree == nil {
+		tree = f.tree
+	}
+	if tree == nil {
+		data, err := os.ReadFile("../examples/acme.yaml")
+		if err != nil {
+			return CostsReport{}, err
+		}
+		d, err := orgmodel.Parse(data)
+		if err != nil {
+			return CostsReport{}, err
+		}
+		if tree, err = d.Expand(); err != nil {
+			return CostsReport{}, err
+		}
+	}
+	now := fixedNow()
+	today := now.Truncate(24 * time.Hour)
+	forecast := 1234.5
+	in := costview.Input{Month: time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC), Start: today.AddDate(0, 0, -29), Today: today,
+		ManagementID: fakeAccount, Forecast: &forecast, Current: true, Currency: "USD"}
+	mgmt := 0.1
+	if f.dirty {
+		mgmt = 9
+	}
+	in.Accounts = append(in.Accounts, costview.Account{ID: fakeAccount, Name: "acme-management", Daily: daily(mgmt, 1)})
+	for i, a := range tree.Accounts {
+		base := map[string]float64{"prod": 40, "staging": 12, "dev": 4}[a.Environment]
+		if base == 0 {
+			base = 3
+		}
+		growth := 1.0
+		if a.Name == "payments-dev" {
+			growth = 1.2
+		}
+		in.Accounts = append(in.Accounts, costview.Account{ID: fmt.Sprintf("9%011d", i), Name: a.Name, Daily: daily(base+float64(i%7), growth)})
+	}
+	r := CostsReport{Input: in, Fetch: costview.Fetch{Requests: 2, PricePerRequest: 0.01}, Budgets: f.budgets}
+	if f.costsCalls > 1 && !refresh {
+		r.Fetch = costview.Fetch{FromCache: true, Age: 5 * time.Minute, PricePerRequest: 0.01}
+	}
+	return r, nil
+}
+
+// daily is 30 days of spend from base, each day growth times the one before.
+func daily(base, growth float64) []float64 {
+	out := make([]float64, 30)
+	for i := range out {
+		out[i] = base
+		base *= growth
+	}
+	return out
 }

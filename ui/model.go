@@ -71,6 +71,9 @@ type Model struct {
 	statusErr     bool
 	quitting      bool
 	keyLines      []string
+	// costs is the costs screen, when open over the step's screen, which
+	// keeps its state and gets it back with esc.
+	costs *costsScreen
 }
 
 // state is what the screens share: the design being built and what the
@@ -227,12 +230,65 @@ func (m *Model) layout() {
 	m.keyLines = m.keyRows()
 	_, h := m.screenSize()
 	m.screen.SetSize(m.width, h)
+	if m.costs != nil {
+		m.costs.SetSize(m.width, h)
+	}
+}
+
+// costsInfo is the costs screen's workshop pane.
+var costsInfo = wizard.Info{ID: "costs", Title: "Costs",
+	Workshop: "Each workload and environment has its own account, so its cost is the account's cost: AWS Cost Explorer's spend per linked account, grouped by the design. The management account should cost next to nothing; a runaway dev account shows as the longest bar and a climbing sparkline. Cost Explorer charges $0.01 per request: the view makes the fewest the API allows and keeps the answer for 4 hours, shared with orgwizard costs.",
+	Calls:    []string{"ce:GetCostAndUsage", "ce:GetCostForecast", "budgets:DescribeBudgets"}}
+
+// info is what the header and the workshop pane describe: the step, or
+// the costs screen over it.
+func (m *Model) info() wizard.Info {
+	if m.costs != nil {
+		info := costsInfo
+		info.Title = m.step.Info().Title + " · " + costsInfo.Title
+		return info
+	}
+	return m.step.Info()
+}
+
+// updateCosts routes a message while the costs screen is open: keys and
+// its answer go to it, esc closes it, the rest reaches the step's screen.
+func (m *Model) updateCosts(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		k := m.st.keys
+		switch {
+		case key.Matches(msg, k.Quit), key.Matches(msg, k.Workshop):
+			return nil, false
+		case key.Matches(msg, k.Back):
+			m.costs = nil
+			m.layout()
+			return nil, true
+		}
+		cmd := m.costs.Update(msg)
+		m.layout()
+		return cmd, true
+	case costsLoadedMsg:
+		cmd := m.costs.Update(msg)
+		m.layout()
+		return cmd, true
+	}
+	return nil, false
 }
 
 func (m *Model) paneHeight() int { return min(9, max(m.height/3, 5)) }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.costs != nil {
+		if cmd, done := m.updateCosts(msg); done {
+			return m, cmd
+		}
+	}
 	switch msg := msg.(type) {
+	case openCostsMsg:
+		m.costs = newCostsScreen(m.st)
+		m.layout()
+		return m, m.costs.load(false)
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
@@ -357,7 +413,7 @@ func (m *Model) quit() tea.Cmd {
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
-	v.WindowTitle = "orgwizard · " + m.step.Info().Title
+	v.WindowTitle = "orgwizard · " + m.info().Title
 	return v
 }
 
@@ -369,7 +425,7 @@ func (m *Model) render() string {
 	}
 	s := m.st.styles
 	w := m.width
-	info := m.step.Info()
+	info := m.info()
 	title := s.Title.Render("orgwizard") + "  " + s.Step.Render(fmt.Sprintf("Step %d of %d · %s", m.step.Number(), len(wizard.Steps), info.Title))
 	if q := m.st.quota; q.known() && m.step >= wizard.Basics {
 		style := s.Muted
@@ -396,7 +452,12 @@ func (m *Model) render() string {
 		s.Target.Render(clip(target, w)),
 		s.Rule.Render(strings.Repeat("─", max(w, 1))),
 	}
-	body := m.screen.View()
+	body := ""
+	if m.costs != nil {
+		body = m.costs.View()
+	} else {
+		body = m.screen.View()
+	}
 	bodyLines := strings.Split(body, "\n")
 	_, bh := m.screenSize()
 	bodyLines = fit(bodyLines, bh, w)
@@ -450,6 +511,13 @@ func (m *Model) pane(info wizard.Info) []string {
 // keyRows are the keys of the screen, then the keys of every screen.
 func (m *Model) keyRows() []string {
 	k := m.st.keys
+	if m.costs != nil {
+		quit := k.Quit
+		if m.step < wizard.Basics {
+			quit = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
+		}
+		return m.wrapKeys(append(m.costs.Keys(), k.Workshop, quit))
+	}
 	global := []key.Binding{k.Workshop}
 	if wizard.Prev(m.step) != m.step {
 		global = append([]key.Binding{k.Back}, global...)

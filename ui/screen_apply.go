@@ -625,6 +625,8 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 			return s.Init()
 		case key.Matches(msg, runbookOn) && s.offersRunbook():
 			s.openPicker()
+		case key.Matches(msg, costsKey) && s.v != nil:
+			return openCosts
 		}
 	}
 	return nil
@@ -715,10 +717,13 @@ func (s *doneScreen) Keys() []key.Binding {
 	if s.picker != nil {
 		return s.picker.keys()
 	}
-	if s.offersRunbook() {
-		return []key.Binding{k.Move, k.PageDown, runbookOn, k.Close}
+	if s.v == nil {
+		return []key.Binding{k.Close}
 	}
-	return []key.Binding{k.Move, k.PageDown, k.Close}
+	if s.offersRunbook() {
+		return []key.Binding{k.Move, k.PageDown, runbookOn, costsKey, k.Close}
+	}
+	return []key.Binding{k.Move, k.PageDown, costsKey, k.Close}
 }
 
 func retries(n int) string {

@@ -226,6 +226,8 @@ func (s *preflightScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, keys.Retry) && s.err != nil:
 			return s.Init()
+		case key.Matches(msg, costsKey) && s.offersCosts():
+			return openCosts
 		case key.Matches(msg, keys.Enter) && s.err == nil && s.st.pre.Management():
 			if wizard.NeedsWayOut(s.st.inv) {
 				return s.startWays()
@@ -541,10 +543,21 @@ func (s *preflightScreen) Keys() []key.Binding {
 	if !s.st.pre.Management() {
 		return []key.Binding{k.Close}
 	}
-	if wizard.NeedsWayOut(s.st.inv) {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose a way out"))}
+	var costs []key.Binding
+	if s.offersCosts() {
+		costs = []key.Binding{costsKey}
 	}
-	return []key.Binding{k.Enter}
+	if wizard.NeedsWayOut(s.st.inv) {
+		return append([]key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose a way out"))}, costs...)
+	}
+	return append([]key.Binding{k.Enter}, costs...)
+}
+
+// offersCosts reports whether the costs screen can open: the checks are
+// done, and the account is the management account of an organization that
+// exists (a new one has no bill to show yet).
+func (s *preflightScreen) offersCosts() bool {
+	return s.phase == phSummary && s.err == nil && s.st.pre.Organization != nil && s.st.pre.Management()
 }
 
 func back(desc string) key.Binding {

@@ -66,6 +66,8 @@ var Adapters = []Adapter{
 
 	// The cost view, from the management account.
 	{Service: "ce", API: reflect.TypeFor[costs.API]()},
+	// Each budget's use, on the wizard's costs screen.
+	{Service: "budgets", API: reflect.TypeFor[costs.BudgetsAPI](), Rename: map[string]string{"DescribeBudgets": "ViewBudget"}},
 }
 
 // Actions returns the IAM actions of the adapter's operations.
@@ -215,6 +217,7 @@ var Actions = []Action{
 	// The cost view (costs): what each account costs, read by the payer.
 	{Name: "ce:GetCostAndUsage", Why: "costs: each account's spend per day (one request grouped by linked account, every page)"},
 	{Name: "ce:GetCostForecast", Why: "costs: AWS's forecast for the rest of the current month"},
+	{Name: "budgets:ViewBudget", Why: "the wizard's costs screen: each budget's use (DescribeBudgets)"},
 
 	{
 		Name:      "iam:CreateServiceLinkedRole",
@@ -255,6 +258,8 @@ func PurposesOf(name string) []string {
 		return []string{ForApply, ForAudit, ForMigrate, ForCosts}
 	case service == "ce":
 		return []string{ForCosts}
+	case name == "budgets:ViewBudget":
+		return nil // the wizard's costs screen: in all only
 	case slices.Contains(readOrganization, name):
 		return []string{ForApply, ForAudit, ForMigrate}
 	case slices.Contains([]string{"organizations:CreateOrganization", "organizations:CreateOrganizationalUnit",

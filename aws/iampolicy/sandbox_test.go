@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/budgets"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
@@ -145,6 +146,10 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, _, err := spend.Forecast(ctx, today, today.AddDate(0, 0, 2)); err != nil {
+		t.Fatal(err)
+	}
+	// The wizard's costs screen: each budget's use.
+	if _, err := costs.BudgetUses(ctx, budgets.NewFromConfig(tg.Config), tg.AccountID); err != nil {
 		t.Fatal(err)
 	}
 

@@ -1,0 +1,70 @@
+package costs_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/budgets"
+	btypes "github.com/aws/aws-sdk-go-v2/service/budgets/types"
+
+	"github.com/orgwizard/orgwizard/aws/costs"
+	"github.com/orgwizard/orgwizard/aws/sandbox"
+)
+
+// TestBudgetUsesReadsEveryPage: budgets made in the sandbox come back with
+// their limits and spend, over more than one page, the most used first;
+// an account without budgets has none.
+func TestBudgetUsesReadsEveryPage(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	if err := sandbox.SeedOrganization(state, 2, 10); err != nil {
+		t.Fatal(err)
+	}
+	sb, err := sandbox.Open(sandbox.Config{StatePath: state, RatePerSecond: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		sb.Close()
+	})
+	me := sb.Accounts()[0]
+	api := budgets.NewFromConfig(aws.Config{Region: "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider(me.AccessKeyID, me.SecretAccessKey, "")},
+		func(o *budgets.Options) { o.BaseEndpoint = aws.String(srv.URL) })
+	ctx := context.Background()
+	none, err := costs.BudgetUses(ctx, api, me.ID)
+	if err != nil || len(none) != 0 {
+		t.Fatalf("before any budget: %v, %v", none, err)
+	}
+	// Limits from $1 up: the smallest limit is the most used.
+	const n = 120
+	for i := range n {
+		_, err := api.CreateBudget(ctx, &budgets.CreateBudgetInput{AccountId: aws.String(me.ID), Budget: &btypes.Budget{
+			BudgetName: aws.String(fmt.Sprintf("orgwizard-test-%03d", i)), BudgetType: btypes.BudgetTypeCost, TimeUnit: btypes.TimeUnitMonthly,
+			BudgetLimit: &btypes.Spend{Amount: aws.String(fmt.Sprint(1 + i*1000)), Unit: aws.String("USD")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	uses, err := costs.BudgetUses(ctx, api, me.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(uses) != n {
+		t.Fatalf("%d budgets read, want %d", len(uses), n)
+	}
+	if uses[0].Name != "orgwizard-test-000" || uses[0].Limit != 1 || uses[0].Currency != "USD" || uses[0].Actual <= 0 {
+		t.Errorf("the most used budget is %+v, want orgwizard-test-000 over its $1", uses[0])
+	}
+	for i := 1; i < n; i++ {
+		if uses[i].Percent() > uses[i-1].Percent() {
+			t.Fatalf("budget %s (%.1f%%) comes after %s (%.1f%%)", uses[i].Name, uses[i].Percent(), uses[i-1].Name, uses[i-1].Percent())
+		}
+	}
+}
