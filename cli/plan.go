@@ -105,7 +105,8 @@ func planJSON(target, design string, p *orgmodel.Plan) planDoc {
 // stepMark is the sign a plan line starts with: + creates, ~ changes, - detaches.
 func stepMark(k orgmodel.StepKind) string {
 	switch k {
-	case orgmodel.StepMoveAccount, orgmodel.StepTagAccount, orgmodel.StepUpdatePolicy, orgmodel.StepEnablePolicyType:
+	case orgmodel.StepMoveAccount, orgmodel.StepTagAccount, orgmodel.StepUpdatePolicy, orgmodel.StepEnablePolicyType,
+		orgmodel.StepUpdateBudget, orgmodel.StepUpdateCostCategory:
 		return "~"
 	case orgmodel.StepDetachPolicy:
 		return "-"

@@ -174,3 +174,26 @@ func TestBudgetsFormatRoundTrip(t *testing.T) {
 		t.Errorf("Format loses part of the budgets block:\n%s", Format(d))
 	}
 }
+
+func TestBudgetsLimitsAndTemplateMailbox(t *testing.T) {
+	errs := parseErrors(t, baseDesign+"budgets:\n  default: 1000000001\n")
+	if !strings.Contains(errs.Error(), "is there a zero too many?") {
+		t.Errorf("an amount over 1,000,000,000 is not refused: %v", errs)
+	}
+	src := strings.Replace(baseDesign, "  email: aws@acme.example\n", "  emailTemplate: aws-{account}@acme.example\n", 1) + "budgets:\n  default: 10\n"
+	d, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range expand(t, d).Budgets {
+		want := "aws-budgets@acme.example"
+		if b.Account == "payments-dev" {
+			want = "team@acme.example"
+		}
+		if b.Account == "payments-dev" || b.Account == "website-dev" {
+			if b.Notify != want {
+				t.Errorf("budget %s notifies %s, want %s", b.Name, b.Notify, want)
+			}
+		}
+	}
+}
