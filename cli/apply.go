@@ -70,7 +70,7 @@ func (o *applyOptions) run(ctx context.Context) error {
 		return err
 	}
 	defer lock.release()
-	actual, err := s.read(ctx)
+	actual, err := s.readFor(ctx, tree)
 	if err != nil {
 		return err
 	}

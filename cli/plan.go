@@ -73,7 +73,7 @@ func planDesign(ctx context.Context, design string, target *targetFlags, errOut 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	actual, err := s.read(ctx)
+	actual, err := s.readFor(ctx, tree)
 	if err != nil {
 		s.Close()
 		return nil, nil, nil, err

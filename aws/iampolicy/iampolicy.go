@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
@@ -66,6 +67,16 @@ var Adapters = []Adapter{
 
 	// The cost view, from the management account.
 	{Service: "ce", API: reflect.TypeFor[costs.API]()},
+
+	// Budgets and cost categories (a design's budgets block), from the
+	// management account. AWS Budgets authorizes its operations by two
+	// actions (Service Authorization Reference, "API operations defined by
+	// AWS Budget Service").
+	{Service: "budgets", API: reflect.TypeFor[budgets.API](), Rename: map[string]string{
+		"DescribeBudgets": "ViewBudget", "DescribeNotificationsForBudget": "ViewBudget",
+		"CreateBudget": "ModifyBudget", "UpdateBudget": "ModifyBudget", "CreateNotification": "ModifyBudget", "CreateSubscriber": "ModifyBudget",
+	}},
+	{Service: "ce", API: reflect.TypeFor[budgets.CategoryAPI]()},
 }
 
 // Actions returns the IAM actions of the adapter's operations.
@@ -216,6 +227,14 @@ var Actions = []Action{
 	{Name: "ce:GetCostAndUsage", Why: "costs: each account's spend per day (one request grouped by linked account, every page)"},
 	{Name: "ce:GetCostForecast", Why: "costs: AWS's forecast for the rest of the current month"},
 
+	// Budgets and cost categories (plan and apply of a design with budgets).
+	{Name: "budgets:ViewBudget", Why: "read the management account's budgets, their spend and the alerts of orgwizard's own (DescribeBudgets, DescribeNotificationsForBudget)"},
+	{Name: "budgets:ModifyBudget", Why: "create and update orgwizard's budgets (orgwizard-...), add their alerts and subscribers (CreateBudget, UpdateBudget, CreateNotification, CreateSubscriber); never deletes"},
+	{Name: "ce:ListCostCategoryDefinitions", Why: "find orgwizard's cost categories (orgwizard-workload, -environment, -residency)"},
+	{Name: "ce:DescribeCostCategoryDefinition", Why: "read the rules of orgwizard's cost categories, to compare them with the design"},
+	{Name: "ce:CreateCostCategoryDefinition", Why: "create orgwizard's cost categories"},
+	{Name: "ce:UpdateCostCategoryDefinition", Why: "update an orgwizard cost category whose accounts differ from the design's"},
+
 	{
 		Name:      "iam:CreateServiceLinkedRole",
 		Why:       "AWS creates the AWSServiceRoleForOrganizations role when the organization is created, as the caller",
@@ -253,8 +272,10 @@ func PurposesOf(name string) []string {
 	switch {
 	case name == "sts:GetCallerIdentity":
 		return []string{ForApply, ForAudit, ForMigrate, ForCosts}
-	case service == "ce":
+	case name == "ce:GetCostAndUsage" || name == "ce:GetCostForecast":
 		return []string{ForCosts}
+	case service == "ce" || service == "budgets":
+		return []string{ForApply}
 	case slices.Contains(readOrganization, name):
 		return []string{ForApply, ForAudit, ForMigrate}
 	case slices.Contains([]string{"organizations:CreateOrganization", "organizations:CreateOrganizationalUnit",
@@ -367,7 +388,7 @@ func JSONFor(purpose string) ([]byte, error) {
 
 // readOnly reports whether an operation only reads, by AWS's naming.
 func readOnly(op string) bool {
-	for _, p := range []string{"Describe", "List", "Get", "Search"} {
+	for _, p := range []string{"Describe", "List", "Get", "Search", "View"} {
 		if strings.HasPrefix(op, p) {
 			return true
 		}
@@ -377,7 +398,7 @@ func readOnly(op string) bool {
 
 var sidNames = map[string]string{"organizations": "Organizations", "servicequotas": "ServiceQuotas", "sts": "STS", "iam": "IAM",
 	"ec2": "EC2", "s3": "S3", "rds": "RDS", "dynamodb": "DynamoDB", "ecs": "ECS", "eks": "EKS", "cloudfront": "CloudFront",
-	"route53": "Route53", "tag": "Tagging", "resource-explorer-2": "ResourceExplorer", "ce": "CostExplorer"}
+	"route53": "Route53", "tag": "Tagging", "resource-explorer-2": "ResourceExplorer", "ce": "CostExplorer", "budgets": "Budgets"}
 
 func titleCase(service string) string {
 	if s, ok := sidNames[service]; ok {
