@@ -37,7 +37,7 @@ func TestBudgetsPlanApplyOnTheSandbox(t *testing.T) {
 	kinds := map[string]int{}
 	for _, s := range doc.Steps {
 		kinds[s.Kind]++
-		if s.Subject == "orgwizard-payments-prod-us" && (s.Budget == nil || s.Budget.Amount != 1000 || s.Budget.Notify != "payments-team@acme.example") {
+		if s.Subject == "orgwizard-payments-prod-us" && (s.Budget == nil || s.Budget.Amount != 2500 || s.Budget.Notify != "payments-team@acme.example") {
 			t.Errorf("the JSON step of %s is %+v", s.Subject, s.Budget)
 		}
 	}
@@ -49,7 +49,7 @@ func TestBudgetsPlanApplyOnTheSandbox(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
 	}
-	for _, want := range []string{"+ create budget orgwizard-payments-dev: 150 USD a month", "+ create budget orgwizard-organization: 2520 USD a month",
+	for _, want := range []string{"+ create budget orgwizard-payments-dev: 300 USD a month", "+ create budget orgwizard-organization: 10900 USD a month",
 		"+ create cost category orgwizard-workload", "✓ succeeded create cost category orgwizard-residency"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("apply's output lacks %q:\n%s", want, out)
@@ -87,10 +87,10 @@ func TestBudgetsPlanApplyOnTheSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	changed := strings.Replace(string(data), "default: 100 ", "default: 120 ", 1)
+	changed := strings.Replace(string(data), "default: 500 ", "default: 520 ", 1)
 	changed = strings.Replace(changed, "alerts: [80, 100]", "alerts: [50, 80, 100]", 1)
 	changed = strings.Replace(changed, "  - name: website\n    description: Marketing site and customer portal\n    residencies: [eu]\n", "", 1)
-	changed = strings.Replace(changed, "workloads: {website: 50}", "workloads: {}", 1)
+	changed = strings.Replace(changed, "workloads: {website: 1500}", "workloads: {}", 1)
 	edited := filepath.Join(t.TempDir(), "acme.yaml")
 	if err := os.WriteFile(edited, []byte(changed), 0o600); err != nil {
 		t.Fatal(err)
@@ -100,8 +100,8 @@ func TestBudgetsPlanApplyOnTheSandbox(t *testing.T) {
 		t.Fatalf("apply of the changed design: exit %d\n%s%s", code, out, errOut)
 	}
 	for _, want := range []string{
-		"~ update budget orgwizard-security-tooling: 120 USD a month\n      its limit is 100 USD; the design says 120 USD (default); alerts missing: actual > 50%",
-		"~ update budget orgwizard-payments-prod-eu: 1000 USD a month\n      alerts missing: actual > 50%",
+		"~ update budget orgwizard-security-tooling: 520 USD a month\n      its limit is 500 USD; the design says 520 USD (default); alerts missing: actual > 50%",
+		"~ update budget orgwizard-payments-prod-eu: 2500 USD a month\n      alerts missing: actual > 50%",
 		"~ update cost category orgwizard-workload",
 		"budget orgwizard-website-dev is no longer in the design; it is left in place: delete it by hand with aws budgets delete-budget --account-id ",
 	} {

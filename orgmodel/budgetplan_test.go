@@ -53,7 +53,7 @@ func TestPlanBudgetsNothingExists(t *testing.T) {
 	}
 	for _, s := range p.Steps {
 		if s.Kind == StepCreateBudget && s.Subject == "orgwizard-payments-dev" {
-			if s.String() != "create budget orgwizard-payments-dev: 150 USD a month" || !strings.Contains(s.Why, "accounts.payments-dev") || !strings.Contains(s.Why, "payments-team@acme.example") {
+			if s.String() != "create budget orgwizard-payments-dev: 300 USD a month" || !strings.Contains(s.Why, "accounts.payments-dev") || !strings.Contains(s.Why, "payments-team@acme.example") {
 				t.Errorf("step reads %q, why %q", s, s.Why)
 			}
 		}
@@ -102,7 +102,7 @@ func TestPlanBudgetsDifferences(t *testing.T) {
 		got[s.Subject] = string(s.Kind) + ": " + s.Why
 	}
 	want := map[string]string{
-		"orgwizard-website-dev":  "update-budget: its limit is 75 USD; the design says 50 USD (workloads.website)",
+		"orgwizard-website-dev":  "update-budget: its limit is 75 USD; the design says 1500 USD (workloads.website)",
 		"orgwizard-payments-dev": "update-budget: alerts missing: actual > 80%",
 		"orgwizard-log-archive":  "update-budget: it is filtered to accounts [999999999999]; the design wants [",
 		"orgwizard-workload":     "update-cost-category: the accounts of workload=payments differ; value legacy is no longer in the design",

@@ -63,25 +63,11 @@ func New(api API, ce CategoryAPI, accountID string) *Client {
 // Read returns the account's budgets, with the alerts of orgwizard's own, and
 // its cost categories, with the accounts of orgwizard's own.
 func (c *Client) Read(ctx context.Context) (*orgmodel.ActualBilling, error) {
-	out := &orgmodel.ActualBilling{Budgets: []orgmodel.ActualBudget{}, CostCategories: []orgmodel.ActualCostCategory{}}
-	in := &budgets.DescribeBudgetsInput{AccountId: aws.String(c.accountID), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.api.DescribeBudgets(ctx, in)
-		var nf *types.NotFoundException
-		if errors.As(err, &nf) {
-			break // AWS's answer for an account with no budget
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading the budgets of account %s: %w", c.accountID, err)
-		}
-		for _, b := range page.Budgets {
-			out.Budgets = append(out.Budgets, actualBudget(b))
-		}
-		if aws.ToString(page.NextToken) == "" {
-			break
-		}
-		in.NextToken = page.NextToken
+	bs, err := c.Budgets(ctx)
+	if err != nil {
+		return nil, err
 	}
+	out := &orgmodel.ActualBilling{Budgets: bs, CostCategories: []orgmodel.ActualCostCategory{}}
 	if err := c.each(ctx, len(out.Budgets), func(ctx context.Context, i int) error {
 		b := &out.Budgets[i]
 		if !strings.HasPrefix(b.Name, orgmodel.BudgetPrefix) {
@@ -118,6 +104,30 @@ func (c *Client) Read(ctx context.Context) (*orgmodel.ActualBilling, error) {
 		out.CostCategories = append(out.CostCategories, actualCategory(d.CostCategory))
 	}
 	return out, nil
+}
+
+// Budgets returns every budget of the account with its limit and spend,
+// without alerts: what audit needs, in one request a hundred budgets.
+func (c *Client) Budgets(ctx context.Context) ([]orgmodel.ActualBudget, error) {
+	out := []orgmodel.ActualBudget{}
+	in := &budgets.DescribeBudgetsInput{AccountId: aws.String(c.accountID), MaxResults: aws.Int32(100)}
+	for {
+		page, err := c.api.DescribeBudgets(ctx, in)
+		var nf *types.NotFoundException
+		if errors.As(err, &nf) {
+			return out, nil // AWS's answer for an account with no budget
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the budgets of account %s: %w", c.accountID, err)
+		}
+		for _, b := range page.Budgets {
+			out = append(out, actualBudget(b))
+		}
+		if aws.ToString(page.NextToken) == "" {
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
 }
 
 func (c *Client) notifications(ctx context.Context, name string) ([]orgmodel.ActualNotification, error) {

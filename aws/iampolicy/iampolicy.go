@@ -224,11 +224,11 @@ var Actions = []Action{
 	{Name: "sts:AssumeRole", Why: "migrate new-management: check that the new management account can enter the old one", Resource: accessRoleARN},
 
 	// The cost view (costs): what each account costs, read by the payer.
-	{Name: "ce:GetCostAndUsage", Why: "costs: each account's spend per day (one request grouped by linked account, every page)"},
+	{Name: "ce:GetCostAndUsage", Why: "costs: each account's spend per day (one request grouped by linked account, every page); audit: the management account's own spend this month (one request)"},
 	{Name: "ce:GetCostForecast", Why: "costs: AWS's forecast for the rest of the current month"},
 
 	// Budgets and cost categories (plan and apply of a design with budgets).
-	{Name: "budgets:ViewBudget", Why: "read the management account's budgets, their spend and the alerts of orgwizard's own (DescribeBudgets, DescribeNotificationsForBudget)"},
+	{Name: "budgets:ViewBudget", Why: "plan, apply: read the management account's budgets and the alerts of orgwizard's own; audit: every member account has a budget, none over its limit (DescribeBudgets, DescribeNotificationsForBudget)"},
 	{Name: "budgets:ModifyBudget", Why: "create and update orgwizard's budgets (orgwizard-...), add their alerts and subscribers (CreateBudget, UpdateBudget, CreateNotification, CreateSubscriber); never deletes"},
 	{Name: "ce:ListCostCategoryDefinitions", Why: "find orgwizard's cost categories (orgwizard-workload, -environment, -residency)"},
 	{Name: "ce:DescribeCostCategoryDefinition", Why: "read the rules of orgwizard's cost categories, to compare them with the design"},
@@ -272,8 +272,14 @@ func PurposesOf(name string) []string {
 	switch {
 	case name == "sts:GetCallerIdentity":
 		return []string{ForApply, ForAudit, ForMigrate, ForCosts}
-	case name == "ce:GetCostAndUsage" || name == "ce:GetCostForecast":
+	case name == "ce:GetCostAndUsage":
+		// audit reads the management account's own spend this month.
+		return []string{ForAudit, ForCosts}
+	case name == "ce:GetCostForecast":
 		return []string{ForCosts}
+	case name == "budgets:ViewBudget":
+		// audit checks every account has a budget, and none is over.
+		return []string{ForApply, ForAudit}
 	case service == "ce" || service == "budgets":
 		return []string{ForApply}
 	case slices.Contains(readOrganization, name):
