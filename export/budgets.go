@@ -168,8 +168,8 @@ func addCloudFormationBudgets(in Input, names *namer, accountLogical map[string]
 			notes.Content = append(notes.Content, entry)
 		}
 		put(props, "NotificationsWithSubscribers", notes)
-		// Not in the import list: CloudFormation's resource import does
-		// not take budgets by name; one that exists is left out instead.
+		// Not in the import list: AWS::Budgets::Budget documents no
+		// identifier to import by; one that exists is left out instead.
 		if in.Existing != nil && in.Existing.Budgets[b.Name] {
 			*skipped = append(*skipped, fmt.Sprintf("%s exists already: it is left out (CloudFormation would create it again); orgwizard apply keeps it as designed.", b.Name))
 			continue
