@@ -117,3 +117,65 @@ func TestBudgetsPlanApplyOnTheSandbox(t *testing.T) {
 		t.Errorf("the budgets left in place are not reported again:\n%s", out)
 	}
 }
+
+// setFaults writes faults into the sandbox state the CLI then opens.
+func setFaults(t *testing.T, state string, f sandbox.Faults) {
+	t.Helper()
+	sb, err := sandbox.Open(sandbox.Config{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	if err := sb.SetFaults(f); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBudgetsHalfDoneApplyConverges: an apply whose cost categories AWS
+// refuses keeps the accounts and budgets it made and says which steps
+// failed; audit, refused the budgets, warns instead of failing; the re-run
+// creates only what is missing, and then plan is empty.
+func TestBudgetsHalfDoneApplyConverges(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	state := filepath.Join(dir, "sandbox.json")
+	design := filepath.Join(examples, "acme-budgets.yaml")
+	target := []string{"--sandbox-state", state, "--sandbox-speed", "1000"}
+	if code, out, errOut := run(t, append([]string{"sandbox", "reset"}, target[:2]...)...); code != ExitOK {
+		t.Fatalf("reset: exit %d %s%s", code, out, errOut)
+	}
+	setFaults(t, state, sandbox.Faults{Deny: []sandbox.Denial{{Service: "ce", Operation: "CreateCostCategoryDefinition"}}})
+	code, out, errOut := run(t, append([]string{"apply", "--yes", "--design", design}, target...)...)
+	if code == ExitOK || !strings.Contains(out+errOut, "ce:CreateCostCategoryDefinition") || !strings.Contains(out, "✓ succeeded create budget orgwizard-organization") {
+		t.Fatalf("apply with cost categories refused: exit %d\n%s%s", code, out, errOut)
+	}
+
+	setFaults(t, state, sandbox.Faults{Deny: []sandbox.Denial{{Service: "budgets"}}})
+	_, doc, _ := runAudit(t, "--design", design, "--sandbox-state", state)
+	for _, id := range []string{"budgets", "within-budget"} {
+		if st, why := status(doc, id); st != "warn" || !strings.Contains(why, "could not be read") {
+			t.Errorf("%s with budgets refused: %s %s", id, st, why)
+		}
+	}
+
+	setFaults(t, state, sandbox.Faults{})
+	code, out, _ = run(t, append([]string{"plan", "--design", design, "-o", "json"}, target...)...)
+	var plan struct{ Steps []struct{ Kind string } }
+	if code != ExitOK || json.Unmarshal([]byte(out), &plan) != nil {
+		t.Fatalf("plan: exit %d\n%s", code, out)
+	}
+	if len(plan.Steps) != 3 {
+		t.Errorf("the re-run plans %d steps, want the 3 cost categories: %+v", len(plan.Steps), plan.Steps)
+	}
+	for _, s := range plan.Steps {
+		if s.Kind != "create-cost-category" {
+			t.Errorf("the re-run plans %s", s.Kind)
+		}
+	}
+	if code, out, errOut := run(t, append([]string{"apply", "--yes", "--design", design}, target...)...); code != ExitOK {
+		t.Fatalf("the re-run: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, _ := run(t, append([]string{"plan", "--design", design, "--detailed-exitcode"}, target...)...); code != ExitOK {
+		t.Errorf("plan after the re-run: exit %d\n%s", code, out)
+	}
+}
