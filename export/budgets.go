@@ -100,7 +100,7 @@ func writeTerraformBudgets(w tfWriter, in Input, accountAddr map[string]string) 
 				if len(refs) == 0 {
 					continue
 				}
-				fmt.Fprintf(w.b, "\n  rule {\n    value = %s\n    rule {\n      dimension {\n        key    = \"LINKED_ACCOUNT\"\n        values = [%s]\n      }\n    }\n  }\n",
+				fmt.Fprintf(w.b, "\n  rule {\n    value = %s\n    type  = \"REGULAR\"\n    rule {\n      dimension {\n        key    = \"LINKED_ACCOUNT\"\n        values = [%s]\n      }\n    }\n  }\n",
 					hclString(v), strings.Join(refs, ", "))
 			}
 		})

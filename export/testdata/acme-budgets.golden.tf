@@ -1006,6 +1006,7 @@ resource "aws_ce_cost_category" "orgwizard_workload" {
 
   rule {
     value = "payments"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1016,6 +1017,7 @@ resource "aws_ce_cost_category" "orgwizard_workload" {
 
   rule {
     value = "website"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1031,6 +1033,7 @@ resource "aws_ce_cost_category" "orgwizard_environment" {
 
   rule {
     value = "dev"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1041,6 +1044,7 @@ resource "aws_ce_cost_category" "orgwizard_environment" {
 
   rule {
     value = "prod"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1051,6 +1055,7 @@ resource "aws_ce_cost_category" "orgwizard_environment" {
 
   rule {
     value = "staging"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1066,6 +1071,7 @@ resource "aws_ce_cost_category" "orgwizard_residency" {
 
   rule {
     value = "eu"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1076,6 +1082,7 @@ resource "aws_ce_cost_category" "orgwizard_residency" {
 
   rule {
     value = "us"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"

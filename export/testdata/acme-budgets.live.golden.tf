@@ -1181,6 +1181,7 @@ resource "aws_ce_cost_category" "orgwizard_workload" {
 
   rule {
     value = "payments"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1191,6 +1192,7 @@ resource "aws_ce_cost_category" "orgwizard_workload" {
 
   rule {
     value = "website"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1211,6 +1213,7 @@ resource "aws_ce_cost_category" "orgwizard_environment" {
 
   rule {
     value = "dev"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1221,6 +1224,7 @@ resource "aws_ce_cost_category" "orgwizard_environment" {
 
   rule {
     value = "prod"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1231,6 +1235,7 @@ resource "aws_ce_cost_category" "orgwizard_environment" {
 
   rule {
     value = "staging"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1251,6 +1256,7 @@ resource "aws_ce_cost_category" "orgwizard_residency" {
 
   rule {
     value = "eu"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
@@ -1261,6 +1267,7 @@ resource "aws_ce_cost_category" "orgwizard_residency" {
 
   rule {
     value = "us"
+    type  = "REGULAR"
     rule {
       dimension {
         key    = "LINKED_ACCOUNT"
