@@ -26,8 +26,9 @@ func newPlanCommand(streams IO) *cobra.Command {
 		Short: "Show what apply would change in the target to match the design",
 		Long: `Read the organization in the target (the sandbox unless --aws, --profile or
 --endpoint-url is given) and list, in order, the changes apply would make:
-create, move, tag, attach. Accounts and OUs the design does not name are listed
-as unmanaged and left alone. Nothing is changed.`,
+create, move, tag, attach, and a design's budgets and cost categories. Accounts
+and OUs the design does not name are listed as unmanaged and left alone, as are
+budgets and categories not named orgwizard-. Nothing is changed.`,
 		Example: "  orgwizard plan --design acme.yaml\n  orgwizard plan --design acme.yaml --profile management --detailed-exitcode",
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
