@@ -21,7 +21,11 @@ func TestBudgetsPlanApplyOnTheSandbox(t *testing.T) {
 	design := filepath.Join(examples, "acme-budgets.yaml")
 	target := []string{"--sandbox-state", filepath.Join(dir, "sandbox.json"), "--sandbox-speed", "100"}
 
-	code, out, errOut := run(t, append([]string{"plan", "--design", design, "-o", "json"}, target...)...)
+	code, out, errOut := run(t, "validate", "--design", design)
+	if code != ExitOK || !strings.Contains(out, "9 member accounts, 8 OUs, 5 guardrail policies, 10 budgets (10900 USD a month in all), 3 cost categories") {
+		t.Errorf("validate: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = run(t, append([]string{"plan", "--design", design, "-o", "json"}, target...)...)
 	var doc struct {
 		Steps []struct {
 			Kind, Subject string
