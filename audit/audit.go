@@ -42,6 +42,9 @@ const (
 	CheckPlacement       = "accounts-placed"
 	CheckGuardrails      = "guardrails"
 	CheckManagementClean = "management-clean"
+	CheckBudgets         = "budgets"
+	CheckOverBudget      = "within-budget"
+	CheckManagementSpend = "management-spend"
 )
 
 // Input is what the checklist is computed from.
@@ -59,6 +62,9 @@ type Input struct {
 	DesignFile string
 	// Inventory is the audited account's inventory.
 	Inventory *inventory.Result
+	// Billing is what the budget checks are computed from; nil leaves
+	// them out (the caller did not read budgets and spend).
+	Billing *Billing
 	// Runbook lists the resources (Item.Key) a way-(b) runbook moves out,
 	// when the audit is given one: the clean check then counts how many
 	// are gone.
@@ -69,7 +75,8 @@ type Input struct {
 func Run(in Input) []Check {
 	checks := []Check{management(in), allFeatures(in)}
 	checks = append(checks, designChecks(in)...)
-	return append(checks, clean(in))
+	checks = append(checks, clean(in))
+	return append(checks, budgetChecks(in)...)
 }
 
 // Failed reports whether any check failed.

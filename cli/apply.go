@@ -32,7 +32,8 @@ func newApplyCommand(streams IO) *cobra.Command {
 		Short: "Make the target's organization match the design, with live progress",
 		Long: `Read the organization in the target, show the plan, ask for confirmation (or
 --yes), and carry it out: the organization, OUs, accounts (five created at a
-time, AWS's limit), moves, tags and guardrails. The accounts quota is checked
+time, AWS's limit), moves, tags and guardrails, then a design's budgets and
+cost categories once every account exists. The accounts quota is checked
 before anything is created. apply can be interrupted at any moment (ctrl+c, a
 crash) and run again: it never creates an account twice and finishes the work.
 
@@ -70,7 +71,7 @@ func (o *applyOptions) run(ctx context.Context) error {
 		return err
 	}
 	defer lock.release()
-	actual, err := s.read(ctx)
+	actual, err := s.readFor(ctx, tree)
 	if err != nil {
 		return err
 	}

@@ -8,10 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/audit"
+	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -110,6 +113,11 @@ func (o *auditOptions) run(ctx context.Context) error {
 		return awsError(err)
 	default:
 		in.Actual = actual
+		if actual.Organization != nil {
+			if in.Billing, err = s.auditBilling(ctx, actual.Organization.ManagementAccountID); err != nil {
+				return err
+			}
+		}
 	}
 	res, err := sweepShowingProgress(ctx, s, o.io.ErrOut)
 	if err != nil {
@@ -239,4 +247,23 @@ func writeAuditText(w io.Writer, target, design string, checks []audit.Check, re
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// auditBilling reads what the budget checks need: the management account's
+// budgets (one request a hundred) and its own spend this month (one Cost
+// Explorer request, $0.01). A read AWS refuses is told in the checks; only
+// an interruption stops the audit.
+func (s *session) auditBilling(ctx context.Context, managementID string) (*audit.Billing, error) {
+	b := &audit.Billing{}
+	b.Budgets, b.BudgetsErr = s.billing().Budgets(ctx)
+	now := time.Now().UTC()
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	spend := costs.New(costexplorer.NewFromConfig(s.target.Config, func(o *costexplorer.Options) { o.Region = "us-east-1" }))
+	b.ManagementSpend, b.Currency, b.SpendErr = spend.AccountSpend(ctx, managementID, month, now.Truncate(24*time.Hour).AddDate(0, 0, 1))
+	for _, err := range []error{b.BudgetsErr, b.SpendErr} {
+		if errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+	}
+	return b, nil
 }

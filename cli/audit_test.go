@@ -41,8 +41,11 @@ func status(doc auditOut, id string) (string, string) {
 	return "", ""
 }
 
+// TestAuditAfterApplyPassesEveryCheck: a design with budgets, applied, passes
+// all nine checks (acme-budgets.yaml's amounts stay above the sandbox's spend
+// on any day of the month).
 func TestAuditAfterApplyPassesEveryCheck(t *testing.T) {
-	acme := filepath.Join(examples, "acme.yaml")
+	acme := filepath.Join(examples, "acme-budgets.yaml")
 	state := filepath.Join(t.TempDir(), "sandbox.json")
 	if code, out, errOut := run(t, "apply", "--yes", "--design", acme, "--sandbox-state", state, "--sandbox-speed", "1000"); code != ExitOK {
 		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
@@ -51,7 +54,7 @@ func TestAuditAfterApplyPassesEveryCheck(t *testing.T) {
 	if code != ExitOK {
 		t.Errorf("audit --strict: exit %d\n%s", code, errOut)
 	}
-	if doc.Version != 1 || !strings.HasPrefix(doc.Target, "sandbox") || len(doc.Checks) != 6 || doc.Inventory == nil {
+	if doc.Version != 1 || !strings.HasPrefix(doc.Target, "sandbox") || len(doc.Checks) != 9 || doc.Inventory == nil {
 		t.Errorf("the json shape: %+v", doc)
 	}
 	for _, c := range doc.Checks {
@@ -280,5 +283,39 @@ func TestNewManagementBlockedWhenOldManagesMembers(t *testing.T) {
 	code, _, errOut := run(t, "migrate", "new-management", "--sandbox-state", state, "--new-account", partner, "--yes", "--design", filepath.Join(t.TempDir(), "none.yaml"))
 	if code != ExitUser || !strings.Contains(errOut, "has 3 members") || !strings.Contains(errOut, "delete") {
 		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
+
+// TestAuditRunawayAccountOverBudget: on existing-org, whose payments-dev runs
+// away, the apply of a design with budgets makes the audit fail that budget;
+// the organization's account the design does not name has no budget, and the
+// fix says to adopt it. acme.yaml, without budgets, only warns.
+func TestAuditRunawayAccountOverBudget(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	design := filepath.Join(examples, "acme-budgets.yaml")
+	if code, out, errOut := run(t, "sandbox", "reset", "--scenario", "existing-org", "--sandbox-state", state); code != ExitOK {
+		t.Fatalf("reset: exit %d %s%s", code, out, errOut)
+	}
+	_, doc, _ := runAudit(t, "--design", filepath.Join(examples, "acme.yaml"), "--sandbox-state", state)
+	if st, why := status(doc, "budgets"); st != "warn" || !strings.Contains(why, "have no budget") {
+		t.Errorf("budgets without a budgets block: %s %s", st, why)
+	}
+	if code, out, errOut := run(t, "apply", "--yes", "--design", design, "--sandbox-state", state, "--sandbox-speed", "1000"); code != ExitOK {
+		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
+	}
+	code, doc, _ := runAudit(t, "--strict", "--design", design, "--sandbox-state", state)
+	if code != ExitUser {
+		t.Errorf("audit --strict with a budget over: exit %d", code)
+	}
+	if st, why := status(doc, "within-budget"); st != "fail" || !strings.Contains(why, "orgwizard-payments-dev at ") || strings.Contains(why, "orgwizard-payments-prod") {
+		t.Errorf("within-budget: %s %s", st, why)
+	}
+	for _, c := range doc.Checks {
+		if c.ID == "budgets" && (c.Status != "fail" || !strings.Contains(c.Why, "legacy-app") || !strings.Contains(c.Fix, "adopt them under accounts:")) {
+			t.Errorf("budgets: %+v", c)
+		}
+	}
+	if st, why := status(doc, "management-spend"); st != "pass" || !strings.Contains(why, "USD this month so far") {
+		t.Errorf("management-spend: %s %s", st, why)
 	}
 }

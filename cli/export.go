@@ -107,7 +107,12 @@ func (o *exportOptions) input(ctx context.Context) (export.Input, error) {
 		return export.Input{}, err
 	}
 	defer s.Close()
-	actual, err := s.read(ctx)
+	var actual *orgmodel.Actual
+	if tree != nil {
+		actual, err = s.readFor(ctx, tree)
+	} else {
+		actual, err = s.read(ctx)
+	}
 	if err != nil {
 		return export.Input{}, err
 	}

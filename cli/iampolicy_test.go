@@ -118,6 +118,23 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 			t.Errorf("the second apply has no %q step:\n%s", want, out)
 		}
 	}
+	// A budgets block: budgets and cost categories created, then updated
+	// (another default, a workload gone).
+	budgeted := changed + "budgets:\n  default: 100\n  environments: {prod: 1000}\n"
+	if err := os.WriteFile(changed2, []byte(budgeted), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := must("apply", "--yes", "--design", changed2); !strings.Contains(out, "create cost category") {
+		t.Errorf("the apply of a budgets block creates no cost category:\n%s", out)
+	}
+	budgeted = strings.Replace(budgeted, "default: 100", "default: 120", 1)
+	budgeted = strings.Replace(budgeted, "  - name: website\n    description: Marketing site and customer portal\n    residencies: [eu]\n", "", 1)
+	if err := os.WriteFile(changed2, []byte(budgeted), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := must("apply", "--yes", "--design", changed2); !strings.Contains(out, "update budget") || !strings.Contains(out, "update cost category") {
+		t.Errorf("the second apply of a budgets block updates no budget or cost category:\n%s", out)
+	}
 	must("tree")
 	must("export", "--live", "--design", acme, "--format", "terraform")
 	applyCalls := sb.Calls()

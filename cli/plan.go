@@ -26,8 +26,9 @@ func newPlanCommand(streams IO) *cobra.Command {
 		Short: "Show what apply would change in the target to match the design",
 		Long: `Read the organization in the target (the sandbox unless --aws, --profile or
 --endpoint-url is given) and list, in order, the changes apply would make:
-create, move, tag, attach. Accounts and OUs the design does not name are listed
-as unmanaged and left alone. Nothing is changed.`,
+create, move, tag, attach, and a design's budgets and cost categories. Accounts
+and OUs the design does not name are listed as unmanaged and left alone, as are
+budgets and categories not named orgwizard-. Nothing is changed.`,
 		Example: "  orgwizard plan --design acme.yaml\n  orgwizard plan --design acme.yaml --profile management --detailed-exitcode",
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
@@ -73,7 +74,7 @@ func planDesign(ctx context.Context, design string, target *targetFlags, errOut 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	actual, err := s.read(ctx)
+	actual, err := s.readFor(ctx, tree)
 	if err != nil {
 		s.Close()
 		return nil, nil, nil, err
@@ -105,7 +106,8 @@ func planJSON(target, design string, p *orgmodel.Plan) planDoc {
 // stepMark is the sign a plan line starts with: + creates, ~ changes, - detaches.
 func stepMark(k orgmodel.StepKind) string {
 	switch k {
-	case orgmodel.StepMoveAccount, orgmodel.StepTagAccount, orgmodel.StepUpdatePolicy, orgmodel.StepEnablePolicyType:
+	case orgmodel.StepMoveAccount, orgmodel.StepTagAccount, orgmodel.StepUpdatePolicy, orgmodel.StepEnablePolicyType,
+		orgmodel.StepUpdateBudget, orgmodel.StepUpdateCostCategory:
 		return "~"
 	case orgmodel.StepDetachPolicy:
 		return "-"

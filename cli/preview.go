@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/orgwizard/orgwizard/export"
@@ -83,6 +84,12 @@ func writeJSON(w io.Writer, v any) error {
 // account counts toward AWS's account quota too.
 func summary(t *orgmodel.Tree) string {
 	s := fmt.Sprintf("%d member accounts, %d OUs, %d guardrail policies", len(t.Accounts), len(t.OUs), len(t.Policies))
+	for _, b := range t.Budgets {
+		if b.Name == orgmodel.OrganizationBudgetName {
+			s += fmt.Sprintf(", %d budgets (%s %s a month in all), %d cost categories",
+				len(t.Budgets), strconv.FormatFloat(b.Amount, 'f', -1, 64), b.Currency, len(t.CostCategories))
+		}
+	}
 	total := len(t.Accounts) + 1
 	switch {
 	case total > DefaultAccountQuota:

@@ -8,12 +8,15 @@ import (
 	"strconv"
 	"time"
 
+	awsbudgets "github.com/aws/aws-sdk-go-v2/service/budgets"
+	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/spf13/cobra"
 	"golang.org/x/time/rate"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/aws/sandbox"
@@ -139,6 +142,31 @@ func (s *session) read(ctx context.Context) (*orgmodel.Actual, error) {
 	return a, nil
 }
 
+// readFor reads the organization and, when the tree has budgets, the
+// management account's budgets and cost categories: what plan compares.
+func (s *session) readFor(ctx context.Context, tree *orgmodel.Tree) (*orgmodel.Actual, error) {
+	a, err := s.read(ctx)
+	if err != nil || len(tree.Budgets) == 0 || a.Organization == nil {
+		return a, err
+	}
+	billing, err := s.billing().Read(ctx)
+	if err != nil {
+		return nil, awsError(err)
+	}
+	a.Billing = billing
+	return a, nil
+}
+
+// billing is the client of the target account's budgets and cost categories.
+func (s *session) billing() *budgets.Client {
+	return budgets.New(awsbudgets.NewFromConfig(s.target.Config, func(o *awsbudgets.Options) {
+		// AWS Budgets and Cost Explorer have one endpoint each, in us-east-1.
+		o.Region = "us-east-1"
+	}), costexplorer.NewFromConfig(s.target.Config, func(o *costexplorer.Options) {
+		o.Region = "us-east-1"
+	}), s.target.AccountID)
+}
+
 // awsError is a failure at AWS after the SDK's retries (exit 3), unless
 // failure finds it is the user's to fix (exit 1).
 func awsError(err error) error {
@@ -181,6 +209,7 @@ func (s *session) openJournal() (*apply.Journal, error) {
 // in its delay divided by its speed; AWS takes minutes.
 func (s *session) engineOptions() apply.Options {
 	opt := apply.Options{
+		Billing: s.billing(),
 		Quota: func(ctx context.Context) (int, string, error) {
 			n, src := orgs.AccountQuota(ctx, s.quota, apply.DefaultAccountQuota)
 			return n, src, nil

@@ -368,7 +368,7 @@ func (b *wizardBackend) RunNewManagement(ctx context.Context, onEvent func(migra
 
 func (b *wizardBackend) Plan(ctx context.Context, tree *orgmodel.Tree) (*orgmodel.Plan, *orgmodel.Actual, error) {
 	s := b.session()
-	actual, err := s.read(ctx)
+	actual, err := s.readFor(ctx, tree)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -392,7 +392,7 @@ func (b *wizardBackend) Apply(ctx context.Context, plan *orgmodel.Plan, actual *
 	tree := b.tree
 	b.mu.Unlock()
 	if tree != nil {
-		fresh, err := s.read(ctx)
+		fresh, err := s.readFor(ctx, tree)
 		if err != nil {
 			return err
 		}

@@ -24,6 +24,10 @@ var CloudFormationTypes = map[string]CloudFormationType{
 	cfnAccount:                           {Properties: []string{"AccountName", "Email", "ParentIds", "RoleName", "Tags"}, Identifier: "AccountId"},
 	cfnPolicy:                            {Properties: []string{"Content", "Description", "Name", "Tags", "TargetIds", "Type"}, Identifier: "Id"},
 	"AWS::Organizations::ResourcePolicy": {Properties: []string{"Content", "Tags"}, Identifier: "Id"},
+	// A design's budgets: AWS documents these in the Budgets and Cost
+	// Explorer references (AWS_Budgets.html, AWS_CE.html).
+	cfnBudget:   {Properties: []string{"Budget", "NotificationsWithSubscribers", "ResourceTags"}},
+	cfnCategory: {Properties: []string{"DefaultValue", "Name", "RuleVersion", "Rules", "SplitChargeRules", "Tags"}, Identifier: "Arn"},
 }
 
 // CloudFormationType is what AWS documents of one resource type.
@@ -183,6 +187,8 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 		// CreatePolicy fails until the organization exists.
 		add(logical, cfnPolicy, props, id, orgLogical)
 	}
+
+	addCloudFormationBudgets(in, names, accountLogical, orgLogical, add, &skipped)
 
 	doc := mapping()
 	put(doc, "AWSTemplateFormatVersion", quoted("2010-09-09"))

@@ -100,6 +100,10 @@ type Existing struct {
 	// tags (apply never tags one it did not create); without them, with the
 	// tag apply gives what it creates.
 	Tags map[string]map[string]string
+	// Budgets names the budgets that exist; Categories maps the cost
+	// categories that exist to their ARNs (both empty unless read).
+	Budgets    map[string]bool
+	Categories map[string]string
 }
 
 // declaredTags returns the tags to declare for an OU or policy: those it has when
@@ -160,6 +164,15 @@ func Match(tree *orgmodel.Tree, actual *orgmodel.Actual) *Existing {
 			set[t] = true
 		}
 		e.Attached[p.Name] = set
+	}
+	e.Budgets, e.Categories = map[string]bool{}, map[string]string{}
+	if actual.Billing != nil {
+		for _, b := range actual.Billing.Budgets {
+			e.Budgets[b.Name] = true
+		}
+		for _, c := range actual.Billing.CostCategories {
+			e.Categories[c.Name] = c.Arn
+		}
 	}
 	return e
 }

@@ -282,6 +282,7 @@ func writeTerraformBody(b *bytes.Buffer, in Input) int {
 			}
 		}
 	}
+	imports += writeTerraformBudgets(w, in, accountAddr)
 	return imports
 }
 

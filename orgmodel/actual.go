@@ -18,6 +18,8 @@ type Actual struct {
 	Accounts   []ActualAccount   `json:"accounts,omitempty"`
 	Policies   []ActualPolicy    `json:"policies,omitempty"`
 	Creations  []AccountCreation `json:"creations,omitempty"`
+	// Billing is nil unless the budgets and cost categories were read.
+	Billing *ActualBilling `json:"billing,omitempty"`
 }
 
 // ActualOrganization describes the organization itself.

@@ -462,7 +462,8 @@ var keyHome = map[string]string{
 	"security": "foundation", "infrastructure": "foundation", "sandbox": "foundation", "suspended": "foundation", "transitional": "foundation",
 	"denyLeaveOrganization": "guardrails", "regionLock": "guardrails", "denyRootUser": "guardrails",
 	"version": "", "organization": "", "environments": "", "residencies": "", "workloads": "", "layout": "",
-	"foundation": "", "guardrails": "", "tags": "", "accounts": "",
+	"foundation": "", "guardrails": "", "tags": "", "accounts": "", "budgets": "",
+	"currency": "budgets", "default": "budgets", "alerts": "budgets", "notify": "budgets",
 }
 
 // sequence calls item for every element of a list node.
@@ -633,6 +634,7 @@ func (dc *decoder) design(n *yaml.Node) {
 				d.Accounts = append(d.Accounts, a)
 			})
 		}},
+		{"budgets", dc.budgets},
 	})
 }
 

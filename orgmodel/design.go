@@ -17,6 +17,8 @@ type Design struct {
 	Guardrails   Guardrails       `json:"guardrails" yaml:"guardrails"`
 	Tags         []Tag            `json:"tags,omitempty" yaml:"tags,omitempty"`
 	Accounts     []AdoptedAccount `json:"accounts,omitempty" yaml:"accounts,omitempty"`
+	// Budgets is nil when the design has no budgets block.
+	Budgets *Budgets `json:"budgets,omitempty" yaml:"budgets,omitempty"`
 
 	// pos records where each field path stood in the file, so that errors
 	// found after decoding still point at a line.

@@ -173,6 +173,7 @@ func (d *Design) expand() *Tree {
 	}
 
 	t.Policies = d.policies(t)
+	d.expandBudgets(t)
 	return t
 }
 

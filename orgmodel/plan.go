@@ -47,8 +47,11 @@ type Step struct {
 	PolicyID    string            `json:"policyId,omitempty"`  // existing policy
 	Content     string            `json:"-"`                   // create-policy, update-policy
 	Description string            `json:"-"`
-	Target      *Target           `json:"target,omitempty"`   // attach-policy, detach-policy
-	TargetID    string            `json:"targetId,omitempty"` // detach-policy, or attach to what exists
+	Target      *Target           `json:"target,omitempty"`          // attach-policy, detach-policy
+	TargetID    string            `json:"targetId,omitempty"`        // detach-policy, or attach to what exists
+	Budget      *Budget           `json:"budget,omitempty"`          // create-budget, update-budget
+	Category    *CostCategory     `json:"costCategory,omitempty"`    // create-cost-category, update-cost-category
+	CategoryArn string            `json:"costCategoryArn,omitempty"` // update-cost-category
 }
 
 func (s Step) String() string {
@@ -75,6 +78,14 @@ func (s Step) String() string {
 		return "create the organization (all features)"
 	case StepEnablePolicyType:
 		return "enable service control policies on the root"
+	case StepCreateBudget:
+		return fmt.Sprintf("create budget %s: %s %s a month", s.Subject, formatAmount(s.Budget.Amount), s.Budget.Currency)
+	case StepUpdateBudget:
+		return fmt.Sprintf("update budget %s: %s %s a month", s.Subject, formatAmount(s.Budget.Amount), s.Budget.Currency)
+	case StepCreateCostCategory:
+		return fmt.Sprintf("create cost category %s", s.Subject)
+	case StepUpdateCostCategory:
+		return fmt.Sprintf("update cost category %s", s.Subject)
 	}
 	return string(s.Kind) + " " + s.Subject
 }
@@ -197,6 +208,7 @@ func MakePlan(desired *Tree, actual *Actual) *Plan {
 	})
 
 	p.Steps = append(p.Steps, planPolicies(desired, actual, targetIDs)...)
+	planBudgets(desired, actual, p)
 	return p
 }
 

@@ -14,6 +14,9 @@ type Tree struct {
 	OUs          []OU      `json:"ous"`
 	Accounts     []Account `json:"accounts"`
 	Policies     []Policy  `json:"policies"`
+	// Budgets and CostCategories are empty when the design has no budgets block.
+	Budgets        []Budget       `json:"budgets,omitempty"`
+	CostCategories []CostCategory `json:"costCategories,omitempty"`
 }
 
 // OU is an organizational unit, known by its path from the root.

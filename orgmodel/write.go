@@ -111,6 +111,30 @@ func Format(d *Design) []byte {
 			w(2, "ou: %s", scalar(a.OU))
 		}
 	}
+	if bu := d.Budgets; bu != nil {
+		w(0, "budgets:")
+		w(1, "currency: %s", scalar(bu.Currency))
+		w(1, "default: %s   # USD a month, for each member account", formatAmount(bu.Default))
+		for _, o := range []struct {
+			key  string
+			list []NamedAmount
+		}{{"environments", bu.Environments}, {"workloads", bu.Workloads}, {"accounts", bu.Accounts}} {
+			if len(o.list) == 0 {
+				continue
+			}
+			parts := make([]string, len(o.list))
+			for i, a := range o.list {
+				parts[i] = scalar(a.Name) + ": " + formatAmount(a.Amount)
+			}
+			w(1, "%s: {%s}", o.key, strings.Join(parts, ", "))
+		}
+		alerts := make([]string, len(bu.Alerts))
+		for i, v := range bu.Alerts {
+			alerts[i] = fmt.Sprint(v)
+		}
+		w(1, "alerts: [%s]   # percent of the month's actual spend; a forecast alert at 100 too", strings.Join(alerts, ", "))
+		w(1, "notify: %s", scalar(bu.Notify))
+	}
 	return b.Bytes()
 }
 

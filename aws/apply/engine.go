@@ -38,6 +38,18 @@ type Ops interface {
 
 var _ Ops = (*orgs.Client)(nil)
 
+// BillingOps is what the engine asks of AWS Budgets and Cost Explorer for
+// the budget and cost category steps; *budgets.Client implements it.
+type BillingOps interface {
+	// CreateBudget creates the budget, filtered to linkedAccount ("" for
+	// the whole bill), adopting one of that name that exists already.
+	CreateBudget(ctx context.Context, b orgmodel.Budget, linkedAccount string) error
+	UpdateBudget(ctx context.Context, b orgmodel.Budget, linkedAccount string) error
+	// CreateCostCategory takes each value's account ids and returns the ARN.
+	CreateCostCategory(ctx context.Context, name string, values map[string][]string) (string, error)
+	UpdateCostCategory(ctx context.Context, arn string, values map[string][]string) error
+}
+
 // MaxCreationsInFlight is AWS's limit on account creations in progress at
 // once in one organization.
 const MaxCreationsInFlight = 5
@@ -62,6 +74,9 @@ type Options struct {
 	// creation in flight. Five creations polled on their own would trip
 	// Organizations' throttling; the looks share one budget.
 	PollRate float64
+	// Billing carries out the budget and cost category steps; a plan that
+	// has some fails them when it is nil.
+	Billing BillingOps
 	// Journal records creations in flight; an in-memory one when nil.
 	Journal *Journal
 	// Quota returns the accounts quota of the organization and where the
@@ -331,7 +346,71 @@ func (e *Engine) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmode
 			return e.ops.AttachPolicy(ctx, policyID, targetID)
 		})
 	})
+
+	// Budgets and cost categories name accounts by id: they come once
+	// every account exists.
+	var billing []int
+	for i, s := range plan.Steps {
+		switch s.Kind {
+		case orgmodel.StepCreateBudget, orgmodel.StepUpdateBudget, orgmodel.StepCreateCostCategory, orgmodel.StepUpdateCostCategory:
+			billing = append(billing, i)
+		}
+	}
+	e.parallel(ctx, billing, e.opt.Parallel, func(i int) { e.run(ctx, i, func(ctx context.Context) error { return e.billing(ctx, plan.Steps[i]) }) })
 	return e.result(ctx)
+}
+
+// billing carries out a budget or cost category step.
+func (e *Engine) billing(ctx context.Context, s orgmodel.Step) error {
+	if e.opt.Billing == nil {
+		return errors.New("this apply cannot reach AWS Budgets and Cost Explorer")
+	}
+	switch s.Kind {
+	case orgmodel.StepCreateBudget, orgmodel.StepUpdateBudget:
+		if s.Budget == nil {
+			return errors.New("the step has no budget")
+		}
+		linked := s.AccountID
+		if s.Budget.Account != "" && linked == "" {
+			var err error
+			if linked, err = e.accountID(s.Budget.Account); err != nil {
+				return err
+			}
+		}
+		if s.Kind == orgmodel.StepCreateBudget {
+			return e.opt.Billing.CreateBudget(ctx, *s.Budget, linked)
+		}
+		return e.opt.Billing.UpdateBudget(ctx, *s.Budget, linked)
+	default:
+		if s.Category == nil {
+			return errors.New("the step has no cost category")
+		}
+		values := map[string][]string{}
+		for v, names := range s.Category.Values {
+			for _, name := range names {
+				id, err := e.accountID(name)
+				if err != nil {
+					return err
+				}
+				values[v] = append(values[v], id)
+			}
+		}
+		if s.Kind == orgmodel.StepUpdateCostCategory {
+			return e.opt.Billing.UpdateCostCategory(ctx, s.CategoryArn, values)
+		}
+		_, err := e.opt.Billing.CreateCostCategory(ctx, s.Subject, values)
+		return err
+	}
+}
+
+func (e *Engine) accountID(name string) (string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	id, ok := e.ids.accounts[name]
+	if !ok {
+		return "", fmt.Errorf("account %s does not exist (its creation failed above, or it is not in the organization)", name)
+	}
+	return id, nil
 }
 
 func (e *Engine) result(ctx context.Context) error {

@@ -139,3 +139,35 @@ func (c *Client) Forecast(ctx context.Context, start, end time.Time) (v float64,
 	}
 	return v, true, nil
 }
+
+// AccountSpend is one account's spend over [start, end), dates in UTC: one
+// MONTHLY GetCostAndUsage filtered to the account (a period within one
+// month is one result).
+func (c *Client) AccountSpend(ctx context.Context, accountID string, start, end time.Time) (float64, string, error) {
+	out, err := c.api.GetCostAndUsage(ctx, &costexplorer.GetCostAndUsageInput{
+		TimePeriod:  &types.DateInterval{Start: aws.String(start.Format(time.DateOnly)), End: aws.String(end.Format(time.DateOnly))},
+		Granularity: types.GranularityMonthly,
+		Metrics:     []string{"UnblendedCost"},
+		Filter:      &types.Expression{Dimensions: &types.DimensionValues{Key: types.DimensionLinkedAccount, Values: []string{accountID}}},
+	})
+	if err != nil {
+		return 0, "", fmt.Errorf("reading the spend of account %s from Cost Explorer: %w", accountID, err)
+	}
+	c.requests++
+	total, currency := 0.0, "USD"
+	for _, r := range out.ResultsByTime {
+		m, ok := r.Total["UnblendedCost"]
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(aws.ToString(m.Amount), 64)
+		if err != nil {
+			return 0, "", fmt.Errorf("cost explorer answered the amount %q: %w", aws.ToString(m.Amount), err)
+		}
+		total += v
+		if u := aws.ToString(m.Unit); u != "" {
+			currency = u
+		}
+	}
+	return total, currency, nil
+}

@@ -148,3 +148,39 @@ func TestForecastOfANewOrganization(t *testing.T) {
 		t.Error("LimitExceededException: no error")
 	}
 }
+
+// TestAccountSpendIsTheAccountsDays: one account's spend over a period, in
+// one request, is the sum of its days as the grouped daily request gives them.
+func TestAccountSpendIsTheAccountsDays(t *testing.T) {
+	api := seeded(t, 5)
+	c := costs.New(api)
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	start := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)
+	end := today.AddDate(0, 0, 1)
+	daily, err := c.DailyByAccount(context.Background(), start, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for id, days := range daily.Accounts {
+		want := 0.0
+		for _, v := range days {
+			want += v
+		}
+		before := c.Requests()
+		got, currency, err := c.AccountSpend(context.Background(), id, start, end)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Requests() != before+1 {
+			t.Errorf("AccountSpend made %d requests, want 1", c.Requests()-before)
+		}
+		if math.Abs(got-want) > 0.01*float64(len(days)) || currency != "USD" || want == 0 {
+			t.Errorf("account %s spent %v %s, its days add up to %v", id, got, currency, want)
+		}
+		checked++
+	}
+	if checked != 6 {
+		t.Errorf("checked %d accounts, want 6 (5 members and the management account)", checked)
+	}
+}

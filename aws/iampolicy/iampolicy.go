@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
@@ -68,6 +69,16 @@ var Adapters = []Adapter{
 	{Service: "ce", API: reflect.TypeFor[costs.API]()},
 	// Each budget's use, on the wizard's costs screen.
 	{Service: "budgets", API: reflect.TypeFor[costs.BudgetsAPI](), Rename: map[string]string{"DescribeBudgets": "ViewBudget"}},
+
+	// Budgets and cost categories (a design's budgets block), from the
+	// management account. AWS Budgets authorizes its operations by two
+	// actions (Service Authorization Reference, "API operations defined by
+	// AWS Budget Service").
+	{Service: "budgets", API: reflect.TypeFor[budgets.API](), Rename: map[string]string{
+		"DescribeBudgets": "ViewBudget", "DescribeNotificationsForBudget": "ViewBudget",
+		"CreateBudget": "ModifyBudget", "UpdateBudget": "ModifyBudget", "CreateNotification": "ModifyBudget", "CreateSubscriber": "ModifyBudget",
+	}},
+	{Service: "ce", API: reflect.TypeFor[budgets.CategoryAPI]()},
 }
 
 // Actions returns the IAM actions of the adapter's operations.
@@ -215,9 +226,16 @@ var Actions = []Action{
 	{Name: "sts:AssumeRole", Why: "migrate new-management: check that the new management account can enter the old one", Resource: accessRoleARN},
 
 	// The cost view (costs): what each account costs, read by the payer.
-	{Name: "ce:GetCostAndUsage", Why: "costs: each account's spend per day (one request grouped by linked account, every page)"},
+	{Name: "ce:GetCostAndUsage", Why: "costs: each account's spend per day (one request grouped by linked account, every page); audit: the management account's own spend this month (one request)"},
 	{Name: "ce:GetCostForecast", Why: "costs: AWS's forecast for the rest of the current month"},
-	{Name: "budgets:ViewBudget", Why: "the wizard's costs screen: each budget's use (DescribeBudgets)"},
+
+	// Budgets and cost categories (plan and apply of a design with budgets).
+	{Name: "budgets:ViewBudget", Why: "plan, apply: read the management account's budgets and the alerts of orgwizard's own; audit: every member account has a budget, none over its limit; the wizard's costs screen: each budget's use (DescribeBudgets, DescribeNotificationsForBudget)"},
+	{Name: "budgets:ModifyBudget", Why: "create and update orgwizard's budgets (orgwizard-...), add their alerts and subscribers (CreateBudget, UpdateBudget, CreateNotification, CreateSubscriber); never deletes"},
+	{Name: "ce:ListCostCategoryDefinitions", Why: "find orgwizard's cost categories (orgwizard-workload, -environment, -residency)"},
+	{Name: "ce:DescribeCostCategoryDefinition", Why: "read the rules of orgwizard's cost categories, to compare them with the design"},
+	{Name: "ce:CreateCostCategoryDefinition", Why: "create orgwizard's cost categories"},
+	{Name: "ce:UpdateCostCategoryDefinition", Why: "update an orgwizard cost category whose accounts differ from the design's"},
 
 	{
 		Name:      "iam:CreateServiceLinkedRole",
@@ -256,10 +274,16 @@ func PurposesOf(name string) []string {
 	switch {
 	case name == "sts:GetCallerIdentity":
 		return []string{ForApply, ForAudit, ForMigrate, ForCosts}
-	case service == "ce":
+	case name == "ce:GetCostAndUsage":
+		// audit reads the management account's own spend this month.
+		return []string{ForAudit, ForCosts}
+	case name == "ce:GetCostForecast":
 		return []string{ForCosts}
 	case name == "budgets:ViewBudget":
-		return nil // the wizard's costs screen: in all only
+		// audit checks every account has a budget, and none is over.
+		return []string{ForApply, ForAudit}
+	case service == "ce" || service == "budgets":
+		return []string{ForApply}
 	case slices.Contains(readOrganization, name):
 		return []string{ForApply, ForAudit, ForMigrate}
 	case slices.Contains([]string{"organizations:CreateOrganization", "organizations:CreateOrganizationalUnit",
@@ -372,7 +396,7 @@ func JSONFor(purpose string) ([]byte, error) {
 
 // readOnly reports whether an operation only reads, by AWS's naming.
 func readOnly(op string) bool {
-	for _, p := range []string{"Describe", "List", "Get", "Search"} {
+	for _, p := range []string{"Describe", "List", "Get", "Search", "View"} {
 		if strings.HasPrefix(op, p) {
 			return true
 		}
@@ -382,7 +406,7 @@ func readOnly(op string) bool {
 
 var sidNames = map[string]string{"organizations": "Organizations", "servicequotas": "ServiceQuotas", "sts": "STS", "iam": "IAM",
 	"ec2": "EC2", "s3": "S3", "rds": "RDS", "dynamodb": "DynamoDB", "ecs": "ECS", "eks": "EKS", "cloudfront": "CloudFront",
-	"route53": "Route53", "tag": "Tagging", "resource-explorer-2": "ResourceExplorer", "ce": "CostExplorer"}
+	"route53": "Route53", "tag": "Tagging", "resource-explorer-2": "ResourceExplorer", "ce": "CostExplorer", "budgets": "Budgets"}
 
 func titleCase(service string) string {
 	if s, ok := sidNames[service]; ok {

@@ -9,12 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/budgets"
+	awsbudgets "github.com/aws/aws-sdk-go-v2/service/budgets"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/iampolicy"
 	"github.com/orgwizard/orgwizard/aws/inventory"
@@ -25,7 +26,7 @@ import (
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
-// TestSandboxCallsAreAllowedAndUsed applies acme.yaml to a fresh sandbox
+// TestSandboxCallsAreAllowedAndUsed applies acme-budgets.yaml to a fresh sandbox
 // through the AWS target path (credentials, sts, the real clients and the
 // apply engine), then changes the design so that the update, detach and tag
 // steps run, and takes the quota check's fallback. Every call the sandbox
@@ -73,10 +74,11 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 		o.APIOptions = append(o.APIOptions, orgs.ObserveAttempts)
 	}), 8)
 	quota := servicequotas.NewFromConfig(tg.Config)
+	billing := budgets.New(awsbudgets.NewFromConfig(tg.Config), costexplorer.NewFromConfig(tg.Config), tg.AccountID)
 
 	applyDesign := func(edit func(*orgmodel.Design)) {
 		t.Helper()
-		data, err := os.ReadFile("../../examples/acme.yaml")
+		data, err := os.ReadFile("../../examples/acme-budgets.yaml")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,8 +97,14 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if actual.Organization != nil {
+			if actual.Billing, err = billing.Read(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
 		plan := orgmodel.MakePlan(tree, actual)
 		err = apply.New(client, apply.Options{
+			Billing:     billing,
 			PollInitial: 2 * time.Millisecond,
 			PollMax:     4 * time.Millisecond,
 			Quota: func(ctx context.Context) (int, string, error) {
@@ -122,6 +130,8 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 		d.Residencies[0].Regions = append(d.Residencies[0].Regions, "eu-north-1") // update-policy
 		d.Guardrails.DenyRootUser = false                                         // detach-policy
 		d.Tags[0].Value = "platform"                                              // tag-account
+		d.Budgets.Default = 120                                                   // update-budget
+		d.Workloads, d.Budgets.Workloads = d.Workloads[:1], nil                   // update-cost-category
 	})
 	if err := lease.Release(ctx); err != nil {
 		t.Fatal(err)
@@ -149,7 +159,7 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The wizard's costs screen: each budget's use.
-	if _, err := costs.BudgetUses(ctx, budgets.NewFromConfig(tg.Config), tg.AccountID); err != nil {
+	if _, err := costs.BudgetUses(ctx, awsbudgets.NewFromConfig(tg.Config), tg.AccountID); err != nil {
 		t.Fatal(err)
 	}
 
@@ -175,7 +185,7 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 		case a.NotInSandbox != "" && used[a.Name]:
 			t.Errorf("%s is said not to be called in the sandbox (%s), yet it was", a.Name, a.NotInSandbox)
 		case a.ImpliedBy == "" && a.NotInSandbox == "" && !used[a.Name]:
-			t.Errorf("iam-policy allows %s, which applying acme.yaml, the cost view, the inventory and the migrations never called", a.Name)
+			t.Errorf("iam-policy allows %s, which applying acme-budgets.yaml, the cost view, the inventory and the migrations never called", a.Name)
 		}
 	}
 }

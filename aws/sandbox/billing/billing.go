@@ -99,6 +99,7 @@ func init() {
 		"ListCostCategoryDefinitions":    listCostCategories,
 		"UpdateCostCategoryDefinition":   updateCostCategory,
 		"DeleteCostCategoryDefinition":   deleteCostCategory,
+		"ListTagsForResource":            listCategoryTags,
 	}
 	budgetOps = map[string]handler{
 		"CreateBudget":                   createBudget,
@@ -109,6 +110,9 @@ func init() {
 		"CreateNotification":             createNotification,
 		"DescribeNotificationsForBudget": describeNotifications,
 		"CreateSubscriber":               createSubscriber,
+		// What Terraform's hashicorp/aws reads a budget back with.
+		"DescribeSubscribersForNotification": describeSubscribers,
+		"ListTagsForResource":                listBudgetTags,
 	}
 }
 

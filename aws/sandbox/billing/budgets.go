@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -554,4 +555,49 @@ func createSubscriber(p *Payer, st *State, body []byte, now time.Time) (any, boo
 	}
 	n.Subscribers = append(n.Subscribers, *in.Subscriber)
 	return struct{}{}, true, nil
+}
+
+// describeSubscribers lists who hears one notification of a budget.
+func describeSubscribers(p *Payer, st *State, body []byte, now time.Time) (any, bool, *Error) {
+	var in budgetsInput
+	if err := decode(body, &in); err != nil {
+		return nil, false, err
+	}
+	b, err := st.existing(p, &in)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := checkNotification(in.Notification); err != nil {
+		return nil, false, err
+	}
+	n := b.notification(in.Notification)
+	if n == nil {
+		return nil, false, notFound("Unable to describe subscribers: the notification doesn't exist for budget %s", b.Name)
+	}
+	start, end, next, err := pageOf(len(n.Subscribers), in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, false, err
+	}
+	out := map[string]any{"Subscribers": slices.Clone(n.Subscribers[start:end])}
+	if next != "" {
+		out["NextToken"] = next
+	}
+	return out, false, nil
+}
+
+// listBudgetTags answers the tags of a budget, by its ARN
+// (arn:aws:budgets::ACCOUNT:budget/NAME): the sandbox keeps none.
+func listBudgetTags(p *Payer, st *State, body []byte, now time.Time) (any, bool, *Error) {
+	var in struct {
+		ResourceARN string `json:"ResourceARN"`
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, false, err
+	}
+	prefix := "arn:aws:budgets::" + p.Caller + ":budget/"
+	name, ok := strings.CutPrefix(in.ResourceARN, prefix)
+	if !ok || st.budget(p.Caller, name) == nil {
+		return nil, false, notFound("Unable to list tags: no budget %s", in.ResourceARN)
+	}
+	return map[string]any{"ResourceTags": []any{}}, false, nil
 }

@@ -270,3 +270,17 @@ func deleteCostCategory(p *Payer, st *State, body []byte, now time.Time) (any, b
 	st.Categories = slices.DeleteFunc(st.Categories, func(x *Category) bool { return x == c })
 	return map[string]string{"CostCategoryArn": c.Arn, "EffectiveEnd": now.Format("2006-01-02T15:04:05Z")}, true, nil
 }
+
+// listCategoryTags answers the tags of a cost category: the sandbox keeps none.
+func listCategoryTags(p *Payer, st *State, body []byte, now time.Time) (any, bool, *Error) {
+	var in struct {
+		ResourceArn string `json:"ResourceArn"`
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, false, err
+	}
+	if _, err := st.category(p, in.ResourceArn); err != nil {
+		return nil, false, err
+	}
+	return map[string]any{"ResourceTags": []any{}}, false, nil
+}
