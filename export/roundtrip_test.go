@@ -14,9 +14,10 @@ import (
 	"github.com/orgwizard/orgwizard/cli"
 	"github.com/orgwizard/orgwizard/internal/moto"
 	"github.com/orgwizard/orgwizard/internal/terraform"
+	"github.com/orgwizard/orgwizard/internal/testenv"
 )
 
-func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 const acme = "../examples/acme.yaml"
 

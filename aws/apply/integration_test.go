@@ -17,10 +17,11 @@ import (
 	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/aws/target"
 	"github.com/orgwizard/orgwizard/internal/moto"
+	"github.com/orgwizard/orgwizard/internal/testenv"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
-func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 // env is one target with the clients the tool uses on it.
 type env struct {

@@ -13,11 +13,12 @@ import (
 
 	"github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/internal/moto"
+	"github.com/orgwizard/orgwizard/internal/testenv"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
 // TestMain stops the moto_server a test may have started.
-func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 // TestAgainstMoto: moto 5.2 serves CreateBudget, DescribeBudgets and
 // CreateCostCategoryDefinition (not UpdateBudget, CreateSubscriber nor

@@ -97,6 +97,9 @@ func (a Adapter) Actions() []string {
 // ActionFor names the IAM action of a call as the sandbox records it (its
 // signing name and operation).
 func ActionFor(signingName, operation string) string {
+	service := ""
+	// Several adapters may share a service (budgets: the costs screen's
+	// reads and apply's writes); the operation's rename is in one of them.
 	for _, a := range Adapters {
 		name := a.SigningName
 		if name == "" {
@@ -108,7 +111,12 @@ func ActionFor(signingName, operation string) string {
 		if r, ok := a.Rename[operation]; ok {
 			return a.Service + ":" + r
 		}
-		return a.Service + ":" + operation
+		if service == "" {
+			service = a.Service
+		}
+	}
+	if service != "" {
+		return service + ":" + operation
 	}
 	return signingName + ":" + operation
 }

@@ -21,10 +21,10 @@ import (
 	"github.com/orgwizard/orgwizard/aws/sandbox"
 	simulated "github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/aws/target"
-	"github.com/orgwizard/orgwizard/internal/moto"
+	"github.com/orgwizard/orgwizard/internal/testenv"
 )
 
-func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 // dirtySandbox opens the dirty-management scenario with faults and returns
 // a target acting as its dirty account.
