@@ -135,6 +135,9 @@ func (s *guardrailsScreen) View() string {
 		why = wizard.Toggles[s.list.cursor].Why
 	}
 	summary, _ := strings.CutPrefix(wizard.BudgetsSummary(d), "Budgets:")
+	if d.Budgets == nil {
+		summary += " (b adds them)"
+	}
 	lines = append(lines, st.Bold.Render("Budgets:")+summary)
 	lines = append(lines, "")
 	lines = append(lines, wrapMark(st.Active.Render("ⓘ"), why, s.w)...)

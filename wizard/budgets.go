@@ -15,6 +15,10 @@ import (
 // its questions.
 const BudgetsLead = "A monthly AWS Budgets cost budget on every member account, in USD, that mails when the month's spend passes each alert's percent (and when the forecast passes 100%). Budgets per workload or account are set in the design file; the wizard keeps them."
 
+// BudgetsChangeQuestion asks, where the budgets are asked in turn
+// (accessible mode), whether to change them; no keeps them as they are.
+var BudgetsChangeQuestion = Question{Title: "Change the budgets?"}
+
 // BudgetAnswers are the answers of the budgets' questions, as typed.
 type BudgetAnswers struct {
 	On      bool
@@ -183,7 +187,7 @@ func parseAlerts(v string) ([]int, error) {
 func BudgetsSummary(d *orgmodel.Design) string {
 	b := d.Budgets
 	if b == nil {
-		return "Budgets: none (b adds them)"
+		return "Budgets: none"
 	}
 	parts := []string{money(b.Default) + " a month per account"}
 	for _, list := range [][]orgmodel.NamedAmount{b.Environments, b.Workloads, b.Accounts} {

@@ -16,7 +16,7 @@ func TestBudgetAnswersApply(t *testing.T) {
 	if a.On || a.Alerts != "80, 100" || a.Notify != orgmodel.NotifyOwner || len(a.Environments) != 3 {
 		t.Fatalf("BudgetsOf(acme without budgets) = %+v", a)
 	}
-	if got := BudgetsSummary(d); got != "Budgets: none (b adds them)" {
+	if got := BudgetsSummary(d); got != "Budgets: none" {
 		t.Errorf("summary without budgets: %q", got)
 	}
 	a.On, a.Default, a.Environments[2], a.Alerts, a.Notify = true, "100", "$1,000", "50, 90%", "finops@acme.example"
