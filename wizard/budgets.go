@@ -190,10 +190,14 @@ func BudgetsSummary(d *orgmodel.Design) string {
 		return "Budgets: none"
 	}
 	parts := []string{money(b.Default) + " a month per account"}
-	for _, list := range [][]orgmodel.NamedAmount{b.Environments, b.Workloads, b.Accounts} {
-		for _, o := range list {
-			parts = append(parts, o.Name+" "+money(o.Amount))
-		}
+	for _, o := range b.Environments {
+		parts = append(parts, o.Name+" "+money(o.Amount))
+	}
+	// The overrides the wizard does not ask are counted, to keep one line.
+	if n := len(b.Workloads) + len(b.Accounts); n == 1 {
+		parts = append(parts, "1 more in the file")
+	} else if n > 1 {
+		parts = append(parts, fmt.Sprintf("%d more in the file", n))
 	}
 	var alerts []string
 	for _, v := range b.Alerts {

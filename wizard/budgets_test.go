@@ -65,6 +65,9 @@ func TestBudgetAnswersKeepOverrides(t *testing.T) {
 	if b := d.Budgets; b.Default != 600 || len(b.Workloads) != 1 || len(b.Accounts) != 2 {
 		t.Errorf("overrides lost: %+v", b)
 	}
+	if got := BudgetsSummary(d); got != "Budgets: $600 a month per account, prod $2,500, 3 more in the file; alerts at 80%, 100%" {
+		t.Errorf("summary: %q", got)
+	}
 	if err := d.Validate(); err != nil {
 		t.Error(err)
 	}
