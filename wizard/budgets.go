@@ -194,9 +194,7 @@ func BudgetsSummary(d *orgmodel.Design) string {
 		parts = append(parts, o.Name+" "+money(o.Amount))
 	}
 	// The overrides the wizard does not ask are counted, to keep one line.
-	if n := len(b.Workloads) + len(b.Accounts); n == 1 {
-		parts = append(parts, "1 more in the file")
-	} else if n > 1 {
+	if n := len(b.Workloads) + len(b.Accounts); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d more in the file", n))
 	}
 	var alerts []string
