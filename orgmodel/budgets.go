@@ -2,6 +2,7 @@ package orgmodel
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -235,6 +236,33 @@ func (d *Design) validateBudgets(l *errorList) {
 	if len(b.Alerts)+1 > maxNotificationsPerBudget {
 		l.add("budgets.alerts", "%d alerts and the forecast alert make %d; AWS Budgets allows %d per budget, so remove %d", len(b.Alerts), len(b.Alerts)+1, maxNotificationsPerBudget, len(b.Alerts)+1-maxNotificationsPerBudget)
 	}
+}
+
+// SetBudgets makes b the design's budgets block (nil: none) when it passes
+// the checks Validate makes of the block, as if the file had written it, so
+// that an editor (the wizard) checks answers as a file is checked; else d is
+// unchanged and the error says what to change.
+func (d *Design) SetBudgets(b *Budgets) error {
+	if b == nil {
+		d.Budgets = nil
+		return nil
+	}
+	c := *d
+	c.Budgets = b
+	c.pos = maps.Clone(d.pos)
+	if c.pos == nil {
+		c.pos = map[string]Pos{}
+	}
+	if _, ok := c.pos["budgets.default"]; !ok {
+		c.pos["budgets.default"] = Pos{}
+	}
+	l := &errorList{d: &c}
+	c.validateBudgets(l)
+	if err := l.result(); err != nil {
+		return err
+	}
+	*d = c
+	return nil
 }
 
 // maxNotificationsPerBudget is AWS Budgets' limit of notifications a budget.

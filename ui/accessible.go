@@ -306,6 +306,9 @@ func (a *accessible) guardrails() error {
 	if err := a.adoptedAccounts(); err != nil {
 		return err
 	}
+	if err := a.budgets(); err != nil {
+		return err
+	}
 	return wizard.Check(wizard.Guardrails, a.d)
 }
 
@@ -378,6 +381,29 @@ func (a *accessible) adoptedAccounts() error {
 		a.say("Account %s is placed in %s.", acc.Name, acc.OU)
 	}
 	return errors.New("too many refused answers for adopted accounts")
+}
+
+// budgets edits the design's budgets block, asked as the screen's b asks
+// it; the default keeps it as it is.
+func (a *accessible) budgets() error {
+	a.say("%s. %s", wizard.BudgetsSummary(a.d), wizard.BudgetsLead)
+	for failures := 0; failures <= 3; failures++ {
+		change := false
+		if err := a.ask(yesNo(wizard.BudgetsChangeQuestion, &change)); err != nil || !change {
+			return err
+		}
+		ans := wizard.BudgetsOf(a.d)
+		if err := a.answer(wizard.BudgetForm(a.d, &ans)...); err != nil {
+			return err
+		}
+		if err := ans.Apply(a.d); err != nil {
+			a.say("%v", err)
+			continue
+		}
+		a.say("%s", wizard.BudgetsSummary(a.d))
+		return nil
+	}
+	return errors.New("too many refused answers for the budgets")
 }
 
 func (a *accessible) previewAndApply() error {

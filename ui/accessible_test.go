@@ -41,6 +41,7 @@ func TestAccessibleFlowConverges(t *testing.T) {
 		"0", // guardrails as recommended
 		"",  // layout: keep by environment
 		"",  // adopted accounts: none, go on
+		"",  // budgets: keep none
 		"y", // apply
 	}
 	var out bytes.Buffer
@@ -182,5 +183,43 @@ func TestAccessibleAdoptsAnAccount(t *testing.T) {
 	d, _, derr := wizard.Decode([]byte(saved[0]))
 	if derr != nil || len(d.Accounts) != 1 || d.Accounts[0] != (orgmodel.AdoptedAccount{Name: "legacy-app", ID: "333333333333", OU: "Transitional"}) {
 		t.Errorf("accounts[] saved as %+v (%v)", d.Accounts, derr)
+	}
+}
+
+// The accessible wizard asks the budgets at the guardrails step, the same
+// questions as the screen's b: the answers reach the saved design.
+func TestAccessibleSetsBudgets(t *testing.T) {
+	answers := []string{
+		"1",           // the sandbox
+		"0",           // guardrails as they are
+		"",            // layout
+		"",            // adopted accounts: none, go on
+		"y",           // change the budgets
+		"y",           // budgets on
+		"-1",          // refused: not a positive amount
+		"300",         // default
+		"", "", "750", // dev, staging at the default; prod 750
+		"", "", // alerts and notify: keep 80, 100 and owner
+	}
+	var out bytes.Buffer
+	var saved []string
+	opt := Options{Backend: &fakeBackend{}, DesignPath: "acme.yaml", Design: acmeDesign(t), Reached: wizard.Guardrails,
+		Save: func(_ string, data []byte) error {
+			saved = append(saved, string(data))
+			return nil
+		}}
+	_, err := RunAccessible(context.Background(), opt, &lineReader{answers}, &out)
+	text := out.String()
+	for _, want := range []string{"Budgets: none. A monthly", "not a positive amount", "Budgets: $300 a month per account, prod $750; alerts at 80%, 100%"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the output lacks %q:\n%s", want, text)
+		}
+	}
+	if len(saved) == 0 {
+		t.Fatalf("nothing saved: %v\n%s", err, text)
+	}
+	d, _, derr := wizard.Decode([]byte(saved[len(saved)-1]))
+	if derr != nil || d.Budgets == nil || d.Budgets.Default != 300 || len(d.Budgets.Environments) != 1 || d.Budgets.Environments[0].Amount != 750 {
+		t.Errorf("budgets saved as %+v (%v)", d.Budgets, derr)
 	}
 }

@@ -11,6 +11,7 @@ type KeyMap struct {
 	Examples, Preset, Custom, Serve    key.Binding
 	Enter, Tabs, Policies, Apply, Stop key.Binding
 	Retry, Close, Undo, Accounts       key.Binding
+	Budgets                            key.Binding
 }
 
 // DefaultKeyMap is the wizard's keys.
@@ -45,5 +46,6 @@ func DefaultKeyMap() KeyMap {
 		Close:    b("q", "quit", "q"),
 		Undo:     b("u", "undo delete", "u"),
 		Accounts: b("o", "adopted accounts", "o"),
+		Budgets:  b("b", "budgets", "b"),
 	}
 }

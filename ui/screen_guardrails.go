@@ -18,6 +18,8 @@ type guardrailsScreen struct {
 	w, h int
 	// accounts is the adopted accounts' panel while it is open (o).
 	accounts *accountsPanel
+	// budgets is the budgets' panel while it is open (b).
+	budgets *budgetsPanel
 }
 
 func newGuardrailsScreen(st *state) *guardrailsScreen {
@@ -35,14 +37,23 @@ func (s *guardrailsScreen) Init() tea.Cmd {
 	}
 	return nil
 }
-func (s *guardrailsScreen) Typing() bool      { return s.accounts != nil && s.accounts.Typing() }
-func (s *guardrailsScreen) HandlesBack() bool { return s.accounts != nil }
+func (s *guardrailsScreen) Typing() bool {
+	return s.budgets != nil || s.accounts != nil && s.accounts.Typing()
+}
+func (s *guardrailsScreen) HandlesBack() bool { return s.accounts != nil || s.budgets != nil }
 
 // rows is the toggles and, last, the layout's choices.
 func (s *guardrailsScreen) rows() int { return len(wizard.Toggles) + len(wizard.LayoutChoice.Options) }
 
 func (s *guardrailsScreen) Update(msg tea.Msg) tea.Cmd {
 	keys := s.st.keys
+	if s.budgets != nil {
+		cmd, done := s.budgets.Update(msg)
+		if done {
+			s.budgets = nil
+		}
+		return cmd
+	}
 	if s.accounts != nil {
 		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, keys.Back) && s.accounts.form == nil {
 			s.accounts = nil
@@ -60,6 +71,10 @@ func (s *guardrailsScreen) Update(msg tea.Msg) tea.Cmd {
 		s.accounts = newAccountsPanel(s.st)
 		s.accounts.SetSize(s.w, s.h)
 		return s.accounts.Init()
+	case key.Matches(k, keys.Budgets):
+		var cmd tea.Cmd
+		s.budgets, cmd = newBudgetsPanel(s.st, s.w, s.h)
+		return cmd
 	case s.list.move(keys, k, s.rows()):
 	case key.Matches(k, keys.Toggle) || key.Matches(k, keys.Enter):
 		if s.list.cursor < len(wizard.Toggles) {
@@ -79,6 +94,9 @@ func (s *guardrailsScreen) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (s *guardrailsScreen) View() string {
+	if s.budgets != nil {
+		return s.budgets.View()
+	}
 	if s.accounts != nil {
 		return s.accounts.View()
 	}
@@ -116,6 +134,11 @@ func (s *guardrailsScreen) View() string {
 	if s.list.cursor < len(wizard.Toggles) {
 		why = wizard.Toggles[s.list.cursor].Why
 	}
+	summary, _ := strings.CutPrefix(wizard.BudgetsSummary(d), "Budgets:")
+	if d.Budgets == nil {
+		summary += " (b adds them)"
+	}
+	lines = append(lines, st.Bold.Render("Budgets:")+summary)
 	lines = append(lines, "")
 	lines = append(lines, wrapMark(st.Active.Render("ⓘ"), why, s.w)...)
 	if len(lines) > s.h {
@@ -138,10 +161,16 @@ func (s *guardrailsScreen) SetSize(w, h int) {
 	if s.accounts != nil {
 		s.accounts.SetSize(w, h)
 	}
+	if s.budgets != nil {
+		s.budgets.SetSize(w, h)
+	}
 }
 
 func (s *guardrailsScreen) Keys() []key.Binding {
 	k := s.st.keys
+	if s.budgets != nil {
+		return s.budgets.Keys()
+	}
 	if s.accounts != nil {
 		return s.accounts.Keys()
 	}
@@ -149,7 +178,7 @@ func (s *guardrailsScreen) Keys() []key.Binding {
 	if n := len(s.st.design.Accounts); n > 0 {
 		adopted.SetHelp("o", fmt.Sprintf("adopted accounts (%d)", n))
 	}
-	return []key.Binding{k.Move, key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "switch")), adopted, k.Next}
+	return []key.Binding{k.Move, key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "switch")), adopted, k.Budgets, k.Next}
 }
 
 // confirmScreen asks before anything changes; on real AWS the user types
