@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/orgwizard/orgwizard/costview"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -204,22 +205,9 @@ func BudgetsSummary(d *orgmodel.Design) string {
 	return "Budgets: " + strings.Join(parts, ", ") + "; alerts at " + strings.Join(alerts, ", ")
 }
 
-// money is a USD amount as people write it: $1,000, or $99.50 with cents.
-func money(v float64) string {
-	s := fmt.Sprintf("%.2f", v)
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "00" {
-		return "$" + b.String() + "." + frac
-	}
-	return "$" + b.String()
-}
+// money is a USD amount as people write it: $1,000, or $99.50 with cents
+// (the cost view's format, less empty cents).
+func money(v float64) string { return strings.TrimSuffix(costview.Money(v, "USD"), ".00") }
 
 // formatNumber is an amount as the answer to type it: 1000, 99.5.
 func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
