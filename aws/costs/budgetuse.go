@@ -2,6 +2,7 @@ package costs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -43,6 +44,10 @@ func BudgetUses(ctx context.Context, api BudgetsAPI, account string) ([]BudgetUs
 	in := &budgets.DescribeBudgetsInput{AccountId: aws.String(account)}
 	for {
 		page, err := api.DescribeBudgets(ctx, in)
+		var nf *btypes.NotFoundException
+		if errors.As(err, &nf) {
+			break // AWS's answer for an account with no budget
+		}
 		if err != nil {
 			return nil, fmt.Errorf("reading the budgets: %w", err)
 		}

@@ -68,3 +68,21 @@ func TestBudgetUsesReadsEveryPage(t *testing.T) {
 		}
 	}
 }
+
+// noBudgets answers DescribeBudgets as AWS does for an account that has
+// none: NotFoundException, not an empty list.
+type noBudgets struct{}
+
+func (noBudgets) DescribeBudgets(context.Context, *budgets.DescribeBudgetsInput, ...func(*budgets.Options)) (*budgets.DescribeBudgetsOutput, error) {
+	return nil, &btypes.NotFoundException{Message: aws.String("Account 111111111111 has no budgets")}
+}
+
+// An account without budgets has none, also when AWS says so with
+// NotFoundException: the costs screen then says "No budgets yet", not
+// that the budgets could not be read.
+func TestBudgetUsesOfAnAccountWithoutBudgets(t *testing.T) {
+	got, err := costs.BudgetUses(context.Background(), noBudgets{}, "111111111111")
+	if err != nil || len(got) != 0 {
+		t.Fatalf("BudgetUses = %v, %v; want none and no error", got, err)
+	}
+}
