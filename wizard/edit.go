@@ -91,6 +91,14 @@ func Clone(d *orgmodel.Design) *orgmodel.Design {
 	}
 	c.Tags = slices.Clone(d.Tags)
 	c.Accounts = slices.Clone(d.Accounts)
+	if d.Budgets != nil {
+		b := *d.Budgets
+		b.Environments = slices.Clone(b.Environments)
+		b.Workloads = slices.Clone(b.Workloads)
+		b.Accounts = slices.Clone(b.Accounts)
+		b.Alerts = slices.Clone(b.Alerts)
+		c.Budgets = &b
+	}
 	return &c
 }
 

@@ -120,4 +120,11 @@ func TestCloneIsDeep(t *testing.T) {
 	if c.Workloads[0].Name != "payments" || !slices.Equal(c.Workloads[0].Residencies, []string{"eu"}) || len(c.Residencies) != 1 {
 		t.Errorf("the clone changed with the design: %+v", c)
 	}
+
+	d.Budgets = &orgmodel.Budgets{Default: 100, Alerts: []int{80, 100}, Environments: []orgmodel.NamedAmount{{Name: "prod", Amount: 1000}}}
+	c = Clone(d)
+	d.Budgets.Default, d.Budgets.Alerts[0], d.Budgets.Environments[0].Amount = 1, 1, 1
+	if c.Budgets == d.Budgets || c.Budgets.Default != 100 || c.Budgets.Alerts[0] != 80 || c.Budgets.Environments[0].Amount != 1000 {
+		t.Errorf("the clone's budgets changed with the design: %+v", c.Budgets)
+	}
 }
