@@ -2,11 +2,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -120,7 +117,7 @@ func (o *accessOptions) run(ctx context.Context) error {
 // builds the view.
 func readAccess(ctx context.Context, f *targetFlags, designPath string, designGiven bool, errOut io.Writer) (*accessViewWithDesign, error) {
 	var design *orgmodel.Design
-	if designGiven || designFileExists(designPath) {
+	if designGiven || fileExists(designPath) {
 		d, err := loadDesign(designPath, errOut)
 		if err != nil {
 			return nil, err
@@ -149,11 +146,6 @@ type accessViewWithDesign struct {
 	accessView
 	designPath string
 	sandbox    bool
-}
-
-func designFileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil || !errors.Is(err, fs.ErrNotExist)
 }
 
 // buildAccessView is the pure part: the organization as read, the design for

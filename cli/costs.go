@@ -142,6 +142,7 @@ func costsError(err error, s *session) error {
 	return awsError(err)
 }
 
+// fileExists reports whether path is there (or cannot be told not to be).
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return !errors.Is(err, fs.ErrNotExist)
