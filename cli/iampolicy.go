@@ -31,8 +31,10 @@ runs orgwizard. Nothing is sent to AWS. It holds:
     AttachRolePolicy of AdministratorAccess only, and sts:AssumeRole of it).
   - iam:CreateServiceLinkedRole, for Organizations' own role only, which AWS
     needs when the organization is created.
-
-  - costs: Cost Explorer's GetCostAndUsage and GetCostForecast, nothing else.
+  - costs: Cost Explorer's GetCostAndUsage and GetCostForecast.
+  - Budgets and cost categories (a design's budgets block: plan, apply, audit):
+    budgets:ViewBudget and ModifyBudget, Cost Explorer's List, Describe,
+    Create and UpdateCostCategoryDefinition; nothing that deletes.
 
 --for narrows it to one command's part: apply (plan, apply, tree, export
 --live), audit, migrate or costs; all (the default) is what the wizard needs.`,
