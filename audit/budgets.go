@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/orgwizard/orgwizard/costview"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -13,9 +14,9 @@ import (
 // that runs nothing but the organization costs cents a month (Cost
 // Explorer's requests, a CloudTrail trail's S3 storage); $10 leaves room for
 // those and for a few orgwizard costs views, and a single forgotten EC2
-// instance passes it within days. The cost view (costview) draws the line
-// at the same place.
-const ManagementSpendThreshold = 10.0
+// instance passes it within days. It is the cost view's line, so both call
+// the same spend clean.
+const ManagementSpendThreshold = costview.CleanManagementThreshold
 
 // Billing is the management account's budgets and own spend, as read for
 // the budget checks. A read that failed leaves its error instead.
@@ -142,9 +143,9 @@ func managementSpend(in Input) Check {
 	switch {
 	case b.SpendErr != nil:
 		c.Status, c.Why, c.Fix = Warn, "its spend could not be read: "+b.SpendErr.Error(), readFix
-	case b.ManagementSpend > ManagementSpendThreshold:
+	case b.ManagementSpend >= ManagementSpendThreshold:
 		c.Status = Warn
-		c.Why = fmt.Sprintf("it has spent %.2f %s this month so far, above the %.2f a management account that runs nothing stays under", b.ManagementSpend, b.Currency, ManagementSpendThreshold)
+		c.Why = fmt.Sprintf("it has spent %.2f %s this month so far, at or above the %.2f a management account that runs nothing stays under", b.ManagementSpend, b.Currency, ManagementSpendThreshold)
 		c.Fix = "Find what runs there (see " + CheckManagementClean + "; orgwizard costs shows the spend) and move it to a member account."
 	default:
 		c.Status = Pass

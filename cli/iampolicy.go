@@ -31,7 +31,7 @@ runs orgwizard. Nothing is sent to AWS. It holds:
     AttachRolePolicy of AdministratorAccess only, and sts:AssumeRole of it).
   - iam:CreateServiceLinkedRole, for Organizations' own role only, which AWS
     needs when the organization is created.
-  - costs: Cost Explorer's GetCostAndUsage and GetCostForecast.
+  - costs: Cost Explorer's GetCostAndUsage and GetCostForecast (and STS, as every part).
   - Budgets and cost categories (a design's budgets block: plan, apply, audit):
     budgets:ViewBudget and ModifyBudget, Cost Explorer's List, Describe,
     Create and UpdateCostCategoryDefinition; nothing that deletes.
