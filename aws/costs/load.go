@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/orgwizard/orgwizard/costview"
@@ -136,11 +135,9 @@ func readCache(q Query, today, now time.Time) *Cached {
 
 func writeCache(path string, c *Cached) error {
 	data, err := json.Marshal(c)
-	if err == nil {
-		err = os.MkdirAll(filepath.Dir(path), 0o700)
+	if err != nil {
+		return err
 	}
-	if err == nil {
-		err = atomicfile.WriteFile(path, data, 0o600)
-	}
-	return err
+	return atomicfile.WriteFile(path, data, 0o600) // it makes the folder too
+
 }
