@@ -150,9 +150,6 @@ func TestCloudFormationBudgets(t *testing.T) {
 // budgets and cost categories, from the design and live (terraform
 // validate, offline, with the local provider mirror).
 func TestTerraformBudgetsValidate(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs terraform")
-	}
 	tf := terraform.Find(t)
 	tree := budgetsTree(t)
 	actual := appliedActual(tree)
