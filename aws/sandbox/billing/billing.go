@@ -83,8 +83,6 @@ func Known(service, op string) bool {
 	return false
 }
 
-// Services are the signing names the package serves.
-var Services = []string{"ce", "budgets"}
 
 type handler func(p *Payer, st *State, body []byte, now time.Time) (any, bool, *Error)
 
