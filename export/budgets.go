@@ -20,15 +20,6 @@ const (
 	cfnCategory    = "AWS::CE::CostCategory"
 )
 
-// budgetAccount is the reference (Terraform) or account id a budget's
-// LinkedAccount filter names, and whether there is one to name.
-func (in Input) budgetAccountID(b orgmodel.Budget) string {
-	if existing, ok := in.account(b.Account); ok {
-		return existing.ID
-	}
-	return ""
-}
-
 // writeTerraformBudgets declares the budgets and cost categories of the
 // tree, with import blocks for those that exist; accountAddr names the
 // declared accounts. It returns how many import blocks it wrote.
@@ -39,8 +30,8 @@ func writeTerraformBudgets(w tfWriter, in Input, accountAddr map[string]string) 
 		if a, ok := accountAddr[name]; ok {
 			return tfAccount + "." + a + ".id", true
 		}
-		if id := in.budgetAccountID(orgmodel.Budget{Account: name}); id != "" {
-			return hclString(id), true
+		if a, ok := in.account(name); ok && a.ID != "" {
+			return hclString(a.ID), true
 		}
 		return "", false
 	}
@@ -126,8 +117,8 @@ func addCloudFormationBudgets(in Input, names *namer, accountLogical map[string]
 		if l, ok := accountLogical[name]; ok {
 			return ref(l), "${" + l + "}", true
 		}
-		if id := in.budgetAccountID(orgmodel.Budget{Account: name}); id != "" {
-			return scalar(id), id, true
+		if a, ok := in.account(name); ok && a.ID != "" {
+			return scalar(a.ID), a.ID, true
 		}
 		return nil, "", false
 	}
@@ -189,17 +180,24 @@ func addCloudFormationBudgets(in Input, names *namer, accountLogical map[string]
 			} `json:"Rule"`
 		}
 		var rules []rule
+		var missing []string
 		for _, v := range slices.Sorted(maps.Keys(c.Values)) {
 			r := rule{Value: v}
 			r.Rule.Dimensions.Key = "LINKED_ACCOUNT"
 			for _, acc := range c.Values[v] {
 				if _, sub, ok := accountNode(acc); ok {
 					r.Rule.Dimensions.Values = append(r.Rule.Dimensions.Values, sub)
+				} else {
+					missing = append(missing, acc)
 				}
 			}
 			if len(r.Rule.Dimensions.Values) > 0 {
 				rules = append(rules, r)
 			}
+		}
+		if len(missing) > 0 {
+			// As the Terraform export says it in a comment.
+			*skipped = append(*skipped, fmt.Sprintf("%s leaves out %s, which this export does not declare.", c.Name, strings.Join(missing, ", ")))
 		}
 		raw, _ := json.Marshal(rules)
 		props := mapping()

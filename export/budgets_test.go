@@ -169,3 +169,21 @@ func TestTerraformBudgetsValidate(t *testing.T) {
 		}
 	}
 }
+
+// An account a cost category names but the export does not declare (one to
+// adopt that is not in the organization yet) is said to be left out, in
+// both formats, rather than dropped from the rules in silence.
+func TestCostCategoryAccountsLeftOutAreSaid(t *testing.T) {
+	tree := budgetsTree(t)
+	for i := range tree.CostCategories {
+		if tree.CostCategories[i].Name == orgmodel.BudgetPrefix+"workload" {
+			tree.CostCategories[i].Values["payments"] = append(tree.CostCategories[i].Values["payments"], "ghost")
+		}
+	}
+	want := orgmodel.BudgetPrefix + "workload leaves out ghost, which this export does not declare."
+	for _, f := range []Format{Terraform, CloudFormation} {
+		if src := render(t, f, Input{Tree: tree, Source: "design"}); !strings.Contains(string(src), want) {
+			t.Errorf("%s does not say %q", f, want)
+		}
+	}
+}
