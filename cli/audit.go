@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/audit"
@@ -258,7 +257,7 @@ func (s *session) auditBilling(ctx context.Context, managementID string) (*audit
 	b.Budgets, b.BudgetsErr = s.billing().Budgets(ctx)
 	now := time.Now().UTC()
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	spend := costs.New(costexplorer.NewFromConfig(s.target.Config, func(o *costexplorer.Options) { o.Region = "us-east-1" }))
+	spend := costs.New(costsClient(s))
 	b.ManagementSpend, b.Currency, b.SpendErr = spend.AccountSpend(ctx, managementID, month, now.Truncate(24*time.Hour).AddDate(0, 0, 1))
 	for _, err := range []error{b.BudgetsErr, b.SpendErr} {
 		if errors.Is(err, context.Canceled) {

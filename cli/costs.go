@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/aws/costs"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/costview"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
@@ -157,13 +156,9 @@ func costsClient(s *session) *costexplorer.Client {
 // costsCachePath is where the answer for this target and month is kept:
 // beside the sandbox's state, or in orgwizard's state directory.
 func costsCachePath(s *session, month time.Time) (string, error) {
-	name := costs.CacheName(s.target.AccountID, month)
-	if s.target.Sandbox != nil {
-		return filepath.Join(filepath.Dir(s.target.Sandbox.StatePath()), name), nil
-	}
-	dir, err := sandbox.StateDir()
+	dir, err := s.stateDir()
 	if err != nil {
-		return "", userError("%v", err)
+		return "", err
 	}
-	return filepath.Join(dir, name), nil
+	return filepath.Join(dir, costs.CacheName(s.target.AccountID, month)), nil
 }

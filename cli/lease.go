@@ -35,13 +35,18 @@ type orgLock struct {
 	stopped error
 }
 
-// lockDir is where the local lock lives: beside the sandbox state, or in
+// stateDir is where orgwizard keeps what it knows of this target (the apply
+// journal, the local lock, the cost cache): beside the sandbox state, or in
 // orgwizard's state directory.
-func (s *session) lockDir() (string, error) {
+func (s *session) stateDir() (string, error) {
 	if s.target.Sandbox != nil {
 		return filepath.Dir(s.target.Sandbox.StatePath()), nil
 	}
-	return sandbox.StateDir()
+	dir, err := sandbox.StateDir()
+	if err != nil {
+		return "", userError("%v", err)
+	}
+	return dir, nil
 }
 
 // leaseOptions names this process as the holder. The embedded sandbox is
@@ -76,9 +81,9 @@ func currentUser() string {
 // its lease. The caller reads the organization and plans only after this,
 // so that the plan it carries out is never one made while another apply ran.
 func (s *session) lockOrganization(ctx context.Context, force bool, confirmForce func(apply.LeaseInfo) error) (*orgLock, error) {
-	dir, err := s.lockDir()
+	dir, err := s.stateDir()
 	if err != nil {
-		return nil, userError("%v", err)
+		return nil, err
 	}
 	local, err := apply.LockLocal(dir, s.target.AccountID)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	awsbudgets "github.com/aws/aws-sdk-go-v2/service/budgets"
-	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/spf13/cobra"
@@ -162,9 +161,7 @@ func (s *session) billing() *budgets.Client {
 	return budgets.New(awsbudgets.NewFromConfig(s.target.Config, func(o *awsbudgets.Options) {
 		// AWS Budgets and Cost Explorer have one endpoint each, in us-east-1.
 		o.Region = "us-east-1"
-	}), costexplorer.NewFromConfig(s.target.Config, func(o *costexplorer.Options) {
-		o.Region = "us-east-1"
-	}), s.target.AccountID)
+	}), costsClient(s), s.target.AccountID)
 }
 
 // awsError is a failure at AWS after the SDK's retries (exit 3), unless
@@ -194,15 +191,11 @@ func (s *session) sweep(ctx context.Context, progress func(inventory.Progress)) 
 // state directory. Never in a temporary directory: it is what keeps a re-run
 // from creating an account twice.
 func (s *session) openJournal() (*apply.Journal, error) {
-	name := "journal-" + s.target.AccountID + ".json"
-	if s.target.Sandbox != nil {
-		return apply.OpenJournal(filepath.Join(filepath.Dir(s.target.Sandbox.StatePath()), name))
-	}
-	dir, err := sandbox.StateDir()
+	dir, err := s.stateDir()
 	if err != nil {
-		return nil, userError("%v", err)
+		return nil, err
 	}
-	return apply.OpenJournal(filepath.Join(dir, name))
+	return apply.OpenJournal(filepath.Join(dir, "journal-"+s.target.AccountID+".json"))
 }
 
 // engineOptions tunes polling to the target: the sandbox creates an account
