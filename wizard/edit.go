@@ -142,8 +142,8 @@ func PutAccount(d *orgmodel.Design, i int, a orgmodel.AdoptedAccount) error {
 			return fmt.Errorf("email %w", err)
 		}
 	}
-	if !slices.Contains(OUPaths(d), a.OU) {
-		return fmt.Errorf("OU %q is not in the design; choose one of %s", a.OU, strings.Join(OUPaths(d), ", "))
+	if paths := OUPaths(d); !slices.Contains(paths, a.OU) {
+		return fmt.Errorf("OU %q is not in the design; choose one of %s", a.OU, strings.Join(paths, ", "))
 	}
 	for j, have := range d.Accounts {
 		switch {
