@@ -171,12 +171,28 @@ func CheckRegion(s string) error {
 	return fmt.Errorf("%q is not an AWS region code; use one such as eu-west-1 or us-east-1", s)
 }
 
-// otherPartitions are the region prefixes of partitions an organization in the
-// commercial partition cannot span; a near miss there ("us-gov-west-1" is two
-// edits from "us-west-1") is not a typo.
-var otherPartitions = []struct{ prefix, name string }{
-	{"us-gov-", "GovCloud"},
-	{"cn-", "China"},
-	{"eusc-", "European Sovereign Cloud"},
-	{"us-iso", "an isolated region"},
+// otherPartitions are the region prefixes of AWS's partitions other than
+// aws (the SDK's partitions.json, internal/endpoints/awsrulesfn), with the
+// name people know each by. An organization in the commercial partition
+// cannot span them; a near miss there ("us-gov-west-1" is two edits from
+// "us-west-1") is not a typo.
+var otherPartitions = []struct{ prefix, id, name string }{
+	{"us-gov-", "aws-us-gov", "GovCloud"},
+	{"cn-", "aws-cn", "China"},
+	{"eusc-", "aws-eusc", "European Sovereign Cloud"},
+	{"us-iso-", "aws-iso", "an isolated region"},
+	{"us-isob-", "aws-iso-b", "an isolated region"},
+	{"eu-isoe-", "aws-iso-e", "an isolated region"},
+	{"us-isof-", "aws-iso-f", "an isolated region"},
+}
+
+// Partition is the partition a region belongs to: "aws", "aws-cn",
+// "aws-us-gov" ...
+func Partition(region string) string {
+	for _, p := range otherPartitions {
+		if strings.HasPrefix(region, p.prefix) {
+			return p.id
+		}
+	}
+	return "aws"
 }

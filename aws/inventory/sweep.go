@@ -25,6 +25,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
 // DefaultParallel bounds the calls in flight. A full sweep is ten listings
@@ -288,28 +290,9 @@ func (inv *Inventory) enabledRegions(ctx context.Context) ([]string, error) {
 	return regions, nil
 }
 
-// partitions are the region name prefixes of AWS's partitions other than
-// aws, from the SDK's partitions.json (internal/endpoints/awsrulesfn).
-var partitions = []struct{ prefix, name string }{
-	{"cn-", "aws-cn"},
-	{"us-gov-", "aws-us-gov"},
-	{"us-iso-", "aws-iso"},
-	{"us-isob-", "aws-iso-b"},
-	{"eu-isoe-", "aws-iso-e"},
-	{"us-isof-", "aws-iso-f"},
-	{"eusc-", "aws-eusc"},
-}
-
 // Partition is the partition a region belongs to: "aws", "aws-cn",
 // "aws-us-gov" ...
-func Partition(region string) string {
-	for _, p := range partitions {
-		if strings.HasPrefix(region, p.prefix) {
-			return p.name
-		}
-	}
-	return "aws"
-}
+func Partition(region string) string { return orgmodel.Partition(region) }
 
 // indexedRegions lists the regions where Resource Explorer has an index,
 // with the index's type (LOCAL or AGGREGATOR).
