@@ -18,13 +18,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/orgwizard/orgwizard/access"
 	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
 // AccessRoleName is the role AWS creates in accounts an organization
 // creates, and that invited accounts lack.
-const AccessRoleName = "OrganizationAccountAccessRole"
+const AccessRoleName = access.OrganizationAccountAccessRole
 
 // AdministratorAccess is the policy AWS gives that role.
 const AdministratorAccess = "arn:aws:iam::aws:policy/AdministratorAccess"
