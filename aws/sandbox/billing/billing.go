@@ -83,7 +83,6 @@ func Known(service, op string) bool {
 	return false
 }
 
-
 type handler func(p *Payer, st *State, body []byte, now time.Time) (any, bool, *Error)
 
 var ceOps, budgetOps map[string]handler
