@@ -69,19 +69,6 @@ func (s *Sandbox) identityCenterOrg(accountID string) (identitycenter.Org, bool)
 	return org, true
 }
 
-// addSession keeps new temporary credentials, dropping expired ones as AssumeRole does.
-func (s *Sandbox) addSession(ses *session, now time.Time) {
-	s.st.Sessions = slices.DeleteFunc(s.st.Sessions, func(x *session) bool {
-		if now.After(x.Expires) {
-			delete(s.ix.sessionByKey, x.AccessKeyID)
-			return true
-		}
-		return false
-	})
-	s.st.Sessions = append(s.st.Sessions, ses)
-	s.ix.sessionByKey[ses.AccessKeyID] = ses
-}
-
 func (s *Sandbox) identityCenterState() *identitycenter.State {
 	if s.st.IdentityCenter == nil {
 		s.st.IdentityCenter = &identitycenter.State{}

@@ -126,7 +126,17 @@ func (s *Sandbox) assumeRole(c *caller, form url.Values, now time.Time) ([]byte,
 	}
 	ses := &session{AccessKeyID: newAccessKeyID("ASIA"), SecretAccessKey: newSecret(), SessionToken: "sandbox/" + randomFrom(secretChars, 120),
 		Account: targetID, RoleName: roleName, SessionName: sessionName, Expires: now.Add(time.Duration(duration) * time.Second).UTC().Truncate(time.Second)}
-	// Expired sessions are dropped here, the one place sessions grow.
+	s.addSession(ses, now)
+	out, _ := xml.Marshal(assumeRoleResponse{Xmlns: stsNamespace, AccessKeyID: ses.AccessKeyID, SecretAccessKey: ses.SecretAccessKey,
+		SessionToken: ses.SessionToken, Expiration: ses.Expires.Format(time.RFC3339),
+		Arn:           "arn:aws:sts::" + targetID + ":assumed-role/" + roleName + "/" + sessionName,
+		AssumedRoleID: roleID(ses) + ":" + sessionName, Metadata: responseMetadata{newRequestID()}})
+	return out, true, nil
+}
+
+// addSession keeps a new session (STS AssumeRole, the access portal's role
+// credentials) and drops the expired ones: the one place sessions grow.
+func (s *Sandbox) addSession(ses *session, now time.Time) {
 	s.st.Sessions = slices.DeleteFunc(s.st.Sessions, func(x *session) bool {
 		if now.After(x.Expires) {
 			delete(s.ix.sessionByKey, x.AccessKeyID)
@@ -136,9 +146,4 @@ func (s *Sandbox) assumeRole(c *caller, form url.Values, now time.Time) ([]byte,
 	})
 	s.st.Sessions = append(s.st.Sessions, ses)
 	s.ix.sessionByKey[ses.AccessKeyID] = ses
-	out, _ := xml.Marshal(assumeRoleResponse{Xmlns: stsNamespace, AccessKeyID: ses.AccessKeyID, SecretAccessKey: ses.SecretAccessKey,
-		SessionToken: ses.SessionToken, Expiration: ses.Expires.Format(time.RFC3339),
-		Arn:           "arn:aws:sts::" + targetID + ":assumed-role/" + roleName + "/" + sessionName,
-		AssumedRoleID: roleID(ses) + ":" + sessionName, Metadata: responseMetadata{newRequestID()}})
-	return out, true, nil
 }
