@@ -13,13 +13,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/budgets"
 	"github.com/aws/aws-sdk-go-v2/service/budgets/types"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	cetypes "github.com/aws/aws-sdk-go-v2/service/costexplorer/types"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
@@ -80,18 +81,9 @@ func (c *Client) Read(ctx context.Context) (*orgmodel.ActualBilling, error) {
 		return nil, err
 	}
 
-	var refs []cetypes.CostCategoryReference
-	lin := &costexplorer.ListCostCategoryDefinitionsInput{}
-	for {
-		page, err := c.ce.ListCostCategoryDefinitions(ctx, lin)
-		if err != nil {
-			return nil, fmt.Errorf("listing the cost categories: %w", err)
-		}
-		refs = append(refs, page.CostCategoryReferences...)
-		if aws.ToString(page.NextToken) == "" {
-			break
-		}
-		lin.NextToken = page.NextToken
+	refs, err := c.categories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing the cost categories: %w", err)
 	}
 	for _, r := range refs {
 		if !strings.HasPrefix(aws.ToString(r.Name), orgmodel.BudgetPrefix) || r.EffectiveEnd != nil {
@@ -158,28 +150,12 @@ func (c *Client) notifications(ctx context.Context, name string) ([]orgmodel.Act
 
 // each runs fn for 0..n-1, c.parallel at a time, and returns the first error.
 func (c *Client) each(ctx context.Context, n int, fn func(context.Context, int) error) error {
-	sem := make(chan struct{}, c.parallel)
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.parallel)
 	for i := range n {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			if err := fn(ctx, i); err != nil {
-				mu.Lock()
-				if first == nil {
-					first = err
-				}
-				mu.Unlock()
-			}
-		}()
+		g.Go(func() error { return fn(gctx, i) })
 	}
-	wg.Wait()
-	return first
+	return g.Wait()
 }
 
 func amount(s *types.Spend) (float64, string) {
@@ -321,19 +297,30 @@ func (c *Client) CreateCostCategory(ctx context.Context, name string, values map
 }
 
 func (c *Client) findCategory(ctx context.Context, name string) (string, bool, error) {
+	refs, err := c.categories(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	for _, r := range refs {
+		if aws.ToString(r.Name) == name && r.EffectiveEnd == nil {
+			return aws.ToString(r.CostCategoryArn), true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// categories lists the account's cost categories, every page.
+func (c *Client) categories(ctx context.Context) ([]cetypes.CostCategoryReference, error) {
+	var refs []cetypes.CostCategoryReference
 	in := &costexplorer.ListCostCategoryDefinitionsInput{}
 	for {
 		page, err := c.ce.ListCostCategoryDefinitions(ctx, in)
 		if err != nil {
-			return "", false, err
+			return nil, err
 		}
-		for _, r := range page.CostCategoryReferences {
-			if aws.ToString(r.Name) == name && r.EffectiveEnd == nil {
-				return aws.ToString(r.CostCategoryArn), true, nil
-			}
-		}
+		refs = append(refs, page.CostCategoryReferences...)
 		if aws.ToString(page.NextToken) == "" {
-			return "", false, nil
+			return refs, nil
 		}
 		in.NextToken = page.NextToken
 	}
