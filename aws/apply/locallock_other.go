@@ -3,7 +3,6 @@
 package apply
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -19,22 +18,4 @@ func LockLocal(dir, accountID string) (*LocalLock, error) {
 		return nil, err
 	}
 	return &LocalLock{f: f}, nil
-}
-
-// LocalLockError: another apply on this machine holds the lock.
-type LocalLockError struct{ Path, Holder string }
-
-func (e *LocalLockError) Error() string {
-	return fmt.Sprintf("another orgwizard apply on this machine (%s) holds %s", e.Holder, e.Path)
-}
-
-// LocalLock is a held local lock.
-type LocalLock struct{ f *os.File }
-
-// Unlock releases the lock.
-func (l *LocalLock) Unlock() error {
-	if l == nil || l.f == nil {
-		return nil
-	}
-	return l.f.Close()
 }

@@ -4,7 +4,6 @@ package apply
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,23 +41,4 @@ func LockLocal(dir, accountID string) (*LocalLock, error) {
 		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	}
 	return &LocalLock{f: f}, nil
-}
-
-// LocalLockError: another apply on this machine holds the lock.
-type LocalLockError struct{ Path, Holder string }
-
-func (e *LocalLockError) Error() string {
-	return fmt.Sprintf("another orgwizard apply on this machine (%s) is changing this organization (lock %s). "+
-		"Nothing was changed; wait for it to finish and run apply again", e.Holder, e.Path)
-}
-
-// LocalLock is a held local lock.
-type LocalLock struct{ f *os.File }
-
-// Unlock releases the lock.
-func (l *LocalLock) Unlock() error {
-	if l == nil || l.f == nil {
-		return nil
-	}
-	return l.f.Close()
 }
