@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/budgets"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/costs"
@@ -460,7 +459,7 @@ func (b *wizardBackend) Costs(ctx context.Context, refresh bool) (ui.CostsReport
 		return ui.CostsReport{}, costsError(err, s)
 	}
 	r := ui.CostsReport{Input: l.Input(s.target.AccountID, nil), Fetch: l.Fetch, CacheErr: l.CacheErr}
-	api := budgets.NewFromConfig(s.target.Config, func(o *budgets.Options) { o.Region = "us-east-1" })
-	r.Budgets, r.BudgetsErr = costs.BudgetUses(ctx, api, s.target.AccountID)
+	bs, err := s.billing().Budgets(ctx)
+	r.Budgets, r.BudgetsErr = costs.Uses(bs), err
 	return r, nil
 }

@@ -12,8 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/budgets"
 	btypes "github.com/aws/aws-sdk-go-v2/service/budgets/types"
 
+	awsbudgets "github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
 // TestBudgetUsesReadsEveryPage: budgets made in the sandbox come back with
@@ -38,9 +40,17 @@ func TestBudgetUsesReadsEveryPage(t *testing.T) {
 		Credentials: credentials.NewStaticCredentialsProvider(me.AccessKeyID, me.SecretAccessKey, "")},
 		func(o *budgets.Options) { o.BaseEndpoint = aws.String(srv.URL) })
 	ctx := context.Background()
-	none, err := costs.BudgetUses(ctx, api, me.ID)
-	if err != nil || len(none) != 0 {
-		t.Fatalf("before any budget: %v, %v", none, err)
+	reader := awsbudgets.New(api, nil, me.ID)
+	read := func() []costs.BudgetUse {
+		t.Helper()
+		bs, err := reader.Budgets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return costs.Uses(bs)
+	}
+	if none := read(); len(none) != 0 {
+		t.Fatalf("before any budget: %v", none)
 	}
 	// Limits from $1 up: the smallest limit is the most used.
 	const n = 120
@@ -52,10 +62,7 @@ func TestBudgetUsesReadsEveryPage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	uses, err := costs.BudgetUses(ctx, api, me.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	uses := read()
 	if len(uses) != n {
 		t.Fatalf("%d budgets read, want %d", len(uses), n)
 	}
@@ -70,8 +77,9 @@ func TestBudgetUsesReadsEveryPage(t *testing.T) {
 }
 
 // noBudgets answers DescribeBudgets as AWS does for an account that has
-// none: NotFoundException, not an empty list.
-type noBudgets struct{}
+// none: NotFoundException, not an empty list. Only DescribeBudgets is
+// called.
+type noBudgets struct{ awsbudgets.API }
 
 func (noBudgets) DescribeBudgets(context.Context, *budgets.DescribeBudgetsInput, ...func(*budgets.Options)) (*budgets.DescribeBudgetsOutput, error) {
 	return nil, &btypes.NotFoundException{Message: aws.String("Account 111111111111 has no budgets")}
@@ -81,8 +89,23 @@ func (noBudgets) DescribeBudgets(context.Context, *budgets.DescribeBudgetsInput,
 // NotFoundException: the costs screen then says "No budgets yet", not
 // that the budgets could not be read.
 func TestBudgetUsesOfAnAccountWithoutBudgets(t *testing.T) {
-	got, err := costs.BudgetUses(context.Background(), noBudgets{}, "111111111111")
-	if err != nil || len(got) != 0 {
-		t.Fatalf("BudgetUses = %v, %v; want none and no error", got, err)
+	bs, err := awsbudgets.New(noBudgets{}, nil, "111111111111").Budgets(context.Background())
+	if got := costs.Uses(bs); err != nil || len(got) != 0 {
+		t.Fatalf("Uses = %v, %v; want none and no error", got, err)
+	}
+}
+
+// Only cost budgets are shown, and a forecast of nothing is no forecast.
+func TestUsesKeepsCostBudgets(t *testing.T) {
+	got := costs.Uses([]orgmodel.ActualBudget{
+		{Name: "usage", Type: "USAGE", Amount: 10, ActualSpend: 50},
+		{Name: "low", Type: "COST", Amount: 100, ActualSpend: 10, Currency: "USD"},
+		{Name: "high", Type: "COST", Amount: 100, ActualSpend: 90, Forecast: 120, Currency: "USD"},
+	})
+	if len(got) != 2 || got[0].Name != "high" || got[1].Name != "low" {
+		t.Fatalf("Uses = %+v; want high then low, no usage budget", got)
+	}
+	if got[0].Forecast == nil || *got[0].Forecast != 120 || got[1].Forecast != nil {
+		t.Errorf("forecasts %v and %v; want 120 and none", got[0].Forecast, got[1].Forecast)
 	}
 }

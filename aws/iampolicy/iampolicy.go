@@ -67,8 +67,6 @@ var Adapters = []Adapter{
 
 	// The cost view, from the management account.
 	{Service: "ce", API: reflect.TypeFor[costs.API]()},
-	// Each budget's use, on the wizard's costs screen.
-	{Service: "budgets", API: reflect.TypeFor[costs.BudgetsAPI](), Rename: map[string]string{"DescribeBudgets": "ViewBudget"}},
 
 	// Budgets and cost categories (a design's budgets block), from the
 	// management account. AWS Budgets authorizes its operations by two
