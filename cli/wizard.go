@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/inventory"
