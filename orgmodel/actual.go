@@ -20,6 +20,8 @@ type Actual struct {
 	Creations  []AccountCreation `json:"creations,omitempty"`
 	// Billing is nil unless the budgets and cost categories were read.
 	Billing *ActualBilling `json:"billing,omitempty"`
+	// Access is nil unless Identity Center was read.
+	Access *ActualAccess `json:"access,omitempty"`
 }
 
 // ActualOrganization describes the organization itself.

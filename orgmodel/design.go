@@ -19,6 +19,8 @@ type Design struct {
 	Accounts     []AdoptedAccount `json:"accounts,omitempty" yaml:"accounts,omitempty"`
 	// Budgets is nil when the design has no budgets block.
 	Budgets *Budgets `json:"budgets,omitempty" yaml:"budgets,omitempty"`
+	// Access is nil when the design has no access block.
+	Access *Access `json:"access,omitempty" yaml:"access,omitempty"`
 
 	// pos records where each field path stood in the file, so that errors
 	// found after decoding still point at a line.

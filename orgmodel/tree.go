@@ -17,6 +17,8 @@ type Tree struct {
 	// Budgets and CostCategories are empty when the design has no budgets block.
 	Budgets        []Budget       `json:"budgets,omitempty"`
 	CostCategories []CostCategory `json:"costCategories,omitempty"`
+	// Access is nil when the design has no access block.
+	Access *AccessTree `json:"access,omitempty"`
 }
 
 // OU is an organizational unit, known by its path from the root.
