@@ -12,6 +12,9 @@ import (
 	"sync"
 	"time"
 
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
+
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/inventory"
@@ -461,4 +464,52 @@ func (b *wizardBackend) Costs(ctx context.Context, refresh bool) (ui.CostsReport
 	bs, err := s.billing().Budgets(ctx)
 	r.Budgets, r.BudgetsErr = costs.Uses(bs), err
 	return r, nil
+}
+
+// IdentityCenter lists the caller's Identity Center instances in region
+// (ListInstances, from the management account): the organization's is the
+// one the caller owns.
+func (b *wizardBackend) IdentityCenter(ctx context.Context, region string) (ui.IdentityCenter, error) {
+	s := b.session()
+	if s == nil {
+		return ui.IdentityCenter{}, errors.New("no target is open")
+	}
+	client := ssoadmin.NewFromConfig(s.target.Config, func(o *ssoadmin.Options) {
+		if region != "" {
+			o.Region = region
+		}
+	})
+	p := ssoadmin.NewListInstancesPaginator(client, &ssoadmin.ListInstancesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return ui.IdentityCenter{}, fmt.Errorf("read IAM Identity Center in %s: %w", region, err)
+		}
+		for _, in := range page.Instances {
+			if owner := awssdk.ToString(in.OwnerAccountId); owner != "" && owner != s.target.AccountID {
+				continue // an account instance of another account
+			}
+			store := awssdk.ToString(in.IdentityStoreId)
+			return ui.IdentityCenter{Enabled: true, InstanceARN: awssdk.ToString(in.InstanceArn), IdentityStoreID: store, Region: region,
+				PortalURL: "https://" + store + ".awsapps.com/start"}, nil
+		}
+	}
+	return ui.IdentityCenter{Region: region}, nil
+}
+
+// EnableIdentityCenter does the console's click on the sandbox, as
+// orgwizard sandbox enable-identity-center does.
+func (b *wizardBackend) EnableIdentityCenter(ctx context.Context, region string) (ui.IdentityCenter, error) {
+	s := b.session()
+	if s == nil {
+		return ui.IdentityCenter{}, errors.New("no target is open")
+	}
+	if s.target.Sandbox == nil {
+		return ui.IdentityCenter{}, errors.New("AWS has no API that turns on the organization's IAM Identity Center from the management account: enable it in the console")
+	}
+	info, err := s.target.Sandbox.EnableIdentityCenter(s.target.AccountID, region)
+	if err != nil {
+		return ui.IdentityCenter{}, err
+	}
+	return ui.IdentityCenter{Enabled: true, InstanceARN: info.InstanceARN, IdentityStoreID: info.IdentityStoreID, Region: info.Region, PortalURL: info.StartURL}, nil
 }

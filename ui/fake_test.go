@@ -52,6 +52,38 @@ type fakeBackend struct {
 	costsErr   error
 	costsCalls int
 	refreshes  int
+
+	// identityOn: the organization has IAM Identity Center; identityReads
+	// counts the reads, identityErr fails them; enabled counts the
+	// sandbox's clicks; planTrees are the trees planned, in order.
+	identityOn    bool
+	identityReads int
+	identityErr   error
+	enabled       int
+	planTrees     []*orgmodel.Tree
+}
+
+const fakePortal = "https://d-9067000000.awsapps.com/start"
+
+func (f *fakeBackend) IdentityCenter(_ context.Context, region string) (IdentityCenter, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.identityReads++
+	if f.identityErr != nil {
+		return IdentityCenter{}, f.identityErr
+	}
+	if !f.identityOn {
+		return IdentityCenter{Region: region}, nil
+	}
+	return IdentityCenter{Enabled: true, InstanceARN: "arn:aws:sso:::instance/ssoins-1", IdentityStoreID: "d-9067000000", Region: region, PortalURL: fakePortal}, nil
+}
+
+func (f *fakeBackend) EnableIdentityCenter(ctx context.Context, region string) (IdentityCenter, error) {
+	f.mu.Lock()
+	f.identityOn = true
+	f.enabled++
+	f.mu.Unlock()
+	return f.IdentityCenter(ctx, region)
 }
 
 const (
@@ -155,6 +187,7 @@ func (f *fakeBackend) Plan(_ context.Context, tree *orgmodel.Tree) (*orgmodel.Pl
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.tree = tree
+	f.planTrees = append(f.planTrees, tree)
 	a := f.actual()
 	p := orgmodel.MakePlan(tree, a)
 	for i, n := 0, f.awaits; i < len(p.Steps) && n > 0; i++ {

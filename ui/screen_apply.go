@@ -537,7 +537,12 @@ type doneScreen struct {
 	loading bool
 	// picker is way (b)'s destination picker, when open.
 	picker *runbookPicker
+	// getInAt is the line "How to get in" starts at, for its key.
+	getInAt int
 }
+
+// getInKey scrolls the Done screen to "How to get in".
+var getInKey = key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "how to get in"))
 
 type verifiedMsg struct {
 	v   wizard.Verified
@@ -548,10 +553,20 @@ func newDoneScreen(st *state) *doneScreen { return &doneScreen{st: st, loading: 
 
 func (s *doneScreen) Init() tea.Cmd {
 	b, ctx := s.st.backend, s.st.ctx
-	return func() tea.Msg {
+	verify := func() tea.Msg {
 		v, err := b.Verify(ctx)
 		return verifiedMsg{v, err}
 	}
+	if s.st.design.Access == nil {
+		return verify
+	}
+	// The access portal's URL: Identity Center read once more, since it may
+	// have been turned on since (or was never asked, the plan being empty).
+	region := s.st.design.Organization.HomeRegion
+	return tea.Batch(verify, func() tea.Msg {
+		ic, err := b.IdentityCenter(ctx, region)
+		return identityMsg{ic, err}
+	})
 }
 
 func (s *doneScreen) Typing() bool { return false }
@@ -595,6 +610,11 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.picker.update(msg)
 	}
 	switch msg := msg.(type) {
+	case identityMsg:
+		if msg.err == nil {
+			ic := msg.ic
+			s.st.identity = &ic
+		}
 	case verifiedMsg:
 		s.loading, s.err = false, msg.err
 		if msg.err == nil {
@@ -627,6 +647,8 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 			s.openPicker()
 		case key.Matches(msg, costsKey) && s.v != nil:
 			return openCosts
+		case key.Matches(msg, getInKey) && s.v != nil:
+			s.top = s.getInAt
 		}
 	}
 	return nil
@@ -679,6 +701,12 @@ func (s *doneScreen) View() string {
 		}
 		lines = append(lines, wrapMark(mark, c.Title+st.Muted.Render(" · "+c.Detail), s.w)...)
 	}
+	lines = append(lines, "")
+	s.getInAt = len(lines)
+	lines = append(lines, st.Bold.Render("How to get in"))
+	for _, l := range wizard.HowToGetIn(getIn(s.st.design, s.st.path, s.st.target, s.st.identity, s.st.skipAccess, s.st.tree, s.v.Actual)) {
+		lines = append(lines, wrapLinks("•", l, s.w)...)
+	}
 	lines = append(lines, "", st.Bold.Render("Accounts"))
 	ids := map[string]string{}
 	for _, a := range s.v.Actual.Accounts {
@@ -721,9 +749,9 @@ func (s *doneScreen) Keys() []key.Binding {
 		return []key.Binding{k.Close}
 	}
 	if s.offersRunbook() {
-		return []key.Binding{k.Move, k.PageDown, runbookOn, costsKey, k.Close}
+		return []key.Binding{k.Move, k.PageDown, getInKey, runbookOn, costsKey, k.Close}
 	}
-	return []key.Binding{k.Move, k.PageDown, costsKey, k.Close}
+	return []key.Binding{k.Move, k.PageDown, getInKey, costsKey, k.Close}
 }
 
 func retries(n int) string {

@@ -85,14 +85,14 @@ var infos = map[Step]Info{
 		Workshop: "This is the organization the design describes, and the plan: what must be created, moved or tagged in the target to get there. Nothing is ever deleted: accounts and OUs the design does not name are left alone.",
 		Calls:    planReads},
 	Confirm: {ID: "confirm", Title: "Confirm",
-		Workshop: "Nothing has changed yet. On a real AWS account you type its id, so that a change never lands in the wrong account by a reflex 'yes'.",
-		Calls:    nil},
+		Workshop: "Nothing has changed yet. On a real AWS account you type its id, so that a change never lands in the wrong account by a reflex 'yes'. When the design gives people access, IAM Identity Center must be on first: it is one click in the console, which the wizard waits for.",
+		Calls:    []string{"with access: sso:ListInstances"}},
 	Apply: {ID: "apply", Title: "Apply",
 		Workshop: "AWS creates accounts asynchronously, at most five at a time per organization; each takes from seconds to minutes. Every step is safe to repeat: if you stop now (ctrl+c) and run the wizard again, it finishes the work without creating anything twice.",
 		Calls:    []string{"organizations:CreateOrganization", "organizations:EnablePolicyType", "organizations:CreateOrganizationalUnit", "organizations:CreateAccount", "organizations:DescribeCreateAccountStatus", "organizations:MoveAccount", "organizations:TagResource", "organizations:CreatePolicy", "organizations:UpdatePolicy", "organizations:AttachPolicy"}},
 	Done: {ID: "done", Title: "Done",
-		Workshop: "The checklist is read back from the target, not assumed: every tick is something AWS confirmed. Sign in to each account through the management account's OrganizationAccountAccessRole, and keep the design file in git: it is the description of your organization.",
-		Calls:    []string{"organizations:ListAccounts", "organizations:ListPolicies", "ec2:DescribeRegions", "resource-explorer-2:Search", "tag:GetResources", "… (the inventory again)"}},
+		Workshop: "The checklist is read back from the target, not assumed: every tick is something AWS confirmed. How to get in says where people sign in (the AWS access portal, when the design has access), the CLI profiles, the break-glass path through OrganizationAccountAccessRole, and what the root emails are for. Keep the design file in git: it is the description of your organization.",
+		Calls:    []string{"organizations:ListAccounts", "organizations:ListPolicies", "ec2:DescribeRegions", "resource-explorer-2:Search", "tag:GetResources", "… (the inventory again)", "sso:ListInstances"}},
 }
 
 // AdoptedLead is what the adopted accounts' part of the guardrails step
