@@ -179,7 +179,7 @@ func TestPreviewAccessTab(t *testing.T) {
 // and where, checks again by itself, and on the sandbox e does the click;
 // then the plan is read again and the confirmation shows.
 func TestIdentityCenterGate(t *testing.T) {
-	be := &fakeBackend{}
+	be := &fakeBackend{orgBare: true}
 	m := accessModel(t, be, 80, 24)
 	press(m, "n")
 	settle(m, m.screen.Init())
@@ -200,15 +200,46 @@ func TestIdentityCenterGate(t *testing.T) {
 	}
 	plans := len(be.planTrees)
 	press(m, "e")
-	if screen := plain(m); be.enabled != 1 || !strings.Contains(screen, "Ready to make 39 changes") || len(be.planTrees) != plans+1 {
+	if screen := plain(m); be.enabled != 1 || !strings.Contains(screen, "Ready to make") || len(be.planTrees) != plans+1 {
 		t.Fatalf("e: %d clicks, %d plans after %d:\n%s", be.enabled, len(be.planTrees), plans, screen)
+	}
+}
+
+// A new organization: Identity Center can only be turned on once the
+// organization exists, so the apply comes first, then the gate; once it is
+// on, the plan is read again and, with nothing left, the Done screen shows
+// the access portal.
+func TestIdentityCenterAfterNewOrganization(t *testing.T) {
+	be := &fakeBackend{}
+	m := accessModel(t, be, 80, 24)
+	press(m, "n")
+	settle(m, m.screen.Init())
+	settle(m, goTo(wizard.Confirm))
+	if screen := plain(m); !strings.Contains(screen, "Ready to make 39 changes") || be.identityReads != 0 {
+		t.Fatalf("a new organization is held before its apply:\n%s", screen)
+	}
+	press(m, "enter")
+	for i := 0; i < 100 && m.Step() != wizard.Confirm; i++ {
+		time.Sleep(10 * time.Millisecond)
+		settle(m, func() tea.Msg { return nil })
+	}
+	if m.Step() != wizard.Confirm || !strings.Contains(flat(m), "Enable with AWS Organizations") {
+		t.Fatalf("after the apply, step %s:\n%s", m.Step(), plain(m))
+	}
+	press(m, "e")
+	if m.Step() != wizard.Done || !strings.Contains(plain(m), "Applied 39 changes") {
+		t.Fatalf("with Identity Center on and nothing left, step %s:\n%s", m.Step(), plain(m))
+	}
+	press(m, "g")
+	if screen := flat(m); !strings.Contains(screen, "Access portal: "+fakePortal) {
+		t.Errorf("the Done screen does not say how to get in:\n%s", plain(m))
 	}
 }
 
 // Skipping access this time reads the plan without it and goes on to the
 // confirmation; the design keeps its groups.
 func TestIdentityCenterGateSkip(t *testing.T) {
-	be := &fakeBackend{}
+	be := &fakeBackend{orgBare: true}
 	m := accessModel(t, be, 80, 24)
 	press(m, "n")
 	settle(m, m.screen.Init())
@@ -242,10 +273,10 @@ func TestGoldenAccess(t *testing.T) {
 			s.keys("tab", "tab", "tab")
 			return s.waitFor("accounts reachable")
 		}},
-		{"identity-center-off", func() *fakeBackend { return &fakeBackend{} }, func(s *session) string {
+		{"identity-center-off", func() *fakeBackend { return &fakeBackend{orgBare: true} }, func(s *session) string {
 			s.waitFor("groups proposed")
 			s.keys("n")
-			s.waitFor("Plan: 39 changes")
+			s.waitFor("Plan: ")
 			s.keys("a")
 			return s.waitFor("not on yet (checked")
 		}},

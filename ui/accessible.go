@@ -435,26 +435,64 @@ func (a *accessible) previewAndApply() error {
 	if err != nil {
 		return err
 	}
-	if changed, err := a.identityGate(); err != nil {
-		return err
-	} else if changed {
-		// Identity Center turned on, or access skipped: the plan is another.
-		t := tree
-		if a.skipAccess {
-			c := *tree
-			c.Access = nil
-			t = &c
-		}
-		if plan, actual, err = b.Plan(a.ctx, t); err != nil {
+	// Identity Center is turned on in an organization: with a new one, the
+	// gate comes after the apply that creates it.
+	gated := actual.Organization == nil
+	if !gated {
+		if plan, actual, err = a.afterIdentityCenter(tree, plan, actual); err != nil {
 			return err
 		}
 	}
+	for round := 0; ; round++ {
+		applied, err := a.confirmAndApply(plan, actual, round)
+		if err != nil || !applied {
+			return err
+		}
+		if !gated || a.d.Access == nil || round > 0 {
+			break
+		}
+		before := plan
+		if plan, actual, err = a.afterIdentityCenter(tree, plan, actual); err != nil {
+			return err
+		}
+		if plan == before || plan.Empty() {
+			break
+		}
+		a.say("The access part, now that IAM Identity Center is on:")
+	}
+	return a.done(tree)
+}
+
+// afterIdentityCenter asks for Identity Center (identityGate) and, when it
+// was turned on or access skipped, reads the plan again; else the plan is
+// the one given.
+func (a *accessible) afterIdentityCenter(tree *orgmodel.Tree, plan *orgmodel.Plan, actual *orgmodel.Actual) (*orgmodel.Plan, *orgmodel.Actual, error) {
+	changed, err := a.identityGate()
+	if err != nil || !changed && actual.Organization != nil {
+		return plan, actual, err
+	}
+	t := tree
+	if a.skipAccess {
+		c := *tree
+		c.Access = nil
+		t = &c
+	}
+	return a.opt.Backend.Plan(a.ctx, t)
+}
+
+// confirmAndApply says the plan, asks for the confirmation and applies it;
+// applied is false when it stopped (refused, blocked or interrupted: the
+// result says which); an empty plan is said and counts as applied. round 1
+// is the access part, applied once Identity Center is on in a new
+// organization.
+func (a *accessible) confirmAndApply(plan *orgmodel.Plan, actual *orgmodel.Actual, round int) (applied bool, err error) {
+	b := a.opt.Backend
 	for _, w := range plan.Warnings {
 		a.say("Warning: %s", w)
 	}
 	if plan.Empty() {
 		a.say("Nothing to do: the organization already matches the design.")
-		return a.done(tree)
+		return true, nil
 	}
 	a.say("Plan, %d changes:", len(plan.Steps))
 	for i, s := range plan.Steps {
@@ -470,7 +508,7 @@ func (a *accessible) previewAndApply() error {
 		a.say("Apply is blocked: the design needs %s (%s). %s %s; or remove workloads, environments or residencies from %s.",
 			q.text(), q.Source, quotaWayOut(q.Need), then, a.opt.DesignPath)
 		a.res.Err = &apply.QuotaError{Needed: q.Need, Limit: q.Quota, Source: q.Source}
-		return nil
+		return false, nil
 	} else if q.known() {
 		a.say("The design needs %s.", q.text())
 	}
@@ -482,16 +520,16 @@ func (a *accessible) previewAndApply() error {
 	if a.target.Sandbox {
 		ok := true
 		if err := a.ask(huh.NewConfirm().Title(fmt.Sprintf("Apply %d changes to the sandbox?", len(plan.Steps))).Value(&ok)); err != nil {
-			return err
+			return false, err
 		}
 		if !ok {
 			a.res.Message = "Nothing was changed."
-			return nil
+			return false, nil
 		}
 	} else {
 		var typed string
 		if err := a.answer(wizard.Ask(wizard.ApplyQuestion(a.target.AccountID), &typed)); err != nil {
-			return err
+			return false, err
 		}
 	}
 
@@ -519,13 +557,13 @@ func (a *accessible) previewAndApply() error {
 	case errors.Is(err, context.Canceled):
 		a.res.Interrupted = true
 		a.res.Message = "Stopped safely. Nothing is lost; run " + wizard.RerunCommand(a.opt.DesignPath, a.target.Args) + " to finish."
-		return nil
+		return false, nil
 	case err != nil:
 		a.res.Err = err
-		return nil
+		return false, nil
 	}
 	a.say("Applied %d changes in %s.", len(plan.Steps), shortDuration(now().Sub(start)))
-	return a.done(tree)
+	return true, nil
 }
 
 func (a *accessible) done(tree *orgmodel.Tree) error {

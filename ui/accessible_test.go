@@ -227,9 +227,9 @@ func TestAccessibleSetsBudgets(t *testing.T) {
 
 // The access step in accessible mode: the proposal is said, a group added
 // (a refused grant asked again with what to change), the matrix said at the
-// preview; Identity Center is off, so before the confirmation the wizard
-// says what to click and where, the sandbox does the click, the plan is read
-// again, and the Done step says how to get in.
+// preview; the new organization is applied, then, Identity Center being
+// off, the wizard says what to click and where, the sandbox does the click,
+// the plan is read again, and the Done step says how to get in.
 func TestAccessibleAccessStep(t *testing.T) {
 	answers := []string{
 		"1",             // the sandbox
@@ -239,8 +239,8 @@ func TestAccessibleAccessStep(t *testing.T) {
 		"root on all",                   // refused: no such permission set
 		"read-only on environment=prod", // its grants
 		"1",                             // done, go on
+		"y",                             // apply: the organization first
 		"2",                             // Identity Center is off: enable it (sandbox)
-		"y",                             // apply
 		"",                              // no costs
 	}
 	var out bytes.Buffer
@@ -281,6 +281,9 @@ func TestAccessibleAccessStep(t *testing.T) {
 	if be.enabled != 1 || len(be.planTrees) != 2 {
 		t.Errorf("sandbox clicks %d (want 1), plans %d (want 2: before and after Identity Center)", be.enabled, len(be.planTrees))
 	}
+	if applied, gate := strings.Index(text, "Applied 39 changes"), strings.Index(text, "IAM Identity Center is not on"); applied < 0 || gate < applied {
+		t.Errorf("a new organization must be applied before Identity Center is asked for:\n%s", text)
+	}
 	d := opt.Design
 	if d.Access == nil || len(d.Access.Groups) != 5 || d.Access.Groups[4].Name != "data" {
 		t.Errorf("the design's access: %+v", d.Access)
@@ -290,7 +293,7 @@ func TestAccessibleAccessStep(t *testing.T) {
 // Skipping access this time plans without the access part and says so at
 // the end; the design keeps its groups.
 func TestAccessibleSkipsAccessThisTime(t *testing.T) {
-	answers := []string{"1", "0", "", "", "", "1", "3", "y", ""}
+	answers := []string{"1", "0", "", "", "", "1", "y", "3", ""}
 	var out bytes.Buffer
 	be := &fakeBackend{}
 	opt := Options{Backend: be, DesignPath: "acme.yaml", Design: acmeDesign(t), Reached: wizard.Guardrails}
@@ -305,5 +308,25 @@ func TestAccessibleSkipsAccessThisTime(t *testing.T) {
 	}
 	if be.enabled != 0 || opt.Design.Access == nil || len(be.planTrees) != 2 || be.planTrees[1].Access != nil {
 		t.Errorf("clicks %d, access %v, plans %d", be.enabled, opt.Design.Access, len(be.planTrees))
+	}
+}
+
+// In an organization that exists, Identity Center is asked for before the
+// confirmation; "check again" reads it again, and once the sandbox did the
+// click the plan is read again before it is confirmed.
+func TestAccessibleAsksIdentityCenterBeforeConfirming(t *testing.T) {
+	answers := []string{"1", "0", "", "", "", "1", "1", "2", "y", ""}
+	var out bytes.Buffer
+	be := &fakeBackend{orgBare: true}
+	opt := Options{Backend: be, DesignPath: "acme.yaml", Design: acmeDesign(t), Reached: wizard.Guardrails}
+	if _, err := RunAccessible(context.Background(), opt, &lineReader{answers}, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	text := out.String()
+	if gate, confirm := strings.Index(text, "IAM Identity Center is not on"), strings.Index(text, "Step 10 of 12: Confirm"); gate < 0 || confirm < gate {
+		t.Errorf("Identity Center is not asked for before the confirmation:\n%s", text)
+	}
+	if be.identityReads < 3 || be.enabled != 1 || len(be.planTrees) != 2 {
+		t.Errorf("reads %d (want the first, check again, after the click, at Done), clicks %d, plans %d", be.identityReads, be.enabled, len(be.planTrees))
 	}
 }

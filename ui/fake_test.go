@@ -56,6 +56,8 @@ type fakeBackend struct {
 	// identityOn: the organization has IAM Identity Center; identityReads
 	// counts the reads, identityErr fails them; enabled counts the
 	// sandbox's clicks; planTrees are the trees planned, in order.
+	// orgBare: the organization exists with nothing of the design in it.
+	orgBare       bool
 	identityOn    bool
 	identityReads int
 	identityErr   error
@@ -178,6 +180,10 @@ func (f *fakeBackend) RunNewManagement(ctx context.Context, on func(migrate.Even
 
 func (f *fakeBackend) actual() *orgmodel.Actual {
 	if !f.converged && !f.applied {
+		if f.orgBare {
+			return &orgmodel.Actual{Organization: &orgmodel.ActualOrganization{ID: "o-exampleorg", ManagementAccountID: fakeAccount, FeatureSet: "ALL"}, RootID: "r-root", SCPEnabled: true,
+				Accounts: []orgmodel.ActualAccount{{ID: fakeAccount, Name: "founder", Email: "founder@acme.example", ParentID: "r-root"}}}
+		}
 		return &orgmodel.Actual{}
 	}
 	return convergedActual(f.tree)

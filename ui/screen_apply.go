@@ -133,7 +133,19 @@ func (s *applyScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case msg.err == nil:
 			s.st.result.Converged = true
-			s.st.applied = &appliedRun{Changes: s.total, Elapsed: s.now.Sub(s.start), Retries: s.retries, Log: s.log}
+			run := &appliedRun{Changes: s.total, Elapsed: s.now.Sub(s.start), Retries: s.retries, Log: s.log}
+			if before := s.st.applied; before != nil {
+				// The access part, applied once Identity Center was on.
+				run.Changes += before.Changes
+				run.Elapsed += before.Elapsed
+				run.Retries += before.Retries
+				run.Log = append(slices.Clone(before.Log), run.Log...)
+			}
+			s.st.applied = run
+			if accessPending(s.st) {
+				// A new organization: Identity Center can be turned on now.
+				return tea.Batch(goTo(wizard.Confirm), say("the organization is in place; access needs IAM Identity Center next"))
+			}
 			return goTo(wizard.Done)
 		case errors.Is(msg.err, context.Canceled):
 			s.stopped = true
@@ -537,8 +549,10 @@ type doneScreen struct {
 	loading bool
 	// picker is way (b)'s destination picker, when open.
 	picker *runbookPicker
-	// getInAt is the line "How to get in" starts at, for its key.
+	// getInAt is the line "How to get in" starts at, for its key; toGetIn
+	// asks the next drawing to scroll there (where the line is known).
 	getInAt int
+	toGetIn bool
 }
 
 // getInKey scrolls the Done screen to "How to get in".
@@ -648,7 +662,7 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, costsKey) && s.v != nil:
 			return openCosts
 		case key.Matches(msg, getInKey) && s.v != nil:
-			s.top = s.getInAt
+			s.toGetIn = true
 		}
 	}
 	return nil
@@ -728,6 +742,9 @@ func (s *doneScreen) View() string {
 		for _, l := range a.Log {
 			lines = append(lines, st.Muted.Render(l))
 		}
+	}
+	if s.toGetIn {
+		s.top, s.toGetIn = s.getInAt, false
 	}
 	s.top = max(min(s.top, len(lines)-s.h), 0)
 	return strings.Join(lines[s.top:min(len(lines), s.top+s.h)], "\n")

@@ -53,6 +53,19 @@ var (
 // access, it is not skipped, and Identity Center is not known to be on.
 func (g *identityGate) needed() bool {
 	st := g.st
+	return st.design.Access != nil && !st.skipAccess && (st.identity == nil || !st.identity.Enabled) && organizationExists(st)
+}
+
+// organizationExists reports whether the target has the organization: the
+// organization instance of Identity Center is turned on in one, so for a new
+// organization the gate comes after the apply that creates it.
+func organizationExists(st *state) bool {
+	return st.applied != nil || st.actual != nil && st.actual.Organization != nil
+}
+
+// accessPending reports whether the design's access still waits for
+// Identity Center once the organization is applied.
+func accessPending(st *state) bool {
 	return st.design.Access != nil && !st.skipAccess && (st.identity == nil || !st.identity.Enabled)
 }
 
@@ -109,8 +122,9 @@ func (g *identityGate) Update(msg tea.Msg) tea.Cmd {
 		g.st.identity = &ic
 		if ic.Enabled {
 			g.off = false
-			if g.waited {
-				return tea.Batch(g.replan(), say("IAM Identity Center is on (%s); reading the plan again, with access", ic.Region))
+			// After an apply the plan shown is done: read the access part.
+			if g.waited || g.st.applied != nil {
+				return tea.Batch(g.replan(), say("IAM Identity Center is on (%s)", ic.Region))
 			}
 			return nil
 		}
@@ -129,6 +143,10 @@ func (g *identityGate) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		g.st.plan, g.st.actual = msg.plan, msg.actual
+		if g.st.applied != nil && msg.plan.Empty() {
+			// The organization was applied and access needs nothing more.
+			return goTo(wizard.Done)
+		}
 		return nil
 	case tea.KeyPressMsg:
 		switch {
