@@ -77,6 +77,7 @@ func (d *Design) expandAccess(t *Tree) {
 	// One user per address, compared as the identity store compares user
 	// names (ignoring case); the first spelling is the user name.
 	users := map[string]string{}
+	assigned := map[Assignment]bool{}
 	seenGroup := map[string]bool{}
 	for _, g := range a.Groups {
 		if seenGroup[strings.ToLower(g.Name)] {
@@ -101,7 +102,14 @@ func (d *Design) expandAccess(t *Tree) {
 
 		for _, gr := range g.Grants {
 			for _, acc := range t.SelectAccounts(gr) {
-				at.Assignments = append(at.Assignments, Assignment{Account: acc, Group: g.Name, PermissionSet: gr.PermissionSet})
+				as := Assignment{Account: acc, Group: g.Name, PermissionSet: gr.PermissionSet}
+				if assigned[as] || len(at.Assignments) > MaxAssignments {
+					// Past the bound validation refuses, the rest is not
+					// worth the memory.
+					continue
+				}
+				assigned[as] = true
+				at.Assignments = append(at.Assignments, as)
 			}
 		}
 	}
@@ -110,7 +118,6 @@ func (d *Design) expandAccess(t *Tree) {
 	slices.SortFunc(at.Assignments, func(x, y Assignment) int {
 		return cmp.Or(strings.Compare(x.Account, y.Account), strings.Compare(x.Group, y.Group), strings.Compare(x.PermissionSet, y.PermissionSet))
 	})
-	at.Assignments = slices.Compact(at.Assignments)
 }
 
 // SelectAccounts returns the names of the accounts of t that g selects, in
