@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/orgwizard/orgwizard/orgmodel"
-
 	"github.com/spf13/cobra"
 )
 

@@ -220,3 +220,22 @@ func TestREADMEAccessExample(t *testing.T) {
 		}
 	}
 }
+
+// A changed budgets block is rewritten alone, as the access block is: the
+// comments of the rest of the file stay (Update used to fall back to Format).
+func TestUpdateRewritesOnlyTheBudgets(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(examplesDir, "acme-budgets.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Budgets.Default = 600
+	got, kept := Update(src, d)
+	before, _, _ := strings.Cut(string(src), "budgets:\n")
+	if !kept || !strings.HasPrefix(string(got), before) || !strings.Contains(string(got), "default: 600") {
+		t.Errorf("kept %t:\n%s", kept, got)
+	}
+}
