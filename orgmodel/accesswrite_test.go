@@ -56,6 +56,8 @@ func TestFormatRoundTripsAccess(t *testing.T) {
 					SessionDuration: "PT4H"},
 				{Name: "a+b=c,d.e@f-g_h", ManagedPolicies: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}},
 				{Name: "only-inline", InlinePolicy: `{"Version":"2012-10-17","Statement":[]}`},
+				// A C1 control, which AWS takes in a policy and YAML not raw.
+				{Name: "controls", InlinePolicy: "{\"Sid\":\"a\u0082b's \u00ad\"}"},
 			},
 			Groups: []GroupSpec{
 				{Name: "Payments Team (EU)", Description: "yes", Members: []string{"ana@x.example", "o'brien+aws@x.example"},
