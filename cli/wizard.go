@@ -12,11 +12,9 @@ import (
 	"sync"
 	"time"
 
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
-
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/costs"
+	"github.com/orgwizard/orgwizard/aws/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -431,7 +429,16 @@ func samePlan(a, b *orgmodel.Plan) bool {
 
 func (b *wizardBackend) Verify(ctx context.Context) (wizard.Verified, error) {
 	s := b.session()
-	actual, err := s.read(ctx)
+	b.mu.Lock()
+	tree := b.tree
+	b.mu.Unlock()
+	// With the design of the last plan, what it has beyond the organization
+	// (access, budgets) is read back too, so that Done compares all of it.
+	read := s.read
+	if tree != nil {
+		read = func(ctx context.Context) (*orgmodel.Actual, error) { return s.readFor(ctx, tree) }
+	}
+	actual, err := read(ctx)
 	if err != nil {
 		return wizard.Verified{}, err
 	}
@@ -466,35 +473,25 @@ func (b *wizardBackend) Costs(ctx context.Context, refresh bool) (ui.CostsReport
 	return r, nil
 }
 
-// IdentityCenter lists the caller's Identity Center instances in region
-// (ListInstances, from the management account): the organization's is the
-// one the caller owns.
+// IdentityCenter reads the organization's Identity Center instance with
+// the identity center adapter (ListInstances in region, then in the other
+// enabled regions), reading no account's assignments.
 func (b *wizardBackend) IdentityCenter(ctx context.Context, region string) (ui.IdentityCenter, error) {
 	s := b.session()
 	if s == nil {
 		return ui.IdentityCenter{}, errors.New("no target is open")
 	}
-	client := ssoadmin.NewFromConfig(s.target.Config, func(o *ssoadmin.Options) {
-		if region != "" {
-			o.Region = region
-		}
-	})
-	p := ssoadmin.NewListInstancesPaginator(client, &ssoadmin.ListInstancesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return ui.IdentityCenter{}, fmt.Errorf("read IAM Identity Center in %s: %w", region, err)
-		}
-		for _, in := range page.Instances {
-			if owner := awssdk.ToString(in.OwnerAccountId); owner != "" && owner != s.target.AccountID {
-				continue // an account instance of another account
-			}
-			store := awssdk.ToString(in.IdentityStoreId)
-			return ui.IdentityCenter{Enabled: true, InstanceARN: awssdk.ToString(in.InstanceArn), IdentityStoreID: store, Region: region,
-				PortalURL: "https://" + store + ".awsapps.com/start"}, nil
-		}
+	if region == "" {
+		region = s.target.Config.Region
 	}
-	return ui.IdentityCenter{Region: region}, nil
+	a, err := identitycenter.NewFromConfig(s.target.Config, identitycenter.Options{HomeRegion: region, Accounts: []string{}}).Read(ctx)
+	if err != nil {
+		return ui.IdentityCenter{}, awsError(err)
+	}
+	if a.InstanceARN == "" {
+		return ui.IdentityCenter{Region: region}, nil
+	}
+	return ui.IdentityCenter{Enabled: true, InstanceARN: a.InstanceARN, IdentityStoreID: a.IdentityStoreID, Region: a.Region, PortalURL: a.PortalURL}, nil
 }
 
 // EnableIdentityCenter does the console's click on the sandbox, as

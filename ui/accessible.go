@@ -442,6 +442,14 @@ func (a *accessible) previewAndApply() error {
 		if plan, actual, err = a.afterIdentityCenter(tree, plan, actual); err != nil {
 			return err
 		}
+	} else if a.d.Access != nil {
+		// The access part waits for Identity Center, turned on in an
+		// organization: the organization is applied without it first.
+		c := *tree
+		c.Access = nil
+		if plan, actual, err = b.Plan(a.ctx, &c); err != nil {
+			return err
+		}
 	}
 	for round := 0; ; round++ {
 		applied, err := a.confirmAndApply(plan, actual, round)
@@ -516,7 +524,7 @@ func (a *accessible) confirmAndApply(plan *orgmodel.Plan, actual *orgmodel.Actua
 
 	a.heading(wizard.Confirm)
 	accounts, guardrails := wizard.ConfirmChanges(plan)
-	a.say("%s %s %s", accounts, guardrails, wizard.ConfirmSafety)
+	a.say("%s %s %s %s", accounts, guardrails, wizard.ConfirmAccess(plan), wizard.ConfirmSafety)
 	if a.target.Sandbox {
 		ok := true
 		if err := a.ask(huh.NewConfirm().Title(fmt.Sprintf("Apply %d changes to the sandbox?", len(plan.Steps))).Value(&ok)); err != nil {

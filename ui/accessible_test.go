@@ -241,6 +241,7 @@ func TestAccessibleAccessStep(t *testing.T) {
 		"1",                             // done, go on
 		"y",                             // apply: the organization first
 		"2",                             // Identity Center is off: enable it (sandbox)
+		"y",                             // apply the access part
 		"",                              // no costs
 	}
 	var out bytes.Buffer
@@ -278,8 +279,11 @@ func TestAccessibleAccessStep(t *testing.T) {
 			t.Errorf("the output lacks %q:\n%s", want, text)
 		}
 	}
-	if be.enabled != 1 || len(be.planTrees) != 2 {
-		t.Errorf("sandbox clicks %d (want 1), plans %d (want 2: before and after Identity Center)", be.enabled, len(be.planTrees))
+	if be.enabled != 1 || len(be.planTrees) != 3 || be.planTrees[1].Access != nil || be.planTrees[2].Access == nil {
+		t.Errorf("sandbox clicks %d (want 1), plans %d (want 3: the preview's, the organization's without access, the access part's)", be.enabled, len(be.planTrees))
+	}
+	if !strings.Contains(text, "The access part, now that IAM Identity Center is on:") || !strings.Contains(text, "create group data") {
+		t.Errorf("the access part is not applied after Identity Center:\n%s", text)
 	}
 	if applied, gate := strings.Index(text, "Applied 39 changes"), strings.Index(text, "IAM Identity Center is not on"); applied < 0 || gate < applied {
 		t.Errorf("a new organization must be applied before Identity Center is asked for:\n%s", text)
@@ -306,7 +310,7 @@ func TestAccessibleSkipsAccessThisTime(t *testing.T) {
 			t.Errorf("the output lacks %q:\n%s", want, text)
 		}
 	}
-	if be.enabled != 0 || opt.Design.Access == nil || len(be.planTrees) != 2 || be.planTrees[1].Access != nil {
+	if be.enabled != 0 || opt.Design.Access == nil || len(be.planTrees) != 3 || be.planTrees[2].Access != nil {
 		t.Errorf("clicks %d, access %v, plans %d", be.enabled, opt.Design.Access, len(be.planTrees))
 	}
 }

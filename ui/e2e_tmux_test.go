@@ -94,16 +94,17 @@ func TestEndToEndInTmux(t *testing.T) {
 	waitFor("group data saved", 5*time.Second)
 	send("n")
 
-	plan := waitFor("Plan: 39 changes", 20*time.Second)
-	if !strings.Contains(plan, "Target: sandbox, account") {
-		t.Errorf("the preview does not show the target:\n%s", plan)
+	plan := waitFor("Plan: ", 20*time.Second)
+	if !strings.Contains(plan, "Target: sandbox, account") || !strings.Contains(strings.Join(strings.Fields(plan), " "), "access steps") {
+		t.Errorf("the preview does not show the target, or the access part:\n%s", plan)
 	}
 	send("Tab", "Tab", "Tab")
 	if matrix := waitFor("accounts reachable", 5*time.Second); !strings.Contains(matrix, "payments-prod-eu read-only     ·            admin           read-only read-only") {
 		t.Errorf("the Access tab does not show payments-prod-eu's access:\n%s", matrix)
 	}
 	send("a")
-	waitFor("Ready to make 39 changes", 5*time.Second)
+	// A new organization is applied without its access part first.
+	waitFor("Ready to make 39 changes", 10*time.Second)
 	send("Enter")
 	// A new organization: Identity Center comes once it exists.
 	gate := waitFor("Enable with AWS Organizations", 60*time.Second)
@@ -111,6 +112,9 @@ func TestEndToEndInTmux(t *testing.T) {
 		t.Errorf("the gate does not link the console of the home region:\n%s", gate)
 	}
 	send("e")
+	// Identity Center is on: the access part, confirmed in turn.
+	waitFor("access steps in IAM Identity Center", 20*time.Second)
+	send("Enter")
 	done := waitFor("checks verified", 60*time.Second)
 	if !strings.Contains(done, "Your organization is in place: 13 of 13 checks verified") {
 		t.Errorf("the done screen does not tick every check:\n%s", done)
@@ -130,7 +134,8 @@ func TestEndToEndInTmux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"name: acme", "email: aws@acme.example", "homeRegion: eu-west-1", "residencies: [eu, us]", "residencies: [eu]", "owner: payments-team@acme.example"} {
+	for _, want := range []string{"name: acme", "email: aws@acme.example", "homeRegion: eu-west-1", "residencies: [eu, us]", "residencies: [eu]", "owner: payments-team@acme.example",
+		"access:", "name: platform-admins", "name: data", "ana@acme.example"} {
 		if !strings.Contains(string(saved), want) {
 			t.Errorf("the saved design lacks %q:\n%s", want, saved)
 		}

@@ -130,6 +130,9 @@ type state struct {
 	// time, Identity Center being off.
 	identity   *IdentityCenter
 	skipAccess bool
+	// orgFirst: the organization is new, so it is applied without its
+	// access part, which follows once Identity Center is on in it.
+	orgFirst bool
 }
 
 // goNow moves to step s as soon as the screen's Update returns. goTo sends

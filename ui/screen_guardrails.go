@@ -245,8 +245,14 @@ func (s *confirmScreen) View() string {
 	lines := []string{
 		st.Bold.Render(fmt.Sprintf("Ready to make %d changes to %s.", len(p.Steps), s.st.target.Describe)), "",
 		"  " + accounts, "  " + guardrails,
-		"", st.Muted.Render(wizard.ConfirmSafety), "",
 	}
+	if a := wizard.ConfirmAccess(p); a != "" {
+		lines = append(lines, wrapMark(" ", a, s.w)...)
+	}
+	if s.st.skipAccess {
+		lines = append(lines, wrapMark(" ", "Access is skipped this time: IAM Identity Center is left alone.", s.w)...)
+	}
+	lines = append(lines, "", st.Muted.Render(wizard.ConfirmSafety), "")
 	if s.st.target.Sandbox {
 		lines = append(lines, "This is the sandbox: nothing real changes. Press enter to apply.")
 	} else {

@@ -86,6 +86,12 @@ func (g *identityGate) check() tea.Cmd {
 }
 
 func (g *identityGate) Init() tea.Cmd {
+	if !organizationExists(g.st) && accessPending(g.st) && !g.st.orgFirst {
+		// The plan shown holds the access part, which waits for Identity
+		// Center: the organization is applied without it first.
+		g.st.orgFirst = true
+		return g.replan()
+	}
 	if !g.needed() {
 		return nil
 	}
@@ -96,7 +102,7 @@ func (g *identityGate) Init() tea.Cmd {
 func (g *identityGate) replan() tea.Cmd {
 	g.planning = true
 	tree := g.st.tree
-	if g.st.skipAccess && tree != nil {
+	if (g.st.skipAccess || g.st.orgFirst) && tree != nil {
 		t := *tree
 		t.Access = nil
 		tree = &t
@@ -121,7 +127,7 @@ func (g *identityGate) Update(msg tea.Msg) tea.Cmd {
 		ic := msg.ic
 		g.st.identity = &ic
 		if ic.Enabled {
-			g.off = false
+			g.off, g.st.orgFirst = false, false
 			// After an apply the plan shown is done: read the access part.
 			if g.waited || g.st.applied != nil {
 				return tea.Batch(g.replan(), say("IAM Identity Center is on (%s)", ic.Region))

@@ -50,7 +50,7 @@ func (s *previewScreen) Init() tea.Cmd {
 	}
 	s.st.tree = tree
 	// Skipping access is decided at each confirmation, not kept.
-	s.st.skipAccess = false
+	s.st.skipAccess, s.st.orgFirst = false, false
 	// The plan of an earlier visit is for another design: no apply, and no
 	// count, until this one is read.
 	s.st.plan = nil
@@ -256,11 +256,15 @@ func (s *previewScreen) summary() []string {
 	if p.Empty() {
 		out = append(out, st.OK.Render("✓ Nothing to do: the organization already matches the design. Press enter."))
 	} else {
-		out = append(out, wrap(fmt.Sprintf("Plan: %d changes: create %d OUs, %d accounts; move %d; tag %d; %d guardrail steps; %d left alone.",
+		access := ""
+		if n := wizard.AccessSteps(p); n > 0 {
+			access = fmt.Sprintf(" %d access steps;", n)
+		}
+		out = append(out, wrap(fmt.Sprintf("Plan: %d changes: create %d OUs, %d accounts; move %d; tag %d; %d guardrail steps;%s %d left alone.",
 			len(p.Steps), p.Count(orgmodel.StepCreateOU), p.Count(orgmodel.StepCreateAccount)+p.Count(orgmodel.StepAwaitAccount),
 			p.Count(orgmodel.StepMoveAccount), p.Count(orgmodel.StepTagAccount),
 			p.Count(orgmodel.StepCreatePolicy)+p.Count(orgmodel.StepUpdatePolicy)+p.Count(orgmodel.StepAttachPolicy)+p.Count(orgmodel.StepDetachPolicy)+p.Count(orgmodel.StepEnablePolicyType),
-			len(p.Unmanaged)), s.w)...)
+			access, len(p.Unmanaged)), s.w)...)
 	}
 	if n := len(wizard.Adoptable(s.st.design, p)); n > 0 {
 		are := "are"

@@ -82,29 +82,6 @@ const AccessLead = "People sign in once, at the AWS access portal of IAM Identit
 // AccessOffText is what the step says when the design has no access block.
 const AccessOffText = "Access is off: orgwizard leaves IAM Identity Center alone, and the way in is the management account's OrganizationAccountAccessRole."
 
-// MaxGroupNameLen is the longest group name the step takes. The identity
-// store takes display names of up to 1024 characters; a group name is also
-// a column of the preview and part of every command that names it, so the
-// wizard keeps it short and plain.
-const MaxGroupNameLen = 128
-
-// checkGroupName refuses a group name the wizard does not write: empty, too
-// long, or with characters other than letters, digits and + = , . @ _ -.
-func checkGroupName(s string) error {
-	switch {
-	case s == "":
-		return errors.New("is empty; give a name such as payments-team")
-	case len(s) > MaxGroupNameLen:
-		return fmt.Errorf("%q is %d characters; use at most %d", s, len(s), MaxGroupNameLen)
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("+=,.@_-", r)) {
-			return fmt.Errorf("%q has %q; use letters, digits and + = , . @ _ - (such as payments-team)", s, r)
-		}
-	}
-	return nil
-}
-
 // GroupAnswers are a group's answers as typed: its members and grants as
 // lists in one line each (ParseGrants reads the grants).
 type GroupAnswers struct {
@@ -313,7 +290,7 @@ func GroupQuestions(d *orgmodel.Design, i int) (name, members, grants Question) 
 		}
 	}
 	name = Question{Title: "Group name", Help: "A team of people, such as payments-team.", Example: "payments-team",
-		Check: uniqueName("group", checkGroupName, names, i)}
+		Check: uniqueName("group", orgmodel.CheckGroupName, names, i)}
 	members = Question{Title: "Members' emails (optional), separated by commas", Example: "ana@acme.example, bo@acme.example", Optional: true,
 		Help: "orgwizard creates each as a user of the Identity Center directory, user name = email.",
 		Check: func(v string) error {
@@ -344,7 +321,7 @@ func GroupForm(d *orgmodel.Design, i int, g *GroupAnswers) []Field {
 func parseMembers(v string) ([]string, error) {
 	var out []string
 	for _, m := range SplitList(v) {
-		if err := orgmodel.CheckEmail(m); err != nil {
+		if err := orgmodel.CheckMemberEmail(m); err != nil {
 			return nil, fmt.Errorf("member %w", err)
 		}
 		if slices.Contains(out, m) {
@@ -396,10 +373,11 @@ func RemoveGroup(d *orgmodel.Design, i int) error {
 	return SetAccess(d, &c)
 }
 
-// SetAccess makes a the design's access block (nil: access off).
+// SetAccess makes a the design's access block (nil: access off), checked
+// as validate checks the file's (orgmodel's SetAccess): refused, d is
+// unchanged and the error says what to change.
 func SetAccess(d *orgmodel.Design, a *orgmodel.Access) error {
-	d.Access = a
-	return nil
+	return d.SetAccess(a)
 }
 
 // checkAccess is the access step's check: every group's answers pass the

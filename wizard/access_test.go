@@ -146,7 +146,7 @@ func TestPutGroupChecksAndSays(t *testing.T) {
 		words string
 	}{
 		{GroupAnswers{Name: "", Grants: "admin on all"}, "name is empty"},
-		{GroupAnswers{Name: "pay ments", Grants: "admin on all"}, "has ' '"},
+		{GroupAnswers{Name: "pay\x01ments", Grants: "admin on all"}, "a control character"},
 		{GroupAnswers{Name: "website-team", Grants: "admin on all"}, "there is already a group called website-team"},
 		{GroupAnswers{Name: "x", Members: "ana@", Grants: "admin on all"}, "member \"ana@\""},
 		{GroupAnswers{Name: "x", Members: "a@acme.example a@acme.example", Grants: "admin on all"}, "given twice"},

@@ -3,13 +3,9 @@ package wizard
 import (
 	"fmt"
 	"time"
-)
 
-// IdentityCenterConsoleURL is the IAM Identity Center console of region,
-// where its Enable button is.
-func IdentityCenterConsoleURL(region string) string {
-	return "https://" + region + ".console.aws.amazon.com/singlesignon/home?region=" + region
-}
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
 
 // IdentityCenterPoll is how often the wizard asks whether Identity Center
 // is on while it waits for the click.
@@ -24,7 +20,7 @@ func IdentityCenterOffLead(groups int) string {
 // organization's Identity Center in region from management account account.
 func IdentityCenterSteps(region, account string) []string {
 	return []string{
-		fmt.Sprintf("Sign in to the management account (%s) and open %s", account, IdentityCenterConsoleURL(region)),
+		fmt.Sprintf("Sign in to the management account (%s) and open %s", account, orgmodel.IdentityCenterConsole(region)),
 		"Choose Enable, then \"Enable with AWS Organizations\" (keep the region " + region + ": the design's home region).",
 		fmt.Sprintf("Come back here: the wizard checks every %d seconds and goes on by itself.", int(IdentityCenterPoll/time.Second)),
 	}
