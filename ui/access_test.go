@@ -192,6 +192,11 @@ func TestIdentityCenterGate(t *testing.T) {
 		}
 	}
 	reads := be.identityReads
+	press(m, "r")
+	if be.identityReads != reads+1 {
+		t.Errorf("r did not check now: %d reads, then %d", reads, be.identityReads)
+	}
+	reads = be.identityReads
 	// The poll's tick asks again by itself.
 	_, cmd := m.Update(identityTickMsg{gen: m.screen.(*confirmScreen).gate.gen})
 	settle(m, cmd)
