@@ -25,7 +25,13 @@ type accessOptions struct {
 }
 
 func newAccessCommand(streams IO) *cobra.Command {
-	opts := &accessOptions{io: streams, identityCenter: sessionIdentityCenter}
+	return newAccessCommandWith(streams, sessionIdentityCenter)
+}
+
+// newAccessCommandWith is the access command reading Identity Center with
+// icFor; tests give it a fake.
+func newAccessCommandWith(streams IO, icFor identityCenterFor) *cobra.Command {
+	opts := &accessOptions{io: streams, identityCenter: icFor}
 	cmd := &cobra.Command{
 		Use:   "access",
 		Short: "Who gets into which account with which permission set, the access portal, break-glass links",
@@ -50,7 +56,7 @@ exists), else the design's home region, else the target's region.
 	addOutputFlag(cmd, &opts.output)
 	addDesignFlag(cmd, &opts.design)
 	addTargetFlags(cmd, &opts.target)
-	cmd.AddCommand(newAccessAWSConfigCommand(streams))
+	cmd.AddCommand(newAccessAWSConfigCommand(streams, icFor))
 	return cmd
 }
 

@@ -36,8 +36,8 @@ type accessAWSConfigOptions struct {
 // kilobytes, and 2,000 accounts' profiles about 400 KB.
 const maxConfigBytes = 16 << 20
 
-func newAccessAWSConfigCommand(streams IO) *cobra.Command {
-	opts := &accessAWSConfigOptions{io: streams, now: time.Now, identityCenter: sessionIdentityCenter}
+func newAccessAWSConfigCommand(streams IO, icFor identityCenterFor) *cobra.Command {
+	opts := &accessAWSConfigOptions{io: streams, now: time.Now, identityCenter: icFor}
 	cmd := &cobra.Command{
 		Use:   "aws-config",
 		Short: "AWS CLI profiles for each account: through IAM Identity Center, else OrganizationAccountAccessRole",
