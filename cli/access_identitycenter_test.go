@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/smithy-go"
 
+	"github.com/orgwizard/orgwizard/access"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -138,5 +141,83 @@ func TestAccessIdentityCenterEdges(t *testing.T) {
 	code, _, errOut = runAccessWith(t, full, append([]string{"aws-config", "--source-profile", "mgmt"}, target...)...)
 	if code != ExitOK || !strings.Contains(errOut, "--source-profile is not used: Identity Center is on") {
 		t.Errorf("--source-profile with Identity Center: exit %d, %s", code, errOut)
+	}
+}
+
+// TestEnableHow: at AWS, the console page of the home region with the
+// Enable button; on the sandbox, the command.
+func TestEnableHow(t *testing.T) {
+	var ic accessIC
+	ic.setEnableHow("eu-west-1", "")
+	if ic.EnableURL != "https://eu-west-1.console.aws.amazon.com/singlesignon/home?region=eu-west-1" || ic.EnableCommand != "" ||
+		!strings.Contains(ic.HowToEnable, "choose Enable (AWS has no API that does it from the management account)") {
+		t.Errorf("at AWS: %+v", ic)
+	}
+	ic = accessIC{}
+	ic.setEnableHow("eu-west-1", "orgwizard sandbox enable-identity-center --region eu-west-1")
+	if ic.EnableURL != "" || ic.EnableCommand != "orgwizard sandbox enable-identity-center --region eu-west-1" || !strings.Contains(ic.HowToEnable, "On the sandbox") {
+		t.Errorf("on the sandbox: %+v", ic)
+	}
+}
+
+// BenchmarkAWSConfigSSO2000 is `access aws-config` for 2,000 member
+// accounts with Identity Center after the reads: the view built from the
+// organization and the instance (two groups, each with a permission set in
+// every account: 4,000 assignments), the profiles chosen, built and merged
+// into a config file that already holds them. Target: under 100 ms.
+func BenchmarkAWSConfigSSO2000(b *testing.B) {
+	const n = 2000
+	actual := &orgmodel.Actual{Organization: &orgmodel.ActualOrganization{ID: "o-abc1234567", ManagementAccountID: "100000000000"}, RootID: "r-ab12",
+		OUs:      []orgmodel.ActualOU{{ID: "ou-ab12-workloads", ParentID: "r-ab12", Name: "Workloads"}},
+		Accounts: []orgmodel.ActualAccount{{ID: "100000000000", Name: "acme", ParentID: "r-ab12", Status: "ACTIVE"}}}
+	inst := "arn:aws:sso:::instance/ssoins-1111111111111111"
+	admin, readOnly := inst+"/ps-admin", inst+"/ps-read-only"
+	ic := &orgmodel.ActualAccess{InstanceARN: inst, IdentityStoreID: "d-1111111111", Region: "eu-west-1", PortalURL: "https://d-1111111111.awsapps.com/start",
+		Groups:         []orgmodel.ActualGroup{{ID: "g-admins", Name: "platform-admins"}, {ID: "g-auditors", Name: "auditors"}},
+		PermissionSets: []orgmodel.ActualPermissionSet{{ARN: admin, Name: "admin"}, {ARN: readOnly, Name: "read-only"}}}
+	for i := range n {
+		id := strconv.Itoa(200000000000 + i)
+		actual.Accounts = append(actual.Accounts, orgmodel.ActualAccount{ID: id, Name: "workload" + strconv.Itoa(i/10) + "-env" + strconv.Itoa(i%10),
+			ParentID: "ou-ab12-workloads", Status: "ACTIVE", JoinedMethod: "CREATED"})
+		ic.Assignments = append(ic.Assignments,
+			orgmodel.ActualAssignment{AccountID: id, PermissionSetARN: admin, PrincipalType: "GROUP", PrincipalID: "g-admins"},
+			orgmodel.ActualAssignment{AccountID: id, PermissionSetARN: readOnly, PrincipalType: "GROUP", PrincipalID: "g-auditors"})
+	}
+	build := func() []byte {
+		v := buildAccessView(actual, nil, "", "eu-west-1")
+		addIdentityCenter(&v, ic)
+		roles, err := ssoRoles(&v, ic, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		sections, err := access.SSOProfiles(access.SSOSession{Name: "acme", StartURL: ic.PortalURL, Region: ic.Region}, roles)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return access.Block{OrganizationID: v.OrganizationID, Rerun: "orgwizard access aws-config --merge ~/.aws/config", Sections: sections}.Render("\n")
+	}
+	existing := append([]byte("[profile personal]\nregion = us-west-2\n\n"), build()...)
+	if got := bytes.Count(existing, []byte("[profile ")); got != 2*n+1 {
+		b.Fatalf("%d profiles, want %d", got-1, 2*n)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		v := buildAccessView(actual, nil, "", "eu-west-1")
+		addIdentityCenter(&v, ic)
+		roles, err := ssoRoles(&v, ic, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		sections, err := access.SSOProfiles(access.SSOSession{Name: "acme", StartURL: ic.PortalURL, Region: ic.Region}, roles)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out, err := access.Merge(existing, access.Block{OrganizationID: v.OrganizationID, Rerun: "orgwizard access aws-config --merge ~/.aws/config", Sections: sections})
+		if err != nil || !bytes.Equal(out, existing) {
+			b.Fatalf("merge: %v", err)
+		}
+	}
+	if per := b.Elapsed() / time.Duration(b.N); per > 100*time.Millisecond {
+		b.Errorf("%v per aws-config of 2,000 accounts with Identity Center, over the 100 ms target", per)
 	}
 }

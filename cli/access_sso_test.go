@@ -180,8 +180,14 @@ func TestAccessShowsIdentityCenter(t *testing.T) {
 		t.Errorf("text, Identity Center off:\n%s", out)
 	}
 
+	code, _, errOut := run(t, append([]string{"access", "aws-config", "--group", "payments-team"}, target...)...)
+	if code != ExitUser || !strings.Contains(errOut, "--sso-session and --group are for Identity Center profiles. IAM Identity Center is not on") ||
+		!strings.Contains(errOut, "\n  orgwizard sandbox enable-identity-center --region us-east-1 --sandbox-state "+target[1]+"\n") {
+		t.Errorf("aws-config --group without Identity Center: exit %d, %s", code, errOut)
+	}
+
 	w := newICSandbox(t)
-	code, out, errOut := run(t, append([]string{"access", "-o", "json", "--design", filepath.Join(examples, "acme.yaml")}, w.target...)...)
+	code, out, errOut = run(t, append([]string{"access", "-o", "json", "--design", filepath.Join(examples, "acme.yaml")}, w.target...)...)
 	var doc accessICDoc
 	if code != ExitOK || json.Unmarshal([]byte(out), &doc) != nil {
 		t.Fatalf("access: exit %d\n%s%s", code, out, errOut)
@@ -358,6 +364,14 @@ func TestSSOProfilesWork(t *testing.T) {
 			t.Errorf("profile %s: account %s, arn %s, region %s; want %s as AWSReservedSSO_%s_… in %s", profile, *me.Account, *me.Arn, region, w.ids[c.account], c.ps, c.region)
 		}
 	}
+	// What the README says of the sandbox: without AWS_ENDPOINT_URL_SSO the
+	// SDK's SSO client goes to AWS's portal (refused here before any lookup).
+	os.Unsetenv("AWS_ENDPOINT_URL_SSO")
+	if _, _, err := callerOf("payments-dev-admin"); err == nil || !strings.Contains(err.Error(), "not a loopback address") {
+		t.Errorf("an SSO profile with AWS_ENDPOINT_URL alone: %v; the note about AWS_ENDPOINT_URL_SSO is no longer true", err)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_SSO", endpoint)
+
 	// Ana is not carol: carol's profile (from everyone's config) is refused to her.
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile("log-archive-admin"), config.WithHTTPClient(loopbackOnly()),
 		config.WithSharedConfigFiles([]string{everyone}), config.WithSharedCredentialsFiles([]string{noCreds}))
