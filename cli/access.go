@@ -122,7 +122,8 @@ func (o *accessOptions) run(ctx context.Context) error {
 		return err
 	}
 	if view.icErr != nil {
-		view.IdentityCenter.Error = view.icErr.Error()
+		// In the words a failing command would use: the permission to add, or AWS's failure.
+		view.IdentityCenter.Error = awsError(view.icErr).Error()
 	}
 	if o.output == "json" {
 		return writeJSON(o.io.Out, view)
@@ -170,6 +171,9 @@ func readAccess(ctx context.Context, f *targetFlags, designPath string, designGi
 	}
 	ic, err := icFor(s, home, ids).Read(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		out.icErr = err
 		out.IdentityCenter = &accessIC{Groups: []accessGroup{}}
 		return out, nil

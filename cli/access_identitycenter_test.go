@@ -61,7 +61,7 @@ func TestAccessWhenIdentityCenterCannotBeRead(t *testing.T) {
 	if code != ExitOK || json.Unmarshal([]byte(out), &doc) != nil {
 		t.Fatalf("access: exit %d\n%s%s", code, out, errOut)
 	}
-	if doc.IdentityCenter.Enabled || !strings.Contains(doc.IdentityCenter.Error, "sso:ListInstances") || len(doc.Accounts) == 0 || doc.Accounts[0].SwitchRoleURL == "" {
+	if doc.IdentityCenter.Enabled || !strings.Contains(doc.IdentityCenter.Error, "AWS denied sso:ListInstances: the credentials lack the permission") || len(doc.Accounts) == 0 || doc.Accounts[0].SwitchRoleURL == "" {
 		t.Errorf("view: %+v", doc)
 	}
 	if denied.home != "us-east-1" {
