@@ -339,7 +339,7 @@ func TestSSOProfilesWork(t *testing.T) {
 	if err := os.WriteFile(noCreds, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // the AWS CLI starts slowly on a loaded machine
 	defer cancel()
 	callerOf := func(profile string) (*sts.GetCallerIdentityOutput, string, error) {
 		cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile(profile), config.WithHTTPClient(loopbackOnly()),
