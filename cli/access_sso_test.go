@@ -453,3 +453,101 @@ func signInAs(t *testing.T, sb *sandbox.Sandbox, endpoint string, info sandbox.I
 	}
 	return path
 }
+
+// TestAppliedAccessProfilesWork is the whole flow a user runs: apply a
+// design with an access block, turn Identity Center on, apply again, write
+// one group's profiles, sign in, and get into the accounts the design
+// grants it, as the permission sets it names.
+func TestAppliedAccessProfilesWork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("applies acme with access on the sandbox")
+	}
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	state := filepath.Join(dir, "sandbox.json")
+	design := filepath.Join(examples, "acme-access.yaml")
+	target := []string{"--design", design, "--sandbox-state", state, "--sandbox-speed", "50"}
+	if code, out, errOut := run(t, append([]string{"apply", "--yes"}, target...)...); code != ExitUser || !strings.Contains(errOut, "enable-identity-center") {
+		t.Fatalf("apply before Identity Center: exit %d\n%s%s", code, out, errOut)
+	}
+	sb, err := sandbox.Open(sandbox.Config{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mgmt sandbox.AccountInfo
+	ids := map[string]string{}
+	for _, a := range sb.Accounts() {
+		ids[a.Name] = a.ID
+		if a.Role == "management" {
+			mgmt = a
+		}
+	}
+	info, err := sb.EnableIdentityCenter(mgmt.ID, "eu-west-1")
+	sb.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := run(t, append([]string{"apply", "--yes"}, target...)...); code != ExitOK {
+		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
+	}
+
+	cfgFile := filepath.Join(dir, "config")
+	code, _, errOut := run(t, append([]string{"access", "aws-config", "--group", "payments-team", "-o", cfgFile}, target[:4]...)...)
+	if code != ExitOK || !strings.Contains(errOut, "Wrote 5 profiles to "+cfgFile) {
+		t.Fatalf("aws-config: exit %d\n%s", code, errOut)
+	}
+	data, err := os.ReadFile(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var profiles []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if name, ok := strings.CutPrefix(l, "[profile "); ok {
+			profiles = append(profiles, strings.TrimSuffix(name, "]"))
+		}
+	}
+	want := "payments-dev-admin payments-prod-eu-deployer payments-prod-eu-read-only payments-prod-us-read-only payments-staging-admin" // by OU path, then name
+	if strings.Join(profiles, " ") != want {
+		t.Errorf("profiles %v, want %s", profiles, want)
+	}
+
+	sb, err = sandbox.Open(sandbox.Config{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	endpoint, stop, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	home := filepath.Join(dir, "home")
+	signInAs(t, sb, endpoint, info, "ana@acme.example", home, "acme")
+	isolateAWSEnv(t, home, endpoint)
+	t.Setenv("AWS_ENDPOINT_URL_SSO", endpoint)
+	t.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", endpoint)
+	noCreds := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(noCreds, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for profile, c := range map[string]struct{ account, ps, region string }{
+		"payments-prod-eu-deployer":  {"payments-prod-eu", "deployer", "eu-west-1"},
+		"payments-prod-us-read-only": {"payments-prod-us", "read-only", "us-east-1"},
+	} {
+		cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile(profile), config.WithHTTPClient(loopbackOnly()),
+			config.WithSharedConfigFiles([]string{cfgFile}), config.WithSharedCredentialsFiles([]string{noCreds}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		me, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			t.Fatalf("profile %s: %v", profile, err)
+		}
+		arn := regexp.MustCompile(`^arn:aws:sts::` + ids[c.account] + `:assumed-role/AWSReservedSSO_` + c.ps + `_[0-9a-f]{16}/ana@acme\.example$`)
+		if *me.Account != ids[c.account] || !arn.MatchString(*me.Arn) || cfg.Region != c.region {
+			t.Errorf("profile %s: account %s, arn %s, region %s; want %s as AWSReservedSSO_%s_… in %s", profile, *me.Account, *me.Arn, cfg.Region, ids[c.account], c.ps, c.region)
+		}
+	}
+}
