@@ -1,10 +1,15 @@
 package inventory_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -96,4 +101,81 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkSweepClient measures what a sweep costs the client alone: the
+// sandbox answers each distinct request once, and its answer is replayed
+// from memory after that, with no network in between. Its CPU time and
+// allocations are what the SDK and the inventory spend.
+//
+//	go test ./aws/inventory -run '^$' -bench SweepClient -benchmem
+func BenchmarkSweepClient(b *testing.B) {
+	sb, err := sandbox.Open(sandbox.Config{StatePath: filepath.Join(b.TempDir(), "sandbox.json"), Scenario: "dirty-management", RatePerSecond: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sb.Close()
+	me := sb.Accounts()[0]
+	rt := &replay{next: sb.Handler(), seen: map[string]*httptest.ResponseRecorder{}}
+	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String("http://sandbox.invalid"), HTTPClient: &http.Client{Transport: rt},
+		Credentials: credentials.NewStaticCredentialsProvider(me.AccessKeyID, me.SecretAccessKey, "")}
+	clients := inventory.NewClients(cfg)
+	ctx := context.Background()
+	sweep := func() {
+		res, err := inventory.New(clients, inventory.Options{}).Sweep(ctx, me.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !res.Complete() {
+			b.Fatalf("problems: %v", res.Problems)
+		}
+	}
+	sweep()
+	b.ReportAllocs()
+	cpu0 := cpuTime(b)
+	b.ResetTimer()
+	for range b.N {
+		sweep()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/sweep")
+	b.ReportMetric(float64(rt.calls.Load())/float64(b.N+1), "calls/sweep")
+}
+
+// replay answers a request the way the sandbox answered the same one
+// before: same service, region, method, path, query and body.
+type replay struct {
+	next  http.Handler
+	mu    sync.Mutex
+	seen  map[string]*httptest.ResponseRecorder
+	calls atomic.Int64
+}
+
+func (r *replay) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.calls.Add(1)
+	var body []byte
+	if req.Body != nil {
+		var err error
+		if body, err = io.ReadAll(req.Body); err != nil {
+			return nil, err
+		}
+		req.Body.Close()
+	}
+	_, region, service, _ := simulated.ParseScope(req.Header.Get("Authorization"))
+	key := strings.Join([]string{service, region, req.Method, req.URL.RequestURI(), string(body)}, "\x00")
+	r.mu.Lock()
+	rec := r.seen[key]
+	r.mu.Unlock()
+	if rec == nil {
+		rec = httptest.NewRecorder()
+		in := req.Clone(req.Context())
+		in.Body = io.NopCloser(bytes.NewReader(body))
+		in.Host, in.RequestURI = req.URL.Host, req.URL.RequestURI() // as a server sees it
+		r.next.ServeHTTP(rec, in)
+		r.mu.Lock()
+		r.seen[key] = rec
+		r.mu.Unlock()
+	}
+	return &http.Response{StatusCode: rec.Code, Header: rec.Header().Clone(), Body: io.NopCloser(bytes.NewReader(rec.Body.Bytes())),
+		ContentLength: int64(rec.Body.Len()), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Request: req}, nil
 }

@@ -119,6 +119,7 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 		mu.Unlock()
 		for _, t := range tasks {
 			g.Go(func() error {
+				growStack()
 				found, err := t.run(gctx)
 				if ctx.Err() != nil {
 					return ctx.Err()
@@ -768,3 +769,26 @@ var defaultRegions = map[string][]string{
 // DefaultRegions are the regions every account of the partition has
 // enabled, sorted; none for a partition orgwizard does not know.
 func DefaultRegions(partition string) []string { return slices.Clone(defaultRegions[partition]) }
+
+// stackHint is about the stack an SDK call needs: its middleware is a chain
+// of some sixty nested handlers.
+const stackHint = 16 << 10
+
+// growStack makes the calling goroutine's stack deep enough for an SDK call
+// while it is still shallow. A goroutine starts with a small stack and
+// doubles it each time a call runs out: three or four copies of an ever
+// deeper stack within each listing, which was a quarter of the client's CPU
+// in a sweep (BenchmarkSweepClient: 16.8 ms a sweep without, 12.9 with).
+// Growing once, before the call, copies almost nothing.
+//
+//go:noinline
+func growStack() {
+	var buf [stackHint]byte
+	keep(buf[:])
+}
+
+// keep takes buf's address, so that the compiler keeps the array (and the
+// frame that holds it) on growStack's stack.
+//
+//go:noinline
+func keep([]byte) {}
