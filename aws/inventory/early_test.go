@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,7 +67,7 @@ func readBody(r *http.Request) []byte {
 func TestDefaultRegionsAreSweptWithoutWaitingForTheRegionList(t *testing.T) {
 	arrived := make(chan struct{})
 	var once sync.Once
-	stalled := false
+	var stalled atomic.Bool
 	clients, _, account := serveDirty(t, nil, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			body := readBody(r)
@@ -75,7 +76,7 @@ func TestDefaultRegionsAreSweptWithoutWaitingForTheRegionList(t *testing.T) {
 				select {
 				case <-arrived:
 				case <-time.After(5 * time.Second):
-					stalled = true
+					stalled.Store(true)
 				}
 			} else if region == "sa-east-1" {
 				once.Do(func() { close(arrived) })
@@ -87,7 +88,7 @@ func TestDefaultRegionsAreSweptWithoutWaitingForTheRegionList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stalled {
+	if stalled.Load() {
 		t.Error("no listing of sa-east-1, a default region, arrived before EC2 listed the regions: the sweep waited for the list")
 	}
 	if !res.Complete() || len(res.Regions) != len(simulated.EnabledRegions()) {
