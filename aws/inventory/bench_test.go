@@ -232,10 +232,19 @@ func processCPU() time.Duration {
 // BenchmarkSweepClient measures what a sweep costs the client alone: the
 // sandbox answers each distinct request once, and its answer is replayed
 // from memory after that, with no network in between. Its CPU time and
-// allocations are what the SDK and the inventory spend.
+// allocations are what the SDK and the inventory spend. endpoint=aws
+// resolves AWS's own endpoints, as a sweep of AWS does (the replay ignores
+// the host); endpoint=local goes to one local URL, as against the sandbox or
+// moto.
 //
 //	go test ./aws/inventory -run '^$' -bench SweepClient -benchmem
 func BenchmarkSweepClient(b *testing.B) {
+	for _, endpoint := range []string{"aws", "local"} {
+		b.Run("endpoint="+endpoint, func(b *testing.B) { benchSweepClient(b, endpoint == "local") })
+	}
+}
+
+func benchSweepClient(b *testing.B, local bool) {
 	sb, err := sandbox.Open(sandbox.Config{StatePath: filepath.Join(b.TempDir(), "sandbox.json"), Scenario: "dirty-management", RatePerSecond: -1})
 	if err != nil {
 		b.Fatal(err)
@@ -243,8 +252,11 @@ func BenchmarkSweepClient(b *testing.B) {
 	defer sb.Close()
 	me := sb.Accounts()[0]
 	rt := &replay{next: sb.Handler(), seen: map[string]*httptest.ResponseRecorder{}}
-	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String("http://sandbox.invalid"), HTTPClient: &http.Client{Transport: rt},
+	cfg := aws.Config{Region: "us-east-1", HTTPClient: &http.Client{Transport: rt},
 		Credentials: credentials.NewStaticCredentialsProvider(me.AccessKeyID, me.SecretAccessKey, "")}
+	if local {
+		cfg.BaseEndpoint = aws.String("http://sandbox.invalid")
+	}
 	clients := inventory.NewClients(cfg)
 	ctx := context.Background()
 	sweep := func() {
