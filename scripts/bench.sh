@@ -36,7 +36,8 @@ echo "== audit against moto_server (target: < 20 s)"
 go test ./cli -run '^$' -bench AuditAgainstMoto -benchtime 1x | grep Benchmark
 
 echo "== inventory sweep of 17 regions (target: <= 1.3 x the slowest single region)"
-go test ./aws/inventory -run '^$' -bench SweepAllRegions -benchtime 10x | grep Benchmark
+go test ./aws/inventory -run '^$' -bench SweepAllRegions -benchtime 10x | grep -E 'Benchmark|bench_test'
+go test ./aws/inventory -run '^$' -bench SweepClient -benchmem | grep Benchmark
 
 echo "== orgwizard, Terraform and org-formation building acme and 30 accounts at sandbox speed 2 (a few minutes; a tool not installed is left out)"
 go test ./export -run '^$' -bench ToolsApply -benchtime 1x -timeout 30m -v | grep -E 'Benchmark|left out'

@@ -24,7 +24,13 @@ import (
 	"github.com/orgwizard/orgwizard/internal/testenv"
 )
 
-func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
+func TestMain(m *testing.M) {
+	if latency := os.Getenv(benchServeLatencyEnv); latency != "" {
+		// BenchmarkSweepAllRegions's simulated AWS, in a process of its own.
+		os.Exit(serveSweepBench(latency, os.Getenv(benchServeStateEnv)))
+	}
+	os.Exit(testenv.Main(m))
+}
 
 // dirtySandbox opens the dirty-management scenario with faults and returns
 // a target acting as its dirty account.
