@@ -10,10 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/audit"
 	"github.com/orgwizard/orgwizard/aws/costs"
+	"github.com/orgwizard/orgwizard/aws/iamusers"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -116,6 +118,13 @@ func (o *auditOptions) run(ctx context.Context) error {
 			if in.Billing, err = s.auditBilling(ctx, actual.Organization.ManagementAccountID); err != nil {
 				return err
 			}
+		}
+	}
+	if !in.NotManagement {
+		// Whoever signs in as an IAM user here acts where no guardrail
+		// reaches; a member account's users are its own business.
+		if in.IAMUsers, err = s.auditIAMUsers(ctx); err != nil {
+			return err
 		}
 	}
 	res, err := sweepShowingProgress(ctx, s, o.io.ErrOut)
@@ -246,6 +255,16 @@ func writeAuditText(w io.Writer, target, design string, checks []audit.Check, re
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// auditIAMUsers reads how the audited account's IAM users sign in. A read
+// AWS refuses is told in the check; only an interruption stops the audit.
+func (s *session) auditIAMUsers(ctx context.Context) (*audit.IAMUsers, error) {
+	users, err := iamusers.Read(ctx, iam.NewFromConfig(s.target.Config))
+	if errors.Is(err, context.Canceled) {
+		return nil, err
+	}
+	return &audit.IAMUsers{Users: users, Err: err}, nil
 }
 
 // auditBilling reads what the budget checks need: the management account's
