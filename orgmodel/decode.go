@@ -464,6 +464,11 @@ var keyHome = map[string]string{
 	"version": "", "organization": "", "environments": "", "residencies": "", "workloads": "", "layout": "",
 	"foundation": "", "guardrails": "", "tags": "", "accounts": "", "budgets": "",
 	"currency": "budgets", "default": "budgets", "alerts": "budgets", "notify": "budgets",
+	"access": "", "permissionSets": "access", "groups": "access",
+	"managedPolicies": "access.permissionSets[]", "inlinePolicy": "access.permissionSets[]", "sessionDuration": "access.permissionSets[]",
+	"members": "access.groups[]", "grants": "access.groups[]",
+	"permissionSet": "access.groups[].grants[]", "workload": "access.groups[].grants[]", "environment": "access.groups[].grants[]",
+	"residency": "access.groups[].grants[]",
 }
 
 // sequence calls item for every element of a list node.
@@ -635,6 +640,7 @@ func (dc *decoder) design(n *yaml.Node) {
 			})
 		}},
 		{"budgets", dc.budgets},
+		{"access", dc.access},
 	})
 }
 

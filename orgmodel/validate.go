@@ -28,6 +28,7 @@ func (d *Design) check() (*Tree, error) {
 	d.validateTags(l)
 	d.validateAccounts(l)
 	d.validateBudgets(l)
+	d.validateAccess(l)
 	// What only the expansion shows is checked even when the inputs have
 	// problems, so that one run reports everything (an adopted account's OU,
 	// the emails a template makes); only what follows from an input already
@@ -41,6 +42,7 @@ func (d *Design) check() (*Tree, error) {
 	t := d.expand()
 	d.validateTree(l, t, faults)
 	d.validateBudgetAccounts(l, t)
+	d.validateAccessTree(l, t)
 	if err := l.result(); err != nil {
 		return nil, err
 	}
