@@ -51,19 +51,13 @@ func accessChecks(in Input) []Check {
 	return checks
 }
 
-// ConsoleURL is the IAM Identity Center console of region, where its
-// Enable button is.
-func ConsoleURL(region string) string {
-	return fmt.Sprintf("https://%s.console.aws.amazon.com/singlesignon/home?region=%s", region, region)
-}
-
 func enableFix(ic *IdentityCenter) string {
 	if ic.SandboxCommand != "" {
 		return "Run " + ic.SandboxCommand + ": the sandbox's stand-in for the console's Enable button (AWS has no API that turns it on from the management account)."
 	}
 	region := firstOf(ic.Region, "us-east-1")
 	return fmt.Sprintf("Sign in to the management account, open %s and choose Enable (AWS has no API that turns on an organization's instance; see "+
-		"https://docs.aws.amazon.com/singlesignon/latest/userguide/enable-identity-center.html); then run orgwizard apply with a design that has an access: block.", ConsoleURL(region))
+		"https://docs.aws.amazon.com/singlesignon/latest/userguide/enable-identity-center.html); then run orgwizard apply with a design that has an access: block.", orgmodel.IdentityCenterConsole(region))
 }
 
 // identityCenterOn: the organization has an IAM Identity Center instance.

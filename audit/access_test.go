@@ -60,7 +60,7 @@ func TestAccessChecks(t *testing.T) {
 		{name: "on, every workload account reached", design: accessDesign("app-dev", "app-prod"), ic: IdentityCenter{Access: instance("100000000001", "100000000002")},
 			on: Pass, reach: Pass, says: []string{"instance arn:aws:sso:::instance/ssoins-1111111111111111 in eu-west-1; access portal https://d-1111111111.awsapps.com/start", "all 2 workload accounts have a group assigned"}},
 		{name: "off", design: accessDesign(), ic: IdentityCenter{Access: &orgmodel.ActualAccess{}, Region: "eu-central-1"},
-			on: Fail, reach: Fail, says: []string{"no IAM Identity Center instance", "open https://eu-central-1.console.aws.amazon.com/singlesignon/home?region=eu-central-1 and choose Enable",
+			on: Fail, reach: Fail, says: []string{"no IAM Identity Center instance", "open https://eu-central-1.console.aws.amazon.com/singlesignon/home?region=eu-central-1#!/ and choose Enable",
 				"no group can reach any of the 2 workload accounts: Identity Center is off", "Turn on Identity Center first (see identity-center)"}},
 		{name: "off on the sandbox", ic: IdentityCenter{Access: &orgmodel.ActualAccess{}, SandboxCommand: "orgwizard sandbox enable-identity-center --region eu-west-1"},
 			on: Fail, reach: Fail, says: []string{"Run orgwizard sandbox enable-identity-center --region eu-west-1: the sandbox's stand-in", "no group can reach any of the 3 active member accounts"},
