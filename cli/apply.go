@@ -113,6 +113,8 @@ func (o *applyOptions) run(ctx context.Context) error {
 		msg := "interrupted after " + elapsed.String() + "; nothing is lost"
 		if n := journal.Len(); n > 0 {
 			msg += fmt.Sprintf(": %d account creations are in flight at AWS, recorded in %s", n, journal.Path())
+		} else if n := journal.AccessLen(); n > 0 {
+			msg += fmt.Sprintf(": %d Identity Center requests are in flight at AWS, recorded in %s", n, journal.Path())
 		}
 		return &ExitError{Code: ExitInterrupted, Err: errors.New(msg + ". Run " + o.again() + " to finish.")}
 	}
@@ -120,10 +122,32 @@ func (o *applyOptions) run(ctx context.Context) error {
 	if errors.As(err, &quota) {
 		return &ExitError{Code: ExitUser, Err: err}
 	}
+	var failures apply.Failures
+	var needed *apply.IdentityCenterNeededError
+	if errors.As(err, &needed) && errors.As(err, &failures) && len(failures) == 1 {
+		// The one step only the user can take: everything else is done.
+		how := needed.HowTo
+		if s.target.Sandbox != nil {
+			how = "on the sandbox, the console's click is " + o.enableOnSandbox(tree.HomeRegion)
+		}
+		return &ExitError{Code: ExitUser, Err: fmt.Errorf("the organization is done; its access waits for IAM Identity Center, which is not enabled: %s. Then run %s to give access", how, o.again())}
+	}
 	if perr := permissionError(err); perr != nil {
 		return perr
 	}
 	return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; run %s to finish", err, o.again())}
+}
+
+// enableOnSandbox is the sandbox's stand-in for the click in the console.
+func (o *applyOptions) enableOnSandbox(region string) string {
+	args := []string{"sandbox", "enable-identity-center"}
+	if region != "" {
+		args = append(args, "--region", region)
+	}
+	if o.target.spec.SandboxState != "" {
+		args = append(args, "--sandbox-state", o.target.spec.SandboxState)
+	}
+	return wizard.Command(args...)
 }
 
 // again is the command that goes on where this apply stopped: the same

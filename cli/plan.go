@@ -107,12 +107,15 @@ func planJSON(target, design string, p *orgmodel.Plan) planDoc {
 func stepMark(k orgmodel.StepKind) string {
 	switch k {
 	case orgmodel.StepMoveAccount, orgmodel.StepTagAccount, orgmodel.StepUpdatePolicy, orgmodel.StepEnablePolicyType,
-		orgmodel.StepUpdateBudget, orgmodel.StepUpdateCostCategory:
+		orgmodel.StepUpdateBudget, orgmodel.StepUpdateCostCategory, orgmodel.StepUpdateGroup, orgmodel.StepUpdatePermissionSet,
+		orgmodel.StepPutInlinePolicy, orgmodel.StepProvision:
 		return "~"
-	case orgmodel.StepDetachPolicy:
+	case orgmodel.StepDetachPolicy, orgmodel.StepDetachManagedPolicy, orgmodel.StepDeleteInlinePolicy, orgmodel.StepDeleteAssignment:
 		return "-"
-	case orgmodel.StepAwaitAccount:
+	case orgmodel.StepAwaitAccount, orgmodel.StepAwaitAssignment:
 		return "…"
+	case orgmodel.StepEnableIdentityCenter:
+		return "!" // the user's to do
 	}
 	return "+"
 }

@@ -42,6 +42,12 @@ func (dc *decoder) access(n *yaml.Node, path string) {
 					{"grants", func(n *yaml.Node, path string) {
 						dc.sequence(n, path, func(c *yaml.Node, p string) {
 							var gr Grant
+							before := len(dc.errs.errs) + dc.errs.omitted
+							defer func() {
+								if len(dc.errs.errs)+dc.errs.omitted > before {
+									dc.d.pos[p+unread] = dc.pos(c)
+								}
+							}()
 							dc.mapping(c, p, []field{
 								{"permissionSet", dc.str(&gr.PermissionSet)},
 								{"accounts", dc.selector(&gr.Accounts)},
@@ -59,6 +65,11 @@ func (dc *decoder) access(n *yaml.Node, path string) {
 		}},
 	})
 }
+
+// unread, after an item's path, marks an item the decoder could not read
+// whole (an unknown key, a value of the wrong kind): what validation would
+// say of the item as a whole (a grant that selects nothing) only repeats it.
+const unread = ".?"
 
 // selector decodes a value that is one name or a list of names; nothing
 // leaves nil, so that a block written back reads as the same block.

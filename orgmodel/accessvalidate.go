@@ -311,7 +311,7 @@ func (d *Design) validateAccess(l *errorList) {
 				}
 				l.add(gp+".permissionSet", "%s", msg)
 			}
-			if len(gr.Accounts) == 0 && len(gr.Workload) == 0 && len(gr.Environment) == 0 && len(gr.Residency) == 0 && len(gr.OU) == 0 {
+			if len(gr.Accounts) == 0 && len(gr.Workload) == 0 && len(gr.Environment) == 0 && len(gr.Residency) == 0 && len(gr.OU) == 0 && !d.written(gp+unread) {
 				l.add(gp, "selects no account; add accounts: all, or say which accounts with workload, environment, residency, ou or accounts")
 			}
 			for _, sel := range []struct {
@@ -384,7 +384,7 @@ func (d *Design) validateAccessTree(l *errorList, t *Tree) {
 				checkSelector(l, d, gp+".accounts", gr.Accounts, accounts, "account")
 			}
 			checkSelector(l, d, gp+".ou", gr.OU, ous, "OU")
-			if len(l.errs)+l.omitted != before || l.under(gp) {
+			if len(l.errs)+l.omitted != before || l.under(gp) || d.written(gp+unread) {
 				continue
 			}
 			if len(t.SelectAccounts(gr)) == 0 {

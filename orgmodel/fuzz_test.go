@@ -15,7 +15,7 @@ import (
 // through and through (Validate, Expand, every account name and email as AWS
 // wants them), or Errors that each say something.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"acme.yaml", "solo.yaml"} {
+	for _, name := range exampleNames(f) {
 		data, err := os.ReadFile(filepath.Join(examplesDir, name))
 		if err != nil {
 			f.Fatal(err)

@@ -77,6 +77,13 @@ type Options struct {
 	// Billing carries out the budget and cost category steps; a plan that
 	// has some fails them when it is nil.
 	Billing BillingOps
+	// Access carries out the Identity Center steps; a plan that has some
+	// fails them when it is nil.
+	Access AccessOps
+	// AccessTime is how long an Identity Center request (an assignment, a
+	// provisioning) is expected to take, where it is known (the sandbox's
+	// delay over its speed); 0: learnt from the first that end.
+	AccessTime time.Duration
 	// Journal records creations in flight; an in-memory one when nil.
 	Journal *Journal
 	// Quota returns the accounts quota of the organization and where the
@@ -123,6 +130,15 @@ func (e *StepError) Unwrap() error { return e.Err }
 // Failures is every step that failed in one apply.
 type Failures []*StepError
 
+// Unwrap gives errors.As and errors.Is each step's error.
+func (f Failures) Unwrap() []error {
+	out := make([]error, len(f))
+	for i, e := range f {
+		out[i] = e
+	}
+	return out
+}
+
 func (f Failures) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d of the plan's steps failed:", len(f))
@@ -161,12 +177,16 @@ type Engine struct {
 	slots chan struct{} // one per account creation in progress
 	polls *rate.Limiter
 	pace  *pacer
+	// The Identity Center requests' own pacing and budget of looks.
+	accessPace  *pacer
+	accessPolls *rate.Limiter
 
 	mu       sync.Mutex // guards what follows and serialises OnEvent
 	done     int
 	inFlight int
 	failures Failures
 	ids      ids
+	access   accessIDs
 }
 
 // ids maps what the plan names by path or name to AWS ids, as they become known.
@@ -203,7 +223,12 @@ func New(ops Ops, opt Options) *Engine {
 		// together end together, and each is looked at right away.
 		polls = rate.NewLimiter(rate.Limit(opt.PollRate), opt.MaxInFlight)
 	}
-	return &Engine{ops: ops, opt: opt, slots: make(chan struct{}, opt.MaxInFlight), polls: polls, pace: newPacer(opt.CreationTime)}
+	accessPolls := rate.NewLimiter(rate.Inf, 1)
+	if opt.PollRate > 0 {
+		accessPolls = rate.NewLimiter(rate.Limit(opt.PollRate), 4*opt.Parallel)
+	}
+	return &Engine{ops: ops, opt: opt, slots: make(chan struct{}, opt.MaxInFlight), polls: polls, pace: newPacer(opt.CreationTime),
+		accessPace: newPacer(opt.AccessTime), accessPolls: accessPolls}
 }
 
 // Apply carries plan out against the organization actual describes (the one
@@ -214,6 +239,7 @@ func New(ops Ops, opt Options) *Engine {
 func (e *Engine) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmodel.Actual) error {
 	e.plan = plan
 	e.initIDs(plan, actual)
+	e.initAccessIDs(actual)
 	if err := e.checkQuota(ctx, plan, actual); err != nil {
 		return err
 	}
@@ -357,7 +383,16 @@ func (e *Engine) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmode
 		}
 	}
 	e.parallel(ctx, billing, e.opt.Parallel, func(i int) { e.run(ctx, i, func(ctx context.Context) error { return e.billing(ctx, plan.Steps[i]) }) })
-	return e.result(ctx)
+
+	// Identity Center last: assignments name accounts created above.
+	e.applyAccess(ctx, plan)
+	err := e.result(ctx)
+	if err == nil {
+		// Every request went through: what the journal still holds of
+		// Identity Center is from runs whose work this one found done.
+		err = e.opt.Journal.ClearAccess()
+	}
+	return err
 }
 
 // billing carries out a budget or cost category step.
