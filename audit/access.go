@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -55,7 +56,7 @@ func enableFix(ic *IdentityCenter) string {
 	if ic.SandboxCommand != "" {
 		return "Run " + ic.SandboxCommand + ": the sandbox's stand-in for the console's Enable button (AWS has no API that turns it on from the management account)."
 	}
-	region := firstOf(ic.Region, "us-east-1")
+	region := cmp.Or(ic.Region, "us-east-1")
 	return fmt.Sprintf("Sign in to the management account, open %s and choose Enable (AWS has no API that turns on an organization's instance; see "+
 		"https://docs.aws.amazon.com/singlesignon/latest/userguide/enable-identity-center.html); then run orgwizard apply with a design that has an access: block.", orgmodel.IdentityCenterConsole(region))
 }
@@ -73,7 +74,7 @@ func identityCenterOn(in Input) Check {
 		c.Fix = enableFix(ic)
 	default:
 		c.Status = Pass
-		c.Why = fmt.Sprintf("instance %s in %s", ic.Access.InstanceARN, firstOf(ic.Access.Region, "its home region"))
+		c.Why = fmt.Sprintf("instance %s in %s", ic.Access.InstanceARN, cmp.Or(ic.Access.Region, "its home region"))
 		if ic.Access.PortalURL != "" {
 			c.Why += "; access portal " + ic.Access.PortalURL
 		}
@@ -255,13 +256,4 @@ func iamUserSignIn(in Input) Check {
 	c.Fix = fmt.Sprintf("Give each person an Identity Center user instead (members: of a group in the design's access: block; orgwizard apply creates them) and have them sign in at %s; "+
 		"a program that needs keys belongs in a member account, with a role. Then take the IAM users' way in away: %s (or delete the users).", portal, list(commands))
 	return c
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -116,6 +117,9 @@ func (o *auditOptions) run(ctx context.Context) error {
 		in.Actual = actual
 		if actual.Organization != nil {
 			if in.Billing, err = s.auditBilling(ctx, actual.Organization.ManagementAccountID); err != nil {
+				return err
+			}
+			if in.IdentityCenter, err = o.auditIdentityCenter(ctx, s, tree, actual); err != nil {
 				return err
 			}
 		}
@@ -255,6 +259,30 @@ func writeAuditText(w io.Writer, target, design string, checks []audit.Check, re
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// auditIdentityCenter reads the organization's IAM Identity Center for the
+// access checks: the instance and the assignments in every account of the
+// organization. A read AWS refuses is told in the checks; only an
+// interruption stops the audit.
+func (o *auditOptions) auditIdentityCenter(ctx context.Context, s *session, tree *orgmodel.Tree, actual *orgmodel.Actual) (*audit.IdentityCenter, error) {
+	scope := &orgmodel.Tree{}
+	if tree != nil {
+		scope.HomeRegion = tree.HomeRegion
+	}
+	for _, a := range actual.Accounts {
+		scope.Accounts = append(scope.Accounts, orgmodel.Account{Name: a.Name})
+	}
+	ic := &audit.IdentityCenter{Region: cmp.Or(scope.HomeRegion, s.target.Config.Region)}
+	ic.Access, ic.Err = s.identityCenter(scope, actual).Read(ctx)
+	if errors.Is(ic.Err, context.Canceled) {
+		return nil, ic.Err
+	}
+	if s.target.Sandbox != nil {
+		// The same stand-in for the console's click that apply gives.
+		ic.SandboxCommand = (&applyOptions{target: o.target}).enableOnSandbox(ic.Region)
+	}
+	return ic, nil
 }
 
 // auditIAMUsers reads how the audited account's IAM users sign in. A read

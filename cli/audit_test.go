@@ -48,26 +48,58 @@ func status(doc auditOut, id string) (string, string) {
 	return "", ""
 }
 
-// TestAuditAfterApplyPassesEveryCheck: a design with budgets, applied, passes
-// all ten checks (acme-budgets.yaml's amounts stay above the sandbox's spend
-// on any day of the month).
+// TestAuditAfterApplyPassesEveryCheck: a design with budgets and access,
+// applied (the first apply stops where Identity Center must be turned on,
+// the sandbox does the console's click, the second gives the access),
+// passes all twelve checks (acme-budgets.yaml's amounts stay above the
+// sandbox's spend on any day of the month).
 func TestAuditAfterApplyPassesEveryCheck(t *testing.T) {
-	acme := filepath.Join(examples, "acme-budgets.yaml")
+	budgets, err := os.ReadFile(filepath.Join(examples, "acme-budgets.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	access, err := os.ReadFile(filepath.Join(examples, "acme-access.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(access), "\naccess:\n")
+	if i < 0 {
+		t.Fatal("acme-access.yaml has no access block")
+	}
+	acme := filepath.Join(t.TempDir(), "acme.yaml")
+	if err := os.WriteFile(acme, append(budgets, access[i+1:]...), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	state := filepath.Join(t.TempDir(), "sandbox.json")
+	code, out, errOut := run(t, "apply", "--yes", "--design", acme, "--sandbox-state", state, "--sandbox-speed", "1000")
+	if code != ExitUser || !strings.Contains(errOut, "sandbox enable-identity-center") {
+		t.Fatalf("apply before Identity Center is on: exit %d, want %d and the command that turns it on\n%s\n%s", code, ExitUser, out, errOut)
+	}
+	// Identity Center off: the audit says so, and how to turn it on.
+	_, doc, _ := runAudit(t, "--design", acme, "--sandbox-state", state)
+	if st, _ := status(doc, "identity-center"); st != "fail" {
+		t.Errorf("identity-center before the click: %s", st)
+	}
+	if code, out, errOut := run(t, "sandbox", "enable-identity-center", "--region", "eu-west-1", "--sandbox-state", state); code != ExitOK {
+		t.Fatalf("sandbox enable-identity-center: exit %d\n%s\n%s", code, out, errOut)
+	}
 	if code, out, errOut := run(t, "apply", "--yes", "--design", acme, "--sandbox-state", state, "--sandbox-speed", "1000"); code != ExitOK {
 		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
 	}
-	code, doc, errOut := runAudit(t, "--strict", "--design", acme, "--sandbox-state", state)
+	code, doc, errOut = runAudit(t, "--strict", "--design", acme, "--sandbox-state", state)
 	if code != ExitOK {
 		t.Errorf("audit --strict: exit %d\n%s", code, errOut)
 	}
-	if doc.Version != 1 || !strings.HasPrefix(doc.Target, "sandbox") || len(doc.Checks) != 10 || doc.Inventory == nil {
+	if doc.Version != 1 || !strings.HasPrefix(doc.Target, "sandbox") || len(doc.Checks) != 12 || doc.Inventory == nil {
 		t.Errorf("the json shape: %+v", doc)
 	}
 	for _, c := range doc.Checks {
 		if c.Status != "pass" {
 			t.Errorf("%s: %s: %s", c.ID, c.Status, c.Why)
 		}
+	}
+	if _, why := status(doc, "accounts-reachable"); why != "all 7 workload accounts have a group assigned" {
+		t.Errorf("accounts-reachable: %s", why)
 	}
 }
 
