@@ -1,0 +1,88 @@
+package export_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/orgwizard/orgwizard/cli"
+	"github.com/orgwizard/orgwizard/internal/terraform"
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+// Terraform takes over the access orgwizard gave: acme-access.yaml applied
+// to the sandbox (the first apply stops where Identity Center must be
+// turned on; the sandbox does the console's click; the second apply gives
+// the access), then the live export imports the organization and every
+// group, user, membership, permission set with its policies, and
+// assignment, and plans no change at all.
+func TestTerraformImportsAccessApplyBuilt(t *testing.T) {
+	tf := terraform.Find(t)
+	design := filepath.Join("..", "examples", "acme-access.yaml")
+	e := sandboxEndpoint(t)
+	orgwizard(t, e, cli.ExitUser, "apply", "--yes", "--design", design)
+	management := ""
+	for _, a := range e.sb.Accounts() {
+		if a.AccessKeyID == e.env["AWS_ACCESS_KEY_ID"] {
+			management = a.ID
+		}
+	}
+	if _, err := e.sb.EnableIdentityCenter(management, "eu-west-1"); err != nil {
+		t.Fatal(err)
+	}
+	orgwizard(t, e, cli.ExitOK, "apply", "--yes", "--design", design)
+
+	dir := t.TempDir()
+	orgwizard(t, e, cli.ExitOK, "export", "--live", "--design", design, "--format", "terraform", "-o", filepath.Join(dir, "main.tf"))
+	src, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := accessResources(t, design)
+	for _, typ := range []string{"aws_identitystore_group", "aws_identitystore_user", "aws_identitystore_group_membership", "aws_ssoadmin_permission_set",
+		"aws_ssoadmin_managed_policy_attachment", "aws_ssoadmin_permission_set_inline_policy", "aws_ssoadmin_account_assignment"} {
+		if n := strings.Count(string(src), "\n  to = "+typ+"."); n == 0 {
+			t.Errorf("the export imports no %s", typ)
+		}
+	}
+	env := terraform.Env(t, e.env)
+	tf.Init(t, dir, env)
+	expect(t, tf, dir, env, 0, []string{fmt.Sprintf("Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed.", want)}, "apply", "-auto-approve")
+	expect(t, tf, dir, env, 0, nil, "plan", "-detailed-exitcode")
+	orgwizard(t, e, cli.ExitOK, "plan", "--design", design, "--detailed-exitcode")
+}
+
+// accessResources counts what the live export of design declares: acme's
+// organization resources and every Identity Center resource of its access
+// block.
+func accessResources(t *testing.T, design string) int {
+	t.Helper()
+	data, err := os.ReadFile(design)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := orgmodel.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := d.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := tree.Access
+	n := len(a.Groups) + len(a.Users) + len(a.PermissionSets) + len(a.Assignments)
+	for _, g := range a.Groups {
+		n += len(g.Members)
+	}
+	for _, ps := range a.PermissionSets {
+		n += len(ps.ManagedPolicies)
+		if ps.InlinePolicy != "" {
+			n++
+		}
+	}
+	var organization int
+	fmt.Sscan(acmeResources, &organization)
+	return organization + n
+}
