@@ -156,10 +156,46 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	if out := must("apply", "--yes", "--design", changed2); !strings.Contains(out, "update budget") || !strings.Contains(out, "update cost category") {
 		t.Errorf("the second apply of a budgets block updates no budget or cost category:\n%s", out)
 	}
+	// An access block: without Identity Center apply stops at the click
+	// (looking for an instance in every enabled region), then gives access,
+	// then a change of every kind.
+	accessData, err := os.ReadFile(filepath.Join(examples, "acme-access.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := string(accessData)[strings.Index(string(accessData), "\naccess:\n")+1:]
+	if err := os.WriteFile(changed2, []byte(changed+block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := run(t, "apply", "--yes", "--design", changed2, "--endpoint-url", endpoint); code != ExitUser || !strings.Contains(errOut, "IAM Identity Center, which is not enabled") {
+		t.Fatalf("apply before Identity Center: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := sb.EnableIdentityCenter(me.ID, "eu-west-1"); err != nil {
+		t.Fatal(err)
+	}
+	must("apply", "--yes", "--design", changed2)
+	block = strings.Replace(block, "sessionDuration: PT4H", "sessionDuration: PT8H", 1)
+	block = strings.Replace(block, "managedPolicies: [arn:aws:iam::aws:policy/PowerUserAccess]", "managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]", 1)
+	block = block[:strings.Index(block, "      inlinePolicy:")] + block[strings.Index(block, "      sessionDuration:"):]
+	block = strings.Replace(block, "    - name: payments-team\n", "    - name: payments-team\n      description: The payments team\n", 1)
+	block = block[:strings.Index(block, "    - name: auditors")]
+	if err := os.WriteFile(changed2, []byte(changed+block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out = must("apply", "--yes", "--design", changed2)
+	for _, want := range []string{"update permission set deployer", "detach arn:aws:iam::aws:policy/PowerUserAccess", "delete the inline policy",
+		"provision permission set deployer", "set the description of group payments-team", "remove the assignment of read-only to group auditors"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the apply of the changed access has no %q step:\n%s", want, out)
+		}
+	}
 	must("tree")
 	must("export", "--live", "--design", acme, "--format", "terraform")
 	applyCalls := sb.Calls()
-	checkPurpose(t, iampolicy.ForApply, applyCalls, nil)
+	const fallback = "a fallback after a conflict or a lost answer, which aws/iampolicy's TestSandboxCallsAreAllowedAndUsed makes happen"
+	checkPurpose(t, iampolicy.ForApply, applyCalls, map[string]string{
+		"identitystore:GetGroupId": fallback, "identitystore:GetUserId": fallback, "sso:ListPermissionSetProvisioningStatus": fallback,
+	})
 
 	// costs: the view of that organization, through the endpoint.
 	must("costs", "--design", acme, "--refresh")
@@ -182,7 +218,10 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkPurpose(t, iampolicy.ForAudit, append(auditCalls, dirtyCalls...), nil)
+	checkPurpose(t, iampolicy.ForAudit, append(auditCalls, dirtyCalls...), map[string]string{
+		"sso:DescribeAccountAssignmentCreationStatus": "reading Identity Center describes an assignment request only while AWS still has one in progress, and apply waited for them all",
+		"sso:DescribeAccountAssignmentDeletionStatus": "reading Identity Center describes an assignment request only while AWS still has one in progress, and apply waited for them all",
+	})
 
 	// migrate: way (a) on dirty-management, way (a) refused on
 	// existing-org (the old account manages members), and way (b).
