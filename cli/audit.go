@@ -45,8 +45,11 @@ management account clean. For the last, every enabled region is swept for what
 runs there (EC2, EBS, VPCs, S3, RDS, DynamoDB, Lambda, ECS, EKS, CloudFront,
 Route 53, IAM users with access keys, and whatever Resource Explorer or the
 tagging API knows of); a region or service that refuses is reported and the
-rest still shown. Without a design file the design checks are warnings.
---strict exits 1 when a check fails.`,
+rest still shown. In an organization: IAM Identity Center enabled (where to
+click when it is not), every workload account reachable by at least one group,
+no IAM user of the management account with a console password or an active
+access key, and the budget checks. Without a design file the design checks are
+warnings. --strict exits 1 when a check fails.`,
 		Example: "  orgwizard audit --design acme.yaml\n  orgwizard audit --profile management --output json --strict",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -78,7 +78,12 @@ func TestAuditAfterApplyPassesEveryCheck(t *testing.T) {
 	// Identity Center off: the audit says so, and how to turn it on.
 	_, doc, _ := runAudit(t, "--design", acme, "--sandbox-state", state)
 	if st, _ := status(doc, "identity-center"); st != "fail" {
-		t.Errorf("identity-center before the click: %s", st)
+		t.Errorf("identity-center before the click: %q", st)
+	}
+	for _, c := range doc.Checks {
+		if c.ID == "identity-center" && (c.Status != "fail" || !strings.Contains(c.Fix, "orgwizard sandbox enable-identity-center --region eu-west-1 --sandbox-state "+state)) {
+			t.Errorf("identity-center before the click: %s: %s", c.Status, c.Fix)
+		}
 	}
 	if code, out, errOut := run(t, "sandbox", "enable-identity-center", "--region", "eu-west-1", "--sandbox-state", state); code != ExitOK {
 		t.Fatalf("sandbox enable-identity-center: exit %d\n%s\n%s", code, out, errOut)

@@ -41,6 +41,9 @@ func TestTerraformImportsAccessApplyBuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := accessResources(t, design)
+	if want != 77 {
+		t.Fatalf("acme-access.yaml declares %d resources; the README says 77 (29 of the organization, 48 of Identity Center)", want)
+	}
 	for _, typ := range []string{"aws_identitystore_group", "aws_identitystore_user", "aws_identitystore_group_membership", "aws_ssoadmin_permission_set",
 		"aws_ssoadmin_managed_policy_attachment", "aws_ssoadmin_permission_set_inline_policy", "aws_ssoadmin_account_assignment"} {
 		if n := strings.Count(string(src), "\n  to = "+typ+"."); n == 0 {
