@@ -33,7 +33,10 @@ func newApplyCommand(streams IO) *cobra.Command {
 		Long: `Read the organization in the target, show the plan, ask for confirmation (or
 --yes), and carry it out: the organization, OUs, accounts (five created at a
 time, AWS's limit), moves, tags and guardrails, then a design's budgets and
-cost categories once every account exists. The accounts quota is checked
+cost categories and its access (IAM Identity Center) once every account
+exists. Identity Center itself is one click in the console that no API can
+make: without it apply does the rest and exits 1 saying where to click and
+what to run next. The accounts quota is checked
 before anything is created. apply can be interrupted at any moment (ctrl+c, a
 crash) and run again: it never creates an account twice and finishes the work.
 

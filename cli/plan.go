@@ -26,7 +26,8 @@ func newPlanCommand(streams IO) *cobra.Command {
 		Short: "Show what apply would change in the target to match the design",
 		Long: `Read the organization in the target (the sandbox unless --aws, --profile or
 --endpoint-url is given) and list, in order, the changes apply would make:
-create, move, tag, attach, and a design's budgets and cost categories. Accounts
+create, move, tag, attach, a design's budgets and cost categories, and its
+access (IAM Identity Center groups, users, permission sets, assignments). Accounts
 and OUs the design does not name are listed as unmanaged and left alone, as are
 budgets and categories not named orgwizard-. Nothing is changed.`,
 		Example: "  orgwizard plan --design acme.yaml\n  orgwizard plan --design acme.yaml --profile management --detailed-exitcode",

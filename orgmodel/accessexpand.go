@@ -77,6 +77,8 @@ func (d *Design) expandAccess(t *Tree) {
 	// One user per address, compared as the identity store compares user
 	// names (ignoring case); the first spelling is the user name.
 	users := map[string]string{}
+	assigned := map[Assignment]bool{}
+	index := t.accountIndex()
 	seenGroup := map[string]bool{}
 	for _, g := range a.Groups {
 		if seenGroup[strings.ToLower(g.Name)] {
@@ -100,9 +102,16 @@ func (d *Design) expandAccess(t *Tree) {
 		at.Groups = append(at.Groups, group)
 
 		for _, gr := range g.Grants {
-			for _, acc := range t.SelectAccounts(gr) {
-				at.Assignments = append(at.Assignments, Assignment{Account: acc, Group: g.Name, PermissionSet: gr.PermissionSet})
-			}
+			index.each(gr, func(acc string) bool {
+				as := Assignment{Account: acc, Group: g.Name, PermissionSet: gr.PermissionSet}
+				if !assigned[as] {
+					assigned[as] = true
+					at.Assignments = append(at.Assignments, as)
+				}
+				// Past the bound validation refuses, the rest is not worth
+				// the memory.
+				return len(at.Assignments) <= MaxAssignments
+			})
 		}
 	}
 	slices.SortFunc(at.Groups, func(x, y Group) int { return strings.Compare(x.Name, y.Name) })
@@ -110,7 +119,6 @@ func (d *Design) expandAccess(t *Tree) {
 	slices.SortFunc(at.Assignments, func(x, y Assignment) int {
 		return cmp.Or(strings.Compare(x.Account, y.Account), strings.Compare(x.Group, y.Group), strings.Compare(x.PermissionSet, y.PermissionSet))
 	})
-	at.Assignments = slices.Compact(at.Assignments)
 }
 
 // SelectAccounts returns the names of the accounts of t that g selects, in
@@ -118,35 +126,89 @@ func (d *Design) expandAccess(t *Tree) {
 // and the management account when g names it.
 func (t *Tree) SelectAccounts(g Grant) []string {
 	var out []string
-	names := map[string]bool{}
-	all := false
+	t.accountIndex().each(g, func(name string) bool {
+		out = append(out, name)
+		return true
+	})
+	return out
+}
+
+// accountIndex finds the accounts a grant selects without going through
+// every account for each grant: by name, by workload, else all of them.
+type accountIndex struct {
+	t          *Tree
+	mgmt       string
+	byName     map[string]int
+	byWorkload map[string][]int
+}
+
+func (t *Tree) accountIndex() *accountIndex {
+	x := &accountIndex{t: t, mgmt: t.ManagementAccountName(), byName: map[string]int{}, byWorkload: map[string][]int{}}
+	for i, a := range t.Accounts {
+		if _, ok := x.byName[a.Name]; !ok {
+			x.byName[a.Name] = i
+		}
+		if a.Workload != "" {
+			x.byWorkload[a.Workload] = append(x.byWorkload[a.Workload], i)
+		}
+	}
+	return x
+}
+
+// each calls yield with the name of every account g selects, in the tree's
+// order, until yield returns false.
+func (x *accountIndex) each(g Grant, yield func(name string) bool) {
+	all, named := false, false
 	for _, n := range g.Accounts {
 		if n == AllAccounts {
 			all = true
 		} else {
-			names[n] = true
+			named = true
 		}
 	}
-	if !all && len(names) == 0 && len(g.Workload) == 0 && len(g.Environment) == 0 && len(g.Residency) == 0 && len(g.OU) == 0 {
-		return nil // selects nothing: validation says so
+	others := len(g.Workload) > 0 || len(g.Environment) > 0 || len(g.Residency) > 0 || len(g.OU) > 0
+	if !all && !named && !others {
+		return // selects nothing: validation says so
 	}
-	for _, a := range t.Accounts {
-		if len(names) > 0 && !names[a.Name] && !all {
-			continue
+	var candidates []int // nil: every account
+	switch {
+	case named && !all:
+		candidates = []int{}
+		for _, n := range g.Accounts {
+			if i, ok := x.byName[n]; ok {
+				candidates = append(candidates, i)
+			}
 		}
-		if !matches(g.Workload, a.Workload) || !matches(g.Environment, a.Environment) || !matches(g.Residency, a.Residency) {
-			continue
+	case len(g.Workload) > 0:
+		candidates = []int{}
+		for _, w := range g.Workload {
+			candidates = append(candidates, x.byWorkload[w]...)
 		}
-		if len(g.OU) > 0 && !slices.ContainsFunc(g.OU, func(ou string) bool { return a.OU == ou || strings.HasPrefix(a.OU, ou+"/") }) {
-			continue
-		}
-		out = append(out, a.Name)
 	}
-	if mgmt := t.ManagementAccountName(); mgmt != "" && names[mgmt] &&
-		len(g.Workload) == 0 && len(g.Environment) == 0 && len(g.Residency) == 0 && len(g.OU) == 0 {
-		out = append(out, mgmt)
+	if candidates != nil {
+		slices.Sort(candidates)
+		candidates = slices.Compact(candidates)
 	}
-	return out
+	match := func(a Account) bool {
+		return matches(g.Workload, a.Workload) && matches(g.Environment, a.Environment) && matches(g.Residency, a.Residency) &&
+			(len(g.OU) == 0 || slices.ContainsFunc(g.OU, func(ou string) bool { return a.OU == ou || strings.HasPrefix(a.OU, ou+"/") }))
+	}
+	if candidates == nil {
+		for _, a := range x.t.Accounts {
+			if match(a) && !yield(a.Name) {
+				return
+			}
+		}
+	} else {
+		for _, i := range candidates {
+			if a := x.t.Accounts[i]; match(a) && !yield(a.Name) {
+				return
+			}
+		}
+	}
+	if x.mgmt != "" && named && !all && !others && slices.Contains(g.Accounts, x.mgmt) {
+		yield(x.mgmt)
+	}
 }
 
 // matches reports whether value is one of want, or want is empty (the

@@ -186,3 +186,51 @@ func TestNoAccessBlockNoAccessTree(t *testing.T) {
 		t.Errorf("an empty block expands to %+v; want an empty, non-nil tree", at)
 	}
 }
+
+// largeAccessDesign is largeDesign with the access the wizard proposes: a
+// team per workload (its owner a member) with admin outside production and
+// read-only in it, platform-admins with admin everywhere, auditors with
+// read-only everywhere.
+func largeAccessDesign() []byte {
+	var b strings.Builder
+	b.Write(largeDesign())
+	b.WriteString("access:\n  groups:\n")
+	for i := range 200 {
+		fmt.Fprintf(&b, "    - name: service-%03d-team\n      members: [team-%d@large.example]\n      grants:\n", i, i)
+		fmt.Fprintf(&b, "        - {permissionSet: admin, workload: service-%03d, environment: [dev, staging]}\n", i)
+		fmt.Fprintf(&b, "        - {permissionSet: read-only, workload: service-%03d, environment: [prod, dr]}\n", i)
+	}
+	b.WriteString("    - name: platform-admins\n      grants: [{permissionSet: admin, accounts: all}]\n")
+	b.WriteString("    - name: auditors\n      grants: [{permissionSet: read-only, accounts: all}]\n")
+	return []byte(b.String())
+}
+
+func TestLargeAccessDesignExpands(t *testing.T) {
+	d, err := Parse(largeAccessDesign())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := expand(t, d).Access
+	// 2,000 workload accounts each to its team, and 2,002 accounts each to
+	// the two groups of everyone.
+	if got := len(at.Assignments); got != 2000+2*2002 {
+		t.Errorf("%d assignments, want %d", got, 2000+2*2002)
+	}
+}
+
+// BenchmarkValidateExpandAccess2000 is BenchmarkValidateExpand2000 with the
+// wizard's proposed access: 202 groups, 404 grants, 6,004 assignments.
+func BenchmarkValidateExpandAccess2000(b *testing.B) {
+	data := largeAccessDesign()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		d, err := Parse(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := d.Expand(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -32,6 +32,14 @@ const (
 	MaxUserNameLen     = 128
 	MinSessionHours    = 1
 	MaxSessionHours    = 12
+	// MaxAssignments bounds the account assignments a design may make, as
+	// MaxAccounts bounds its accounts: far above any real organization's
+	// (200 workloads in 2,000 accounts with the wizard's proposal make about
+	// 6,000), low enough that a mistaken or hostile file costs little.
+	MaxAssignments = 50_000
+	// maxGrantWork bounds grants times accounts, the work of working out
+	// what every grant selects.
+	maxGrantWork = 5_000_000
 )
 
 var (
@@ -260,15 +268,15 @@ func (d *Design) validateAccess(l *errorList) {
 		}
 	}
 
-	names := map[string][]string{"workload": nil, "environment": nil, "residency": nil}
+	valid := map[string]*names{"workload": {}, "environment": {}, "residency": {}}
 	for _, w := range d.Workloads {
-		names["workload"] = append(names["workload"], w.Name)
+		valid["workload"].add(w.Name)
 	}
 	for _, e := range d.Environments {
-		names["environment"] = append(names["environment"], e.Name)
+		valid["environment"].add(e.Name)
 	}
 	for _, r := range d.Residencies {
-		names["residency"] = append(names["residency"], r.Name)
+		valid["residency"].add(r.Name)
 	}
 	groups := map[string]int{}
 	for i, g := range a.Groups {
@@ -318,29 +326,46 @@ func (d *Design) validateAccess(l *errorList) {
 				key    string
 				values []string
 			}{{"workload", gr.Workload}, {"environment", gr.Environment}, {"residency", gr.Residency}} {
-				checkSelector(l, d, gp+"."+sel.key, sel.values, names[sel.key], sel.key)
+				checkSelector(l, d, gp+"."+sel.key, sel.values, *valid[sel.key], sel.key)
 			}
 		}
 	}
 }
 
+// names are the valid values of a selector, in the design's order and as a set.
+type names struct {
+	list []string
+	set  map[string]bool
+}
+
+func (n *names) add(s string) {
+	if n.set == nil {
+		n.set = map[string]bool{}
+	}
+	n.list = append(n.list, s)
+	n.set[s] = true
+}
+
 // checkSelector checks that the values of a selector are names the design
 // has, each once.
-func checkSelector(l *errorList, d *Design, path string, values, valid []string, what string) {
+func checkSelector(l *errorList, d *Design, path string, values []string, valid names, what string) {
+	if len(values) == 0 {
+		return
+	}
 	seen := map[string]bool{}
 	for i, v := range values {
 		ip := d.itemPath(path, values, i)
 		switch {
 		case l.full():
 			l.omitted++
-		case !slices.Contains(valid, v):
+		case !valid.set[v]:
 			msg := fmt.Sprintf("the design has no %s %q", what, v)
-			if len(valid) == 0 {
+			if len(valid.list) == 0 {
 				msg += fmt.Sprintf("; it has no %s at all, so remove this selector", pluralOf(what))
-			} else if near := nearest(v, valid); near != "" {
+			} else if near := nearest(v, valid.list); near != "" {
 				msg += fmt.Sprintf("; did you mean %q?", near)
 			} else {
-				msg += "; use one of: " + listNames(valid)
+				msg += "; use one of: " + listNames(valid.list)
 			}
 			l.add(ip, "%s", msg)
 		case seen[v]:
@@ -357,23 +382,44 @@ func pluralOf(what string) string {
 	return what + "s"
 }
 
+// accessTooLarge reports, before anything is expanded, a block whose grants
+// would take too long to work out over the design's accounts.
+func (d *Design) accessTooLarge(l *errorList) bool {
+	if d.Access == nil {
+		return false
+	}
+	grants := 0
+	for _, g := range d.Access.Groups {
+		grants += len(g.Grants)
+	}
+	accounts := d.accountCount() + 1
+	if grants*accounts <= maxGrantWork {
+		return false
+	}
+	l.add("access.groups", "%d grants over %d accounts are more than orgwizard works out (%d grants times accounts); merge grants that give a group the same permission set", grants, accounts, maxGrantWork)
+	return true
+}
+
 // validateAccessTree checks what grants select against the expanded tree:
 // the account names and OU paths they give, and that each selects an account.
 func (d *Design) validateAccessTree(l *errorList, t *Tree) {
 	if d.Access == nil {
 		return
 	}
-	var accounts []string
+	if n := len(t.Access.Assignments); n > MaxAssignments {
+		l.add("access.groups", "the grants make more than %d account assignments; orgwizard manages at most %d: grant fewer groups per account, or grant groups to fewer accounts", MaxAssignments, MaxAssignments)
+	}
+	var accounts, ous names
 	for _, a := range t.Accounts {
-		accounts = append(accounts, a.Name)
+		accounts.add(a.Name)
 	}
 	if mgmt := t.ManagementAccountName(); mgmt != "" {
-		accounts = append(accounts, mgmt)
+		accounts.add(mgmt)
 	}
-	var ous []string
 	for _, o := range t.OUs {
-		ous = append(ous, o.Path)
+		ous.add(o.Path)
 	}
+	selected := t.accountIndex()
 	for i, g := range d.Access.Groups {
 		for j, gr := range g.Grants {
 			gp := index(index("access.groups", i)+".grants", j)
@@ -387,7 +433,9 @@ func (d *Design) validateAccessTree(l *errorList, t *Tree) {
 			if len(l.errs)+l.omitted != before || l.under(gp) || d.written(gp+unread) {
 				continue
 			}
-			if len(t.SelectAccounts(gr)) == 0 {
+			some := false
+			selected.each(gr, func(string) bool { some = true; return false })
+			if !some {
 				l.add(gp, "selects no account: no account of the design is %s; widen or remove the grant", describeGrant(gr))
 			}
 		}
@@ -463,7 +511,7 @@ func (d *Design) SetAccess(a *Access) error {
 	maps.DeleteFunc(c.pos, func(p string, _ Pos) bool { return p == "access" || strings.HasPrefix(p, "access.") })
 	l := &errorList{d: &c}
 	c.validateAccess(l)
-	if l.empty() && c.accountCount() <= MaxAccounts {
+	if l.empty() && c.accountCount() <= MaxAccounts && !c.accessTooLarge(l) {
 		c.validateAccessTree(l, c.expand())
 	}
 	if err := l.result(); err != nil {

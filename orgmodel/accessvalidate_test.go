@@ -192,3 +192,46 @@ func TestSetAccessChecksAsValidate(t *testing.T) {
 		t.Errorf("nil does not remove the block: %v", err)
 	}
 }
+
+// Access blocks shaped to make expansion and validation work hardest stay
+// cheap: a bound on grants times accounts, one on assignments, problems
+// capped as everywhere else.
+func TestLargestAccessBlocksStayCheap(t *testing.T) {
+	envs := func(n int) string {
+		return "environments:\n" + repeat(n, func(i int) string { return fmt.Sprintf("  - name: e%d\n", i) })
+	}
+	works := func(n int) string {
+		return "workloads:\n" + repeat(n, func(i int) string { return fmt.Sprintf("  - name: w%d\n", i) })
+	}
+	const header = "version: 1\norganization:\n  name: big\n  emailTemplate: a-{account}@big.example\n  homeRegion: eu-west-1\n"
+	manyAccounts := header + envs(100) + works(99) + "access:\n  groups:\n    - name: g\n      grants:\n"
+	cases := []struct {
+		name string
+		data []byte
+		msg  string
+	}{
+		{"grants for every one of 9,900 accounts", fill(manyAccounts, func(i int) string { return "        - {permissionSet: admin, accounts: all}\n" }), "more than orgwizard works out"},
+		{"60,000 assignments", []byte(header + envs(40) + works(50) + "access:\n  groups:\n" + repeat(30, func(i int) string {
+			return fmt.Sprintf("    - name: g%d\n      grants: [{permissionSet: admin, accounts: all}]\n", i)
+		})), "more than 50000 account assignments"},
+		{"60,000 bad members", fill(header+envs(1)+works(1)+"access:\n  groups:\n    - name: g\n      members:\n", func(i int) string { return fmt.Sprintf("        - m%d\n", i) }), "more problems not shown"},
+		{"20,000 grants naming unknown accounts", fill(header+envs(1)+works(1)+"access:\n  groups:\n    - name: g\n      grants:\n", func(i int) string {
+			return fmt.Sprintf("        - {permissionSet: admin, accounts: a%d}\n", i)
+		}), "more problems not shown"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.data) > MaxDesignBytes {
+				t.Fatalf("the test file is %d bytes, over the limit", len(tc.data))
+			}
+			var err error
+			n := allocated(func() { _, err = Parse(tc.data) })
+			if n > 160*MiB {
+				t.Errorf("Parse allocated %.1f MiB for %d bytes, want at most 160 MiB", float64(n)/MiB, len(tc.data))
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("Parse error does not contain %q: %.500v", tc.msg, err)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package orgmodel
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -94,11 +95,13 @@ func flowList(items []string) string {
 }
 
 // policyText writes a policy in single quotes, where nothing but the quote
-// itself is special; text that YAML would fold there (a line break, in a
-// policy that is not JSON) is double-quoted instead.
+// itself is special. A policy with a character YAML does not take raw (the
+// C1 controls, U+0080 to U+009F, which AWS accepts in a policy) or would
+// fold (a line break, in a policy that is not JSON) is double-quoted with
+// escapes, which Go and YAML write alike.
 func policyText(s string) string {
 	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) >= 0 {
-		return quoted(s)
+		return strconv.QuoteToASCII(s)
 	}
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }

@@ -1,6 +1,7 @@
 package orgmodel
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,6 +56,8 @@ func TestFormatRoundTripsAccess(t *testing.T) {
 					SessionDuration: "PT4H"},
 				{Name: "a+b=c,d.e@f-g_h", ManagedPolicies: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}},
 				{Name: "only-inline", InlinePolicy: `{"Version":"2012-10-17","Statement":[]}`},
+				// A C1 control, which AWS takes in a policy and YAML not raw.
+				{Name: "controls", InlinePolicy: "{\"Sid\":\"a\u0082b's \u00ad\"}"},
 			},
 			Groups: []GroupSpec{
 				{Name: "Payments Team (EU)", Description: "yes", Members: []string{"ana@x.example", "o'brien+aws@x.example"},
@@ -179,5 +182,62 @@ func TestUpdateAddsAccessToTheExample(t *testing.T) {
 	want, _ := Parse(withAccess)
 	if !sameDesign(back, want) {
 		t.Errorf("acme.yaml with the block added reads unlike acme-access.yaml:\n%s", got)
+	}
+}
+
+// The README's access example is valid on acme.yaml and selects what the
+// README says it does.
+func TestREADMEAccessExample(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "```yaml\naccess:\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no yaml block starting with access:")
+	}
+	acme, err := os.ReadFile(filepath.Join(examplesDir, "acme.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Parse(append(acme, "access:\n"+block...))
+	if err != nil {
+		t.Fatalf("the README's access block: %v", err)
+	}
+	at := expand(t, d).Access
+	var got []string
+	for _, a := range at.Assignments {
+		if a.Group == "payments-team" && a.PermissionSet == "admin" {
+			got = append(got, a.Account)
+		}
+	}
+	if !slices.Equal(got, []string{"payments-dev", "payments-staging"}) {
+		t.Errorf("payments-team is admin in %v, the README says payments-dev and payments-staging", got)
+	}
+	for _, p := range PresetPermissionSets {
+		row := fmt.Sprintf("| `%s` | `%s` |", p.Name, p.ManagedPolicies[0])
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("the README's presets table lacks %s", row)
+		}
+	}
+}
+
+// A changed budgets block is rewritten alone, as the access block is: the
+// comments of the rest of the file stay (Update used to fall back to Format).
+func TestUpdateRewritesOnlyTheBudgets(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(examplesDir, "acme-budgets.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Budgets.Default = 600
+	got, kept := Update(src, d)
+	before, _, _ := strings.Cut(string(src), "budgets:\n")
+	if !kept || !strings.HasPrefix(string(got), before) || !strings.Contains(string(got), "default: 600") {
+		t.Errorf("kept %t:\n%s", kept, got)
 	}
 }

@@ -217,7 +217,7 @@ func yamlError(err error, data []byte) FieldError {
 	msg := err.Error()
 	if m := yamlDepthRe.FindStringSubmatch(msg); m != nil {
 		// The parser gives no line.
-		return FieldError{Message: fmt.Sprintf("the file is nested too deeply (more than %s levels of lists or mappings); a design file needs at most four: is this the right file?", m[1])}
+		return FieldError{Message: fmt.Sprintf("the file is nested too deeply (more than %s levels of lists or mappings); a design file needs a dozen at most, with an inline policy: is this the right file?", m[1])}
 	}
 	fe := FieldError{Message: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {

@@ -39,6 +39,9 @@ func (d *Design) check() (*Tree, error) {
 		l.add("workloads", "the design makes %d accounts (%d workloads, %d environments); orgwizard manages at most %d; use fewer workloads, environments or residencies", n, len(d.Workloads), len(d.Environments), MaxAccounts)
 		return nil, l.result()
 	}
+	if d.accessTooLarge(l) {
+		return nil, l.result()
+	}
 	t := d.expand()
 	d.validateTree(l, t, faults)
 	d.validateBudgetAccounts(l, t)
