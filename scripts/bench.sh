@@ -21,6 +21,9 @@ go test . -run '^$' -bench ApplyUnderFaults -benchtime 1x -timeout 20m | grep Be
 
 echo "== access aws-config for 2,000 accounts (target: < 100 ms)"
 go test ./access -run '^$' -bench AWSConfig2000 -benchmem | grep Benchmark
+echo "== access aws-config for 2,000 accounts with Identity Center, 4,000 profiles (target: < 100 ms)"
+go test ./cli -run '^$' -bench AWSConfigSSO2000 -benchmem | grep Benchmark
+go test ./access -run '^$' -bench AWSConfigSSO2000 -benchmem | grep Benchmark
 
 echo "== costs view of 2,000 accounts (target: groups < 50 ms, text < 5 ms) and its Cost Explorer requests (target: the fewest)"
 go test ./costview -run '^$' -bench . -benchmem | grep Benchmark
