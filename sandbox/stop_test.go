@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // The embedded sandbox's stop closes idle keep-alive connections and

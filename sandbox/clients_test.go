@@ -20,9 +20,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/internal/moto"
 	"github.com/orgwizard/orgwizard/internal/terraform"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // This file runs AWS's own tools (the AWS CLI, Terraform with the

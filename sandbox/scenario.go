@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
+	"github.com/orgwizard/orgwizard/sandbox/inventory"
 )
 
 // defaultAccountQuota is AWS's default accounts quota, the management account included.

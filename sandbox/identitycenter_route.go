@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox/identitycenter"
+	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
 )
 
 // The core's side of IAM Identity Center (package identitycenter): routing, authentication, the

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox/billing"
+	"github.com/orgwizard/orgwizard/sandbox/billing"
 )
 
 // billingServe hands a Cost Explorer or Budgets call to package billing with

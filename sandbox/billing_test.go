@@ -18,8 +18,8 @@ import (
 	cetypes "github.com/aws/aws-sdk-go-v2/service/costexplorer/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
-	"github.com/orgwizard/orgwizard/aws/sandbox/billing"
+	"github.com/orgwizard/orgwizard/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox/billing"
 )
 
 func (w *world) ce(a sandbox.AccountInfo) *costexplorer.Client {

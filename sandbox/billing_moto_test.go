@@ -14,8 +14,8 @@ import (
 	cetypes "github.com/aws/aws-sdk-go-v2/service/costexplorer/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/internal/moto"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // billingDifferences are where the sandbox answers otherwise than moto on

@@ -19,7 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // inCI reports whether a missing tool must fail the test instead of skipping it.
@@ -43,7 +43,7 @@ func orgwizardBinary(t *testing.T) string {
 		}
 		binPath = filepath.Join(dir, "orgwizard")
 		_, file, _, _ := runtime.Caller(0)
-		root := filepath.Join(filepath.Dir(file), "..", "..")
+		root := filepath.Join(filepath.Dir(file), "..")
 		cmd := exec.Command("go", "build", "-o", binPath, ".")
 		cmd.Dir = root
 		buildLog, buildErr = cmd.CombinedOutput()

@@ -21,8 +21,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox/identitycenter"
-	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
+	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
+	"github.com/orgwizard/orgwizard/sandbox/inventory"
 )
 
 // maxBody bounds a request body, as AWS caps request sizes: the largest

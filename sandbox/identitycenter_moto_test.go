@@ -18,8 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/internal/moto"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // Identity Center on the sandbox and on moto: the same SDK calls, compared by the shape of what they

@@ -12,7 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // TestAWSCLIIdentityCenter drives `orgwizard sandbox serve` with the AWS CLI: Identity Center turned on

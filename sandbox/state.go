@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox/billing"
-	"github.com/orgwizard/orgwizard/aws/sandbox/identitycenter"
-	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/internal/atomicfile"
+	"github.com/orgwizard/orgwizard/sandbox/billing"
+	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
+	"github.com/orgwizard/orgwizard/sandbox/inventory"
 )
 
 // stateVersion is written in every state file so that a later sandbox can

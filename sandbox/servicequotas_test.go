@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	sqtypes "github.com/aws/aws-sdk-go-v2/service/servicequotas/types"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 var accountsQuota = &servicequotas.RequestServiceQuotaIncreaseInput{ServiceCode: aws.String("organizations"), QuotaCode: aws.String("L-E619E033")}

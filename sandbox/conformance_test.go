@@ -14,8 +14,8 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/internal/moto"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // difference is a place where the sandbox and moto answer one step of the

@@ -9,9 +9,9 @@ import (
 	"os"
 	"regexp"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox/billing"
-	"github.com/orgwizard/orgwizard/aws/sandbox/identitycenter"
-	"github.com/orgwizard/orgwizard/aws/sandbox/inventory"
+	"github.com/orgwizard/orgwizard/sandbox/billing"
+	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
+	"github.com/orgwizard/orgwizard/sandbox/inventory"
 )
 
 // The call record keeps what the sandbox decided, never what a client
