@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	orgsvc "github.com/orgwizard/orgwizard/sandbox/organizations"
 )
 
 // bigOrg writes a state with an organization of n accounts and m OUs (a
@@ -153,7 +155,7 @@ func fileModTime(path string) (time.Time, error) {
 // organization, checked on a state built at the limit.
 func TestOrganizationSizeLimits(t *testing.T) {
 	ctx := context.Background()
-	c, sb, _ := bigOrg(t, 1, maxOUs)
+	c, sb, _ := bigOrg(t, 1, orgsvc.MaxOUs)
 	root, err := c.ListRoots(ctx, &organizations.ListRootsInput{})
 	if err != nil {
 		t.Fatal(err)
@@ -161,20 +163,20 @@ func TestOrganizationSizeLimits(t *testing.T) {
 	_, err = c.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{ParentId: root.Roots[0].Id, Name: aws.String("one-too-many")})
 	var cv *orgtypes.ConstraintViolationException
 	if !errors.As(err, &cv) || cv.Reason != orgtypes.ConstraintViolationExceptionReasonOuNumberLimitExceeded {
-		t.Fatalf("OU %d: %v", maxOUs+1, err)
+		t.Fatalf("OU %d: %v", orgsvc.MaxOUs+1, err)
 	}
 
 	sb.mu.Lock()
 	o := sb.st.Organizations[0]
-	for i := len(o.Policies); i < maxPoliciesPerType; i++ {
-		p := &policy{ID: newPolicyID(), Name: fmt.Sprint("p", i), Type: scpType, Content: `{"Statement":[]}`}
+	for i := len(o.Policies); i < orgsvc.MaxPoliciesPerType; i++ {
+		p := &orgsvc.Policy{ID: orgsvc.NewPolicyID(), Name: fmt.Sprint("p", i), Type: orgsvc.SCPType, Content: `{"Statement":[]}`}
 		o.Policies = append(o.Policies, p)
-		sb.ix.policyByID[o.ID][p.ID] = p
 	}
+	sb.wire() // index the policies added behind Organizations' back
 	sb.mu.Unlock()
 	_, err = c.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String("one-too-many"), Description: aws.String(""),
 		Content: aws.String(`{"Version":"2012-10-17","Statement":[]}`), Type: orgtypes.PolicyTypeServiceControlPolicy})
 	if !errors.As(err, &cv) || cv.Reason != orgtypes.ConstraintViolationExceptionReasonPolicyNumberLimitExceeded {
-		t.Fatalf("policy %d: %v", maxPoliciesPerType+1, err)
+		t.Fatalf("policy %d: %v", orgsvc.MaxPoliciesPerType+1, err)
 	}
 }

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
+	"github.com/orgwizard/orgwizard/sandbox/core"
 	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
 )
 
@@ -19,51 +19,33 @@ import (
 // speed 1.
 const DefaultIdentityCenterDelay = identitycenter.DefaultDelay
 
-// identityCenterSigned says whether package identitycenter serves a signed request for service.
-func identityCenterSigned(service string) bool {
-	return service == identitycenter.ServiceAdmin || service == identitycenter.ServiceStore
-}
-
-func identityCenterService(service string) bool {
-	return identityCenterSigned(service) || service == identitycenter.ServicePortal || service == identitycenter.ServiceOIDC
-}
-
 // identityCenterDelay is how long an assignment or a provisioning stays IN_PROGRESS at the sandbox's speed.
 func (s *Sandbox) identityCenterDelay() time.Duration {
 	return time.Duration(float64(identitycenter.DefaultDelay) / s.cfg.Speed)
 }
 
 // identityCenterEnv describes the world to package identitycenter for one call. It runs under the lock.
-func (s *Sandbox) identityCenterEnv(c *caller, region string, now time.Time) identitycenter.Env {
+func (s *Sandbox) identityCenterEnv(c *core.Caller, region string, now time.Time) identitycenter.Env {
 	env := identitycenter.Env{Now: now, Region: region, Delay: s.identityCenterDelay(),
 		Org: s.identityCenterOrg,
 		Mint: func(account, role, sessionName string, expires time.Time) identitycenter.Credentials {
-			ses := &session{AccessKeyID: newAccessKeyID("ASIA"), SecretAccessKey: newSecret(), SessionToken: "sandbox/" + randomFrom(secretChars, 120),
-				Account: account, RoleName: role, SessionName: sessionName, Expires: expires}
-			s.addSession(ses, now)
+			ses := s.dir.Mint(account, role, sessionName, expires, now)
 			return identitycenter.Credentials{AccessKeyID: ses.AccessKeyID, SecretAccessKey: ses.SecretAccessKey, SessionToken: ses.SessionToken}
 		}}
 	if c != nil {
-		env.Caller = c.account.ID
-		env.Principal = "arn:aws:iam::" + c.account.ID + ":root"
-		if c.session != nil {
-			env.Principal = "arn:aws:sts::" + c.account.ID + ":assumed-role/" + c.session.RoleName + "/" + c.session.SessionName
-		}
+		env.Caller = c.Account.ID
+		env.Principal = c.Principal()
 	}
 	return env
 }
 
 func (s *Sandbox) identityCenterOrg(accountID string) (identitycenter.Org, bool) {
-	a := s.ix.accountByID[accountID]
-	if a == nil || a.OrgID == "" {
-		return identitycenter.Org{}, false
-	}
-	o := s.ix.orgByID[a.OrgID]
-	if o == nil {
+	o, ok := s.orgs.OrgOf(accountID)
+	if !ok {
 		return identitycenter.Org{}, false
 	}
 	org := identitycenter.Org{ID: o.ID, ManagementID: o.ManagementID}
-	for _, m := range s.ix.orgAccounts[o.ID] {
+	for _, m := range s.orgs.Members(o.ID) {
 		org.Accounts = append(org.Accounts, identitycenter.Account{ID: m.ID, Name: m.Name, Email: m.Email})
 	}
 	return org, true
@@ -78,34 +60,28 @@ func (s *Sandbox) identityCenterState() *identitycenter.State {
 
 // serveIdentityCenter answers sso-admin and identitystore (signed, auth set) or the portal and sso-oidc
 // (unsigned, found by path).
-func (s *Sandbox) serveIdentityCenter(w http.ResponseWriter, r *http.Request, body []byte, service string, auth *sigV4, now time.Time) {
+func (s *Sandbox) serveIdentityCenter(w http.ResponseWriter, r *http.Request, body []byte, service string, auth *core.SigV4, now time.Time) {
 	s.mu.Lock()
 	var (
-		c      *caller
+		c      *core.Caller
 		res    identitycenter.Result
 		region string
 	)
 	if auth != nil {
-		region = auth.region
-		var aerr *awsError
-		c, aerr = s.authenticate(r, body, *auth, now)
-		if aerr == nil {
-			aerr = s.denied(c, targetOperation(r))
-		}
-		if aerr == nil && !s.allow(c.account.ID+"/"+service+"/"+targetOperation(r), now) {
-			aerr = &awsError{Status: http.StatusTooManyRequests, Code: "ThrottlingException", Message: "Rate exceeded"}
+		region = auth.Region
+		op := targetOperation(r)
+		var aerr *core.Error
+		c, aerr = s.authenticate(r, body, *auth, op, now)
+		if aerr == nil && !s.limiter.Allow(c.Account.ID+"/"+service+"/"+op, now) {
+			aerr = &core.Error{Status: http.StatusTooManyRequests, Code: "ThrottlingException", Message: "Rate exceeded"}
 		}
 		if aerr == nil {
-			aerr = s.identityCenterFault(targetOperation(r))
+			aerr = s.identityCenterFault(op)
 		}
 		if aerr != nil {
-			acct := ""
-			if c != nil {
-				acct = c.account.ID
-			}
-			s.record(Call{Time: now, Account: acct, Service: service, Region: region, Operation: targetOperation(r), Outcome: wireCode(service, aerr.Code)})
+			s.record(Call{Time: now, Account: c.AccountID(), Service: service, Region: region, Operation: op, Outcome: core.WireCode(service, aerr.Code)})
 			s.mu.Unlock()
-			writeProtocolError(w, service, aerr)
+			core.WriteProtocolError(w, service, aerr)
 			return
 		}
 	}
@@ -118,18 +94,14 @@ func (s *Sandbox) serveIdentityCenter(w http.ResponseWriter, r *http.Request, bo
 				Body: []byte(`{"__type":"InternalServerException","Message":"The sandbox could not save its state; nothing changed."}`)}
 		}
 	}
-	acct := ""
-	if c != nil {
-		acct = c.account.ID
-	}
-	s.record(Call{Time: now, Account: acct, Service: service, Region: region, Operation: res.Operation, Outcome: res.Outcome})
+	s.record(Call{Time: now, Account: c.AccountID(), Service: service, Region: region, Operation: res.Operation, Outcome: res.Outcome})
 	s.mu.Unlock()
 
 	for k, v := range res.Header {
 		w.Header()[http.CanonicalHeaderKey(k)] = v
 	}
 	w.Header().Set("Content-Type", res.ContentType)
-	w.Header().Set("X-Amzn-RequestId", newRequestID())
+	w.Header().Set("X-Amzn-RequestId", core.NewRequestID())
 	w.Header().Set("Content-Length", strconv.Itoa(len(res.Body)))
 	w.WriteHeader(res.Status)
 	w.Write(res.Body)
@@ -137,20 +109,12 @@ func (s *Sandbox) serveIdentityCenter(w http.ResponseWriter, r *http.Request, bo
 
 // identityCenterFault answers the injected throttling and server-error shares on sso-admin and
 // identitystore, with the exceptions their SDKs retry; the conflict share is Organizations' alone.
-func (s *Sandbox) identityCenterFault(op string) *awsError {
-	f := s.st.Faults
-	if len(f.Operations) > 0 && !slices.Contains(f.Operations, op) {
-		return nil
-	}
-	if f.ThrottleShare == 0 && f.ServerErrorShare == 0 {
-		return nil
-	}
-	roll := s.rng.Float64()
-	switch {
-	case roll < f.ThrottleShare:
-		return &awsError{Status: http.StatusTooManyRequests, Code: "ThrottlingException", Message: "Rate exceeded (sandbox fault injection)"}
-	case roll >= f.ThrottleShare+f.ConflictShare && roll < f.ThrottleShare+f.ConflictShare+f.ServerErrorShare:
-		return &awsError{Status: http.StatusInternalServerError, Code: "InternalServerException",
+func (s *Sandbox) identityCenterFault(op string) *core.Error {
+	switch s.st.Faults.Roll(s.rng, op) {
+	case core.ThrottleFault:
+		return &core.Error{Status: http.StatusTooManyRequests, Code: "ThrottlingException", Message: "Rate exceeded (sandbox fault injection)"}
+	case core.ServerErrorFault:
+		return &core.Error{Status: http.StatusInternalServerError, Code: "InternalServerException",
 			Message: "The request processing has failed because of an unknown error, exception or failure (sandbox fault injection)."}
 	}
 	return nil
@@ -174,17 +138,16 @@ func (s *Sandbox) EnableIdentityCenter(managementID, region string) (IdentityCen
 	if region == "" {
 		region = "us-east-1"
 	}
-	if !regionRe.MatchString(region) {
+	if !core.ValidRegion(region) {
 		return IdentityCenterInfo{}, fmt.Errorf("%q is not a region code such as us-east-1", region)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.ix.accountByID[managementID]
-	if a == nil {
+	if s.dir.Account(managementID) == nil {
 		return IdentityCenterInfo{}, fmt.Errorf("the sandbox has no account %s", managementID)
 	}
-	o := s.ix.orgByID[a.OrgID]
-	if o == nil || o.ManagementID != managementID {
+	o, ok := s.orgs.OrgOf(managementID)
+	if !ok || !o.Manages(managementID) {
 		return IdentityCenterInfo{}, fmt.Errorf("account %s is not the management account of an organization: Identity Center's organization instance is enabled from the management account (create the organization first)", managementID)
 	}
 	if o.FeatureSet != "ALL" {
@@ -195,9 +158,7 @@ func (s *Sandbox) EnableIdentityCenter(managementID, region string) (IdentityCen
 	in := st.Enable(managementID, o.ID, region, s.cfg.now())
 	if !existed {
 		// Enabling Identity Center in the console also gives it trusted access to the organization.
-		if !slices.ContainsFunc(o.ServiceAccess, func(sa serviceAccess) bool { return sa.Principal == "sso.amazonaws.com" }) {
-			o.ServiceAccess = append(o.ServiceAccess, serviceAccess{Principal: "sso.amazonaws.com", EnabledAt: in.CreatedAt})
-		}
+		s.orgs.EnableServiceAccess(o.ID, "sso.amazonaws.com", in.CreatedAt)
 		if err := s.store.save(s.st); err != nil {
 			s.reloadAfterFailedSave()
 			return IdentityCenterInfo{}, fmt.Errorf("write sandbox state: %w", err)

@@ -1,12 +1,50 @@
 // Package sandbox is orgwizard's simulated AWS: a single HTTP handler that
-// speaks AWS's own wire protocols (Organizations and Service Quotas on
-// awsJson1_1, STS on awsQuery, IAM Identity Center through package
-// identitycenter, and the inventory services through package inventory), so
-// the tool's real aws-sdk-go-v2 adapter, the AWS CLI or Terraform can run
-// against it exactly as against AWS.
+// speaks AWS's own wire protocols, so the tool's real aws-sdk-go-v2 adapter,
+// the AWS CLI or Terraform can run against it exactly as against AWS.
 //
 // The whole world is one JSON state file written atomically after every
 // acknowledged change; in-memory indexes answer reads without touching it.
+// This package keeps that file and its lock, the scenarios, the public API
+// (Open, Start, Handler, Accounts, Calls, SetFaults, EnableIdentityCenter...)
+// and the wiring of the services. It is laid out as moto and LocalStack are:
+//
+//   - core: what every service shares: the protocols' error shapes, SigV4,
+//     ids, the page-token codec, faults and the rate limit, the call record,
+//     and the accounts and sessions (core.Directory) with the caller a request
+//     authenticated as (core.Caller: its account, its session, Principal()).
+//   - one package per service: organizations, sts, iam, servicequotas,
+//     identitycenter, billing (Cost Explorer and Budgets), inventory (the
+//     read-only services the migration sweeps). A service holds its
+//     resources, validation and errors, and never imports another service.
+//
+// Adding a service (S3, CloudTrail, GuardDuty, Security Hub, Access Analyzer,
+// the Account service...):
+//
+//  1. Write sandbox/<service>: its part of the state as exported JSON types,
+//     a Service over a pointer to that part, Known(op) for the call record,
+//     and Serve(c *core.Caller, op string, body []byte, now time.Time)
+//     returning the answer's body, whether the state changed, and a
+//     *core.Error. Answer errors as core.Errf or &core.Error{...}; page lists
+//     with core.EncodePageToken/DecodePageToken; make ids with core's.
+//  2. What it needs of other services comes through an interface it
+//     declares or core's: core.Organizations answers which organization an
+//     account is in and whether the caller manages it (OrgOf(...).Manages),
+//     its members and OU paths; core.Directory finds accounts and mints
+//     sessions (the way STS AssumeRole into a member account hands out
+//     credentials that then act as that account everywhere).
+//  3. Add its field to the state (state.go) and build it in wire
+//     (wiring.go) from the state and those interfaces.
+//  4. Route it: a signed awsJson or awsQuery service is one entry in
+//     services (wiring.go), found by its SigV4 signing name, with its
+//     X-Amz-Target prefix and whether injected faults apply; its refusals
+//     (bad signature, denial, throttling) then come in its protocol's shape
+//     through core.WriteProtocolError (add its name to core.WireCode when its
+//     protocol is query, XML or REST). A REST service found by host or path
+//     gets a branch in serveHTTP (router.go), as Identity Center's portal
+//     and the inventory services have.
+//  5. Operations that complete later (CreateAccount, quota increases)
+//     expose Settle(now) and their next due time; settle and armTimer in
+//     sandbox.go call them, so they complete on time with or without requests.
 package sandbox
 
 import (
@@ -22,6 +60,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
+	"github.com/orgwizard/orgwizard/sandbox/iam"
+	"github.com/orgwizard/orgwizard/sandbox/inventory"
+	"github.com/orgwizard/orgwizard/sandbox/organizations"
+	"github.com/orgwizard/orgwizard/sandbox/servicequotas"
+	"github.com/orgwizard/orgwizard/sandbox/sts"
 )
 
 // Scenarios are the worlds a new sandbox can start from (sandbox.md).
@@ -30,6 +75,13 @@ var Scenarios = []string{"fresh", "dirty-management", "existing-org", "small-quo
 // DefaultCreateAccountDelay is how long a CreateAccount stays IN_PROGRESS at
 // speed 1: long enough for a client to see IN_PROGRESS, short for a workshop.
 const DefaultCreateAccountDelay = 4 * time.Second
+
+// DefaultQuotaIncreaseDelay is how long a Service Quotas increase takes to
+// be APPROVED at speed 1.
+const DefaultQuotaIncreaseDelay = servicequotas.DefaultQuotaIncreaseDelay
+
+// MaxAccountQuota is the largest accounts quota the sandbox grants or can be set to.
+const MaxAccountQuota = servicequotas.MaxAccountQuota
 
 // Default request-rate limit per caller account and operation. AWS does not
 // publish Organizations' rates; these sit in the range clients meet in practice
@@ -68,49 +120,15 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Faults make the sandbox misbehave on purpose, for tests and workshops. They
-// live in the state file, so a workshop's faults survive a restart.
-type Faults struct {
-	// Shares (0 to 1) of Organizations, STS and Service Quotas calls answered
-	// with throttling, ConcurrentModificationException, or an HTTP 500; the
-	// throttling and 500 shares apply to sso-admin and identitystore too.
-	ThrottleShare    float64 `json:"throttleShare,omitempty"`
-	ConflictShare    float64 `json:"conflictShare,omitempty"`
-	ServerErrorShare float64 `json:"serverErrorShare,omitempty"`
-	// Operations limits the shares to these operation names; empty means all.
-	Operations []string `json:"operations,omitempty"`
-	// FailCreateAccount makes CreateAccount end FAILED for chosen names or emails.
-	FailCreateAccount []CreateAccountFailure `json:"failCreateAccount,omitempty"`
-	// Deny answers AccessDenied for chosen (account, service, region); an empty
-	// field matches anything.
-	Deny []Denial `json:"deny,omitempty"`
-}
-
-// CreateAccountFailure fails the creation of the account whose name or email
-// equals Match (case-insensitive) with Reason (INTERNAL_FAILURE when empty).
-type CreateAccountFailure struct {
-	Match  string `json:"match"`
-	Reason string `json:"reason,omitempty"`
-}
-
-// Denial refuses calls from Account to Service in Region, or only its
-// Operation when set, as a missing IAM permission does.
-type Denial struct {
-	Account   string `json:"account,omitempty"`
-	Service   string `json:"service,omitempty"`
-	Region    string `json:"region,omitempty"`
-	Operation string `json:"operation,omitempty"`
-}
-
-// Call is one recorded request.
-type Call struct {
-	Time      time.Time `json:"time"`
-	Account   string    `json:"account"`
-	Service   string    `json:"service"`
-	Region    string    `json:"region,omitempty"`
-	Operation string    `json:"operation"`
-	Outcome   string    `json:"outcome"`
-}
+// Faults make the sandbox misbehave on purpose, for tests and workshops
+// (package core defines them; these names are the sandbox's public API).
+type (
+	Faults               = core.Faults
+	CreateAccountFailure = core.CreateAccountFailure
+	Denial               = core.Denial
+	// Call is one recorded request.
+	Call = core.Call
+)
 
 // AccountInfo is one simulated account and the credentials that act as it.
 type AccountInfo struct {
@@ -131,18 +149,25 @@ type AccountInfo struct {
 
 // Sandbox is a running simulated AWS. It is safe for concurrent use.
 type Sandbox struct {
-	mu      sync.Mutex
-	cfg     Config
-	store   store
-	st      *state
-	ix      *index
-	calls   []Call
-	callLog *os.File
-	lock    *os.File
-	buckets map[string]*bucket
-	rng     *rand.Rand
-	timer   *time.Timer
-	closed  bool
+	mu    sync.Mutex
+	cfg   Config
+	store store
+	st    *state
+	// The services over st (wire builds them again whenever st is replaced).
+	dir       *core.Directory
+	orgs      *organizations.Service
+	quotas    *servicequotas.Service
+	sts       *sts.Service
+	iam       *iam.Service
+	resources map[string][]inventory.Resource // account id -> its resources
+	services  map[string]*service             // signing name -> the service
+	limiter   *core.Limiter
+	calls     []Call
+	callLog   *os.File
+	lock      *os.File
+	rng       *rand.Rand
+	timer     *time.Timer
+	closed    bool
 }
 
 // Open loads the state file, or creates it from cfg.Scenario when it does not
@@ -166,7 +191,7 @@ func Open(cfg Config) (*Sandbox, error) {
 }
 
 func open(cfg Config) (*Sandbox, error) {
-	s := &Sandbox{cfg: cfg, store: store{path: cfg.StatePath}, buckets: map[string]*bucket{},
+	s := &Sandbox{cfg: cfg, store: store{path: cfg.StatePath}, limiter: core.NewLimiter(cfg.RatePerSecond, cfg.Burst),
 		rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed))}
 	exists, err := fileExists(cfg.StatePath)
 	if err != nil {
@@ -189,7 +214,7 @@ func open(cfg Config) (*Sandbox, error) {
 	if cfg.Faults != nil {
 		s.st.Faults = *cfg.Faults
 	}
-	s.ix = s.st.buildIndex()
+	s.wire()
 	// Creations that came due while no server ran complete now, and are saved
 	// at once: the accounts they make get fresh keys that must not change.
 	completed := s.settle()
@@ -198,7 +223,7 @@ func open(cfg Config) (*Sandbox, error) {
 			return nil, fmt.Errorf("write sandbox state: %w", err)
 		}
 	}
-	s.calls, _ = readCallLog(callLogPath(cfg.StatePath))
+	s.calls, _ = core.ReadCallLog(callLogPath(cfg.StatePath))
 	f, err := os.OpenFile(callLogPath(cfg.StatePath), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open sandbox call record: %w", err)
@@ -401,22 +426,31 @@ func (s *Sandbox) SetAccountQuota(n int) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st.setAccountQuota(n)
+	if !s.st.setAccountQuota(n) {
+		// Open has just written this very state: a quota already in place
+		// (`sandbox serve --account-quota` on the same state again) is not
+		// written a second time.
+		return nil
+	}
 	return s.store.save(s.st)
 }
 
-// setAccountQuota sets the accounts quota everywhere when n is above 0.
-func (st *state) setAccountQuota(n int) {
+// setAccountQuota sets the accounts quota everywhere when n is above 0, and
+// reports whether anything changed.
+func (st *state) setAccountQuota(n int) bool {
 	if n <= 0 {
-		return
+		return false
 	}
-	st.AccountQuota = n
+	changed := st.AccountQuota != n
 	for _, o := range st.Organizations {
-		o.AccountQuota = n
+		changed = changed || o.AccountQuota != n
 	}
 	for _, a := range st.Accounts {
-		a.AccountQuota = 0
+		changed = changed || a.AccountQuota != 0
 	}
+	st.AccountQuota = n
+	organizations.SetAccountQuota(st.Organizations, st.Accounts, n)
+	return changed
 }
 
 // SetFaults replaces the faults and saves them.
@@ -442,7 +476,7 @@ func (s *Sandbox) SetRateLimit(perSecond float64, burst int) {
 	defer s.mu.Unlock()
 	s.cfg.RatePerSecond = perSecond
 	s.cfg.Burst = burst
-	s.buckets = map[string]*bucket{}
+	s.limiter = core.NewLimiter(perSecond, burst)
 }
 
 // LoadCalls reads the call record kept next to a state file, for `sandbox
@@ -455,7 +489,7 @@ func LoadCalls(statePath string) ([]Call, error) {
 		}
 		statePath = p
 	}
-	calls, err := readCallLog(callLogPath(statePath))
+	calls, err := core.ReadCallLog(callLogPath(statePath))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -469,8 +503,7 @@ func callLogPath(statePath string) string {
 }
 
 func (s *Sandbox) record(c Call) {
-	c.Operation = recordedOperation(c.Service, c.Operation)
-	c.Service, c.Region = recordedService(c.Service), recordedRegion(c.Region)
+	c = c.Recorded(served)
 	s.calls = append(s.calls, c)
 	if s.callLog != nil && !s.closed {
 		line, _ := json.Marshal(c)
@@ -478,23 +511,13 @@ func (s *Sandbox) record(c Call) {
 	}
 }
 
-// settle completes every creation whose time has come. It reports whether
-// anything changed, so the caller saves before answering.
+// settle moves every service on to now: creations and quota requests whose
+// time has come complete. It reports whether anything changed, so the
+// caller saves before answering.
 func (s *Sandbox) settle() bool {
 	now := s.cfg.now()
-	changed := s.settleQuotaRequests(now)
-	keep := s.ix.pending[:0]
-	for _, cs := range s.ix.pending {
-		if cs.CompleteAt.After(now) {
-			keep = append(keep, cs)
-			continue
-		}
-		s.complete(cs)
-		changed = true
-	}
-	clear(s.ix.pending[len(keep):])
-	s.ix.pending = keep
-	return changed
+	changed := s.quotas.Settle(now)
+	return s.orgs.Settle(now) || changed
 }
 
 func (s *Sandbox) settleAndSave() {
@@ -505,31 +528,12 @@ func (s *Sandbox) settleAndSave() {
 	}
 }
 
-func (s *Sandbox) complete(cs *createStatus) {
-	o := s.ix.statusOrg[cs.ID]
-	s.ix.inProgress[o.ID]--
-	delete(s.ix.pendingEmails, strings.ToLower(cs.Email))
-	if cs.FailureReason != "" {
-		cs.State = "FAILED"
-		return
-	}
-	cs.State = "SUCCEEDED"
-	a := &account{ID: cs.AccountID, Name: cs.AccountName, Email: cs.Email, AccessKeyID: newAccessKeyID("AKIA"),
-		SecretAccessKey: newSecret(), Role: "member", OrgID: o.ID, ParentID: o.RootID, JoinedMethod: "CREATED",
-		JoinedAt: cs.CompleteAt, CreatedAt: cs.CompleteAt, AccessRole: cs.RoleName, Tags: cs.Tags}
-	s.st.Accounts = append(s.st.Accounts, a)
-	s.ix.addAccount(a)
-	o.Attachments[a.ID] = []string{fullAWSAccessID}
-}
-
 // armTimer completes in-flight creations on time even when no request comes,
 // so a client that only watches the state file sees them finish too.
 func (s *Sandbox) armTimer() {
-	next := s.nextQuotaChange()
-	for _, cs := range s.ix.pending {
-		if next.IsZero() || cs.CompleteAt.Before(next) {
-			next = cs.CompleteAt
-		}
+	next := s.quotas.NextChange()
+	if t := s.orgs.NextCompletion(); !t.IsZero() && (next.IsZero() || t.Before(next)) {
+		next = t
 	}
 	if next.IsZero() || s.closed {
 		return
@@ -561,29 +565,5 @@ func (s *Sandbox) reloadAfterFailedSave() {
 		return
 	}
 	s.st = st
-	s.ix = st.buildIndex()
-}
-
-// bucket is a token bucket for one caller, service and operation.
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func (s *Sandbox) allow(key string, now time.Time) bool {
-	if s.cfg.RatePerSecond < 0 {
-		return true
-	}
-	b := s.buckets[key]
-	if b == nil {
-		b = &bucket{tokens: float64(s.cfg.Burst), last: now}
-		s.buckets[key] = b
-	}
-	b.tokens = min(float64(s.cfg.Burst), b.tokens+now.Sub(b.last).Seconds()*s.cfg.RatePerSecond)
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+	s.wire()
 }

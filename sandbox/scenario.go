@@ -4,18 +4,16 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/orgwizard/orgwizard/sandbox/core"
 	"github.com/orgwizard/orgwizard/sandbox/inventory"
+	"github.com/orgwizard/orgwizard/sandbox/servicequotas"
 )
-
-// defaultAccountQuota is AWS's default accounts quota, the management account included.
-const defaultAccountQuota = 10
 
 // newScenario builds the world a scenario starts from (sandbox.md, "Scenarios").
 func newScenario(name string, now time.Time) (*state, error) {
-	st := &state{Version: stateVersion, Scenario: name, AccountQuota: defaultAccountQuota}
-	newAccount := func(name, email, role string) *account {
-		a := &account{ID: newAccountID(), Name: name, Email: email, AccessKeyID: newAccessKeyID("AKIA"),
-			SecretAccessKey: newSecret(), Role: role, CreatedAt: now.UTC()}
+	st := &state{Version: stateVersion, Scenario: name, AccountQuota: servicequotas.DefaultAccountQuota}
+	newAccount := func(name, email, role string) *core.Account {
+		a := core.NewAccount(core.NewAccountID(), name, email, role, now.UTC())
 		for _, b := range st.Accounts {
 			if b.ID == a.ID { // a clash among a handful of random ids: draw again
 				return nil
@@ -24,7 +22,7 @@ func newScenario(name string, now time.Time) (*state, error) {
 		st.Accounts = append(st.Accounts, a)
 		return a
 	}
-	mustAccount := func(name, email, role string) *account {
+	mustAccount := func(name, email, role string) *core.Account {
 		for {
 			if a := newAccount(name, email, role); a != nil {
 				return a
@@ -62,40 +60,18 @@ func newScenario(name string, now time.Time) (*state, error) {
 	return st, nil
 }
 
-// buildExistingOrg makes an organization half-way to acme.yaml: an OU
-// Workloads, payments-dev created but left in Root (misplaced), log-archive in
-// Workloads instead of Security (misplaced), legacy-app invited long ago and
-// unknown to the design (unmanaged), and a standalone partner account that can
+// buildExistingOrg makes an organization half-way to acme.yaml (see
+// organizations.BuildExistingOrg), and a standalone partner account that can
 // be invited.
-func buildExistingOrg(st *state, mustAccount func(name, email, role string) *account, now time.Time) {
+func buildExistingOrg(st *state, mustAccount func(name, email, role string) *core.Account, now time.Time) {
 	mgmt := mustAccount("acme", "aws@acme.example", "management")
 	payments := mustAccount("payments-dev", "aws+payments-dev@acme.example", "member")
 	logs := mustAccount("log-archive", "aws+log-archive@acme.example", "member")
 	legacy := mustAccount("legacy-app", "legacy-app@acme.example", "member")
 	mustAccount("acme-partner", "partner@acme.example", "standalone")
 
-	o := &organization{ID: newOrgID(), ManagementID: mgmt.ID, FeatureSet: "ALL", RootID: newRootID(),
-		AccountQuota: st.AccountQuota, CreatedAt: now.Add(-30 * 24 * time.Hour), Attachments: map[string][]string{},
-		RootPolicyTypes: []string{scpType}}
-	s := &Sandbox{st: st, ix: st.buildIndex()}
-	s.addOrganization(o, mgmt, o.CreatedAt)
-	workloads := &orgUnit{ID: newOUID(o.RootID), Name: "Workloads", ParentID: o.RootID}
-	o.OUs = append(o.OUs, workloads)
-	o.Attachments[workloads.ID] = []string{fullAWSAccessID}
-	for i, a := range []*account{payments, logs, legacy} {
-		joined := o.CreatedAt.Add(time.Duration(i+1) * 24 * time.Hour)
-		method := "CREATED"
-		if a == legacy {
-			method = "INVITED"
-		}
-		s.join(o, a, method, joined)
-		if a != legacy {
-			a.AccessRole = defaultAccessRole
-			o.CreateStatuses = append(o.CreateStatuses, &createStatus{ID: newStatusID(), AccountName: a.Name, Email: a.Email,
-				RequestedAt: joined.Add(-time.Minute), CompleteAt: joined, State: "SUCCEEDED", AccountID: a.ID, RoleName: defaultAccessRole})
-		}
-	}
-	logs.ParentID = workloads.ID
+	w := (&Sandbox{st: st}).wire()
+	w.orgs.BuildExistingOrg(mgmt, payments, logs, legacy, st.AccountQuota, now)
 	// Someone left a load test running in payments-dev nine days ago: its
 	// spend climbs day after day, so a workshop sees a budget alert fire.
 	payments.RunawaySince = now.Truncate(24*time.Hour).AddDate(0, 0, -9)

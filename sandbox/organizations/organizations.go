@@ -1,25 +1,26 @@
-package sandbox
+package organizations
 
 import (
 	"encoding/json"
 	"regexp"
 	"slices"
-	"strconv"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // AWS's published Organizations limits the sandbox enforces.
 const (
 	maxConcurrentCreations = 5    // account creations in progress per organization
 	maxOUDepth             = 5    // OU levels below the root
-	maxOUs                 = 2000 // OUs per organization
+	MaxOUs                 = 2000 // OUs per organization
 	maxPoliciesPerTarget   = 10   // of one type, FullAWSAccess included
-	maxPoliciesPerType     = 1000
+	MaxPoliciesPerType     = 1000
 	maxTagsPerResource     = 50
 	handshakeLifetime      = 15 * 24 * time.Hour
 	fullAWSAccessID        = "p-FullAWSAccess"
 	defaultAccessRole      = "OrganizationAccountAccessRole"
-	scpType                = "SERVICE_CONTROL_POLICY"
+	SCPType                = "SERVICE_CONTROL_POLICY"
 )
 
 // maxPolicySize is the content limit per policy type, in characters as sent.
@@ -87,21 +88,6 @@ type tag struct {
 	Value string
 }
 
-// epoch is a timestamp as awsJson1_1 sends it: seconds since 1970 as a number.
-type epoch time.Time
-
-func (e epoch) MarshalJSON() ([]byte, error) {
-	return []byte(strconv.FormatFloat(float64(time.Time(e).UnixMilli())/1000, 'f', 3, 64)), nil
-}
-
-func ts(t time.Time) *epoch {
-	if t.IsZero() {
-		return nil
-	}
-	e := epoch(t)
-	return &e
-}
-
 type accountOut struct {
 	Id              string
 	Arn             string
@@ -110,7 +96,7 @@ type accountOut struct {
 	Status          string
 	State           string
 	JoinedMethod    string
-	JoinedTimestamp *epoch
+	JoinedTimestamp *core.Epoch
 }
 
 type policyTypeOut struct{ Type, Status string }
@@ -133,10 +119,10 @@ type createStatusOut struct {
 	Id                 string
 	AccountName        string
 	State              string
-	RequestedTimestamp *epoch
-	CompletedTimestamp *epoch `json:",omitempty"`
-	AccountId          string `json:",omitempty"`
-	FailureReason      string `json:",omitempty"`
+	RequestedTimestamp *core.Epoch
+	CompletedTimestamp *core.Epoch `json:",omitempty"`
+	AccountId          string      `json:",omitempty"`
+	FailureReason      string      `json:",omitempty"`
 }
 
 type partyOut struct{ Id, Type string }
@@ -152,8 +138,8 @@ type handshakeOut struct {
 	Arn                 string
 	Parties             []partyOut
 	State               string
-	RequestedTimestamp  *epoch
-	ExpirationTimestamp *epoch
+	RequestedTimestamp  *core.Epoch
+	ExpirationTimestamp *core.Epoch
 	Action              string
 	Resources           []resourceOut
 }
@@ -162,60 +148,60 @@ type idType struct{ Id, Type string }
 
 type targetOut struct{ TargetId, Arn, Name, Type string }
 
-type orgOp func(s *Sandbox, c *caller, in *orgInput, now time.Time) (any, bool, *awsError)
+type orgOp func(s *Service, c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error)
 
 // orgOps is every Organizations operation the sandbox serves.
 var orgOps map[string]orgOp
 
 func init() {
 	orgOps = map[string]orgOp{
-		"CreateOrganization":                  (*Sandbox).createOrganization,
-		"DescribeOrganization":                (*Sandbox).describeOrganization,
-		"DeleteOrganization":                  (*Sandbox).deleteOrganization,
-		"ListRoots":                           (*Sandbox).listRoots,
-		"EnablePolicyType":                    (*Sandbox).enablePolicyType,
-		"DisablePolicyType":                   (*Sandbox).disablePolicyType,
-		"CreateOrganizationalUnit":            (*Sandbox).createOU,
-		"DescribeOrganizationalUnit":          (*Sandbox).describeOU,
-		"UpdateOrganizationalUnit":            (*Sandbox).updateOU,
-		"DeleteOrganizationalUnit":            (*Sandbox).deleteOU,
-		"ListOrganizationalUnitsForParent":    (*Sandbox).listOUsForParent,
-		"ListChildren":                        (*Sandbox).listChildren,
-		"ListParents":                         (*Sandbox).listParents,
-		"ListAccounts":                        (*Sandbox).listAccounts,
-		"ListAccountsForParent":               (*Sandbox).listAccountsForParent,
-		"DescribeAccount":                     (*Sandbox).describeAccount,
-		"CreateAccount":                       (*Sandbox).createAccount,
-		"DescribeCreateAccountStatus":         (*Sandbox).describeCreateAccountStatus,
-		"ListCreateAccountStatus":             (*Sandbox).listCreateAccountStatus,
-		"MoveAccount":                         (*Sandbox).moveAccount,
-		"RemoveAccountFromOrganization":       (*Sandbox).removeAccount,
-		"TagResource":                         (*Sandbox).tagResource,
-		"UntagResource":                       (*Sandbox).untagResource,
-		"ListTagsForResource":                 (*Sandbox).listTagsForResource,
-		"CreatePolicy":                        (*Sandbox).createPolicy,
-		"UpdatePolicy":                        (*Sandbox).updatePolicy,
-		"DescribePolicy":                      (*Sandbox).describePolicy,
-		"DeletePolicy":                        (*Sandbox).deletePolicy,
-		"ListPolicies":                        (*Sandbox).listPolicies,
-		"ListPoliciesForTarget":               (*Sandbox).listPoliciesForTarget,
-		"ListTargetsForPolicy":                (*Sandbox).listTargetsForPolicy,
-		"AttachPolicy":                        (*Sandbox).attachPolicy,
-		"DetachPolicy":                        (*Sandbox).detachPolicy,
-		"InviteAccountToOrganization":         (*Sandbox).inviteAccount,
-		"AcceptHandshake":                     (*Sandbox).acceptHandshake,
-		"DeclineHandshake":                    (*Sandbox).declineHandshake,
-		"DescribeHandshake":                   (*Sandbox).describeHandshake,
-		"ListHandshakesForAccount":            (*Sandbox).listHandshakesForAccount,
-		"ListHandshakesForOrganization":       (*Sandbox).listHandshakesForOrganization,
-		"EnableAWSServiceAccess":              (*Sandbox).enableServiceAccess,
-		"DisableAWSServiceAccess":             (*Sandbox).disableServiceAccess,
-		"ListAWSServiceAccessForOrganization": (*Sandbox).listServiceAccess,
+		"CreateOrganization":                  (*Service).createOrganization,
+		"DescribeOrganization":                (*Service).describeOrganization,
+		"DeleteOrganization":                  (*Service).deleteOrganization,
+		"ListRoots":                           (*Service).listRoots,
+		"EnablePolicyType":                    (*Service).enablePolicyType,
+		"DisablePolicyType":                   (*Service).disablePolicyType,
+		"CreateOrganizationalUnit":            (*Service).createOU,
+		"DescribeOrganizationalUnit":          (*Service).describeOU,
+		"UpdateOrganizationalUnit":            (*Service).updateOU,
+		"DeleteOrganizationalUnit":            (*Service).deleteOU,
+		"ListOrganizationalUnitsForParent":    (*Service).listOUsForParent,
+		"ListChildren":                        (*Service).listChildren,
+		"ListParents":                         (*Service).listParents,
+		"ListAccounts":                        (*Service).listAccounts,
+		"ListAccountsForParent":               (*Service).listAccountsForParent,
+		"DescribeAccount":                     (*Service).describeAccount,
+		"CreateAccount":                       (*Service).createAccount,
+		"DescribeCreateAccountStatus":         (*Service).describeCreateAccountStatus,
+		"ListCreateAccountStatus":             (*Service).listCreateAccountStatus,
+		"MoveAccount":                         (*Service).moveAccount,
+		"RemoveAccountFromOrganization":       (*Service).removeAccount,
+		"TagResource":                         (*Service).tagResource,
+		"UntagResource":                       (*Service).untagResource,
+		"ListTagsForResource":                 (*Service).listTagsForResource,
+		"CreatePolicy":                        (*Service).createPolicy,
+		"UpdatePolicy":                        (*Service).updatePolicy,
+		"DescribePolicy":                      (*Service).describePolicy,
+		"DeletePolicy":                        (*Service).deletePolicy,
+		"ListPolicies":                        (*Service).listPolicies,
+		"ListPoliciesForTarget":               (*Service).listPoliciesForTarget,
+		"ListTargetsForPolicy":                (*Service).listTargetsForPolicy,
+		"AttachPolicy":                        (*Service).attachPolicy,
+		"DetachPolicy":                        (*Service).detachPolicy,
+		"InviteAccountToOrganization":         (*Service).inviteAccount,
+		"AcceptHandshake":                     (*Service).acceptHandshake,
+		"DeclineHandshake":                    (*Service).declineHandshake,
+		"DescribeHandshake":                   (*Service).describeHandshake,
+		"ListHandshakesForAccount":            (*Service).listHandshakesForAccount,
+		"ListHandshakesForOrganization":       (*Service).listHandshakesForOrganization,
+		"EnableAWSServiceAccess":              (*Service).enableServiceAccess,
+		"DisableAWSServiceAccess":             (*Service).disableServiceAccess,
+		"ListAWSServiceAccessForOrganization": (*Service).listServiceAccess,
 	}
 }
 
-// OrganizationsOperations lists the Organizations operations the sandbox serves.
-func OrganizationsOperations() []string {
+// Operations lists the Organizations operations the sandbox serves.
+func Operations() []string {
 	ops := make([]string, 0, len(orgOps))
 	for op := range orgOps {
 		ops = append(ops, op)
@@ -224,15 +210,20 @@ func OrganizationsOperations() []string {
 	return ops
 }
 
-func (s *Sandbox) organizations(c *caller, op string, body []byte, now time.Time) (any, bool, *awsError) {
+// Known says whether the sandbox serves op.
+func Known(op string) bool { return orgOps[op] != nil }
+
+// Serve runs one Organizations operation for the caller. It runs under the
+// sandbox's lock and reports whether the state changed.
+func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) (any, bool, *core.Error) {
 	fn := orgOps[op]
 	if fn == nil {
-		return nil, false, errf("UnknownOperationException", "The sandbox does not serve the Organizations operation %q.", op)
+		return nil, false, core.Errf("UnknownOperationException", "The sandbox does not serve the Organizations operation %q.", op)
 	}
 	var in orgInput
 	if len(body) > 0 {
 		if err := json.Unmarshal(body, &in); err != nil {
-			return nil, false, errf("SerializationException", "Start of structure or map found where not expected: %v", err)
+			return nil, false, core.Errf("SerializationException", "Start of structure or map found where not expected: %v", err)
 		}
 	}
 	return fn(s, c, &in, now)

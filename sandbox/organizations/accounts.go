@@ -1,14 +1,16 @@
-package sandbox
+package organizations
 
 import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // accounts
 
-func (s *Sandbox) listAccounts(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listAccounts(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -24,7 +26,7 @@ func (s *Sandbox) listAccounts(c *caller, in *orgInput, now time.Time) (any, boo
 	return paged("Accounts", out, next), false, nil
 }
 
-func (s *Sandbox) listAccountsForParent(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listAccountsForParent(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -38,26 +40,26 @@ func (s *Sandbox) listAccountsForParent(c *caller, in *orgInput, now time.Time) 
 	}
 	out := make([]accountOut, 0, len(page))
 	for _, id := range page {
-		out = append(out, s.accountOut(o, s.ix.accountByID[id]))
+		out = append(out, s.accountOut(o, s.dir.Account(id)))
 	}
 	return paged("Accounts", out, next), false, nil
 }
 
-func (s *Sandbox) findAccount(o *organization, id string) (*account, *awsError) {
+func (s *Service) findAccount(o *Organization, id string) (*core.Account, *core.Error) {
 	if err := required("AccountId", id); err != nil {
 		return nil, err
 	}
 	if !accountIDPattern.MatchString(id) {
 		return nil, invalidInput("INVALID_PATTERN", "You provided a value that does not match the required pattern: an account id is 12 digits.")
 	}
-	a := s.ix.accountByID[id]
+	a := s.dir.Account(id)
 	if a == nil || a.OrgID != o.ID {
-		return nil, errf("AccountNotFoundException", "You specified an account that doesn't exist.")
+		return nil, core.Errf("AccountNotFoundException", "You specified an account that doesn't exist.")
 	}
 	return a, nil
 }
 
-func (s *Sandbox) describeAccount(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) describeAccount(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -69,7 +71,7 @@ func (s *Sandbox) describeAccount(c *caller, in *orgInput, now time.Time) (any, 
 	return map[string]any{"Account": s.accountOut(o, a)}, false, nil
 }
 
-func validEmail(email string) *awsError {
+func validEmail(email string) *core.Error {
 	switch {
 	case len(email) < 6:
 		return invalidInput("MIN_LENGTH_EXCEEDED", "The email address must be at least 6 characters long.")
@@ -81,7 +83,7 @@ func validEmail(email string) *awsError {
 	return nil
 }
 
-func validAccountName(name string) *awsError {
+func validAccountName(name string) *core.Error {
 	switch {
 	case name == "":
 		return invalidInput("MIN_LENGTH_EXCEEDED", "The account name must be at least 1 character long.")
@@ -93,7 +95,7 @@ func validAccountName(name string) *awsError {
 	return nil
 }
 
-func (s *Sandbox) createAccount(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) createAccount(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -130,10 +132,10 @@ func (s *Sandbox) createAccount(c *caller, in *orgInput, now time.Time) (any, bo
 		return nil, false, constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED", "You have exceeded the allowed number of AWS accounts (%d).", o.AccountQuota)
 	}
 	cs := &createStatus{ID: newStatusID(), AccountName: in.AccountName, Email: in.Email, RequestedAt: now,
-		CompleteAt: now.Add(time.Duration(float64(s.cfg.CreateAccountDelay) / s.cfg.Speed)), State: "IN_PROGRESS",
+		CompleteAt: now.Add(s.env.CreateAccountDelay()), State: "IN_PROGRESS",
 		AccountID: s.unusedAccountID(), RoleName: role, Tags: tagMap(in.Tags)}
 	lower := strings.ToLower(in.Email)
-	for _, f := range s.st.Faults.FailCreateAccount {
+	for _, f := range s.env.Faults().FailCreateAccount {
 		if strings.EqualFold(f.Match, in.AccountName) || strings.EqualFold(f.Match, in.Email) {
 			cs.FailureReason = f.Reason
 			if cs.FailureReason == "" {
@@ -141,7 +143,7 @@ func (s *Sandbox) createAccount(c *caller, in *orgInput, now time.Time) (any, bo
 			}
 		}
 	}
-	if cs.FailureReason == "" && (s.ix.accountByEmail[lower] != nil || s.ix.pendingEmails[lower]) {
+	if cs.FailureReason == "" && (s.dir.ByEmail(lower) != nil || s.ix.pendingEmails[lower]) {
 		// Emails are unique across all of AWS; AWS reports the clash when the
 		// creation ends, not when it is requested.
 		cs.FailureReason = "EMAIL_ALREADY_EXISTS"
@@ -153,10 +155,10 @@ func (s *Sandbox) createAccount(c *caller, in *orgInput, now time.Time) (any, bo
 	return map[string]any{"CreateAccountStatus": statusOut(cs)}, true, nil
 }
 
-func (s *Sandbox) unusedAccountID() string {
+func (s *Service) unusedAccountID() string {
 	for {
-		id := newAccountID()
-		if s.ix.accountByID[id] != nil {
+		id := core.NewAccountID()
+		if s.dir.Account(id) != nil {
 			continue
 		}
 		clash := false
@@ -169,7 +171,7 @@ func (s *Sandbox) unusedAccountID() string {
 	}
 }
 
-func (s *Sandbox) describeCreateAccountStatus(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) describeCreateAccountStatus(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -182,12 +184,12 @@ func (s *Sandbox) describeCreateAccountStatus(c *caller, in *orgInput, now time.
 	}
 	cs := s.ix.statusByID[in.CreateAccountRequestId]
 	if cs == nil || s.ix.statusOrg[cs.ID] != o {
-		return nil, false, errf("CreateAccountStatusNotFoundException", "We can't find an create account request with the CreateAccountRequestId that you specified.")
+		return nil, false, core.Errf("CreateAccountStatusNotFoundException", "We can't find an create account request with the CreateAccountRequestId that you specified.")
 	}
 	return map[string]any{"CreateAccountStatus": statusOut(cs)}, false, nil
 }
 
-func (s *Sandbox) listCreateAccountStatus(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listCreateAccountStatus(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -217,7 +219,7 @@ func (s *Sandbox) listCreateAccountStatus(c *caller, in *orgInput, now time.Time
 	return paged("CreateAccountStatuses", out, next), false, nil
 }
 
-func (s *Sandbox) moveAccount(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) moveAccount(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -233,16 +235,16 @@ func (s *Sandbox) moveAccount(c *caller, in *orgInput, now time.Time) (any, bool
 		return nil, false, err
 	}
 	if !s.parentExists(o, in.SourceParentId) {
-		return nil, false, errf("SourceParentNotFoundException", "We can't find a source root or OU with the ParentId that you specified.")
+		return nil, false, core.Errf("SourceParentNotFoundException", "We can't find a source root or OU with the ParentId that you specified.")
 	}
 	if !s.parentExists(o, in.DestinationParentId) {
-		return nil, false, errf("DestinationParentNotFoundException", "We can't find the destination container (a root or OU) with the ParentId that you specified.")
+		return nil, false, core.Errf("DestinationParentNotFoundException", "We can't find the destination container (a root or OU) with the ParentId that you specified.")
 	}
 	if a.ParentID != in.SourceParentId {
-		return nil, false, errf("AccountNotFoundException", "You specified an account that doesn't exist in the source parent %s.", in.SourceParentId)
+		return nil, false, core.Errf("AccountNotFoundException", "You specified an account that doesn't exist in the source parent %s.", in.SourceParentId)
 	}
 	if in.SourceParentId == in.DestinationParentId {
-		return nil, false, errf("DuplicateAccountException", "That account is already present in the specified destination.")
+		return nil, false, core.Errf("DuplicateAccountException", "That account is already present in the specified destination.")
 	}
 	s.ix.childAccounts[a.ParentID] = removeString(s.ix.childAccounts[a.ParentID], a.ID)
 	a.ParentID = in.DestinationParentId
@@ -250,7 +252,7 @@ func (s *Sandbox) moveAccount(c *caller, in *orgInput, now time.Time) (any, bool
 	return struct{}{}, true, nil
 }
 
-func (s *Sandbox) removeAccount(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) removeAccount(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -260,7 +262,7 @@ func (s *Sandbox) removeAccount(c *caller, in *orgInput, now time.Time) (any, bo
 		return nil, false, err
 	}
 	if a.ID == o.ManagementID {
-		return nil, false, errf("MasterCannotLeaveOrganizationException", "You can't remove a management account from an organization. You must delete the organization instead.")
+		return nil, false, core.Errf("MasterCannotLeaveOrganizationException", "You can't remove a management account from an organization. You must delete the organization instead.")
 	}
 	s.leave(o, a)
 	return struct{}{}, true, nil

@@ -1,14 +1,16 @@
-package sandbox
+package organizations
 
 import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // trusted service access
 
-func (s *Sandbox) enableServiceAccess(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) enableServiceAccess(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -28,7 +30,7 @@ func (s *Sandbox) enableServiceAccess(c *caller, in *orgInput, now time.Time) (a
 	return struct{}{}, true, nil
 }
 
-func (s *Sandbox) disableServiceAccess(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) disableServiceAccess(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -40,18 +42,18 @@ func (s *Sandbox) disableServiceAccess(c *caller, in *orgInput, now time.Time) (
 	return struct{}{}, true, nil
 }
 
-func (s *Sandbox) listServiceAccess(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listServiceAccess(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
 	}
 	type enabled struct {
 		ServicePrincipal string
-		DateEnabled      *epoch
+		DateEnabled      *core.Epoch
 	}
 	list := make([]enabled, 0, len(o.ServiceAccess))
 	for _, sa := range o.ServiceAccess {
-		list = append(list, enabled{sa.Principal, ts(sa.EnabledAt)})
+		list = append(list, enabled{sa.Principal, core.TS(sa.EnabledAt)})
 	}
 	page, next, err := paginate(list, in, "ListAWSServiceAccessForOrganization", 20)
 	if err != nil {

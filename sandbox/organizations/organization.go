@@ -1,16 +1,18 @@
-package sandbox
+package organizations
 
 import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // organization
 
-func (s *Sandbox) createOrganization(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
-	if c.account.OrgID != "" {
-		return nil, false, errf("AlreadyInOrganizationException", "The AWS account is already a member of an organization.")
+func (s *Service) createOrganization(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
+	if c.Account.OrgID != "" {
+		return nil, false, core.Errf("AlreadyInOrganizationException", "The AWS account is already a member of an organization.")
 	}
 	fs := in.FeatureSet
 	if fs == "" {
@@ -19,8 +21,8 @@ func (s *Sandbox) createOrganization(c *caller, in *orgInput, now time.Time) (an
 	if fs != "ALL" && fs != "CONSOLIDATED_BILLING" {
 		return nil, false, invalidInput("INVALID_ENUM", "FeatureSet must be ALL or CONSOLIDATED_BILLING.")
 	}
-	o := &organization{ID: newOrgID(), ManagementID: c.account.ID, FeatureSet: fs, RootID: newRootID(),
-		AccountQuota: s.accountQuota(c.account), CreatedAt: now, Attachments: map[string][]string{}}
+	o := &Organization{ID: newOrgID(), ManagementID: c.Account.ID, FeatureSet: fs, RootID: newRootID(),
+		AccountQuota: s.AccountQuota(c.Account), CreatedAt: now, Attachments: map[string][]string{}}
 	// No policy type is enabled yet, whatever the feature set. AWS's
 	// CreateOrganization reference says service control policies come
 	// enabled with all features, but AWS does not do so: Terraform's
@@ -29,25 +31,25 @@ func (s *Sandbox) createOrganization(c *caller, in *orgInput, now time.Time) (an
 	// CreateOrganization and fails on PolicyTypeAlreadyEnabledException, and
 	// CloudFormation users report every policy type DISABLED on a new
 	// organization. The clients conformance test holds the sandbox to it.
-	s.addOrganization(o, c.account, now)
+	s.addOrganization(o, c.Account, now)
 	return map[string]any{"Organization": s.orgDescription(o)}, true, nil
 }
 
 // addOrganization creates o with mgmt as its management account, with the
 // AWS-managed FullAWSAccess SCP attached to the root and the management account.
-func (s *Sandbox) addOrganization(o *organization, mgmt *account, now time.Time) {
-	o.Policies = append(o.Policies, &policy{ID: fullAWSAccessID, Name: "FullAWSAccess", AWSManaged: true, Type: scpType,
+func (s *Service) addOrganization(o *Organization, mgmt *core.Account, now time.Time) {
+	o.Policies = append(o.Policies, &Policy{ID: fullAWSAccessID, Name: "FullAWSAccess", AWSManaged: true, Type: SCPType,
 		Description: "Allows access to every operation",
 		Content:     `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`})
 	o.Attachments[o.RootID] = []string{fullAWSAccessID}
-	s.st.Organizations = append(s.st.Organizations, o)
+	*s.orgs = append(*s.orgs, o)
 	s.ix.orgByID[o.ID] = o
-	s.ix.policyByID[o.ID] = map[string]*policy{fullAWSAccessID: o.Policies[0]}
+	s.ix.policyByID[o.ID] = map[string]*Policy{fullAWSAccessID: o.Policies[0]}
 	s.join(o, mgmt, "CREATED", now)
 	mgmt.Role = "management"
 }
 
-func (s *Sandbox) join(o *organization, a *account, method string, now time.Time) {
+func (s *Service) join(o *Organization, a *core.Account, method string, now time.Time) {
 	a.OrgID, a.ParentID, a.JoinedMethod, a.JoinedAt = o.ID, o.RootID, method, now
 	if a.Role != "management" {
 		a.Role = "member"
@@ -57,7 +59,7 @@ func (s *Sandbox) join(o *organization, a *account, method string, now time.Time
 	o.Attachments[a.ID] = []string{fullAWSAccessID}
 }
 
-func (s *Sandbox) leave(o *organization, a *account) {
+func (s *Service) leave(o *Organization, a *core.Account) {
 	s.ix.childAccounts[a.ParentID] = removeString(s.ix.childAccounts[a.ParentID], a.ID)
 	list := s.ix.orgAccounts[o.ID]
 	if i := slices.Index(list, a); i >= 0 {
@@ -67,8 +69,8 @@ func (s *Sandbox) leave(o *organization, a *account) {
 	a.OrgID, a.ParentID, a.JoinedMethod, a.JoinedAt, a.Role, a.AccessRole = "", "", "", time.Time{}, "standalone", ""
 }
 
-func (s *Sandbox) orgDescription(o *organization) map[string]any {
-	mgmt := s.ix.accountByID[o.ManagementID]
+func (s *Service) orgDescription(o *Organization) map[string]any {
+	mgmt := s.dir.Account(o.ManagementID)
 	types := []policyTypeOut{}
 	for _, t := range o.RootPolicyTypes {
 		types = append(types, policyTypeOut{Type: t, Status: "ENABLED"})
@@ -78,7 +80,7 @@ func (s *Sandbox) orgDescription(o *organization) map[string]any {
 		"MasterAccountId":  o.ManagementID, "MasterAccountEmail": mgmt.Email, "AvailablePolicyTypes": types}
 }
 
-func (s *Sandbox) describeOrganization(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) describeOrganization(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.orgOf(c)
 	if err != nil {
 		return nil, false, err
@@ -86,21 +88,21 @@ func (s *Sandbox) describeOrganization(c *caller, in *orgInput, now time.Time) (
 	return map[string]any{"Organization": s.orgDescription(o)}, false, nil
 }
 
-func (s *Sandbox) deleteOrganization(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) deleteOrganization(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
 	}
 	if len(s.ix.orgAccounts[o.ID]) > 1 || s.ix.inProgress[o.ID] > 0 {
-		return nil, false, errf("OrganizationNotEmptyException", "The organization isn't empty. To delete an organization, you must first remove all accounts except the management account.")
+		return nil, false, core.Errf("OrganizationNotEmptyException", "The organization isn't empty. To delete an organization, you must first remove all accounts except the management account.")
 	}
-	s.leave(o, c.account)
-	s.st.Organizations = slices.DeleteFunc(s.st.Organizations, func(x *organization) bool { return x == o })
-	s.ix = s.st.buildIndex()
+	s.leave(o, c.Account)
+	*s.orgs = slices.DeleteFunc(*s.orgs, func(x *Organization) bool { return x == o })
+	s.reindex()
 	return struct{}{}, true, nil
 }
 
-func (s *Sandbox) listRoots(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listRoots(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -112,7 +114,7 @@ func (s *Sandbox) listRoots(c *caller, in *orgInput, now time.Time) (any, bool, 
 	return paged("Roots", roots, next), false, nil
 }
 
-func (s *Sandbox) checkRoot(o *organization, id string) *awsError {
+func (s *Service) checkRoot(o *Organization, id string) *core.Error {
 	if err := required("RootId", id); err != nil {
 		return err
 	}
@@ -120,19 +122,19 @@ func (s *Sandbox) checkRoot(o *organization, id string) *awsError {
 		return invalidInput("INVALID_PATTERN", "You provided a value that does not match the required pattern: %q is not a root id.", id)
 	}
 	if id != o.RootID {
-		return errf("RootNotFoundException", "We can't find a root with the RootId that you specified.")
+		return core.Errf("RootNotFoundException", "We can't find a root with the RootId that you specified.")
 	}
 	return nil
 }
 
-func validPolicyType(t string) *awsError {
+func validPolicyType(t string) *core.Error {
 	if _, ok := maxPolicySize[t]; !ok {
 		return invalidInput("INVALID_ENUM_POLICY_TYPE", "You specified an invalid policy type %q.", t)
 	}
 	return nil
 }
 
-func (s *Sandbox) enablePolicyType(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) enablePolicyType(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -144,16 +146,16 @@ func (s *Sandbox) enablePolicyType(c *caller, in *orgInput, now time.Time) (any,
 		return nil, false, err
 	}
 	if o.FeatureSet != "ALL" {
-		return nil, false, errf("PolicyTypeNotAvailableForOrganizationException", "You can't use the specified policy type with the feature set currently enabled for this organization.")
+		return nil, false, core.Errf("PolicyTypeNotAvailableForOrganizationException", "You can't use the specified policy type with the feature set currently enabled for this organization.")
 	}
 	if slices.Contains(o.RootPolicyTypes, in.PolicyType) {
-		return nil, false, errf("PolicyTypeAlreadyEnabledException", "The specified policy type is already enabled.")
+		return nil, false, core.Errf("PolicyTypeAlreadyEnabledException", "The specified policy type is already enabled.")
 	}
 	o.RootPolicyTypes = append(o.RootPolicyTypes, in.PolicyType)
 	return map[string]any{"Root": s.rootOut(o)}, true, nil
 }
 
-func (s *Sandbox) disablePolicyType(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) disablePolicyType(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -165,7 +167,7 @@ func (s *Sandbox) disablePolicyType(c *caller, in *orgInput, now time.Time) (any
 		return nil, false, err
 	}
 	if !slices.Contains(o.RootPolicyTypes, in.PolicyType) {
-		return nil, false, errf("PolicyTypeNotEnabledException", "This operation can be performed only for enabled policy types.")
+		return nil, false, core.Errf("PolicyTypeNotEnabledException", "This operation can be performed only for enabled policy types.")
 	}
 	o.RootPolicyTypes = removeString(o.RootPolicyTypes, in.PolicyType)
 	// Disabling a type detaches the customer policies of that type everywhere,

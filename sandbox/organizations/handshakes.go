@@ -1,20 +1,22 @@
-package sandbox
+package organizations
 
 import (
 	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // handshakes
 
-func (s *Sandbox) handshakeOut(h *handshake, now time.Time) handshakeOut {
+func (s *Service) handshakeOut(h *handshake, now time.Time) handshakeOut {
 	o := s.ix.orgByID[h.OrgID]
 	mgmtID, mgmtEmail, mgmtName, fs := "", "", "", "ALL"
 	if o != nil {
 		mgmtID, fs = o.ManagementID, o.FeatureSet
-		if m := s.ix.accountByID[o.ManagementID]; m != nil {
+		if m := s.dir.Account(o.ManagementID); m != nil {
 			mgmtEmail, mgmtName = m.Email, m.Name
 		}
 	}
@@ -32,18 +34,18 @@ func (s *Sandbox) handshakeOut(h *handshake, now time.Time) handshakeOut {
 	}
 	return handshakeOut{Id: h.ID, Arn: fmt.Sprintf("arn:aws:organizations::%s:handshake/%s/invite/%s", mgmtID, h.OrgID, h.ID),
 		Parties: []partyOut{{Id: strings.TrimPrefix(h.OrgID, "o-"), Type: "ORGANIZATION"}, {Id: h.TargetID, Type: h.TargetType}},
-		State:   state, RequestedTimestamp: ts(h.RequestedAt), ExpirationTimestamp: ts(h.ExpiresAt), Action: h.Action, Resources: res}
+		State:   state, RequestedTimestamp: core.TS(h.RequestedAt), ExpirationTimestamp: core.TS(h.ExpiresAt), Action: h.Action, Resources: res}
 }
 
 // targets reports whether the handshake invites account a.
-func (h *handshake) targets(a *account) bool {
+func (h *handshake) targets(a *core.Account) bool {
 	if h.TargetType == "EMAIL" {
 		return strings.EqualFold(h.TargetID, a.Email)
 	}
 	return h.TargetID == a.ID
 }
 
-func (s *Sandbox) inviteAccount(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) inviteAccount(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -51,18 +53,18 @@ func (s *Sandbox) inviteAccount(c *caller, in *orgInput, now time.Time) (any, bo
 	if in.Target == nil {
 		return nil, false, invalidInput("INPUT_REQUIRED", "You must specify a value for Target.")
 	}
-	var target *account
+	var target *core.Account
 	switch in.Target.Type {
 	case "ACCOUNT":
 		if !accountIDPattern.MatchString(in.Target.Id) {
 			return nil, false, invalidInput("INVALID_PARTY_TYPE_TARGET", "You specified the wrong type for the invitation target: an ACCOUNT target is a 12-digit id.")
 		}
-		target = s.ix.accountByID[in.Target.Id]
+		target = s.dir.Account(in.Target.Id)
 	case "EMAIL":
 		if err := validEmail(in.Target.Id); err != nil {
 			return nil, false, invalidInput("INVALID_EMAIL_ADDRESS_TARGET", "You specified an invalid email address for the invited account owner.")
 		}
-		target = s.ix.accountByEmail[strings.ToLower(in.Target.Id)]
+		target = s.dir.ByEmail(strings.ToLower(in.Target.Id))
 	default:
 		return nil, false, invalidInput("INVALID_PARTY_TYPE_TARGET", "You specified the wrong type for the invitation target: ACCOUNT or EMAIL.")
 	}
@@ -79,7 +81,7 @@ func (s *Sandbox) inviteAccount(c *caller, in *orgInput, now time.Time) (any, bo
 		}
 		open++
 		if strings.EqualFold(h.TargetID, in.Target.Id) || (target != nil && h.targets(target)) {
-			return nil, false, errf("DuplicateHandshakeException", "A handshake with the same action and target already exists.")
+			return nil, false, core.Errf("DuplicateHandshakeException", "A handshake with the same action and target already exists.")
 		}
 	}
 	if len(s.ix.orgAccounts[o.ID])+open >= o.AccountQuota {
@@ -92,14 +94,14 @@ func (s *Sandbox) inviteAccount(c *caller, in *orgInput, now time.Time) (any, bo
 	return map[string]any{"Handshake": s.handshakeOut(h, now)}, true, nil
 }
 
-func hsConstraint(reason, msg string) *awsError {
-	e := errf("HandshakeConstraintViolationException", "%s", msg)
+func hsConstraint(reason, msg string) *core.Error {
+	e := core.Errf("HandshakeConstraintViolationException", "%s", msg)
 	e.Reason = reason
 	return e
 }
 
 // visibleHandshake finds a handshake the caller is a party to.
-func (s *Sandbox) visibleHandshake(c *caller, id string) (*handshake, *awsError) {
+func (s *Service) visibleHandshake(c *core.Caller, id string) (*handshake, *core.Error) {
 	if err := required("HandshakeId", id); err != nil {
 		return nil, err
 	}
@@ -108,19 +110,19 @@ func (s *Sandbox) visibleHandshake(c *caller, id string) (*handshake, *awsError)
 	}
 	h := s.ix.handshakeByID[id]
 	if h != nil {
-		if o := s.ix.orgByID[h.OrgID]; (o != nil && o.ManagementID == c.account.ID) || h.targets(c.account) {
+		if o := s.ix.orgByID[h.OrgID]; (o != nil && o.ManagementID == c.Account.ID) || h.targets(c.Account) {
 			return h, nil
 		}
 	}
-	return nil, errf("HandshakeNotFoundException", "We can't find a handshake with the HandshakeId that you specified.")
+	return nil, core.Errf("HandshakeNotFoundException", "We can't find a handshake with the HandshakeId that you specified.")
 }
 
-func (s *Sandbox) answerHandshake(c *caller, in *orgInput, now time.Time, accept bool) (any, bool, *awsError) {
+func (s *Service) answerHandshake(c *core.Caller, in *orgInput, now time.Time, accept bool) (any, bool, *core.Error) {
 	h, err := s.visibleHandshake(c, in.HandshakeId)
 	if err != nil {
 		return nil, false, err
 	}
-	if !h.targets(c.account) {
+	if !h.targets(c.Account) {
 		return nil, false, accessDenied()
 	}
 	want := "DECLINED"
@@ -132,37 +134,37 @@ func (s *Sandbox) answerHandshake(c *caller, in *orgInput, now time.Time, accept
 		state = "EXPIRED"
 	}
 	if state == want {
-		return nil, false, errf("HandshakeAlreadyInStateException", "The specified handshake is already in the requested state.")
+		return nil, false, core.Errf("HandshakeAlreadyInStateException", "The specified handshake is already in the requested state.")
 	}
 	if state != "OPEN" {
-		return nil, false, errf("InvalidHandshakeTransitionException", "You can't perform the operation on the handshake in its current state (%s).", state)
+		return nil, false, core.Errf("InvalidHandshakeTransitionException", "You can't perform the operation on the handshake in its current state (%s).", state)
 	}
 	if accept {
 		o := s.ix.orgByID[h.OrgID]
 		if o == nil {
-			return nil, false, errf("InvalidHandshakeTransitionException", "The organization that sent the invitation no longer exists.")
+			return nil, false, core.Errf("InvalidHandshakeTransitionException", "The organization that sent the invitation no longer exists.")
 		}
-		if c.account.OrgID != "" {
+		if c.Account.OrgID != "" {
 			return nil, false, hsConstraint("ALREADY_IN_AN_ORGANIZATION", "The handshake request is invalid because the account is already a member of an organization.")
 		}
 		if len(s.ix.orgAccounts[o.ID]) >= o.AccountQuota {
 			return nil, false, hsConstraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED", "The organization has reached its limit of accounts.")
 		}
-		s.join(o, c.account, "INVITED", now)
+		s.join(o, c.Account, "INVITED", now)
 	}
 	h.State = want
 	return map[string]any{"Handshake": s.handshakeOut(h, now)}, true, nil
 }
 
-func (s *Sandbox) acceptHandshake(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) acceptHandshake(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	return s.answerHandshake(c, in, now, true)
 }
 
-func (s *Sandbox) declineHandshake(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) declineHandshake(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	return s.answerHandshake(c, in, now, false)
 }
 
-func (s *Sandbox) describeHandshake(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) describeHandshake(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	h, err := s.visibleHandshake(c, in.HandshakeId)
 	if err != nil {
 		return nil, false, err
@@ -170,7 +172,7 @@ func (s *Sandbox) describeHandshake(c *caller, in *orgInput, now time.Time) (any
 	return map[string]any{"Handshake": s.handshakeOut(h, now)}, false, nil
 }
 
-func handshakeAction(raw json.RawMessage) (string, *awsError) {
+func handshakeAction(raw json.RawMessage) (string, *core.Error) {
 	if len(raw) == 0 {
 		return "", nil
 	}
@@ -181,13 +183,13 @@ func handshakeAction(raw json.RawMessage) (string, *awsError) {
 	return f.ActionType, nil
 }
 
-func (s *Sandbox) listHandshakes(in *orgInput, now time.Time, op string, keep func(*handshake) bool) (any, bool, *awsError) {
+func (s *Service) listHandshakes(in *orgInput, now time.Time, op string, keep func(*handshake) bool) (any, bool, *core.Error) {
 	action, err := handshakeAction(in.Filter)
 	if err != nil {
 		return nil, false, err
 	}
 	var list []*handshake
-	for _, o := range s.st.Organizations {
+	for _, o := range *s.orgs {
 		for _, h := range o.Handshakes {
 			if keep(h) && (action == "" || h.Action == action) {
 				list = append(list, h)
@@ -205,14 +207,14 @@ func (s *Sandbox) listHandshakes(in *orgInput, now time.Time, op string, keep fu
 	return paged("Handshakes", out, next), false, nil
 }
 
-func (s *Sandbox) listHandshakesForAccount(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listHandshakesForAccount(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	return s.listHandshakes(in, now, "ListHandshakesForAccount", func(h *handshake) bool {
 		o := s.ix.orgByID[h.OrgID]
-		return h.targets(c.account) || (o != nil && o.ManagementID == c.account.ID)
+		return h.targets(c.Account) || (o != nil && o.ManagementID == c.Account.ID)
 	})
 }
 
-func (s *Sandbox) listHandshakesForOrganization(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listHandshakesForOrganization(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err

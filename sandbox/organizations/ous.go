@@ -1,13 +1,15 @@
-package sandbox
+package organizations
 
 import (
 	"slices"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // organizational units
 
-func validOUName(name *string) *awsError {
+func validOUName(name *string) *core.Error {
 	if name == nil || *name == "" {
 		return invalidInput("MIN_LENGTH_EXCEEDED", "The OU name must be at least 1 character long.")
 	}
@@ -17,7 +19,7 @@ func validOUName(name *string) *awsError {
 	return nil
 }
 
-func (s *Sandbox) ouNameTaken(parent, name, except string) bool {
+func (s *Service) ouNameTaken(parent, name, except string) bool {
 	for _, id := range s.ix.childOUs[parent] {
 		if id != except && s.ix.ouByID[id].Name == name {
 			return true
@@ -26,7 +28,7 @@ func (s *Sandbox) ouNameTaken(parent, name, except string) bool {
 	return false
 }
 
-func (s *Sandbox) createOU(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) createOU(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -41,16 +43,16 @@ func (s *Sandbox) createOU(c *caller, in *orgInput, now time.Time) (any, bool, *
 		return nil, false, err
 	}
 	if !s.parentExists(o, in.ParentId) {
-		return nil, false, errf("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.")
+		return nil, false, core.Errf("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.")
 	}
 	if s.ouDepth(in.ParentId) >= maxOUDepth {
 		return nil, false, constraint("OU_DEPTH_LIMIT_EXCEEDED", "You attempted to create an OU tree that is too many levels deep: at most %d levels of OUs below the root.", maxOUDepth)
 	}
-	if len(o.OUs) >= maxOUs {
+	if len(o.OUs) >= MaxOUs {
 		return nil, false, constraint("OU_NUMBER_LIMIT_EXCEEDED", "You attempted to exceed the number of OUs that you can have in an organization.")
 	}
 	if s.ouNameTaken(in.ParentId, *in.Name, "") {
-		return nil, false, errf("DuplicateOrganizationalUnitException", "An OU with the same name already exists.")
+		return nil, false, core.Errf("DuplicateOrganizationalUnitException", "An OU with the same name already exists.")
 	}
 	ou := &orgUnit{ID: newOUID(o.RootID), Name: *in.Name, ParentID: in.ParentId, Tags: tagMap(in.Tags)}
 	o.OUs = append(o.OUs, ou)
@@ -61,7 +63,7 @@ func (s *Sandbox) createOU(c *caller, in *orgInput, now time.Time) (any, bool, *
 	return map[string]any{"OrganizationalUnit": ouOut{Id: ou.ID, Arn: ouArn(o, ou), Name: ou.Name}}, true, nil
 }
 
-func (s *Sandbox) findOU(o *organization, id string) (*orgUnit, *awsError) {
+func (s *Service) findOU(o *Organization, id string) (*orgUnit, *core.Error) {
 	if err := required("OrganizationalUnitId", id); err != nil {
 		return nil, err
 	}
@@ -69,12 +71,12 @@ func (s *Sandbox) findOU(o *organization, id string) (*orgUnit, *awsError) {
 		return nil, invalidInput("INVALID_PATTERN", "You provided a value that does not match the required pattern: %q is not an OU id.", id)
 	}
 	if s.ix.ouOrg[id] != o {
-		return nil, errf("OrganizationalUnitNotFoundException", "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.")
+		return nil, core.Errf("OrganizationalUnitNotFoundException", "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.")
 	}
 	return s.ix.ouByID[id], nil
 }
 
-func (s *Sandbox) describeOU(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) describeOU(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -86,7 +88,7 @@ func (s *Sandbox) describeOU(c *caller, in *orgInput, now time.Time) (any, bool,
 	return map[string]any{"OrganizationalUnit": ouOut{Id: ou.ID, Arn: ouArn(o, ou), Name: ou.Name}}, false, nil
 }
 
-func (s *Sandbox) updateOU(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) updateOU(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -100,14 +102,14 @@ func (s *Sandbox) updateOU(c *caller, in *orgInput, now time.Time) (any, bool, *
 			return nil, false, err
 		}
 		if s.ouNameTaken(ou.ParentID, *in.Name, ou.ID) {
-			return nil, false, errf("DuplicateOrganizationalUnitException", "An OU with the same name already exists.")
+			return nil, false, core.Errf("DuplicateOrganizationalUnitException", "An OU with the same name already exists.")
 		}
 		ou.Name = *in.Name
 	}
 	return map[string]any{"OrganizationalUnit": ouOut{Id: ou.ID, Arn: ouArn(o, ou), Name: ou.Name}}, in.Name != nil, nil
 }
 
-func (s *Sandbox) deleteOU(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) deleteOU(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -117,7 +119,7 @@ func (s *Sandbox) deleteOU(c *caller, in *orgInput, now time.Time) (any, bool, *
 		return nil, false, err
 	}
 	if len(s.ix.childAccounts[ou.ID]) > 0 || len(s.ix.childOUs[ou.ID]) > 0 {
-		return nil, false, errf("OrganizationalUnitNotEmptyException", "The specified OU is not empty. Move all accounts to another root or to other OUs, remove all child OUs, and try the operation again.")
+		return nil, false, core.Errf("OrganizationalUnitNotEmptyException", "The specified OU is not empty. Move all accounts to another root or to other OUs, remove all child OUs, and try the operation again.")
 	}
 	o.OUs = slices.DeleteFunc(o.OUs, func(x *orgUnit) bool { return x == ou })
 	delete(s.ix.ouByID, ou.ID)
@@ -129,17 +131,17 @@ func (s *Sandbox) deleteOU(c *caller, in *orgInput, now time.Time) (any, bool, *
 	return struct{}{}, true, nil
 }
 
-func (s *Sandbox) checkParent(o *organization, id string) *awsError {
+func (s *Service) checkParent(o *Organization, id string) *core.Error {
 	if err := validParentID(id); err != nil {
 		return err
 	}
 	if !s.parentExists(o, id) {
-		return errf("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.")
+		return core.Errf("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.")
 	}
 	return nil
 }
 
-func (s *Sandbox) listOUsForParent(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listOUsForParent(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -159,7 +161,7 @@ func (s *Sandbox) listOUsForParent(c *caller, in *orgInput, now time.Time) (any,
 	return paged("OrganizationalUnits", out, next), false, nil
 }
 
-func (s *Sandbox) listChildren(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listChildren(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -187,7 +189,7 @@ func (s *Sandbox) listChildren(c *caller, in *orgInput, now time.Time) (any, boo
 	return paged("Children", out, next), false, nil
 }
 
-func (s *Sandbox) listParents(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listParents(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -196,14 +198,14 @@ func (s *Sandbox) listParents(c *caller, in *orgInput, now time.Time) (any, bool
 		return nil, false, err
 	}
 	var parent string
-	if a := s.ix.accountByID[in.ChildId]; a != nil && a.OrgID == o.ID {
+	if a := s.dir.Account(in.ChildId); a != nil && a.OrgID == o.ID {
 		parent = a.ParentID
 	} else if s.ix.ouOrg[in.ChildId] == o {
 		parent = s.ix.ouByID[in.ChildId].ParentID
 	} else if !accountIDPattern.MatchString(in.ChildId) && !ouIDPattern.MatchString(in.ChildId) {
 		return nil, false, invalidInput("INVALID_PATTERN", "You provided a value that does not match the required pattern: %q is not an account or OU id.", in.ChildId)
 	} else {
-		return nil, false, errf("ChildNotFoundException", "We can't find an organizational unit (OU) or Amazon Web Services account with the ChildId that you specified.")
+		return nil, false, core.Errf("ChildNotFoundException", "We can't find an organizational unit (OU) or Amazon Web Services account with the ChildId that you specified.")
 	}
 	kind := "ORGANIZATIONAL_UNIT"
 	if parent == o.RootID {

@@ -1,15 +1,16 @@
-package sandbox
+// Package servicequotas is the sandbox's Service Quotas on awsJson1_1.
+package servicequotas
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // Service Quotas serves one quota, the one orgwizard reads and a workshop
@@ -32,6 +33,9 @@ const (
 // days; a workshop watches the states go by in a few seconds.
 const DefaultQuotaIncreaseDelay = 20 * time.Second
 
+// DefaultAccountQuota is AWS's default accounts quota, the management account included.
+const DefaultAccountQuota = 10
+
 // MaxAccountQuota is the largest accounts quota the sandbox grants or can be
 // set to; a request above it ends DENIED, as AWS denies what it will not
 // support.
@@ -46,10 +50,10 @@ const (
 	quotaNotApproved = "NOT_APPROVED"
 )
 
-// quotaRequest is one RequestServiceQuotaIncrease. Like a creation, its
+// Request is one RequestServiceQuotaIncrease. Like a creation, its
 // course is fixed when it arrives and its states come due at CaseAt and
 // DecideAt, so a restarted server moves it on from the timestamps alone.
-type quotaRequest struct {
+type Request struct {
 	ID           string    `json:"id"`
 	CaseID       string    `json:"caseId,omitempty"`
 	Account      string    `json:"account"`
@@ -67,10 +71,10 @@ type quotaRequest struct {
 	Outcome string `json:"outcome"`
 }
 
-func (q *quotaRequest) open() bool { return q.Status == quotaPending || q.Status == quotaCaseOpened }
+func (q *Request) open() bool { return q.Status == quotaPending || q.Status == quotaCaseOpened }
 
 // next is when the request changes state next; zero when it is final.
-func (q *quotaRequest) next() time.Time {
+func (q *Request) next() time.Time {
 	switch q.Status {
 	case quotaPending:
 		return q.CaseAt
@@ -79,6 +83,31 @@ func (q *quotaRequest) next() time.Time {
 	}
 	return time.Time{}
 }
+
+// Quotas is the accounts quota as Organizations keeps it.
+type Quotas interface {
+	// AccountQuota is the accounts quota that applies to a.
+	AccountQuota(a *core.Account) int
+	// GrantAccountQuota applies an approved increase requested by account.
+	GrantAccountQuota(account string, value int)
+}
+
+// Service is Service Quotas over the state's requests.
+type Service struct {
+	requests *[]*Request
+	orgs     core.Organizations
+	quotas   Quotas
+	// delay is how long an increase takes to be approved, at the sandbox's speed.
+	delay func() time.Duration
+}
+
+// New serves the increase requests *requests holds.
+func New(requests *[]*Request, orgs core.Organizations, quotas Quotas, delay func() time.Duration) *Service {
+	return &Service{requests: requests, orgs: orgs, quotas: quotas, delay: delay}
+}
+
+// Known says whether the sandbox serves op.
+func Known(op string) bool { return quotaOps[op] != nil }
 
 type quotaInput struct {
 	ServiceCode           string
@@ -93,30 +122,32 @@ type quotaInput struct {
 	NextToken             *string
 }
 
-type quotaOp func(s *Sandbox, c *caller, in *quotaInput, now time.Time) (any, bool, *awsError)
+type quotaOp func(s *Service, c *core.Caller, in *quotaInput, now time.Time) (any, bool, *core.Error)
 
 // quotaOps is every Service Quotas operation the sandbox serves.
 var quotaOps map[string]quotaOp
 
 func init() {
 	quotaOps = map[string]quotaOp{
-		"GetServiceQuota":                               (*Sandbox).getServiceQuota,
-		"GetAWSDefaultServiceQuota":                     (*Sandbox).getDefaultServiceQuota,
-		"RequestServiceQuotaIncrease":                   (*Sandbox).requestQuotaIncrease,
-		"GetRequestedServiceQuotaChange":                (*Sandbox).getRequestedQuotaChange,
-		"ListRequestedServiceQuotaChangeHistory":        (*Sandbox).listQuotaChangeHistory,
-		"ListRequestedServiceQuotaChangeHistoryByQuota": (*Sandbox).listQuotaChangeHistoryByQuota,
+		"GetServiceQuota":                               (*Service).getServiceQuota,
+		"GetAWSDefaultServiceQuota":                     (*Service).getDefaultServiceQuota,
+		"RequestServiceQuotaIncrease":                   (*Service).requestQuotaIncrease,
+		"GetRequestedServiceQuotaChange":                (*Service).getRequestedQuotaChange,
+		"ListRequestedServiceQuotaChangeHistory":        (*Service).listQuotaChangeHistory,
+		"ListRequestedServiceQuotaChangeHistoryByQuota": (*Service).listQuotaChangeHistoryByQuota,
 	}
 }
 
-func illegalArgument(format string, args ...any) *awsError {
-	return errf("IllegalArgumentException", format, args...)
+func illegalArgument(format string, args ...any) *core.Error {
+	return core.Errf("IllegalArgumentException", format, args...)
 }
 
-func (s *Sandbox) serviceQuotas(c *caller, op string, body []byte, now time.Time) (any, bool, *awsError) {
+// Serve runs one Service Quotas operation under the sandbox's lock and
+// reports whether the state changed.
+func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) (any, bool, *core.Error) {
 	fn := quotaOps[op]
 	if fn == nil {
-		return nil, false, errf("UnknownOperationException", "The sandbox does not serve the Service Quotas operation %q.", op)
+		return nil, false, core.Errf("UnknownOperationException", "The sandbox does not serve the Service Quotas operation %q.", op)
 	}
 	var in quotaInput
 	if len(body) > 0 {
@@ -128,49 +159,36 @@ func (s *Sandbox) serviceQuotas(c *caller, op string, body []byte, now time.Time
 }
 
 // checkQuota refuses any quota but the accounts quota.
-func checkQuota(in *quotaInput) *awsError {
+func checkQuota(in *quotaInput) *core.Error {
 	if in.ServiceCode == "" || in.QuotaCode == "" {
 		return illegalArgument("ServiceCode and QuotaCode are required.")
 	}
 	if in.ServiceCode != accountsQuotaService || in.QuotaCode != accountsQuotaCode {
-		return errf("NoSuchResourceException", "The request failed because the specified service quota %s/%s does not exist in the sandbox; it serves %s/%s (%s).",
+		return core.Errf("NoSuchResourceException", "The request failed because the specified service quota %s/%s does not exist in the sandbox; it serves %s/%s (%s).",
 			in.ServiceCode, in.QuotaCode, accountsQuotaService, accountsQuotaCode, accountsQuotaName)
 	}
 	return nil
 }
 
-// accountQuota is the accounts quota that applies to the caller: its
-// organization's, or, for an account without one, the quota the
-// organization it creates will get.
-func (s *Sandbox) accountQuota(a *account) int {
-	if o := s.ix.orgByID[a.OrgID]; o != nil {
-		return o.AccountQuota
-	}
-	if a.AccountQuota > 0 {
-		return a.AccountQuota
-	}
-	return s.st.AccountQuota
+func quotaArn(c *core.Caller) string {
+	return "arn:aws:servicequotas:" + c.Region + ":" + c.Account.ID + ":" + accountsQuotaService + "/" + accountsQuotaCode
 }
 
-func quotaArn(c *caller) string {
-	return "arn:aws:servicequotas:" + c.region + ":" + c.account.ID + ":" + accountsQuotaService + "/" + accountsQuotaCode
-}
-
-func (s *Sandbox) getServiceQuota(c *caller, in *quotaInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) getServiceQuota(c *core.Caller, in *quotaInput, now time.Time) (any, bool, *core.Error) {
 	if err := checkQuota(in); err != nil {
 		return nil, false, err
 	}
-	return quotaOut(c, float64(s.accountQuota(c.account))), false, nil
+	return quotaOut(c, float64(s.quotas.AccountQuota(c.Account))), false, nil
 }
 
-func (s *Sandbox) getDefaultServiceQuota(c *caller, in *quotaInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) getDefaultServiceQuota(c *core.Caller, in *quotaInput, now time.Time) (any, bool, *core.Error) {
 	if err := checkQuota(in); err != nil {
 		return nil, false, err
 	}
-	return quotaOut(c, defaultAccountQuota), false, nil
+	return quotaOut(c, DefaultAccountQuota), false, nil
 }
 
-func quotaOut(c *caller, value float64) map[string]any {
+func quotaOut(c *core.Caller, value float64) map[string]any {
 	return map[string]any{"Quota": map[string]any{
 		"ServiceCode": accountsQuotaService, "ServiceName": "AWS Organizations",
 		"QuotaArn": quotaArn(c), "QuotaCode": accountsQuotaCode, "QuotaName": accountsQuotaName,
@@ -180,11 +198,11 @@ func quotaOut(c *caller, value float64) map[string]any {
 }
 
 // requestedChangeOut is a request in Service Quotas' RequestedServiceQuotaChange shape.
-func requestedChangeOut(q *quotaRequest) map[string]any {
+func requestedChangeOut(q *Request) map[string]any {
 	out := map[string]any{
 		"Id": q.ID, "ServiceCode": q.ServiceCode, "ServiceName": "AWS Organizations",
 		"QuotaCode": q.QuotaCode, "QuotaName": accountsQuotaName, "DesiredValue": q.DesiredValue,
-		"Status": q.Status, "Created": ts(q.Created), "LastUpdated": ts(q.LastUpdated),
+		"Status": q.Status, "Created": core.TS(q.Created), "LastUpdated": core.TS(q.LastUpdated),
 		"Requester": q.Requester, "GlobalQuota": true, "Unit": "None", "QuotaRequestedAtLevel": "ACCOUNT",
 		"QuotaArn": "arn:aws:servicequotas:" + q.Region + ":" + q.Account + ":" + accountsQuotaService + "/" + accountsQuotaCode,
 	}
@@ -194,7 +212,7 @@ func requestedChangeOut(q *quotaRequest) map[string]any {
 	return out
 }
 
-func (s *Sandbox) requestQuotaIncrease(c *caller, in *quotaInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) requestQuotaIncrease(c *core.Caller, in *quotaInput, now time.Time) (any, bool, *core.Error) {
 	if err := checkQuota(in); err != nil {
 		return nil, false, err
 	}
@@ -204,26 +222,26 @@ func (s *Sandbox) requestQuotaIncrease(c *caller, in *quotaInput, now time.Time)
 	if in.ContextId != nil && *in.ContextId != "" {
 		return nil, false, illegalArgument("The quota %s is applied at the account level; it takes no ContextId.", accountsQuotaCode)
 	}
-	if o := s.ix.orgByID[c.account.OrgID]; o != nil && o.ManagementID != c.account.ID {
-		return nil, false, &awsError{Status: http.StatusBadRequest, Code: "AccessDeniedException",
+	if o, ok := s.orgs.OrgOf(c.Account.ID); ok && !o.Manages(c.Account.ID) {
+		return nil, false, &core.Error{Status: http.StatusBadRequest, Code: "AccessDeniedException",
 			Message: fmt.Sprintf("The accounts quota of organization %s is raised from its management account, %s; this account is a member.", o.ID, o.ManagementID)}
 	}
-	desired, current := *in.DesiredValue, s.accountQuota(c.account)
+	desired, current := *in.DesiredValue, s.quotas.AccountQuota(c.Account)
 	switch {
 	case math.IsNaN(desired) || math.IsInf(desired, 0) || desired != math.Trunc(desired):
 		return nil, false, illegalArgument("The desired value must be a whole number of accounts, got %v.", desired)
 	case desired <= float64(current):
 		return nil, false, illegalArgument("You must provide a quota value greater than the current quota value (%d).", current)
 	}
-	for _, q := range s.st.QuotaRequests {
-		if q.Account == c.account.ID && q.QuotaCode == accountsQuotaCode && q.open() {
-			return nil, false, errf("ResourceAlreadyExistsException",
+	for _, q := range *s.requests {
+		if q.Account == c.Account.ID && q.QuotaCode == accountsQuotaCode && q.open() {
+			return nil, false, core.Errf("ResourceAlreadyExistsException",
 				"A request to increase this quota is already open (request %s, %s, for %v); wait for it to be decided.", q.ID, q.Status, q.DesiredValue)
 		}
 	}
-	delay := time.Duration(float64(s.cfg.QuotaIncreaseDelay) / s.cfg.Speed)
-	q := &quotaRequest{ID: randomFrom("0123456789abcdef", 32), Account: c.account.ID, Region: c.region,
-		Requester:   fmt.Sprintf(`{"accountId":"%s","callerArn":"%s"}`, c.account.ID, callerArn(c)),
+	delay := s.delay()
+	q := &Request{ID: core.RandomFrom(core.HexDigits, 32), Account: c.Account.ID, Region: c.Region,
+		Requester:   fmt.Sprintf(`{"accountId":"%s","callerArn":"%s"}`, c.Account.ID, c.Principal()),
 		ServiceCode: accountsQuotaService, QuotaCode: accountsQuotaCode, DesiredValue: desired, Status: quotaPending,
 		Created: now, LastUpdated: now, CaseAt: now.Add(delay / 4), DecideAt: now.Add(delay), Outcome: quotaApproved}
 	switch {
@@ -233,34 +251,27 @@ func (s *Sandbox) requestQuotaIncrease(c *caller, in *quotaInput, now time.Time)
 	case desired > MaxAccountQuota:
 		q.Outcome = quotaDenied
 	}
-	s.st.QuotaRequests = append(s.st.QuotaRequests, q)
+	*s.requests = append(*s.requests, q)
 	return map[string]any{"RequestedQuota": requestedChangeOut(q)}, true, nil
 }
 
-func callerArn(c *caller) string {
-	if c.session != nil {
-		return "arn:aws:sts::" + c.account.ID + ":assumed-role/" + c.session.RoleName + "/" + c.session.SessionName
-	}
-	return "arn:aws:iam::" + c.account.ID + ":root"
-}
-
-func (s *Sandbox) getRequestedQuotaChange(c *caller, in *quotaInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) getRequestedQuotaChange(c *core.Caller, in *quotaInput, now time.Time) (any, bool, *core.Error) {
 	if in.RequestId == "" {
 		return nil, false, illegalArgument("RequestId is required.")
 	}
-	for _, q := range s.st.QuotaRequests {
-		if q.ID == in.RequestId && q.Account == c.account.ID {
+	for _, q := range *s.requests {
+		if q.ID == in.RequestId && q.Account == c.Account.ID {
 			return map[string]any{"RequestedQuota": requestedChangeOut(q)}, false, nil
 		}
 	}
-	return nil, false, errf("NoSuchResourceException", "The request failed because the specified quota increase request %s does not exist.", in.RequestId)
+	return nil, false, core.Errf("NoSuchResourceException", "The request failed because the specified quota increase request %s does not exist.", in.RequestId)
 }
 
 var requestStatuses = []string{quotaPending, quotaCaseOpened, quotaApproved, quotaDenied, "CASE_CLOSED", quotaNotApproved, "INVALID_REQUEST"}
 
 // listQuotaChangeHistoryByQuota lists the requests for one quota: both
 // codes are required.
-func (s *Sandbox) listQuotaChangeHistoryByQuota(c *caller, in *quotaInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listQuotaChangeHistoryByQuota(c *core.Caller, in *quotaInput, now time.Time) (any, bool, *core.Error) {
 	if err := checkQuota(in); err != nil {
 		return nil, false, err
 	}
@@ -269,7 +280,7 @@ func (s *Sandbox) listQuotaChangeHistoryByQuota(c *caller, in *quotaInput, now t
 
 // listQuotaChangeHistory lists the caller's requests, oldest first, for one
 // service when ServiceCode is given.
-func (s *Sandbox) listQuotaChangeHistory(c *caller, in *quotaInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listQuotaChangeHistory(c *core.Caller, in *quotaInput, now time.Time) (any, bool, *core.Error) {
 	if in.Status != "" && !slices.Contains(requestStatuses, in.Status) {
 		return nil, false, illegalArgument("Status must be one of %s.", strings.Join(requestStatuses, ", "))
 	}
@@ -285,9 +296,9 @@ func (s *Sandbox) listQuotaChangeHistory(c *caller, in *quotaInput, now time.Tim
 		}
 		n = *in.MaxResults
 	}
-	var match []*quotaRequest
-	for _, q := range s.st.QuotaRequests {
-		if q.Account != c.account.ID || (in.ServiceCode != "" && q.ServiceCode != in.ServiceCode) ||
+	var match []*Request
+	for _, q := range *s.requests {
+		if q.Account != c.Account.ID || (in.ServiceCode != "" && q.ServiceCode != in.ServiceCode) ||
 			(in.Status != "" && q.Status != in.Status) || in.QuotaRequestedAtLevel == "RESOURCE" {
 			continue
 		}
@@ -295,10 +306,9 @@ func (s *Sandbox) listQuotaChangeHistory(c *caller, in *quotaInput, now time.Tim
 	}
 	start := 0
 	if in.NextToken != nil {
-		raw, err := base64.RawURLEncoding.DecodeString(*in.NextToken)
-		off, err2 := strconv.Atoi(strings.TrimPrefix(string(raw), "quota-history:"))
-		if err != nil || err2 != nil || !strings.HasPrefix(string(raw), "quota-history:") || off < 0 || off > len(match) {
-			return nil, false, errf("InvalidPaginationTokenException", "Invalid input: the NextToken does not come from a previous answer to this listing.")
+		off, err := core.DecodePageToken("quota-history", *in.NextToken, len(match))
+		if err != nil {
+			return nil, false, core.Errf("InvalidPaginationTokenException", "Invalid input: the NextToken does not come from a previous answer to this listing.")
 		}
 		start = off
 	}
@@ -309,16 +319,16 @@ func (s *Sandbox) listQuotaChangeHistory(c *caller, in *quotaInput, now time.Tim
 	}
 	out := map[string]any{"RequestedQuotas": items}
 	if end < len(match) {
-		out["NextToken"] = base64.RawURLEncoding.EncodeToString([]byte("quota-history:" + strconv.Itoa(end)))
+		out["NextToken"] = core.EncodePageToken("quota-history", end)
 	}
 	return out, false, nil
 }
 
-// settleQuotaRequests moves every request whose time has come to its next
+// Settle moves every request whose time has come to its next
 // state, and applies an approved quota. It reports whether anything changed.
-func (s *Sandbox) settleQuotaRequests(now time.Time) bool {
+func (s *Service) Settle(now time.Time) bool {
 	changed := false
-	for _, q := range s.st.QuotaRequests {
+	for _, q := range *s.requests {
 		for t := q.next(); !t.IsZero() && !t.After(now); t = q.next() {
 			changed = true
 			q.LastUpdated = t
@@ -327,41 +337,25 @@ func (s *Sandbox) settleQuotaRequests(now time.Time) bool {
 					q.Status = quotaNotApproved
 					continue
 				}
-				q.Status, q.CaseID = quotaCaseOpened, randomFrom(digits, 11)
+				q.Status, q.CaseID = quotaCaseOpened, core.RandomFrom(core.Digits, 11)
 				continue
 			}
 			q.Status = q.Outcome
 			if q.Status == quotaApproved {
-				s.grantAccountQuota(q)
+				s.quotas.GrantAccountQuota(q.Account, int(q.DesiredValue))
 			}
 		}
 	}
 	return changed
 }
 
-// nextQuotaChange is when a request changes state next; zero when none will.
-func (s *Sandbox) nextQuotaChange() time.Time {
+// NextChange is when a request changes state next; zero when none will.
+func (s *Service) NextChange() time.Time {
 	var next time.Time
-	for _, q := range s.st.QuotaRequests {
+	for _, q := range *s.requests {
 		if t := q.next(); !t.IsZero() && (next.IsZero() || t.Before(next)) {
 			next = t
 		}
 	}
 	return next
-}
-
-// grantAccountQuota applies an approved increase: to the organization the
-// requester manages, or, for an account without one, to the organization
-// it will create.
-func (s *Sandbox) grantAccountQuota(q *quotaRequest) {
-	a := s.ix.accountByID[q.Account]
-	if a == nil {
-		return
-	}
-	value := int(q.DesiredValue)
-	if o := s.ix.orgByID[a.OrgID]; o != nil && o.ManagementID == a.ID {
-		o.AccountQuota = max(o.AccountQuota, value)
-		return
-	}
-	a.AccountQuota = max(a.AccountQuota, value)
 }

@@ -1,39 +1,30 @@
-package sandbox
+package organizations
 
 import (
-	"encoding/base64"
 	"fmt"
-	"net/http"
-	"strconv"
 	"strings"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // who may call
 
-func notInUse() *awsError {
-	return errf("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.")
-}
-
-func accessDenied() *awsError {
-	return &awsError{Status: http.StatusBadRequest, Code: "AccessDeniedException", Message: "You don't have permissions to access this resource."}
-}
-
 // orgOf is the caller's organization, for operations any member may call.
-func (s *Sandbox) orgOf(c *caller) (*organization, *awsError) {
-	if c.account.OrgID == "" {
+func (s *Service) orgOf(c *core.Caller) (*Organization, *core.Error) {
+	if c.Account.OrgID == "" {
 		return nil, notInUse()
 	}
-	return s.ix.orgByID[c.account.OrgID], nil
+	return s.ix.orgByID[c.Account.OrgID], nil
 }
 
 // managed is the caller's organization for operations only its management
 // account may call (members get AccessDeniedException, as in AWS).
-func (s *Sandbox) managed(c *caller) (*organization, *awsError) {
+func (s *Service) managed(c *core.Caller) (*Organization, *core.Error) {
 	o, err := s.orgOf(c)
 	if err != nil {
 		return nil, err
 	}
-	if o.ManagementID != c.account.ID {
+	if o.ManagementID != c.Account.ID {
 		return nil, accessDenied()
 	}
 	return o, nil
@@ -41,16 +32,16 @@ func (s *Sandbox) managed(c *caller) (*organization, *awsError) {
 
 // shapes
 
-func (s *Sandbox) accountOut(o *organization, a *account) accountOut {
+func (s *Service) accountOut(o *Organization, a *core.Account) accountOut {
 	return accountOut{Id: a.ID, Arn: fmt.Sprintf("arn:aws:organizations::%s:account/%s/%s", o.ManagementID, o.ID, a.ID),
-		Email: a.Email, Name: a.Name, Status: "ACTIVE", State: "ACTIVE", JoinedMethod: a.JoinedMethod, JoinedTimestamp: ts(a.JoinedAt)}
+		Email: a.Email, Name: a.Name, Status: "ACTIVE", State: "ACTIVE", JoinedMethod: a.JoinedMethod, JoinedTimestamp: core.TS(a.JoinedAt)}
 }
 
-func orgArn(o *organization) string {
+func orgArn(o *Organization) string {
 	return fmt.Sprintf("arn:aws:organizations::%s:organization/%s", o.ManagementID, o.ID)
 }
 
-func (s *Sandbox) rootOut(o *organization) rootOut {
+func (s *Service) rootOut(o *Organization) rootOut {
 	types := []policyTypeOut{}
 	for _, t := range o.RootPolicyTypes {
 		types = append(types, policyTypeOut{Type: t, Status: "ENABLED"})
@@ -58,11 +49,11 @@ func (s *Sandbox) rootOut(o *organization) rootOut {
 	return rootOut{Id: o.RootID, Arn: fmt.Sprintf("arn:aws:organizations::%s:root/%s/%s", o.ManagementID, o.ID, o.RootID), Name: "Root", PolicyTypes: types}
 }
 
-func ouArn(o *organization, ou *orgUnit) string {
+func ouArn(o *Organization, ou *orgUnit) string {
 	return fmt.Sprintf("arn:aws:organizations::%s:ou/%s/%s", o.ManagementID, o.ID, ou.ID)
 }
 
-func policyOut(o *organization, p *policy) policySummary {
+func policyOut(o *Organization, p *Policy) policySummary {
 	arn := fmt.Sprintf("arn:aws:organizations::%s:policy/%s/%s/%s", o.ManagementID, o.ID, strings.ToLower(p.Type), p.ID)
 	if p.AWSManaged {
 		arn = fmt.Sprintf("arn:aws:organizations::aws:policy/%s/%s", strings.ToLower(p.Type), p.ID)
@@ -71,12 +62,12 @@ func policyOut(o *organization, p *policy) policySummary {
 }
 
 func statusOut(cs *createStatus) createStatusOut {
-	out := createStatusOut{Id: cs.ID, AccountName: cs.AccountName, State: cs.State, RequestedTimestamp: ts(cs.RequestedAt)}
+	out := createStatusOut{Id: cs.ID, AccountName: cs.AccountName, State: cs.State, RequestedTimestamp: core.TS(cs.RequestedAt)}
 	switch cs.State {
 	case "SUCCEEDED":
-		out.AccountId, out.CompletedTimestamp = cs.AccountID, ts(cs.CompleteAt)
+		out.AccountId, out.CompletedTimestamp = cs.AccountID, core.TS(cs.CompleteAt)
 	case "FAILED":
-		out.FailureReason, out.CompletedTimestamp = cs.FailureReason, ts(cs.CompleteAt)
+		out.FailureReason, out.CompletedTimestamp = cs.FailureReason, core.TS(cs.CompleteAt)
 	}
 	return out
 }
@@ -86,7 +77,7 @@ func statusOut(cs *createStatus) createStatusOut {
 // paginate cuts one page out of items. NextToken is opaque to clients, as in
 // AWS; it carries the offset and the operation so a token from one listing is
 // refused by another.
-func paginate[T any](items []T, in *orgInput, op string, limit int) ([]T, *string, *awsError) {
+func paginate[T any](items []T, in *orgInput, op string, limit int) ([]T, *string, *core.Error) {
 	n := limit
 	if in.MaxResults != nil {
 		if *in.MaxResults < 1 {
@@ -99,10 +90,8 @@ func paginate[T any](items []T, in *orgInput, op string, limit int) ([]T, *strin
 	}
 	start := 0
 	if in.NextToken != nil {
-		raw, err := base64.RawURLEncoding.DecodeString(*in.NextToken)
-		tokOp, off, ok := strings.Cut(string(raw), ":")
-		o, err2 := strconv.Atoi(off)
-		if err != nil || !ok || err2 != nil || tokOp != op || o < 0 || o > len(items) {
+		o, err := core.DecodePageToken(op, *in.NextToken, len(items))
+		if err != nil {
 			return nil, nil, invalidInput("INVALID_NEXT_TOKEN", "You specified an invalid value for nextToken. You must get the value from the response to a previous call to the API.")
 		}
 		start = o
@@ -110,7 +99,7 @@ func paginate[T any](items []T, in *orgInput, op string, limit int) ([]T, *strin
 	end := min(start+n, len(items))
 	var next *string
 	if end < len(items) {
-		t := base64.RawURLEncoding.EncodeToString([]byte(op + ":" + strconv.Itoa(end)))
+		t := core.EncodePageToken(op, end)
 		next = &t
 	}
 	return items[start:end], next, nil
@@ -127,14 +116,14 @@ func paged(key string, items any, next *string) map[string]any {
 
 // validation
 
-func required(name, v string) *awsError {
+func required(name, v string) *core.Error {
 	if v == "" {
 		return invalidInput("INPUT_REQUIRED", "You must specify a value for %s.", name)
 	}
 	return nil
 }
 
-func validTags(tags []tag) *awsError {
+func validTags(tags []tag) *core.Error {
 	seen := map[string]bool{}
 	for _, t := range tags {
 		switch {
@@ -176,7 +165,7 @@ func tagList(m map[string]string) []tag {
 	return out
 }
 
-func validParentID(id string) *awsError {
+func validParentID(id string) *core.Error {
 	if err := required("ParentId", id); err != nil {
 		return err
 	}
@@ -187,14 +176,14 @@ func validParentID(id string) *awsError {
 }
 
 // parentExists reports whether id is the root or an OU of o.
-func (s *Sandbox) parentExists(o *organization, id string) bool {
+func (s *Service) parentExists(o *Organization, id string) bool {
 	if id == o.RootID {
 		return true
 	}
 	return s.ix.ouOrg[id] == o
 }
 
-func (s *Sandbox) ouDepth(id string) int {
+func (s *Service) ouDepth(id string) int {
 	d := 0
 	for {
 		ou := s.ix.ouByID[id]

@@ -1,4 +1,6 @@
-package sandbox
+// Package iam is the sandbox's IAM for what the tool and organization tools
+// ask of an account itself (package inventory lists users and keys).
+package iam
 
 import (
 	"encoding/json"
@@ -8,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // The sandbox's IAM is read-only (package inventory lists users and keys),
@@ -17,7 +21,8 @@ import (
 // to see whether it is there). An account keeps one such role, its
 // AccessRole, which is what AssumeRole lets the management account into.
 
-const iamNamespace = "https://iam.amazonaws.com/doc/2010-05-08/"
+// Namespace is IAM's XML namespace, in its answers and errors.
+const Namespace = "https://iam.amazonaws.com/doc/2010-05-08/"
 
 // iamRoleOps are the IAM operations served here rather than by package
 // inventory: the access role's, and the account-level reads organization
@@ -29,47 +34,39 @@ var iamRoleOps = map[string]bool{"CreateRole": true, "GetRole": true, "AttachRol
 // iamAccountOps are the read-only ones among them, which need no role name.
 var iamAccountOps = map[string]bool{"ListRoles": true, "ListAccountAliases": true, "GetAccountPasswordPolicy": true, "GetAccountSummary": true}
 
-// serveIAMRole answers the role operations; it reports false, having
-// written nothing, for any other request.
-func (s *Sandbox) serveIAMRole(w http.ResponseWriter, r *http.Request, body []byte, auth sigV4, now time.Time) bool {
-	if auth.service != "iam" {
-		return false
-	}
+// Service is IAM's account-level side over the core's accounts.
+type Service struct {
+	orgs core.Organizations
+	// users counts an account's IAM users (package inventory keeps them).
+	users func(account string) int
+}
+
+// New serves IAM for accounts in the organizations orgs knows; users counts an account's IAM users.
+func New(orgs core.Organizations, users func(account string) int) *Service {
+	return &Service{orgs: orgs, users: users}
+}
+
+// Operation is the IAM operation a request body asks for, when this package serves it.
+func Operation(body []byte) (string, bool) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil || !iamRoleOps[form.Get("Action")] {
-		return false
+		return "", false
 	}
-	op := form.Get("Action")
-	s.mu.Lock()
-	c, aerr := s.authenticate(r, body, auth, now)
-	if aerr == nil {
-		aerr = s.denied(c, op)
-	}
-	var out []byte
-	if aerr == nil && iamAccountOps[op] {
-		out, aerr = s.iamAccount(c, op, form)
-	} else if aerr == nil {
-		out, aerr = s.iamRole(c, op, form, now)
-	}
-	acct, outcome := "", "ok"
-	if c != nil {
-		acct = c.account.ID
-	}
-	if aerr != nil {
-		outcome = aerr.Code
-	}
-	s.record(Call{Time: now, Account: acct, Service: "iam", Region: auth.region, Operation: op, Outcome: outcome})
-	s.mu.Unlock()
+	return form.Get("Action"), true
+}
 
-	if aerr != nil {
-		writeQueryError(w, iamNamespace, aerr)
-		return true
+// Known says whether this package serves op.
+func Known(op string) bool { return iamRoleOps[op] }
+
+// Serve answers one call under the sandbox's lock; it reports whether the
+// state changed (CreateRole), to be saved before the answer goes out.
+func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) ([]byte, bool, *core.Error) {
+	form, _ := url.ParseQuery(string(body))
+	if iamAccountOps[op] {
+		out, err := s.iamAccount(c, op, form)
+		return out, false, err
 	}
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(out)
-	return true
+	return s.iamRole(c, op, form, now)
 }
 
 type iamRoleOut struct {
@@ -80,79 +77,75 @@ type iamRoleOut struct {
 	CreateDate string `xml:"CreateDate"`
 }
 
-func noSuchRole(name string) *awsError {
-	return &awsError{Status: http.StatusNotFound, Code: "NoSuchEntity", Message: "The role with name " + name + " cannot be found."}
+func noSuchRole(name string) *core.Error {
+	return &core.Error{Status: http.StatusNotFound, Code: "NoSuchEntity", Message: "The role with name " + name + " cannot be found."}
 }
 
 // iamRole runs one role operation under the lock.
-func (s *Sandbox) iamRole(c *caller, op string, form url.Values, now time.Time) ([]byte, *awsError) {
+func (s *Service) iamRole(c *core.Caller, op string, form url.Values, now time.Time) ([]byte, bool, *core.Error) {
 	name := form.Get("RoleName")
 	if name == "" {
-		return nil, &awsError{Status: http.StatusBadRequest, Code: "ValidationError", Message: "1 validation error detected: Value null at 'roleName' failed to satisfy constraint: Member must not be null"}
+		return nil, false, &core.Error{Status: http.StatusBadRequest, Code: "ValidationError", Message: "1 validation error detected: Value null at 'roleName' failed to satisfy constraint: Member must not be null"}
 	}
-	a := c.account
+	a := c.Account
 	role := iamRoleOut{Path: "/", RoleName: name, Arn: "arn:aws:iam::" + a.ID + ":role/" + name,
-		RoleID: roleID(&session{Account: a.ID, RoleName: name}), CreateDate: a.CreatedAt.UTC().Format(time.RFC3339)}
-	meta := responseMetadata{newRequestID()}
+		RoleID: core.RoleID(a.ID, name), CreateDate: a.CreatedAt.UTC().Format(time.RFC3339)}
+	meta := core.ResponseMetadata{RequestID: core.NewRequestID()}
 	switch op {
 	case "GetRole":
 		if a.AccessRole != name {
-			return nil, noSuchRole(name)
+			return nil, false, noSuchRole(name)
 		}
 		out, _ := xml.Marshal(struct {
-			XMLName  xml.Name         `xml:"GetRoleResponse"`
-			Xmlns    string           `xml:"xmlns,attr"`
-			Role     iamRoleOut       `xml:"GetRoleResult>Role"`
-			Metadata responseMetadata `xml:"ResponseMetadata"`
-		}{Xmlns: iamNamespace, Role: role, Metadata: meta})
-		return out, nil
+			XMLName  xml.Name              `xml:"GetRoleResponse"`
+			Xmlns    string                `xml:"xmlns,attr"`
+			Role     iamRoleOut            `xml:"GetRoleResult>Role"`
+			Metadata core.ResponseMetadata `xml:"ResponseMetadata"`
+		}{Xmlns: Namespace, Role: role, Metadata: meta})
+		return out, false, nil
 	case "CreateRole":
 		if a.AccessRole == name {
-			return nil, &awsError{Status: http.StatusConflict, Code: "EntityAlreadyExists", Message: "Role with name " + name + " already exists."}
+			return nil, false, &core.Error{Status: http.StatusConflict, Code: "EntityAlreadyExists", Message: "Role with name " + name + " already exists."}
 		}
 		if a.AccessRole != "" {
-			return nil, &awsError{Status: http.StatusConflict, Code: "LimitExceeded", Message: "The sandbox keeps one access role per account, and this one has " + a.AccessRole + "."}
+			return nil, false, &core.Error{Status: http.StatusConflict, Code: "LimitExceeded", Message: "The sandbox keeps one access role per account, and this one has " + a.AccessRole + "."}
 		}
 		if aerr := validTrustPolicy(form.Get("AssumeRolePolicyDocument")); aerr != nil {
-			return nil, aerr
+			return nil, false, aerr
 		}
 		a.AccessRole = name
-		if err := s.store.save(s.st); err != nil {
-			s.reloadAfterFailedSave()
-			return nil, &awsError{Status: http.StatusInternalServerError, Code: "ServiceFailure", Message: "The sandbox could not save its state."}
-		}
 		role.CreateDate = now.UTC().Format(time.RFC3339)
 		out, _ := xml.Marshal(struct {
-			XMLName  xml.Name         `xml:"CreateRoleResponse"`
-			Xmlns    string           `xml:"xmlns,attr"`
-			Role     iamRoleOut       `xml:"CreateRoleResult>Role"`
-			Metadata responseMetadata `xml:"ResponseMetadata"`
-		}{Xmlns: iamNamespace, Role: role, Metadata: meta})
-		return out, nil
+			XMLName  xml.Name              `xml:"CreateRoleResponse"`
+			Xmlns    string                `xml:"xmlns,attr"`
+			Role     iamRoleOut            `xml:"CreateRoleResult>Role"`
+			Metadata core.ResponseMetadata `xml:"ResponseMetadata"`
+		}{Xmlns: Namespace, Role: role, Metadata: meta})
+		return out, true, nil
 	default: // AttachRolePolicy: the role must exist; the sandbox keeps no policies.
 		if a.AccessRole != name {
-			return nil, noSuchRole(name)
+			return nil, false, noSuchRole(name)
 		}
 		if !strings.HasPrefix(form.Get("PolicyArn"), "arn:aws:iam::") {
-			return nil, &awsError{Status: http.StatusBadRequest, Code: "InvalidInput", Message: "ARN " + form.Get("PolicyArn") + " is not valid."}
+			return nil, false, &core.Error{Status: http.StatusBadRequest, Code: "InvalidInput", Message: "ARN " + form.Get("PolicyArn") + " is not valid."}
 		}
 		out, _ := xml.Marshal(struct {
-			XMLName  xml.Name         `xml:"AttachRolePolicyResponse"`
-			Xmlns    string           `xml:"xmlns,attr"`
-			Metadata responseMetadata `xml:"ResponseMetadata"`
-		}{Xmlns: iamNamespace, Metadata: meta})
-		return out, nil
+			XMLName  xml.Name              `xml:"AttachRolePolicyResponse"`
+			Xmlns    string                `xml:"xmlns,attr"`
+			Metadata core.ResponseMetadata `xml:"ResponseMetadata"`
+		}{Xmlns: Namespace, Metadata: meta})
+		return out, false, nil
 	}
 }
 
 // validTrustPolicy refuses a trust policy that is not a JSON policy
 // document, as IAM answers MalformedPolicyDocument.
-func validTrustPolicy(doc string) *awsError {
+func validTrustPolicy(doc string) *core.Error {
 	var p struct {
 		Statement []json.RawMessage `json:"Statement"`
 	}
 	if err := json.Unmarshal([]byte(doc), &p); err != nil || len(p.Statement) == 0 {
-		return &awsError{Status: http.StatusBadRequest, Code: "MalformedPolicyDocument", Message: "The trust policy is not a valid policy document."}
+		return &core.Error{Status: http.StatusBadRequest, Code: "MalformedPolicyDocument", Message: "The trust policy is not a valid policy document."}
 	}
 	return nil
 }
@@ -160,32 +153,27 @@ func validTrustPolicy(doc string) *awsError {
 // iamAccount answers the account-level reads with AWS's shapes. The sandbox
 // keeps no aliases and no password policy, as a new account has none; its
 // only role is the access role.
-func (s *Sandbox) iamAccount(c *caller, op string, form url.Values) ([]byte, *awsError) {
-	a := c.account
-	meta := responseMetadata{newRequestID()}
+func (s *Service) iamAccount(c *core.Caller, op string, form url.Values) ([]byte, *core.Error) {
+	a := c.Account
+	meta := core.ResponseMetadata{RequestID: core.NewRequestID()}
 	switch op {
 	case "ListAccountAliases":
 		if aerr := iamMaxItems(form); aerr != nil {
 			return nil, aerr
 		}
 		out, _ := xml.Marshal(struct {
-			XMLName     xml.Name         `xml:"ListAccountAliasesResponse"`
-			Xmlns       string           `xml:"xmlns,attr"`
-			Aliases     struct{}         `xml:"ListAccountAliasesResult>AccountAliases"`
-			IsTruncated bool             `xml:"ListAccountAliasesResult>IsTruncated"`
-			Metadata    responseMetadata `xml:"ResponseMetadata"`
-		}{Xmlns: iamNamespace, Metadata: meta})
+			XMLName     xml.Name              `xml:"ListAccountAliasesResponse"`
+			Xmlns       string                `xml:"xmlns,attr"`
+			Aliases     struct{}              `xml:"ListAccountAliasesResult>AccountAliases"`
+			IsTruncated bool                  `xml:"ListAccountAliasesResult>IsTruncated"`
+			Metadata    core.ResponseMetadata `xml:"ResponseMetadata"`
+		}{Xmlns: Namespace, Metadata: meta})
 		return out, nil
 	case "GetAccountPasswordPolicy":
-		return nil, &awsError{Status: http.StatusNotFound, Code: "NoSuchEntity",
+		return nil, &core.Error{Status: http.StatusNotFound, Code: "NoSuchEntity",
 			Message: "The Password Policy with domain name " + a.ID + " cannot be found."}
 	case "GetAccountSummary":
-		users, keys := 0, 0
-		for _, r := range s.ix.resources[a.ID] {
-			if r.Service == "iam" && r.Type == "user" {
-				users++
-			}
-		}
+		users, keys := s.users(a.ID), 0
 		if a.AccessKeyID != "" {
 			keys = 1 // the sandbox's credentials are the account root user's keys
 		}
@@ -211,11 +199,11 @@ func (s *Sandbox) iamAccount(c *caller, op string, form url.Values) ([]byte, *aw
 			{"UsersQuota", 5000}, {"VersionsPerPolicyQuota", 5},
 		}
 		out, _ := xml.Marshal(struct {
-			XMLName  xml.Name         `xml:"GetAccountSummaryResponse"`
-			Xmlns    string           `xml:"xmlns,attr"`
-			Entries  any              `xml:"GetAccountSummaryResult>SummaryMap>entry"`
-			Metadata responseMetadata `xml:"ResponseMetadata"`
-		}{Xmlns: iamNamespace, Entries: summary, Metadata: meta})
+			XMLName  xml.Name              `xml:"GetAccountSummaryResponse"`
+			Xmlns    string                `xml:"xmlns,attr"`
+			Entries  any                   `xml:"GetAccountSummaryResult>SummaryMap>entry"`
+			Metadata core.ResponseMetadata `xml:"ResponseMetadata"`
+		}{Xmlns: Namespace, Entries: summary, Metadata: meta})
 		return out, nil
 	default: // ListRoles
 		if aerr := iamMaxItems(form); aerr != nil {
@@ -231,34 +219,34 @@ func (s *Sandbox) iamAccount(c *caller, op string, form url.Values) ([]byte, *aw
 			// Organizations' role trusts the management account; AWS
 			// returns the document URL-encoded.
 			trusted := a.ID
-			if o := s.ix.orgByID[a.OrgID]; o != nil {
+			if o, ok := s.orgs.OrgOf(a.ID); ok {
 				trusted = o.ManagementID
 			}
 			trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + trusted + `:root"},"Action":"sts:AssumeRole"}]}`
 			roles = append(roles, listedRole{
 				iamRoleOut: iamRoleOut{Path: "/", RoleName: a.AccessRole, Arn: "arn:aws:iam::" + a.ID + ":role/" + a.AccessRole,
-					RoleID: roleID(&session{Account: a.ID, RoleName: a.AccessRole}), CreateDate: a.CreatedAt.UTC().Format(time.RFC3339)},
+					RoleID: core.RoleID(a.ID, a.AccessRole), CreateDate: a.CreatedAt.UTC().Format(time.RFC3339)},
 				AssumeRolePolicyDocument: url.QueryEscape(trust), MaxSessionDuration: 3600})
 		}
 		out, _ := xml.Marshal(struct {
-			XMLName     xml.Name         `xml:"ListRolesResponse"`
-			Xmlns       string           `xml:"xmlns,attr"`
-			Roles       []listedRole     `xml:"ListRolesResult>Roles>member"`
-			IsTruncated bool             `xml:"ListRolesResult>IsTruncated"`
-			Metadata    responseMetadata `xml:"ResponseMetadata"`
-		}{Xmlns: iamNamespace, Roles: roles, Metadata: meta})
+			XMLName     xml.Name              `xml:"ListRolesResponse"`
+			Xmlns       string                `xml:"xmlns,attr"`
+			Roles       []listedRole          `xml:"ListRolesResult>Roles>member"`
+			IsTruncated bool                  `xml:"ListRolesResult>IsTruncated"`
+			Metadata    core.ResponseMetadata `xml:"ResponseMetadata"`
+		}{Xmlns: Namespace, Roles: roles, Metadata: meta})
 		return out, nil
 	}
 }
 
 // iamMaxItems refuses a MaxItems outside IAM's 1-1000, as IAM does.
-func iamMaxItems(form url.Values) *awsError {
+func iamMaxItems(form url.Values) *core.Error {
 	v := form.Get("MaxItems")
 	if v == "" {
 		return nil
 	}
 	if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 1000 {
-		return &awsError{Status: http.StatusBadRequest, Code: "ValidationError",
+		return &core.Error{Status: http.StatusBadRequest, Code: "ValidationError",
 			Message: "1 validation error detected: Value '" + v + "' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000"}
 	}
 	return nil

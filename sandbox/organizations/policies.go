@@ -1,14 +1,16 @@
-package sandbox
+package organizations
 
 import (
 	"encoding/json"
 	"slices"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // policies
 
-func (s *Sandbox) findPolicy(o *organization, id string) (*policy, *awsError) {
+func (s *Service) findPolicy(o *Organization, id string) (*Policy, *core.Error) {
 	if err := required("PolicyId", id); err != nil {
 		return nil, err
 	}
@@ -17,12 +19,12 @@ func (s *Sandbox) findPolicy(o *organization, id string) (*policy, *awsError) {
 	}
 	p := s.ix.policyByID[o.ID][id]
 	if p == nil {
-		return nil, errf("PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified.")
+		return nil, core.Errf("PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified.")
 	}
 	return p, nil
 }
 
-func validPolicyContent(typ, content string) *awsError {
+func validPolicyContent(typ, content string) *core.Error {
 	if content == "" {
 		return invalidInput("MIN_LENGTH_EXCEEDED", "The policy content must not be empty.")
 	}
@@ -31,17 +33,17 @@ func validPolicyContent(typ, content string) *awsError {
 	}
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(content), &doc); err != nil {
-		return errf("MalformedPolicyDocumentException", "The provided policy document doesn't meet the requirements of the specified policy type: %v.", err)
+		return core.Errf("MalformedPolicyDocumentException", "The provided policy document doesn't meet the requirements of the specified policy type: %v.", err)
 	}
-	if typ == scpType || typ == "RESOURCE_CONTROL_POLICY" {
+	if typ == SCPType || typ == "RESOURCE_CONTROL_POLICY" {
 		if _, ok := doc["Statement"]; !ok {
-			return errf("MalformedPolicyDocumentException", "The provided policy document doesn't meet the requirements of the specified policy type: missing Statement.")
+			return core.Errf("MalformedPolicyDocumentException", "The provided policy document doesn't meet the requirements of the specified policy type: missing Statement.")
 		}
 	}
 	return nil
 }
 
-func validPolicyName(name *string) *awsError {
+func validPolicyName(name *string) *core.Error {
 	if name == nil || *name == "" {
 		return invalidInput("MIN_LENGTH_EXCEEDED", "The policy name must be at least 1 character long.")
 	}
@@ -51,7 +53,7 @@ func validPolicyName(name *string) *awsError {
 	return nil
 }
 
-func (s *Sandbox) policyNameTaken(o *organization, typ, name, except string) bool {
+func (s *Service) policyNameTaken(o *Organization, typ, name, except string) bool {
 	for _, p := range o.Policies {
 		if p.Type == typ && p.Name == name && p.ID != except {
 			return true
@@ -60,7 +62,7 @@ func (s *Sandbox) policyNameTaken(o *organization, typ, name, except string) boo
 	return false
 }
 
-func (s *Sandbox) createPolicy(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) createPolicy(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -89,7 +91,7 @@ func (s *Sandbox) createPolicy(c *caller, in *orgInput, now time.Time) (any, boo
 		return nil, false, err
 	}
 	if s.policyNameTaken(o, in.Type, *in.Name, "") {
-		return nil, false, errf("DuplicatePolicyException", "A policy with the same name already exists.")
+		return nil, false, core.Errf("DuplicatePolicyException", "A policy with the same name already exists.")
 	}
 	count := 0
 	for _, p := range o.Policies {
@@ -97,16 +99,16 @@ func (s *Sandbox) createPolicy(c *caller, in *orgInput, now time.Time) (any, boo
 			count++
 		}
 	}
-	if count >= maxPoliciesPerType {
+	if count >= MaxPoliciesPerType {
 		return nil, false, constraint("POLICY_NUMBER_LIMIT_EXCEEDED", "You attempted to exceed the number of policies that you can have in an organization.")
 	}
-	p := &policy{ID: newPolicyID(), Name: *in.Name, Description: desc, Type: in.Type, Content: content, Tags: tagMap(in.Tags)}
+	p := &Policy{ID: NewPolicyID(), Name: *in.Name, Description: desc, Type: in.Type, Content: content, Tags: tagMap(in.Tags)}
 	o.Policies = append(o.Policies, p)
 	s.ix.policyByID[o.ID][p.ID] = p
 	return map[string]any{"Policy": map[string]any{"PolicySummary": policyOut(o, p), "Content": p.Content}}, true, nil
 }
 
-func (s *Sandbox) updatePolicy(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) updatePolicy(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -123,7 +125,7 @@ func (s *Sandbox) updatePolicy(c *caller, in *orgInput, now time.Time) (any, boo
 			return nil, false, err
 		}
 		if s.policyNameTaken(o, p.Type, *in.Name, p.ID) {
-			return nil, false, errf("DuplicatePolicyException", "A policy with the same name already exists.")
+			return nil, false, core.Errf("DuplicatePolicyException", "A policy with the same name already exists.")
 		}
 	}
 	if in.Description != nil && len(*in.Description) > 512 {
@@ -146,7 +148,7 @@ func (s *Sandbox) updatePolicy(c *caller, in *orgInput, now time.Time) (any, boo
 	return map[string]any{"Policy": map[string]any{"PolicySummary": policyOut(o, p), "Content": p.Content}}, true, nil
 }
 
-func (s *Sandbox) describePolicy(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) describePolicy(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -158,7 +160,7 @@ func (s *Sandbox) describePolicy(c *caller, in *orgInput, now time.Time) (any, b
 	return map[string]any{"Policy": map[string]any{"PolicySummary": policyOut(o, p), "Content": p.Content}}, false, nil
 }
 
-func (s *Sandbox) deletePolicy(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) deletePolicy(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -172,15 +174,15 @@ func (s *Sandbox) deletePolicy(c *caller, in *orgInput, now time.Time) (any, boo
 	}
 	for _, ids := range o.Attachments {
 		if slices.Contains(ids, p.ID) {
-			return nil, false, errf("PolicyInUseException", "The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation.")
+			return nil, false, core.Errf("PolicyInUseException", "The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation.")
 		}
 	}
-	o.Policies = slices.DeleteFunc(o.Policies, func(x *policy) bool { return x == p })
+	o.Policies = slices.DeleteFunc(o.Policies, func(x *Policy) bool { return x == p })
 	delete(s.ix.policyByID[o.ID], p.ID)
 	return struct{}{}, true, nil
 }
 
-func policyFilter(raw json.RawMessage) (string, *awsError) {
+func policyFilter(raw json.RawMessage) (string, *core.Error) {
 	var f string
 	if len(raw) == 0 || json.Unmarshal(raw, &f) != nil || f == "" {
 		return "", invalidInput("INPUT_REQUIRED", "You must specify a value for Filter.")
@@ -191,7 +193,7 @@ func policyFilter(raw json.RawMessage) (string, *awsError) {
 	return f, nil
 }
 
-func (s *Sandbox) listPolicies(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listPolicies(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -217,7 +219,7 @@ func (s *Sandbox) listPolicies(c *caller, in *orgInput, now time.Time) (any, boo
 }
 
 // target resolves a policy target id (root, OU or account) of o.
-func (s *Sandbox) target(o *organization, id string) (targetOut, *awsError) {
+func (s *Service) target(o *Organization, id string) (targetOut, *core.Error) {
 	if err := required("TargetId", id); err != nil {
 		return targetOut{}, err
 	}
@@ -225,7 +227,7 @@ func (s *Sandbox) target(o *organization, id string) (targetOut, *awsError) {
 	case id == o.RootID:
 		return targetOut{TargetId: id, Arn: s.rootOut(o).Arn, Name: "Root", Type: "ROOT"}, nil
 	case accountIDPattern.MatchString(id):
-		if a := s.ix.accountByID[id]; a != nil && a.OrgID == o.ID {
+		if a := s.dir.Account(id); a != nil && a.OrgID == o.ID {
 			return targetOut{TargetId: id, Arn: s.accountOut(o, a).Arn, Name: a.Name, Type: "ACCOUNT"}, nil
 		}
 	case ouIDPattern.MatchString(id):
@@ -237,10 +239,10 @@ func (s *Sandbox) target(o *organization, id string) (targetOut, *awsError) {
 	default:
 		return targetOut{}, invalidInput("INVALID_PATTERN_TARGET_ID", "You specified a policy target id that isn't valid: %q.", id)
 	}
-	return targetOut{}, errf("TargetNotFoundException", "We can't find a root, OU, account, or policy with the TargetId that you specified.")
+	return targetOut{}, core.Errf("TargetNotFoundException", "We can't find a root, OU, account, or policy with the TargetId that you specified.")
 }
 
-func (s *Sandbox) listPoliciesForTarget(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listPoliciesForTarget(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -268,7 +270,7 @@ func (s *Sandbox) listPoliciesForTarget(c *caller, in *orgInput, now time.Time) 
 	return paged("Policies", page, next), false, nil
 }
 
-func (s *Sandbox) listTargetsForPolicy(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listTargetsForPolicy(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -296,7 +298,7 @@ func (s *Sandbox) listTargetsForPolicy(c *caller, in *orgInput, now time.Time) (
 	return paged("Targets", out, next), false, nil
 }
 
-func (s *Sandbox) attachPolicy(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) attachPolicy(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -309,11 +311,11 @@ func (s *Sandbox) attachPolicy(c *caller, in *orgInput, now time.Time) (any, boo
 		return nil, false, err
 	}
 	if !slices.Contains(o.RootPolicyTypes, p.Type) {
-		return nil, false, errf("PolicyTypeNotEnabledException", "This operation can be performed only for enabled policy types.")
+		return nil, false, core.Errf("PolicyTypeNotEnabledException", "This operation can be performed only for enabled policy types.")
 	}
 	attached := o.Attachments[in.TargetId]
 	if slices.Contains(attached, p.ID) {
-		return nil, false, errf("DuplicatePolicyAttachmentException", "The selected policy is already attached to the specified target.")
+		return nil, false, core.Errf("DuplicatePolicyAttachmentException", "The selected policy is already attached to the specified target.")
 	}
 	same := 0
 	for _, id := range attached {
@@ -328,7 +330,7 @@ func (s *Sandbox) attachPolicy(c *caller, in *orgInput, now time.Time) (any, boo
 	return struct{}{}, true, nil
 }
 
-func (s *Sandbox) detachPolicy(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) detachPolicy(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -342,12 +344,12 @@ func (s *Sandbox) detachPolicy(c *caller, in *orgInput, now time.Time) (any, boo
 	}
 	attached := o.Attachments[in.TargetId]
 	if !slices.Contains(attached, p.ID) {
-		return nil, false, errf("PolicyNotAttachedException", "The policy isn't attached to the specified target in the specified root.")
+		return nil, false, core.Errf("PolicyNotAttachedException", "The policy isn't attached to the specified target in the specified root.")
 	}
-	if p.Type == scpType && slices.Contains(o.RootPolicyTypes, scpType) {
+	if p.Type == SCPType && slices.Contains(o.RootPolicyTypes, SCPType) {
 		scps := 0
 		for _, id := range attached {
-			if q := s.ix.policyByID[o.ID][id]; q != nil && q.Type == scpType {
+			if q := s.ix.policyByID[o.ID][id]; q != nil && q.Type == SCPType {
 				scps++
 			}
 		}

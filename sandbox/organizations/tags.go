@@ -1,19 +1,21 @@
-package sandbox
+package organizations
 
 import (
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // tags
 
 // taggable finds the tags of a resource by id: account, root, OU or policy.
-func (s *Sandbox) taggable(o *organization, id string) (*map[string]string, *awsError) {
+func (s *Service) taggable(o *Organization, id string) (*map[string]string, *core.Error) {
 	if err := required("ResourceId", id); err != nil {
 		return nil, err
 	}
 	switch {
 	case accountIDPattern.MatchString(id):
-		if a := s.ix.accountByID[id]; a != nil && a.OrgID == o.ID {
+		if a := s.dir.Account(id); a != nil && a.OrgID == o.ID {
 			return &a.Tags, nil
 		}
 	case id == o.RootID:
@@ -30,10 +32,10 @@ func (s *Sandbox) taggable(o *organization, id string) (*map[string]string, *aws
 	default:
 		return nil, invalidInput("INVALID_PATTERN", "You provided a value that does not match the required pattern: %q is not a taggable resource id.", id)
 	}
-	return nil, errf("TargetNotFoundException", "We can't find a root, OU, account, or policy with the TargetId that you specified.")
+	return nil, core.Errf("TargetNotFoundException", "We can't find a root, OU, account, or policy with the TargetId that you specified.")
 }
 
-func (s *Sandbox) tagResource(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) tagResource(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -59,7 +61,7 @@ func (s *Sandbox) tagResource(c *caller, in *orgInput, now time.Time) (any, bool
 	return struct{}{}, true, nil
 }
 
-func (s *Sandbox) untagResource(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) untagResource(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
@@ -74,7 +76,7 @@ func (s *Sandbox) untagResource(c *caller, in *orgInput, now time.Time) (any, bo
 	return struct{}{}, true, nil
 }
 
-func (s *Sandbox) listTagsForResource(c *caller, in *orgInput, now time.Time) (any, bool, *awsError) {
+func (s *Service) listTagsForResource(c *core.Caller, in *orgInput, now time.Time) (any, bool, *core.Error) {
 	o, err := s.managed(c)
 	if err != nil {
 		return nil, false, err
