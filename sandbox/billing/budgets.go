@@ -1,13 +1,14 @@
 package billing
 
 import (
-	"encoding/base64"
 	"math"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // Budget is one AWS Budgets budget of an account, with its notifications.
@@ -377,9 +378,8 @@ func pageOf(n, maxResults int, token string) (int, int, string, *Error) {
 	}
 	start := 0
 	if token != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(token)
-		v, perr := strconv.Atoi(string(raw))
-		if err != nil || perr != nil || v <= 0 || v > n {
+		v, err := core.DecodePageToken("budgets", token, n)
+		if err != nil || v == 0 {
 			return 0, 0, "", errf("InvalidNextTokenException", "Invalid NextToken")
 		}
 		start = v
@@ -387,7 +387,7 @@ func pageOf(n, maxResults int, token string) (int, int, string, *Error) {
 	end := min(start+maxResults, n)
 	next := ""
 	if end < n {
-		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+		next = core.EncodePageToken("budgets", end)
 	}
 	return start, end, next, nil
 }

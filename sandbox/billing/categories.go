@@ -2,12 +2,13 @@ package billing
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // Category is a Cost Explorer cost category definition, its members named
@@ -218,9 +219,8 @@ func listCostCategories(p *Payer, st *State, body []byte, now time.Time) (any, b
 	}
 	start := 0
 	if in.NextToken != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		n, perr := strconv.Atoi(string(raw))
-		if err != nil || perr != nil || n <= 0 || n > len(mine) {
+		n, err := core.DecodePageToken("cost-categories", in.NextToken, len(mine))
+		if err != nil || n == 0 {
 			return nil, false, validation("Invalid NextToken")
 		}
 		start = n
@@ -233,7 +233,7 @@ func listCostCategories(p *Payer, st *State, body []byte, now time.Time) (any, b
 	}
 	out := map[string]any{"CostCategoryReferences": refs}
 	if end < len(mine) {
-		out["NextToken"] = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+		out["NextToken"] = core.EncodePageToken("cost-categories", end)
 	}
 	return out, false, nil
 }

@@ -1,12 +1,13 @@
 package billing
 
 import (
-	"encoding/base64"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // PageSize is how many (period, group) entries one GetCostAndUsage page
@@ -158,9 +159,8 @@ func getCostAndUsage(p *Payer, st *State, body []byte, now time.Time) (any, bool
 	}
 	offset := 0
 	if in.NextPageToken != "" {
-		raw, derr := base64.RawURLEncoding.DecodeString(in.NextPageToken)
-		n, perr := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
-		if derr != nil || perr != nil || !strings.HasPrefix(string(raw), "offset:") || n <= 0 {
+		n, err := core.DecodePageToken("offset", in.NextPageToken, math.MaxInt)
+		if err != nil || n == 0 {
 			return nil, false, validation("Invalid NextPageToken")
 		}
 		offset = n
@@ -250,7 +250,7 @@ func getCostAndUsage(p *Payer, st *State, body []byte, now time.Time) (any, bool
 	}
 	page := entries[offset:min(offset+PageSize, len(entries))]
 	if offset+len(page) < len(entries) {
-		out.NextPageToken = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset+len(page))))
+		out.NextPageToken = core.EncodePageToken("offset", offset+len(page))
 	}
 	seen := map[string]bool{}
 	for i, e := range page {

@@ -3,6 +3,8 @@ package identitycenter
 import (
 	"regexp"
 	"slices"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // sso-admin (awsJson1_1, target prefix SWBExternalService). The limits are AWS's, from the API reference
@@ -169,7 +171,7 @@ func (c *call) orgAccount(in *Instance, id, member string) error {
 
 func (in *Instance) newOperation(c *call, kind string, ps *PermissionSet, target, principalType, principalID string) *Operation {
 	now := c.env.Now.UTC()
-	op := &Operation{RequestID: newUUID(), Kind: kind, Status: "IN_PROGRESS", TargetID: target, PermissionSetARN: ps.ARN,
+	op := &Operation{RequestID: core.NewUUID(), Kind: kind, Status: "IN_PROGRESS", TargetID: target, PermissionSetARN: ps.ARN,
 		PrincipalType: principalType, PrincipalID: principalID, CreatedAt: now, CompleteAt: now.Add(c.env.Delay)}
 	in.Operations = append(in.Operations, op)
 	return op

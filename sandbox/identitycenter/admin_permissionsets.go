@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 func permissionSetOut(ps *PermissionSet) map[string]any {
@@ -126,7 +128,7 @@ func createPermissionSet(c *call) (any, bool, error) {
 		return nil, false, quotaExceeded("The instance already has %d permission sets, the most Identity Center allows.", maxPermissionSets)
 	}
 	now := c.env.Now.UTC()
-	ps := &PermissionSet{ARN: "arn:aws:sso:::permissionSet/" + strings.TrimPrefix(in.ARN, "arn:aws:sso:::instance/") + "/ps-" + randomHex(16),
+	ps := &PermissionSet{ARN: "arn:aws:sso:::permissionSet/" + strings.TrimPrefix(in.ARN, "arn:aws:sso:::instance/") + "/ps-" + core.RandomHex(16),
 		Name: name, Description: desc, SessionDuration: duration, RelayState: relay, CreatedAt: now, UpdatedAt: now,
 		Tags: mergeTags(nil, tags)}
 	in.PermissionSets = append(in.PermissionSets, ps)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // oidcError answers in sso-oidc's error shape: an OAuth error code and description.
@@ -69,7 +71,7 @@ func serveOIDC(st *State, env Env, r *http.Request, body []byte) Result {
 		if inst < 0 {
 			return oidcError(op, http.StatusBadRequest, "InvalidRequestException", "invalid_request", "No Identity Center instance has the start URL "+strconv.Quote(in.StartURL)+".")
 		}
-		d := &Device{DeviceCode: randomToken("", 48), UserCode: strings.ToUpper(randomHex(4) + "-" + randomHex(4)), ClientID: client.ID,
+		d := &Device{DeviceCode: randomToken("", 48), UserCode: strings.ToUpper(core.RandomHex(4) + "-" + core.RandomHex(4)), ClientID: client.ID,
 			Instance: st.Instances[inst].ARN, ExpiresAt: now.Add(deviceCodeLife)}
 		st.Devices = append(st.Devices, d)
 		verify := "https://device.sso." + st.Instances[inst].Region + ".amazonaws.com/"

@@ -3,13 +3,15 @@ package identitycenter
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // call is one awsJson call on its way through sso-admin or identitystore.
@@ -167,36 +169,12 @@ func (c *call) page(n, limit int) (from, to int, next string, err error) {
 	return from, to, next, nil
 }
 
-func encodeToken(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("sandbox:" + strconv.Itoa(offset)))
-}
+// The portal's and the admin APIs' NextTokens are core's, scoped to Identity Center.
+const tokenScope = "identitycenter"
 
-func decodeToken(tok string) (int, error) {
-	data, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil {
-		return 0, err
-	}
-	s, ok := strings.CutPrefix(string(data), "sandbox:")
-	if !ok {
-		return 0, fmt.Errorf("not a sandbox token")
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("not a sandbox token")
-	}
-	return n, nil
-}
+func encodeToken(offset int) string { return core.EncodePageToken(tokenScope, offset) }
 
-func randomHex(n int) string {
-	b := make([]byte, (n+1)/2)
-	rand.Read(b)
-	return hex.EncodeToString(b)[:n]
-}
-
-func newUUID() string {
-	s := randomHex(32)
-	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
-}
+func decodeToken(tok string) (int, error) { return core.DecodePageToken(tokenScope, tok, math.MaxInt) }
 
 func randomToken(prefix string, n int) string {
 	b := make([]byte, n)

@@ -3,6 +3,8 @@ package identitycenter
 import (
 	"slices"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // State is everything Identity Center holds; the sandbox keeps it in its state file.
@@ -274,8 +276,8 @@ func (st *State) Enable(owner, orgID, region string, now time.Time) *Instance {
 	if in := st.InstanceFor(owner); in != nil {
 		return in
 	}
-	id := "ssoins-" + randomHex(16)
-	in := &Instance{ARN: "arn:aws:sso:::instance/" + id, IdentityStoreID: "d-" + randomHex(10), Owner: owner, OrgID: orgID,
+	id := "ssoins-" + core.RandomHex(16)
+	in := &Instance{ARN: "arn:aws:sso:::instance/" + id, IdentityStoreID: "d-" + core.RandomHex(10), Owner: owner, OrgID: orgID,
 		Region: region, CreatedAt: now.UTC()}
 	st.Instances = append(st.Instances, in)
 	return in

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 func (c *call) findGroup(in *Instance, member string) (*Group, error) {
@@ -50,7 +52,7 @@ func createGroup(c *call) (any, bool, error) {
 			return nil, false, uniqueness("Duplicate GroupDisplayName: a group named %s already exists (group %s).", name, g.ID)
 		}
 	}
-	g := &Group{ID: newUUID(), DisplayName: name, Description: desc}
+	g := &Group{ID: core.NewUUID(), DisplayName: name, Description: desc}
 	in.Groups = append(in.Groups, g)
 	return map[string]any{"GroupId": g.ID, "IdentityStoreId": in.IdentityStoreID}, true, nil
 }

@@ -1,6 +1,10 @@
 package identitycenter
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
+)
 
 // memberUser reads the MemberId union, whose one member is UserId.
 func (c *call) memberUser(in *Instance) (*User, error) {
@@ -51,7 +55,7 @@ func createMembership(c *call) (any, bool, error) {
 	if m := in.membership(g.ID, u.ID); m != nil {
 		return nil, false, uniqueness("User %s is already a member of group %s (membership %s).", u.UserName, g.DisplayName, m.ID)
 	}
-	m := &Membership{ID: newUUID(), GroupID: g.ID, UserID: u.ID}
+	m := &Membership{ID: core.NewUUID(), GroupID: g.ID, UserID: u.ID}
 	in.Memberships = append(in.Memberships, m)
 	return map[string]any{"MembershipId": m.ID, "IdentityStoreId": in.IdentityStoreID}, true, nil
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 func userOut(in *Instance, u *User) map[string]any {
@@ -57,7 +59,7 @@ func createUser(c *call) (any, bool, error) {
 			return nil, false, uniqueness("Duplicate UserName: a user named %s already exists (user %s).", userName, u.ID)
 		}
 	}
-	u := &User{ID: newUUID(), UserName: userName, DisplayName: display, Name: &name, Emails: emails}
+	u := &User{ID: core.NewUUID(), UserName: userName, DisplayName: display, Name: &name, Emails: emails}
 	in.Users = append(in.Users, u)
 	return map[string]any{"UserId": u.ID, "IdentityStoreId": in.IdentityStoreID}, true, nil
 }

@@ -3,7 +3,6 @@ package inventory
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // pageOf cuts items to the page that token starts, of at most size items, and gives the token of the next
@@ -21,8 +22,8 @@ import (
 func pageOf[T any](req *request, items []T, token string, size int) ([]T, string, error) {
 	start := 0
 	if token != "" {
-		n, err := decodeToken(token)
-		if err != nil || n < 0 || n > len(items) {
+		n, err := core.DecodePageToken(tokenScope, token, len(items))
+		if err != nil {
 			return nil, "", req.invalid("The pagination token is invalid: " + token)
 		}
 		start = n
@@ -30,28 +31,13 @@ func pageOf[T any](req *request, items []T, token string, size int) ([]T, string
 	end := min(start+size, len(items))
 	next := ""
 	if end < len(items) {
-		next = encodeToken(end)
+		next = core.EncodePageToken(tokenScope, end)
 	}
 	return items[start:end], next, nil
 }
 
-const tokenPrefix = "sandbox-page:"
-
-func encodeToken(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + strconv.Itoa(offset)))
-}
-
-func decodeToken(token string) (int, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil {
-		return 0, err
-	}
-	offset, ok := strings.CutPrefix(string(raw), tokenPrefix)
-	if !ok {
-		return 0, fmt.Errorf("not a sandbox page token")
-	}
-	return strconv.Atoi(offset)
-}
+// tokenScope scopes the inventory services' page tokens (core's codec).
+const tokenScope = "sandbox-page"
 
 // pageSize checks a client's page size against the service's bounds; zero means the client gave none.
 func pageSize(req *request, name string, n, def, lo, hi int) (int, error) {

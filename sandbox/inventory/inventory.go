@@ -6,12 +6,12 @@
 package inventory
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
 	"slices"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // Resource is one simulated resource in some account and region.
@@ -131,7 +131,7 @@ func Serve(w http.ResponseWriter, c Call, resources []Resource) Result {
 		return unserved(w, c, &apiError{Status: http.StatusBadRequest, Code: "UnrecognizedClientException",
 			Message: "The sandbox inventory does not serve the service " + c.Service + "."})
 	}
-	req := &request{Call: c, svc: svc, id: newRequestID()}
+	req := &request{Call: c, svc: svc, id: core.NewRequestID()}
 	op, err := svc.protocol.operation(req)
 	req.op = op
 	var out any
@@ -178,7 +178,7 @@ func WriteError(w http.ResponseWriter, c Call, status int, code, message string)
 	if !ok {
 		return unserved(w, c, e)
 	}
-	req := &request{Call: c, svc: svc, id: newRequestID()}
+	req := &request{Call: c, svc: svc, id: core.NewRequestID()}
 	op, _ := svc.protocol.operation(req)
 	req.op = op
 	svc.protocol.writeError(w, req, e)
@@ -187,7 +187,7 @@ func WriteError(w http.ResponseWriter, c Call, status int, code, message string)
 
 // unserved answers a call for a service this package does not serve, in the JSON shape most services share.
 func unserved(w http.ResponseWriter, c Call, e *apiError) Result {
-	writeJSONError(w, "application/x-amz-json-1.1", newRequestID(), e)
+	writeJSONError(w, "application/x-amz-json-1.1", core.NewRequestID(), e)
 	return Result{Operation: c.Service, Outcome: e.Code}
 }
 
@@ -218,14 +218,6 @@ func ofType(resources []Resource, typ string) []Resource {
 		}
 	}
 	return out
-}
-
-// newRequestID makes the per-call id AWS returns in x-amzn-RequestId and in its documents, so that a log
-// line from the tool can be matched to the sandbox's call record.
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return uuidForm(hex.EncodeToString(b[:]))
 }
 
 // Known reports whether op is an operation the service serves, so that the

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"hash/crc32"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
+
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // protocol is one of AWS's wire protocols: how a request names its operation and how answers and errors are
@@ -112,8 +112,7 @@ func (p queryProtocol) writeError(w http.ResponseWriter, req *request, e *apiErr
 type jsonProtocol struct {
 	version      string // "1.0" or "1.1"
 	targetPrefix string
-	// crc32 sends X-Amz-Crc32, the CRC-32 (IEEE) of the body in decimal, as
-	// DynamoDB does on every answer; its SDK checks it and warns without it.
+	// crc32 sends X-Amz-Crc32 (core.SetCRC32), as DynamoDB does on every answer.
 	crc32 bool
 }
 
@@ -137,20 +136,16 @@ func (p jsonProtocol) unknown(req *request) error {
 func (p jsonProtocol) writeResult(w http.ResponseWriter, req *request, out any) {
 	body, err := json.Marshal(out)
 	if p.crc32 && err == nil {
-		setCRC32(w, body)
+		core.SetCRC32(w.Header(), body)
 	}
 	writeEncoded(w, req, p.contentType(), body, err)
 }
 
 func (p jsonProtocol) writeError(w http.ResponseWriter, req *request, e *apiError) {
 	if p.crc32 {
-		setCRC32(w, jsonErrorBody(e))
+		core.SetCRC32(w.Header(), jsonErrorBody(e))
 	}
 	writeJSONError(w, p.contentType(), req.id, e)
-}
-
-func setCRC32(w http.ResponseWriter, body []byte) {
-	w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10))
 }
 
 func jsonErrorBody(e *apiError) []byte {
