@@ -40,7 +40,7 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			e = &core.Error{Status: http.StatusRequestEntityTooLarge, Code: "RequestEntityTooLarge",
 				Message: fmt.Sprintf("The request body is larger than %d bytes, the most the sandbox accepts (AWS caps request sizes too).", maxBody)}
 		}
-		core.WriteProtocolError(w, service, e)
+		refuse(w, r, body, service, auth.Region, e)
 		s.mu.Lock()
 		s.record(Call{Time: now, Service: service, Region: auth.Region, Operation: targetOperation(r), Outcome: core.WireCode(service, e.Code)})
 		s.mu.Unlock()
@@ -107,6 +107,18 @@ func targetOperation(r *http.Request) string {
 		return t[i+1:]
 	}
 	return t
+}
+
+// refuse answers one of the sandbox's own refusals (an unreadable body, a
+// bad signature, a denial) in the error shape of the service's protocol: the
+// inventory services' own protocols write it, core the others'.
+func refuse(w http.ResponseWriter, r *http.Request, body []byte, service, region string, e *core.Error) {
+	if inventoryServices()[service] {
+		inventory.WriteError(w, inventory.Call{Service: service, Region: region, Request: r, Body: body},
+			e.Status, core.WireCode(service, e.Code), e.Message)
+		return
+	}
+	core.WriteProtocolError(w, service, e)
 }
 
 // authenticate finds who signed the request, and refuses it when a denial
@@ -206,7 +218,7 @@ func (s *Sandbox) serveInventory(w http.ResponseWriter, r *http.Request, body []
 	if aerr != nil {
 		s.record(Call{Time: now, Account: c.AccountID(), Service: auth.Service, Region: auth.Region, Operation: operationName(auth.Service, r, body), Outcome: core.WireCode(auth.Service, aerr.Code)})
 		s.mu.Unlock()
-		core.WriteProtocolError(w, auth.Service, aerr)
+		refuse(w, r, body, auth.Service, auth.Region, aerr)
 		return
 	}
 	resources := s.resources[c.Account.ID]

@@ -44,10 +44,10 @@ func Throttled(op string) *Error {
 		Message: "You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later. (" + op + ")"}
 }
 
-// JSONErrorBody is the awsJson1_1 error document. The member is "Message"
+// jsonErrorBody is the awsJson1_1 error document. The member is "Message"
 // with a capital M, as Organizations sends it: the SDK's schema decoder
 // matches member names exactly.
-func JSONErrorBody(e *Error) []byte {
+func jsonErrorBody(e *Error) []byte {
 	body := map[string]string{"__type": e.Code, "Message": e.Message}
 	if e.Reason != "" {
 		body["Reason"] = e.Reason
@@ -64,7 +64,7 @@ func WriteJSONError(w http.ResponseWriter, e *Error) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Header().Set("X-Amzn-RequestId", NewRequestID())
 	w.WriteHeader(e.Status)
-	w.Write(JSONErrorBody(e))
+	w.Write(jsonErrorBody(e))
 }
 
 type queryErrorResponse struct {

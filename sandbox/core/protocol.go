@@ -75,42 +75,16 @@ func WireCode(service, code string) string {
 }
 
 // WriteProtocolError answers e in the error shape of the service's protocol,
-// so the SDK and the CLI decode it into their typed errors.
+// so the SDK and the CLI decode it into their typed errors: STS's awsQuery,
+// or the JSON both awsJson and restJson read. The inventory services' own
+// protocols (EC2's query, S3's XML, DynamoDB's JSON with its CRC...) write
+// their refusals themselves (inventory.WriteError), with WireCode's code.
 func WriteProtocolError(w http.ResponseWriter, service string, e *Error) {
 	we := *e
 	we.Code = WireCode(service, e.Code)
 	switch service {
 	case "sts":
 		WriteQueryError(w, "https://sts.amazonaws.com/doc/2011-06-15/", &we)
-	case "iam", "rds", "cloudfront", "route53":
-		WriteQueryError(w, "", &we)
-	case "ec2":
-		type ec2Error struct {
-			Code    string `xml:"Code"`
-			Message string `xml:"Message"`
-		}
-		data, _ := xml.Marshal(struct {
-			XMLName   xml.Name   `xml:"Response"`
-			Errors    []ec2Error `xml:"Errors>Error"`
-			RequestID string     `xml:"RequestID"`
-		}{Errors: []ec2Error{{we.Code, we.Message}}, RequestID: NewRequestID()})
-		w.Header().Set("Content-Type", "text/xml")
-		w.WriteHeader(we.Status)
-		w.Write(data)
-	case "s3":
-		data, _ := xml.Marshal(struct {
-			XMLName   xml.Name `xml:"Error"`
-			Code      string   `xml:"Code"`
-			Message   string   `xml:"Message"`
-			RequestID string   `xml:"RequestId"`
-		}{Code: we.Code, Message: we.Message, RequestID: NewRequestID()})
-		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(we.Status)
-		w.Write(data)
-	case "dynamodb":
-		SetCRC32(w.Header(), JSONErrorBody(&we))
-		w.Header().Set("X-Amzn-ErrorType", we.Code)
-		WriteJSONError(w, &we)
 	default:
 		// restJson clients read the X-Amzn-ErrorType header first, awsJson ones __type.
 		if service != "organizations" && service != "servicequotas" {
