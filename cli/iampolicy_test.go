@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/orgwizard/orgwizard/aws/iampolicy"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // checkPurpose holds iam-policy --for purpose to the calls the commands of

@@ -10,11 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/cli"
 	"github.com/orgwizard/orgwizard/internal/moto"
 	"github.com/orgwizard/orgwizard/internal/terraform"
 	"github.com/orgwizard/orgwizard/internal/testenv"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }

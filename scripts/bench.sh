@@ -8,7 +8,7 @@ echo "== validate + expand a 2,002-account design (target: < 50 ms, < 50 MB)"
 go test ./orgmodel -run '^$' -bench ValidateExpand2000 -benchmem -benchtime 20x | grep Benchmark
 
 echo "== sandbox with 5,000 accounts and 500 OUs (target: median < 1 ms)"
-go test ./aws/sandbox -run '^$' -bench . -benchtime 5000x | grep Benchmark
+go test ./sandbox -run '^$' -bench . -benchtime 5000x | grep Benchmark
 
 echo "== apply with creation delay L=300ms (target: bound-ratio <= 1) and read of 2,000 accounts (target: ratio <= 1.25)"
 go test ./aws/apply -run '^$' -bench 'ApplyPipeline|ReadLarge' -benchtime 1x | grep Benchmark

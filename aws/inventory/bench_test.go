@@ -23,8 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/orgwizard/orgwizard/aws/inventory"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
-	simulated "github.com/orgwizard/orgwizard/aws/sandbox/inventory"
+	"github.com/orgwizard/orgwizard/sandbox"
+	simulated "github.com/orgwizard/orgwizard/sandbox/inventory"
 )
 
 // BenchmarkSweepAllRegions sweeps the dirty-management account's 17 regions

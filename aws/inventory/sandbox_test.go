@@ -18,10 +18,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/orgwizard/orgwizard/aws/inventory"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
-	simulated "github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/aws/target"
 	"github.com/orgwizard/orgwizard/internal/testenv"
+	"github.com/orgwizard/orgwizard/sandbox"
+	simulated "github.com/orgwizard/orgwizard/sandbox/inventory"
 )
 
 func TestMain(m *testing.M) {
