@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // TestApplyWaitsForIdentityCenter: on a fresh sandbox, the plan of a

@@ -33,7 +33,7 @@ func parseTerraform(t *testing.T, src []byte) *tfFile {
 	out := &tfFile{resources: map[string]*hclsyntax.Block{}, imports: map[string]string{}}
 	for _, b := range body.Blocks {
 		switch b.Type {
-		case "terraform", "provider":
+		case "terraform", "provider", "locals", "data":
 		case "resource":
 			if len(b.Labels) != 2 {
 				t.Fatalf("resource with labels %v", b.Labels)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/costs"
+	"github.com/orgwizard/orgwizard/aws/iamusers"
 	"github.com/orgwizard/orgwizard/aws/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
@@ -58,6 +59,9 @@ var Adapters = []Adapter{
 	{Service: "iam", API: reflect.TypeFor[inventory.IAMAPI]()},
 	{Service: "tag", SigningName: "tagging", API: reflect.TypeFor[inventory.TaggingAPI]()},
 	{Service: "resource-explorer-2", API: reflect.TypeFor[inventory.ResourceExplorerAPI]()},
+
+	// audit: how the management account's IAM users sign in.
+	{Service: "iam", API: reflect.TypeFor[iamusers.API]()},
 
 	// Way out (a), migrate new-management: the new management account's
 	// calls, and the old account's (with its own credentials).
@@ -222,8 +226,10 @@ var Actions = []Action{
 	{Name: "eks:ListClusters", Why: "inventory: EKS clusters"},
 	{Name: "cloudfront:ListDistributions", Why: "inventory: CloudFront distributions"},
 	{Name: "route53:ListHostedZones", Why: "inventory: Route 53 hosted zones"},
-	{Name: "iam:ListUsers", Why: "inventory: IAM users"},
-	{Name: "iam:ListAccessKeys", Why: "inventory: which IAM users hold long-lived access keys"},
+	{Name: "iam:ListUsers", Why: "inventory: IAM users; audit: the management account's IAM users, whom people should not sign in as"},
+	{Name: "iam:ListAccessKeys", Why: "inventory: which IAM users hold long-lived access keys; audit: which of those keys are active"},
+	{Name: "iam:GetLoginProfile", Why: "audit: which IAM users of the management account have a console password",
+		NotInSandbox: "the sandbox's IAM does not serve GetLoginProfile yet (it answers InvalidAction); moto does, and aws/iamusers is tested against it"},
 	{Name: "tag:GetResources", Why: "inventory: tagged resources of every region (all there is where Resource Explorer has no index), and their tags"},
 	{Name: "resource-explorer-2:ListIndexes", Why: "inventory: find the regions where Resource Explorer has an index"},
 	{Name: "resource-explorer-2:Search", Why: "inventory: every indexed resource of a region with a Resource Explorer index, searched from the aggregator's region"},
@@ -323,6 +329,16 @@ var readOrganization = []string{
 	"organizations:DescribePolicy", "organizations:ListTargetsForPolicy", "organizations:ListCreateAccountStatus",
 }
 
+// readIdentityCenter is what reading Identity Center calls
+// (identitycenter.Client.Read), which plan and audit do.
+var readIdentityCenter = []string{
+	"sso:ListInstances", "sso:ListPermissionSets", "sso:DescribePermissionSet", "sso:ListManagedPoliciesInPermissionSet",
+	"sso:GetInlinePolicyForPermissionSet", "sso:ListTagsForResource", "sso:ListAccountsForProvisionedPermissionSet",
+	"sso:ListAccountAssignments", "sso:ListAccountAssignmentCreationStatus", "sso:ListAccountAssignmentDeletionStatus",
+	"sso:DescribeAccountAssignmentCreationStatus", "sso:DescribeAccountAssignmentDeletionStatus",
+	"identitystore:ListGroups", "identitystore:ListUsers", "identitystore:ListGroupMemberships",
+}
+
 // PurposesOf returns the purposes an action serves (ForAll aside).
 func PurposesOf(name string) []string {
 	service, _, _ := strings.Cut(name, ":")
@@ -337,8 +353,15 @@ func PurposesOf(name string) []string {
 	case name == "budgets:ViewBudget":
 		// audit checks every account has a budget, and none is over.
 		return []string{ForApply, ForAudit}
+	case slices.Contains(readIdentityCenter, name):
+		// audit reads Identity Center as plan does (identitycenter.Read):
+		// is it on, and which groups reach which accounts.
+		return []string{ForApply, ForAudit}
 	case service == "ce" || service == "budgets" || service == "sso" || service == "identitystore":
 		return []string{ForApply}
+	case name == "iam:GetLoginProfile":
+		// audit alone asks how people sign in; the runbook moves resources.
+		return []string{ForAudit}
 	case name == "ec2:DescribeRegions":
 		// apply looks for Identity Center in the enabled regions.
 		return []string{ForApply, ForAudit, ForMigrate}

@@ -275,8 +275,8 @@ func (c *Client) groups(ctx context.Context, inst instance) ([]orgmodel.ActualGr
 		in.NextToken = page.NextToken
 	}
 	err := c.each(ctx, len(out), func(ctx context.Context, i int) error {
-		ids, err := c.members(ctx, inst, out[i].ID)
-		out[i].MemberIDs = ids
+		ids, memberships, err := c.members(ctx, inst, out[i].ID)
+		out[i].MemberIDs, out[i].MembershipIDs = ids, memberships
 		return err
 	})
 	if err != nil {
@@ -286,22 +286,28 @@ func (c *Client) groups(ctx context.Context, inst instance) ([]orgmodel.ActualGr
 	return out, nil
 }
 
-func (c *Client) members(ctx context.Context, inst instance, groupID string) ([]string, error) {
+// members lists a group's member user ids, and each one's membership id.
+func (c *Client) members(ctx context.Context, inst instance, groupID string) ([]string, map[string]string, error) {
 	var ids []string
+	var memberships map[string]string
 	in := &identitystore.ListGroupMembershipsInput{IdentityStoreId: aws.String(inst.storeID), GroupId: aws.String(groupID), MaxResults: aws.Int32(100)}
 	for {
 		page, err := c.store.ListGroupMemberships(ctx, in, storeIn(inst.region))
 		if err != nil {
-			return nil, wrap("ListGroupMemberships "+groupID, err)
+			return nil, nil, wrap("ListGroupMemberships "+groupID, err)
 		}
 		for _, m := range page.GroupMemberships {
 			if u, ok := m.MemberId.(*idtypes.MemberIdMemberUserId); ok {
 				ids = append(ids, u.Value)
+				if memberships == nil {
+					memberships = map[string]string{}
+				}
+				memberships[u.Value] = aws.ToString(m.MembershipId)
 			}
 		}
 		if aws.ToString(page.NextToken) == "" {
 			slices.Sort(ids)
-			return ids, nil
+			return ids, memberships, nil
 		}
 		in.NextToken = page.NextToken
 	}
