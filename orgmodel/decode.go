@@ -464,6 +464,9 @@ var keyHome = map[string]string{
 	"version": "", "organization": "", "environments": "", "residencies": "", "workloads": "", "layout": "",
 	"foundation": "", "guardrails": "", "tags": "", "accounts": "", "budgets": "",
 	"currency": "budgets", "default": "budgets", "alerts": "budgets", "notify": "budgets",
+	"baseline": "", "contacts": "", "organizationTrail": "baseline", "logRetentionDays": "baseline",
+	"threatDetection": "baseline", "securityHub": "baseline", "accessAnalyzer": "baseline", "centralRootAccess": "baseline",
+	"billing": "contacts", "operations": "contacts",
 }
 
 // sequence calls item for every element of a list node.
@@ -635,6 +638,8 @@ func (dc *decoder) design(n *yaml.Node) {
 			})
 		}},
 		{"budgets", dc.budgets},
+		{"baseline", dc.baseline},
+		{"contacts", dc.contacts},
 	})
 }
 
