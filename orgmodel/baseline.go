@@ -348,7 +348,8 @@ func (d *Design) clone() *Design {
 	return &c
 }
 
-// contactsText is how Format writes a contact: one flow mapping.
+// contactText is how Format writes a contact: one flow mapping, the phone
+// quoted so that a number of digits alone stays text.
 func contactText(c *Contact) string {
 	return fmt.Sprintf("{name: %s, email: %s, phone: %s, title: %s}", scalar(c.Name), scalar(c.Email), quoted(c.Phone), scalar(c.Title))
 }
