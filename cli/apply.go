@@ -33,7 +33,11 @@ func newApplyCommand(streams IO) *cobra.Command {
 		Long: `Read the organization in the target, show the plan, ask for confirmation (or
 --yes), and carry it out: the organization, OUs, accounts (five created at a
 time, AWS's limit), moves, tags and guardrails, then a design's budgets and
-cost categories once every account exists. The accounts quota is checked
+cost categories once every account exists, and last its security baseline
+(trusted access, delegated administrators, the log bucket in log-archive and
+the organization trail, GuardDuty, Security Hub and Access Analyzer from
+security-tooling, centralized root access, alternate contacts), in the order
+AWS requires. The accounts quota is checked
 before anything is created. apply can be interrupted at any moment (ctrl+c, a
 crash) and run again: it never creates an account twice and finishes the work.
 
