@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/orgwizard/orgwizard/access"
 	"github.com/orgwizard/orgwizard/aws/baseline"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
@@ -14,9 +15,10 @@ import (
 // steps; *baseline.Client implements it.
 type BaselineOps interface {
 	// Organization returns the organization's id and its management
-	// account's: the log bucket's name and policy hold them, and a plan
-	// made before the organization existed does not know them.
-	Organization(ctx context.Context) (orgID, managementID string, err error)
+	// account's id and email: the log bucket's name and policy hold the
+	// ids, GuardDuty's members the email, and a plan made before the
+	// organization existed knows none of them.
+	Organization(ctx context.Context) (baseline.Organization, error)
 	EnableTrustedAccess(ctx context.Context, service string) error
 	// RegisterDelegatedAdmin: region is "" for an organization-wide one.
 	RegisterDelegatedAdmin(ctx context.Context, service, region, accountID string) error
@@ -169,9 +171,9 @@ func (e *Engine) failedAmong(idx []int) string {
 // known: the organization's ids, and each account's email (GuardDuty's
 // members need it).
 type baselineIDs struct {
-	orgID, managementID string
-	emails              map[string]string // account id → email
-	byName              map[string]string // account name → email, for accounts created by this plan
+	org    baseline.Organization
+	emails map[string]string // account id → email
+	byName map[string]string // account name → email, for accounts created by this plan
 }
 
 func (e *Engine) initBaseline(plan *orgmodel.Plan, actual *orgmodel.Actual) {
@@ -180,10 +182,7 @@ func (e *Engine) initBaseline(plan *orgmodel.Plan, actual *orgmodel.Actual) {
 	e.base = baselineIDs{emails: map[string]string{}, byName: map[string]string{}}
 	if actual != nil {
 		if o := actual.Organization; o != nil {
-			e.base.orgID, e.base.managementID = o.ID, o.ManagementAccountID
-			if o.ManagementEmail != "" {
-				e.base.emails[o.ManagementAccountID] = o.ManagementEmail
-			}
+			e.base.org = baseline.Organization{ID: o.ID, ManagementID: o.ManagementAccountID, ManagementEmail: o.ManagementEmail}
 		}
 		for _, a := range actual.Accounts {
 			e.base.emails[a.ID] = a.Email
@@ -196,23 +195,26 @@ func (e *Engine) initBaseline(plan *orgmodel.Plan, actual *orgmodel.Actual) {
 	}
 }
 
-// organization returns the organization's ids, asking AWS once when the
-// plan was made before the organization existed.
-func (e *Engine) organization(ctx context.Context) (string, string, error) {
+// organization returns the organization's ids and management email,
+// asking AWS once when the plan was made before the organization existed.
+func (e *Engine) organization(ctx context.Context) (baseline.Organization, error) {
 	e.mu.Lock()
-	orgID, mgmtID := e.base.orgID, e.base.managementID
-	e.mu.Unlock()
-	if orgID != "" && mgmtID != "" {
-		return orgID, mgmtID, nil
+	org := e.base.org
+	if org.ManagementEmail == "" {
+		org.ManagementEmail = e.base.emails[org.ManagementID]
 	}
-	orgID, mgmtID, err := e.opt.Baseline.Organization(ctx)
+	e.mu.Unlock()
+	if org.ID != "" && org.ManagementID != "" && org.ManagementEmail != "" {
+		return org, nil
+	}
+	org, err := e.opt.Baseline.Organization(ctx)
 	if err != nil {
-		return "", "", err
+		return org, err
 	}
 	e.mu.Lock()
-	e.base.orgID, e.base.managementID = orgID, mgmtID
+	e.base.org = org
 	e.mu.Unlock()
-	return orgID, mgmtID, nil
+	return org, nil
 }
 
 // stepAccount is the id of the account a step acts in: the plan's, or the
@@ -233,11 +235,11 @@ func (e *Engine) bucketName(ctx context.Context, s orgmodel.Step, logID string) 
 	if s.Baseline.Bucket != "" {
 		return s.Baseline.Bucket, nil
 	}
-	orgID, _, err := e.organization(ctx)
+	org, err := e.organization(ctx)
 	if err != nil {
 		return "", err
 	}
-	return orgmodel.LogBucketName(logID, orgID), nil
+	return orgmodel.LogBucketName(logID, org.ID), nil
 }
 
 // baselineStep carries out one baseline step.
@@ -249,6 +251,18 @@ func (e *Engine) baselineStep(ctx context.Context, s orgmodel.Step) error {
 	b := s.Baseline
 	if b == nil {
 		return errors.New("the step has no baseline details")
+	}
+	switch s.Kind {
+	case orgmodel.StepCreateLogBucket, orgmodel.StepConfigureLogBucket, orgmodel.StepPutBucketPolicy,
+		orgmodel.StepConfigureGuardDuty, orgmodel.StepConfigureSecurityHub, orgmodel.StepCreateAnalyzer:
+		// These cross into another account: say which, as it starts.
+		if id, err := e.stepAccount(s); err == nil {
+			where := ""
+			if b.Region != "" {
+				where = ", " + b.Region
+			}
+			baseline.Report(ctx, "in %s (%s)%s, through %s", b.Account, id, where, access.OrganizationAccountAccessRole)
+		}
 	}
 	switch s.Kind {
 	case orgmodel.StepEnableTrustedAccess:
@@ -279,14 +293,14 @@ func (e *Engine) baselineStep(ctx context.Context, s orgmodel.Step) error {
 		}
 		policy := b.Policy
 		if policy == "" {
-			orgID, mgmtID, err := e.organization(ctx)
+			org, err := e.organization(ctx)
 			if err != nil {
 				return err
 			}
 			if b.Trail == nil {
 				return errors.New("the step names no trail")
 			}
-			policy = orgmodel.LogBucketPolicy(bucket, orgID, mgmtID, logID, orgmodel.TrailARN(b.Trail.HomeRegion, mgmtID), b.Region)
+			policy = orgmodel.LogBucketPolicy(bucket, org.ID, org.ManagementID, logID, orgmodel.TrailARN(b.Trail.HomeRegion, org.ManagementID), b.Region)
 		}
 		return ops.PutLogBucketPolicy(ctx, logID, bucket, b.Region, policy)
 	case orgmodel.StepCreateTrail, orgmodel.StepUpdateTrail:
@@ -356,11 +370,11 @@ func (e *Engine) baselineStep(ctx context.Context, s orgmodel.Step) error {
 // members are the accounts GuardDuty or Security Hub enrols: the management
 // account and the named ones, with their emails.
 func (e *Engine) members(ctx context.Context, names []string) ([]baseline.Account, error) {
-	_, mgmtID, err := e.organization(ctx)
+	org, err := e.organization(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := []baseline.Account{{ID: mgmtID, Email: e.email(mgmtID, "")}}
+	out := []baseline.Account{{ID: org.ManagementID, Email: org.ManagementEmail}}
 	var missing []string
 	for _, name := range names {
 		id, err := e.accountID(name)

@@ -339,6 +339,9 @@ func WithProgress(ctx context.Context, fn func(msg string)) context.Context {
 	return context.WithValue(ctx, progressKey{}, fn)
 }
 
+// Report tells the progress function of ctx (WithProgress), if any, msg.
+func Report(ctx context.Context, format string, args ...any) { report(ctx, format, args...) }
+
 func report(ctx context.Context, format string, args ...any) {
 	if fn, ok := ctx.Value(progressKey{}).(func(string)); ok && fn != nil {
 		fn(fmt.Sprintf(format, args...))

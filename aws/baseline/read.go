@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -426,7 +427,7 @@ func guardDutyMembers(ctx context.Context, api DetectorAPI, detector string) ([]
 			return nil, err
 		}
 		for _, m := range page.Members {
-			if aws.ToString(m.RelationshipStatus) == "Enabled" {
+			if strings.EqualFold(aws.ToString(m.RelationshipStatus), "Enabled") {
 				out = append(out, aws.ToString(m.AccountId))
 			}
 		}
@@ -495,7 +496,8 @@ func hubMembers(ctx context.Context, api HubAPI) ([]string, error) {
 			return nil, err
 		}
 		for _, m := range page.Members {
-			if s := aws.ToString(m.MemberStatus); s == "Enabled" || s == "Associated" {
+			// AWS's guide writes the status Enabled, its API ENABLED.
+			if s := aws.ToString(m.MemberStatus); strings.EqualFold(s, "Enabled") || strings.EqualFold(s, "Associated") {
 				out = append(out, aws.ToString(m.AccountId))
 			}
 		}

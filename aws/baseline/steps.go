@@ -32,16 +32,23 @@ import (
 // "already exists" answer is success once it is checked to be orgwizard's)
 // and does nothing twice.
 
-// Organization returns the organization's id and its management account's.
-func (c *Client) Organization(ctx context.Context) (orgID, managementID string, err error) {
+// Organization is what the baseline's steps need to know of the
+// organization: its id and its management account's id and email.
+type Organization struct {
+	ID, ManagementID, ManagementEmail string
+}
+
+// Organization describes the organization.
+func (c *Client) Organization(ctx context.Context) (Organization, error) {
 	out, err := c.mgmt.Orgs.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 	if err != nil {
-		return "", "", fmt.Errorf("reading the organization: %w", err)
+		return Organization{}, fmt.Errorf("reading the organization: %w", err)
 	}
-	if out.Organization == nil {
-		return "", "", errors.New("reading the organization: AWS answered without one")
+	o := out.Organization
+	if o == nil {
+		return Organization{}, errors.New("reading the organization: AWS answered without one")
 	}
-	return aws.ToString(out.Organization.Id), aws.ToString(out.Organization.MasterAccountId), nil
+	return Organization{ID: aws.ToString(o.Id), ManagementID: aws.ToString(o.MasterAccountId), ManagementEmail: aws.ToString(o.MasterAccountEmail)}, nil
 }
 
 // EnableTrustedAccess gives a service trusted access to the organization.
