@@ -35,7 +35,7 @@ type fakeBaseline struct {
 	bucketOwn string
 	trail     *orgmodel.ActualTrail
 	regional  map[string]*orgmodel.ActualRegionalService // "guardduty/eu-west-1"
-	analyzers map[string]orgmodel.ActualAnalyzer        // region → analyzer
+	analyzers map[string]orgmodel.ActualAnalyzer         // region → analyzer
 	root      []string
 	contacts  map[string][]orgmodel.AlternateContact // account id ("" the management account) → contacts
 	changes   map[string]int                         // call → times
