@@ -836,7 +836,9 @@ func TestReadTurnedOff(t *testing.T) {
 	}
 	a.Baseline = got
 	p := orgmodel.MakePlan(tree, a)
-	if !slices.ContainsFunc(p.Warnings, func(w string) bool { return strings.Contains(w, "organizationTrail is off") && strings.Contains(w, "delete-trail") }) {
+	if !slices.ContainsFunc(p.Warnings, func(w string) bool {
+		return strings.Contains(w, "organizationTrail is off") && strings.Contains(w, "delete-trail")
+	}) {
 		t.Errorf("the plan does not say the trail is left in place: %v", p.Warnings)
 	}
 }
