@@ -842,3 +842,26 @@ func TestReadTurnedOff(t *testing.T) {
 		t.Errorf("the plan does not say the trail is left in place: %v", p.Warnings)
 	}
 }
+
+// A design with contacts and no baseline reads trusted access and the
+// contacts, and nothing of the services it does not use.
+func TestReadContactsOnly(t *testing.T) {
+	ctx := context.Background()
+	tree, a := secure(t)
+	tree.Baseline = &orgmodel.BaselineTree{HomeRegion: "eu-west-1", TrustedAccess: []string{orgmodel.ServiceAccount}, Contacts: tree.Baseline.Contacts}
+	w := newWorld()
+	w.trail.trail = &cttypes.Trail{Name: aws.String(orgmodel.TrailName)}
+	w.gdAdmin.admin = toolingID
+	w.account.contacts[mgmtID+"/"+orgmodel.ContactSecurity] = acctypes.AlternateContact{AlternateContactType: orgmodel.ContactSecurity, Name: aws.String("Ana")}
+	got, err := w.client().Read(ctx, tree, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Trail != nil || got.GuardDuty != nil || got.RootFeatures != nil || len(w.entered) > 0 {
+		t.Errorf("a contacts-only design read the baseline's services: %+v, entered %v", got, w.entered)
+	}
+	i := slices.IndexFunc(got.Contacts, func(c orgmodel.ActualAccountContacts) bool { return c.AccountID == mgmtID })
+	if i < 0 || len(got.Contacts[i].Contacts) != 1 || got.Contacts[i].Contacts[0].Name != "Ana" || len(got.Contacts) != len(tree.Accounts)+1 {
+		t.Errorf("contacts read: %+v", got.Contacts)
+	}
+}

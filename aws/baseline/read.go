@@ -512,6 +512,12 @@ func hubMembers(ctx context.Context, api HubAPI) ([]string, error) {
 func (c *Client) securityHub(ctx context.Context, region, toolingID string) (orgmodel.ActualRegionalService, error) {
 	got := orgmodel.ActualRegionalService{Region: region}
 	admin, err := securityHubAdmin(ctx, c.mgmt.SecurityHub(region))
+	var off *shtypes.InvalidAccessException
+	if errors.As(err, &off) {
+		// Security Hub answers so where it was never turned on: no
+		// administrator there.
+		return got, nil
+	}
 	if err != nil {
 		return got, fmt.Errorf("reading Security Hub's administrator in %s: %w", region, err)
 	}

@@ -251,7 +251,7 @@ var Actions = []Action{
 	// Way out (a): a new management account invites the old one.
 	{Name: "organizations:InviteAccountToOrganization", Why: "migrate new-management: invite the old account into the new organization"},
 	{Name: "organizations:ListHandshakesForOrganization", Why: "migrate new-management: find an invitation already sent, so a re-run sends none"},
-	{Name: "organizations:ListAccounts", Why: "migrate new-management (old account): list the members of an organization the old account manages, to explain what must happen first"},
+	{Name: "organizations:ListAccounts", Why: "migrate new-management (old account): list the members of an organization the old account manages, to explain what must happen first; apply: AWS also requires it of guardduty:EnableOrganizationAdminAccount (https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html)"},
 	{Name: "organizations:AcceptHandshake", Why: "migrate new-management (old account): accept the invitation"},
 	{Name: "iam:GetRole", Why: "migrate new-management (old account): see whether OrganizationAccountAccessRole exists", Resource: accessRoleARN},
 	{Name: "iam:CreateRole", Why: "migrate new-management (old account): create OrganizationAccountAccessRole, which invited accounts lack", Resource: accessRoleARN},
@@ -295,6 +295,16 @@ var Actions = []Action{
 	{Name: "securityhub:ListOrganizationAdminAccounts", Why: "plan, apply: find Security Hub's delegated administrator in each region", NotInSandbox: baselineNotServed},
 	{Name: "securityhub:EnableOrganizationAdminAccount", Why: "make security-tooling Security Hub's delegated administrator in each allowed region (baseline.securityHub)", NotInSandbox: baselineNotServed},
 
+	{
+		Name: "organizations:DescribeOrganizationalUnit", Why: "GuardDuty reads the organization when security-tooling is made its delegated administrator",
+		ImpliedBy: "guardduty:EnableOrganizationAdminAccount", Source: "https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html",
+		NotInSandbox: baselineNotServed,
+	},
+	{
+		Name: "organizations:DescribeAccount", Why: "GuardDuty reads the organization when security-tooling is made its delegated administrator",
+		ImpliedBy: "guardduty:EnableOrganizationAdminAccount", Source: "https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html",
+		NotInSandbox: baselineNotServed,
+	},
 	{
 		Name:      "iam:CreateServiceLinkedRole",
 		Why:       "AWS creates the AWSServiceRoleForOrganizations role when the organization is created, as the caller",
@@ -359,12 +369,18 @@ func PurposesOf(name string) []string {
 		// migrate new-management creates the organization in the new
 		// account and its Transitional OU, and moves the old account there.
 		return []string{ForApply, ForMigrate}
+	case slices.Contains([]string{"organizations:DescribeOrganizationalUnit", "organizations:DescribeAccount"}, name):
+		return []string{ForApply}
+	case name == "organizations:ListAccounts":
+		// migrate reads an old organization's members; apply's GuardDuty
+		// administrator needs it too (AWS's guide).
+		return []string{ForApply, ForMigrate}
 	case name == "sts:AssumeRole":
 		// migrate enters the old account; plan and apply, log-archive and
 		// security-tooling for the security baseline.
 		return []string{ForApply, ForMigrate}
 	case slices.Contains([]string{"organizations:InviteAccountToOrganization", "organizations:ListHandshakesForOrganization",
-		"organizations:ListAccounts", "organizations:AcceptHandshake", "iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy"}, name):
+		"organizations:AcceptHandshake", "iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy"}, name):
 		return []string{ForMigrate}
 	case slices.Contains(baselineActions, name):
 		return []string{ForApply}
