@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/aws/baseline"
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -90,6 +92,9 @@ func planDesign(ctx context.Context, design string, target *targetFlags, errOut 
 // OrganizationAccountAccessRole.
 func (s *session) baseline() *baseline.Client {
 	cfg := s.target.Config.Copy()
+	// Each failed attempt of a baseline call shows in apply's progress as a
+	// retry, as the Organizations steps' do.
+	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), orgs.ObserveAttempts)
 	mgmt := baseline.NewManagement(cfg)
 	return baseline.New(mgmt, baseline.AssumeInto(cfg, mgmt.STS), s.target.AccountID)
 }
