@@ -169,3 +169,25 @@ func TestPolicyNeverDeletes(t *testing.T) {
 		}
 	}
 }
+
+// What orgwizard does inside log-archive and security-tooling is done as
+// OrganizationAccountAccessRole: the README says the policy holds none of
+// it, and this holds the policy to that.
+func TestAssumedRoleCallsAreNotInThePolicy(t *testing.T) {
+	names := Names()
+	n := 0
+	for _, a := range AssumedRoleAdapters {
+		for _, action := range a.Actions() {
+			n++
+			if slices.Contains(names, action) {
+				t.Errorf("the policy allows %s, which orgwizard calls only as OrganizationAccountAccessRole", action)
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("the assumed-role adapters declare %d operations", n)
+	}
+	if !slices.ContainsFunc(For(ForApply), func(a Action) bool { return a.Name == "sts:AssumeRole" && a.Resource == accessRoleARN }) {
+		t.Error("apply's policy does not let the management account assume OrganizationAccountAccessRole, and only it")
+	}
+}
