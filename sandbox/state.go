@@ -9,11 +9,15 @@ import (
 	"path/filepath"
 
 	"github.com/orgwizard/orgwizard/internal/atomicfile"
+	"github.com/orgwizard/orgwizard/sandbox/accessanalyzer"
 	"github.com/orgwizard/orgwizard/sandbox/billing"
+	"github.com/orgwizard/orgwizard/sandbox/cloudtrail"
 	"github.com/orgwizard/orgwizard/sandbox/core"
+	"github.com/orgwizard/orgwizard/sandbox/guardduty"
 	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/sandbox/organizations"
+	"github.com/orgwizard/orgwizard/sandbox/securityhub"
 	"github.com/orgwizard/orgwizard/sandbox/servicequotas"
 )
 
@@ -39,6 +43,11 @@ type state struct {
 	IdentityCenter *identitycenter.State `json:"identityCenter,omitempty"`
 	// Billing holds Cost Explorer's cost categories and the budgets.
 	Billing *billing.State `json:"billing,omitempty"`
+	// The security baseline's services (baseline.go); nil until first used.
+	CloudTrail     *cloudtrail.State     `json:"cloudTrail,omitempty"`
+	GuardDuty      *guardduty.State      `json:"guardDuty,omitempty"`
+	SecurityHub    *securityhub.State    `json:"securityHub,omitempty"`
+	AccessAnalyzer *accessanalyzer.State `json:"accessAnalyzer,omitempty"`
 }
 
 // store writes the state file the way a crash cannot tear: a temporary file in

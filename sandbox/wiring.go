@@ -143,6 +143,8 @@ func served(service, op string) (bool, bool) {
 		return true, iam.Known(op) || inventory.Known(service, op)
 	case identityCenterService(service):
 		return true, identitycenter.Known(service, op)
+	case restServices[service] != nil:
+		return true, restServices[service].known(op)
 	case services[service] != nil && service != "support":
 		return true, services[service].known(op)
 	case inventoryServices()[service]:
