@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/orgwizard/orgwizard/sandbox"
 )
@@ -48,12 +49,21 @@ func TestAccessAnalyzer(t *testing.T) {
 		t.Fatalf("CreateAnalyzer ORGANIZATION from the management account: %v", err)
 	}
 
+	// The delegated administrator, once Organizations registers it, makes one too.
+	if _, err := w.org(mgmt).RegisterDelegatedAdministrator(ctx, &organizations.RegisterDelegatedAdministratorInput{
+		AccountId: &member.ID, ServicePrincipal: aws.String("access-analyzer.amazonaws.com")}); err != nil {
+		t.Fatalf("RegisterDelegatedAdministrator: %v", err)
+	}
+	if _, err := ap.CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{AnalyzerName: aws.String("org"), Type: aatypes.TypeOrganization}); err != nil {
+		t.Fatalf("CreateAnalyzer ORGANIZATION from the delegated administrator: %v", err)
+	}
+
 	got, err := am.GetAnalyzer(ctx, &accessanalyzer.GetAnalyzerInput{AnalyzerName: aws.String("org")})
 	if err != nil || *got.Analyzer.Arn != *org.Arn || got.Analyzer.Type != aatypes.TypeOrganization || got.Analyzer.Status != aatypes.AnalyzerStatusActive ||
 		got.Analyzer.CreatedAt == nil || got.Analyzer.Tags["managed-by"] != "orgwizard" {
 		t.Fatalf("GetAnalyzer: %v %+v", err, got)
 	}
-	_, err = ap.GetAnalyzer(ctx, &accessanalyzer.GetAnalyzerInput{AnalyzerName: aws.String("org")})
+	_, err = w.analyzer(w.account("log-archive"), "eu-west-1").GetAnalyzer(ctx, &accessanalyzer.GetAnalyzerInput{AnalyzerName: aws.String("org")})
 	wantAPIError(t, "GetAnalyzer of another account's analyzer", err, "ResourceNotFoundException", "org")
 	_, err = w.analyzer(mgmt, "us-east-1").GetAnalyzer(ctx, &accessanalyzer.GetAnalyzerInput{AnalyzerName: aws.String("org")})
 	wantAPIError(t, "GetAnalyzer in another region", err, "ResourceNotFoundException", "us-east-1")

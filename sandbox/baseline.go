@@ -211,27 +211,19 @@ func (e baselineEnv) OUPath(parent string) string           { return e.s.orgs.OU
 
 // TrustedAccess says whether the organization trusts principal.
 func (e baselineEnv) TrustedAccess(orgID, principal string) bool {
-	for _, o := range e.s.st.Organizations {
-		if o.ID != orgID {
-			continue
-		}
-		for _, sa := range o.ServiceAccess {
-			if sa.Principal == principal {
-				return true
-			}
-		}
-	}
-	return false
+	return e.s.orgs.TrustedAccess(orgID, principal)
 }
 
 // DelegatedAdmin says whether account is the organization's delegated
 // administrator for principal.
 func (e baselineEnv) DelegatedAdmin(orgID, principal, account string) bool {
-	return false
+	return e.s.orgs.DelegatedAdmin(orgID, principal, account)
 }
 
 // RegisterDelegatedAdmin records account as the organization's delegated administrator for principal.
-func (e baselineEnv) RegisterDelegatedAdmin(orgID, principal, account string, now time.Time) {}
+func (e baselineEnv) RegisterDelegatedAdmin(orgID, principal, account string, now time.Time) {
+	e.s.orgs.RegisterDelegatedAdmin(orgID, principal, account, now)
+}
 
 // BucketPolicy is S3's bucket name's policy.
 func (e baselineEnv) BucketPolicy(name string) (string, bool) { return "", false }

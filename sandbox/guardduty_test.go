@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 
 	"github.com/orgwizard/orgwizard/sandbox"
@@ -45,6 +46,11 @@ func TestGuardDutyOrganization(t *testing.T) {
 	// The administrator is per region: us-east-1 has none yet.
 	if out, err := w.guardduty(mgmt, "us-east-1").ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{}); err != nil || len(out.AdminAccounts) != 0 {
 		t.Fatalf("ListOrganizationAdminAccounts in us-east-1: %v %+v", err, out)
+	}
+	// GuardDuty registers its administrator in Organizations, as at AWS.
+	reg, err := w.org(mgmt).ListDelegatedAdministrators(ctx, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String("guardduty.amazonaws.com")})
+	if err != nil || len(reg.DelegatedAdministrators) != 1 || *reg.DelegatedAdministrators[0].Id != admin.ID {
+		t.Fatalf("ListDelegatedAdministrators guardduty: %v %+v", err, reg)
 	}
 	_, err = gp.ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{})
 	wantAPIError(t, "ListOrganizationAdminAccounts from a member", err, "BadRequestException", "management account")

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 
@@ -47,6 +48,10 @@ func TestSecurityHubOrganization(t *testing.T) {
 	admins, err := hm.ListOrganizationAdminAccounts(ctx, &securityhub.ListOrganizationAdminAccountsInput{})
 	if err != nil || len(admins.AdminAccounts) != 1 || *admins.AdminAccounts[0].AccountId != admin.ID || admins.AdminAccounts[0].Status != shtypes.AdminStatusEnabled {
 		t.Fatalf("ListOrganizationAdminAccounts: %v %+v", err, admins)
+	}
+	reg, err := w.org(mgmt).ListDelegatedAdministrators(ctx, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String("securityhub.amazonaws.com")})
+	if err != nil || len(reg.DelegatedAdministrators) != 1 || *reg.DelegatedAdministrators[0].Id != admin.ID {
+		t.Fatalf("ListDelegatedAdministrators securityhub: %v %+v", err, reg)
 	}
 	// Naming the administrator turned Security Hub on in its account.
 	if _, err := ha.DescribeHub(ctx, &securityhub.DescribeHubInput{}); err != nil {
