@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -225,10 +224,12 @@ func (e baselineEnv) RegisterDelegatedAdmin(orgID, principal, account string, no
 	e.s.orgs.RegisterDelegatedAdmin(orgID, principal, account, now)
 }
 
-// BucketPolicy is S3's bucket name's policy.
-func (e baselineEnv) BucketPolicy(name string) (string, bool) { return "", false }
+// Allows is S3's answer to whether a bucket's policy lets CloudTrail in.
+func (e baselineEnv) Allows(w cloudtrail.Writer, bucket, action, key string) *core.Error {
+	return &core.Error{Status: http.StatusNotFound, Code: "NoSuchBucket", Message: "The specified bucket does not exist"}
+}
 
-// Deliver writes a service's log file into a bucket.
-func (e baselineEnv) Deliver(bucket, key string, body []byte, principal, sourceARN, sourceAccount string, now time.Time) error {
-	return errors.New("NoSuchBucket")
+// Deliver writes a trail's log file into its bucket through S3.
+func (e baselineEnv) Deliver(w cloudtrail.Writer, bucket, key string, data []byte, now time.Time) *core.Error {
+	return &core.Error{Status: http.StatusNotFound, Code: "NoSuchBucket", Message: "The specified bucket does not exist"}
 }

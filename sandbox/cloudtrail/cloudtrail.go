@@ -65,16 +65,25 @@ func (t *Trail) ARN() string {
 	return "arn:aws:cloudtrail:" + t.HomeRegion + ":" + t.Account + ":trail/" + t.Name
 }
 
+// Writer is CloudTrail writing into a bucket on a trail's behalf: S3
+// evaluates the bucket policy with this principal and the conditions AWS
+// sets on its requests.
+type Writer struct {
+	Service       string // cloudtrail.amazonaws.com
+	SourceAccount string // the trail's owner
+	SourceArn     string // the trail
+	SourceOrgID   string // the organization of an organization trail
+	ACL           string // bucket-owner-full-control
+}
+
 // Buckets is what CloudTrail needs of S3.
 type Buckets interface {
-	// BucketPolicy is the policy of the bucket named name (empty when it has
-	// none); false when there is no such bucket.
-	BucketPolicy(name string) (policy string, exists bool)
-	// Deliver writes an object into bucket as the service principal
-	// cloudtrail.amazonaws.com on behalf of the trail sourceARN (of
-	// sourceAccount), as the bucket policy allows; the error is S3's code
-	// (AccessDenied, NoSuchBucket).
-	Deliver(bucket, key string, body []byte, principal, sourceARN, sourceAccount string, now time.Time) error
+	// Allows checks that the bucket's policy lets w run action
+	// (s3:GetBucketAcl, s3:PutObject) on the bucket, or on key in it: nil,
+	// or S3's NoSuchBucket or AccessDenied.
+	Allows(w Writer, bucket, action, key string) *core.Error
+	// Deliver writes an object as w when the policy allows it.
+	Deliver(w Writer, bucket, key string, data []byte, now time.Time) *core.Error
 }
 
 // Env is what CloudTrail asks of the rest of the sandbox.
@@ -232,34 +241,46 @@ func (t *Trail) logPrefix(account string) string {
 	return p
 }
 
+// writer is CloudTrail acting for t.
+func (t *Trail) writer() Writer {
+	return Writer{Service: servicePrincipal, SourceAccount: t.Account, SourceArn: t.ARN(), SourceOrgID: t.OrgID, ACL: "bucket-owner-full-control"}
+}
+
+// logKey is the key of a log file the trail delivers for account at now.
+func (t *Trail) logKey(account string, now time.Time) string {
+	return fmt.Sprintf("%sCloudTrail/%s/%s/%s_CloudTrail_%s_%s_%s.json.gz", t.logPrefix(account), t.HomeRegion,
+		now.UTC().Format("2006/01/02"), account, t.HomeRegion, now.UTC().Format("20060102T1504Z"),
+		core.RandomFrom("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 16))
+}
+
 // checkBucket refuses a bucket that does not exist or whose policy does not
-// let CloudTrail write this trail's logs.
-func (s *Service) checkBucket(t *Trail) *core.Error {
+// let CloudTrail write this trail's logs: read the bucket's ACL, and put
+// objects under AWSLogs/<account>/ (and, for an organization trail, under
+// AWSLogs/<organization id>/), as AWS's documented policies grant.
+func (s *Service) checkBucket(t *Trail, now time.Time) *core.Error {
 	if !bucketPattern.MatchString(t.S3BucketName) {
 		return errf("InvalidS3BucketNameException", "Bucket name %q is not valid: 3-63 lower-case letters, digits, '.' and '-'.", t.S3BucketName)
 	}
-	policy, ok := s.buckets.BucketPolicy(t.S3BucketName)
-	if !ok {
-		return errf("S3BucketDoesNotExistException", "S3 bucket %s does not exist: create it (in the log archive account) before the trail.", t.S3BucketName)
-	}
-	ctx := map[string]string{"aws:sourcearn": t.ARN(), "aws:sourceaccount": t.Account, "s3:x-amz-acl": "bucket-owner-full-control"}
-	if t.OrgID != "" {
-		ctx["aws:sourceorgid"] = t.OrgID
-	}
-	reqs := []request{{"s3:GetBucketAcl", "arn:aws:s3:::" + t.S3BucketName, ctx},
-		{"s3:PutObject", "arn:aws:s3:::" + t.S3BucketName + "/" + t.logPrefix(t.Account) + "*", ctx}}
+	w := t.writer()
+	own := *t
+	own.IsOrganizationTrail = false
+	checks := [][2]string{{"s3:GetBucketAcl", ""}, {"s3:PutObject", own.logKey(t.Account, now)}}
 	if t.IsOrganizationTrail {
-		// The member accounts' logs go under AWSLogs/<organization id>/.
-		reqs = append(reqs, request{"s3:PutObject", "arn:aws:s3:::" + t.S3BucketName + "/" + strings.TrimSuffix(t.logPrefix(t.Account), t.Account+"/") + "*", ctx})
+		checks = append(checks, [2]string{"s3:PutObject", t.logKey(t.Account, now)})
 	}
-	for _, r := range reqs {
-		// A statement's Resource must cover every key under the prefix: test it with a key there.
-		r.resource = strings.TrimSuffix(r.resource, "*")
-		if strings.HasSuffix(r.resource, "/") {
-			r.resource += "x"
-		}
-		if ok, why := allows(policy, r); !ok {
-			return errf("InsufficientS3BucketPolicyException", "Incorrect S3 bucket policy is detected for bucket: %s (%s). Let %s %s on %s for the trail %s (aws:SourceArn).", t.S3BucketName, why, servicePrincipal, r.action, r.resource, t.ARN())
+	for _, c := range checks {
+		err := s.buckets.Allows(w, t.S3BucketName, c[0], c[1])
+		switch {
+		case err == nil:
+		case err.Code == "NoSuchBucket":
+			return errf("S3BucketDoesNotExistException", "S3 bucket %s does not exist: create it (in the log archive account) before the trail.", t.S3BucketName)
+		default:
+			target := "arn:aws:s3:::" + t.S3BucketName
+			if c[1] != "" {
+				target += "/" + c[1][:strings.Index(c[1], "CloudTrail/")] + "*"
+			}
+			return errf("InsufficientS3BucketPolicyException", "Incorrect S3 bucket policy is detected for bucket: %s. Its policy must allow %s %s on %s for this trail (aws:SourceArn %s).",
+				t.S3BucketName, servicePrincipal, c[0], target, t.ARN())
 		}
 	}
 	return nil
@@ -300,7 +321,7 @@ func (s *Service) create(c *core.Caller, in *input, now time.Time) (any, bool, *
 	if n >= maxTrailsPerRegion {
 		return nil, false, errf("MaximumNumberOfTrailsExceededException", "Account %s already has %d trails in %s, the most AWS allows.", c.Account.ID, n, c.Region)
 	}
-	if err := s.checkBucket(t); err != nil {
+	if err := s.checkBucket(t, now); err != nil {
 		return nil, false, err
 	}
 	if len(in.TagsList) > 0 {
@@ -373,7 +394,7 @@ func (s *Service) update(c *core.Caller, in *input, now time.Time) (any, bool, *
 		next.IsOrganizationTrail, next.OrgID = false, ""
 	}
 	if next.S3BucketName != t.S3BucketName || next.S3KeyPrefix != t.S3KeyPrefix || next.IsOrganizationTrail != t.IsOrganizationTrail {
-		if err := s.checkBucket(&next); err != nil {
+		if err := s.checkBucket(&next, now); err != nil {
 			return nil, false, err
 		}
 	}
@@ -429,8 +450,6 @@ func (s *Service) setLogging(c *core.Caller, in *input, on bool, now time.Time) 
 // deliver writes one log file of the trail's owner account: its events since
 // the last delivery, as CloudTrail's gzipped JSON, under the trail's prefix.
 func (s *Service) deliver(t *Trail, event string, now time.Time) {
-	key := fmt.Sprintf("%sCloudTrail/%s/%s/%s_CloudTrail_%s_%s_%s.json.gz", t.logPrefix(t.Account), t.HomeRegion,
-		now.UTC().Format("2006/01/02"), t.Account, t.HomeRegion, now.UTC().Format("20060102T1504Z"), core.RandomFrom("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 16))
 	record := map[string]any{"eventVersion": "1.09", "eventTime": now.UTC().Format(time.RFC3339), "eventSource": servicePrincipal,
 		"eventName": event, "awsRegion": t.HomeRegion, "recipientAccountId": t.Account, "eventID": core.NewUUID(),
 		"userIdentity": map[string]string{"type": "Root", "accountId": t.Account}, "requestParameters": map[string]string{"name": t.ARN()}}
@@ -439,8 +458,8 @@ func (s *Service) deliver(t *Trail, event string, now time.Time) {
 	json.NewEncoder(zw).Encode(map[string]any{"Records": []any{record}})
 	zw.Close()
 	t.LatestDeliveryAttemptTime = now
-	if err := s.buckets.Deliver(t.S3BucketName, key, buf.Bytes(), servicePrincipal, t.ARN(), t.Account, now); err != nil {
-		t.LatestDeliveryError, t.LatestDeliveryAttemptSucceeded = err.Error(), false
+	if err := s.buckets.Deliver(t.writer(), t.S3BucketName, t.logKey(t.Account, now), buf.Bytes(), now); err != nil {
+		t.LatestDeliveryError, t.LatestDeliveryAttemptSucceeded = err.Code, false
 		return
 	}
 	t.LatestDeliveryTime, t.LatestDeliveryError, t.LatestDeliveryAttemptSucceeded = now, "", true
