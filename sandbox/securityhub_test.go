@@ -37,7 +37,7 @@ func TestSecurityHubOrganization(t *testing.T) {
 	wantAPIError(t, "DescribeHub in another region", err, "InvalidAccessException", "us-east-1")
 
 	_, err = hp.EnableOrganizationAdminAccount(ctx, &securityhub.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID})
-	wantAPIError(t, "EnableOrganizationAdminAccount from a member", err, "InvalidAccessException", "management account")
+	wantAPIError(t, "EnableOrganizationAdminAccount from a member", err, "AccessDeniedException", "management account")
 	_, err = hm.EnableOrganizationAdminAccount(ctx, &securityhub.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID})
 	wantAPIError(t, "EnableOrganizationAdminAccount before trusted access", err, "InvalidInputException", "Trusted access", "securityhub.amazonaws.com")
 	w.trust("securityhub.amazonaws.com")
@@ -59,7 +59,7 @@ func TestSecurityHubOrganization(t *testing.T) {
 	}
 
 	_, err = hp.UpdateOrganizationConfiguration(ctx, &securityhub.UpdateOrganizationConfigurationInput{AutoEnable: aws.Bool(true)})
-	wantAPIError(t, "UpdateOrganizationConfiguration from a member", err, "InvalidAccessException", "not the Security Hub administrator")
+	wantAPIError(t, "UpdateOrganizationConfiguration from a member", err, "AccessDeniedException", "not the Security Hub administrator")
 	_, err = ha.UpdateOrganizationConfiguration(ctx, &securityhub.UpdateOrganizationConfigurationInput{AutoEnable: aws.Bool(true), AutoEnableStandards: "SOME"})
 	wantAPIError(t, "UpdateOrganizationConfiguration with AutoEnableStandards SOME", err, "InvalidInputException", "NONE or DEFAULT")
 	_, err = ha.UpdateOrganizationConfiguration(ctx, &securityhub.UpdateOrganizationConfigurationInput{AutoEnable: aws.Bool(true),

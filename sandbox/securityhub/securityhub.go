@@ -120,6 +120,10 @@ func invalidInput(format string, args ...any) *core.Error {
 	return core.Errf("InvalidInputException", format, args...)
 }
 
+func accessDenied(format string, args ...any) *core.Error {
+	return &core.Error{Status: http.StatusForbidden, Code: "AccessDeniedException", Message: fmt.Sprintf(format, args...)}
+}
+
 func invalidAccess(format string, args ...any) *core.Error {
 	return &core.Error{Status: http.StatusUnauthorized, Code: "InvalidAccessException", Message: fmt.Sprintf(format, args...)}
 }
@@ -214,7 +218,7 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 	}
 	o, ok := s.env.OrgOf(c.Account.ID)
 	if !ok || !o.Manages(c.Account.ID) {
-		return nil, false, invalidAccess("Account %s is not the management account of an organization: the management account names the Security Hub administrator.", c.Account.ID)
+		return nil, false, accessDenied("The request was rejected because account %s is not the management account of an organization: the management account names the Security Hub administrator.", c.Account.ID)
 	}
 	if !s.env.TrustedAccess(o.ID, ServicePrincipal) {
 		return nil, false, invalidInput("Trusted access for %s is not enabled for organization %s: the management account enables it first (organizations enable-aws-service-access --service-principal %s).", ServicePrincipal, o.ID, ServicePrincipal)
@@ -241,7 +245,7 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 func (s *Service) listAdmins(c *core.Caller, in *input) (any, bool, *core.Error) {
 	o, ok := s.env.OrgOf(c.Account.ID)
 	if !ok || !o.Manages(c.Account.ID) {
-		return nil, false, invalidAccess("Account %s is not the management account of an organization.", c.Account.ID)
+		return nil, false, accessDenied("The request was rejected because account %s is not the management account of an organization.", c.Account.ID)
 	}
 	type adminOut struct{ AccountId, Status string }
 	list := []adminOut{}
@@ -280,7 +284,7 @@ func paged[T any](list []T, key, scope string, in *input) (any, bool, *core.Erro
 func (s *Service) asAdmin(c *core.Caller) (*Hub, core.Org, *core.Error) {
 	o, ok := s.env.OrgOf(c.Account.ID)
 	if a := s.adminOf(o.ID, c.Region); !ok || a == nil || a.Account != c.Account.ID {
-		return nil, core.Org{}, invalidAccess("Account %s is not the Security Hub administrator of its organization in %s: the management account names it with EnableOrganizationAdminAccount.", c.Account.ID, c.Region)
+		return nil, core.Org{}, accessDenied("The request was rejected because account %s is not the Security Hub administrator of its organization in %s: the management account names it with EnableOrganizationAdminAccount.", c.Account.ID, c.Region)
 	}
 	h, err := s.subscribed(c)
 	return h, o, err
