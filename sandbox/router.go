@@ -74,6 +74,10 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveIdentityCenter(w, r, body, service, nil, now)
 		return
 	}
+	if auth.Service == "s3" {
+		s.serveS3(w, r, body, auth, now)
+		return
+	}
 	if inventoryServices()[auth.Service] {
 		s.serveInventory(w, r, body, auth, now)
 		return

@@ -17,6 +17,7 @@ import (
 	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/sandbox/organizations"
+	"github.com/orgwizard/orgwizard/sandbox/s3"
 	"github.com/orgwizard/orgwizard/sandbox/securityhub"
 	"github.com/orgwizard/orgwizard/sandbox/servicequotas"
 )
@@ -43,6 +44,8 @@ type state struct {
 	IdentityCenter *identitycenter.State `json:"identityCenter,omitempty"`
 	// Billing holds Cost Explorer's cost categories and the budgets.
 	Billing *billing.State `json:"billing,omitempty"`
+	// S3 holds every account's buckets; a scenario's buckets join it on load.
+	S3 *s3.State `json:"s3,omitempty"`
 	// The security baseline's services (baseline.go); nil until first used.
 	CloudTrail     *cloudtrail.State     `json:"cloudTrail,omitempty"`
 	GuardDuty      *guardduty.State      `json:"guardDuty,omitempty"`

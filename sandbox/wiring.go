@@ -13,6 +13,7 @@ import (
 	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/sandbox/organizations"
+	"github.com/orgwizard/orgwizard/sandbox/s3"
 	"github.com/orgwizard/orgwizard/sandbox/servicequotas"
 	"github.com/orgwizard/orgwizard/sandbox/sts"
 )
@@ -34,6 +35,10 @@ func (s *Sandbox) wire() *Sandbox {
 	for _, r := range st.Resources {
 		s.resources[r.Account] = append(s.resources[r.Account], r)
 	}
+	if st.S3 == nil {
+		st.S3 = &s3.State{}
+	}
+	s.s3 = s3.New(st.S3, s.orgs, seedBuckets(st.Resources))
 	s.iam = iam.New(s.orgs, func(account string) int {
 		users := 0
 		for _, r := range s.resources[account] {
@@ -141,6 +146,8 @@ func served(service, op string) (bool, bool) {
 	switch {
 	case service == "iam":
 		return true, iam.Known(op) || inventory.Known(service, op)
+	case service == "s3":
+		return true, s3.Known(op)
 	case identityCenterService(service):
 		return true, identitycenter.Known(service, op)
 	case restServices[service] != nil:
