@@ -10,6 +10,7 @@ import (
 	"github.com/orgwizard/orgwizard/sandbox/cloudtrail"
 	"github.com/orgwizard/orgwizard/sandbox/core"
 	"github.com/orgwizard/orgwizard/sandbox/guardduty"
+	"github.com/orgwizard/orgwizard/sandbox/s3"
 	"github.com/orgwizard/orgwizard/sandbox/securityhub"
 )
 
@@ -224,12 +225,17 @@ func (e baselineEnv) RegisterDelegatedAdmin(orgID, principal, account string, no
 	e.s.orgs.RegisterDelegatedAdmin(orgID, principal, account, now)
 }
 
+// delivery is CloudTrail's writer as S3 sees it.
+func delivery(w cloudtrail.Writer) s3.Delivery {
+	return s3.Delivery{Service: w.Service, SourceAccount: w.SourceAccount, SourceArn: w.SourceArn, SourceOrgID: w.SourceOrgID, ACL: w.ACL}
+}
+
 // Allows is S3's answer to whether a bucket's policy lets CloudTrail in.
 func (e baselineEnv) Allows(w cloudtrail.Writer, bucket, action, key string) *core.Error {
-	return &core.Error{Status: http.StatusNotFound, Code: "NoSuchBucket", Message: "The specified bucket does not exist"}
+	return e.s.s3.Allows(delivery(w), bucket, action, key)
 }
 
 // Deliver writes a trail's log file into its bucket through S3.
 func (e baselineEnv) Deliver(w cloudtrail.Writer, bucket, key string, data []byte, now time.Time) *core.Error {
-	return &core.Error{Status: http.StatusNotFound, Code: "NoSuchBucket", Message: "The specified bucket does not exist"}
+	return e.s.s3.Deliver(delivery(w), bucket, key, data, now)
 }
