@@ -13,6 +13,7 @@ import (
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 
 	"github.com/orgwizard/orgwizard/internal/moto"
@@ -30,6 +31,12 @@ import (
 var baselineDifferences = []difference{
 	{"cloudtrail CreateTrail organization trail before trusted access", "CloudTrailAccessNotEnabledException", "S3BucketDoesNotExistException",
 		"AWS refuses an organization trail until Organizations trusts cloudtrail.amazonaws.com; moto does not check trusted access and reaches the bucket check"},
+	{"cloudtrail CreateTrail without a bucket policy", "InsufficientS3BucketPolicyException", "ok",
+		"AWS refuses a bucket whose policy does not let cloudtrail.amazonaws.com write for the trail; moto does not read the bucket policy"},
+	{"cloudtrail CreateTrail again", "TrailAlreadyExistsException", "ok",
+		"AWS refuses a second trail of one name; moto replaces the trail"},
+	{"cloudtrail GetTrail", "ok:us-east-1 true true", "ok: true true",
+		"AWS's GetTrail names the trail's HomeRegion; moto leaves it out"},
 	{"guardduty EnableOrganizationAdminAccount before trusted access", "BadRequestException", "ok",
 		"AWS needs trusted access for guardduty.amazonaws.com first; moto does not check it"},
 	{"guardduty CreateDetector again", "BadRequestException", "ok",
@@ -46,15 +53,19 @@ var baselineDifferences = []difference{
 		"AWS answers an account already subscribed with ResourceConflictException; moto accepts it again"},
 }
 
+const conformanceBucket = "acme-conformance-trail"
+
 type baselineVars struct {
 	member, detector string
 }
 
 type baselineClients struct {
-	org *organizations.Client
-	ct  *cloudtrail.Client
-	gd  *guardduty.Client
-	sh  *securityhub.Client
+	account string // the management account's id
+	s3      *s3.Client
+	org     *organizations.Client
+	ct      *cloudtrail.Client
+	gd      *guardduty.Client
+	sh      *securityhub.Client
 }
 
 type baselineStep struct {
@@ -118,6 +129,86 @@ func baselineSteps() []baselineStep {
 				}
 			}
 			return "", nil
+		}},
+		{"s3 CreateBucket for the trail", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
+			_, err := c.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(conformanceBucket)})
+			return "", err
+		}},
+		{"cloudtrail CreateTrail without a bucket policy", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
+			_, err := c.ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("org-trail"), S3BucketName: aws.String(conformanceBucket),
+				IsOrganizationTrail: aws.Bool(true), IsMultiRegionTrail: aws.Bool(true), EnableLogFileValidation: aws.Bool(true)})
+			return "", err
+		}},
+		{"cloudtrail CreateTrail organization trail", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
+			o, err := c.org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+			if err != nil {
+				return "", fmt.Errorf("setup: %w", err)
+			}
+			trail := "arn:aws:cloudtrail:us-east-1:" + c.account + ":trail/org-trail"
+			if _, err := c.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(conformanceBucket),
+				Policy: aws.String(orgTrailPolicy(conformanceBucket, c.account, *o.Organization.Id, trail, true))}); err != nil {
+				return "", fmt.Errorf("setup: %w", err)
+			}
+			out, err := c.ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("org-trail"), S3BucketName: aws.String(conformanceBucket),
+				IsOrganizationTrail: aws.Bool(true), IsMultiRegionTrail: aws.Bool(true), EnableLogFileValidation: aws.Bool(true)})
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(aws.ToString(out.TrailARN) == trail, aws.ToBool(out.IsOrganizationTrail), aws.ToBool(out.IsMultiRegionTrail), aws.ToBool(out.LogFileValidationEnabled)), nil
+		}},
+		{"cloudtrail CreateTrail again", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
+			_, err := c.ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("org-trail"), S3BucketName: aws.String(conformanceBucket),
+				IsOrganizationTrail: aws.Bool(true), IsMultiRegionTrail: aws.Bool(true)})
+			return "", err
+		}},
+		{"cloudtrail GetTrail", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
+			out, err := c.ct.GetTrail(ctx, &cloudtrail.GetTrailInput{Name: aws.String("org-trail")})
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(aws.ToString(out.Trail.HomeRegion), " ", aws.ToBool(out.Trail.IsOrganizationTrail), " ", aws.ToString(out.Trail.S3BucketName) == conformanceBucket), nil
+		}},
+		{"cloudtrail DescribeTrails", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
+			out, err := c.ct.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{})
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(len(out.TrailList)), nil
+		}},
+		{"cloudtrail GetTrailStatus before StartLogging", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
+			out, err := c.ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String("org-trail")})
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(aws.ToBool(out.IsLogging)), nil
+		}},
+		{"cloudtrail StartLogging", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
+			_, err := c.ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String("org-trail")})
+			return "", err
+		}},
+		{"cloudtrail GetTrailStatus logging", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
+			out, err := c.ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String("org-trail")})
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(aws.ToBool(out.IsLogging), " ", out.StartLoggingTime != nil, " ", out.LatestDeliveryTime != nil), nil
+		}},
+		{"cloudtrail UpdateTrail", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
+			out, err := c.ct.UpdateTrail(ctx, &cloudtrail.UpdateTrailInput{Name: aws.String("org-trail"), EnableLogFileValidation: aws.Bool(false)})
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(aws.ToBool(out.LogFileValidationEnabled)), nil
+		}},
+		{"cloudtrail StopLogging", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
+			if _, err := c.ct.StopLogging(ctx, &cloudtrail.StopLoggingInput{Name: aws.String("org-trail")}); err != nil {
+				return "", err
+			}
+			out, err := c.ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String("org-trail")})
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(aws.ToBool(out.IsLogging), " ", out.StopLoggingTime != nil), nil
 		}},
 		{"guardduty EnableOrganizationAdminAccount", func(ctx context.Context, c baselineClients, v *baselineVars) (string, error) {
 			_, err := c.gd.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &v.member})
@@ -205,13 +296,15 @@ func TestBaselineConformanceWithMoto(t *testing.T) {
 	url := moto.URL(t)
 	w := newWorld(t, sandbox.Config{Scenario: "fresh"})
 	acme := w.account("acme")
-	sb := baselineClients{org: w.org(acme), ct: w.cloudtrail(acme, "us-east-1"), gd: w.guardduty(acme, "us-east-1"), sh: w.securityhub(acme, "us-east-1")}
+	sb := baselineClients{account: acme.ID, s3: w.s3(acme.AccessKeyID, acme.SecretAccessKey, "", "us-east-1", true), org: w.org(acme), ct: w.cloudtrail(acme, "us-east-1"), gd: w.guardduty(acme, "us-east-1"), sh: w.securityhub(acme, "us-east-1")}
 	mcfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIAMOTOCONFORMANCE0", "secret", ""), Retryer: sandbox.ConnRetryer}
 	mc := baselineClients{
-		org: organizations.NewFromConfig(mcfg, func(o *organizations.Options) { o.BaseEndpoint = aws.String(url) }),
-		ct:  cloudtrail.NewFromConfig(mcfg, func(o *cloudtrail.Options) { o.BaseEndpoint = aws.String(url) }),
-		gd:  guardduty.NewFromConfig(mcfg, func(o *guardduty.Options) { o.BaseEndpoint = aws.String(url) }),
-		sh:  securityhub.NewFromConfig(mcfg, func(o *securityhub.Options) { o.BaseEndpoint = aws.String(url) }),
+		account: "123456789012", // moto's account for any key
+		s3:      s3.NewFromConfig(mcfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(url); o.UsePathStyle = true }),
+		org:     organizations.NewFromConfig(mcfg, func(o *organizations.Options) { o.BaseEndpoint = aws.String(url) }),
+		ct:      cloudtrail.NewFromConfig(mcfg, func(o *cloudtrail.Options) { o.BaseEndpoint = aws.String(url) }),
+		gd:      guardduty.NewFromConfig(mcfg, func(o *guardduty.Options) { o.BaseEndpoint = aws.String(url) }),
+		sh:      securityhub.NewFromConfig(mcfg, func(o *securityhub.Options) { o.BaseEndpoint = aws.String(url) }),
 	}
 	known := map[string]difference{}
 	for _, d := range baselineDifferences {
