@@ -182,6 +182,14 @@ func (s *Sandbox) restCall(svc *restService, r *http.Request, body []byte, auth 
 	if !s.limiter.Allow(c.Account.ID+"/"+auth.Service+"/"+op, now) {
 		return nil, restOutcome{c, &core.Error{Status: http.StatusTooManyRequests, Code: "TooManyRequestsException", Message: "Rate exceeded"}}
 	}
+	switch s.st.Faults.Roll(s.rng, op) {
+	case core.ThrottleFault:
+		return nil, restOutcome{c, &core.Error{Status: http.StatusTooManyRequests, Code: "ThrottlingException", Message: "Rate exceeded (sandbox fault injection)"}}
+	case core.ConflictFault, core.ServerErrorFault:
+		// These services have no conflict the SDK retries: a server error stands in for it.
+		return nil, restOutcome{c, &core.Error{Status: http.StatusInternalServerError, Code: "InternalServerErrorException",
+			Message: "The request processing has failed because of an unknown error (sandbox fault injection)."}}
+	}
 	in, ierr := restInput(body, labels, r)
 	if ierr != nil {
 		return nil, restOutcome{c, ierr}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 
 	"github.com/orgwizard/orgwizard/sandbox"
@@ -85,5 +86,36 @@ func TestBaselineStateSurvivesReopen(t *testing.T) {
 	list, err := w2.guardduty(a, "us-east-1").ListDetectors(context.Background(), &guardduty.ListDetectorsInput{})
 	if err != nil || len(list.DetectorIds) != 1 || list.DetectorIds[0] != *out.DetectorId {
 		t.Fatalf("ListDetectors after reopening: %v %+v", err, list)
+	}
+}
+
+// TestBaselineInjectedFaults: the injected shares apply to the baseline's
+// services too, in shapes their SDKs retry, so a crash or retry test can
+// aim at one of their calls.
+func TestBaselineInjectedFaults(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "fresh"})
+	a := w.account("acme")
+	ctx := context.Background()
+	if err := w.sb.SetFaults(sandbox.Faults{ServerErrorShare: 1, Operations: []string{"CreateDetector", "CreateTrail"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.guardduty(a, "us-east-1").CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
+	wantAPIError(t, "CreateDetector with the server-error share at 1", err, "InternalServerErrorException", "fault injection")
+	_, err = w.cloudtrail(a, "us-east-1").CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("t1"), S3BucketName: aws.String("b-1")})
+	wantAPIError(t, "CreateTrail with the server-error share at 1", err, "ServiceException")
+	// Other operations are not touched.
+	if _, err := w.guardduty(a, "us-east-1").ListDetectors(ctx, &guardduty.ListDetectorsInput{}); err != nil {
+		t.Fatalf("ListDetectors: %v", err)
+	}
+	if err := w.sb.SetFaults(sandbox.Faults{ThrottleShare: 1, Operations: []string{"CreateDetector"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.guardduty(a, "us-east-1").CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
+	wantAPIError(t, "CreateDetector with the throttle share at 1", err, "ThrottlingException")
+	if err := w.sb.SetFaults(sandbox.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.guardduty(a, "us-east-1").CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)}); err != nil {
+		t.Fatalf("CreateDetector without faults: %v", err)
 	}
 }
