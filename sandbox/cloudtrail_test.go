@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/sandbox"
 )
 
@@ -232,4 +233,47 @@ func TestCloudTrailAccountTrail(t *testing.T) {
 	wantAPIError(t, "CreateTrail with a name too short", err, "InvalidTrailNameException", "3-128")
 	_, err = ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("10.0.0.1"), S3BucketName: aws.String(bucket)})
 	wantAPIError(t, "CreateTrail named like an IP address", err, "InvalidTrailNameException", "10.0.0.1")
+}
+
+// TestCloudTrailAcceptsOrgwizardsBucketPolicy: the log bucket policy apply
+// writes (orgmodel.LogBucketPolicy) lets the sandbox's CloudTrail create the
+// organization trail and deliver into log-archive's bucket.
+func TestCloudTrailAcceptsOrgwizardsBucketPolicy(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	ctx := context.Background()
+	mgmt, logs := w.account("acme"), w.account("log-archive")
+	const region = "eu-west-1"
+	bucket := orgmodel.LogBucketName(logs.ID, mgmt.OrganizationID)
+	trailARN := orgmodel.TrailARN(region, mgmt.ID)
+	w.trust("cloudtrail.amazonaws.com")
+	ar, err := w.assumeMember(mgmt, logs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3l := w.s3(*ar.Credentials.AccessKeyId, *ar.Credentials.SecretAccessKey, *ar.Credentials.SessionToken, region, true)
+	if _, err := s3l.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuWest1}}); err != nil {
+		t.Fatalf("CreateBucket: %v", err)
+	}
+	policy := orgmodel.LogBucketPolicy(bucket, mgmt.OrganizationID, mgmt.ID, logs.ID, trailARN, region)
+	if _, err := s3l.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)}); err != nil {
+		t.Fatalf("PutBucketPolicy: %v", err)
+	}
+	ct := w.cloudtrail(mgmt, region)
+	out, err := ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String(orgmodel.TrailName), S3BucketName: aws.String(bucket),
+		IsOrganizationTrail: aws.Bool(true), IsMultiRegionTrail: aws.Bool(true), EnableLogFileValidation: aws.Bool(true)})
+	if err != nil || *out.TrailARN != trailARN {
+		t.Fatalf("CreateTrail with orgwizard's bucket policy: %v %+v", err, out)
+	}
+	if _, err := ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(orgmodel.TrailName)}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(orgmodel.TrailName)})
+	if err != nil || !*st.IsLogging || st.LatestDeliveryTime == nil || st.LatestDeliveryError != nil {
+		t.Fatalf("GetTrailStatus: %v %+v", err, st)
+	}
+	l, err := s3l.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	if err != nil || len(l.Contents) != 1 || !strings.HasPrefix(*l.Contents[0].Key, "AWSLogs/"+mgmt.OrganizationID+"/"+mgmt.ID+"/CloudTrail/") {
+		t.Fatalf("the log file in log-archive's bucket: %v %+v", err, l)
+	}
 }
