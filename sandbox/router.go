@@ -264,6 +264,11 @@ func throttleFor(service, op string) *core.Error {
 
 // operationName is what the call record names the request by.
 func operationName(service string, r *http.Request, body []byte) string {
+	if svc := services[service]; svc != nil && svc.operation != nil {
+		if op := svc.operation(r); op != "" {
+			return op
+		}
+	}
 	if t := r.Header.Get("X-Amz-Target"); t != "" {
 		if i := strings.LastIndexByte(t, '.'); i >= 0 {
 			return t[i+1:]

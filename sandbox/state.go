@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 
 	"github.com/orgwizard/orgwizard/internal/atomicfile"
+	"github.com/orgwizard/orgwizard/sandbox/account"
 	"github.com/orgwizard/orgwizard/sandbox/billing"
 	"github.com/orgwizard/orgwizard/sandbox/core"
+	"github.com/orgwizard/orgwizard/sandbox/iam"
 	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/sandbox/organizations"
@@ -42,6 +44,10 @@ type state struct {
 	Billing *billing.State `json:"billing,omitempty"`
 	// S3 holds every account's buckets; a scenario's buckets join it on load.
 	S3 *s3.State `json:"s3,omitempty"`
+	// Account is the Account service's alternate contacts.
+	Account *account.State `json:"account,omitempty"`
+	// IAM holds the organization features of centralized root access.
+	IAM *iam.State `json:"iam,omitempty"`
 }
 
 // store writes the state file the way a crash cannot tear: a temporary file in
