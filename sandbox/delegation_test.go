@@ -133,9 +133,13 @@ func TestAlternateContacts(t *testing.T) {
 	wantErr[*accounttypes.AccessDeniedException](t, put(w.accountSvc(mgmt), &outsider.ID, accounttypes.AlternateContactTypeSecurity, "security@acme.example"))
 
 	for _, bad := range []func() error{
-		func() error { return put(w.accountSvc(mgmt), nil, accounttypes.AlternateContactTypeSecurity, "not-an-email") },
+		func() error {
+			return put(w.accountSvc(mgmt), nil, accounttypes.AlternateContactTypeSecurity, "not-an-email")
+		},
 		func() error { return put(w.accountSvc(mgmt), nil, "AUDIT", "security@acme.example") },
-		func() error { return put(w.accountSvc(mgmt), aws.String("12345"), accounttypes.AlternateContactTypeSecurity, "security@acme.example") },
+		func() error {
+			return put(w.accountSvc(mgmt), aws.String("12345"), accounttypes.AlternateContactTypeSecurity, "security@acme.example")
+		},
 		func() error {
 			_, err := w.accountSvc(mgmt).PutAlternateContact(ctx, &account.PutAlternateContactInput{AlternateContactType: accounttypes.AlternateContactTypeSecurity,
 				EmailAddress: aws.String("a@acme.example"), Name: aws.String("n"), PhoneNumber: aws.String("call me"), Title: aws.String("t")})
