@@ -12,6 +12,8 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/orgwizard/orgwizard/sandbox"
 )
@@ -209,4 +211,66 @@ func TestOrganizationsRootAccess(t *testing.T) {
 	if err != nil || !slices.Equal(dis.EnabledFeatures, []iamtypes.FeatureType{iamtypes.FeatureTypeRootCredentialsManagement}) {
 		t.Fatalf("DisableOrganizationsRootSessions: %v %+v", err, dis)
 	}
+}
+
+// TestAssumeRootAudit covers STS AssumeRoot and the root user's password
+// as its task policies see it: which member accounts still have root
+// credentials, and removing them.
+func TestAssumeRootAudit(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	mgmt, created, invited := w.account("acme"), w.account("payments-dev"), w.account("legacy-app")
+	const audit = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+	const deletion = "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"
+	assumeRoot := func(from sandbox.AccountInfo, target, policy string) (*sts.AssumeRootOutput, error) {
+		return w.sts(from.AccessKeyID, from.SecretAccessKey, "").AssumeRoot(ctx, &sts.AssumeRootInput{TargetPrincipal: aws.String(target),
+			TaskPolicyArn: &ststypes.PolicyDescriptorType{Arn: aws.String(policy)}})
+	}
+	_, err := assumeRoot(mgmt, invited.ID, audit)
+	wantCode(t, err, "AccessDenied") // centralized root access is off
+	enableAccess(t, w.org(mgmt), "iam.amazonaws.com")
+	if _, err := w.iam(mgmt).EnableOrganizationsRootSessions(ctx, &iam.EnableOrganizationsRootSessionsInput{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = assumeRoot(mgmt, mgmt.ID, audit)
+	wantCode(t, err, "AccessDenied") // not into the management account
+	_, err = assumeRoot(created, invited.ID, audit)
+	wantCode(t, err, "AccessDenied") // not from a member
+	_, err = assumeRoot(mgmt, invited.ID, "arn:aws:iam::aws:policy/AdministratorAccess")
+	wantCode(t, err, "ValidationError")
+
+	rootIAM := func(target, policy string) (*iam.Client, *sts.Client) {
+		out, err := assumeRoot(mgmt, target, policy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cr := out.Credentials
+		cfg := w.cfg(*cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken)
+		return iam.NewFromConfig(cfg, func(o *iam.Options) { o.BaseEndpoint = aws.String(w.url) }),
+			w.sts(*cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken)
+	}
+	asRoot, rootSTS := rootIAM(invited.ID, audit)
+	id, err := rootSTS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || *id.Arn != "arn:aws:iam::"+invited.ID+":root" {
+		t.Fatalf("GetCallerIdentity as root: %v %+v", err, id)
+	}
+	// The invited account's root user still has its password; a created one never had one.
+	if _, err := asRoot.GetLoginProfile(ctx, &iam.GetLoginProfileInput{}); err != nil {
+		t.Fatalf("the invited account's root password: %v", err)
+	}
+	createdRoot, _ := rootIAM(created.ID, audit)
+	_, err = createdRoot.GetLoginProfile(ctx, &iam.GetLoginProfileInput{})
+	wantErr[*iamtypes.NoSuchEntityException](t, err)
+	// The audit task allows nothing else.
+	_, err = asRoot.DeleteLoginProfile(ctx, &iam.DeleteLoginProfileInput{})
+	wantCode(t, err, "AccessDenied")
+	_, err = asRoot.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("x"), AssumeRolePolicyDocument: aws.String("{}")})
+	wantCode(t, err, "AccessDenied")
+
+	deleter, _ := rootIAM(invited.ID, deletion)
+	if _, err := deleter.DeleteLoginProfile(ctx, &iam.DeleteLoginProfileInput{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = asRoot.GetLoginProfile(ctx, &iam.GetLoginProfileInput{})
+	wantErr[*iamtypes.NoSuchEntityException](t, err)
 }

@@ -132,6 +132,9 @@ func (s *Sandbox) authenticate(r *http.Request, body []byte, auth core.SigV4, op
 	if aerr != nil {
 		return nil, aerr
 	}
+	if aerr := c.TaskAllows(auth.Service, op); aerr != nil {
+		return c, aerr
+	}
 	return c, s.st.Faults.Denied(c, op)
 }
 
@@ -155,6 +158,9 @@ func (s *Sandbox) dispatch(r *http.Request, body []byte, auth core.SigV4, now ti
 	}
 	if s.settle() && !s.save() {
 		return c, op, core.ProtocolReply(auth.Service, core.ServiceError())
+	}
+	if aerr := c.TaskAllows(auth.Service, op); aerr != nil {
+		return c, op, core.ProtocolReply(auth.Service, aerr)
 	}
 	if aerr := s.st.Faults.Denied(c, op); aerr != nil {
 		return c, op, core.ProtocolReply(auth.Service, aerr)

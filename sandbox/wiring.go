@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,7 +32,9 @@ func (s *Sandbox) wire() *Sandbox {
 	s.quotas = servicequotas.New(&st.QuotaRequests, s.orgs, s.orgs, func() time.Duration {
 		return time.Duration(float64(s.cfg.QuotaIncreaseDelay) / s.cfg.Speed)
 	})
-	s.sts = sts.New(s.dir, s.orgs)
+	s.sts = sts.New(s.dir, s.orgs, s.orgs, func(orgID string) bool {
+		return slices.Contains(s.iam.Features(orgID), iam.RootSessions)
+	})
 	s.resources = map[string][]inventory.Resource{}
 	for _, r := range st.Resources {
 		s.resources[r.Account] = append(s.resources[r.Account], r)

@@ -55,13 +55,16 @@ func Operation(body []byte) (string, bool) {
 	if err != nil || !Known(form.Get("Action")) {
 		return "", false
 	}
+	if loginOps[form.Get("Action")] && form.Get("UserName") != "" {
+		return "", false // an IAM user's: not served here
+	}
 	return form.Get("Action"), true
 }
 
 // Known says whether this package serves op.
 func Known(op string) bool {
 	_, root := rootOps[op]
-	return iamRoleOps[op] || root
+	return iamRoleOps[op] || root || loginOps[op]
 }
 
 // Serve answers one call under the sandbox's lock; it reports whether the
@@ -70,6 +73,9 @@ func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) (
 	form, _ := url.ParseQuery(string(body))
 	if _, ok := rootOps[op]; ok {
 		return s.rootAccess(c, op)
+	}
+	if loginOps[op] {
+		return s.loginProfile(c, op, form, now)
 	}
 	if iamAccountOps[op] {
 		out, err := s.iamAccount(c, op, form)

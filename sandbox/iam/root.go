@@ -26,6 +26,9 @@ const (
 // enabled, by organization id.
 type State struct {
 	OrganizationFeatures map[string][]string `json:"organizationFeatures,omitempty"`
+	// RootPasswords records, by account, a root password created or
+	// deleted; an account not in it has AWS's default (RootPassword).
+	RootPasswords map[string]bool `json:"rootPasswords,omitempty"`
 }
 
 // rootOps are the organization root access operations, and the feature
