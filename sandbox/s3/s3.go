@@ -14,7 +14,6 @@ import (
 	"encoding/xml"
 	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -120,16 +119,28 @@ func Operations() []string {
 // subresources are the query keys that name a bucket operation.
 var subresources = []string{"versioning", "publicAccessBlock", "encryption", "lifecycle", "policy", "tagging", "location"}
 
+// unserved are S3's other subresources: a request naming one is answered
+// NotImplemented, whatever its method.
+var unserved = map[string]bool{"acl": true, "cors": true, "website": true, "logging": true, "notification": true,
+	"ownershipControls": true, "object-lock": true, "replication": true, "accelerate": true, "requestPayment": true,
+	"intelligent-tiering": true, "inventory": true, "metrics": true, "analytics": true, "uploads": true, "uploadId": true,
+	"versions": true, "delete": true, "policyStatus": true, "retention": true, "legal-hold": true, "torrent": true,
+	"restore": true, "select": true, "attributes": true, "partNumber": true, "versionId": true, "metadataTable": true}
+
 // Operation names the S3 operation of a request (its method, path or host,
 // and subresource), and the bucket and key it addresses.
 func Operation(r *http.Request) (op, bucket, key string) {
 	path := Path(r)
 	rest := strings.TrimPrefix(path, "/")
 	bucket, key, _ = strings.Cut(rest, "/")
-	if k, err := url.PathUnescape(key); err == nil {
-		key = k
-	}
 	q := r.URL.Query()
+	for name := range q {
+		if unserved[name] {
+			// A subresource the sandbox does not serve (DELETE ?cors must
+			// never read as DeleteBucket).
+			return r.Method + " ?" + name, bucket, key
+		}
+	}
 	sub := ""
 	for _, name := range subresources {
 		if q.Has(name) {
