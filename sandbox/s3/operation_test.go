@@ -27,3 +27,15 @@ func TestOperation(t *testing.T) {
 		}
 	}
 }
+
+// TestActions ties Actions to the operations: every one served has its IAM action.
+func TestActions(t *testing.T) {
+	for _, op := range Operations() {
+		if a := Actions[op]; a == "" || a[:3] != "s3:" {
+			t.Errorf("%s has no IAM action (%q)", op, a)
+		}
+	}
+	if len(Actions) != len(Operations()) {
+		t.Errorf("Actions names %d operations, the sandbox serves %d", len(Actions), len(Operations()))
+	}
+}
