@@ -270,6 +270,9 @@ func (s *Service) deleteBucket(k *call) (any, *core.Error) {
 		return nil, errf(http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty")
 	}
 	s.st.Buckets = slices.DeleteFunc(s.st.Buckets, func(x *Bucket) bool { return x == b })
+	if b.Seed {
+		s.st.DeletedSeeds = append(s.st.DeletedSeeds, b.Name)
+	}
 	delete(s.byName, b.Name)
 	k.res.Changed, k.res.Status = true, http.StatusNoContent
 	return nil, nil
