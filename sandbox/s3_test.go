@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -79,6 +81,15 @@ func TestS3AsMemberThroughAssumeRole(t *testing.T) {
 	id, err := w.sts(*cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil || *id.Arn != "arn:aws:sts::"+logs.ID+":assumed-role/OrganizationAccountAccessRole/orgwizard" {
 		t.Fatalf("GetCallerIdentity as the role: %v %+v", err, id)
+	}
+	// The session acts as log-archive in the other services too: its own alternate contact.
+	asRole := account.NewFromConfig(w.cfg(*cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken), func(o *account.Options) { o.BaseEndpoint = aws.String(w.url) })
+	if _, err := asRole.PutAlternateContact(ctx, &account.PutAlternateContactInput{AlternateContactType: accounttypes.AlternateContactTypeOperations,
+		EmailAddress: aws.String("ops@acme.example"), Name: aws.String("Ops"), PhoneNumber: aws.String("+1 555 0100"), Title: aws.String("SRE")}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := w.accountSvc(logs).GetAlternateContact(ctx, &account.GetAlternateContactInput{AlternateContactType: accounttypes.AlternateContactTypeOperations}); err != nil || *got.AlternateContact.Name != "Ops" {
+		t.Fatalf("log-archive's own contact, set through the role: %v %+v", err, got)
 	}
 	for _, pathStyle := range []bool{true, false} {
 		bucket := "acme-logs-" + logs.ID

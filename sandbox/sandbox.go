@@ -61,6 +61,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/orgwizard/orgwizard/sandbox/account"
 	"github.com/orgwizard/orgwizard/sandbox/core"
 	"github.com/orgwizard/orgwizard/sandbox/iam"
 	"github.com/orgwizard/orgwizard/sandbox/inventory"
@@ -161,6 +162,7 @@ type Sandbox struct {
 	sts       *sts.Service
 	iam       *iam.Service
 	s3        *s3.Service
+	account   *account.Service
 	resources map[string][]inventory.Resource // account id -> its resources
 	services  map[string]*service             // signing name -> the service
 	limiter   *core.Limiter

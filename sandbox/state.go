@@ -10,10 +10,12 @@ import (
 
 	"github.com/orgwizard/orgwizard/internal/atomicfile"
 	"github.com/orgwizard/orgwizard/sandbox/accessanalyzer"
+	"github.com/orgwizard/orgwizard/sandbox/account"
 	"github.com/orgwizard/orgwizard/sandbox/billing"
 	"github.com/orgwizard/orgwizard/sandbox/cloudtrail"
 	"github.com/orgwizard/orgwizard/sandbox/core"
 	"github.com/orgwizard/orgwizard/sandbox/guardduty"
+	"github.com/orgwizard/orgwizard/sandbox/iam"
 	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/sandbox/organizations"
@@ -51,6 +53,10 @@ type state struct {
 	GuardDuty      *guardduty.State      `json:"guardDuty,omitempty"`
 	SecurityHub    *securityhub.State    `json:"securityHub,omitempty"`
 	AccessAnalyzer *accessanalyzer.State `json:"accessAnalyzer,omitempty"`
+	// Account is the Account service's alternate contacts.
+	Account *account.State `json:"account,omitempty"`
+	// IAM holds the organization features of centralized root access.
+	IAM *iam.State `json:"iam,omitempty"`
 }
 
 // store writes the state file the way a crash cannot tear: a temporary file in

@@ -48,6 +48,38 @@ var regionFree = map[string]bool{"GetBucketLocation": true, "HeadBucket": true}
 // whatever the policy says (so a policy cannot lock its owner out).
 var ownerOnly = map[string]bool{"PutBucketPolicy": true, "GetBucketPolicy": true, "DeleteBucketPolicy": true}
 
+// Actions is the IAM action each operation the sandbox serves needs, where
+// its name differs from the operation's or not: the one table the bucket
+// policy is evaluated with, and what a least-privilege policy must allow.
+var Actions = map[string]string{
+	"CreateBucket":                    "s3:CreateBucket",
+	"DeleteBucket":                    "s3:DeleteBucket",
+	"DeleteBucketEncryption":          "s3:PutEncryptionConfiguration",
+	"DeleteBucketLifecycle":           "s3:PutLifecycleConfiguration",
+	"DeleteBucketPolicy":              "s3:DeleteBucketPolicy",
+	"DeleteBucketTagging":             "s3:PutBucketTagging",
+	"DeleteObject":                    "s3:DeleteObject",
+	"DeletePublicAccessBlock":         "s3:PutBucketPublicAccessBlock",
+	"GetBucketEncryption":             "s3:GetEncryptionConfiguration",
+	"GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
+	"GetBucketLocation":               "s3:GetBucketLocation",
+	"GetBucketPolicy":                 "s3:GetBucketPolicy",
+	"GetBucketTagging":                "s3:GetBucketTagging",
+	"GetBucketVersioning":             "s3:GetBucketVersioning",
+	"GetPublicAccessBlock":            "s3:GetBucketPublicAccessBlock",
+	"HeadBucket":                      "s3:ListBucket",
+	"HeadObject":                      "s3:GetObject",
+	"ListBuckets":                     "s3:ListAllMyBuckets",
+	"ListObjectsV2":                   "s3:ListBucket",
+	"PutBucketEncryption":             "s3:PutEncryptionConfiguration",
+	"PutBucketLifecycleConfiguration": "s3:PutLifecycleConfiguration",
+	"PutBucketPolicy":                 "s3:PutBucketPolicy",
+	"PutBucketTagging":                "s3:PutBucketTagging",
+	"PutBucketVersioning":             "s3:PutBucketVersioning",
+	"PutObject":                       "s3:PutObject",
+	"PutPublicAccessBlock":            "s3:PutBucketPublicAccessBlock",
+}
+
 // callerRequest describes the caller for the policy.
 func (s *Service) callerRequest(c *core.Caller, action, resource string) request {
 	req := request{Account: c.Account.ID, PrincipalArn: c.Principal(), Action: action, Resource: resource,
@@ -67,7 +99,8 @@ func (s *Service) callerRequest(c *core.Caller, action, resource string) request
 // bucketFor finds the call's bucket and checks that the caller may run op on
 // it: in the bucket's region, and as the bucket policy allows (another
 // account needs an Allow; a Deny refuses anyone).
-func (s *Service) bucketFor(k *call, op, action string) (*Bucket, *core.Error) {
+func (s *Service) bucketFor(k *call, op string) (*Bucket, *core.Error) {
+	action := Actions[op]
 	b := s.byName[k.bucket]
 	if b == nil {
 		return nil, noSuchBucket()
@@ -219,7 +252,7 @@ func (s *Service) createBucket(k *call) (any, *core.Error) {
 }
 
 func (s *Service) headBucket(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "HeadBucket", "s3:ListBucket")
+	b, err := s.bucketFor(k, "HeadBucket")
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +262,7 @@ func (s *Service) headBucket(k *call) (any, *core.Error) {
 }
 
 func (s *Service) deleteBucket(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "DeleteBucket", "s3:DeleteBucket")
+	b, err := s.bucketFor(k, "DeleteBucket")
 	if err != nil {
 		return nil, err
 	}
@@ -237,13 +270,16 @@ func (s *Service) deleteBucket(k *call) (any, *core.Error) {
 		return nil, errf(http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty")
 	}
 	s.st.Buckets = slices.DeleteFunc(s.st.Buckets, func(x *Bucket) bool { return x == b })
+	if b.Seed {
+		s.st.DeletedSeeds = append(s.st.DeletedSeeds, b.Name)
+	}
 	delete(s.byName, b.Name)
 	k.res.Changed, k.res.Status = true, http.StatusNoContent
 	return nil, nil
 }
 
 func (s *Service) getBucketLocation(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "GetBucketLocation", "s3:GetBucketLocation")
+	b, err := s.bucketFor(k, "GetBucketLocation")
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +302,7 @@ type versioningConfiguration struct {
 }
 
 func (s *Service) putVersioning(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "PutBucketVersioning", "s3:PutBucketVersioning")
+	b, err := s.bucketFor(k, "PutBucketVersioning")
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +323,7 @@ func (s *Service) putVersioning(k *call) (any, *core.Error) {
 }
 
 func (s *Service) getVersioning(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "GetBucketVersioning", "s3:GetBucketVersioning")
+	b, err := s.bucketFor(k, "GetBucketVersioning")
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +349,7 @@ type PublicAccessBlock struct {
 }
 
 func (s *Service) putPublicAccessBlock(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock")
+	b, err := s.bucketFor(k, "PutPublicAccessBlock")
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +363,7 @@ func (s *Service) putPublicAccessBlock(k *call) (any, *core.Error) {
 }
 
 func (s *Service) getPublicAccessBlock(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock")
+	b, err := s.bucketFor(k, "GetPublicAccessBlock")
 	if err != nil {
 		return nil, err
 	}
@@ -338,7 +374,7 @@ func (s *Service) getPublicAccessBlock(k *call) (any, *core.Error) {
 }
 
 func (s *Service) deletePublicAccessBlock(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock")
+	b, err := s.bucketFor(k, "DeletePublicAccessBlock")
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +401,7 @@ type EncryptionRule struct {
 }
 
 func (s *Service) putEncryption(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "PutBucketEncryption", "s3:PutEncryptionConfiguration")
+	b, err := s.bucketFor(k, "PutBucketEncryption")
 	if err != nil {
 		return nil, err
 	}
@@ -390,7 +426,7 @@ func (s *Service) putEncryption(k *call) (any, *core.Error) {
 }
 
 func (s *Service) getEncryption(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "GetBucketEncryption", "s3:GetEncryptionConfiguration")
+	b, err := s.bucketFor(k, "GetBucketEncryption")
 	if err != nil {
 		return nil, err
 	}
@@ -408,7 +444,7 @@ func (s *Service) getEncryption(k *call) (any, *core.Error) {
 }
 
 func (s *Service) deleteEncryption(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "DeleteBucketEncryption", "s3:PutEncryptionConfiguration")
+	b, err := s.bucketFor(k, "DeleteBucketEncryption")
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +464,7 @@ type tagging struct {
 }
 
 func (s *Service) putTagging(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "PutBucketTagging", "s3:PutBucketTagging")
+	b, err := s.bucketFor(k, "PutBucketTagging")
 	if err != nil {
 		return nil, err
 	}
@@ -455,7 +491,7 @@ func (s *Service) putTagging(k *call) (any, *core.Error) {
 }
 
 func (s *Service) getTagging(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "GetBucketTagging", "s3:GetBucketTagging")
+	b, err := s.bucketFor(k, "GetBucketTagging")
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +514,7 @@ func (s *Service) getTagging(k *call) (any, *core.Error) {
 }
 
 func (s *Service) deleteTagging(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "DeleteBucketTagging", "s3:PutBucketTagging")
+	b, err := s.bucketFor(k, "DeleteBucketTagging")
 	if err != nil {
 		return nil, err
 	}
@@ -490,7 +526,7 @@ func (s *Service) deleteTagging(k *call) (any, *core.Error) {
 // policy
 
 func (s *Service) putPolicy(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "PutBucketPolicy", "s3:PutBucketPolicy")
+	b, err := s.bucketFor(k, "PutBucketPolicy")
 	if err != nil {
 		return nil, err
 	}
@@ -507,7 +543,7 @@ func (s *Service) putPolicy(k *call) (any, *core.Error) {
 }
 
 func (s *Service) getPolicy(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "GetBucketPolicy", "s3:GetBucketPolicy")
+	b, err := s.bucketFor(k, "GetBucketPolicy")
 	if err != nil {
 		return nil, err
 	}
@@ -519,7 +555,7 @@ func (s *Service) getPolicy(k *call) (any, *core.Error) {
 }
 
 func (s *Service) deletePolicy(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "DeleteBucketPolicy", "s3:DeleteBucketPolicy")
+	b, err := s.bucketFor(k, "DeleteBucketPolicy")
 	if err != nil {
 		return nil, err
 	}

@@ -82,3 +82,29 @@ func TestPolicyValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSeeds: a scenario's bucket lives as long as its resource, and one
+// deleted through S3 stays deleted.
+func TestSeeds(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	st := &State{}
+	seeds := []SeedBucket{{Name: "shop-assets", Account: "111111111111", Region: "eu-west-1", Created: now},
+		{Name: "shop-backups", Account: "111111111111", Region: "eu-west-1", Created: now}}
+	s := New(st, noOrgs{}, seeds)
+	s.Bucket("shop-assets").Versioning = "Enabled"
+	if len(st.Buckets) != 2 {
+		t.Fatalf("buckets %d", len(st.Buckets))
+	}
+	s = New(st, noOrgs{}, seeds)
+	if s.Bucket("shop-assets").Versioning != "Enabled" {
+		t.Fatal("a seeded bucket's configuration was lost on load")
+	}
+	s = New(st, noOrgs{}, seeds[1:])
+	if s.Bucket("shop-assets") != nil || len(st.Buckets) != 1 {
+		t.Fatal("a bucket whose resource is gone is still there")
+	}
+	st.Buckets, st.DeletedSeeds = nil, []string{"shop-backups"}
+	if s = New(st, noOrgs{}, seeds); s.Bucket("shop-backups") != nil || s.Bucket("shop-assets") == nil {
+		t.Fatal("a deleted seed came back, or a live one did not")
+	}
+}

@@ -129,7 +129,7 @@ func validLifecycle(l *LifecycleConfiguration) *core.Error {
 const transitionDefault = "all_storage_classes_128K"
 
 func (s *Service) putLifecycle(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "PutBucketLifecycleConfiguration", "s3:PutLifecycleConfiguration")
+	b, err := s.bucketFor(k, "PutBucketLifecycleConfiguration")
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func (s *Service) putLifecycle(k *call) (any, *core.Error) {
 }
 
 func (s *Service) getLifecycle(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration")
+	b, err := s.bucketFor(k, "GetBucketLifecycleConfiguration")
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (s *Service) getLifecycle(k *call) (any, *core.Error) {
 }
 
 func (s *Service) deleteLifecycle(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "DeleteBucketLifecycle", "s3:PutLifecycleConfiguration")
+	b, err := s.bucketFor(k, "DeleteBucketLifecycle")
 	if err != nil {
 		return nil, err
 	}

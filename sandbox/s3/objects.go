@@ -90,7 +90,7 @@ func (s *Service) putObject(k *call) (any, *core.Error) {
 	if len(k.key) > maxKeyLength {
 		return nil, errf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long")
 	}
-	b, err := s.bucketFor(k, "PutObject", "s3:PutObject")
+	b, err := s.bucketFor(k, "PutObject")
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (s *Service) putObject(k *call) (any, *core.Error) {
 }
 
 func (s *Service) headObject(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "HeadObject", "s3:GetObject")
+	b, err := s.bucketFor(k, "HeadObject")
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (s *Service) headObject(k *call) (any, *core.Error) {
 }
 
 func (s *Service) deleteObject(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "DeleteObject", "s3:DeleteObject")
+	b, err := s.bucketFor(k, "DeleteObject")
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ type prefixOut struct {
 }
 
 func (s *Service) listObjectsV2(k *call) (any, *core.Error) {
-	b, err := s.bucketFor(k, "ListObjectsV2", "s3:ListBucket")
+	b, err := s.bucketFor(k, "ListObjectsV2")
 	if err != nil {
 		return nil, err
 	}

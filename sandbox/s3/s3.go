@@ -14,7 +14,6 @@ import (
 	"encoding/xml"
 	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -28,12 +27,19 @@ const Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 // State is S3's part of the sandbox state: every bucket of every account.
 type State struct {
 	Buckets []*Bucket `json:"buckets,omitempty"`
+	// DeletedSeeds are the scenario's buckets deleted through S3, which
+	// stay deleted though the scenario still lists them.
+	DeletedSeeds []string `json:"deletedSeeds,omitempty"`
 }
 
 // Bucket is one bucket as the state file keeps it.
 type Bucket struct {
-	Name    string    `json:"name"`
-	Account string    `json:"account"`
+	Name    string `json:"name"`
+	Account string `json:"account"`
+	// Seed marks a scenario's bucket: it lives as long as the scenario's
+	// resource does (a test or a workshop that moves the resource out of
+	// the state file moves the bucket with it).
+	Seed    bool      `json:"seed,omitempty"`
 	Region  string    `json:"region"`
 	Created time.Time `json:"created"`
 	// Versioning is "", Enabled or Suspended; MFADelete "", Enabled or Disabled.
@@ -77,12 +83,21 @@ type Service struct {
 // scenario's buckets become S3's on first use).
 func New(st *State, orgs core.Organizations, seeds []SeedBucket) *Service {
 	s := &Service{st: st, orgs: orgs, byName: map[string]*Bucket{}}
+	seeded := map[string]SeedBucket{}
+	for _, sb := range seeds {
+		seeded[sb.Name] = sb
+	}
+	// A scenario's bucket whose resource is gone is gone.
+	st.Buckets = slices.DeleteFunc(st.Buckets, func(b *Bucket) bool {
+		sb, ok := seeded[b.Name]
+		return b.Seed && (!ok || sb.Account != b.Account)
+	})
 	for _, b := range st.Buckets {
 		s.byName[b.Name] = b
 	}
 	for _, sb := range seeds {
-		if s.byName[sb.Name] == nil {
-			b := &Bucket{Name: sb.Name, Account: sb.Account, Region: sb.Region, Created: sb.Created, Tags: sb.Tags}
+		if s.byName[sb.Name] == nil && !slices.Contains(st.DeletedSeeds, sb.Name) {
+			b := &Bucket{Name: sb.Name, Account: sb.Account, Seed: true, Region: sb.Region, Created: sb.Created, Tags: sb.Tags}
 			st.Buckets = append(st.Buckets, b)
 			s.byName[b.Name] = b
 		}
@@ -120,16 +135,28 @@ func Operations() []string {
 // subresources are the query keys that name a bucket operation.
 var subresources = []string{"versioning", "publicAccessBlock", "encryption", "lifecycle", "policy", "tagging", "location"}
 
+// unserved are S3's other subresources: a request naming one is answered
+// NotImplemented, whatever its method.
+var unserved = map[string]bool{"acl": true, "cors": true, "website": true, "logging": true, "notification": true,
+	"ownershipControls": true, "object-lock": true, "replication": true, "accelerate": true, "requestPayment": true,
+	"intelligent-tiering": true, "inventory": true, "metrics": true, "analytics": true, "uploads": true, "uploadId": true,
+	"versions": true, "delete": true, "policyStatus": true, "retention": true, "legal-hold": true, "torrent": true,
+	"restore": true, "select": true, "attributes": true, "partNumber": true, "versionId": true, "metadataTable": true}
+
 // Operation names the S3 operation of a request (its method, path or host,
 // and subresource), and the bucket and key it addresses.
 func Operation(r *http.Request) (op, bucket, key string) {
 	path := Path(r)
 	rest := strings.TrimPrefix(path, "/")
 	bucket, key, _ = strings.Cut(rest, "/")
-	if k, err := url.PathUnescape(key); err == nil {
-		key = k
-	}
 	q := r.URL.Query()
+	for name := range q {
+		if unserved[name] {
+			// A subresource the sandbox does not serve (DELETE ?cors must
+			// never read as DeleteBucket).
+			return r.Method + " ?" + name, bucket, key
+		}
+	}
 	sub := ""
 	for _, name := range subresources {
 		if q.Has(name) {
