@@ -74,8 +74,15 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveIdentityCenter(w, r, body, service, nil, now)
 		return
 	}
+	if auth.Service == "s3" {
+		s.serveS3(w, r, body, auth, now)
+		return
+	}
 	if inventoryServices()[auth.Service] {
 		s.serveInventory(w, r, body, auth, now)
+		return
+	}
+	if s.serveREST(w, r, body, auth, now) {
 		return
 	}
 
@@ -128,6 +135,9 @@ func (s *Sandbox) authenticate(r *http.Request, body []byte, auth core.SigV4, op
 	if aerr != nil {
 		return nil, aerr
 	}
+	if aerr := c.TaskAllows(auth.Service, op); aerr != nil {
+		return c, aerr
+	}
 	return c, s.st.Faults.Denied(c, op)
 }
 
@@ -151,6 +161,9 @@ func (s *Sandbox) dispatch(r *http.Request, body []byte, auth core.SigV4, now ti
 	}
 	if s.settle() && !s.save() {
 		return c, op, core.ProtocolReply(auth.Service, core.ServiceError())
+	}
+	if aerr := c.TaskAllows(auth.Service, op); aerr != nil {
+		return c, op, core.ProtocolReply(auth.Service, aerr)
 	}
 	if aerr := s.st.Faults.Denied(c, op); aerr != nil {
 		return c, op, core.ProtocolReply(auth.Service, aerr)
@@ -260,6 +273,11 @@ func throttleFor(service, op string) *core.Error {
 
 // operationName is what the call record names the request by.
 func operationName(service string, r *http.Request, body []byte) string {
+	if svc := services[service]; svc != nil && svc.operation != nil {
+		if op := svc.operation(r); op != "" {
+			return op
+		}
+	}
 	if t := r.Header.Get("X-Amz-Target"); t != "" {
 		if i := strings.LastIndexByte(t, '.'); i >= 0 {
 			return t[i+1:]

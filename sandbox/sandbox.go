@@ -61,10 +61,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/orgwizard/orgwizard/sandbox/account"
 	"github.com/orgwizard/orgwizard/sandbox/core"
 	"github.com/orgwizard/orgwizard/sandbox/iam"
 	"github.com/orgwizard/orgwizard/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/sandbox/organizations"
+	"github.com/orgwizard/orgwizard/sandbox/s3"
 	"github.com/orgwizard/orgwizard/sandbox/servicequotas"
 	"github.com/orgwizard/orgwizard/sandbox/sts"
 )
@@ -159,6 +161,8 @@ type Sandbox struct {
 	quotas    *servicequotas.Service
 	sts       *sts.Service
 	iam       *iam.Service
+	s3        *s3.Service
+	account   *account.Service
 	resources map[string][]inventory.Resource // account id -> its resources
 	services  map[string]*service             // signing name -> the service
 	limiter   *core.Limiter

@@ -3,16 +3,19 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/orgwizard/orgwizard/sandbox/account"
 	"github.com/orgwizard/orgwizard/sandbox/billing"
 	"github.com/orgwizard/orgwizard/sandbox/core"
 	"github.com/orgwizard/orgwizard/sandbox/iam"
 	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/sandbox/organizations"
+	"github.com/orgwizard/orgwizard/sandbox/s3"
 	"github.com/orgwizard/orgwizard/sandbox/servicequotas"
 	"github.com/orgwizard/orgwizard/sandbox/sts"
 )
@@ -29,12 +32,25 @@ func (s *Sandbox) wire() *Sandbox {
 	s.quotas = servicequotas.New(&st.QuotaRequests, s.orgs, s.orgs, func() time.Duration {
 		return time.Duration(float64(s.cfg.QuotaIncreaseDelay) / s.cfg.Speed)
 	})
-	s.sts = sts.New(s.dir, s.orgs)
+	s.sts = sts.New(s.dir, s.orgs, s.orgs, func(orgID string) bool {
+		return slices.Contains(s.iam.Features(orgID), iam.RootSessions)
+	})
 	s.resources = map[string][]inventory.Resource{}
 	for _, r := range st.Resources {
 		s.resources[r.Account] = append(s.resources[r.Account], r)
 	}
-	s.iam = iam.New(s.orgs, func(account string) int {
+	if st.S3 == nil {
+		st.S3 = &s3.State{}
+	}
+	if st.Account == nil {
+		st.Account = &account.State{}
+	}
+	s.account = account.New(st.Account, s.dir, s.orgs, s.orgs)
+	s.s3 = s3.New(st.S3, s.orgs, seedBuckets(st.Resources))
+	if st.IAM == nil {
+		st.IAM = &iam.State{}
+	}
+	s.iam = iam.New(st.IAM, s.orgs, s.orgs, func(account string) int {
 		users := 0
 		for _, r := range s.resources[account] {
 			if r.Service == "iam" && r.Type == "user" {
@@ -71,6 +87,8 @@ type service struct {
 	// answer to a ConflictFault (nil: a server error).
 	faults   bool
 	conflict func() *core.Error
+	// operation, when set, names a restJson call's operation from its path.
+	operation func(r *http.Request) string
 	// serve answers one call: the answer's body, whether the state changed.
 	serve func(s *Sandbox, c *core.Caller, op string, body []byte, now time.Time) ([]byte, bool, *core.Error)
 }
@@ -101,6 +119,10 @@ var services = map[string]*service{
 	"sts": {protocol: "query", known: sts.Known, faults: true,
 		serve: func(s *Sandbox, c *core.Caller, op string, body []byte, now time.Time) ([]byte, bool, *core.Error) {
 			return s.sts.Serve(c, op, body, now)
+		}},
+	"account": {protocol: "json", known: account.Known, faults: true, operation: account.Operation,
+		serve: func(s *Sandbox, c *core.Caller, op string, body []byte, now time.Time) ([]byte, bool, *core.Error) {
+			return asJSON(s.account.Serve(c, op, body, now))
 		}},
 	"ce": {protocol: "json", targetPrefix: "AWSInsightsIndexService", known: func(op string) bool { return billing.Known("ce", op) },
 		serve: (*Sandbox).billingServe},
@@ -141,8 +163,12 @@ func served(service, op string) (bool, bool) {
 	switch {
 	case service == "iam":
 		return true, iam.Known(op) || inventory.Known(service, op)
+	case service == "s3":
+		return true, s3.Known(op)
 	case identityCenterService(service):
 		return true, identitycenter.Known(service, op)
+	case restServices[service] != nil:
+		return true, restServices[service].known(op)
 	case services[service] != nil && service != "support":
 		return true, services[service].known(op)
 	case inventoryServices()[service]:

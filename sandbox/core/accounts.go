@@ -49,6 +49,8 @@ type Session struct {
 	RoleName        string    `json:"roleName"`
 	SessionName     string    `json:"sessionName"`
 	Expires         time.Time `json:"expires"`
+	// TaskPolicy, for a root session (AssumeRoot), is the task policy it is scoped to.
+	TaskPolicy string `json:"taskPolicy,omitempty"`
 }
 
 // Directory is every account and session, with the lookups the handlers
@@ -131,7 +133,7 @@ type Caller struct {
 
 // Principal is the caller's ARN, as AWS names it in AccessDenied messages.
 func (c *Caller) Principal() string {
-	if c.Session != nil {
+	if c.Session != nil && !c.Session.Root() {
 		return "arn:aws:sts::" + c.Account.ID + ":assumed-role/" + c.Session.RoleName + "/" + c.Session.SessionName
 	}
 	return "arn:aws:iam::" + c.Account.ID + ":root"

@@ -36,32 +36,47 @@ var iamAccountOps = map[string]bool{"ListRoles": true, "ListAccountAliases": tru
 
 // Service is IAM's account-level side over the core's accounts.
 type Service struct {
+	st   *State
 	orgs core.Organizations
+	del  core.Delegations
 	// users counts an account's IAM users (package inventory keeps them).
 	users func(account string) int
 }
 
-// New serves IAM for accounts in the organizations orgs knows; users counts an account's IAM users.
-func New(orgs core.Organizations, users func(account string) int) *Service {
-	return &Service{orgs: orgs, users: users}
+// New serves IAM for accounts in the organizations orgs and del know, with
+// the organization features st holds; users counts an account's IAM users.
+func New(st *State, orgs core.Organizations, del core.Delegations, users func(account string) int) *Service {
+	return &Service{st: st, orgs: orgs, del: del, users: users}
 }
 
 // Operation is the IAM operation a request body asks for, when this package serves it.
 func Operation(body []byte) (string, bool) {
 	form, err := url.ParseQuery(string(body))
-	if err != nil || !iamRoleOps[form.Get("Action")] {
+	if err != nil || !Known(form.Get("Action")) {
 		return "", false
+	}
+	if loginOps[form.Get("Action")] && form.Get("UserName") != "" {
+		return "", false // an IAM user's: not served here
 	}
 	return form.Get("Action"), true
 }
 
 // Known says whether this package serves op.
-func Known(op string) bool { return iamRoleOps[op] }
+func Known(op string) bool {
+	_, root := rootOps[op]
+	return iamRoleOps[op] || root || loginOps[op]
+}
 
 // Serve answers one call under the sandbox's lock; it reports whether the
 // state changed (CreateRole), to be saved before the answer goes out.
 func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) ([]byte, bool, *core.Error) {
 	form, _ := url.ParseQuery(string(body))
+	if _, ok := rootOps[op]; ok {
+		return s.rootAccess(c, op)
+	}
+	if loginOps[op] {
+		return s.loginProfile(c, op, form, now)
+	}
 	if iamAccountOps[op] {
 		out, err := s.iamAccount(c, op, form)
 		return out, false, err

@@ -197,6 +197,10 @@ func init() {
 		"EnableAWSServiceAccess":              (*Service).enableServiceAccess,
 		"DisableAWSServiceAccess":             (*Service).disableServiceAccess,
 		"ListAWSServiceAccessForOrganization": (*Service).listServiceAccess,
+		"RegisterDelegatedAdministrator":      (*Service).registerDelegatedAdmin,
+		"DeregisterDelegatedAdministrator":    (*Service).deregisterDelegatedAdmin,
+		"ListDelegatedAdministrators":         (*Service).listDelegatedAdmins,
+		"ListDelegatedServicesForAccount":     (*Service).listDelegatedServices,
 	}
 }
 

@@ -30,6 +30,7 @@ type Organization struct {
 	CreateStatuses  []*createStatus     `json:"createAccountStatuses"`
 	Handshakes      []*handshake        `json:"handshakes,omitempty"`
 	ServiceAccess   []serviceAccess     `json:"serviceAccess,omitempty"`
+	DelegatedAdmins []delegatedAdmin    `json:"delegatedAdministrators,omitempty"`
 }
 
 type orgUnit struct {

@@ -19,20 +19,28 @@ import (
 const Namespace = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 // Known says whether the sandbox serves op.
-func Known(op string) bool { return op == "GetCallerIdentity" || op == "AssumeRole" }
+func Known(op string) bool {
+	return op == "GetCallerIdentity" || op == "AssumeRole" || op == "AssumeRoot"
+}
 
 // Service is STS over the core's accounts and sessions.
 type Service struct {
 	dir  *core.Directory
 	orgs core.Organizations
+	del  core.Delegations
+	// rootSessions says whether IAM's RootSessions feature is on in an organization.
+	rootSessions func(orgID string) bool
 }
 
-// New serves STS for the accounts dir knows, in the organizations orgs knows.
-func New(dir *core.Directory, orgs core.Organizations) *Service {
-	return &Service{dir: dir, orgs: orgs}
+// New serves STS for the accounts dir knows, in the organizations orgs and
+// del know; rootSessions says where AssumeRoot is turned on (IAM's
+// EnableOrganizationsRootSessions).
+func New(dir *core.Directory, orgs core.Organizations, del core.Delegations, rootSessions func(orgID string) bool) *Service {
+	return &Service{dir: dir, orgs: orgs, del: del, rootSessions: rootSessions}
 }
 
 var (
+	roleAccount        = regexp.MustCompile(`^\d{12}$`)
 	roleArnPattern     = regexp.MustCompile(`^arn:aws:iam::(\d{12}):role/([\w+=,.@/-]{1,512})$`)
 	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 )
@@ -71,7 +79,7 @@ func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) (
 	switch op {
 	case "GetCallerIdentity":
 		arn, userID := "arn:aws:iam::"+c.Account.ID+":root", c.Account.ID
-		if c.Session != nil {
+		if c.Session != nil && !c.Session.Root() {
 			arn = "arn:aws:sts::" + c.Account.ID + ":assumed-role/" + c.Session.RoleName + "/" + c.Session.SessionName
 			userID = core.RoleID(c.Session.Account, c.Session.RoleName) + ":" + c.Session.SessionName
 		}
@@ -80,9 +88,11 @@ func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) (
 		return out, false, nil
 	case "AssumeRole":
 		return s.assumeRole(c, form, now)
+	case "AssumeRoot":
+		return s.assumeRoot(c, form, now)
 	default:
 		return nil, false, &core.Error{Status: http.StatusBadRequest, Code: "InvalidAction",
-			Message: "The action " + op + " is not valid for this web service (the sandbox serves GetCallerIdentity and AssumeRole)."}
+			Message: "The action " + op + " is not valid for this web service (the sandbox serves GetCallerIdentity, AssumeRole and AssumeRoot)."}
 	}
 }
 
