@@ -34,11 +34,15 @@ func (s *Sandbox) wire() *Sandbox {
 	for _, r := range st.Resources {
 		s.resources[r.Account] = append(s.resources[r.Account], r)
 	}
-	s.iam = iam.New(s.orgs, func(account string) int {
-		users := 0
+	s.iam = iam.New(s.orgs, func(account string) []iam.User {
+		var users []iam.User
 		for _, r := range s.resources[account] {
 			if r.Service == "iam" && r.Type == "user" {
-				users++
+				u := iam.User{Name: r.Name}
+				if created, reset, ok := inventory.LoginProfile(r); ok {
+					u.LoginProfile = &iam.LoginProfile{Created: created, ResetRequired: reset}
+				}
+				users = append(users, u)
 			}
 		}
 		return users

@@ -29,7 +29,8 @@ const Namespace = "https://iam.amazonaws.com/doc/2010-05-08/"
 // tools make at start (org-formation lists every account's aliases and
 // password policy before it does anything else).
 var iamRoleOps = map[string]bool{"CreateRole": true, "GetRole": true, "AttachRolePolicy": true,
-	"ListRoles": true, "ListAccountAliases": true, "GetAccountPasswordPolicy": true, "GetAccountSummary": true}
+	"ListRoles": true, "ListAccountAliases": true, "GetAccountPasswordPolicy": true, "GetAccountSummary": true,
+	"GetLoginProfile": true}
 
 // iamAccountOps are the read-only ones among them, which need no role name.
 var iamAccountOps = map[string]bool{"ListRoles": true, "ListAccountAliases": true, "GetAccountPasswordPolicy": true, "GetAccountSummary": true}
@@ -37,12 +38,12 @@ var iamAccountOps = map[string]bool{"ListRoles": true, "ListAccountAliases": tru
 // Service is IAM's account-level side over the core's accounts.
 type Service struct {
 	orgs core.Organizations
-	// users counts an account's IAM users (package inventory keeps them).
-	users func(account string) int
+	// users lists an account's IAM users (package inventory keeps them).
+	users func(account string) []User
 }
 
-// New serves IAM for accounts in the organizations orgs knows; users counts an account's IAM users.
-func New(orgs core.Organizations, users func(account string) int) *Service {
+// New serves IAM for accounts in the organizations orgs knows; users lists an account's IAM users.
+func New(orgs core.Organizations, users func(account string) []User) *Service {
 	return &Service{orgs: orgs, users: users}
 }
 
@@ -62,6 +63,10 @@ func Known(op string) bool { return iamRoleOps[op] }
 // state changed (CreateRole), to be saved before the answer goes out.
 func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) ([]byte, bool, *core.Error) {
 	form, _ := url.ParseQuery(string(body))
+	if op == "GetLoginProfile" {
+		out, err := s.getLoginProfile(c, form)
+		return out, false, err
+	}
 	if iamAccountOps[op] {
 		out, err := s.iamAccount(c, op, form)
 		return out, false, err
@@ -173,7 +178,7 @@ func (s *Service) iamAccount(c *core.Caller, op string, form url.Values) ([]byte
 		return nil, &core.Error{Status: http.StatusNotFound, Code: "NoSuchEntity",
 			Message: "The Password Policy with domain name " + a.ID + " cannot be found."}
 	case "GetAccountSummary":
-		users, keys := s.users(a.ID), 0
+		users, keys := len(s.users(a.ID)), 0
 		if a.AccessKeyID != "" {
 			keys = 1 // the sandbox's credentials are the account root user's keys
 		}
