@@ -295,7 +295,7 @@ func (s *session) auditIAMUsers(ctx context.Context) (*audit.IAMUsers, error) {
 	if errors.Is(err, context.Canceled) {
 		return nil, err
 	}
-	return &audit.IAMUsers{Users: users, Err: err}, nil
+	return &audit.IAMUsers{Users: users, Err: err, Sandbox: s.target.Sandbox != nil}, nil
 }
 
 // auditBilling reads what the budget checks need: the management account's
