@@ -189,6 +189,7 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 	}
 
 	addCloudFormationBudgets(in, names, accountLogical, orgLogical, add, &skipped)
+	addCloudFormationBaseline(in, names, accountLogical, orgLogical, add, &skipped)
 
 	doc := mapping()
 	put(doc, "AWSTemplateFormatVersion", quoted("2010-09-09"))
