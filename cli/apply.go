@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/baseline"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
@@ -33,7 +34,11 @@ func newApplyCommand(streams IO) *cobra.Command {
 		Long: `Read the organization in the target, show the plan, ask for confirmation (or
 --yes), and carry it out: the organization, OUs, accounts (five created at a
 time, AWS's limit), moves, tags and guardrails, then a design's budgets and
-cost categories once every account exists. The accounts quota is checked
+cost categories once every account exists, and last its security baseline
+(trusted access, delegated administrators, the log bucket in log-archive and
+the organization trail, GuardDuty, Security Hub and Access Analyzer from
+security-tooling, centralized root access, alternate contacts), in the order
+AWS requires. The accounts quota is checked
 before anything is created. apply can be interrupted at any moment (ctrl+c, a
 crash) and run again: it never creates an account twice and finishes the work.
 
@@ -120,6 +125,12 @@ func (o *applyOptions) run(ctx context.Context) error {
 	if errors.As(err, &quota) {
 		return &ExitError{Code: ExitUser, Err: err}
 	}
+	if entered := cannotEnter(err); entered != nil {
+		// Not the policy's fault as a rule: an invited account has no
+		// OrganizationAccountAccessRole. The error names the account and
+		// both fixes; the user makes one, and runs apply again.
+		return &ExitError{Code: ExitUser, Err: fmt.Errorf("%w\nWhat succeeded stays; once orgwizard can enter %s, run %s to finish", err, entered.AccountID, o.again())}
+	}
 	if perr := permissionError(err); perr != nil {
 		return perr
 	}
@@ -188,4 +199,20 @@ func (p *linePrinter) event(e apply.Event) {
 		line += ")"
 	}
 	fmt.Fprintln(p.w, line)
+}
+
+// cannotEnter finds, among an apply's failures, a member account the
+// management account could not enter for the security baseline.
+func cannotEnter(err error) *baseline.EnterError {
+	var failures apply.Failures
+	if !errors.As(err, &failures) {
+		return nil
+	}
+	for _, f := range failures {
+		var ee *baseline.EnterError
+		if errors.As(f, &ee) {
+			return ee
+		}
+	}
+	return nil
 }

@@ -45,7 +45,7 @@ func checkPurpose(t *testing.T, purpose string, calls []sandbox.Call, absent map
 		case !slices.Contains(allowed, a.Name):
 			t.Errorf("%s: the printed policy lacks %s", purpose, a.Name)
 		case a.ImpliedBy != "":
-			if !used[a.ImpliedBy] {
+			if !used[a.ImpliedBy] && a.NotInSandbox == "" {
 				t.Errorf("%s: %s is allowed for %s, which the commands never called", purpose, a.Name, a.ImpliedBy)
 			}
 		case a.NotInSandbox != "" || absent[a.Name] != "":
@@ -138,7 +138,11 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	must("tree")
 	must("export", "--live", "--design", acme, "--format", "terraform")
 	applyCalls := sb.Calls()
-	checkPurpose(t, iampolicy.ForApply, applyCalls, nil)
+	// acme.yaml has no baseline block: apply enters no member account.
+	// (acme-secure's baseline needs services the sandbox does not serve
+	// yet; aws/baseline's tests assume the role, on fakes and on moto.)
+	checkPurpose(t, iampolicy.ForApply, applyCalls, map[string]string{"sts:AssumeRole": "acme.yaml has no security baseline",
+		"organizations:ListAccounts": "GuardDuty's administrator needs it, and acme.yaml has no security baseline"})
 
 	// costs: the view of that organization, through the endpoint.
 	must("costs", "--design", acme, "--refresh")

@@ -145,8 +145,14 @@ func (s *session) read(ctx context.Context) (*orgmodel.Actual, error) {
 // management account's budgets and cost categories: what plan compares.
 func (s *session) readFor(ctx context.Context, tree *orgmodel.Tree) (*orgmodel.Actual, error) {
 	a, err := s.read(ctx)
-	if err != nil || len(tree.Budgets) == 0 || a.Organization == nil {
+	if err != nil || a.Organization == nil {
 		return a, err
+	}
+	if err := s.readBaseline(ctx, tree, a); err != nil {
+		return nil, err
+	}
+	if len(tree.Budgets) == 0 {
+		return a, nil
 	}
 	billing, err := s.billing().Read(ctx)
 	if err != nil {
@@ -202,7 +208,8 @@ func (s *session) openJournal() (*apply.Journal, error) {
 // in its delay divided by its speed; AWS takes minutes.
 func (s *session) engineOptions() apply.Options {
 	opt := apply.Options{
-		Billing: s.billing(),
+		Billing:  s.billing(),
+		Baseline: s.baseline(),
 		Quota: func(ctx context.Context) (int, string, error) {
 			n, src := orgs.AccountQuota(ctx, s.quota, apply.DefaultAccountQuota)
 			return n, src, nil

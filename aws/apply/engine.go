@@ -77,6 +77,9 @@ type Options struct {
 	// Billing carries out the budget and cost category steps; a plan that
 	// has some fails them when it is nil.
 	Billing BillingOps
+	// Baseline carries out the security baseline's steps; a plan that has
+	// some fails them when it is nil.
+	Baseline BaselineOps
 	// Journal records creations in flight; an in-memory one when nil.
 	Journal *Journal
 	// Quota returns the accounts quota of the organization and where the
@@ -167,6 +170,10 @@ type Engine struct {
 	inFlight int
 	failures Failures
 	ids      ids
+	// succeeded holds the steps done, which the baseline's later steps
+	// wait for; base, the ids its steps learn as they go.
+	succeeded map[int]bool
+	base      baselineIDs
 }
 
 // ids maps what the plan names by path or name to AWS ids, as they become known.
@@ -214,6 +221,9 @@ func New(ops Ops, opt Options) *Engine {
 func (e *Engine) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmodel.Actual) error {
 	e.plan = plan
 	e.initIDs(plan, actual)
+	if err := checkKinds(plan); err != nil {
+		return err
+	}
 	if err := e.checkQuota(ctx, plan, actual); err != nil {
 		return err
 	}
@@ -357,6 +367,10 @@ func (e *Engine) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmode
 		}
 	}
 	e.parallel(ctx, billing, e.opt.Parallel, func(i int) { e.run(ctx, i, func(ctx context.Context) error { return e.billing(ctx, plan.Steps[i]) }) })
+
+	// The security baseline acts in and on accounts: it comes once every
+	// account exists (baseline.go).
+	e.applyBaseline(ctx, plan, actual)
 	return e.result(ctx)
 }
 
@@ -505,6 +519,10 @@ func (e *Engine) fail(ctx context.Context, i int, err error) {
 func (e *Engine) finish(i int, msg string) {
 	e.mu.Lock()
 	e.done++
+	if e.succeeded == nil {
+		e.succeeded = map[int]bool{}
+	}
+	e.succeeded[i] = true
 	e.mu.Unlock()
 	e.emit(Succeeded, i, msg)
 }

@@ -130,6 +130,10 @@ func TestPolicyDocument(t *testing.T) {
 				if s.Condition["StringEquals"]["iam:AWSServiceName"] != "organizations.amazonaws.com" {
 					t.Errorf("%s is not limited to Organizations' service-linked role: %v", a, s.Condition)
 				}
+			case iamWrite && slices.Contains([]string{"iam:EnableOrganizationsRootCredentialsManagement", "iam:EnableOrganizationsRootSessions"}, a):
+				// Centralized root access is a setting of the organization,
+				// not of a role or user: the two calls take no input, so
+				// there is no resource to narrow them to.
 			case iamWrite:
 				if s.Resource == "*" {
 					t.Errorf("%s is allowed on every resource", a)
