@@ -165,7 +165,7 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkPurpose(t, iampolicy.ForAudit, append(auditCalls, dirtyCalls...), nil)
+	checkPurpose(t, iampolicy.ForAudit, append(auditCalls, dirtyCalls...), map[string]string{"sts:AssumeRole": "acme.yaml has no security baseline"})
 
 	// migrate: way (a) on dirty-management, way (a) refused on
 	// existing-org (the old account manages members), and way (b).
