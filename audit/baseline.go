@@ -1,9 +1,12 @@
 package audit
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/aws/smithy-go"
 
 	"github.com/orgwizard/orgwizard/aws/rootcreds"
 	"github.com/orgwizard/orgwizard/orgmodel"
@@ -32,6 +35,21 @@ type SecurityBaseline struct {
 }
 
 const baselineReadFix = "Allow the baseline's read calls (orgwizard iam-policy --for audit lists them, with sts:AssumeRole on OrganizationAccountAccessRole for log-archive and security-tooling), then run the audit again."
+
+// readFailedFix is the fix of a read that failed: the permission when AWS
+// refused one, else what the target lacks.
+func readFailedFix(err error, permission string) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError":
+			return permission
+		case "UnknownOperationException", "InvalidAction", "NotImplemented":
+			return "The target does not serve this call (the sandbox does not serve the security baseline's services yet): audit the baseline on AWS, or on moto where it serves them."
+		}
+	}
+	return "See the error above: once the call answers, run the audit again. If it names a permission, " + strings.ToLower(permission[:1]) + permission[1:]
+}
 
 // baselineChecks are the checks of the design's baseline and contacts
 // blocks. Without either block they are one warning: the design asks for
@@ -111,7 +129,7 @@ func (v *baselineView) off(c *Check, key string, on bool) bool {
 		c.Status, c.Why = Warn, "there is no organization to read"
 		c.Fix = "orgwizard apply creates it, then the baseline."
 	case v.err != nil:
-		c.Status, c.Why, c.Fix = Warn, "the baseline could not be read: "+v.err.Error(), baselineReadFix
+		c.Status, c.Why, c.Fix = Warn, "the baseline could not be read: "+v.err.Error(), readFailedFix(v.err, baselineReadFix)
 	default:
 		return false
 	}
@@ -310,7 +328,7 @@ func (v *baselineView) rootCredentials() Check {
 	b := v.in.Baseline
 	if b.RootErr != nil {
 		c.Status, c.Why = Warn, "the root credentials could not be read: "+b.RootErr.Error()
-		c.Fix = "Allow sts:AssumeRoot with the task policy IAMAuditRootUserCredentials (orgwizard iam-policy --for audit lists it), then run the audit again."
+		c.Fix = readFailedFix(b.RootErr, "Allow sts:AssumeRoot with the task policy IAMAuditRootUserCredentials (orgwizard iam-policy --for audit lists it), then run the audit again.")
 		return c
 	}
 	with := rootcreds.WithCredentials(b.RootCredentials)

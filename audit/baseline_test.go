@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/smithy-go"
+
 	"github.com/orgwizard/orgwizard/aws/rootcreds"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
@@ -183,18 +185,23 @@ func TestBaselineChecksFailWithTheFix(t *testing.T) {
 			sb.RootCredentials[4].Err = errors.New("AccessDenied")
 		}, CheckRootCredentials, Fail, []string{"1 of 9 member accounts still have root credentials", ": a password, 1 access key", "1 could not be read",
 			"aws sts assume-root --target-principal 200000000003 --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"}},
-		{"root credentials unreadable", func(a *orgmodel.Actual, sb *SecurityBaseline) {
-			sb.RootErr = errors.New("sts AssumeRoot: AccessDenied")
-		}, CheckRootCredentials, Warn,
-			[]string{"could not be read: sts AssumeRoot: AccessDenied", "Allow sts:AssumeRoot"}},
+		{"root credentials refused", func(a *orgmodel.Actual, sb *SecurityBaseline) {
+			sb.RootErr = fmt.Errorf("sts AssumeRoot: %w", &smithy.GenericAPIError{Code: "AccessDenied", Message: "not authorized"})
+		}, CheckRootCredentials, Warn, []string{"could not be read: sts AssumeRoot: api error AccessDenied", "| Allow sts:AssumeRoot"}},
 		{"contacts missing and differing", func(a *orgmodel.Actual, sb *SecurityBaseline) {
 			sb.Actual.Contacts[0].Contacts = sb.Actual.Contacts[0].Contacts[:1]
 			sb.Actual.Contacts[1].Contacts[0].Phone = "+1 555 9999"
 		}, CheckContacts, Fail, []string{"2 of 10 accounts lack the design's contacts: the management account (no billing, operations)", "(security differs)"}},
-		{"read failed", func(a *orgmodel.Actual, sb *SecurityBaseline) {
-			sb.Actual, sb.Err = nil, errors.New("cloudtrail GetTrail: AccessDenied")
-		}, CheckGuardDuty, Warn,
-			[]string{"the baseline could not be read: cloudtrail GetTrail: AccessDenied", "orgwizard iam-policy --for audit"}},
+		{"read refused", func(a *orgmodel.Actual, sb *SecurityBaseline) {
+			sb.Actual, sb.Err = nil, fmt.Errorf("cloudtrail GetTrail: %w", &smithy.GenericAPIError{Code: "AccessDeniedException"})
+		}, CheckGuardDuty, Warn, []string{"the baseline could not be read: cloudtrail GetTrail", "| Allow the baseline's read calls (orgwizard iam-policy --for audit"}},
+		{"read not served", func(a *orgmodel.Actual, sb *SecurityBaseline) {
+			sb.Actual, sb.Err = nil, fmt.Errorf("organizations ListDelegatedAdministrators: %w", &smithy.GenericAPIError{Code: "UnknownOperationException"})
+		}, CheckTrail, Warn, []string{"| The target does not serve this call (the sandbox does not serve"}},
+		{"read failed otherwise", func(a *orgmodel.Actual, sb *SecurityBaseline) {
+			sb.Actual, sb.Err = nil, errors.New("dial tcp: connection refused")
+		},
+			CheckContacts, Warn, []string{"| See the error above: once the call answers, run the audit again. If it names a permission, allow the baseline's"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := secureActual(tree)

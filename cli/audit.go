@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/aws/rootcreds"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -42,7 +45,12 @@ management account clean. For the last, every enabled region is swept for what
 runs there (EC2, EBS, VPCs, S3, RDS, DynamoDB, Lambda, ECS, EKS, CloudFront,
 Route 53, IAM users with access keys, and whatever Resource Explorer or the
 tagging API knows of); a region or service that refuses is reported and the
-rest still shown. Without a design file the design checks are warnings.
+rest still shown. With a design's baseline and contacts blocks: the
+organization trail logging into log-archive, the log bucket's policy denying
+deletion to every account but log-archive, GuardDuty on every member account
+in every allowed region, member accounts without root credentials (read
+through root sessions), and the alternate contacts; without the blocks, one
+warning. Without a design file the design checks are warnings.
 --strict exits 1 when a check fails.`,
 		Example: "  orgwizard audit --design acme.yaml\n  orgwizard audit --profile management --output json --strict",
 		Args:    cobra.NoArgs,
@@ -114,6 +122,9 @@ func (o *auditOptions) run(ctx context.Context) error {
 		in.Actual = actual
 		if actual.Organization != nil {
 			if in.Billing, err = s.auditBilling(ctx, actual.Organization.ManagementAccountID); err != nil {
+				return err
+			}
+			if in.Baseline, err = s.auditBaseline(ctx, tree, actual); err != nil {
 				return err
 			}
 		}
@@ -246,6 +257,42 @@ func writeAuditText(w io.Writer, target, design string, checks []audit.Check, re
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// auditBaseline reads what the security baseline checks need, when the
+// design has a baseline or contacts block: the baseline as plan reads it
+// (entering log-archive and security-tooling), and, when centralized root
+// access is on, each member account's root credentials through a root
+// session. A read AWS refuses is told in the checks; only an interruption
+// stops the audit. Without the blocks nothing is read, and the checks say
+// the baseline is not in the design.
+func (s *session) auditBaseline(ctx context.Context, tree *orgmodel.Tree, actual *orgmodel.Actual) (*audit.SecurityBaseline, error) {
+	sb := &audit.SecurityBaseline{}
+	if tree == nil || tree.Baseline == nil {
+		return sb, nil
+	}
+	sb.Actual, sb.Err = s.baseline().Read(ctx, tree, actual)
+	if errors.Is(sb.Err, context.Canceled) {
+		return nil, sb.Err
+	}
+	set := tree.Baseline.Settings
+	if sb.Err != nil || sb.Actual == nil || set == nil || !set.CentralRootAccess || !slices.Contains(sb.Actual.RootFeatures, orgmodel.RootCredentials) {
+		return sb, nil
+	}
+	var members []orgmodel.ActualAccount
+	for _, a := range actual.Accounts {
+		if a.ID != actual.Organization.ManagementAccountID && (a.Status == "" || a.Status == "ACTIVE") {
+			members = append(members, a)
+		}
+	}
+	cfg := s.target.Config.Copy()
+	// AssumeRoot has no global endpoint: ask the home region's.
+	cfg.Region = cmp.Or(tree.HomeRegion, cfg.Region, "us-east-1")
+	sb.RootCredentials, sb.RootErr = rootcreds.New(cfg).Read(ctx, members)
+	if errors.Is(sb.RootErr, context.Canceled) {
+		return nil, sb.RootErr
+	}
+	return sb, nil
 }
 
 // auditBilling reads what the budget checks need: the management account's

@@ -43,7 +43,8 @@ func status(doc auditOut, id string) (string, string) {
 
 // TestAuditAfterApplyPassesEveryCheck: a design with budgets, applied, passes
 // all nine checks (acme-budgets.yaml's amounts stay above the sandbox's spend
-// on any day of the month).
+// on any day of the month); the tenth warns that the design has no security
+// baseline, which it does not ask for.
 func TestAuditAfterApplyPassesEveryCheck(t *testing.T) {
 	acme := filepath.Join(examples, "acme-budgets.yaml")
 	state := filepath.Join(t.TempDir(), "sandbox.json")
@@ -54,10 +55,16 @@ func TestAuditAfterApplyPassesEveryCheck(t *testing.T) {
 	if code != ExitOK {
 		t.Errorf("audit --strict: exit %d\n%s", code, errOut)
 	}
-	if doc.Version != 1 || !strings.HasPrefix(doc.Target, "sandbox") || len(doc.Checks) != 9 || doc.Inventory == nil {
+	if doc.Version != 1 || !strings.HasPrefix(doc.Target, "sandbox") || len(doc.Checks) != 10 || doc.Inventory == nil {
 		t.Errorf("the json shape: %+v", doc)
 	}
 	for _, c := range doc.Checks {
+		if c.ID == "security-baseline" {
+			if c.Status != "warn" || !strings.HasPrefix(c.Why, "not in the design") {
+				t.Errorf("%s: %s: %s", c.ID, c.Status, c.Why)
+			}
+			continue
+		}
 		if c.Status != "pass" {
 			t.Errorf("%s: %s: %s", c.ID, c.Status, c.Why)
 		}
