@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orgwizard/orgwizard/internal/terraform"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -298,5 +299,30 @@ func TestCloudFormationBaseline(t *testing.T) {
 	}
 	if got := imports["SecurityHubAdminUsEast1"]["DelegatedAdminIdentifier"]; got != accountID(actual, orgmodel.SecurityTooling)+"/us-east-1" {
 		t.Errorf("Security Hub's administrator is imported as %q", got)
+	}
+}
+
+// TestTerraformBaselineValidate: hashicorp/aws's own schema accepts the
+// baseline, from the design and live (terraform validate, offline, with the
+// local provider mirror), the live one's import ids read from data sources
+// included.
+func TestTerraformBaselineValidate(t *testing.T) {
+	tf := terraform.Find(t)
+	tree := secureTree(t, func(s string) string { return strings.Replace(s, "securityHub: false", "securityHub: true ", 1) })
+	actual := appliedActual(tree)
+	appliedBaseline(tree, actual)
+	for name, in := range map[string]Input{
+		"design": {Tree: tree, Source: "design"},
+		"live":   {Tree: tree, Existing: Match(tree, actual), Source: "live"},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), render(t, Terraform, in), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		env := terraform.Env(t, nil)
+		tf.Init(t, dir, env)
+		if r := tf.Run(t, dir, env, "validate", "-no-color"); r.Code != 0 || !strings.Contains(r.Output, "The configuration is valid") {
+			t.Errorf("%s: terraform validate: exit %d\n%s", name, r.Code, r.Output)
+		}
 	}
 }
