@@ -96,19 +96,22 @@ var Adapters = []Adapter{
 
 	// audit: the member accounts' root credentials, through root sessions.
 	// What a session reads (GetLoginProfile, ListAccessKeys...) is allowed
-	// by AWS's task policy, not by this one: rootcreds.SessionAPI is not
-	// listed.
+	// by AWS's task policy, not by this one: rootcreds.SessionAPI is among
+	// AssumedRoleAdapters.
 	{Service: "sts", API: reflect.TypeFor[rootcreds.RootAPI]()},
 }
 
 // AssumedRoleAdapters are the interfaces orgwizard calls inside member
-// accounts as OrganizationAccountAccessRole: their actions are the role's,
-// never the management account's, and the policy leaves them out.
+// accounts as OrganizationAccountAccessRole, or in a root session: their
+// actions are the role's or the task policy's, never the management
+// account's, and the policy leaves them out.
 var AssumedRoleAdapters = []Adapter{
 	{Service: "s3", API: reflect.TypeFor[baseline.BucketAPI]()},
 	{Service: "guardduty", API: reflect.TypeFor[baseline.DetectorAPI]()},
 	{Service: "securityhub", API: reflect.TypeFor[baseline.HubAPI]()},
 	{Service: "access-analyzer", API: reflect.TypeFor[baseline.AnalyzerAPI]()},
+	// audit's root sessions, scoped by IAMAuditRootUserCredentials.
+	{Service: "iam", API: reflect.TypeFor[rootcreds.SessionAPI]()},
 }
 
 // Actions returns the IAM actions of the adapter's operations.
