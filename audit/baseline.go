@@ -180,7 +180,9 @@ func (v *baselineView) trail() Check {
 	if !t.LogFileValidationEnabled {
 		wrong = append(wrong, "log file validation is off, so an altered log goes unseen")
 	}
-	if b := v.ab.Bucket; b == nil || b.Name != v.bucket {
+	if b := v.ab.Bucket; v.unreadable(v.logID) != "" {
+		// log-archive was not entered: the bucket is log-bucket-protected's to tell.
+	} else if b == nil || b.Name != v.bucket {
 		wrong = append(wrong, fmt.Sprintf("the log bucket %s does not exist", v.bucket))
 	} else if b.Foreign {
 		wrong = append(wrong, fmt.Sprintf("the bucket %s belongs to an account outside log-archive", v.bucket))
