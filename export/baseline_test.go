@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orgwizard/orgwizard/aws/baseline"
 	"github.com/orgwizard/orgwizard/internal/terraform"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
@@ -133,6 +134,17 @@ func attrText(t *testing.T, f *tfFile, addr, name string) string {
 	}
 	r := a.Expr.Range()
 	return string(f.src[r.Start.Byte:r.End.Byte])
+}
+
+// The export declares the lifecycle rule and the access role as apply makes
+// and enters them: another rule id would show as a change after import.
+func TestBaselineNamesAreApplys(t *testing.T) {
+	if LifecycleRuleID != baseline.LifecycleRuleID {
+		t.Errorf("the export's lifecycle rule is %q, apply's %q", LifecycleRuleID, baseline.LifecycleRuleID)
+	}
+	if got := baseline.RoleARN("eu-west-1", "210987654321"); got != "arn:aws:iam::210987654321:role/"+AccessRoleName {
+		t.Errorf("apply assumes %s, the export's aliases %s", got, AccessRoleName)
+	}
 }
 
 func TestTerraformBaseline(t *testing.T) {
