@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -17,10 +19,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/orgs"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/aws/target"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // buildBinary builds orgwizard once for the end-to-end tests.
@@ -264,4 +267,199 @@ func checkConverged(t testing.TB, round int, state, designPath string, kills int
 		t.Errorf("round %d: the sandbox accepted %d CreateAccount calls for %d accounts and %d failed creations (%d kills)", round, accepted, len(tree.Accounts), failed, kills)
 	}
 	return failed
+}
+
+// TestApplyWithAccessSurvivesSIGKILL is TestApplySurvivesSIGKILL for the
+// Identity Center part: once the organization exists and Identity Center
+// is enabled, apply of examples/acme-access.yaml is killed at a random
+// moment (groups, users, permission sets, policies, assignments in flight),
+// killed again early, then run to the end. Identity Center must then match
+// the design, and the sandbox's call record must hold at most one accepted
+// CreateGroup, CreateUser and CreatePermissionSet per name and one accepted
+// CreateAccountAssignment per assignment: a second request would be
+// accepted too (an assignment that exists is accepted again), so a resend
+// shows. Each kill may hide one line (see checkConverged).
+// ORGWIZARD_CRASH_ROUNDS sets the number of rounds (6).
+//
+// That the journal and the look-ups are what keep the counts, the engine's
+// tests show (aws/apply: TestAccessLostAnswerIsLookedUp,
+// TestAccessJournalResumesPolling, TestAccessWithoutLookupSendsTwice).
+func TestApplyWithAccessSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds and runs the binary many times")
+	}
+	rounds := 6
+	if s := os.Getenv("ORGWIZARD_CRASH_ROUNDS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			t.Fatalf("ORGWIZARD_CRASH_ROUNDS=%q is not a positive number", s)
+		}
+		rounds = n
+	}
+	bin := buildBinary(t)
+	design := "examples/acme-access.yaml"
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 13))
+	var kills, inFlightKills int
+	for round := range rounds {
+		dir := t.TempDir()
+		state := filepath.Join(dir, "sandbox.json")
+		args := []string{"apply", "--yes", "--design", design, "--sandbox-state", state, "--sandbox-speed", "20"}
+		env := append(os.Environ(), "XDG_STATE_HOME="+dir)
+		// The organization first: apply stops at the click it cannot make.
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "IAM Identity Center, which is not enabled") {
+			t.Fatalf("round %d: apply before Identity Center: %v\n%s", round, err, out)
+		}
+		enableIdentityCenter(t, state)
+		before := acceptedCalls(t, state)
+		// The first run dies at a random moment of its applying (the
+		// read before it takes a varying time); the re-run dies early.
+		roundKills := 0
+		if killedApplying(t, bin, args, env, time.Duration(rng.IntN(2500))*time.Millisecond) {
+			kills++
+			roundKills++
+			if accessJournalled(t, dir) > 0 {
+				inFlightKills++
+			}
+		}
+		if killed, _ := runAndKill(t, bin, args, env, time.Duration(20+rng.IntN(180))*time.Millisecond); killed {
+			kills++
+			roundKills++
+		}
+		cmd = exec.Command(bin, args...)
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("round %d: the re-run failed: %v\n%s", round, err, out)
+		}
+		checkAccessConverged(t, round, state, design, before, roundKills)
+	}
+	t.Logf("%d rounds: %d kills, %d with Identity Center requests in flight", rounds, kills, inFlightKills)
+	if kills < rounds {
+		t.Errorf("only %d kills landed in %d rounds: the runs ended before the kills, so the test proves little", kills, rounds)
+	}
+	if rounds >= 4 && inFlightKills == 0 {
+		t.Errorf("no kill landed with Identity Center requests in flight")
+	}
+}
+
+// killedApplying starts apply, sends SIGKILL `after` it prints that it is
+// applying, and reports whether the kill ended it.
+func killedApplying(t *testing.T, bin string, args, env []string, after time.Duration) bool {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "Applying") {
+			time.Sleep(after)
+			cmd.Process.Signal(syscall.SIGKILL)
+			break
+		}
+	}
+	go io.Copy(io.Discard, out)
+	cmd.Wait()
+	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+}
+
+func enableIdentityCenter(t testing.TB, state string) {
+	t.Helper()
+	sb, err := sandbox.Open(sandbox.Config{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	if _, err := sb.EnableIdentityCenter(sb.Accounts()[0].ID, "eu-west-1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// acceptedCalls counts the sandbox's accepted calls by operation.
+func acceptedCalls(t testing.TB, state string) map[string]int {
+	t.Helper()
+	calls, err := sandbox.LoadCalls(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, c := range calls {
+		if c.Outcome == "ok" {
+			n[c.Operation]++
+		}
+	}
+	return n
+}
+
+// accessJournalled counts the Identity Center requests of the journals in dir.
+func accessJournalled(t *testing.T, dir string) int {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join(dir, "journal-*.json"))
+	n := 0
+	for _, p := range paths {
+		j, err := apply.OpenJournal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += j.AccessLen()
+	}
+	return n
+}
+
+func checkAccessConverged(t testing.TB, round int, state, designPath string, before map[string]int, kills int) {
+	t.Helper()
+	sb, err := sandbox.Open(sandbox.Config{StatePath: state})
+	if err != nil {
+		t.Fatalf("round %d: %v", round, err)
+	}
+	tg, err := target.ForSandbox(sb, target.Spec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actual, err := orgs.New(organizations.NewFromConfig(tg.Config), 8).Read(context.Background())
+	if err != nil {
+		t.Fatalf("round %d: reading: %v", round, err)
+	}
+	access, err := identitycenter.NewFromConfig(tg.Config, identitycenter.Options{HomeRegion: "eu-west-1"}).Read(context.Background())
+	if err != nil {
+		t.Fatalf("round %d: reading Identity Center: %v", round, err)
+	}
+	actual.Access = access
+	tg.Close()
+	sb.Close()
+	data, err := os.ReadFile(designPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := orgmodel.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := d.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := orgmodel.MakePlan(tree, actual); !p.Empty() {
+		var steps []string
+		for _, s := range p.Steps {
+			steps = append(steps, s.String())
+		}
+		t.Fatalf("round %d: not converged:\n  %s", round, strings.Join(steps, "\n  "))
+	}
+	after := acceptedCalls(t, state)
+	for op, want := range map[string]int{
+		"CreateGroup": len(tree.Access.Groups), "CreateUser": len(tree.Access.Users),
+		"CreatePermissionSet": len(tree.Access.PermissionSets), "CreateAccountAssignment": len(tree.Access.Assignments),
+	} {
+		if got := after[op] - before[op]; got > want || got < want-kills {
+			t.Errorf("round %d: the sandbox accepted %d %s calls for %d in the design (%d kills)", round, got, op, want, kills)
+		}
+	}
 }

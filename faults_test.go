@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // BenchmarkApplyUnderFaults runs `orgwizard apply` on the embedded sandbox

@@ -65,6 +65,13 @@ type Input struct {
 	// Billing is what the budget checks are computed from; nil leaves
 	// them out (the caller did not read budgets and spend).
 	Billing *Billing
+	// IdentityCenter is what the access checks (Identity Center on, every
+	// workload account reachable by a group) are computed from; nil leaves
+	// them out (the caller did not read it).
+	IdentityCenter *IdentityCenter
+	// IAMUsers are the audited account's IAM users, for the check that
+	// nobody signs in as one; nil leaves it out.
+	IAMUsers *IAMUsers
 	// Runbook lists the resources (Item.Key) a way-(b) runbook moves out,
 	// when the audit is given one: the clean check then counts how many
 	// are gone.
@@ -80,6 +87,7 @@ func Run(in Input) []Check {
 	checks := []Check{management(in), allFeatures(in)}
 	checks = append(checks, designChecks(in)...)
 	checks = append(checks, clean(in))
+	checks = append(checks, accessChecks(in)...)
 	checks = append(checks, budgetChecks(in)...)
 	return append(checks, baselineChecks(in)...)
 }

@@ -12,29 +12,40 @@ import (
 
 	"github.com/orgwizard/orgwizard/access"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/wizard"
 )
 
 type accessOptions struct {
-	output      string
-	design      string
-	designGiven bool
-	target      targetFlags
-	io          IO
+	output         string
+	design         string
+	designGiven    bool
+	target         targetFlags
+	io             IO
+	identityCenter identityCenterFor
 }
 
 func newAccessCommand(streams IO) *cobra.Command {
-	opts := &accessOptions{io: streams}
+	return newAccessCommandWith(streams, sessionIdentityCenter)
+}
+
+// newAccessCommandWith is the access command reading Identity Center with
+// icFor; tests give it a fake.
+func newAccessCommandWith(streams IO, icFor identityCenterFor) *cobra.Command {
+	opts := &accessOptions{io: streams, identityCenter: icFor}
 	cmd := &cobra.Command{
 		Use:   "access",
-		Short: "How people get into each account of the organization: links, roles, regions",
-		Long: `Read the organization in the target and show, for each member account, how to get
-in today: the console link that switches into its OrganizationAccountAccessRole
-from the management account (the break-glass path), the role's ARN, and the
-region to work in. The region is the first one the design's region lock allows
-the account (--design, or orgwizard.yaml when it exists), else the design's home
-region, else the target's region.
+		Short: "Who gets into which account with which permission set, the access portal, break-glass links",
+		Long: `Read the organization and its IAM Identity Center in the target and show who can
+get into which account: each group, its members, and the accounts and permission
+sets its assignments give, with the access portal URL where people sign in (or,
+when Identity Center is not on, what to click to turn it on). Then, for each
+member account, the console link that switches into its
+OrganizationAccountAccessRole from the management account (the break-glass
+path), the role's ARN, and the region to work in. The region is the first one
+the design's region lock allows the account (--design, or orgwizard.yaml when it
+exists), else the design's home region, else the target's region.
 
-'orgwizard access aws-config' writes the same as AWS CLI profiles.`,
+'orgwizard access aws-config' writes AWS CLI profiles for the same.`,
 		Example: "  orgwizard access --profile management\n  orgwizard access --design acme.yaml -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -45,7 +56,7 @@ region, else the target's region.
 	addOutputFlag(cmd, &opts.output)
 	addDesignFlag(cmd, &opts.design)
 	addTargetFlags(cmd, &opts.target)
-	cmd.AddCommand(newAccessAWSConfigCommand(streams))
+	cmd.AddCommand(newAccessAWSConfigCommand(streams, icFor))
 	return cmd
 }
 
@@ -60,6 +71,7 @@ type accessView struct {
 	BreakGlass     *accessBreak    `json:"breakGlass,omitempty"`
 	Accounts       []accessAccount `json:"accounts"`
 	RootEmails     string          `json:"rootEmails,omitempty"`
+	IdentityCenter *accessIC       `json:"identityCenter,omitempty"`
 }
 
 type accessBreak struct {
@@ -78,6 +90,8 @@ type accessAccount struct {
 	RoleARN       string `json:"roleArn,omitempty"`
 	SwitchRoleURL string `json:"switchRoleUrl,omitempty"`
 	Note          string `json:"note,omitempty"`
+	// IdentityCenter are the ways in through the access portal.
+	IdentityCenter []accessSignIn `json:"identityCenter,omitempty"`
 }
 
 const (
@@ -103,19 +117,25 @@ func (o *accessOptions) run(ctx context.Context) error {
 	if err := checkOutput(o.output); err != nil {
 		return err
 	}
-	view, err := readAccess(ctx, &o.target, o.design, o.designGiven, o.io.ErrOut)
+	view, err := readAccess(ctx, &o.target, o.design, o.designGiven, o.io.ErrOut, o.identityCenter)
 	if err != nil {
 		return err
+	}
+	if view.icErr != nil {
+		// In the words a failing command would use: the permission to add, or AWS's failure.
+		view.IdentityCenter.Error = awsError(view.icErr).Error()
 	}
 	if o.output == "json" {
 		return writeJSON(o.io.Out, view)
 	}
-	return writeAccessText(o.io.Out, view, accessAWSConfigCommand(&o.target, view.designPath, "", "~/.aws/config"))
+	return writeAccessText(o.io.Out, view, accessAWSConfigCommand(&o.target, view.designPath, awsConfigFlags{}, "~/.aws/config"))
 }
 
-// readAccess reads the design (when there is one) and the organization, and
-// builds the view.
-func readAccess(ctx context.Context, f *targetFlags, designPath string, designGiven bool, errOut io.Writer) (*accessViewWithDesign, error) {
+// readAccess reads the design (when there is one), the organization and
+// its Identity Center, and builds the view. Identity Center's read error is
+// kept apart (icErr): `access` shows it beside the break-glass links that
+// still work, aws-config stops on it.
+func readAccess(ctx context.Context, f *targetFlags, designPath string, designGiven bool, errOut io.Writer, icFor identityCenterFor) (*accessViewWithDesign, error) {
 	var design *orgmodel.Design
 	if designGiven || fileExists(designPath) {
 		d, err := loadDesign(designPath, errOut)
@@ -137,7 +157,41 @@ func readAccess(ctx context.Context, f *targetFlags, designPath string, designGi
 	}
 	v := buildAccessView(actual, design, designPath, s.target.Config.Region)
 	v.Target = s.target.Describe
-	return &accessViewWithDesign{accessView: v, designPath: designPath, sandbox: s.target.Sandbox != nil}, nil
+	out := &accessViewWithDesign{accessView: v, designPath: designPath, sandbox: s.target.Sandbox != nil}
+	if actual.Organization == nil {
+		return out, nil
+	}
+	home := s.target.Config.Region
+	if design != nil && design.Organization.HomeRegion != "" {
+		home = design.Organization.HomeRegion
+	}
+	ids := make([]string, 0, len(actual.Accounts))
+	for _, a := range actual.Accounts {
+		ids = append(ids, a.ID)
+	}
+	ic, err := icFor(s, home, ids).Read(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		out.icErr = err
+		out.IdentityCenter = &accessIC{Groups: []accessGroup{}}
+		return out, nil
+	}
+	out.ic = ic
+	addIdentityCenter(&out.accessView, ic)
+	if !out.IdentityCenter.Enabled {
+		sandboxCmd := ""
+		if out.sandbox {
+			args := []string{"sandbox", "enable-identity-center", "--region", home}
+			if f.spec.SandboxState != "" {
+				args = append(args, "--sandbox-state", f.spec.SandboxState)
+			}
+			sandboxCmd = wizard.Command(args...)
+		}
+		out.IdentityCenter.setEnableHow(home, sandboxCmd)
+	}
+	return out, nil
 }
 
 // accessViewWithDesign is the view with what the commands need beside its
@@ -146,6 +200,8 @@ type accessViewWithDesign struct {
 	accessView
 	designPath string
 	sandbox    bool
+	ic         *orgmodel.ActualAccess // nil when it could not be read
+	icErr      error
 }
 
 // buildAccessView is the pure part: the organization as read, the design for
@@ -175,6 +231,8 @@ func buildAccessView(actual *orgmodel.Actual, design *orgmodel.Design, designPat
 		acc := accessAccount{Name: a.Name, ID: a.ID, Email: a.Email, OU: paths[a.ParentID], Status: a.Status, JoinedMethod: a.JoinedMethod}
 		if a.ID == actual.Organization.ManagementAccountID {
 			acc.Note = managementNote
+			// Its region, for an Identity Center profile into it.
+			acc.Region = region(a.Name, acc.OU)
 			m := acc
 			v.Management = &m
 			continue
@@ -222,6 +280,7 @@ func writeAccessText(w io.Writer, v *accessViewWithDesign, awsConfigCmd string) 
 		accessWrap(&b, "  ", m.Note)
 		b.WriteString("\n")
 	}
+	writeIdentityCenterText(&b, v.IdentityCenter)
 	b.WriteString("Break-glass into a member account:\n")
 	accessWrap(&b, "  ", v.BreakGlass.How)
 	b.WriteString("\n")

@@ -19,29 +19,40 @@ import (
 )
 
 type accessAWSConfigOptions struct {
-	sourceProfile string
-	file          string
-	merge         string
-	design        string
-	designGiven   bool
-	target        targetFlags
-	io            IO
-	now           func() time.Time
+	sourceProfile  string
+	ssoSession     string
+	group          string
+	identityCenter identityCenterFor
+	file           string
+	merge          string
+	design         string
+	designGiven    bool
+	target         targetFlags
+	io             IO
+	now            func() time.Time
 }
 
 // maxConfigBytes bounds the config file --merge reads: real ones are a few
 // kilobytes, and 2,000 accounts' profiles about 400 KB.
 const maxConfigBytes = 16 << 20
 
-func newAccessAWSConfigCommand(streams IO) *cobra.Command {
-	opts := &accessAWSConfigOptions{io: streams, now: time.Now}
+func newAccessAWSConfigCommand(streams IO, icFor identityCenterFor) *cobra.Command {
+	opts := &accessAWSConfigOptions{io: streams, now: time.Now, identityCenter: icFor}
 	cmd := &cobra.Command{
 		Use:   "aws-config",
-		Short: "AWS CLI profiles that assume OrganizationAccountAccessRole in each member account",
-		Long: `Write one AWS CLI profile per active member account, [profile <account name>], that
-assumes the account's OrganizationAccountAccessRole with the credentials of
---source-profile (the management account's; default: --profile, else
-"default"), in the account's region (as 'orgwizard access' shows it).
+		Short: "AWS CLI profiles for each account: through IAM Identity Center, else OrganizationAccountAccessRole",
+		Long: `With IAM Identity Center on, write one [sso-session NAME] section (the access
+portal's start URL and region) and one profile per account and permission set
+that the assignments give --group (every group and user without it),
+[profile <account>-<permission set>], with sso_session, sso_account_id,
+sso_role_name (the permission set's name) and the account's region (as
+'orgwizard access' shows it). Sign in once with 'aws sso login --sso-session
+NAME'; every profile then works.
+
+Without Identity Center, write one profile per active member account,
+[profile <account name>], that assumes the account's
+OrganizationAccountAccessRole with the credentials of --source-profile (the
+management account's; default: --profile, else "default").
 
 The profiles sit in one block between two marker comments naming the
 organization. To stdout by default; -o FILE writes a new file and never
@@ -49,6 +60,7 @@ overwrites one; --merge FILE replaces only that organization's block in an
 existing config (or adds it at the end), keeps every other line byte for byte,
 and first copies the file to FILE.orgwizard-backup-<time>.`,
 		Example: "  orgwizard access aws-config --profile management --merge ~/.aws/config\n" +
+			"  orgwizard access aws-config --profile management --group payments-team -o payments.ini\n" +
 			"  orgwizard access aws-config --source-profile mgmt -o org-profiles.ini",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -57,7 +69,9 @@ and first copies the file to FILE.orgwizard-backup-<time>.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.sourceProfile, "source-profile", "", "the profile with the management account's credentials (default: --profile, else default)")
+	fl.StringVar(&opts.sourceProfile, "source-profile", "", "without Identity Center: the profile with the management account's credentials (default: --profile, else default)")
+	fl.StringVar(&opts.ssoSession, "sso-session", "", "with Identity Center: the [sso-session] name (default: the management account's name)")
+	fl.StringVar(&opts.group, "group", "", "with Identity Center: only the accounts and permission sets of this group (default: everyone's)")
 	fl.StringVarP(&opts.file, "output", "o", "", "write a new file (refused when it exists: use --merge)")
 	fl.StringVar(&opts.merge, "merge", "", "update orgwizard's block in this AWS config file, keeping the rest, after a backup")
 	addDesignFlag(cmd, &opts.design)
@@ -79,12 +93,26 @@ func (o *accessAWSConfigOptions) run(ctx context.Context) error {
 	if !access.ValidProfileName(source) {
 		return userError("--source-profile %q is not a profile name the AWS CLI reads back; use letters, digits and - _ . @ +", source)
 	}
-	view, err := readAccess(ctx, &o.target, o.design, o.designGiven, o.io.ErrOut)
+	if o.ssoSession != "" && !access.ValidProfileName(o.ssoSession) {
+		return userError("--sso-session %q is not a name the AWS CLI reads back; use letters, digits and - _ . @ +", o.ssoSession)
+	}
+	view, err := readAccess(ctx, &o.target, o.design, o.designGiven, o.io.ErrOut, o.identityCenter)
 	if err != nil {
 		return err
 	}
 	if view.OrganizationID == "" {
 		return userError("%s belongs to no organization: there are no accounts to write profiles for; orgwizard apply creates the organization", view.Target)
+	}
+	if view.icErr != nil {
+		return awsError(fmt.Errorf("reading IAM Identity Center, to know whether to write its profiles or break-glass ones: %w", view.icErr))
+	}
+	if view.ic != nil && view.ic.InstanceARN != "" {
+		return o.writeSSO(view)
+	}
+	if o.ssoSession != "" || o.group != "" {
+		ic := view.IdentityCenter
+		return userError("--sso-session and --group are for Identity Center profiles. %s\n  %s\nWithout those flags, aws-config writes break-glass profiles.",
+			ic.HowToEnable, ic.EnableURL+ic.EnableCommand)
 	}
 	var accounts []access.Account
 	comments := map[string]string{}
@@ -118,7 +146,7 @@ func (o *accessAWSConfigOptions) run(ctx context.Context) error {
 		sourceFlag = "" // --profile already names it
 	}
 	block := access.Block{OrganizationID: view.OrganizationID, Sections: sections,
-		Rerun: accessAWSConfigCommand(&o.target, view.designPath, sourceFlag, dest)}
+		Rerun: accessAWSConfigCommand(&o.target, view.designPath, awsConfigFlags{sourceProfile: sourceFlag}, dest)}
 
 	fmt.Fprintln(o.io.ErrOut, "Target: "+view.Target)
 	if view.sandbox {
@@ -126,6 +154,60 @@ func (o *accessAWSConfigOptions) run(ctx context.Context) error {
 			"AWS_ENDPOINT_URL_STS with its address (aws-sdk-go-v2 sends a profile's AssumeRole only to the second), "+
 			"and give source profile "+source+" the management account's keys it prints.")
 	}
+	return o.write(block)
+}
+
+// writeSSO writes the Identity Center profiles of the live assignments.
+func (o *accessAWSConfigOptions) writeSSO(view *accessViewWithDesign) error {
+	session := o.ssoSession
+	if session == "" && view.Management != nil {
+		session = access.ProfileName(view.Management.Name)
+	}
+	if session == "" || !access.ValidProfileName(session) {
+		session = view.OrganizationID
+	}
+	roles, err := ssoRoles(&view.accessView, view.ic, o.group)
+	if err != nil {
+		return err
+	}
+	if len(roles) == 0 {
+		who := "nobody"
+		if o.group != "" {
+			who = "group " + o.group
+		}
+		return userError("Identity Center gives %s any account yet, so there is no profile to write; orgwizard apply creates the design's grants (the access block), and 'orgwizard access' shows who gets in where", who)
+	}
+	sections, err := access.SSOProfiles(access.SSOSession{Name: session, StartURL: view.ic.PortalURL, Region: view.ic.Region}, roles)
+	if err != nil {
+		return userError("%v", err)
+	}
+	dest := o.merge
+	if dest == "" {
+		dest = o.file
+	}
+	if dest == "" {
+		dest = "~/.aws/config"
+	}
+	block := access.Block{OrganizationID: view.OrganizationID, Sections: sections,
+		Rerun: accessAWSConfigCommand(&o.target, view.designPath, awsConfigFlags{ssoSession: o.ssoSession, group: o.group}, dest)}
+
+	fmt.Fprintln(o.io.ErrOut, "Target: "+view.Target)
+	if o.sourceProfile != "" {
+		fmt.Fprintln(o.io.ErrOut, "--source-profile is not used: Identity Center is on, and its profiles sign in through the access portal.")
+	}
+	fmt.Fprintf(o.io.ErrOut, "Sign in once for all of them: aws sso login --sso-session %s.\n", session)
+	if view.sandbox {
+		fmt.Fprintln(o.io.ErrOut, "These profiles reach the sandbox only through 'orgwizard sandbox serve': export AWS_ENDPOINT_URL_SSO, "+
+			"AWS_ENDPOINT_URL_SSO_OIDC and AWS_ENDPOINT_URL_STS with its address (aws-sdk-go-v2 builds its SSO and sign-in clients "+
+			"before it reads AWS_ENDPOINT_URL). The sandbox has no sign-in page: a device code is approved through its Go API (Sandbox.ApproveDevice), as the tests do.")
+	}
+	return o.write(block)
+}
+
+// write puts the block where the flags say: stdout, a new file, or merged
+// into an existing one.
+func (o *accessAWSConfigOptions) write(block access.Block) error {
+	n := profileCount(block)
 	switch {
 	case o.merge != "":
 		return o.mergeInto(o.merge, block)
@@ -136,7 +218,7 @@ func (o *accessAWSConfigOptions) run(ctx context.Context) error {
 			}
 			return userError("cannot write %s: %v", o.file, err)
 		}
-		fmt.Fprintf(o.io.ErrOut, "Wrote %d %s to %s.\n", len(sections), accessPlural(len(sections), "profile", "profiles"), o.file)
+		fmt.Fprintf(o.io.ErrOut, "Wrote %d %s to %s.\n", n, accessPlural(n, "profile", "profiles"), o.file)
 		return nil
 	default:
 		_, err := o.io.Out.Write(block.Render("\n"))
@@ -163,7 +245,7 @@ func (o *accessAWSConfigOptions) mergeInto(path string, block access.Block) erro
 	if err != nil {
 		return userError("%s: %v; nothing was changed", path, err)
 	}
-	n := len(block.Sections)
+	n := profileCount(block)
 	if existing != nil && bytes.Equal(merged, existing) {
 		fmt.Fprintf(o.io.ErrOut, "%s is up to date: its %d orgwizard %s for %s are as they should be; nothing written.\n",
 			path, n, accessPlural(n, "profile", "profiles"), block.OrganizationID)
@@ -187,6 +269,17 @@ func (o *accessAWSConfigOptions) mergeInto(path string, block access.Block) erro
 	}
 	fmt.Fprintln(o.io.ErrOut, msg+".")
 	return nil
+}
+
+// profileCount is the number of profiles of a block (its sso-session is not one).
+func profileCount(b access.Block) int {
+	n := 0
+	for _, s := range b.Sections {
+		if s.Profile() != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // readConfig reads a config file whole, nil when there is none yet.
@@ -279,10 +372,16 @@ func writeNewFileMode(path string, data []byte, perm os.FileMode) error {
 	return d.Sync()
 }
 
+// awsConfigFlags are aws-config's own flags to repeat in the command that
+// writes the profiles again.
+type awsConfigFlags struct {
+	sourceProfile, ssoSession, group string
+}
+
 // accessAWSConfigCommand is the command that writes the profiles again
-// with the same target, design and source profile, for the header of the
-// block and for `access` to suggest.
-func accessAWSConfigCommand(f *targetFlags, designPath, sourceProfile, dest string) string {
+// with the same target, design and flags, for the header of the block and
+// for `access` to suggest.
+func accessAWSConfigCommand(f *targetFlags, designPath string, own awsConfigFlags, dest string) string {
 	args := []string{"orgwizard", "access", "aws-config"}
 	spec := f.spec
 	switch {
@@ -300,8 +399,14 @@ func accessAWSConfigCommand(f *targetFlags, designPath, sourceProfile, dest stri
 	if designPath != "" {
 		args = append(args, "--design", designPath)
 	}
-	if sourceProfile != "" {
-		args = append(args, "--source-profile", sourceProfile)
+	if own.sourceProfile != "" {
+		args = append(args, "--source-profile", own.sourceProfile)
+	}
+	if own.ssoSession != "" {
+		args = append(args, "--sso-session", own.ssoSession)
+	}
+	if own.group != "" {
+		args = append(args, "--group", own.group)
 	}
 	args = append(args, "--merge", dest)
 	for i, a := range args {

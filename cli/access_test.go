@@ -19,8 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 type accessDoc struct {
@@ -249,7 +249,7 @@ func TestAWSConfigProfilesWork(t *testing.T) {
 	}
 	isolateAWSEnv(t, dir, endpoint)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // the AWS CLI starts slowly on a loaded machine
 	defer cancel()
 	callerOf := func(profile string) (*sts.GetCallerIdentityOutput, string, error) {
 		cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile(profile), config.WithHTTPClient(loopbackOnly()),

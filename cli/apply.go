@@ -34,11 +34,14 @@ func newApplyCommand(streams IO) *cobra.Command {
 		Long: `Read the organization in the target, show the plan, ask for confirmation (or
 --yes), and carry it out: the organization, OUs, accounts (five created at a
 time, AWS's limit), moves, tags and guardrails, then a design's budgets and
-cost categories once every account exists, and last its security baseline
-(trusted access, delegated administrators, the log bucket in log-archive and
-the organization trail, GuardDuty, Security Hub and Access Analyzer from
-security-tooling, centralized root access, alternate contacts), in the order
-AWS requires. The accounts quota is checked
+cost categories and its access (IAM Identity Center) once every account
+exists, and last its security baseline (trusted access, delegated
+administrators, the log bucket in log-archive and the organization trail,
+GuardDuty, Security Hub and Access Analyzer from security-tooling,
+centralized root access, alternate contacts), in the order AWS requires.
+Identity Center itself is one click in the console that no API can make:
+without it apply does the rest and exits 1 saying where to click and what to
+run next. The accounts quota is checked
 before anything is created. apply can be interrupted at any moment (ctrl+c, a
 crash) and run again: it never creates an account twice and finishes the work.
 
@@ -118,12 +121,24 @@ func (o *applyOptions) run(ctx context.Context) error {
 		msg := "interrupted after " + elapsed.String() + "; nothing is lost"
 		if n := journal.Len(); n > 0 {
 			msg += fmt.Sprintf(": %d account creations are in flight at AWS, recorded in %s", n, journal.Path())
+		} else if n := journal.AccessLen(); n > 0 {
+			msg += fmt.Sprintf(": %d Identity Center requests are in flight at AWS, recorded in %s", n, journal.Path())
 		}
 		return &ExitError{Code: ExitInterrupted, Err: errors.New(msg + ". Run " + o.again() + " to finish.")}
 	}
 	var quota *apply.QuotaError
 	if errors.As(err, &quota) {
 		return &ExitError{Code: ExitUser, Err: err}
+	}
+	var failures apply.Failures
+	var needed *apply.IdentityCenterNeededError
+	if errors.As(err, &needed) && errors.As(err, &failures) && len(failures) == 1 {
+		// The one step only the user can take: everything else is done.
+		how := needed.HowTo
+		if s.target.Sandbox != nil {
+			how = "on the sandbox, the console's click is " + o.enableOnSandbox(tree.HomeRegion)
+		}
+		return &ExitError{Code: ExitUser, Err: fmt.Errorf("the organization is done; its access waits for IAM Identity Center, which is not enabled: %s. Then run %s to give access", how, o.again())}
 	}
 	if entered := cannotEnter(err); entered != nil {
 		// Not the policy's fault as a rule: an invited account has no
@@ -135,6 +150,18 @@ func (o *applyOptions) run(ctx context.Context) error {
 		return perr
 	}
 	return &ExitError{Code: ExitAWS, Err: fmt.Errorf("%w\nWhat succeeded stays; run %s to finish", err, o.again())}
+}
+
+// enableOnSandbox is the sandbox's stand-in for the click in the console.
+func (o *applyOptions) enableOnSandbox(region string) string {
+	args := []string{"sandbox", "enable-identity-center"}
+	if region != "" {
+		args = append(args, "--region", region)
+	}
+	if o.target.spec.SandboxState != "" {
+		args = append(args, "--sandbox-state", o.target.spec.SandboxState)
+	}
+	return wizard.Command(args...)
 }
 
 // again is the command that goes on where this apply stopped: the same

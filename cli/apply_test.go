@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // TestPlanApplyTreeOnTheSandbox runs the commands as a user would, against

@@ -12,10 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/audit"
 	"github.com/orgwizard/orgwizard/aws/costs"
+	"github.com/orgwizard/orgwizard/aws/iamusers"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -45,12 +47,15 @@ management account clean. For the last, every enabled region is swept for what
 runs there (EC2, EBS, VPCs, S3, RDS, DynamoDB, Lambda, ECS, EKS, CloudFront,
 Route 53, IAM users with access keys, and whatever Resource Explorer or the
 tagging API knows of); a region or service that refuses is reported and the
-rest still shown. With a design's baseline and contacts blocks: the
-organization trail logging into log-archive, the log bucket's policy denying
-deletion to every account but log-archive, GuardDuty on every member account
-in every allowed region, member accounts without root credentials (read
-through root sessions), and the alternate contacts; without the blocks, one
-warning. Without a design file the design checks are warnings.
+rest still shown. In an organization: IAM Identity Center enabled (where to
+click when it is not), every workload account reachable by at least one group,
+no IAM user of the management account with a console password or an active
+access key, and the budget checks; with a design's baseline and contacts
+blocks: the organization trail logging into log-archive, the log bucket's
+policy denying deletion to every account but log-archive, GuardDuty on every
+member account in every allowed region, member accounts without root
+credentials (read through root sessions), and the alternate contacts; without
+the blocks, one warning. Without a design file the design checks are warnings.
 --strict exits 1 when a check fails.`,
 		Example: "  orgwizard audit --design acme.yaml\n  orgwizard audit --profile management --output json --strict",
 		Args:    cobra.NoArgs,
@@ -124,9 +129,19 @@ func (o *auditOptions) run(ctx context.Context) error {
 			if in.Billing, err = s.auditBilling(ctx, actual.Organization.ManagementAccountID); err != nil {
 				return err
 			}
+			if in.IdentityCenter, err = o.auditIdentityCenter(ctx, s, tree, actual); err != nil {
+				return err
+			}
 			if in.Baseline, err = s.auditBaseline(ctx, tree, actual); err != nil {
 				return err
 			}
+		}
+	}
+	if !in.NotManagement {
+		// Whoever signs in as an IAM user here acts where no guardrail
+		// reaches; a member account's users are its own business.
+		if in.IAMUsers, err = s.auditIAMUsers(ctx); err != nil {
+			return err
 		}
 	}
 	res, err := sweepShowingProgress(ctx, s, o.io.ErrOut)
@@ -293,6 +308,40 @@ func (s *session) auditBaseline(ctx context.Context, tree *orgmodel.Tree, actual
 		return nil, sb.RootErr
 	}
 	return sb, nil
+}
+
+// auditIdentityCenter reads the organization's IAM Identity Center for the
+// access checks: the instance and the assignments in every account of the
+// organization. A read AWS refuses is told in the checks; only an
+// interruption stops the audit.
+func (o *auditOptions) auditIdentityCenter(ctx context.Context, s *session, tree *orgmodel.Tree, actual *orgmodel.Actual) (*audit.IdentityCenter, error) {
+	scope := &orgmodel.Tree{}
+	if tree != nil {
+		scope.HomeRegion = tree.HomeRegion
+	}
+	for _, a := range actual.Accounts {
+		scope.Accounts = append(scope.Accounts, orgmodel.Account{Name: a.Name})
+	}
+	ic := &audit.IdentityCenter{Region: cmp.Or(scope.HomeRegion, s.target.Config.Region)}
+	ic.Access, ic.Err = s.identityCenter(scope, actual).Read(ctx)
+	if errors.Is(ic.Err, context.Canceled) {
+		return nil, ic.Err
+	}
+	if s.target.Sandbox != nil {
+		// The same stand-in for the console's click that apply gives.
+		ic.SandboxCommand = (&applyOptions{target: o.target}).enableOnSandbox(ic.Region)
+	}
+	return ic, nil
+}
+
+// auditIAMUsers reads how the audited account's IAM users sign in. A read
+// AWS refuses is told in the check; only an interruption stops the audit.
+func (s *session) auditIAMUsers(ctx context.Context) (*audit.IAMUsers, error) {
+	users, err := iamusers.Read(ctx, iam.NewFromConfig(s.target.Config))
+	if errors.Is(err, context.Canceled) {
+		return nil, err
+	}
+	return &audit.IAMUsers{Users: users, Err: err}, nil
 }
 
 // auditBilling reads what the budget checks need: the management account's

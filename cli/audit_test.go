@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,8 +10,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/orgwizard/orgwizard/internal/moto"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 type auditOut struct {
@@ -41,21 +48,55 @@ func status(doc auditOut, id string) (string, string) {
 	return "", ""
 }
 
-// TestAuditAfterApplyPassesEveryCheck: a design with budgets, applied, passes
-// all nine checks (acme-budgets.yaml's amounts stay above the sandbox's spend
-// on any day of the month); the tenth warns that the design has no security
-// baseline, which it does not ask for.
+// TestAuditAfterApplyPassesEveryCheck: a design with budgets and access,
+// applied (the first apply stops where Identity Center must be turned on,
+// the sandbox does the console's click, the second gives the access),
+// passes all twelve checks (acme-budgets.yaml's amounts stay above the
+// sandbox's spend on any day of the month); the thirteenth warns that the
+// design has no security baseline, which it does not ask for.
 func TestAuditAfterApplyPassesEveryCheck(t *testing.T) {
-	acme := filepath.Join(examples, "acme-budgets.yaml")
+	budgets, err := os.ReadFile(filepath.Join(examples, "acme-budgets.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	access, err := os.ReadFile(filepath.Join(examples, "acme-access.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(access), "\naccess:\n")
+	if i < 0 {
+		t.Fatal("acme-access.yaml has no access block")
+	}
+	acme := filepath.Join(t.TempDir(), "acme.yaml")
+	if err := os.WriteFile(acme, append(budgets, access[i+1:]...), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	state := filepath.Join(t.TempDir(), "sandbox.json")
+	code, out, errOut := run(t, "apply", "--yes", "--design", acme, "--sandbox-state", state, "--sandbox-speed", "1000")
+	if code != ExitUser || !strings.Contains(errOut, "sandbox enable-identity-center") {
+		t.Fatalf("apply before Identity Center is on: exit %d, want %d and the command that turns it on\n%s\n%s", code, ExitUser, out, errOut)
+	}
+	// Identity Center off: the audit says so, and how to turn it on.
+	_, doc, _ := runAudit(t, "--design", acme, "--sandbox-state", state)
+	if st, _ := status(doc, "identity-center"); st != "fail" {
+		t.Errorf("identity-center before the click: %q", st)
+	}
+	for _, c := range doc.Checks {
+		if c.ID == "identity-center" && (c.Status != "fail" || !strings.Contains(c.Fix, "orgwizard sandbox enable-identity-center --region eu-west-1 --sandbox-state "+state)) {
+			t.Errorf("identity-center before the click: %s: %s", c.Status, c.Fix)
+		}
+	}
+	if code, out, errOut := run(t, "sandbox", "enable-identity-center", "--region", "eu-west-1", "--sandbox-state", state); code != ExitOK {
+		t.Fatalf("sandbox enable-identity-center: exit %d\n%s\n%s", code, out, errOut)
+	}
 	if code, out, errOut := run(t, "apply", "--yes", "--design", acme, "--sandbox-state", state, "--sandbox-speed", "1000"); code != ExitOK {
 		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
 	}
-	code, doc, errOut := runAudit(t, "--strict", "--design", acme, "--sandbox-state", state)
+	code, doc, errOut = runAudit(t, "--strict", "--design", acme, "--sandbox-state", state)
 	if code != ExitOK {
 		t.Errorf("audit --strict: exit %d\n%s", code, errOut)
 	}
-	if doc.Version != 1 || !strings.HasPrefix(doc.Target, "sandbox") || len(doc.Checks) != 10 || doc.Inventory == nil {
+	if doc.Version != 1 || !strings.HasPrefix(doc.Target, "sandbox") || len(doc.Checks) != 13 || doc.Inventory == nil {
 		t.Errorf("the json shape: %+v", doc)
 	}
 	for _, c := range doc.Checks {
@@ -68,6 +109,9 @@ func TestAuditAfterApplyPassesEveryCheck(t *testing.T) {
 		if c.Status != "pass" {
 			t.Errorf("%s: %s: %s", c.ID, c.Status, c.Why)
 		}
+	}
+	if _, why := status(doc, "accounts-reachable"); why != "all 7 workload accounts have a group assigned" {
+		t.Errorf("accounts-reachable: %s", why)
 	}
 }
 
@@ -82,6 +126,13 @@ func TestAuditDirtyManagementFailsStrict(t *testing.T) {
 	}
 	if st, _ := status(doc, "member-accounts"); st != "warn" {
 		t.Errorf("without a design the design checks warn, got %s", st)
+	}
+	// ci-deployer has access keys. (The sandbox does not serve
+	// GetLoginProfile yet, so the check warns that it could not read the
+	// users rather than failing on ci-deployer; TestAuditIAMUsersOnMoto
+	// fails it.)
+	if st, why := status(doc, "no-iam-user-sign-in"); st == "pass" || st == "" {
+		t.Errorf("no-iam-user-sign-in passes on an account whose IAM user has keys: %s %s", st, why)
 	}
 	if len(doc.Inventory) != 27 {
 		t.Errorf("%d inventory items, want 27", len(doc.Inventory))
@@ -324,5 +375,63 @@ func TestAuditRunawayAccountOverBudget(t *testing.T) {
 	}
 	if st, why := status(doc, "management-spend"); st != "pass" || !strings.Contains(why, "USD this month so far") {
 		t.Errorf("management-spend: %s %s", st, why)
+	}
+}
+
+// TestAuditIAMUsersOnMoto: audit lists the management account's IAM users
+// that sign in, each with its way in and the command that takes it away,
+// against moto (whose IAM serves GetLoginProfile).
+func TestAuditIAMUsersOnMoto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sweeps moto's regions, about 10 s")
+	}
+	url := moto.URL(t)
+	moto.Env(t, url)
+	t.Chdir(t.TempDir()) // no orgwizard.yaml: the audit runs without a design
+	ctx := context.Background()
+	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", "")}
+	c := iam.NewFromConfig(cfg, func(o *iam.Options) { o.BaseEndpoint = aws.String(url) })
+	for _, u := range []string{"founder", "ci", "retired"} {
+		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("founder"), Password: aws.String("Correct-Horse-9")}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ci")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("retired")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: aws.String("retired"), AccessKeyId: old.AccessKey.AccessKeyId, Status: iamtypes.StatusTypeInactive}); err != nil {
+		t.Fatal(err)
+	}
+	code, doc, errOut := runAudit(t, "--endpoint-url", url)
+	if code != ExitOK {
+		t.Fatalf("audit against moto: exit %d\n%s", code, errOut)
+	}
+	var check struct{ ID, Title, Status, Why, Fix string }
+	for _, ck := range doc.Checks {
+		if ck.ID == "no-iam-user-sign-in" {
+			check = ck
+		}
+	}
+	for _, want := range []string{"2 IAM users of account", "can sign in: ci (1 active access key), founder (console password)"} {
+		if check.Status != "fail" || !strings.Contains(check.Why, want) {
+			t.Errorf("no-iam-user-sign-in (%s) does not say %q: %s", check.Status, want, check.Why)
+		}
+	}
+	for _, want := range []string{"aws iam delete-login-profile --user-name founder",
+		"aws iam update-access-key --user-name ci --access-key-id " + aws.ToString(key.AccessKey.AccessKeyId) + " --status Inactive"} {
+		if !strings.Contains(check.Fix, want) {
+			t.Errorf("the fix does not say %q: %s", want, check.Fix)
+		}
+	}
+	if strings.Contains(check.Why+check.Fix, "retired") {
+		t.Errorf("a user with only an inactive key is listed: %+v", check)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // TestBudgetsPlanApplyOnTheSandbox applies acme-budgets.yaml to the sandbox:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,11 +35,41 @@ func writeFile(t *testing.T, content string) string {
 }
 
 func TestValidateExamples(t *testing.T) {
-	for _, name := range []string{"acme.yaml", "solo.yaml"} {
-		code, out, errOut := run(t, "validate", "--design", filepath.Join(examples, name))
-		if code != ExitOK || !strings.Contains(out, "is valid") {
-			t.Errorf("%s: exit %d, out %q, err %q", name, code, out, errOut)
+	paths, err := filepath.Glob(filepath.Join(examples, "*.yaml"))
+	if err != nil || len(paths) < 4 {
+		t.Fatalf("examples: %v %v", paths, err)
+	}
+	for _, path := range paths {
+		code, out, errOut := run(t, "validate", "--design", path)
+		if code != ExitOK || !strings.Contains(out, "is valid") || errOut != "" {
+			t.Errorf("%s: exit %d, out %q, err %q", path, code, out, errOut)
 		}
+		for _, cmd := range []string{"preview"} {
+			if code, _, errOut := run(t, cmd, "--design", path); code != ExitOK {
+				t.Errorf("%s %s: exit %d, err %q", cmd, path, code, errOut)
+			}
+		}
+	}
+	_, out, _ := run(t, "validate", "--design", filepath.Join(examples, "acme-access.yaml"))
+	if want := "\naccess: 4 groups (3 people), 4 permission sets, 28 account assignments\n"; !strings.Contains(out, want) {
+		t.Errorf("validate acme-access.yaml says\n%s\nwithout %q", out, want)
+	}
+}
+
+// A grant of the management account is valid, and validate warns of it with
+// its line and field path.
+func TestValidateWarnsOfTheManagementAccount(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(examples, "acme-access.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(data), "grants: [{permissionSet: admin, accounts: all}]", "grants: [{permissionSet: admin, accounts: all}, {permissionSet: billing, accounts: acme}]", 1)
+	path := writeFile(t, src)
+	code, out, errOut := run(t, "validate", "--design", path)
+	line := strings.Count(src[:strings.Index(src, "accounts: acme")], "\n") + 1
+	want := fmt.Sprintf("%s:%d: access.groups[2].grants[1].accounts: warning: gives group platform-admins billing in the management account (acme)", path, line)
+	if code != ExitOK || !strings.Contains(out, "is valid") || !strings.HasPrefix(errOut, want) {
+		t.Errorf("exit %d, out %q, err %q; want the warning %q", code, out, errOut, want)
 	}
 }
 

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/costview"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // TestCostsEndToEnd applies acme.yaml to a sandbox and views its costs: the

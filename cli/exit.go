@@ -14,7 +14,7 @@ import (
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/iampolicy"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // Exit codes, as cli.md defines them. They are decided here and nowhere else.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // A sandbox state that another process holds is the user's to resolve:

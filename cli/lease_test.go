@@ -12,8 +12,8 @@ import (
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/orgs"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/aws/target"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // withSandbox opens the sandbox state at path (creating it from scenario),

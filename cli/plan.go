@@ -30,6 +30,7 @@ func newPlanCommand(streams IO) *cobra.Command {
 		Long: `Read the organization in the target (the sandbox unless --aws, --profile or
 --endpoint-url is given) and list, in order, the changes apply would make:
 create, move, tag, attach, a design's budgets and cost categories, and its
+access (IAM Identity Center groups, users, permission sets, assignments), its
 security baseline and alternate contacts. Accounts and OUs the design does not
 name are listed as unmanaged and left alone, as are budgets and categories not
 named orgwizard-; a baseline item turned off is listed as left in place, with
@@ -138,14 +139,17 @@ func planJSON(target, design string, p *orgmodel.Plan) planDoc {
 func stepMark(k orgmodel.StepKind) string {
 	switch k {
 	case orgmodel.StepMoveAccount, orgmodel.StepTagAccount, orgmodel.StepUpdatePolicy, orgmodel.StepEnablePolicyType,
-		orgmodel.StepUpdateBudget, orgmodel.StepUpdateCostCategory,
+		orgmodel.StepUpdateBudget, orgmodel.StepUpdateCostCategory, orgmodel.StepUpdateGroup, orgmodel.StepUpdatePermissionSet,
+		orgmodel.StepPutInlinePolicy, orgmodel.StepProvision,
 		orgmodel.StepConfigureLogBucket, orgmodel.StepPutBucketPolicy, orgmodel.StepUpdateTrail, orgmodel.StepStartLogging,
 		orgmodel.StepConfigureGuardDuty, orgmodel.StepConfigureSecurityHub, orgmodel.StepPutAlternateContact:
 		return "~"
-	case orgmodel.StepDetachPolicy:
+	case orgmodel.StepDetachPolicy, orgmodel.StepDetachManagedPolicy, orgmodel.StepDeleteInlinePolicy, orgmodel.StepDeleteAssignment:
 		return "-"
-	case orgmodel.StepAwaitAccount:
+	case orgmodel.StepAwaitAccount, orgmodel.StepAwaitAssignment:
 		return "…"
+	case orgmodel.StepEnableIdentityCenter:
+		return "!" // the user's to do
 	}
 	return "+"
 }

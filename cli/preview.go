@@ -97,6 +97,10 @@ func summary(t *orgmodel.Tree) string {
 	case total == DefaultAccountQuota:
 		s += fmt.Sprintf(" (%d accounts with the management account: exactly AWS's default quota)", total)
 	}
+	if a := t.Access; a != nil {
+		s += fmt.Sprintf("\naccess: %d groups (%d people), %d permission sets, %d account assignments",
+			len(a.Groups), len(a.Users), len(a.PermissionSets), len(a.Assignments))
+	}
 	return s
 }
 

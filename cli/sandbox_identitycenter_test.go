@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // TestSandboxEnableIdentityCenter: the command turns on the organization's instance once, says where its

@@ -16,7 +16,7 @@ import (
 	sqtypes "github.com/aws/aws-sdk-go-v2/service/servicequotas/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 func runSandboxCLI(t *testing.T, args ...string) (int, string, string) {

@@ -9,18 +9,22 @@ import (
 	"time"
 
 	awsbudgets "github.com/aws/aws-sdk-go-v2/service/budgets"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/spf13/cobra"
 	"golang.org/x/time/rate"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/budgets"
+	"github.com/orgwizard/orgwizard/aws/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/orgs"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/aws/target"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox"
 	"github.com/orgwizard/orgwizard/wizard"
 )
 
@@ -78,6 +82,8 @@ type session struct {
 	orgs   *orgs.Client
 	quota  orgs.QuotaAPI
 	spec   target.Spec
+	// access is the Identity Center client readFor made, for apply.
+	access *identitycenter.Client
 }
 
 func openSession(ctx context.Context, f *targetFlags) (*session, error) {
@@ -148,6 +154,14 @@ func (s *session) readFor(ctx context.Context, tree *orgmodel.Tree) (*orgmodel.A
 	if err != nil || a.Organization == nil {
 		return a, err
 	}
+	if tree.Access != nil {
+		s.access = s.identityCenter(tree, a)
+		access, err := s.access.Read(ctx)
+		if err != nil {
+			return nil, awsError(err)
+		}
+		a.Access = access
+	}
 	if err := s.readBaseline(ctx, tree, a); err != nil {
 		return nil, err
 	}
@@ -168,6 +182,35 @@ func (s *session) billing() *budgets.Client {
 		// AWS Budgets and Cost Explorer have one endpoint each, in us-east-1.
 		o.Region = "us-east-1"
 	}), costsClient(s), s.target.AccountID)
+}
+
+// identityCenter is the client of the organization's Identity Center, reading
+// the assignments of the accounts the design names (and the management
+// account). Its calls keep to the same request rate as Organizations'.
+func (s *session) identityCenter(tree *orgmodel.Tree, a *orgmodel.Actual) *identitycenter.Client {
+	names := map[string]bool{}
+	for _, acc := range tree.Accounts {
+		names[acc.Name] = true
+	}
+	ids := []string{}
+	for _, acc := range a.Accounts {
+		if names[acc.Name] || acc.ID == a.Organization.ManagementAccountID {
+			ids = append(ids, acc.ID)
+		}
+	}
+	limiter := requestRate(s.target)
+	home := tree.HomeRegion
+	if home == "" {
+		home = s.target.Config.Region
+	}
+	return identitycenter.New(
+		ssoadmin.NewFromConfig(s.target.Config, func(o *ssoadmin.Options) {
+			o.APIOptions = append(o.APIOptions, orgs.ObserveAttempts, orgs.RateLimited(limiter))
+		}),
+		identitystore.NewFromConfig(s.target.Config, func(o *identitystore.Options) {
+			o.APIOptions = append(o.APIOptions, orgs.ObserveAttempts, orgs.RateLimited(limiter))
+		}),
+		identitycenter.Options{HomeRegion: home, Accounts: ids, Regions: ec2.NewFromConfig(s.target.Config)})
 }
 
 // awsError is a failure at AWS after the SDK's retries (exit 3), unless
@@ -215,6 +258,9 @@ func (s *session) engineOptions() apply.Options {
 			return n, src, nil
 		},
 	}
+	if s.access != nil {
+		opt.Access = s.access
+	}
 	if s.target.Sandbox != nil {
 		delay := time.Duration(float64(sandbox.DefaultCreateAccountDelay) / s.spec.Speed)
 		opt.CreationTime = delay
@@ -222,6 +268,7 @@ func (s *session) engineOptions() apply.Options {
 		opt.PollMax = max(delay/4, time.Millisecond)
 		// Half the sandbox's request rate, leaving the rest to the other steps.
 		opt.PollRate = sandbox.DefaultRatePerSecond / 2
+		opt.AccessTime = time.Duration(float64(sandbox.DefaultIdentityCenterDelay) / s.spec.Speed)
 	} else {
 		opt.PollRate = 2
 	}

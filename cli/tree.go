@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
 type treeOptions struct {
@@ -57,5 +59,22 @@ func (o *treeOptions) run(ctx context.Context) error {
 		return writeTreeJSON(o.io.Out, t, s.target.Describe)
 	}
 	quota, source := orgs.AccountQuota(ctx, s.quota, apply.DefaultAccountQuota)
-	return writeTreeText(o.io.Out, t, s.target.Describe, liveSummary(t, quota, source))
+	return writeTreeText(o.io.Out, t, s.target.Describe, liveSummary(t, quota, source)+accessSummary(actual.Access))
+}
+
+// accessSummary is tree's line about Identity Center, when the target's was
+// read: what the instance holds, or that there is none.
+func accessSummary(a *orgmodel.ActualAccess) string {
+	switch {
+	case a == nil:
+		return ""
+	case a.InstanceARN == "":
+		return "\naccess: no IAM Identity Center instance; it is turned on in the IAM Identity Center console"
+	}
+	where := ""
+	if a.Region != "" {
+		where = " in " + a.Region
+	}
+	return fmt.Sprintf("\naccess: IAM Identity Center%s: %d groups, %d users, %d permission sets, %d account assignments",
+		where, len(a.Groups), len(a.Users), len(a.PermissionSets), len(a.Assignments))
 }

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"io"
 
+	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/spf13/cobra"
 )
 
@@ -36,6 +38,21 @@ func (o *validateOptions) run() error {
 	if err != nil {
 		return err // cannot happen: loadDesign validated
 	}
-	_, err = fmt.Fprintf(o.io.Out, "%s is valid: %s\n", o.design, summary(t))
-	return err
+	if _, err := fmt.Fprintf(o.io.Out, "%s is valid: %s\n", o.design, summary(t)); err != nil {
+		return err
+	}
+	printDesignWarnings(o.io.ErrOut, o.design, d.Warnings())
+	return nil
+}
+
+// printDesignWarnings lists what the design allows but should rarely do, as
+// problems are listed, each marked as a warning: it does not fail validate.
+func printDesignWarnings(w io.Writer, path string, warnings orgmodel.Errors) {
+	for _, e := range warnings {
+		loc := path
+		if e.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", path, e.Line)
+		}
+		fmt.Fprintf(w, "%s: %s: warning: %s\n", loc, e.Path, e.Message)
+	}
 }

@@ -16,11 +16,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/cli"
 	"github.com/orgwizard/orgwizard/internal/moto"
 	"github.com/orgwizard/orgwizard/internal/terraform"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // design30 is acme grown to 30 accounts: the 2 security accounts and 7

@@ -28,12 +28,34 @@ var CloudFormationTypes = map[string]CloudFormationType{
 	// Explorer references (AWS_Budgets.html, AWS_CE.html).
 	cfnBudget:   {Properties: []string{"Budget", "NotificationsWithSubscribers", "ResourceTags"}},
 	cfnCategory: {Properties: []string{"DefaultValue", "Name", "RuleVersion", "Rules", "SplitChargeRules", "Tags"}, Identifier: "Arn"},
+	// A design's access block, in the IAM Identity Center references
+	// (AWS_IdentityStore.html, AWS_SSO.html). Users have no type.
+	cfnGroup:      {Properties: []string{"Description", "DisplayName", "IdentityStoreId"}, Identifiers: []string{"GroupId", "IdentityStoreId"}},
+	cfnMembership: {Properties: []string{"GroupId", "IdentityStoreId", "MemberId"}, Identifiers: []string{"MembershipId", "IdentityStoreId"}},
+	cfnPermSet: {Properties: []string{"CustomerManagedPolicyReferences", "Description", "InlinePolicy", "InstanceArn", "ManagedPolicies", "Name",
+		"PermissionsBoundary", "RelayStateType", "SessionDuration", "Tags"}, Identifiers: []string{"InstanceArn", "PermissionSetArn"}},
+	cfnAssignment: {Properties: []string{"InstanceArn", "PermissionSetArn", "PrincipalId", "PrincipalType", "TargetId", "TargetType"},
+		Identifiers: []string{"InstanceArn", "TargetId", "TargetType", "PermissionSetArn", "PrincipalType", "PrincipalId"}},
 }
 
 // CloudFormationType is what AWS documents of one resource type.
 type CloudFormationType struct {
 	Properties []string
 	Identifier string
+	// Identifiers replaces Identifier for a type whose primary identifier
+	// has several properties.
+	Identifiers []string
+}
+
+// Keys are the properties that identify a resource of the type to import.
+func (c CloudFormationType) Keys() []string {
+	if len(c.Identifiers) > 0 {
+		return c.Identifiers
+	}
+	if c.Identifier == "" {
+		return nil
+	}
+	return []string{c.Identifier}
 }
 
 const (
@@ -56,7 +78,7 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 	resources := mapping()
 	var imports []cfnImport
 	names := newNamer("")
-	add := func(logical, typ string, props *yaml.Node, id string, dependsOn ...string) {
+	addIdent := func(logical, typ string, props *yaml.Node, ident map[string]string, dependsOn ...string) {
 		r := mapping()
 		put(r, "Type", scalar(typ))
 		if len(dependsOn) > 0 {
@@ -72,10 +94,16 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 		put(r, "UpdateReplacePolicy", scalar("Retain"))
 		put(r, "Properties", props)
 		put(resources, logical, r)
-		if id != "" {
-			imports = append(imports, cfnImport{ResourceType: typ, LogicalResourceID: logical,
-				ResourceIdentifier: map[string]string{CloudFormationTypes[typ].Identifier: id}})
+		if ident != nil {
+			imports = append(imports, cfnImport{ResourceType: typ, LogicalResourceID: logical, ResourceIdentifier: ident})
 		}
+	}
+	add := func(logical, typ string, props *yaml.Node, id string, dependsOn ...string) {
+		var ident map[string]string
+		if id != "" {
+			ident = map[string]string{CloudFormationTypes[typ].Identifier: id}
+		}
+		addIdent(logical, typ, props, ident, dependsOn...)
 	}
 
 	orgLogical := names.unique("Organization")
@@ -189,11 +217,16 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 	}
 
 	addCloudFormationBudgets(in, names, accountLogical, orgLogical, add, &skipped)
+	params := addCloudFormationAccess(in, names, accountLogical, addIdent, &skipped)
 	addCloudFormationBaseline(in, names, accountLogical, orgLogical, add, &skipped)
 
 	doc := mapping()
 	put(doc, "AWSTemplateFormatVersion", quoted("2010-09-09"))
-	put(doc, "Description", scalar(fmt.Sprintf("AWS Organization %s: OUs, member accounts and guardrail policies (orgwizard export)", firstOf(t.Organization, "as it exists"))))
+	what := "OUs, member accounts and guardrail policies"
+	if t.Access != nil {
+		what += ", and who works where (IAM Identity Center)"
+	}
+	put(doc, "Description", scalar(fmt.Sprintf("AWS Organization %s: %s (orgwizard export)", firstOf(t.Organization, "as it exists"), what)))
 	if len(imports) > 0 {
 		var list yaml.Node
 		if err := list.Encode(imports); err != nil {
@@ -202,6 +235,9 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 		meta := mapping()
 		put(meta, "OrgwizardResourcesToImport", &list)
 		put(doc, "Metadata", meta)
+	}
+	if params != nil {
+		put(doc, "Parameters", params)
 	}
 	put(doc, "Resources", resources)
 

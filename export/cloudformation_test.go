@@ -18,7 +18,19 @@ type cfnTemplate struct {
 	Metadata                 struct {
 		OrgwizardResourcesToImport []cfnImport `yaml:"OrgwizardResourcesToImport"`
 	} `yaml:"Metadata"`
+	Parameters map[string]struct {
+		Type        string `yaml:"Type"`
+		Description string `yaml:"Description"`
+	} `yaml:"Parameters"`
 	Resources map[string]cfnResource `yaml:"Resources"`
+}
+
+// cfnAttributes are the Fn::GetAtt attributes the template uses, per type,
+// as AWS documents them (each type's Return values).
+var cfnAttributes = map[string][]string{
+	cfnOrganization: {"RootId"},
+	cfnGroup:        {"GroupId"},
+	cfnPermSet:      {"PermissionSetArn"},
 }
 
 type cfnResource struct {
@@ -147,12 +159,14 @@ func checkRefs(t *testing.T, tpl cfnTemplate, from string, v any) {
 	switch v := v.(type) {
 	case map[string]any:
 		if r, ok := v["Ref"].(string); ok && len(v) == 1 {
-			if _, ok := tpl.Resources[r]; !ok {
+			_, resource := tpl.Resources[r]
+			_, param := tpl.Parameters[r]
+			if !resource && !param {
 				t.Errorf("%s refers to %s, which is not declared", from, r)
 			}
 		}
 		if ga, ok := v["Fn::GetAtt"].([]any); ok {
-			if len(ga) != 2 || tpl.Resources[ga[0].(string)].Type != cfnOrganization || ga[1] != "RootId" {
+			if len(ga) != 2 || !slices.Contains(cfnAttributes[tpl.Resources[ga[0].(string)].Type], ga[1].(string)) {
 				t.Errorf("%s gets %v", from, ga)
 			}
 		}
@@ -233,9 +247,14 @@ func TestCloudFormationLiveListsImports(t *testing.T) {
 			t.Errorf("%s exists but is not listed to import", logical)
 			continue
 		}
-		key := CloudFormationTypes[r.Type].Identifier
-		if imp.ResourceType != r.Type || len(imp.ResourceIdentifier) != 1 || imp.ResourceIdentifier[key] == "" {
+		keys := CloudFormationTypes[r.Type].Keys()
+		if imp.ResourceType != r.Type || len(imp.ResourceIdentifier) != len(keys) || len(keys) == 0 {
 			t.Errorf("%s is listed as %+v", logical, imp)
+		}
+		for _, k := range keys {
+			if imp.ResourceIdentifier[k] == "" {
+				t.Errorf("%s is listed without its %s: %+v", logical, k, imp)
+			}
 		}
 	}
 	if imports["AccountLogArchive"].ResourceIdentifier["AccountId"] != e.Accounts["log-archive"].ID {

@@ -107,6 +107,9 @@ type Existing struct {
 	// categories that exist to their ARNs (both empty unless read).
 	Budgets    map[string]bool
 	Categories map[string]string
+	// Access is what the organization's IAM Identity Center holds, when it
+	// was read and the organization has an instance; nil otherwise.
+	Access *orgmodel.ActualAccess
 }
 
 // declaredTags returns the tags to declare for an OU or policy: those it has when
@@ -177,6 +180,9 @@ func Match(tree *orgmodel.Tree, actual *orgmodel.Actual) *Existing {
 		for _, c := range actual.Billing.CostCategories {
 			e.Categories[c.Name] = c.Arn
 		}
+	}
+	if actual.Access != nil && actual.Access.InstanceARN != "" {
+		e.Access = actual.Access
 	}
 	return e
 }

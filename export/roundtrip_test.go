@@ -10,11 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/cli"
 	"github.com/orgwizard/orgwizard/internal/moto"
 	"github.com/orgwizard/orgwizard/internal/terraform"
 	"github.com/orgwizard/orgwizard/internal/testenv"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
@@ -30,6 +30,10 @@ const acmeResources = "29"
 type endpoint struct {
 	url string
 	env map[string]string
+	// sb is the sandbox behind the endpoint (nil for moto), for what only
+	// its owner can do, such as the console's click that turns on Identity
+	// Center.
+	sb *sandbox.Sandbox
 }
 
 // sandboxEndpoint serves a fresh sandbox on a loopback port, as `sandbox
@@ -61,7 +65,7 @@ func serveSandbox(t testing.TB, cfg sandbox.Config) endpoint {
 	for _, a := range sb.Accounts() {
 		if a.AccessKeyID != "" {
 			return endpoint{url: url, env: map[string]string{"AWS_ACCESS_KEY_ID": a.AccessKeyID, "AWS_SECRET_ACCESS_KEY": a.SecretAccessKey,
-				"AWS_ENDPOINT_URL": url, "AWS_REGION": "us-east-1"}}
+				"AWS_ENDPOINT_URL": url, "AWS_REGION": "us-east-1"}, sb: sb}
 		}
 	}
 	t.Fatal("the fresh sandbox has no account with credentials")

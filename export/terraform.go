@@ -294,6 +294,7 @@ func writeTerraformBody(b *bytes.Buffer, in Input) int {
 		}
 	}
 	imports += writeTerraformBudgets(w, in, accountAddr)
+	imports += writeTerraformAccess(w, in, accountAddr)
 	imports += writeTerraformBaseline(w, in, accountAddr)
 	return imports
 }

@@ -37,7 +37,7 @@ func parseTerraform(t *testing.T, src []byte) *tfFile {
 	out := &tfFile{resources: map[string]*hclsyntax.Block{}, imports: map[string]string{}, data: map[string]bool{}}
 	for _, b := range body.Blocks {
 		switch b.Type {
-		case "terraform", "provider":
+		case "terraform", "provider", "locals":
 		case "data":
 			out.data[b.Labels[0]+"."+b.Labels[1]] = true
 		case "resource":

@@ -132,6 +132,9 @@ type ActualGroup struct {
 	Name        string   `json:"name"` // DisplayName
 	Description string   `json:"description,omitempty"`
 	MemberIDs   []string `json:"memberIds,omitempty"`
+	// MembershipIDs maps a member's user id to the id of its membership
+	// (what Terraform and CloudFormation import a membership by).
+	MembershipIDs map[string]string `json:"membershipIds,omitempty"`
 }
 
 // ActualUser is a user of the directory.

@@ -217,7 +217,7 @@ func yamlError(err error, data []byte) FieldError {
 	msg := err.Error()
 	if m := yamlDepthRe.FindStringSubmatch(msg); m != nil {
 		// The parser gives no line.
-		return FieldError{Message: fmt.Sprintf("the file is nested too deeply (more than %s levels of lists or mappings); a design file needs at most four: is this the right file?", m[1])}
+		return FieldError{Message: fmt.Sprintf("the file is nested too deeply (more than %s levels of lists or mappings); a design file needs a dozen at most, with an inline policy: is this the right file?", m[1])}
 	}
 	fe := FieldError{Message: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
@@ -464,7 +464,12 @@ var keyHome = map[string]string{
 	"version": "", "organization": "", "environments": "", "residencies": "", "workloads": "", "layout": "",
 	"foundation": "", "guardrails": "", "tags": "", "accounts": "", "budgets": "",
 	"currency": "budgets", "default": "budgets", "alerts": "budgets", "notify": "budgets",
-	"baseline": "", "contacts": "", "organizationTrail": "baseline", "logRetentionDays": "baseline",
+	"access": "", "permissionSets": "access", "groups": "access",
+	"managedPolicies": "access.permissionSets[]", "inlinePolicy": "access.permissionSets[]", "sessionDuration": "access.permissionSets[]",
+	"members": "access.groups[]", "grants": "access.groups[]",
+	"permissionSet": "access.groups[].grants[]", "workload": "access.groups[].grants[]", "environment": "access.groups[].grants[]",
+	"residency": "access.groups[].grants[]",
+	"baseline":  "", "contacts": "", "organizationTrail": "baseline", "logRetentionDays": "baseline",
 	"threatDetection": "baseline", "securityHub": "baseline", "accessAnalyzer": "baseline", "centralRootAccess": "baseline",
 	"billing": "contacts", "operations": "contacts",
 }
@@ -638,6 +643,7 @@ func (dc *decoder) design(n *yaml.Node) {
 			})
 		}},
 		{"budgets", dc.budgets},
+		{"access", dc.access},
 		{"baseline", dc.baseline},
 		{"contacts", dc.contacts},
 	})

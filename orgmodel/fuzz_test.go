@@ -1,6 +1,8 @@
 package orgmodel
 
 import (
+	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -16,7 +18,7 @@ import (
 // through and through (Validate, Expand, every account name and email as AWS
 // wants them), or Errors that each say something.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"acme.yaml", "solo.yaml", "acme-secure.yaml"} {
+	for _, name := range exampleNames(f) {
 		data, err := os.ReadFile(filepath.Join(examplesDir, name))
 		if err != nil {
 			f.Fatal(err)
@@ -38,6 +40,17 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(baseDesign + "accounts:\n  - name: legacy\n    id: \"012345678901\"\n    ou: Transitional\n"))
 	f.Add([]byte(baseDesign + "layout: by-workload\nfoundation:\n  infrastructure: true\n  sandbox: true\n  transitional: true\nguardrails:\n  denyRootUser: false\n"))
 	f.Add([]byte(strings.Replace(baseDesign, "  email: aws@acme.example", "  emailTemplate: \"aws-{account}@acme.example\"", 1)))
+	for _, block := range []string{
+		"access: {}\n",
+		"access:\n  groups:\n    - name: t\n      members: ana@acme.example\n      grants: [{permissionSet: admin, accounts: all}]\n",
+		"access:\n  permissionSets:\n    - name: p\n      inlinePolicy: {Version: 2012-10-17, Statement: [{Effect: Allow, Action: '*', Resource: '*'}]}\n      sessionDuration: PT2H\n" +
+			"  groups:\n    - name: g\n      grants:\n        - {permissionSet: p, workload: payments, environment: [dev, prod], residency: eu}\n        - {permissionSet: read-only, ou: Workloads/prod, accounts: [acme, log-archive]}\n",
+		"access:\n  permissionSets:\n    - name: p\n      inlinePolicy: '{\"Version\": 1}'\n      managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n",
+		"access:\n  groups:\n    - name: g\n      grants: [{permissionSet: admin}, {permissionSet: nope, workload: website, residency: us}]\n",
+		"access:\n  permissionSets: &p [{name: a, managedPolicies: *p}]\n",
+	} {
+		f.Add([]byte(baseDesign + block))
+	}
 	f.Add([]byte(baseDesign + "baseline: {}\n" + contactsBlock))
 	f.Add([]byte(baseDesign + "foundation: {security: false}\nbaseline:\n  organizationTrail: false\n  logRetentionDays: 0\ncontacts:\n  operations: {name: x, email: a@b, phone: \"1\", title: t}\n"))
 	f.Add([]byte(baseDesign + "baseline:\ncontacts: {}\n"))
@@ -120,6 +133,95 @@ func checkParse(t *testing.T, data []byte) {
 		if err := CheckEmail(a.Email); err != nil {
 			t.Errorf("account %s: email %s", a.Name, err)
 		}
+	}
+	checkAccessTree(t, d, tree)
+}
+
+// FuzzAccessValues puts fuzzed values into an access block of a valid
+// design: names, policies, durations, members and selectors. The property is
+// FuzzParse's, the access tree's included.
+func FuzzAccessValues(f *testing.F) {
+	f.Add("deployer", "arn:aws:iam::aws:policy/PowerUserAccess", `{"Version":"2012-10-17","Statement":[]}`, "PT4H", "payments-team", "ana@acme.example", "admin", "payments", "prod", "eu", "Workloads/prod", "all")
+	f.Add("admin", "ReadOnlyAccess", "{", "PT13H", "Team", "ana", "deployer", "paymnts", "production", "ap", "Workloads", "acme")
+	f.Add("a+b=c,d.e@f", "arn:aws:iam::123456789012:policy/x", "[]", "P1D", "a\tb", "a@b.c", "read-only", "", "", "", "", "")
+	f.Fuzz(func(t *testing.T, psName, managed, inline, duration, group, member, permissionSet, workload, env, residency, ou, account string) {
+		var b strings.Builder
+		b.WriteString(baseDesign)
+		fmt.Fprintf(&b, "access:\n  permissionSets:\n    - name: %q\n      managedPolicies: [%q]\n      inlinePolicy: %q\n      sessionDuration: %q\n", psName, managed, inline, duration)
+		fmt.Fprintf(&b, "  groups:\n    - name: %q\n      members: [%q]\n      grants:\n", group, member)
+		fmt.Fprintf(&b, "        - {permissionSet: %q, workload: %q, environment: [%q], residency: %q}\n", permissionSet, workload, env, residency)
+		fmt.Fprintf(&b, "        - {permissionSet: %q, ou: %q, accounts: %q}\n", permissionSet, ou, account)
+		checkParse(t, []byte(b.String()))
+	})
+}
+
+// checkAccessTree checks, independently of Validate, what an accepted
+// design's access block expands into: AWS's rules for every name, policy and
+// duration, assignments only to accounts that exist and permission sets that
+// are defined, sorted without duplicates; and that the block is written back
+// as the same block.
+func checkAccessTree(t *testing.T, d *Design, tree *Tree) {
+	t.Helper()
+	at := tree.Access
+	if (d.Access == nil) != (at == nil) {
+		t.Fatalf("access block %v, access tree %v", d.Access != nil, at != nil)
+	}
+	if at == nil {
+		return
+	}
+	sets := map[string]PermissionSet{}
+	for _, ps := range at.PermissionSets {
+		if len(ps.Name) == 0 || len(ps.Name) > 32 || strings.Trim(ps.Name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+=,.@-") != "" {
+			t.Errorf("permission set name %q", ps.Name)
+		}
+		if len(ps.ManagedPolicies) == 0 && ps.InlinePolicy == "" {
+			t.Errorf("permission set %s grants nothing", ps.Name)
+		}
+		if ps.InlinePolicy != "" && (!json.Valid([]byte(ps.InlinePolicy)) || len(ps.InlinePolicy) > 32768 || !strings.HasPrefix(ps.InlinePolicy, "{")) {
+			t.Errorf("permission set %s: inline policy %q", ps.Name, ps.InlinePolicy)
+		}
+		if err := CheckSessionDuration(ps.SessionDuration); err != nil {
+			t.Errorf("permission set %s: %v", ps.Name, err)
+		}
+		if _, dup := sets[strings.ToLower(ps.Name)]; dup {
+			t.Errorf("two permission sets are called %q", ps.Name)
+		}
+		sets[strings.ToLower(ps.Name)] = ps
+	}
+	accounts := map[string]bool{}
+	for _, a := range tree.Accounts {
+		accounts[a.Name] = true
+	}
+	accounts[tree.ManagementAccountName()] = true
+	groups := map[string]bool{}
+	for _, g := range at.Groups {
+		if strings.TrimSpace(g.Name) == "" || groups[strings.ToLower(g.Name)] {
+			t.Errorf("group name %q empty or twice", g.Name)
+		}
+		groups[strings.ToLower(g.Name)] = true
+	}
+	for _, u := range at.Users {
+		if u.GivenName == "" || u.FamilyName == "" || u.DisplayName == "" || strings.Count(u.UserName, "@") != 1 {
+			t.Errorf("user %+v", u)
+		}
+	}
+	for i, a := range at.Assignments {
+		if !accounts[a.Account] || !groups[strings.ToLower(a.Group)] || sets[strings.ToLower(a.PermissionSet)].Name != a.PermissionSet {
+			t.Errorf("assignment %+v names what the tree does not have", a)
+		}
+		if i > 0 {
+			p := at.Assignments[i-1]
+			if cmp.Or(strings.Compare(p.Account, a.Account), strings.Compare(p.Group, a.Group), strings.Compare(p.PermissionSet, a.PermissionSet)) >= 0 {
+				t.Errorf("assignments %+v and %+v out of order or twice", p, a)
+			}
+		}
+	}
+	back, err := Parse(Format(d))
+	if err != nil {
+		t.Fatalf("Format of an accepted access block does not parse: %v\n%s", err, Format(d))
+	}
+	if !jsonEqual(back.Access, d.Access) {
+		t.Errorf("the access block reads back as another:\n%+v\n%+v", back.Access, d.Access)
 	}
 }
 

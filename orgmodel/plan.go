@@ -52,10 +52,14 @@ type Step struct {
 	Budget      *Budget           `json:"budget,omitempty"`          // create-budget, update-budget
 	Category    *CostCategory     `json:"costCategory,omitempty"`    // create-cost-category, update-cost-category
 	CategoryArn string            `json:"costCategoryArn,omitempty"` // update-cost-category
+	Access      *AccessStep       `json:"access,omitempty"`          // the Identity Center steps (accessplan.go)
 	Baseline    *BaselineStep     `json:"baseline,omitempty"`        // the baseline's and contacts' steps
 }
 
 func (s Step) String() string {
+	if s.Access != nil {
+		return s.accessString()
+	}
 	switch s.Kind {
 	case StepCreateOU:
 		return fmt.Sprintf("create OU %s", s.Subject)
@@ -213,6 +217,7 @@ func MakePlan(desired *Tree, actual *Actual) *Plan {
 
 	p.Steps = append(p.Steps, planPolicies(desired, actual, targetIDs)...)
 	planBudgets(desired, actual, p)
+	planAccess(desired, actual, p)
 	planBaseline(desired, actual, p)
 	return p
 }

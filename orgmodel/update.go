@@ -120,6 +120,10 @@ var topSections = []section{
 	}, equal: func(a, b *Design) bool { return a.Guardrails == b.Guardrails }},
 	{key: "tags", list: true, equal: func(a, b *Design) bool { return jsonEqual(a.Tags, b.Tags) }},
 	{key: "accounts", list: true, equal: func(a, b *Design) bool { return jsonEqual(a.Accounts, b.Accounts) }},
+	// Changed, these are rewritten as Format writes them, comments inside
+	// them included; the rest of the file is kept.
+	{key: "budgets", equal: func(a, b *Design) bool { return jsonEqual(a.Budgets, b.Budgets) }},
+	{key: "access", equal: func(a, b *Design) bool { return jsonEqual(a.Access, b.Access) }},
 	{key: "baseline", fields: baselineFields, equal: func(a, b *Design) bool { return jsonEqual(a.Baseline, b.Baseline) }},
 	// contacts is rewritten whole when it changes: its values are mappings.
 	{key: "contacts", equal: func(a, b *Design) bool { return jsonEqual(a.Contacts, b.Contacts) }},

@@ -28,6 +28,7 @@ func (d *Design) check() (*Tree, error) {
 	d.validateTags(l)
 	d.validateAccounts(l)
 	d.validateBudgets(l)
+	d.validateAccess(l)
 	d.validateBaseline(l)
 	d.validateContacts(l)
 	// What only the expansion shows is checked even when the inputs have
@@ -40,9 +41,13 @@ func (d *Design) check() (*Tree, error) {
 		l.add("workloads", "the design makes %d accounts (%d workloads, %d environments); orgwizard manages at most %d; use fewer workloads, environments or residencies", n, len(d.Workloads), len(d.Environments), MaxAccounts)
 		return nil, l.result()
 	}
+	if d.accessTooLarge(l) {
+		return nil, l.result()
+	}
 	t := d.expand()
 	d.validateTree(l, t, faults)
 	d.validateBudgetAccounts(l, t)
+	d.validateAccessTree(l, t)
 	if err := l.result(); err != nil {
 		return nil, err
 	}

@@ -135,6 +135,7 @@ func Format(d *Design) []byte {
 		w(1, "alerts: [%s]   # percent of the month's actual spend; a forecast alert at 100 too", strings.Join(alerts, ", "))
 		w(1, "notify: %s", scalar(bu.Notify))
 	}
+	formatAccess(w, d.Access)
 	formatBaseline(w, d)
 	return b.Bytes()
 }

@@ -23,6 +23,10 @@ func TestCtrlCOnAFormStepExits130InTmux(t *testing.T) {
 	term.send("Enter")
 	term.waitFor("Organization name", 5*time.Second)
 	term.typeText("acme")
+	// A name without a mailbox cannot go into the design: the first
+	// ctrl+c asks before dropping it, the second quits.
+	term.send("C-c")
+	term.waitFor("ctrl+c again quits without what you typed", 5*time.Second)
 	term.send("C-c")
 	screen := term.waitFor("EXIT=", 10*time.Second)
 	if !strings.Contains(screen, "EXIT=130") {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // badChecksum answers DynamoDB's calls with a CRC32 header that does not

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
@@ -23,6 +26,17 @@ type formHost struct {
 
 func (f *formHost) HandlesBack() bool { return f.form != nil }
 func (f *formHost) Typing() bool      { return f.form != nil }
+
+// Unsaved and Keep: a row being added or edited goes into the design only
+// when its form is submitted (enter on its last field), so a ctrl+c over an
+// open form asks first.
+func (f *formHost) Unsaved() bool { return f.form != nil }
+func (f *formHost) Keep() error {
+	if f.title == "" {
+		return errors.New("the form is still open (enter on its last field keeps it)")
+	}
+	return fmt.Errorf("the form %q is still open (enter on its last field keeps it)", f.title)
+}
 
 // SetSize gives the form all but three lines: the title's (kept even when
 // there is no title, as the screens always did) and two for the message of

@@ -70,7 +70,10 @@ type Model struct {
 	status        string // the last message: saved, an error ...
 	statusErr     bool
 	quitting      bool
-	keyLines      []string
+	// quitAsked is set by a ctrl+c that found typed answers it could not
+	// keep: a second one quits without them.
+	quitAsked bool
+	keyLines  []string
 	// costs is the costs screen, when open over the step's screen, which
 	// keeps its state and gets it back with esc.
 	costs *costsScreen
@@ -121,6 +124,18 @@ type state struct {
 	// quota is the accounts the design makes against the quota, from the
 	// first step that changes the count.
 	quota quotaUse
+	// reached is the furthest step the design has been to (its resume
+	// marker, then this run): the access step proposes groups only to a
+	// design that has not been past it, so access turned off stays off.
+	reached wizard.Step
+	// identity is what the last read of IAM Identity Center found; nil
+	// before one. skipAccess: the user chose to apply without access this
+	// time, Identity Center being off.
+	identity   *IdentityCenter
+	skipAccess bool
+	// orgFirst: the organization is new, so it is applied without its
+	// access part, which follows once Identity Center is on in it.
+	orgFirst bool
 }
 
 // goNow moves to step s as soon as the screen's Update returns. goTo sends
@@ -175,6 +190,9 @@ func New(ctx context.Context, opt Options) *Model {
 		ctx: ctx, backend: opt.Backend, styles: NewStyles(opt.Dark), keys: DefaultKeyMap(),
 		design: d, path: opt.DesignPath, resume: resume, now: opt.Now, save: opt.Save, fresh: opt.Design == nil,
 	}
+	if opt.Design != nil {
+		st.reached = opt.Reached
+	}
 	m := &Model{opt: opt, st: st, help: help.New(), width: 80, height: 24}
 	m.help.Styles = help.DefaultStyles(opt.Dark)
 	m.enter(wizard.Target)
@@ -209,6 +227,8 @@ func (m *Model) enter(s wizard.Step) tea.Cmd {
 		m.screen = newResidencyScreen(m.st)
 	case wizard.Guardrails:
 		m.screen = newGuardrailsScreen(m.st)
+	case wizard.Access:
+		m.screen = newAccessScreen(m.st)
 	case wizard.Preview:
 		m.screen = newPreviewScreen(m.st)
 	case wizard.Confirm:
@@ -257,6 +277,11 @@ func (m *Model) updateCosts(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		k := m.st.keys
+		if m.quitAsked && !key.Matches(msg, k.Quit) {
+			// Any other key answers "go on": the question goes.
+			m.quitAsked = false
+			m.status, m.statusErr = "", false
+		}
 		switch {
 		case key.Matches(msg, k.Quit), key.Matches(msg, k.Workshop):
 			return nil, false
@@ -298,11 +323,22 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Styles = help.DefaultStyles(dark)
 	case tea.KeyPressMsg:
 		k := m.st.keys
+		if m.quitAsked && !key.Matches(msg, k.Quit) {
+			// Any other key answers "go on": the question goes.
+			m.quitAsked = false
+			m.status, m.statusErr = "", false
+		}
 		switch {
 		case key.Matches(msg, k.Quit) && !m.busy():
 			// ctrl+c is an interrupt wherever it comes: exit 130, as in the apply.
+			// What the user typed on the step goes into the design and is
+			// saved first; what cannot be kept is asked about once.
+			save, ok := m.keepTyped()
+			if !ok {
+				return m, nil
+			}
 			m.st.result.Interrupted = true
-			return m, m.quit()
+			return m, tea.Sequence(save, m.quit())
 		case key.Matches(msg, k.Workshop):
 			m.workshop = !m.workshop
 			m.layout()
@@ -349,6 +385,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) goStep(s wizard.Step) tea.Cmd {
 	m.status, m.statusErr = "", false
 	cmds := []tea.Cmd{m.enter(s)}
+	m.st.reached = max(m.st.reached, s)
 	if wizard.Designing(s) || s >= wizard.Preview {
 		cmds = append(cmds, m.save(s))
 	}
@@ -367,6 +404,32 @@ func (m *Model) countAccounts() {
 	case m.step < wizard.Basics:
 		st.quota = quotaUse{}
 	}
+}
+
+// typedKeeper is a screen whose answers are typed before they go into the
+// design: Unsaved reports whether it holds some the design does not have,
+// Keep puts them in (an error says why it cannot, such as a required field
+// left empty).
+type typedKeeper interface {
+	Unsaved() bool
+	Keep() error
+}
+
+// keepTyped keeps what the user typed on the step, before a ctrl+c quits:
+// save writes it (nil when there is nothing to write). ok is false when
+// the answers cannot be kept and the user has not been asked yet: the
+// status then asks, and a second ctrl+c quits without them.
+func (m *Model) keepTyped() (save tea.Cmd, ok bool) {
+	k, is := m.screen.(typedKeeper)
+	if !is || !k.Unsaved() || m.quitAsked {
+		return nil, true
+	}
+	if err := k.Keep(); err != nil {
+		m.quitAsked = true
+		m.status, m.statusErr = "ctrl+c again quits without what you typed, any other key goes on; not saved: "+firstLine(err.Error()), true
+		return nil, false
+	}
+	return m.save(max(m.step, m.st.resume)), true
 }
 
 // busy reports whether the screen runs work that ctrl+c stops rather than

@@ -89,3 +89,7 @@ func (s *basicsScreen) Keys() []key.Binding {
 	}
 }
 func (s *basicsScreen) Typing() bool { return true }
+
+// Unsaved and Keep let a ctrl+c keep the answers typed so far.
+func (s *basicsScreen) Unsaved() bool { return s.a != wizard.BasicsOf(s.st.design) }
+func (s *basicsScreen) Keep() error   { return s.a.Apply(s.st.design) }

@@ -77,6 +77,13 @@ type Options struct {
 	// Billing carries out the budget and cost category steps; a plan that
 	// has some fails them when it is nil.
 	Billing BillingOps
+	// Access carries out the Identity Center steps; a plan that has some
+	// fails them when it is nil.
+	Access AccessOps
+	// AccessTime is how long an Identity Center request (an assignment, a
+	// provisioning) is expected to take, where it is known (the sandbox's
+	// delay over its speed); 0: learnt from the first that end.
+	AccessTime time.Duration
 	// Baseline carries out the security baseline's steps; a plan that has
 	// some fails them when it is nil.
 	Baseline BaselineOps
@@ -126,6 +133,15 @@ func (e *StepError) Unwrap() error { return e.Err }
 // Failures is every step that failed in one apply.
 type Failures []*StepError
 
+// Unwrap gives errors.As and errors.Is each step's error.
+func (f Failures) Unwrap() []error {
+	out := make([]error, len(f))
+	for i, e := range f {
+		out[i] = e
+	}
+	return out
+}
+
 func (f Failures) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d of the plan's steps failed:", len(f))
@@ -164,12 +180,16 @@ type Engine struct {
 	slots chan struct{} // one per account creation in progress
 	polls *rate.Limiter
 	pace  *pacer
+	// The Identity Center requests' own pacing and budget of looks.
+	accessPace  *pacer
+	accessPolls *rate.Limiter
 
 	mu       sync.Mutex // guards what follows and serialises OnEvent
 	done     int
 	inFlight int
 	failures Failures
 	ids      ids
+	access   accessIDs
 	// succeeded holds the steps done, which the baseline's later steps
 	// wait for; base, the ids its steps learn as they go.
 	succeeded map[int]bool
@@ -210,7 +230,12 @@ func New(ops Ops, opt Options) *Engine {
 		// together end together, and each is looked at right away.
 		polls = rate.NewLimiter(rate.Limit(opt.PollRate), opt.MaxInFlight)
 	}
-	return &Engine{ops: ops, opt: opt, slots: make(chan struct{}, opt.MaxInFlight), polls: polls, pace: newPacer(opt.CreationTime)}
+	accessPolls := rate.NewLimiter(rate.Inf, 1)
+	if opt.PollRate > 0 {
+		accessPolls = rate.NewLimiter(rate.Limit(opt.PollRate), 4*opt.Parallel)
+	}
+	return &Engine{ops: ops, opt: opt, slots: make(chan struct{}, opt.MaxInFlight), polls: polls, pace: newPacer(opt.CreationTime),
+		accessPace: newPacer(opt.AccessTime), accessPolls: accessPolls}
 }
 
 // Apply carries plan out against the organization actual describes (the one
@@ -224,6 +249,7 @@ func (e *Engine) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmode
 	if err := checkKinds(plan); err != nil {
 		return err
 	}
+	e.initAccessIDs(actual)
 	if err := e.checkQuota(ctx, plan, actual); err != nil {
 		return err
 	}
@@ -368,10 +394,17 @@ func (e *Engine) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmode
 	}
 	e.parallel(ctx, billing, e.opt.Parallel, func(i int) { e.run(ctx, i, func(ctx context.Context) error { return e.billing(ctx, plan.Steps[i]) }) })
 
-	// The security baseline acts in and on accounts: it comes once every
-	// account exists (baseline.go).
+	// Identity Center and the security baseline act in and on accounts:
+	// they come once every account exists (access.go, baseline.go).
+	e.applyAccess(ctx, plan)
 	e.applyBaseline(ctx, plan, actual)
-	return e.result(ctx)
+	err := e.result(ctx)
+	if err == nil {
+		// Every request went through: what the journal still holds of
+		// Identity Center is from runs whose work this one found done.
+		err = e.opt.Journal.ClearAccess()
+	}
+	return err
 }
 
 // billing carries out a budget or cost category step.

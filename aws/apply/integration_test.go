@@ -14,11 +14,11 @@ import (
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/orgs"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/aws/target"
 	"github.com/orgwizard/orgwizard/internal/moto"
 	"github.com/orgwizard/orgwizard/internal/testenv"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }

@@ -39,6 +39,15 @@ type Journal struct {
 type journalData struct {
 	Version int                     `json:"version"`
 	Entries map[string]JournalEntry `json:"entries"` // by lower-case email
+	// Access holds the Identity Center requests in flight (assignments,
+	// provisionings), by the step's key.
+	Access map[string]AccessEntry `json:"access,omitempty"`
+}
+
+// AccessEntry is one asynchronous Identity Center request orgwizard sent.
+type AccessEntry struct {
+	RequestID string    `json:"requestId,omitempty"` // empty: sent, answer not heard
+	Requested time.Time `json:"requested"`
 }
 
 // JournalEntry is one account creation orgwizard asked for.
@@ -97,6 +106,54 @@ func (j *Journal) Remove(email string) error {
 	}
 	delete(j.data.Entries, key)
 	return j.save()
+}
+
+// LookupAccess returns the Identity Center request journalled under key.
+func (j *Journal) LookupAccess(key string) (AccessEntry, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	e, ok := j.data.Access[key]
+	return e, ok
+}
+
+// PutAccess records an Identity Center request and saves the journal.
+func (j *Journal) PutAccess(key string, e AccessEntry) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.data.Access == nil {
+		j.data.Access = map[string]AccessEntry{}
+	}
+	j.data.Access[key] = e
+	return j.save()
+}
+
+// RemoveAccess forgets an Identity Center request once it has ended.
+func (j *Journal) RemoveAccess(key string) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if _, ok := j.data.Access[key]; !ok {
+		return nil
+	}
+	delete(j.data.Access, key)
+	return j.save()
+}
+
+// ClearAccess forgets every Identity Center request.
+func (j *Journal) ClearAccess() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.data.Access) == 0 {
+		return nil
+	}
+	j.data.Access = nil
+	return j.save()
+}
+
+// AccessLen is the number of Identity Center requests in flight.
+func (j *Journal) AccessLen() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.data.Access)
 }
 
 // Len is the number of creations in flight.

@@ -28,6 +28,22 @@ var handled = map[orgmodel.StepKind]bool{
 	orgmodel.StepUpdateBudget:       true,
 	orgmodel.StepCreateCostCategory: true,
 	orgmodel.StepUpdateCostCategory: true,
+
+	orgmodel.StepEnableIdentityCenter: true,
+	orgmodel.StepCreateGroup:          true,
+	orgmodel.StepUpdateGroup:          true,
+	orgmodel.StepCreateUser:           true,
+	orgmodel.StepAddMember:            true,
+	orgmodel.StepCreatePermissionSet:  true,
+	orgmodel.StepUpdatePermissionSet:  true,
+	orgmodel.StepAttachManagedPolicy:  true,
+	orgmodel.StepDetachManagedPolicy:  true,
+	orgmodel.StepPutInlinePolicy:      true,
+	orgmodel.StepDeleteInlinePolicy:   true,
+	orgmodel.StepProvision:            true,
+	orgmodel.StepCreateAssignment:     true,
+	orgmodel.StepDeleteAssignment:     true,
+	orgmodel.StepAwaitAssignment:      true,
 }
 
 // UnknownStepError is a plan with steps this engine cannot carry out:

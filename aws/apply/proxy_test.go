@@ -17,8 +17,8 @@ import (
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/orgs"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // faultProxy is a loopback HTTP proxy in front of an AWS endpoint (the

@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 
 	"github.com/orgwizard/orgwizard/aws/budgets"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // seeded is a sandbox whose management account manages n member accounts,

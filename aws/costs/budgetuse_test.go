@@ -14,8 +14,8 @@ import (
 
 	awsbudgets "github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/costs"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // TestBudgetUsesReadsEveryPage: budgets made in the sandbox come back with

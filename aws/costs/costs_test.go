@@ -16,8 +16,8 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/orgwizard/orgwizard/aws/costs"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
-	"github.com/orgwizard/orgwizard/aws/sandbox/billing"
+	"github.com/orgwizard/orgwizard/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox/billing"
 )
 
 // seeded is a sandbox whose management account manages n member accounts,

@@ -17,6 +17,8 @@ import (
 	"github.com/orgwizard/orgwizard/aws/baseline"
 	"github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/costs"
+	"github.com/orgwizard/orgwizard/aws/iamusers"
+	"github.com/orgwizard/orgwizard/aws/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -60,6 +62,9 @@ var Adapters = []Adapter{
 	{Service: "tag", SigningName: "tagging", API: reflect.TypeFor[inventory.TaggingAPI]()},
 	{Service: "resource-explorer-2", API: reflect.TypeFor[inventory.ResourceExplorerAPI]()},
 
+	// audit: how the management account's IAM users sign in.
+	{Service: "iam", API: reflect.TypeFor[iamusers.API]()},
+
 	// Way out (a), migrate new-management: the new management account's
 	// calls, and the old account's (with its own credentials).
 	{Service: "organizations", API: reflect.TypeFor[migrate.InviteAPI]()},
@@ -80,6 +85,15 @@ var Adapters = []Adapter{
 	}},
 	{Service: "ce", API: reflect.TypeFor[budgets.CategoryAPI]()},
 
+	// IAM Identity Center (a design's access block), from the management
+	// account: sso-admin signs as sso, the identity store as itself; the
+	// enabled regions, where the instance is looked for outside the home
+	// region.
+	{Service: "sso", API: reflect.TypeFor[identitycenter.AdminAPI]()},
+	{Service: "sso", API: reflect.TypeFor[identitycenter.AdminWriteAPI]()},
+	{Service: "identitystore", API: reflect.TypeFor[identitycenter.StoreAPI]()},
+	{Service: "identitystore", API: reflect.TypeFor[identitycenter.StoreWriteAPI]()},
+	{Service: "ec2", API: reflect.TypeFor[identitycenter.RegionsAPI]()},
 	// The security baseline (a design's baseline and contacts blocks), from
 	// the management account. Its calls in log-archive and security-tooling
 	// (S3, GuardDuty's detector and members, Security Hub's hub and
@@ -96,21 +110,27 @@ var Adapters = []Adapter{
 
 	// audit: the member accounts' root credentials, through root sessions.
 	// What a session reads (GetLoginProfile, ListAccessKeys...) is allowed
-	// by AWS's task policy, not by this one: rootcreds.SessionAPI is among
-	// AssumedRoleAdapters.
+	// by AWS's task policy, not by this one: rootcreds.SessionAPI is in
+	// RootSessionAdapters.
 	{Service: "sts", API: reflect.TypeFor[rootcreds.RootAPI]()},
 }
 
 // AssumedRoleAdapters are the interfaces orgwizard calls inside member
-// accounts as OrganizationAccountAccessRole, or in a root session: their
-// actions are the role's or the task policy's, never the management
-// account's, and the policy leaves them out.
+// accounts as OrganizationAccountAccessRole: their actions are the role's,
+// never the management account's, and the policy leaves them out.
 var AssumedRoleAdapters = []Adapter{
 	{Service: "s3", API: reflect.TypeFor[baseline.BucketAPI]()},
 	{Service: "guardduty", API: reflect.TypeFor[baseline.DetectorAPI]()},
 	{Service: "securityhub", API: reflect.TypeFor[baseline.HubAPI]()},
 	{Service: "access-analyzer", API: reflect.TypeFor[baseline.AnalyzerAPI]()},
-	// audit's root sessions, scoped by IAMAuditRootUserCredentials.
+}
+
+// RootSessionAdapters are the interfaces audit calls in a member account's
+// root session (sts:AssumeRoot): AWS's IAMAuditRootUserCredentials task
+// policy authorizes them, not orgwizard's policy. Some of the same actions
+// (iam:ListAccessKeys) are in the policy for the management account's own
+// IAM users, so they are listed apart from AssumedRoleAdapters.
+var RootSessionAdapters = []Adapter{
 	{Service: "iam", API: reflect.TypeFor[rootcreds.SessionAPI]()},
 }
 
@@ -156,7 +176,7 @@ func ActionFor(signingName, operation string) string {
 
 // serviceIDs maps the SDK's service ids (smithy.OperationError.Service) to
 // IAM service prefixes where lower-casing without spaces is not enough.
-var serviceIDs = map[string]string{"Resource Groups Tagging API": "tag", "Resource Explorer 2": "resource-explorer-2", "Cost Explorer": "ce"}
+var serviceIDs = map[string]string{"Resource Groups Tagging API": "tag", "Resource Explorer 2": "resource-explorer-2", "Cost Explorer": "ce", "SSO Admin": "sso"}
 
 // ActionForServiceID names the IAM action of an SDK operation by the SDK's
 // service id ("Organizations", "Service Quotas") and operation name.
@@ -252,8 +272,10 @@ var Actions = []Action{
 	{Name: "eks:ListClusters", Why: "inventory: EKS clusters"},
 	{Name: "cloudfront:ListDistributions", Why: "inventory: CloudFront distributions"},
 	{Name: "route53:ListHostedZones", Why: "inventory: Route 53 hosted zones"},
-	{Name: "iam:ListUsers", Why: "inventory: IAM users"},
-	{Name: "iam:ListAccessKeys", Why: "inventory: which IAM users hold long-lived access keys"},
+	{Name: "iam:ListUsers", Why: "inventory: IAM users; audit: the management account's IAM users, whom people should not sign in as"},
+	{Name: "iam:ListAccessKeys", Why: "inventory: which IAM users hold long-lived access keys; audit: which of those keys are active"},
+	{Name: "iam:GetLoginProfile", Why: "audit: which IAM users of the management account have a console password",
+		NotInSandbox: "the sandbox's IAM does not serve GetLoginProfile yet (it answers InvalidAction); moto does, and aws/iamusers is tested against it"},
 	{Name: "tag:GetResources", Why: "inventory: tagged resources of every region (all there is where Resource Explorer has no index), and their tags"},
 	{Name: "resource-explorer-2:ListIndexes", Why: "inventory: find the regions where Resource Explorer has an index"},
 	{Name: "resource-explorer-2:Search", Why: "inventory: every indexed resource of a region with a Resource Explorer index, searched from the aggregator's region"},
@@ -288,6 +310,44 @@ var Actions = []Action{
 	{Name: "ce:DescribeCostCategoryDefinition", Why: "read the rules of orgwizard's cost categories, to compare them with the design"},
 	{Name: "ce:CreateCostCategoryDefinition", Why: "create orgwizard's cost categories"},
 	{Name: "ce:UpdateCostCategoryDefinition", Why: "update an orgwizard cost category whose accounts differ from the design's"},
+
+	// IAM Identity Center (plan and apply of a design with access). AWS
+	// provisions the roles in member accounts through its service-linked
+	// role; an assignment in the management account itself takes IAM
+	// permissions this policy does not give (AWS: "Delegate who can assign
+	// single sign-on access to users and groups in the management account").
+	{Name: "sso:ListInstances", Why: "find the organization's Identity Center instance, in the home region or another enabled one"},
+	{Name: "sso:ListPermissionSets", Why: "list the instance's permission sets, matched to the design's by name"},
+	{Name: "sso:DescribePermissionSet", Why: "read a permission set's name, description and session duration"},
+	{Name: "sso:ListManagedPoliciesInPermissionSet", Why: "read the AWS managed policies of a permission set, and check an attachment that answered ConflictException"},
+	{Name: "sso:GetInlinePolicyForPermissionSet", Why: "read a permission set's inline policy, to compare it with the design's"},
+	{Name: "sso:ListTagsForResource", Why: "tell orgwizard's permission sets (managed-by=orgwizard), the only ones whose assignments it ever removes"},
+	{Name: "sso:ListAccountsForProvisionedPermissionSet", Why: "find the accounts a permission set is provisioned to, and those where it is out of date"},
+	{Name: "sso:ListAccountAssignments", Why: "list the assignments in the design's accounts, and find one whose request went unanswered"},
+	{Name: "sso:ListAccountAssignmentCreationStatus", Why: "find assignments AWS is still making, so that none is asked for twice"},
+	{Name: "sso:ListAccountAssignmentDeletionStatus", Why: "find assignments AWS is still removing"},
+	{Name: "sso:DescribeAccountAssignmentCreationStatus", Why: "wait for an assignment to be made (AWS makes it asynchronously)"},
+	{Name: "sso:DescribeAccountAssignmentDeletionStatus", Why: "wait for an assignment to be removed"},
+	{Name: "sso:CreatePermissionSet", Why: "create the design's permission sets, tagged managed-by=orgwizard"},
+	{Name: "sso:UpdatePermissionSet", Why: "set the description and session duration of orgwizard's permission sets"},
+	{Name: "sso:AttachManagedPolicyToPermissionSet", Why: "give orgwizard's permission sets the design's AWS managed policies"},
+	{Name: "sso:DetachManagedPolicyFromPermissionSet", Why: "take from orgwizard's permission sets a managed policy the design no longer has"},
+	{Name: "sso:PutInlinePolicyToPermissionSet", Why: "set the design's inline policy on orgwizard's permission sets"},
+	{Name: "sso:DeleteInlinePolicyFromPermissionSet", Why: "remove an inline policy the design no longer has from orgwizard's permission sets"},
+	{Name: "sso:ProvisionPermissionSet", Why: "bring a changed or out of date permission set to the accounts it is provisioned to"},
+	{Name: "sso:DescribePermissionSetProvisioningStatus", Why: "wait for a provisioning to finish"},
+	{Name: "sso:ListPermissionSetProvisioningStatus", Why: "find a provisioning whose request went unanswered before sending another"},
+	{Name: "sso:CreateAccountAssignment", Why: "give the design's groups their permission sets in member accounts"},
+	{Name: "sso:DeleteAccountAssignment", Why: "remove an assignment of an orgwizard permission set the design no longer grants (nothing else is ever deleted)"},
+	{Name: "identitystore:ListGroups", Why: "list the directory's groups, matched to the design's by name"},
+	{Name: "identitystore:ListUsers", Why: "list the directory's users, matched to the design's members by user name"},
+	{Name: "identitystore:ListGroupMemberships", Why: "read each group's members"},
+	{Name: "identitystore:CreateGroup", Why: "create the design's groups"},
+	{Name: "identitystore:UpdateGroup", Why: "set a group's description"},
+	{Name: "identitystore:GetGroupId", Why: "adopt a group of the design's name that exists (an interrupted apply's)"},
+	{Name: "identitystore:CreateUser", Why: "create the design's members as users of the directory"},
+	{Name: "identitystore:GetUserId", Why: "adopt a user of that user name that exists (an interrupted apply's)"},
+	{Name: "identitystore:CreateGroupMembership", Why: "add the design's members to their groups"},
 
 	// The security baseline (plan and apply of a design with a baseline or
 	// contacts block), from the management account; nothing is deleted.
@@ -351,6 +411,16 @@ var readOrganization = []string{
 	"organizations:DescribePolicy", "organizations:ListTargetsForPolicy", "organizations:ListCreateAccountStatus",
 }
 
+// readIdentityCenter is what reading Identity Center calls
+// (identitycenter.Client.Read), which plan and audit do.
+var readIdentityCenter = []string{
+	"sso:ListInstances", "sso:ListPermissionSets", "sso:DescribePermissionSet", "sso:ListManagedPoliciesInPermissionSet",
+	"sso:GetInlinePolicyForPermissionSet", "sso:ListTagsForResource", "sso:ListAccountsForProvisionedPermissionSet",
+	"sso:ListAccountAssignments", "sso:ListAccountAssignmentCreationStatus", "sso:ListAccountAssignmentDeletionStatus",
+	"sso:DescribeAccountAssignmentCreationStatus", "sso:DescribeAccountAssignmentDeletionStatus",
+	"identitystore:ListGroups", "identitystore:ListUsers", "identitystore:ListGroupMemberships",
+}
+
 // baselineActions are the security baseline's calls outside Organizations,
 // which plan and apply make.
 var baselineActions = []string{
@@ -383,8 +453,18 @@ func PurposesOf(name string) []string {
 	case name == "budgets:ViewBudget":
 		// audit checks every account has a budget, and none is over.
 		return []string{ForApply, ForAudit}
-	case service == "ce" || service == "budgets":
+	case slices.Contains(readIdentityCenter, name):
+		// audit reads Identity Center as plan does (identitycenter.Read):
+		// is it on, and which groups reach which accounts.
+		return []string{ForApply, ForAudit}
+	case service == "ce" || service == "budgets" || service == "sso" || service == "identitystore":
 		return []string{ForApply}
+	case name == "iam:GetLoginProfile":
+		// audit alone asks how people sign in; the runbook moves resources.
+		return []string{ForAudit}
+	case name == "ec2:DescribeRegions":
+		// apply looks for Identity Center in the enabled regions.
+		return []string{ForApply, ForAudit, ForMigrate}
 	case slices.Contains(readOrganization, name):
 		return []string{ForApply, ForAudit, ForMigrate}
 	case slices.Contains([]string{"organizations:CreateOrganization", "organizations:CreateOrganizationalUnit",
@@ -526,6 +606,7 @@ func readOnly(op string) bool {
 var sidNames = map[string]string{"organizations": "Organizations", "servicequotas": "ServiceQuotas", "sts": "STS", "iam": "IAM",
 	"ec2": "EC2", "s3": "S3", "rds": "RDS", "dynamodb": "DynamoDB", "ecs": "ECS", "eks": "EKS", "cloudfront": "CloudFront",
 	"route53": "Route53", "tag": "Tagging", "resource-explorer-2": "ResourceExplorer", "ce": "CostExplorer", "budgets": "Budgets",
+	"sso": "IdentityCenter", "identitystore": "IdentityStore",
 	"cloudtrail": "CloudTrail", "guardduty": "GuardDuty", "securityhub": "SecurityHub", "account": "Account"}
 
 func titleCase(service string) string {

@@ -152,12 +152,15 @@ func TestPolicyDocument(t *testing.T) {
 }
 
 // The README says the policy holds nothing that deletes, removes, closes or
-// leaves, and that the inventory's part only reads.
+// leaves, but apply's lease tag and, in Identity Center, an assignment or an
+// inline policy of orgwizard's own permission sets; and that the
+// inventory's part only reads.
 func TestPolicyNeverDeletes(t *testing.T) {
+	removes := []string{"organizations:UntagResource", "sso:DeleteAccountAssignment", "sso:DeleteInlinePolicyFromPermissionSet"}
 	for _, name := range Names() {
 		_, op, _ := strings.Cut(name, ":")
 		for _, verb := range []string{"Delete", "Remove", "Close", "Leave", "Disable", "Untag"} {
-			if strings.HasPrefix(op, verb) && name != "organizations:UntagResource" {
+			if strings.HasPrefix(op, verb) && !slices.Contains(removes, name) {
 				t.Errorf("the policy allows %s", name)
 			}
 		}
@@ -179,5 +182,27 @@ func TestPolicyNeverDeletes(t *testing.T) {
 		case !readOnly(op):
 			t.Errorf("audit's policy allows %s, which changes something", a.Name)
 		}
+	}
+}
+
+// What orgwizard does inside log-archive and security-tooling is done as
+// OrganizationAccountAccessRole: the README says the policy holds none of
+// it, and this holds the policy to that.
+func TestAssumedRoleCallsAreNotInThePolicy(t *testing.T) {
+	names := Names()
+	n := 0
+	for _, a := range AssumedRoleAdapters {
+		for _, action := range a.Actions() {
+			n++
+			if slices.Contains(names, action) {
+				t.Errorf("the policy allows %s, which orgwizard calls only as OrganizationAccountAccessRole", action)
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("the assumed-role adapters declare %d operations", n)
+	}
+	if !slices.ContainsFunc(For(ForApply), func(a Action) bool { return a.Name == "sts:AssumeRole" && a.Resource == accessRoleARN }) {
+		t.Error("apply's policy does not let the management account assume OrganizationAccountAccessRole, and only it")
 	}
 }

@@ -6,11 +6,15 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbudgets "github.com/aws/aws-sdk-go-v2/service/budgets"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	idtypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 
@@ -18,12 +22,13 @@ import (
 	"github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/iampolicy"
+	"github.com/orgwizard/orgwizard/aws/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
 	"github.com/orgwizard/orgwizard/aws/target"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // TestSandboxCallsAreAllowedAndUsed applies acme-budgets.yaml to a fresh sandbox
@@ -159,6 +164,8 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	accessCalls(t, sb, tg, client)
+
 	calls := append(sb.Calls(), migrationCalls(t)...)
 	allowed := iampolicy.Names()
 	used := map[string]bool{}
@@ -238,4 +245,103 @@ func migrationCalls(t *testing.T) []sandbox.Call {
 		sb.Close()
 	}
 	return calls
+}
+
+// accessCalls applies examples/acme-access.yaml's access to the
+// organization just built, through the real clients: first without
+// Identity Center (looked for in every enabled region), then with it, a
+// group and a user of the design's names already there (adopted), then a
+// change of every kind (a description, a session duration, a managed
+// policy swapped, the inline policy gone, a group's grants gone), and a
+// provisioning whose answers are lost (looked up before it is sent again).
+func accessCalls(t *testing.T, sb *sandbox.Sandbox, tg *target.Target, org *orgs.Client) {
+	t.Helper()
+	ctx := context.Background()
+	data, err := os.ReadFile("../../examples/acme-access.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	design, err := orgmodel.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var between func() // runs after the read, before the apply
+	apply1 := func(edit func(*orgmodel.Design)) error {
+		t.Helper()
+		d := *design
+		a := *design.Access
+		a.PermissionSets = slices.Clone(a.PermissionSets)
+		a.Groups = slices.Clone(a.Groups)
+		d.Access = &a
+		if edit != nil {
+			edit(&d)
+		}
+		tree, err := d.Expand()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ic := identitycenter.NewFromConfig(tg.Config, identitycenter.Options{HomeRegion: tree.HomeRegion})
+		actual, err := org.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if actual.Access, err = ic.Read(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if between != nil {
+			between()
+			between = nil
+		}
+		return apply.New(org, apply.Options{Access: ic, PollInitial: 2 * time.Millisecond, PollMax: 4 * time.Millisecond}).
+			Apply(ctx, orgmodel.MakePlan(tree, actual), actual)
+	}
+	var needed *apply.IdentityCenterNeededError
+	if err := apply1(nil); !errors.As(err, &needed) {
+		t.Fatalf("apply without Identity Center: %v", err)
+	}
+	info, err := sb.EnableIdentityCenter(tg.AccountID, "eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A group and a user of the design's names made between the read and
+	// the creates: the creates conflict and adopt them.
+	store := identitystore.NewFromConfig(tg.Config)
+	between = func() {
+		if _, err := store.CreateGroup(ctx, &identitystore.CreateGroupInput{IdentityStoreId: aws.String(info.IdentityStoreID), DisplayName: aws.String("auditors")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.CreateUser(ctx, &identitystore.CreateUserInput{IdentityStoreId: aws.String(info.IdentityStoreID), UserName: aws.String("carla@acme.example"),
+			DisplayName: aws.String("carla"), Name: &idtypes.Name{GivenName: aws.String("carla"), FamilyName: aws.String("acme")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := apply1(nil); err != nil {
+		t.Fatalf("apply with Identity Center: %v", err)
+	}
+	change := func(d *orgmodel.Design) {
+		ps := &d.Access.PermissionSets[0]
+		ps.SessionDuration = "PT8H"
+		ps.ManagedPolicies = []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}
+		ps.InlinePolicy = ""
+		d.Access.Groups[0].Description = "The payments team"
+		d.Access.Groups = slices.DeleteFunc(d.Access.Groups, func(g orgmodel.GroupSpec) bool { return g.Name == "auditors" })
+	}
+	if err := apply1(change); err != nil {
+		t.Fatalf("apply of the changes: %v", err)
+	}
+	// A provisioning whose answers are lost: looked up each time, then
+	// given up; the next apply, the fault gone, finishes it.
+	if err := sb.SetFaults(sandbox.Faults{ServerErrorShare: 1, Operations: []string{"ProvisionPermissionSet"}}); err != nil {
+		t.Fatal(err)
+	}
+	again := func(d *orgmodel.Design) { change(d); d.Access.PermissionSets[0].SessionDuration = "PT2H" }
+	if err := apply1(again); err == nil || !strings.Contains(err.Error(), "went unanswered") {
+		t.Fatalf("apply with provisioning answers lost: %v", err)
+	}
+	if err := sb.SetFaults(sandbox.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := apply1(again); err != nil {
+		t.Fatalf("apply after the fault: %v", err)
+	}
 }

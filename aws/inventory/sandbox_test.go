@@ -18,13 +18,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/orgwizard/orgwizard/aws/inventory"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
-	simulated "github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/aws/target"
 	"github.com/orgwizard/orgwizard/internal/testenv"
+	"github.com/orgwizard/orgwizard/sandbox"
+	simulated "github.com/orgwizard/orgwizard/sandbox/inventory"
 )
 
-func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
+func TestMain(m *testing.M) {
+	if latency := os.Getenv(benchServeLatencyEnv); latency != "" {
+		// BenchmarkSweepAllRegions's simulated AWS, in a process of its own.
+		os.Exit(serveSweepBench(latency, os.Getenv(benchServeStateEnv)))
+	}
+	os.Exit(testenv.Main(m))
+}
 
 // dirtySandbox opens the dirty-management scenario with faults and returns
 // a target acting as its dirty account.

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/orgwizard/orgwizard/aws/inventory"
-	simulated "github.com/orgwizard/orgwizard/aws/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	simulated "github.com/orgwizard/orgwizard/sandbox/inventory"
 )
 
 // Every kind of resource the inventory sweeps has a documented way of its

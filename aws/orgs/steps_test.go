@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/orgwizard/orgwizard/aws/orgs"
-	"github.com/orgwizard/orgwizard/aws/sandbox"
+	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // sandboxClient serves a fresh sandbox and returns its first account's
