@@ -205,6 +205,7 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	checkPurpose(t, iampolicy.ForAudit, append(auditCalls, dirtyCalls...), map[string]string{
 		"sso:DescribeAccountAssignmentCreationStatus": "reading Identity Center describes an assignment request only while AWS still has one in progress, and apply waited for them all",
 		"sso:DescribeAccountAssignmentDeletionStatus": "reading Identity Center describes an assignment request only while AWS still has one in progress, and apply waited for them all",
+		"sts:AssumeRole": "acme.yaml has no security baseline",
 	})
 
 	// migrate: way (a) on dirty-management, way (a) refused on
