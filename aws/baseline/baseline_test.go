@@ -33,6 +33,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -673,7 +674,7 @@ func TestAssumeRoleRefused(t *testing.T) {
 	}
 	err = c.CreateLogBucket(ctx, logID, "b", "eu-west-1")
 	var ee *EnterError
-	if !errors.As(err, &ee) || !Denied(err) {
+	if !errors.As(err, &ee) || !orgs.Denied(err) {
 		t.Fatalf("a bucket in an account without the role: %v", err)
 	}
 	for _, want := range []string{"log-archive (" + logID + ")", "sts:AssumeRole", "OrganizationAccountAccessRole", "migrate new-management", "iam-policy --for apply"} {
@@ -691,7 +692,7 @@ func TestAssumeRoleRefused(t *testing.T) {
 func TestAssumeIntoRefused(t *testing.T) {
 	enter := AssumeInto(aws.Config{Region: "eu-west-1"}, &fakeSTS{})
 	m, err := enter(context.Background(), logID)
-	if err == nil || m != nil || !Denied(err) {
+	if err == nil || m != nil || !orgs.Denied(err) {
 		t.Fatalf("AssumeInto without the role: %v %v", m, err)
 	}
 	if !strings.Contains(err.Error(), RoleARN("eu-west-1", logID)) {
@@ -809,7 +810,7 @@ func TestDeniedKeepsAWSError(t *testing.T) {
 	w.org.deny = "EnableAWSServiceAccess"
 	err := w.client().EnableTrustedAccess(context.Background(), orgmodel.ServiceCloudTrail)
 	var ae smithy.APIError
-	if !errors.As(err, &ae) || !Denied(err) || !strings.Contains(err.Error(), "enabling trusted access for cloudtrail.amazonaws.com") {
+	if !errors.As(err, &ae) || !orgs.Denied(err) || !strings.Contains(err.Error(), "enabling trusted access for cloudtrail.amazonaws.com") {
 		t.Errorf("a refused call: %v", err)
 	}
 }

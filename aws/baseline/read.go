@@ -27,6 +27,7 @@ import (
 	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -233,7 +234,7 @@ func (c *Client) delegatedAdmins(ctx context.Context, service string) ([]string,
 // before IAM has trusted access.
 func (c *Client) rootFeatures(ctx context.Context) ([]string, error) {
 	out, err := c.mgmt.IAM.ListOrganizationsFeatures(ctx, &iam.ListOrganizationsFeaturesInput{})
-	switch Code(err) {
+	switch orgs.Code(err) {
 	case "":
 	case "ServiceAccessNotEnabledException", "OrganizationNotFoundException":
 		return nil, nil
@@ -310,7 +311,7 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	b.Versioning = string(v.Status)
 	pab, err := api.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(name)})
 	switch {
-	case Code(err) == "NoSuchPublicAccessBlockConfiguration":
+	case orgs.Code(err) == "NoSuchPublicAccessBlockConfiguration":
 	case err != nil:
 		return nil, fmt.Errorf("reading the public access block of bucket %s: %w", name, err)
 	case pab.PublicAccessBlockConfiguration != nil:
@@ -319,7 +320,7 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	}
 	enc, err := api.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(name)})
 	switch {
-	case Code(err) == "ServerSideEncryptionConfigurationNotFoundError":
+	case orgs.Code(err) == "ServerSideEncryptionConfigurationNotFoundError":
 	case err != nil:
 		return nil, fmt.Errorf("reading the encryption of bucket %s: %w", name, err)
 	case enc.ServerSideEncryptionConfiguration != nil:
@@ -331,7 +332,7 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	}
 	lc, err := api.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(name)})
 	switch {
-	case Code(err) == "NoSuchLifecycleConfiguration":
+	case orgs.Code(err) == "NoSuchLifecycleConfiguration":
 	case err != nil:
 		return nil, fmt.Errorf("reading the lifecycle of bucket %s: %w", name, err)
 	default:
@@ -349,7 +350,7 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	}
 	pol, err := api.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(name)})
 	switch {
-	case Code(err) == "NoSuchBucketPolicy":
+	case orgs.Code(err) == "NoSuchBucketPolicy":
 	case err != nil:
 		return nil, fmt.Errorf("reading the policy of bucket %s: %w", name, err)
 	default:

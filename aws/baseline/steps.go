@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	acctypes "github.com/aws/aws-sdk-go-v2/service/account/types"
@@ -22,8 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 
-	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
-
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -93,7 +93,7 @@ func (c *Client) RegisterDelegatedAdmin(ctx context.Context, service, region, ac
 		return fmt.Errorf("%s has no delegated administrator per region", service)
 	}
 	_, err := c.mgmt.Orgs.RegisterDelegatedAdministrator(ctx, &organizations.RegisterDelegatedAdministratorInput{AccountId: aws.String(accountID), ServicePrincipal: aws.String(service)})
-	if Code(err) == "AccountAlreadyRegisteredException" {
+	if orgs.Code(err) == "AccountAlreadyRegisteredException" {
 		// Registered for this service already (a crashed run's call, or
 		// the user's): success if it is this account.
 		admins, lerr := c.delegatedAdmins(ctx, service)
