@@ -68,10 +68,14 @@ type ContactAPI interface {
 // GuardDutyAdminAPI names GuardDuty's delegated administrator, region by
 // region. AWS's GuardDuty guide asks for this call, not Organizations'
 // RegisterDelegatedAdministrator: it registers the account and sets
-// GuardDuty up for it.
+// GuardDuty up for it. ListDetectors and CreateDetector are the management
+// account's own GuardDuty: AWS enrols the management account as a member
+// only once it has a detector in the region.
 type GuardDutyAdminAPI interface {
 	ListOrganizationAdminAccounts(ctx context.Context, in *guardduty.ListOrganizationAdminAccountsInput, optFns ...func(*guardduty.Options)) (*guardduty.ListOrganizationAdminAccountsOutput, error)
 	EnableOrganizationAdminAccount(ctx context.Context, in *guardduty.EnableOrganizationAdminAccountInput, optFns ...func(*guardduty.Options)) (*guardduty.EnableOrganizationAdminAccountOutput, error)
+	ListDetectors(ctx context.Context, in *guardduty.ListDetectorsInput, optFns ...func(*guardduty.Options)) (*guardduty.ListDetectorsOutput, error)
+	CreateDetector(ctx context.Context, in *guardduty.CreateDetectorInput, optFns ...func(*guardduty.Options)) (*guardduty.CreateDetectorOutput, error)
 }
 
 // SecurityHubAdminAPI names Security Hub's delegated administrator, region

@@ -406,7 +406,13 @@ func securityHubAdmin(ctx context.Context, api SecurityHubAdminAPI) (string, err
 	}
 }
 
-func detectorID(ctx context.Context, api DetectorAPI) (string, error) {
+// detectorLister lists an account's GuardDuty detectors in a region: one
+// at most, none while GuardDuty is off.
+type detectorLister interface {
+	ListDetectors(ctx context.Context, in *guardduty.ListDetectorsInput, optFns ...func(*guardduty.Options)) (*guardduty.ListDetectorsOutput, error)
+}
+
+func detectorID(ctx context.Context, api detectorLister) (string, error) {
 	out, err := api.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
 	if err != nil {
 		return "", fmt.Errorf("listing detectors: %w", err)
@@ -420,17 +426,36 @@ func detectorID(ctx context.Context, api DetectorAPI) (string, error) {
 // guardDutyMembers lists the accounts GuardDuty monitors for the
 // administrator (relationship Enabled).
 func guardDutyMembers(ctx context.Context, api DetectorAPI, detector string) ([]string, error) {
+	all, err := guardDutyStatuses(ctx, api, detector)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	in := &guardduty.ListMembersInput{DetectorId: aws.String(detector), OnlyAssociated: aws.String("true")}
+	for id, status := range all {
+		if strings.EqualFold(status, guardDutyEnabled) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// guardDutyEnabled is the relationship of a member GuardDuty monitors.
+const guardDutyEnabled = "Enabled"
+
+// guardDutyStatuses maps every account the administrator lists as a
+// member, associated or not, to its relationship status (Enabled, Created,
+// Removed, Disabled, RegionDisabled, AccountSuspended, ...).
+func guardDutyStatuses(ctx context.Context, api DetectorAPI, detector string) (map[string]string, error) {
+	out := map[string]string{}
+	in := &guardduty.ListMembersInput{DetectorId: aws.String(detector), OnlyAssociated: aws.String("false")}
 	for {
 		page, err := api.ListMembers(ctx, in)
 		if err != nil {
 			return nil, err
 		}
 		for _, m := range page.Members {
-			if strings.EqualFold(aws.ToString(m.RelationshipStatus), "Enabled") {
-				out = append(out, aws.ToString(m.AccountId))
-			}
+			out[aws.ToString(m.AccountId)] = aws.ToString(m.RelationshipStatus)
 		}
 		if aws.ToString(page.NextToken) == "" {
 			return out, nil
