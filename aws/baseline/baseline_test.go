@@ -938,3 +938,63 @@ func TestGuardDutyEnrolment(t *testing.T) {
 		t.Errorf("a member in a region it turned off: %v", err)
 	}
 }
+
+// logLifetime is how many days after it is written S3 deletes a log file
+// for good under the log bucket's whole-bucket lifecycle rule, as S3's
+// guide describes a versioned bucket: Expiration.Days makes the current
+// version an old one under a delete marker; NoncurrentDays later deletes
+// that old version. 0 when the rule would never delete it.
+func logLifetime(t *testing.T, b *fakeBucket) int {
+	t.Helper()
+	if b.versioning != s3types.BucketVersioningStatusEnabled {
+		t.Fatalf("the bucket is not versioned (%q)", b.versioning)
+	}
+	for _, r := range b.rules {
+		if r.Status != s3types.ExpirationStatusEnabled || !wholeBucket(r) || r.Expiration == nil || r.NoncurrentVersionExpiration == nil {
+			continue
+		}
+		if r.Expiration.ExpiredObjectDeleteMarker != nil {
+			t.Errorf("rule %s sets ExpiredObjectDeleteMarker with Days, which S3 refuses", aws.ToString(r.ID))
+		}
+		return int(aws.ToInt32(r.Expiration.Days)) + int(aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays))
+	}
+	return 0
+}
+
+// The README says what the lifecycle does with logRetentionDays: a log
+// lasts about twice it, current then old version. The rule is held to
+// that, and the README to the rule.
+func TestLogLifetimeAsREADMESays(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld()
+	c := w.client()
+	const bucket, days = "orgwizard-logs-222222222222-o-acme", 30
+	w.buckets[bucket] = &fakeBucket{owner: logID}
+	if err := c.ConfigureLogBucket(ctx, logID, bucket, "eu-west-1", days); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range w.buckets[bucket].rules {
+		if r.NoncurrentVersionExpiration != nil && aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays) != days {
+			t.Errorf("an old version (a log deleted by hand, too) is kept %d days, want %d", aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays), days)
+		}
+	}
+	if got := logLifetime(t, w.buckets[bucket]); got != 2*days {
+		t.Errorf("a log written today is deleted for good after %d days, want %d (twice logRetentionDays)", got, 2*days)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for l := range strings.Lines(string(readme)) {
+		if strings.Contains(l, "logRetentionDays: 365") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "then as an old version as long again") {
+		t.Errorf("README's logRetentionDays line does not say a log lasts twice as long: %q", line)
+	}
+	if !strings.Contains(string(readme), "**A log file so lasts\nabout twice `logRetentionDays`**") {
+		t.Error("README does not say that a log file lasts about twice logRetentionDays")
+	}
+}

@@ -136,9 +136,14 @@ func (c *Client) CreateLogBucket(ctx context.Context, logArchiveID, bucket, regi
 const LifecycleRuleID = "orgwizard-log-retention"
 
 // ConfigureLogBucket turns on versioning, blocks public access, sets default
-// encryption (S3 managed keys) and the lifecycle that expires each log, and
-// each old version, retentionDays after it was written. Each call sets a
-// whole setting, so running it again changes nothing.
+// encryption (S3 managed keys) and the lifecycle. In a versioned bucket
+// S3's Expiration does not delete: retentionDays after a log is written it
+// becomes an old version (under a delete marker), which log-archive can
+// still restore; NoncurrentVersionExpiration deletes that old version for
+// good retentionDays later. A log so lasts about twice retentionDays; S3
+// then removes the delete marker left alone, as a rule with Expiration
+// Days does by itself. Each call sets a whole setting, so running it
+// again changes nothing.
 func (c *Client) ConfigureLogBucket(ctx context.Context, logArchiveID, bucket, region string, retentionDays int) error {
 	m, err := c.member(ctx, logArchiveID)
 	if err != nil {
