@@ -14,6 +14,7 @@ import (
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/iampolicy"
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/sandbox"
 )
 
@@ -70,10 +71,6 @@ func exitCode(err error) int {
 	return ExitUser
 }
 
-// deniedCodes are the error codes AWS answers a call the credentials have no
-// permission for with.
-var deniedCodes = map[string]bool{"AccessDenied": true, "AccessDeniedException": true, "UnauthorizedOperation": true, "AuthorizationError": true}
-
 // notAuthorizedRE finds the action in AWS's wording: "... is not authorized
 // to perform: organizations:CreateAccount on resource ...".
 var notAuthorizedRE = regexp.MustCompile(`not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9]+)`)
@@ -94,7 +91,7 @@ func deniedActions(err error) []string {
 			return
 		}
 		var ae smithy.APIError
-		if !errors.As(err, &ae) || !deniedCodes[ae.ErrorCode()] {
+		if !errors.As(err, &ae) || !orgs.Denied(ae) {
 			return
 		}
 		action := ""

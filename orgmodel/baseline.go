@@ -243,7 +243,7 @@ func (d *Design) validateBaseline(l *errorList) {
 	case v == notDecoded:
 		// already reported by the decoder
 	case v < 1 || v > MaxLogRetentionDays:
-		l.add("baseline.logRetentionDays", "%d is not a number of days from 1 to %d (ten years); the log bucket's lifecycle deletes each log file that many days after CloudTrail writes it, such as 365", v, MaxLogRetentionDays)
+		l.add("baseline.logRetentionDays", "%d is not a number of days from 1 to %d (ten years); the log bucket's lifecycle keeps each log file that many days after CloudTrail writes it, then as an old version as long again, such as 365", v, MaxLogRetentionDays)
 	}
 }
 

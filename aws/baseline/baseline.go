@@ -9,7 +9,6 @@ package baseline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -24,9 +23,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go"
 
 	"github.com/orgwizard/orgwizard/access"
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -69,10 +68,14 @@ type ContactAPI interface {
 // GuardDutyAdminAPI names GuardDuty's delegated administrator, region by
 // region. AWS's GuardDuty guide asks for this call, not Organizations'
 // RegisterDelegatedAdministrator: it registers the account and sets
-// GuardDuty up for it.
+// GuardDuty up for it. ListDetectors and CreateDetector are the management
+// account's own GuardDuty: AWS enrols the management account as a member
+// only once it has a detector in the region.
 type GuardDutyAdminAPI interface {
 	ListOrganizationAdminAccounts(ctx context.Context, in *guardduty.ListOrganizationAdminAccountsInput, optFns ...func(*guardduty.Options)) (*guardduty.ListOrganizationAdminAccountsOutput, error)
 	EnableOrganizationAdminAccount(ctx context.Context, in *guardduty.EnableOrganizationAdminAccountInput, optFns ...func(*guardduty.Options)) (*guardduty.EnableOrganizationAdminAccountOutput, error)
+	ListDetectors(ctx context.Context, in *guardduty.ListDetectorsInput, optFns ...func(*guardduty.Options)) (*guardduty.ListDetectorsOutput, error)
+	CreateDetector(ctx context.Context, in *guardduty.CreateDetectorInput, optFns ...func(*guardduty.Options)) (*guardduty.CreateDetectorOutput, error)
 }
 
 // SecurityHubAdminAPI names Security Hub's delegated administrator, region
@@ -255,7 +258,7 @@ func (e *EnterError) Error() string {
 	if e.Name != "" {
 		who = e.Name + " (" + e.AccountID + ")"
 	}
-	if Denied(e.Err) {
+	if orgs.Denied(e.Err) {
 		return fmt.Sprintf("cannot enter account %s: AWS refused sts:AssumeRole on %s. An account invited into the organization has no such role: create it there "+
 			"(orgwizard migrate new-management does so for the old management account, way out (a); for another account, AWS's guide \"Creating the "+
 			"OrganizationAccountAccessRole in an invited member account\"), trusting the management account, with AdministratorAccess; or, if the role "+
@@ -266,21 +269,6 @@ func (e *EnterError) Error() string {
 }
 
 func (e *EnterError) Unwrap() error { return e.Err }
-
-// deniedCodes are AWS's codes for a call refused for want of permission.
-var deniedCodes = map[string]bool{"AccessDenied": true, "AccessDeniedException": true, "AuthorizationError": true, "UnauthorizedOperation": true}
-
-// Denied reports whether AWS refused a call for want of permission.
-func Denied(err error) bool { return deniedCodes[Code(err)] }
-
-// Code is AWS's error code of err, "" when it has none.
-func Code(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
 
 // Client reads and sets up the baseline from the management account.
 type Client struct {

@@ -33,6 +33,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -209,8 +210,25 @@ func (f *fakeAccount) PutAlternateContact(_ context.Context, in *account.PutAlte
 }
 
 type fakeGDAdmin struct {
-	admin   string
-	enables int
+	admin    string
+	enables  int
+	detector string // the management account's own
+}
+
+func (f *fakeGDAdmin) ListDetectors(context.Context, *guardduty.ListDetectorsInput, ...func(*guardduty.Options)) (*guardduty.ListDetectorsOutput, error) {
+	out := &guardduty.ListDetectorsOutput{}
+	if f.detector != "" {
+		out.DetectorIds = []string{f.detector}
+	}
+	return out, nil
+}
+
+func (f *fakeGDAdmin) CreateDetector(context.Context, *guardduty.CreateDetectorInput, ...func(*guardduty.Options)) (*guardduty.CreateDetectorOutput, error) {
+	if f.detector != "" {
+		return nil, &gdtypes.BadRequestException{Message: aws.String("The request is rejected because a detector already exists for the current account.")}
+	}
+	f.detector = "d-mgmt"
+	return &guardduty.CreateDetectorOutput{DetectorId: aws.String(f.detector)}, nil
 }
 
 func (f *fakeGDAdmin) ListOrganizationAdminAccounts(context.Context, *guardduty.ListOrganizationAdminAccountsInput, ...func(*guardduty.Options)) (*guardduty.ListOrganizationAdminAccountsOutput, error) {
@@ -411,6 +429,7 @@ type fakeGD struct {
 	members    []gdtypes.Member
 	refuse     string // an account CreateMembers leaves unprocessed
 	creates    int
+	mgmt       *fakeGDAdmin // the management account's GuardDuty
 }
 
 func (f *fakeGD) ListDetectors(context.Context, *guardduty.ListDetectorsInput, ...func(*guardduty.Options)) (*guardduty.ListDetectorsOutput, error) {
@@ -456,7 +475,22 @@ func (f *fakeGD) CreateMembers(_ context.Context, in *guardduty.CreateMembersInp
 			out.UnprocessedAccounts = append(out.UnprocessedAccounts, gdtypes.UnprocessedAccount{AccountId: a.AccountId, Result: aws.String("the account is suspended")})
 			continue
 		}
-		f.members = append(f.members, gdtypes.Member{AccountId: a.AccountId, Email: a.Email, RelationshipStatus: aws.String("Enabled")})
+		// AWS's answer for the management account while it has no
+		// detector of its own in the region.
+		if *a.AccountId == mgmtID && f.mgmt != nil && f.mgmt.detector == "" {
+			out.UnprocessedAccounts = append(out.UnprocessedAccounts, gdtypes.UnprocessedAccount{AccountId: a.AccountId,
+				Result: aws.String("Operation failed because your organization master must first enable GuardDuty to be added as a member")})
+			continue
+		}
+		i := slices.IndexFunc(f.members, func(m gdtypes.Member) bool { return aws.ToString(m.AccountId) == *a.AccountId })
+		switch {
+		case i < 0:
+			f.members = append(f.members, gdtypes.Member{AccountId: a.AccountId, Email: a.Email, RelationshipStatus: aws.String("Enabled")})
+		case aws.ToString(f.members[i].RelationshipStatus) == "RegionDisabled":
+			out.UnprocessedAccounts = append(out.UnprocessedAccounts, gdtypes.UnprocessedAccount{AccountId: a.AccountId, Result: aws.String("the region is disabled for the account")})
+		default: // an existing member, associated again
+			f.members[i].RelationshipStatus = aws.String("Enabled")
+		}
 	}
 	return out, nil
 }
@@ -503,12 +537,14 @@ type world struct {
 }
 
 func newWorld() *world {
-	return &world{
+	w := &world{
 		org: &fakeOrg{admins: map[string][]string{}}, trail: &fakeTrail{}, iam: &fakeIAM{}, account: &fakeAccount{contacts: map[string]acctypes.AlternateContact{}},
 		gdAdmin: &fakeGDAdmin{}, shAdmin: &fakeSHAdmin{},
 		sts:     &fakeSTS{roles: []string{RoleARN("eu-west-1", logID), RoleARN("eu-west-1", toolingID)}},
 		buckets: map[string]*fakeBucket{}, gd: &fakeGD{}, aa: &fakeAA{},
 	}
+	w.gd.mgmt = w.gdAdmin
+	return w
 }
 
 func (w *world) client() *Client {
@@ -673,7 +709,7 @@ func TestAssumeRoleRefused(t *testing.T) {
 	}
 	err = c.CreateLogBucket(ctx, logID, "b", "eu-west-1")
 	var ee *EnterError
-	if !errors.As(err, &ee) || !Denied(err) {
+	if !errors.As(err, &ee) || !orgs.Denied(err) {
 		t.Fatalf("a bucket in an account without the role: %v", err)
 	}
 	for _, want := range []string{"log-archive (" + logID + ")", "sts:AssumeRole", "OrganizationAccountAccessRole", "migrate new-management", "iam-policy --for apply"} {
@@ -691,7 +727,7 @@ func TestAssumeRoleRefused(t *testing.T) {
 func TestAssumeIntoRefused(t *testing.T) {
 	enter := AssumeInto(aws.Config{Region: "eu-west-1"}, &fakeSTS{})
 	m, err := enter(context.Background(), logID)
-	if err == nil || m != nil || !Denied(err) {
+	if err == nil || m != nil || !orgs.Denied(err) {
 		t.Fatalf("AssumeInto without the role: %v %v", m, err)
 	}
 	if !strings.Contains(err.Error(), RoleARN("eu-west-1", logID)) {
@@ -809,7 +845,7 @@ func TestDeniedKeepsAWSError(t *testing.T) {
 	w.org.deny = "EnableAWSServiceAccess"
 	err := w.client().EnableTrustedAccess(context.Background(), orgmodel.ServiceCloudTrail)
 	var ae smithy.APIError
-	if !errors.As(err, &ae) || !Denied(err) || !strings.Contains(err.Error(), "enabling trusted access for cloudtrail.amazonaws.com") {
+	if !errors.As(err, &ae) || !orgs.Denied(err) || !strings.Contains(err.Error(), "enabling trusted access for cloudtrail.amazonaws.com") {
 		t.Errorf("a refused call: %v", err)
 	}
 }
@@ -863,5 +899,102 @@ func TestReadContactsOnly(t *testing.T) {
 	i := slices.IndexFunc(got.Contacts, func(c orgmodel.ActualAccountContacts) bool { return c.AccountID == mgmtID })
 	if i < 0 || len(got.Contacts[i].Contacts) != 1 || got.Contacts[i].Contacts[0].Name != "Ana" || len(got.Contacts) != len(tree.Accounts)+1 {
 		t.Errorf("contacts read: %+v", got.Contacts)
+	}
+}
+
+// GuardDuty's enrolment converges: the management account gets a detector
+// of its own first (AWS refuses to enrol it without one), a member listed
+// but not Enabled (disassociated: Removed) is sent again and associated,
+// and one AWS will not take back fails with its status and what to do.
+func TestGuardDutyEnrolment(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld()
+	c := w.client()
+	w.gd.members = []gdtypes.Member{{AccountId: aws.String(logID), RelationshipStatus: aws.String("Removed")}}
+	members := []Account{{ID: mgmtID, Email: "aws@acme.example"}, {ID: logID, Email: "aws+log-archive@acme.example"}}
+	for run := range 2 {
+		if err := c.ConfigureGuardDuty(ctx, toolingID, "eu-west-1", orgmodel.AutoEnableAll, members); err != nil {
+			t.Fatalf("run %d: %v", run+1, err)
+		}
+	}
+	if w.gdAdmin.detector == "" {
+		t.Error("the management account was enrolled without a detector of its own")
+	}
+	got, err := guardDutyMembers(ctx, w.gd, w.gd.detector)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{mgmtID, logID}; !slices.Equal(got, want) {
+		t.Errorf("Enabled members %v, want %v", got, want)
+	}
+	if w.gd.creates != 2 {
+		t.Errorf("CreateMembers got %d accounts over two runs, want 2 (the second run sends none)", w.gd.creates)
+	}
+
+	const optOut = "555555555555"
+	w.gd.members = append(w.gd.members, gdtypes.Member{AccountId: aws.String(optOut), RelationshipStatus: aws.String("RegionDisabled")})
+	err = c.ConfigureGuardDuty(ctx, toolingID, "eu-west-1", orgmodel.AutoEnableAll, append(members, Account{ID: optOut, Email: "x@acme.example"}))
+	if err == nil || !strings.Contains(err.Error(), "status RegionDisabled") || !strings.Contains(err.Error(), "turn it on in the account") {
+		t.Errorf("a member in a region it turned off: %v", err)
+	}
+}
+
+// logLifetime is how many days after it is written S3 deletes a log file
+// for good under the log bucket's whole-bucket lifecycle rule, as S3's
+// guide describes a versioned bucket: Expiration.Days makes the current
+// version an old one under a delete marker; NoncurrentDays later deletes
+// that old version. 0 when the rule would never delete it.
+func logLifetime(t *testing.T, b *fakeBucket) int {
+	t.Helper()
+	if b.versioning != s3types.BucketVersioningStatusEnabled {
+		t.Fatalf("the bucket is not versioned (%q)", b.versioning)
+	}
+	for _, r := range b.rules {
+		if r.Status != s3types.ExpirationStatusEnabled || !wholeBucket(r) || r.Expiration == nil || r.NoncurrentVersionExpiration == nil {
+			continue
+		}
+		if r.Expiration.ExpiredObjectDeleteMarker != nil {
+			t.Errorf("rule %s sets ExpiredObjectDeleteMarker with Days, which S3 refuses", aws.ToString(r.ID))
+		}
+		return int(aws.ToInt32(r.Expiration.Days)) + int(aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays))
+	}
+	return 0
+}
+
+// The README says what the lifecycle does with logRetentionDays: a log
+// lasts about twice it, current then old version. The rule is held to
+// that, and the README to the rule.
+func TestLogLifetimeAsREADMESays(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld()
+	c := w.client()
+	const bucket, days = "orgwizard-logs-222222222222-o-acme", 30
+	w.buckets[bucket] = &fakeBucket{owner: logID}
+	if err := c.ConfigureLogBucket(ctx, logID, bucket, "eu-west-1", days); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range w.buckets[bucket].rules {
+		if r.NoncurrentVersionExpiration != nil && aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays) != days {
+			t.Errorf("an old version (a log deleted by hand, too) is kept %d days, want %d", aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays), days)
+		}
+	}
+	if got := logLifetime(t, w.buckets[bucket]); got != 2*days {
+		t.Errorf("a log written today is deleted for good after %d days, want %d (twice logRetentionDays)", got, 2*days)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for l := range strings.Lines(string(readme)) {
+		if strings.Contains(l, "logRetentionDays: 365") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "then as an old version as long again") {
+		t.Errorf("README's logRetentionDays line does not say a log lasts twice as long: %q", line)
+	}
+	if !strings.Contains(string(readme), "**A log file so lasts\nabout twice `logRetentionDays`**") {
+		t.Error("README does not say that a log file lasts about twice logRetentionDays")
 	}
 }

@@ -27,6 +27,7 @@ import (
 	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -233,7 +234,7 @@ func (c *Client) delegatedAdmins(ctx context.Context, service string) ([]string,
 // before IAM has trusted access.
 func (c *Client) rootFeatures(ctx context.Context) ([]string, error) {
 	out, err := c.mgmt.IAM.ListOrganizationsFeatures(ctx, &iam.ListOrganizationsFeaturesInput{})
-	switch Code(err) {
+	switch orgs.Code(err) {
 	case "":
 		if err != nil { // not an API error: no code, and no answer
 			return nil, fmt.Errorf("listing IAM's centralized root access features: %w", err)
@@ -313,7 +314,7 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	b.Versioning = string(v.Status)
 	pab, err := api.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(name)})
 	switch {
-	case Code(err) == "NoSuchPublicAccessBlockConfiguration":
+	case orgs.Code(err) == "NoSuchPublicAccessBlockConfiguration":
 	case err != nil:
 		return nil, fmt.Errorf("reading the public access block of bucket %s: %w", name, err)
 	case pab.PublicAccessBlockConfiguration != nil:
@@ -322,7 +323,7 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	}
 	enc, err := api.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(name)})
 	switch {
-	case Code(err) == "ServerSideEncryptionConfigurationNotFoundError":
+	case orgs.Code(err) == "ServerSideEncryptionConfigurationNotFoundError":
 	case err != nil:
 		return nil, fmt.Errorf("reading the encryption of bucket %s: %w", name, err)
 	case enc.ServerSideEncryptionConfiguration != nil:
@@ -334,7 +335,7 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	}
 	lc, err := api.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(name)})
 	switch {
-	case Code(err) == "NoSuchLifecycleConfiguration":
+	case orgs.Code(err) == "NoSuchLifecycleConfiguration":
 	case err != nil:
 		return nil, fmt.Errorf("reading the lifecycle of bucket %s: %w", name, err)
 	default:
@@ -352,7 +353,7 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	}
 	pol, err := api.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(name)})
 	switch {
-	case Code(err) == "NoSuchBucketPolicy":
+	case orgs.Code(err) == "NoSuchBucketPolicy":
 	case err != nil:
 		return nil, fmt.Errorf("reading the policy of bucket %s: %w", name, err)
 	default:
@@ -408,7 +409,13 @@ func securityHubAdmin(ctx context.Context, api SecurityHubAdminAPI) (string, err
 	}
 }
 
-func detectorID(ctx context.Context, api DetectorAPI) (string, error) {
+// detectorLister lists an account's GuardDuty detectors in a region: one
+// at most, none while GuardDuty is off.
+type detectorLister interface {
+	ListDetectors(ctx context.Context, in *guardduty.ListDetectorsInput, optFns ...func(*guardduty.Options)) (*guardduty.ListDetectorsOutput, error)
+}
+
+func detectorID(ctx context.Context, api detectorLister) (string, error) {
 	out, err := api.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
 	if err != nil {
 		return "", fmt.Errorf("listing detectors: %w", err)
@@ -422,17 +429,36 @@ func detectorID(ctx context.Context, api DetectorAPI) (string, error) {
 // guardDutyMembers lists the accounts GuardDuty monitors for the
 // administrator (relationship Enabled).
 func guardDutyMembers(ctx context.Context, api DetectorAPI, detector string) ([]string, error) {
+	all, err := guardDutyStatuses(ctx, api, detector)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	in := &guardduty.ListMembersInput{DetectorId: aws.String(detector), OnlyAssociated: aws.String("true")}
+	for id, status := range all {
+		if strings.EqualFold(status, guardDutyEnabled) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// guardDutyEnabled is the relationship of a member GuardDuty monitors.
+const guardDutyEnabled = "Enabled"
+
+// guardDutyStatuses maps every account the administrator lists as a
+// member, associated or not, to its relationship status (Enabled, Created,
+// Removed, Disabled, RegionDisabled, AccountSuspended, ...).
+func guardDutyStatuses(ctx context.Context, api DetectorAPI, detector string) (map[string]string, error) {
+	out := map[string]string{}
+	in := &guardduty.ListMembersInput{DetectorId: aws.String(detector), OnlyAssociated: aws.String("false")}
 	for {
 		page, err := api.ListMembers(ctx, in)
 		if err != nil {
 			return nil, err
 		}
 		for _, m := range page.Members {
-			if strings.EqualFold(aws.ToString(m.RelationshipStatus), "Enabled") {
-				out = append(out, aws.ToString(m.AccountId))
-			}
+			out[aws.ToString(m.AccountId)] = aws.ToString(m.RelationshipStatus)
 		}
 		if aws.ToString(page.NextToken) == "" {
 			return out, nil

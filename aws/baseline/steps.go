@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	acctypes "github.com/aws/aws-sdk-go-v2/service/account/types"
@@ -22,8 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 
-	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
-
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -93,7 +93,7 @@ func (c *Client) RegisterDelegatedAdmin(ctx context.Context, service, region, ac
 		return fmt.Errorf("%s has no delegated administrator per region", service)
 	}
 	_, err := c.mgmt.Orgs.RegisterDelegatedAdministrator(ctx, &organizations.RegisterDelegatedAdministratorInput{AccountId: aws.String(accountID), ServicePrincipal: aws.String(service)})
-	if Code(err) == "AccountAlreadyRegisteredException" {
+	if orgs.Code(err) == "AccountAlreadyRegisteredException" {
 		// Registered for this service already (a crashed run's call, or
 		// the user's): success if it is this account.
 		admins, lerr := c.delegatedAdmins(ctx, service)
@@ -136,9 +136,14 @@ func (c *Client) CreateLogBucket(ctx context.Context, logArchiveID, bucket, regi
 const LifecycleRuleID = "orgwizard-log-retention"
 
 // ConfigureLogBucket turns on versioning, blocks public access, sets default
-// encryption (S3 managed keys) and the lifecycle that expires each log, and
-// each old version, retentionDays after it was written. Each call sets a
-// whole setting, so running it again changes nothing.
+// encryption (S3 managed keys) and the lifecycle. In a versioned bucket
+// S3's Expiration does not delete: retentionDays after a log is written it
+// becomes an old version (under a delete marker), which log-archive can
+// still restore; NoncurrentVersionExpiration deletes that old version for
+// good retentionDays later. A log so lasts about twice retentionDays; S3
+// then removes the delete marker left alone, as a rule with Expiration
+// Days does by itself. Each call sets a whole setting, so running it
+// again changes nothing.
 func (c *Client) ConfigureLogBucket(ctx context.Context, logArchiveID, bucket, region string, retentionDays int) error {
 	m, err := c.member(ctx, logArchiveID)
 	if err != nil {
@@ -266,14 +271,25 @@ func (c *Client) ConfigureGuardDuty(ctx context.Context, toolingID, region, auto
 		AutoEnableOrganizationMembers: gdtypes.AutoEnableMembers(autoEnable)}); err != nil {
 		return fmt.Errorf("setting GuardDuty's auto-enable to %s in %s: %w", autoEnable, region, err)
 	}
-	have, err := guardDutyMembers(ctx, api, detector)
+	have, err := guardDutyStatuses(ctx, api, detector)
 	if err != nil {
 		return fmt.Errorf("listing GuardDuty's members in %s: %w", region, err)
 	}
+	// Every account not Enabled is sent, listed or not: as delegated
+	// administrator, CreateMembers takes existing members too (a
+	// disassociated one, Removed, is associated again), AWS's
+	// CreateMembers reference says.
 	var add []gdtypes.AccountDetail
 	for _, a := range members {
-		if !slices.Contains(have, a.ID) {
+		if !strings.EqualFold(have[a.ID], guardDutyEnabled) {
 			add = append(add, gdtypes.AccountDetail{AccountId: aws.String(a.ID), Email: aws.String(a.Email)})
+		}
+	}
+	for _, a := range add {
+		if aws.ToString(a.AccountId) == c.callerID {
+			if err := c.managementDetector(ctx, region); err != nil {
+				return err
+			}
 		}
 	}
 	for chunk := range slices.Chunk(add, 50) { // CreateMembers takes at most 50
@@ -283,10 +299,54 @@ func (c *Client) ConfigureGuardDuty(ctx context.Context, toolingID, region, auto
 			return fmt.Errorf("enrolling accounts in GuardDuty in %s: %w", region, err)
 		}
 		if err := unprocessed(region, "GuardDuty", out.UnprocessedAccounts, func(u gdtypes.UnprocessedAccount) (string, string) {
-			return aws.ToString(u.AccountId), aws.ToString(u.Result)
+			id := aws.ToString(u.AccountId)
+			why := aws.ToString(u.Result)
+			if status := have[id]; status != "" {
+				why += " (GuardDuty lists it as a member with status " + status + guardDutyHint(status) + ")"
+			}
+			return id, why
 		}); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// guardDutyHint says what to do about a member GuardDuty would not enrol
+// again, by its relationship status.
+func guardDutyHint(status string) string {
+	switch strings.ToLower(status) {
+	case "regiondisabled":
+		return ": the account has this opt-in region turned off; turn it on in the account, or deny the region to it by a region guardrail"
+	case "accountsuspended":
+		return ": the account is suspended or closed; remove it from the design or reopen it"
+	case "resigned":
+		return ": the account left the administrator itself; in that account, turn GuardDuty's membership on again, or disassociate and delete the member in security-tooling's GuardDuty console, then apply again"
+	}
+	return ""
+}
+
+// managementDetector turns GuardDuty on in the management account in
+// region when it is off: until the management account has a detector
+// there, AWS leaves it out of CreateMembers ("your organization master
+// must first enable GuardDuty to be added as a member").
+func (c *Client) managementDetector(ctx context.Context, region string) error {
+	api := c.mgmt.GuardDuty(region)
+	id, err := detectorID(ctx, api)
+	if err != nil {
+		return fmt.Errorf("GuardDuty of the management account in %s: %w", region, err)
+	}
+	if id != "" {
+		return nil
+	}
+	report(ctx, "turning GuardDuty on in the management account, %s", region)
+	if _, err := api.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)}); err != nil {
+		// One detector per account and region: one made meanwhile (naming
+		// the delegated administrator can make it) is as good.
+		if id, lerr := detectorID(ctx, api); lerr == nil && id != "" {
+			return nil
+		}
+		return fmt.Errorf("turning GuardDuty on in the management account, %s (AWS enrols it as a member only once it has a detector there): %w", region, err)
 	}
 	return nil
 }

@@ -366,6 +366,8 @@ var Actions = []Action{
 	{Name: "account:PutAlternateContact", Why: "set the design's alternate contacts on every account, the management account included", NotInSandbox: baselineNotServed},
 	{Name: "guardduty:ListOrganizationAdminAccounts", Why: "plan, apply: find GuardDuty's delegated administrator in each region", NotInSandbox: baselineNotServed},
 	{Name: "guardduty:EnableOrganizationAdminAccount", Why: "make security-tooling GuardDuty's delegated administrator in each allowed region", NotInSandbox: baselineNotServed},
+	{Name: "guardduty:ListDetectors", Why: "apply: find the management account's own GuardDuty detector in each region, before enrolling it", NotInSandbox: baselineNotServed},
+	{Name: "guardduty:CreateDetector", Why: "turn GuardDuty on in the management account in a region where it is off: AWS enrols it as a member only once it has a detector there", NotInSandbox: baselineNotServed},
 	{Name: "securityhub:ListOrganizationAdminAccounts", Why: "plan, apply: find Security Hub's delegated administrator in each region", NotInSandbox: baselineNotServed},
 	{Name: "securityhub:EnableOrganizationAdminAccount", Why: "make security-tooling Security Hub's delegated administrator in each allowed region (baseline.securityHub)", NotInSandbox: baselineNotServed},
 
@@ -426,7 +428,7 @@ var baselineActions = []string{
 	"cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:StartLogging",
 	"iam:ListOrganizationsFeatures", "iam:EnableOrganizationsRootCredentialsManagement", "iam:EnableOrganizationsRootSessions",
 	"account:GetAlternateContact", "account:PutAlternateContact",
-	"guardduty:ListOrganizationAdminAccounts", "guardduty:EnableOrganizationAdminAccount",
+	"guardduty:ListOrganizationAdminAccounts", "guardduty:EnableOrganizationAdminAccount", "guardduty:ListDetectors", "guardduty:CreateDetector",
 	"securityhub:ListOrganizationAdminAccounts", "securityhub:EnableOrganizationAdminAccount",
 }
 

@@ -190,11 +190,18 @@ func TestPolicyNeverDeletes(t *testing.T) {
 // it, and this holds the policy to that.
 func TestAssumedRoleCallsAreNotInThePolicy(t *testing.T) {
 	names := Names()
+	// An action the management account calls as well (GuardDuty's
+	// ListDetectors and CreateDetector, for its own detector) is the
+	// policy's by that call.
+	var own []string
+	for _, a := range Adapters {
+		own = append(own, a.Actions()...)
+	}
 	n := 0
 	for _, a := range AssumedRoleAdapters {
 		for _, action := range a.Actions() {
 			n++
-			if slices.Contains(names, action) {
+			if slices.Contains(names, action) && !slices.Contains(own, action) {
 				t.Errorf("the policy allows %s, which orgwizard calls only as OrganizationAccountAccessRole", action)
 			}
 		}

@@ -37,6 +37,14 @@ func ObserveAttempts(stack *middleware.Stack) error {
 		}), "Retry", middleware.After)
 }
 
+// deniedCodes are the error codes AWS answers a call the credentials have
+// no permission for with (IAM's, STS's and EC2's spellings): the one set
+// every package asks through Denied.
+var deniedCodes = map[string]bool{"AccessDenied": true, "AccessDeniedException": true, "AuthorizationError": true, "UnauthorizedOperation": true}
+
+// Denied reports whether AWS refused the call in err for want of permission.
+func Denied(err error) bool { return deniedCodes[Code(err)] }
+
 // Code returns the AWS error code in err, or "".
 func Code(err error) string {
 	var ae smithy.APIError
