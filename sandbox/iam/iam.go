@@ -59,13 +59,17 @@ func Operation(body []byte) (string, bool) {
 	if op := form.Get("Action"); loginOps[op] && op != "GetLoginProfile" && form.Get("UserName") != "" {
 		return "", false // an IAM user's password change: not served here
 	}
+	if _, ok := rootListOps[form.Get("Action")]; ok && form.Get("UserName") != "" {
+		return "", false // an IAM user's: not served here
+	}
 	return form.Get("Action"), true
 }
 
 // Known says whether this package serves op.
 func Known(op string) bool {
 	_, root := rootOps[op]
-	return iamRoleOps[op] || root || loginOps[op]
+	_, rootList := rootListOps[op]
+	return iamRoleOps[op] || root || loginOps[op] || rootList
 }
 
 // Serve answers one call under the sandbox's lock; it reports whether the
@@ -82,6 +86,9 @@ func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) (
 	}
 	if loginOps[op] {
 		return s.loginProfile(c, op, form, now)
+	}
+	if _, ok := rootListOps[op]; ok {
+		return s.rootList(c, op)
 	}
 	if iamAccountOps[op] {
 		out, err := s.iamAccount(c, op, form)

@@ -18,6 +18,21 @@ import (
 // loginOps are the login profile operations served for the root user.
 var loginOps = map[string]bool{"GetLoginProfile": true, "CreateLoginProfile": true, "DeleteLoginProfile": true}
 
+// rootListOps are the root user's other credentials that
+// IAMAuditRootUserCredentials reads: the sandbox's root users never have
+// signing certificates or MFA devices, so both lists are empty.
+var rootListOps = map[string]string{"ListSigningCertificates": "Certificates", "ListMFADevices": "MFADevices"}
+
+// rootList answers one of rootListOps for the caller's root user.
+func (s *Service) rootList(c *core.Caller, op string) ([]byte, bool, *core.Error) {
+	if c.Session != nil && !c.Session.Root() {
+		return nil, false, &core.Error{Status: http.StatusBadRequest, Code: "ValidationError", Message: "Must specify userName when calling with non-User credentials"}
+	}
+	body := "<" + op + "Response xmlns=\"" + Namespace + "\"><" + op + "Result><" + rootListOps[op] + "/><IsTruncated>false</IsTruncated></" +
+		op + "Result><ResponseMetadata><RequestId>" + core.NewRequestID() + "</RequestId></ResponseMetadata></" + op + "Response>"
+	return []byte(body), false, nil
+}
+
 // RootPassword says whether account's root user has a password: set
 // explicitly (CreateLoginProfile, DeleteLoginProfile), or else as AWS
 // leaves it: an account Organizations created has none, any other (a
