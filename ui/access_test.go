@@ -98,7 +98,7 @@ func TestAccessStepEditsGroups(t *testing.T) {
 		t.Fatalf("enter does not open the group's form:\n%s", screen)
 	}
 	press(m, "enter", "enter", "ctrl+u", "root on workload=payments", "enter")
-	if screen := plain(m); !strings.Contains(screen, `there is no permission set "root"`) || !strings.Contains(screen, "Edit group payments-team") {
+	if screen := plain(m); !strings.Contains(screen, `"root" is neither a preset`) || !strings.Contains(screen, "Edit group payments-team") {
 		t.Fatalf("a refused grant is not said, or the form closed:\n%s", screen)
 	}
 	press(m, "ctrl+u", "power-user on workload=payments env=dev; read-only on workload=payments", "enter")

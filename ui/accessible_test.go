@@ -261,7 +261,7 @@ func TestAccessibleAccessStep(t *testing.T) {
 		"Step 8 of 12: Who works where.",
 		"Proposed from your workloads: 4 groups, 1 member.",
 		"Group payments-team, members payments-team@acme.example: admin on workload=payments environment=dev,staging; read-only on workload=payments environment=prod.",
-		`no permission set "root"; use one of admin, power-user, read-only, billing, security-audit`,
+		`"root" is neither a preset nor a permission set of access.permissionSets; use one of: admin, power-user, read-only, billing, security-audit`,
 		"Group data saved: read-only on environment=prod.",
 		"Account payments-prod-eu: payments-team read-only, platform-admins admin, auditors read-only, data read-only.",
 		"Account log-archive: platform-admins admin, auditors read-only.",
