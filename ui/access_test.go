@@ -186,7 +186,7 @@ func TestIdentityCenterGate(t *testing.T) {
 	press(m, "a")
 	settle(m, goTo(wizard.Confirm))
 	screen := plain(m)
-	for _, want := range []string{"IAM Identity Center is not on", "https://eu-west-1.console.aws.amazon.com/singlesignon/home?region=eu-west-1", `"Enable with AWS Organizations"`, "r check now", "s skip access this time", "e enable it (sandbox)"} {
+	for _, want := range []string{"IAM Identity Center is not on", "https://eu-west-1.console.aws.amazon.com/singlesignon/home?region=eu-west-1", `"Enable with AWS Organizations"`, "checks every 5 seconds and goes on by itself", "r check now", "s skip access this time", "e enable it (sandbox)"} {
 		if !strings.Contains(flat(m), want) {
 			t.Errorf("the gate lacks %q:\n%s", want, screen)
 		}

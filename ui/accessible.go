@@ -882,7 +882,7 @@ func (a *accessible) identityGate() (changed bool, err error) {
 			a.say("Could not read IAM Identity Center: %v", err)
 		} else {
 			a.say("%s", wizard.IdentityCenterOffLead(len(a.d.Access.Groups)))
-			for i, step := range wizard.IdentityCenterSteps(region, a.target.AccountID) {
+			for i, step := range wizard.IdentityCenterSteps(region, a.target.AccountID, false) {
 				a.say("%d. %s", i+1, step)
 			}
 		}

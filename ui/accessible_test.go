@@ -330,6 +330,10 @@ func TestAccessibleAsksIdentityCenterBeforeConfirming(t *testing.T) {
 	if gate, confirm := strings.Index(text, "IAM Identity Center is not on"), strings.Index(text, "Step 10 of 12: Confirm"); gate < 0 || confirm < gate {
 		t.Errorf("Identity Center is not asked for before the confirmation:\n%s", text)
 	}
+	// Accessible mode checks only when asked: it must not promise more.
+	if strings.Contains(text, "goes on by itself") || !strings.Contains(text, `3. Come back here and choose "check again".`) {
+		t.Errorf("accessible mode's steps do not say how it checks:\n%s", text)
+	}
 	if be.identityReads < 3 || be.enabled != 1 || len(be.planTrees) != 2 {
 		t.Errorf("reads %d (want the first, check again, after the click, at Done), clicks %d, plans %d", be.identityReads, be.enabled, len(be.planTrees))
 	}

@@ -201,7 +201,7 @@ func (g *identityGate) View(w int) string {
 		status = "Identity Center not on yet (checked " + g.checked.Format("15:04:05") + "; r checks)."
 	}
 	var steps []string
-	for i, step := range wizard.IdentityCenterSteps(g.region(), g.st.target.AccountID) {
+	for i, step := range wizard.IdentityCenterSteps(g.region(), g.st.target.AccountID, true) {
 		steps = append(steps, wrapLinks(fmt.Sprintf("%d.", i+1), step, w)...)
 	}
 	// What must show: the state and what to click. The rest comes as the
