@@ -136,7 +136,7 @@ func (o *applyOptions) run(ctx context.Context) error {
 		// The one step only the user can take: everything else is done.
 		how := needed.HowTo
 		if s.target.Sandbox != nil {
-			how = "on the sandbox, the console's click is " + o.enableOnSandbox(tree.HomeRegion)
+			how = "on the sandbox, the console's click is " + o.target.enableOnSandbox(tree.HomeRegion)
 		}
 		return &ExitError{Code: ExitUser, Err: fmt.Errorf("the organization is done; its access waits for IAM Identity Center, which is not enabled: %s. Then run %s to give access", how, o.again())}
 	}
@@ -153,13 +153,13 @@ func (o *applyOptions) run(ctx context.Context) error {
 }
 
 // enableOnSandbox is the sandbox's stand-in for the click in the console.
-func (o *applyOptions) enableOnSandbox(region string) string {
+func (f targetFlags) enableOnSandbox(region string) string {
 	args := []string{"sandbox", "enable-identity-center"}
 	if region != "" {
 		args = append(args, "--region", region)
 	}
-	if o.target.spec.SandboxState != "" {
-		args = append(args, "--sandbox-state", o.target.spec.SandboxState)
+	if f.spec.SandboxState != "" {
+		args = append(args, "--sandbox-state", f.spec.SandboxState)
 	}
 	return wizard.Command(args...)
 }

@@ -315,21 +315,22 @@ func (s *session) auditBaseline(ctx context.Context, tree *orgmodel.Tree, actual
 // organization. A read AWS refuses is told in the checks; only an
 // interruption stops the audit.
 func (o *auditOptions) auditIdentityCenter(ctx context.Context, s *session, tree *orgmodel.Tree, actual *orgmodel.Actual) (*audit.IdentityCenter, error) {
-	scope := &orgmodel.Tree{}
+	var home string
 	if tree != nil {
-		scope.HomeRegion = tree.HomeRegion
+		home = tree.HomeRegion
 	}
+	ids := []string{}
 	for _, a := range actual.Accounts {
-		scope.Accounts = append(scope.Accounts, orgmodel.Account{Name: a.Name})
+		ids = append(ids, a.ID)
 	}
-	ic := &audit.IdentityCenter{Region: cmp.Or(scope.HomeRegion, s.target.Config.Region)}
-	ic.Access, ic.Err = s.identityCenter(scope, actual).Read(ctx)
+	ic := &audit.IdentityCenter{Region: cmp.Or(home, s.target.Config.Region)}
+	ic.Access, ic.Err = s.identityCenterIn(home, ids).Read(ctx)
 	if errors.Is(ic.Err, context.Canceled) {
 		return nil, ic.Err
 	}
 	if s.target.Sandbox != nil {
 		// The same stand-in for the console's click that apply gives.
-		ic.SandboxCommand = (&applyOptions{target: o.target}).enableOnSandbox(ic.Region)
+		ic.SandboxCommand = o.target.enableOnSandbox(ic.Region)
 	}
 	return ic, nil
 }

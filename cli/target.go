@@ -198,8 +198,14 @@ func (s *session) identityCenter(tree *orgmodel.Tree, a *orgmodel.Actual) *ident
 			ids = append(ids, acc.ID)
 		}
 	}
+	return s.identityCenterIn(tree.HomeRegion, ids)
+}
+
+// identityCenterIn is the adapter of the organization's Identity Center
+// for the accounts of ids, looking first in region home (the target's
+// region when ""), its calls through the target's request-rate limiter.
+func (s *session) identityCenterIn(home string, ids []string) *identitycenter.Client {
 	limiter := requestRate(s.target)
-	home := tree.HomeRegion
 	if home == "" {
 		home = s.target.Config.Region
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/costs"
-	"github.com/orgwizard/orgwizard/aws/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -473,9 +472,11 @@ func (b *wizardBackend) Costs(ctx context.Context, refresh bool) (ui.CostsReport
 	return r, nil
 }
 
-// IdentityCenter reads the organization's Identity Center instance with
-// the identity center adapter (ListInstances in region, then in the other
-// enabled regions), reading no account's assignments.
+// IdentityCenter finds the organization's Identity Center instance
+// (ListInstances in region, then in the other enabled regions) and reads
+// nothing in it, through the target's request-rate limiter as every other
+// Identity Center call: the wizard asks it every few seconds while it waits
+// for the click in the console.
 func (b *wizardBackend) IdentityCenter(ctx context.Context, region string) (ui.IdentityCenter, error) {
 	s := b.session()
 	if s == nil {
@@ -484,7 +485,7 @@ func (b *wizardBackend) IdentityCenter(ctx context.Context, region string) (ui.I
 	if region == "" {
 		region = s.target.Config.Region
 	}
-	a, err := identitycenter.NewFromConfig(s.target.Config, identitycenter.Options{HomeRegion: region, Accounts: []string{}}).Read(ctx)
+	a, err := s.identityCenterIn(region, []string{}).Instance(ctx)
 	if err != nil {
 		return ui.IdentityCenter{}, awsError(err)
 	}

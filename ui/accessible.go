@@ -438,16 +438,15 @@ func (a *accessible) previewAndApply() error {
 	// Identity Center is turned on in an organization: with a new one, the
 	// gate comes after the apply that creates it.
 	gated := actual.Organization == nil
-	if !gated {
-		if plan, actual, err = a.afterIdentityCenter(tree, plan, actual); err != nil {
+	switch gate := (wizard.IdentityGate{Access: a.d.Access != nil, OrgExists: !gated}); gate.Next() {
+	case wizard.GateOrgFirst:
+		// The access part waits for Identity Center: the organization is
+		// applied without it first.
+		if plan, actual, err = b.Plan(a.ctx, gate.PlanTree(tree)); err != nil {
 			return err
 		}
-	} else if a.d.Access != nil {
-		// The access part waits for Identity Center, turned on in an
-		// organization: the organization is applied without it first.
-		c := *tree
-		c.Access = nil
-		if plan, actual, err = b.Plan(a.ctx, &c); err != nil {
+	case wizard.GateAsk:
+		if plan, actual, err = a.afterIdentityCenter(tree, plan, actual); err != nil {
 			return err
 		}
 	}
@@ -479,13 +478,8 @@ func (a *accessible) afterIdentityCenter(tree *orgmodel.Tree, plan *orgmodel.Pla
 	if err != nil || !changed && actual.Organization != nil {
 		return plan, actual, err
 	}
-	t := tree
-	if a.skipAccess {
-		c := *tree
-		c.Access = nil
-		t = &c
-	}
-	return a.opt.Backend.Plan(a.ctx, t)
+	gate := wizard.IdentityGate{Access: a.d.Access != nil, Skipped: a.skipAccess, On: a.identity != nil && a.identity.Enabled, OrgExists: true}
+	return a.opt.Backend.Plan(a.ctx, gate.PlanTree(tree))
 }
 
 // confirmAndApply says the plan, asks for the confirmation and applies it;
@@ -882,7 +876,7 @@ func (a *accessible) identityGate() (changed bool, err error) {
 			a.say("Could not read IAM Identity Center: %v", err)
 		} else {
 			a.say("%s", wizard.IdentityCenterOffLead(len(a.d.Access.Groups)))
-			for i, step := range wizard.IdentityCenterSteps(region, a.target.AccountID) {
+			for i, step := range wizard.IdentityCenterSteps(region, a.target.AccountID, false) {
 				a.say("%d. %s", i+1, step)
 			}
 		}

@@ -261,7 +261,7 @@ func TestAccessibleAccessStep(t *testing.T) {
 		"Step 8 of 12: Who works where.",
 		"Proposed from your workloads: 4 groups, 1 member.",
 		"Group payments-team, members payments-team@acme.example: admin on workload=payments environment=dev,staging; read-only on workload=payments environment=prod.",
-		`no permission set "root"; use one of admin, power-user, read-only, billing, security-audit`,
+		`"root" is neither a preset nor a permission set of access.permissionSets; use one of: admin, power-user, read-only, billing, security-audit`,
 		"Group data saved: read-only on environment=prod.",
 		"Account payments-prod-eu: payments-team read-only, platform-admins admin, auditors read-only, data read-only.",
 		"Account log-archive: platform-admins admin, auditors read-only.",
@@ -329,6 +329,10 @@ func TestAccessibleAsksIdentityCenterBeforeConfirming(t *testing.T) {
 	text := out.String()
 	if gate, confirm := strings.Index(text, "IAM Identity Center is not on"), strings.Index(text, "Step 10 of 12: Confirm"); gate < 0 || confirm < gate {
 		t.Errorf("Identity Center is not asked for before the confirmation:\n%s", text)
+	}
+	// Accessible mode checks only when asked: it must not promise more.
+	if strings.Contains(text, "goes on by itself") || !strings.Contains(text, `3. Come back here and choose "check again".`) {
+		t.Errorf("accessible mode's steps do not say how it checks:\n%s", text)
 	}
 	if be.identityReads < 3 || be.enabled != 1 || len(be.planTrees) != 2 {
 		t.Errorf("reads %d (want the first, check again, after the click, at Done), clicks %d, plans %d", be.identityReads, be.enabled, len(be.planTrees))

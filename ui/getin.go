@@ -17,13 +17,15 @@ func getIn(design *orgmodel.Design, path string, target TargetInfo, ic *Identity
 	g := wizard.GetIn{Sandbox: target.Sandbox, DesignPath: path, TargetArgs: target.Args, Access: design.Access != nil,
 		Skipped: skipped, ManagementAccount: target.AccountID}
 	if design.Access != nil {
-		seen := map[string]bool{}
-		for _, gr := range design.Access.Groups {
-			for _, m := range gr.Members {
-				seen[m] = true
-			}
+		// The people are the expansion's users: one per address, compared
+		// ignoring case as the identity store compares user names.
+		t := tree
+		if t == nil || t.Access == nil {
+			t, _ = design.Expand()
 		}
-		g.Members = len(seen)
+		if t != nil && t.Access != nil {
+			g.Members = len(t.Access.Users)
+		}
 	}
 	if ic != nil && ic.Enabled {
 		g.PortalURL, g.Region = ic.PortalURL, ic.Region

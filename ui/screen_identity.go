@@ -49,12 +49,16 @@ var (
 	identityEnable = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "enable it (sandbox)"))
 )
 
-// needed reports whether the gate has anything to ask: the design has
-// access, it is not skipped, and Identity Center is not known to be on.
-func (g *identityGate) needed() bool {
-	st := g.st
-	return st.design.Access != nil && !st.skipAccess && (st.identity == nil || !st.identity.Enabled) && organizationExists(st)
+// gateOf is the wizard's Identity Center gate as st knows it.
+func gateOf(st *state) wizard.IdentityGate {
+	return wizard.IdentityGate{Access: st.design.Access != nil, Skipped: st.skipAccess,
+		On: st.identity != nil && st.identity.Enabled, OrgExists: organizationExists(st)}
 }
+
+// needed reports whether the gate has anything to ask: the design has
+// access, it is not skipped, Identity Center is not known to be on, and
+// the organization exists.
+func (g *identityGate) needed() bool { return gateOf(g.st).Next() == wizard.GateAsk }
 
 // organizationExists reports whether the target has the organization: the
 // organization instance of Identity Center is turned on in one, so for a new
@@ -65,9 +69,7 @@ func organizationExists(st *state) bool {
 
 // accessPending reports whether the design's access still waits for
 // Identity Center once the organization is applied.
-func accessPending(st *state) bool {
-	return st.design.Access != nil && !st.skipAccess && (st.identity == nil || !st.identity.Enabled)
-}
+func accessPending(st *state) bool { return gateOf(st).Pending() }
 
 // open reports whether the gate holds the screen (reading, waiting, or
 // reading the plan again).
@@ -86,7 +88,7 @@ func (g *identityGate) check() tea.Cmd {
 }
 
 func (g *identityGate) Init() tea.Cmd {
-	if !organizationExists(g.st) && accessPending(g.st) && !g.st.orgFirst {
+	if gateOf(g.st).Next() == wizard.GateOrgFirst && !g.st.orgFirst {
 		// The plan shown holds the access part, which waits for Identity
 		// Center: the organization is applied without it first.
 		g.st.orgFirst = true
@@ -101,12 +103,7 @@ func (g *identityGate) Init() tea.Cmd {
 // replan reads the plan again, without the access part when skipped.
 func (g *identityGate) replan() tea.Cmd {
 	g.planning = true
-	tree := g.st.tree
-	if (g.st.skipAccess || g.st.orgFirst) && tree != nil {
-		t := *tree
-		t.Access = nil
-		tree = &t
-	}
+	tree := gateOf(g.st).PlanTree(g.st.tree)
 	b, ctx := g.st.backend, g.st.ctx
 	return func() tea.Msg {
 		p, a, err := b.Plan(ctx, tree)
@@ -201,7 +198,7 @@ func (g *identityGate) View(w int) string {
 		status = "Identity Center not on yet (checked " + g.checked.Format("15:04:05") + "; r checks)."
 	}
 	var steps []string
-	for i, step := range wizard.IdentityCenterSteps(g.region(), g.st.target.AccountID) {
+	for i, step := range wizard.IdentityCenterSteps(g.region(), g.st.target.AccountID, true) {
 		steps = append(steps, wrapLinks(fmt.Sprintf("%d.", i+1), step, w)...)
 	}
 	// What must show: the state and what to click. The rest comes as the

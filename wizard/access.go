@@ -223,60 +223,46 @@ func PermissionSetNames(d *orgmodel.Design) []string {
 	return names
 }
 
-// Selects reports whether grant g selects account a: every selector the
-// grant sets must match; accounts=all matches every member account.
-func Selects(g orgmodel.Grant, a orgmodel.Account) bool {
-	if len(g.Accounts) > 0 && !slices.Contains(g.Accounts, orgmodel.AllAccounts) && !slices.Contains(g.Accounts, a.Name) {
-		return false
+// checkGrants checks grants as validate checks a file's: it puts them in
+// group i of a copy of d (a new group when i < 0) and says what orgmodel's
+// checks of the access block (SetAccess) find in them, each as "grant N:
+// what to change". Problems elsewhere in the block are the other questions'
+// and the step's to tell.
+func checkGrants(d *orgmodel.Design, i int, gs []orgmodel.Grant) error {
+	a := &orgmodel.Access{}
+	if d.Access != nil {
+		c := *d.Access
+		c.Groups = slices.Clone(d.Access.Groups)
+		a = &c
 	}
-	match := func(list []string, v string) bool { return len(list) == 0 || slices.Contains(list, v) }
-	if !match(g.Workload, a.Workload) || !match(g.Environment, a.Environment) || !match(g.Residency, a.Residency) {
-		return false
-	}
-	if len(g.OU) > 0 && !slices.ContainsFunc(g.OU, func(p string) bool { return a.OU == p || strings.HasPrefix(a.OU, p+"/") }) {
-		return false
-	}
-	return true
-}
-
-// checkGrants refuses grants that name a permission set, workload,
-// environment, residency, OU or account d does not have, or that select no
-// account of tree.
-func checkGrants(d *orgmodel.Design, tree *orgmodel.Tree, gs []orgmodel.Grant) error {
-	sets := PermissionSetNames(d)
-	known := map[string][]string{"ou": OUPaths(d)}
-	for _, w := range d.Workloads {
-		known["workload"] = append(known["workload"], w.Name)
-	}
-	for _, e := range d.Environments {
-		known["environment"] = append(known["environment"], e.Name)
-	}
-	for _, r := range d.Residencies {
-		known["residency"] = append(known["residency"], r.Name)
-	}
-	if tree != nil {
-		for _, a := range tree.Accounts {
-			known["accounts"] = append(known["accounts"], a.Name)
+	if i < 0 || i >= len(a.Groups) {
+		// A new group, under a name no other group has, so that only its
+		// grants can be at fault.
+		name := "new-group"
+		for n := 2; slices.ContainsFunc(a.Groups, func(g orgmodel.GroupSpec) bool { return strings.EqualFold(g.Name, name) }); n++ {
+			name = fmt.Sprintf("new-group-%d", n)
 		}
+		a.Groups = append(a.Groups, orgmodel.GroupSpec{Name: name})
+		i = len(a.Groups) - 1
 	}
-	known["accounts"] = append(known["accounts"], orgmodel.AllAccounts)
-	for i, g := range gs {
-		if !slices.Contains(sets, g.PermissionSet) {
-			return fmt.Errorf("grant %d: there is no permission set %q; use one of %s", i+1, g.PermissionSet, strings.Join(sets, ", "))
+	a.Groups[i].Grants = gs
+	c := *d // SetAccess changes the copy, never d
+	err := c.SetAccess(a)
+	var es orgmodel.Errors
+	if !errors.As(err, &es) {
+		return err
+	}
+	prefix := fmt.Sprintf("access.groups[%d].grants[", i)
+	for _, e := range es {
+		rest, ok := strings.CutPrefix(e.Path, prefix)
+		if !ok {
+			continue
 		}
-		for _, k := range grantKeys {
-			if k == "accounts" && tree == nil {
-				continue
-			}
-			for _, v := range *selector(&g, k) {
-				if !slices.Contains(known[k], v) {
-					return fmt.Errorf("grant %d: the design has no %s %q; use one of %s", i+1, strings.TrimSuffix(k, "s"), v, strings.Join(known[k], ", "))
-				}
-			}
+		var j int
+		if _, err := fmt.Sscanf(rest, "%d]", &j); err != nil {
+			continue
 		}
-		if tree != nil && !slices.ContainsFunc(tree.Accounts, func(a orgmodel.Account) bool { return Selects(g, a) }) {
-			return fmt.Errorf("grant %d (%s) selects no account of the design; widen it, or remove it", i+1, FormatGrant(g))
-		}
+		return fmt.Errorf("grant %d (%s): %s", j+1, FormatGrant(gs[j]), e.Message)
 	}
 	return nil
 }
@@ -297,7 +283,6 @@ func GroupQuestions(d *orgmodel.Design, i int) (name, members, grants Question) 
 			_, err := parseMembers(v)
 			return err
 		}}
-	tree, _ := d.Expand()
 	grants = Question{Title: "Grants: permission set on accounts; separate grants with ;", Example: GrantsExample,
 		Help: "Permission sets: " + strings.Join(PermissionSetNames(d), ", ") + ". Select by workload=, environment=, residency=, ou=, accounts= (lists with commas), or all.",
 		Check: func(v string) error {
@@ -305,7 +290,7 @@ func GroupQuestions(d *orgmodel.Design, i int) (name, members, grants Question) 
 			if err != nil {
 				return err
 			}
-			return checkGrants(d, tree, gs)
+			return checkGrants(d, i, gs)
 		}}
 	return
 }
@@ -473,10 +458,8 @@ func MatrixOf(d *orgmodel.Design, tree *orgmodel.Tree) *AccessMatrix {
 	}
 	for _, g := range d.Access.Groups {
 		for _, gr := range g.Grants {
-			for _, a := range tree.Accounts {
-				if Selects(gr, a) {
-					add(a.Name, g.Name, gr.PermissionSet)
-				}
+			for _, a := range tree.SelectAccounts(gr) {
+				add(a, g.Name, gr.PermissionSet)
 			}
 		}
 	}

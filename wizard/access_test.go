@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -150,10 +151,10 @@ func TestPutGroupChecksAndSays(t *testing.T) {
 		{GroupAnswers{Name: "website-team", Grants: "admin on all"}, "there is already a group called website-team"},
 		{GroupAnswers{Name: "x", Members: "ana@", Grants: "admin on all"}, "member \"ana@\""},
 		{GroupAnswers{Name: "x", Members: "a@acme.example a@acme.example", Grants: "admin on all"}, "given twice"},
-		{GroupAnswers{Name: "x", Grants: "root on all"}, `no permission set "root"; use one of admin, power-user`},
-		{GroupAnswers{Name: "x", Grants: "admin on workload=paymnts"}, `no workload "paymnts"; use one of payments, website`},
-		{GroupAnswers{Name: "x", Grants: "admin on workload=website residency=us"}, "selects no account of the design"},
-		{GroupAnswers{Name: "x", Grants: "admin on ou=Nowhere"}, `no ou "Nowhere"`},
+		{GroupAnswers{Name: "x", Grants: "root on all"}, `"root" is neither a preset nor a permission set of access.permissionSets; use one of: admin, power-user`},
+		{GroupAnswers{Name: "x", Grants: "admin on workload=paymnts"}, `the design has no workload "paymnts"; did you mean "payments"?`},
+		{GroupAnswers{Name: "x", Grants: "admin on workload=website residency=us"}, "grant 1 (admin on workload=website residency=us): selects no account"},
+		{GroupAnswers{Name: "x", Grants: "admin on ou=Nowhere"}, `the design has no OU "Nowhere"`},
 	} {
 		if _, err := PutGroup(d, 0, c.ans); err == nil || !strings.Contains(err.Error(), c.words) {
 			t.Errorf("PutGroup(%+v) = %v, want %q", c.ans, err, c.words)
@@ -182,6 +183,56 @@ func TestPutGroupChecksAndSays(t *testing.T) {
 	}
 	if err := SetAccess(d, nil); err != nil || Check(Access, d) != nil || AccessSummary(d) != "Access: off." {
 		t.Errorf("access off: %v", err)
+	}
+}
+
+// An answer is checked as validate checks the file: the grants question
+// accepts what Design.Validate accepts with those grants in the group, and
+// refuses what it refuses, such as the management account (acme) by name,
+// which validate accepts with a warning.
+func TestGrantsCheckedAsValidate(t *testing.T) {
+	data, err := os.ReadFile("../examples/acme-access.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := orgmodel.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, answer := range []string{
+		"admin on accounts=acme",
+		"admin on accounts=payments-dev,acme",
+		"read-only on all",
+		"admin on workload=payments environment=dev ou=Workloads",
+		"admin on accounts=acme workload=payments",
+		"admin on accounts=nowhere",
+		"admin on all accounts=payments-dev",
+		"read-only on environment=dev environment=dev",
+		"admin on ou=Workloads/prod/eu environment=dev",
+		"Admin on all",
+	} {
+		for _, i := range []int{0, -1} {
+			_, _, q := GroupQuestions(d, i)
+			qerr := q.Valid(answer)
+			gs, err := ParseGrants(answer)
+			if err != nil {
+				t.Fatalf("ParseGrants(%q): %v", answer, err)
+			}
+			c, _ := orgmodel.Parse(data)
+			if i < 0 {
+				c.Access.Groups = append(c.Access.Groups, orgmodel.GroupSpec{Name: "data", Grants: gs})
+			} else {
+				c.Access.Groups[i].Grants = gs
+			}
+			verr := c.Validate()
+			if (qerr == nil) != (verr == nil) {
+				t.Errorf("group %d, grants %q: the question says %v, validate says %v", i, answer, qerr, verr)
+			}
+		}
+	}
+	g, err := PutGroup(d, 0, GroupAnswers{Name: "platform", Grants: "admin on accounts=acme"})
+	if err != nil || !slices.Equal(g.Grants[0].Accounts, []string{"acme"}) {
+		t.Fatalf("PutGroup with the management account: %+v, %v", g, err)
 	}
 }
 

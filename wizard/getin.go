@@ -18,11 +18,17 @@ func IdentityCenterOffLead(groups int) string {
 
 // IdentityCenterSteps are what to click, and where, to turn on the
 // organization's Identity Center in region from management account account.
-func IdentityCenterSteps(region, account string) []string {
+// polls says whether the wizard checks by itself every IdentityCenterPoll
+// (the full screen) or only when asked to check again (accessible mode).
+func IdentityCenterSteps(region, account string, polls bool) []string {
+	back := "Come back here and choose \"check again\"."
+	if polls {
+		back = fmt.Sprintf("Come back here: the wizard checks every %d seconds and goes on by itself.", int(IdentityCenterPoll/time.Second))
+	}
 	return []string{
 		fmt.Sprintf("Sign in to the management account (%s) and open %s", account, orgmodel.IdentityCenterConsole(region)),
 		"Choose Enable, then \"Enable with AWS Organizations\" (keep the region " + region + ": the design's home region).",
-		fmt.Sprintf("Come back here: the wizard checks every %d seconds and goes on by itself.", int(IdentityCenterPoll/time.Second)),
+		back,
 	}
 }
 
