@@ -196,6 +196,9 @@ func TestGoldenBaseline(t *testing.T) {
 		{"step", func(s *session) string {
 			return s.waitFor("baseline proposed")
 		}},
+		{"blocked", func(s *session) string {
+			return s.waitFor("Security OU")
+		}},
 		{"contact", func(s *session) string {
 			s.waitFor("baseline proposed")
 			for range len(wizard.BaselineItems) + 1 {
@@ -219,7 +222,9 @@ func TestGoldenBaseline(t *testing.T) {
 		for _, c := range cases {
 			t.Run(fmt.Sprintf("%s-%dx%d", c.name, size.w, size.h), func(t *testing.T) {
 				t.Parallel()
-				s := start(t, Options{Design: acme(), Reached: wizard.Guardrails, Backend: &fakeBackend{}, DesignPath: "orgwizard.yaml"})
+				d := acme()
+				d.Foundation.Security = c.name != "blocked"
+				s := start(t, Options{Design: d, Reached: wizard.Guardrails, Backend: &fakeBackend{}, DesignPath: "orgwizard.yaml"})
 				s.through()
 				s.waitFor("Deny leaving")
 				s.tm.Send(tea.WindowSizeMsg{Width: size.w, Height: size.h})

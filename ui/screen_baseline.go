@@ -228,6 +228,10 @@ func (s *baselineScreen) View() string {
 		state = wrap(wizard.BaselineOffText+" Press t to turn it on with the defaults.", s.w)
 	}
 	detail := s.detail()
+	if len(state) > 0 && d.Baseline == nil && len(state)+3+len(detail) > s.h {
+		// A short window says it in brief; space on an item says it all.
+		state = wrapMark(st.Warn.Render("!"), wizard.BaselineBlockedShort, s.w)
+	}
 	intro := wrap(wizard.Baseline.Info().Lead, s.w)
 	var lines []string
 	// The lead gives way first when the window is short, then the blank

@@ -106,6 +106,10 @@ func BaselineBlocked(d *orgmodel.Design) error {
 	return fmt.Errorf("%w (the step Guardrails and foundation: select Security)", err)
 }
 
+// BaselineBlockedShort is BaselineBlocked's message in brief, for a small
+// window.
+const BaselineBlockedShort = "The baseline needs the Security OU (log-archive, security-tooling): esc, then select Security."
+
 // ProposeBaseline is the baseline the step proposes: orgmodel's defaults.
 func ProposeBaseline() *orgmodel.Baseline { return orgmodel.DefaultBaseline() }
 
