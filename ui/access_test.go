@@ -320,7 +320,9 @@ func TestGoldenAccess(t *testing.T) {
 				s.keys("n")
 				// The baseline is turned off: these are access's goldens.
 				s.waitFor("baseline proposed")
-				s.keys("t", "n")
+				s.keys("t")
+				s.waitFor("baseline off")
+				s.keys("n")
 				golden.RequireEqual(t, c.run(s))
 			})
 		}
