@@ -35,6 +35,9 @@ func baselineModel(t *testing.T, d *orgmodel.Design, w, h int) *Model {
 // n goes on to Who works where.
 func TestBaselineStepProposesTogglesAndEdits(t *testing.T) {
 	m := baselineModel(t, acmeDesign(t), 80, 24)
+	// The proposal's message, sent here rather than left to settle's
+	// timeout, which a loaded machine can miss.
+	m.Update(m.screen.Init()())
 	screen := plain(m)
 	for _, want := range []string{"Step 8 of 13 · Security baseline", "baseline proposed (Security Hub off)", "▸ [x] Organization trail · default on", "Log retention: 365 days · default 365", "[ ] Security Hub · default off", "Protects: A record of every API call", "Costs: The first copy of management events"} {
 		if !strings.Contains(screen, want) {
