@@ -88,7 +88,7 @@ func accessModel(t *testing.T, be *fakeBackend, w, h int) *Model {
 func TestAccessStepEditsGroups(t *testing.T) {
 	m := accessModel(t, &fakeBackend{}, 80, 24)
 	screen := plain(m)
-	for _, want := range []string{"Step 8 of 12 · Who works where", "payments-team    2 grants  · payments-team@acme.example", "auditors", "4 groups proposed from your workloads", "admin on workload=payments environment=dev,staging"} {
+	for _, want := range []string{"Step 9 of 13 · Who works where", "payments-team    2 grants  · payments-team@acme.example", "auditors", "4 groups proposed from your workloads", "admin on workload=payments environment=dev,staging"} {
 		if !strings.Contains(screen, want) {
 			t.Fatalf("the access step lacks %q:\n%s", want, screen)
 		}
@@ -317,6 +317,11 @@ func TestGoldenAccess(t *testing.T) {
 				s.through()
 				s.waitFor("Deny leaving")
 				s.tm.Send(tea.WindowSizeMsg{Width: size.w, Height: size.h})
+				s.keys("n")
+				// The baseline is turned off: these are access's goldens.
+				s.waitFor("baseline proposed")
+				s.keys("t")
+				s.waitFor("baseline off")
 				s.keys("n")
 				golden.RequireEqual(t, c.run(s))
 			})

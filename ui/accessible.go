@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -125,7 +126,7 @@ func (a *accessible) run() error {
 		run  func() error
 	}{
 		{wizard.Basics, a.basics}, {wizard.Workloads, a.workloads}, {wizard.Environments, a.environments},
-		{wizard.Residency, a.residency}, {wizard.Guardrails, a.guardrails}, {wizard.Access, a.access},
+		{wizard.Residency, a.residency}, {wizard.Guardrails, a.guardrails}, {wizard.Baseline, a.baseline}, {wizard.Access, a.access},
 	}
 	for _, s := range steps {
 		if s.step < resume {
@@ -430,6 +431,7 @@ func (a *accessible) previewAndApply() error {
 			a.say("OU %s: %s.", o.Path, strings.Join(names, ", "))
 		}
 	}
+	a.saySecurity(tree)
 	a.sayAccess(tree)
 	plan, actual, err := b.Plan(a.ctx, tree)
 	if err != nil {
@@ -832,6 +834,114 @@ func (a *accessible) access() error {
 		}
 	}
 	return errors.New("too many refused answers for the groups")
+}
+
+// baseline is the step "Security baseline": each item said with what it
+// protects, what it costs and its default, then what next (turn an item on
+// or off, the retention, a contact, the whole baseline), asked with the
+// screen's questions and checks. A design that has not been this far, and
+// has the Security OU, gets the proposal first.
+func (a *accessible) baseline() error {
+	if a.d.Baseline == nil && (a.opt.Design == nil || a.opt.Reached < wizard.Baseline) && wizard.BaselineBlocked(a.d) == nil {
+		if err := wizard.SetBaseline(a.d, wizard.ProposeBaseline()); err != nil {
+			return err
+		}
+		a.say("Proposed: AWS's usual baseline, with Security Hub off; you may turn each item off, or the whole baseline.")
+	}
+	for _, it := range wizard.BaselineItems {
+		a.say("%s, default %s. Protects: %s Costs: %s", it.Label, it.Default(), it.Protects, it.Costs)
+	}
+	a.say("%s, default %d days. Protects: %s Costs: %s", wizard.RetentionItem.Label, orgmodel.DefaultLogRetentionDays, wizard.RetentionItem.Protects, wizard.RetentionItem.Costs)
+	a.say("Alternate contacts, default none. Protects: %s Costs: %s", wizard.ContactsItem.Protects, wizard.ContactsItem.Costs)
+	for failures := 0; failures <= 3; {
+		if a.d.Baseline == nil {
+			if err := wizard.BaselineBlocked(a.d); err != nil {
+				a.sayFacts(fact{factWarn, "The baseline cannot be turned on: " + err.Error(), ""})
+			} else {
+				a.say("%s", wizard.BaselineOffText)
+			}
+		} else {
+			a.say("%s", wizard.BaselineSummary(a.d))
+		}
+		for _, k := range wizard.ContactKinds {
+			a.say("%s: %s.", k.Label, wizard.ContactLine(a.d, k.Key))
+		}
+		action := "done"
+		opts := []huh.Option[string]{huh.NewOption("done, go on", "done")}
+		if a.d.Baseline == nil && wizard.BaselineBlocked(a.d) == nil {
+			opts = append(opts, huh.NewOption("turn the baseline on, with the defaults", "on"))
+		}
+		if a.d.Baseline != nil || wizard.BaselineBlocked(a.d) == nil {
+			for i, it := range wizard.BaselineItems {
+				on := a.d.Baseline != nil && *it.Value(a.d.Baseline)
+				opts = append(opts, huh.NewOption("turn "+it.Label+" "+wizard.OnOff(!on), fmt.Sprint("item:", i)))
+			}
+		}
+		if a.d.Baseline != nil && a.d.Baseline.OrganizationTrail {
+			opts = append(opts, huh.NewOption("change the log retention", "retention"))
+		}
+		for i, k := range wizard.ContactKinds {
+			opts = append(opts, huh.NewOption("set the "+strings.ToLower(k.Label), fmt.Sprint("contact:", i)))
+			if wizard.ContactOf(a.d, k.Key).Email != "" {
+				opts = append(opts, huh.NewOption("remove the "+strings.ToLower(k.Label), fmt.Sprint("remove:", i)))
+			}
+		}
+		if a.d.Baseline != nil {
+			opts = append(opts, huh.NewOption("turn the baseline off", "off"))
+		}
+		if err := a.ask(huh.NewSelect[string]().Title(wizard.Baseline.Info().Title + ": what next?").Options(opts...).Value(&action)); err != nil {
+			return err
+		}
+		var err error
+		switch {
+		case action == "done":
+			if err = wizard.Check(wizard.Baseline, a.d); err == nil {
+				return nil
+			}
+		case action == "on":
+			err = wizard.SetBaseline(a.d, wizard.ProposeBaseline())
+		case action == "off":
+			err = wizard.SetBaseline(a.d, nil)
+		case action == "retention":
+			days := strconv.Itoa(a.d.Baseline.LogRetentionDays)
+			if err := a.answer(wizard.Ask(wizard.RetentionQuestion, &days)); err != nil {
+				return err
+			}
+			err = wizard.SetRetention(a.d, days)
+		default:
+			kind, n, _ := strings.Cut(action, ":")
+			i, _ := strconv.Atoi(n)
+			switch kind {
+			case "item":
+				_, err = wizard.ToggleItem(a.d, i)
+			case "remove":
+				err = wizard.RemoveContact(a.d, wizard.ContactKinds[i].Key)
+			default:
+				k := wizard.ContactKinds[i]
+				ans := wizard.ContactOf(a.d, k.Key)
+				if err := a.answer(wizard.ContactForm(k, &ans)...); err != nil {
+					return err
+				}
+				if err = wizard.PutContact(a.d, k.Key, ans); err == nil {
+					a.say("%s saved: %s.", k.Label, wizard.ContactLine(a.d, k.Key))
+				}
+			}
+		}
+		if err != nil {
+			a.say("%v", err)
+			failures++
+		}
+	}
+	return errors.New("too many refused answers for the security baseline")
+}
+
+// saySecurity says the preview's Security tab: what the baseline creates,
+// and where.
+func (a *accessible) saySecurity(tree *orgmodel.Tree) {
+	a.say("Security:")
+	for _, l := range wizard.SecurityLines(tree) {
+		a.say("%s", l)
+	}
 }
 
 // sayAccess says the preview's Access tab: each account and who may get

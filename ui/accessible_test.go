@@ -37,13 +37,15 @@ func TestAccessibleFlowConverges(t *testing.T) {
 		"2", "", "eu-west-1 eu-central-1 eu-south-1", // change eu: keep its name, add eu-south-1
 		"1",      // no more changes
 		"2", "0", // payments serves us too
-		"0", // website: eu only
-		"0", // guardrails as recommended
-		"",  // layout: keep by environment
-		"",  // adopted accounts: none, go on
-		"",  // budgets: keep none
-		"",  // who works where: the proposed groups
-		"y", // apply
+		"0",  // website: eu only
+		"0",  // guardrails as recommended
+		"",   // layout: keep by environment
+		"",   // adopted accounts: none, go on
+		"",   // budgets: keep none
+		"11", // security baseline: turn it off (the fake converges no baseline)
+		"",   // security baseline: done
+		"",   // who works where: the proposed groups
+		"y",  // apply
 	}
 	var out bytes.Buffer
 	var saved []string
@@ -60,8 +62,8 @@ func TestAccessibleFlowConverges(t *testing.T) {
 		t.Fatalf("not converged:\n%s", text)
 	}
 	for _, want := range []string{
-		"Step 1 of 12: Where to build. Target: not chosen yet.",
-		"Step 3 of 12: Organization basics. Target: sandbox, account 111111111111",
+		"Step 1 of 13: Where to build. Target: not chosen yet.",
+		"Step 3 of 13: Organization basics. Target: sandbox, account 111111111111",
 		"Plan, 39 changes:",
 		"OU Workloads/prod/us: payments-prod-us <aws+payments-prod-us@acme.example>.",
 		"13 of 13 checks verified:",
@@ -234,6 +236,7 @@ func TestAccessibleAccessStep(t *testing.T) {
 	answers := []string{
 		"1",             // the sandbox
 		"0", "", "", "", // guardrails, layout, adopted accounts, budgets: as they are
+		"11", "", // security baseline: off (the fake converges no baseline), go on
 		"2",                        // add a group
 		"data", "ana@acme.example", // its name and members
 		"root on all",                   // refused: no such permission set
@@ -258,7 +261,7 @@ func TestAccessibleAccessStep(t *testing.T) {
 		t.Fatalf("%v, converged %v:\n%s", err, res.Converged, text)
 	}
 	for _, want := range []string{
-		"Step 8 of 12: Who works where.",
+		"Step 9 of 13: Who works where.",
 		"Proposed from your workloads: 4 groups, 1 member.",
 		"Group payments-team, members payments-team@acme.example: admin on workload=payments environment=dev,staging; read-only on workload=payments environment=prod.",
 		`"root" is neither a preset nor a permission set of access.permissionSets; use one of: admin, power-user, read-only, billing, security-audit`,
@@ -297,7 +300,7 @@ func TestAccessibleAccessStep(t *testing.T) {
 // Skipping access this time plans without the access part and says so at
 // the end; the design keeps its groups.
 func TestAccessibleSkipsAccessThisTime(t *testing.T) {
-	answers := []string{"1", "0", "", "", "", "1", "y", "3", ""}
+	answers := []string{"1", "0", "", "", "", "11", "", "1", "y", "3", ""}
 	var out bytes.Buffer
 	be := &fakeBackend{}
 	opt := Options{Backend: be, DesignPath: "acme.yaml", Design: acmeDesign(t), Reached: wizard.Guardrails}
@@ -319,7 +322,7 @@ func TestAccessibleSkipsAccessThisTime(t *testing.T) {
 // confirmation; "check again" reads it again, and once the sandbox did the
 // click the plan is read again before it is confirmed.
 func TestAccessibleAsksIdentityCenterBeforeConfirming(t *testing.T) {
-	answers := []string{"1", "0", "", "", "", "1", "1", "2", "y", ""}
+	answers := []string{"1", "0", "", "", "", "11", "", "1", "1", "2", "y", ""}
 	var out bytes.Buffer
 	be := &fakeBackend{orgBare: true}
 	opt := Options{Backend: be, DesignPath: "acme.yaml", Design: acmeDesign(t), Reached: wizard.Guardrails}
@@ -327,7 +330,7 @@ func TestAccessibleAsksIdentityCenterBeforeConfirming(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	text := out.String()
-	if gate, confirm := strings.Index(text, "IAM Identity Center is not on"), strings.Index(text, "Step 10 of 12: Confirm"); gate < 0 || confirm < gate {
+	if gate, confirm := strings.Index(text, "IAM Identity Center is not on"), strings.Index(text, "Step 11 of 13: Confirm"); gate < 0 || confirm < gate {
 		t.Errorf("Identity Center is not asked for before the confirmation:\n%s", text)
 	}
 	// Accessible mode checks only when asked: it must not promise more.
@@ -336,5 +339,82 @@ func TestAccessibleAsksIdentityCenterBeforeConfirming(t *testing.T) {
 	}
 	if be.identityReads < 3 || be.enabled != 1 || len(be.planTrees) != 2 {
 		t.Errorf("reads %d (want the first, check again, after the click, at Done), clicks %d, plans %d", be.identityReads, be.enabled, len(be.planTrees))
+	}
+}
+
+// The baseline step in accessible mode: the proposal and each item's
+// protection, cost and default are said; a contact is asked with AWS's
+// checks (a refused phone asked again, in words), Security Hub turned on;
+// the preview says what is created where; the design keeps it all.
+func TestAccessibleBaselineStep(t *testing.T) {
+	answers := []string{
+		"1",             // the sandbox
+		"0", "", "", "", // guardrails, layout, adopted accounts, budgets: as they are
+		"8", "Ana Lopez", "sec@acme.example", "call me", "+1 555 0100", "CISO", // the security contact, a phone refused
+		"4", // Security Hub on
+		"1", // done, go on
+		"8", // access off
+		"1", // done, go on
+		"n", // do not apply
+	}
+	var out bytes.Buffer
+	var saved []string
+	opt := Options{Backend: &fakeBackend{}, DesignPath: "acme.yaml", Design: acmeDesign(t), Reached: wizard.Guardrails,
+		Save: func(_ string, data []byte) error {
+			saved = append(saved, string(data))
+			return nil
+		}}
+	_, err := RunAccessible(context.Background(), opt, &lineReader{answers}, &out)
+	text := out.String()
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, text)
+	}
+	for _, want := range []string{
+		"Step 8 of 13: Security baseline.",
+		"Proposed: AWS's usual baseline, with Security Hub off",
+		"Security Hub, default off. Protects: A score of every account against security standards",
+		"Costs: Security Hub charges per security check and per finding ingested",
+		"has characters AWS refuses in a phone number",
+		"Security contact saved: Ana Lopez, CISO, sec@acme.example, +1 555 0100.",
+		"Baseline: Organization trail, Threat detection (GuardDuty), Security Hub, Access Analyzer, Centralized root access on, logs kept 365 days.",
+		"Security:",
+		"Log bucket in log-archive (eu-west-1)",
+		"Security Hub run from security-tooling (delegated admin) in ",
+		"Alternate contacts (security) on 10 accounts, the management account included.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the output lacks %q:\n%s", want, text)
+		}
+	}
+	var last string
+	for _, s := range saved {
+		if strings.Contains(s, "reached access") {
+			last = s
+		}
+	}
+	d, _, derr := wizard.Decode([]byte(last))
+	if derr != nil || d.Baseline == nil || !d.Baseline.SecurityHub || d.Contacts == nil || d.Contacts.Security == nil || d.Contacts.Security.Phone != "+1 555 0100" {
+		t.Fatalf("the baseline is not saved (%v):\n%s", derr, last)
+	}
+}
+
+// Without the Security OU, the step says why the baseline cannot be on and
+// how to change it, and proposes nothing.
+func TestAccessibleBaselineBlocked(t *testing.T) {
+	d := acmeDesign(t)
+	d.Foundation.Security = false
+	var out bytes.Buffer
+	a := &accessible{opt: Options{Design: d, Reached: wizard.Guardrails}, in: &lineReader{[]string{"3", "1"}}, out: plainWriter{&out}, ctx: context.Background(), d: d}
+	if err := a.baseline(); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	text := out.String()
+	for _, want := range []string{"Warning: The baseline cannot be turned on: baseline: needs foundation.security: true", "select Security", "organizationTrail (its logs go to log-archive)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the output lacks %q:\n%s", want, text)
+		}
+	}
+	if d.Baseline != nil {
+		t.Errorf("a baseline was proposed without the Security OU: %+v", d.Baseline)
 	}
 }

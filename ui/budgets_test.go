@@ -28,6 +28,8 @@ func TestBudgetsPanelSetsTheDefault(t *testing.T) {
 	}
 	// The next step checks the whole design and saves it.
 	s.keys("n")
+	s.waitFor("baseline proposed")
+	s.keys("n")
 	s.waitFor("Who works where")
 	s.keys("n")
 	s.waitFor("Plan:")

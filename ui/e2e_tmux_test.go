@@ -79,6 +79,16 @@ func TestEndToEndInTmux(t *testing.T) {
 	waitFor("Deny leaving the organization", 5*time.Second)
 	send("n")
 
+	// Security baseline: the proposal, each item with what it protects and
+	// costs. It is turned off here: the sandbox does not serve CloudTrail,
+	// GuardDuty and the rest yet (e2e_baseline_tmux_test.go goes through it).
+	if baseline := waitFor("baseline proposed", 5*time.Second); !strings.Contains(baseline, "[ ] Security Hub · default off") || !strings.Contains(baseline, "Protects: A record of every API call") {
+		t.Errorf("the baseline step does not propose the defaults with what they protect:\n%s", baseline)
+	}
+	send("t")
+	waitFor("baseline off", 5*time.Second)
+	send("n")
+
 	// Who works where: the proposal, and one more group typed in its form.
 	if access := waitFor("groups proposed", 5*time.Second); !strings.Contains(access, "payments-team    2 grants  · payments-team@acme.example") {
 		t.Errorf("the access step does not propose payments-team with its owner:\n%s", access)

@@ -156,6 +156,8 @@ func TestLayoutRadioShowsTheChoice(t *testing.T) {
 		t.Errorf("both layouts are marked:\n%s", v)
 	}
 	s.keys("n")
+	s.waitFor("baseline proposed")
+	s.keys("n")
 	s.waitFor("Who works where")
 	s.keys("n")
 	s.waitFor("Plan:")
@@ -223,6 +225,8 @@ func TestAdoptedAccountsAreEdited(t *testing.T) {
 	s.waitFor("adopted account legacy restored")
 	s.keys("esc")
 	s.waitFor("o adopted accounts (1)")
+	s.keys("n")
+	s.waitFor("baseline proposed")
 	s.keys("n")
 	s.waitFor("Who works where")
 	s.keys("n")

@@ -15,7 +15,7 @@ import (
 // the accounts as read back (for the break-glass link).
 func getIn(design *orgmodel.Design, path string, target TargetInfo, ic *IdentityCenter, skipped bool, tree *orgmodel.Tree, actual *orgmodel.Actual) wizard.GetIn {
 	g := wizard.GetIn{Sandbox: target.Sandbox, DesignPath: path, TargetArgs: target.Args, Access: design.Access != nil,
-		Skipped: skipped, ManagementAccount: target.AccountID}
+		Skipped: skipped, ManagementAccount: target.AccountID, CentralRoot: design.Baseline != nil && design.Baseline.CentralRootAccess}
 	if design.Access != nil {
 		// The people are the expansion's users: one per address, compared
 		// ignoring case as the identity store compares user names.

@@ -227,6 +227,8 @@ func (m *Model) enter(s wizard.Step) tea.Cmd {
 		m.screen = newResidencyScreen(m.st)
 	case wizard.Guardrails:
 		m.screen = newGuardrailsScreen(m.st)
+	case wizard.Baseline:
+		m.screen = newBaselineScreen(m.st)
 	case wizard.Access:
 		m.screen = newAccessScreen(m.st)
 	case wizard.Preview:

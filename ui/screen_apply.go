@@ -424,6 +424,9 @@ func (s *applyScreen) stepWindow(st Styles, h int) []string {
 	return out
 }
 
+// minStepText is the fewest cells a step's text keeps beside its message.
+const minStepText = 24
+
 // stepLine is one step. An account creation puts its name and state first,
 // then how long AWS has been at it, so that 80 columns never cut what
 // matters; the email comes last.
@@ -447,11 +450,18 @@ func (s *applyScreen) stepLine(st Styles, i int) string {
 		mark, style = "✗", st.Fail
 	}
 	if !creation(step) {
-		line := style.Render(mark) + " " + step.String()
-		if m := s.message[i]; m != "" && kind != apply.Succeeded {
-			line += st.Muted.Render(" · " + m)
+		text, m := step.String(), s.message[i]
+		if m != "" && kind != apply.Succeeded {
+			// The message says where a step runs (the account and region
+			// a baseline step entered) or why it waits: the step's text
+			// gives way to it, down to minStepText cells, so that the
+			// width does not cut it.
+			if room := s.w - 2 - 3 - len([]rune(m)); room < len([]rune(text)) {
+				text = clip(text, max(room, minStepText))
+			}
+			return style.Render(mark) + " " + text + st.Muted.Render(" · "+m)
 		}
-		return line
+		return style.Render(mark) + " " + text
 	}
 	took := ""
 	if !s.began[i].IsZero() {

@@ -87,7 +87,7 @@ func (s *guardrailsScreen) Update(msg tea.Msg) tea.Cmd {
 		if err := wizard.Check(wizard.Guardrails, d); err != nil {
 			return sayErr(err)
 		}
-		s.st.goNow(wizard.Access)
+		s.st.goNow(wizard.Baseline)
 		return nil
 	}
 	return nil

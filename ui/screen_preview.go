@@ -17,11 +17,12 @@ import (
 // the plan against the target, and the guardrails' policies.
 type previewScreen struct {
 	st      *state
-	tab     int // 0 tree, 1 plan, 2 policies, 3 access
+	tab     int // 0 tree, 1 plan, 2 policies, 3 access, 4 security
 	tree    *treeView
 	matrix  matrixView
 	rest    int // the rows under the tabs and the summary
 	planTop int
+	secTop  int // the Security tab's first line shown
 	pol     cursorList
 	reading int // the policy shown in full, -1 none
 	readTop int
@@ -36,7 +37,7 @@ type planMsg struct {
 	err    error
 }
 
-var tabNames = []string{"Tree", "Plan", "Policies", "Access"}
+var tabNames = []string{"Tree", "Plan", "Policies", "Access", "Security"}
 
 func newPreviewScreen(st *state) *previewScreen {
 	return &previewScreen{st: st, reading: -1, loading: true}
@@ -158,6 +159,13 @@ func (s *previewScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 		case 3:
 			s.matrix.move(msg.String(), s.rest-4)
+		case 4:
+			switch {
+			case key.Matches(msg, keys.Up):
+				s.secTop = max(s.secTop-1, 0)
+			case key.Matches(msg, keys.Down):
+				s.secTop++
+			}
 		}
 	}
 	return nil
@@ -228,9 +236,23 @@ func (s *previewScreen) View() string {
 		lines = append(lines, s.pol.window(st, rows)...)
 	case 3:
 		lines = append(lines, s.matrix.render(st, wizard.MatrixOf(s.st.design, s.st.tree), s.w, rest)...)
+	case 4:
+		sl := s.securityLines(st)
+		s.secTop = max(min(s.secTop, len(sl)-rest), 0)
+		lines = append(lines, sl[s.secTop:min(len(sl), s.secTop+rest)]...)
 	}
 	s.rest = rest
 	return strings.Join(lines, "\n")
+}
+
+// securityLines are the Security tab: what the baseline creates, and
+// where, one fact a line.
+func (s *previewScreen) securityLines(st Styles) []string {
+	var lines []string
+	for _, l := range wizard.SecurityLines(s.st.tree) {
+		lines = append(lines, wrapMark(st.Muted.Render("·"), l, s.w)...)
+	}
+	return lines
 }
 
 func (s *previewScreen) counts() string {

@@ -236,9 +236,9 @@ func TestGrantsCheckedAsValidate(t *testing.T) {
 	}
 }
 
-func TestAccessStepFollowsGuardrails(t *testing.T) {
-	if Next(Guardrails) != Access || Next(Access) != Preview || !Designing(Access) || Designing(Preview) {
-		t.Error("the access step is not a design step between guardrails and preview")
+func TestAccessStepFollowsTheBaseline(t *testing.T) {
+	if Next(Guardrails) != Baseline || Next(Baseline) != Access || Next(Access) != Preview || !Designing(Baseline) || !Designing(Access) || Designing(Preview) {
+		t.Error("the baseline and access steps are not design steps between guardrails and preview")
 	}
 	if s, ok := ParseStep("access"); !ok || s != Access || Access.Info().Title != "Who works where" {
 		t.Errorf("ParseStep(access) = %v %v", s, ok)

@@ -56,6 +56,8 @@ type GetIn struct {
 	BreakGlassURL, BreakGlassAccount string
 	// ManagementAccount is the management account's id.
 	ManagementAccount string
+	// CentralRoot: the design's baseline turns centralized root access on.
+	CentralRoot bool
 }
 
 // FirstPasswordDoc is AWS's page on how users created through the identity
@@ -96,7 +98,11 @@ func HowToGetIn(g GetIn) []string {
 		}
 		out = append(out, "Break glass, when the portal cannot help: sign in to "+mgmt+" as an IAM user or role allowed sts:AssumeRole and switch to an account's OrganizationAccountAccessRole, such as "+g.BreakGlassAccount+": "+g.BreakGlassURL+" ("+Command(append([]string{"access"}, g.TargetArgs...)...)+" lists every account's link).")
 	}
-	out = append(out, "Root emails: each account's email receives AWS's mail for that account; route those mailboxes to people who read them. Nobody signs in as root: its password is random and unknown. When a task needs it, choose \"Forgot password?\" at https://console.aws.amazon.com/ with the account's email, then add MFA to the root user.")
+	if g.CentralRoot {
+		out = append(out, "Root emails: each account's email receives AWS's mail for that account; route those mailboxes to people who read them. "+RootAccessEmails+" The management account's root user is not affected: when a task needs it, choose \"Forgot password?\" at https://console.aws.amazon.com/ with its email, then add MFA.")
+	} else {
+		out = append(out, "Root emails: each account's email receives AWS's mail for that account; route those mailboxes to people who read them. Nobody signs in as root: its password is random and unknown. When a task needs it, choose \"Forgot password?\" at https://console.aws.amazon.com/ with the account's email, then add MFA to the root user.")
+	}
 	if g.Access && g.Members > 0 {
 		out = append(out,
 			"First passwords: the users orgwizard creates through the identity store API have no password (AWS: "+FirstPasswordDoc+"). Once, in the IAM Identity Center console: Settings, Authentication, Standard authentication, Configure, tick \"Send email OTP\", Save; then each person's first sign-in at the portal emails them a one-time password and they set their own. Without that setting, give each user a one-time password yourself: Users, the user, Reset password, \"Generate a one-time password and share the password with the user\".",

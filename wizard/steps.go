@@ -23,6 +23,7 @@ const (
 	Environments
 	Residency
 	Guardrails
+	Baseline
 	Access
 	Preview
 	Confirm
@@ -34,7 +35,7 @@ const (
 // planReads are the calls that read the organization for a plan.
 var planReads = []string{"organizations:DescribeOrganization", "organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent", "organizations:ListAccounts", "organizations:ListParents", "organizations:ListPolicies", "organizations:ListTargetsForPolicy", "organizations:ListTagsForResource"}
 
-var Steps = []Step{Target, Preflight, Basics, Workloads, Environments, Residency, Guardrails, Access, Preview, Confirm, Apply, Done}
+var Steps = []Step{Target, Preflight, Basics, Workloads, Environments, Residency, Guardrails, Baseline, Access, Preview, Confirm, Apply, Done}
 
 // Info is what a step is called, what the workshop pane says about it, and the
 // AWS calls made while it is on screen.
@@ -77,6 +78,10 @@ var infos = map[Step]Info{
 	Guardrails: {ID: "guardrails", Title: "Guardrails and foundation",
 		Workshop: "Guardrails are service control policies: rules AWS enforces on every member account, whatever permissions the people in it have. The foundation OUs hold the accounts that serve the whole organization: logs nobody can delete, security tooling, networking. o places existing accounts (accounts[]) and, in an existing organization, reads it for accounts to adopt: the only calls of this step.",
 		Calls:    planReads},
+	Baseline: {ID: "baseline", Title: "Security baseline",
+		Workshop: "log-archive and security-tooling are empty shells until something logs into them and runs from them. An organization trail records every API call of every account into log-archive, where no workload can delete it; GuardDuty, Security Hub and Access Analyzer run from security-tooling as delegated administrator for every account; centralized root access removes the member accounts' root passwords. Control Tower sets this up on day one. What AWS charges for: CloudTrail beyond the first copy of management events, S3's storage of the logs, GuardDuty by volume analysed and Security Hub per check, each after a free trial. Nothing is called here: apply makes it, entering log-archive and security-tooling through OrganizationAccountAccessRole.",
+		Lead:     BaselineLead,
+		Calls:    nil},
 	Access: {ID: "access", Title: "Who works where",
 		Workshop: "People should never share the root user or the management account: each person signs in once, at the AWS access portal of IAM Identity Center, and gets into the accounts their groups are granted. A permission set is a role Identity Center creates in each account it is granted in (admin, read-only ...). Giving a team access to its workload's accounts, and only read access to production, is the account-per-workload strategy's security argument at work. Identity Center itself is one click in the console, which the wizard asks for before the apply.",
 		Lead:     AccessLead,
@@ -176,10 +181,15 @@ func Check(s Step, d *orgmodel.Design) error {
 		if err := d.Validate(); err != nil {
 			return err
 		}
+	case Baseline:
+		return checkBaseline(d)
 	case Access:
 		return checkAccess(d)
 	case Preview:
 		if err := d.Validate(); err != nil {
+			return err
+		}
+		if err := checkBaseline(d); err != nil {
 			return err
 		}
 		return checkAccess(d)
