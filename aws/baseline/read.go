@@ -74,13 +74,18 @@ func (c *Client) Read(ctx context.Context, tree *orgmodel.Tree, actual *orgmodel
 		return true
 	}
 
+	// Trusted access first: without it for account.amazonaws.com no
+	// member's alternate contacts can be read (AWS refuses AccountId), and
+	// none can have been set by the management account.
+	list, err := c.trustedAccess(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.TrustedAccess = list
+	membersContacts := slices.Contains(list, orgmodel.ServiceAccount)
+
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.parallel)
-	g.Go(func() error {
-		list, err := c.trustedAccess(gctx)
-		out.TrustedAccess = list
-		return err
-	})
 	for _, da := range bt.DelegatedAdmins {
 		if da.Regional {
 			continue
@@ -162,7 +167,7 @@ func (c *Client) Read(ctx context.Context, tree *orgmodel.Tree, actual *orgmodel
 		if !ac.Management {
 			id = ids[ac.Account]
 		}
-		if id == "" {
+		if id == "" || (id != mgmtID && id != c.callerID && !membersContacts) {
 			continue
 		}
 		g.Go(func() error {
