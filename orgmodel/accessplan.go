@@ -190,9 +190,12 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 	var dir, sets, policies, provisions, assigns, removals, awaits []Step
 
 	// The directory: groups, users, memberships.
+	// Identity Center compares group and permission set names ignoring
+	// case (a second Auditors next to auditors is a conflict): so does the
+	// plan, or it would create one, remove the other's assignments.
 	groups := map[string]ActualGroup{}
 	for _, g := range have.Groups {
-		groups[g.Name] = g
+		groups[strings.ToLower(g.Name)] = g
 	}
 	users := map[string]ActualUser{}
 	userNames := map[string]string{} // id → user name
@@ -209,7 +212,7 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 		}
 	}
 	for _, g := range want.Groups {
-		got, exists := groups[g.Name]
+		got, exists := groups[strings.ToLower(g.Name)]
 		switch {
 		case !exists:
 			dir = append(dir, Step{Kind: StepCreateGroup, Subject: g.Name, Description: g.Description, Access: &AccessStep{Group: g.Name},
@@ -251,14 +254,14 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 	byName := map[string]ActualPermissionSet{}
 	byARN := map[string]ActualPermissionSet{}
 	for _, ps := range have.PermissionSets {
-		byName[ps.Name] = ps
+		byName[strings.ToLower(ps.Name)] = ps
 		byARN[ps.ARN] = ps
 	}
 	wantedSets := map[string]bool{}
 	for _, w := range want.PermissionSets {
 		w := w
-		wantedSets[w.Name] = true
-		got, exists := byName[w.Name]
+		wantedSets[strings.ToLower(w.Name)] = true
+		got, exists := byName[strings.ToLower(w.Name)]
 		if !exists {
 			sets = append(sets, Step{Kind: StepCreatePermissionSet, Subject: w.Name, Description: w.Description, Access: &AccessStep{PermissionSet: w.Name, Spec: &w},
 				Why: fmt.Sprintf("granted by the design (%s, sessions of %s), tagged %s=%s", policyList(w), w.SessionDuration, TagManagedBy, ManagedByValue)})
@@ -329,7 +332,7 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 		}
 	}
 	for _, ps := range have.PermissionSets {
-		if ps.Managed() && !wantedSets[ps.Name] {
+		if ps.Managed() && !wantedSets[strings.ToLower(ps.Name)] {
 			p.Warnings = append(p.Warnings, fmt.Sprintf("permission set %s (made by orgwizard) is no longer granted by the design; its assignments are removed and it is left in place: delete it by hand with "+
 				"aws sso-admin delete-permission-set --region %s --instance-arn %s --permission-set-arn %s", ps.Name, have.Region, have.InstanceARN, ps.ARN))
 		}
@@ -366,8 +369,8 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 		if !known && !creating[a.Account] {
 			continue // not in the organization: the plan warns of it above
 		}
-		ps := byName[a.PermissionSet]
-		g := groups[a.Group]
+		ps := byName[strings.ToLower(a.PermissionSet)]
+		g := groups[strings.ToLower(a.Group)]
 		k := key{id, ps.ARN, "GROUP", g.ID}
 		step := Step{Subject: a.Account, Access: &AccessStep{Account: a.Account, AccountID: id, Group: a.Group, GroupID: g.ID, PermissionSet: a.PermissionSet,
 			PermissionSetARN: ps.ARN, PrincipalType: "GROUP", PrincipalID: g.ID}}
@@ -409,7 +412,7 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 		removals = append(removals, step)
 	}
 	for _, g := range have.Groups {
-		if slices.ContainsFunc(want.Groups, func(w Group) bool { return w.Name == g.Name }) {
+		if slices.ContainsFunc(want.Groups, func(w Group) bool { return strings.EqualFold(w.Name, g.Name) }) {
 			continue
 		}
 		if slices.ContainsFunc(removals, func(s Step) bool { return s.Access.PrincipalID == g.ID }) {

@@ -324,3 +324,26 @@ func TestAccessStepsHaveTexts(t *testing.T) {
 		t.Error("create-account is an access step")
 	}
 }
+
+// TestPlanAccessNamesIgnoreCase: Identity Center compares group and
+// permission set names ignoring case, so a design's auditors is AWS's
+// Auditors: nothing is created, no assignment removed, no warning to
+// delete the group.
+func TestPlanAccessNamesIgnoreCase(t *testing.T) {
+	tree, actual := accessTree()
+	converge(tree, actual)
+	a := actual.Access
+	for i := range a.Groups {
+		a.Groups[i].Name = strings.ToUpper(a.Groups[i].Name[:1]) + a.Groups[i].Name[1:]
+	}
+	for i := range a.PermissionSets {
+		a.PermissionSets[i].Name = strings.ToUpper(a.PermissionSets[i].Name)
+	}
+	p := MakePlan(tree, actual)
+	if got := accessTexts(p); len(got) != 0 {
+		t.Errorf("steps:\n%s", strings.Join(got, "\n"))
+	}
+	if len(p.Warnings) != 0 {
+		t.Errorf("warnings: %q", p.Warnings)
+	}
+}

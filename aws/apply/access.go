@@ -53,9 +53,11 @@ const maxConflictWaits = 40
 
 // accessIDs are the Identity Center ids by name, as they become known.
 type accessIDs struct {
-	groups map[string]string // name → id
+	// Keyed by lower-case name: Identity Center compares names ignoring
+	// case, and so does the plan.
+	groups map[string]string // lower-case name → id
 	users  map[string]string // lower-case user name → id
-	sets   map[string]string // name → ARN
+	sets   map[string]string // lower-case name → ARN
 }
 
 func (e *Engine) initAccessIDs(actual *orgmodel.Actual) {
@@ -64,13 +66,13 @@ func (e *Engine) initAccessIDs(actual *orgmodel.Actual) {
 		return
 	}
 	for _, g := range actual.Access.Groups {
-		e.access.groups[g.Name] = g.ID
+		e.access.groups[strings.ToLower(g.Name)] = g.ID
 	}
 	for _, u := range actual.Access.Users {
 		e.access.users[strings.ToLower(u.UserName)] = u.ID
 	}
 	for _, p := range actual.Access.PermissionSets {
-		e.access.sets[p.Name] = p.ARN
+		e.access.sets[strings.ToLower(p.Name)] = p.ARN
 	}
 }
 
@@ -166,7 +168,7 @@ func (e *Engine) accessStep(ctx context.Context, i int) error {
 	case orgmodel.StepCreateGroup:
 		id, err := ops.CreateGroup(ctx, a.Group, s.Description)
 		if err == nil {
-			e.remember(e.access.groups, a.Group, id)
+			e.remember(e.access.groups, strings.ToLower(a.Group), id)
 		}
 		return err
 	case orgmodel.StepUpdateGroup:
@@ -198,7 +200,7 @@ func (e *Engine) accessStep(ctx context.Context, i int) error {
 		}
 		arn, err := ops.CreatePermissionSet(ctx, *a.Spec)
 		if err == nil {
-			e.remember(e.access.sets, a.PermissionSet, arn)
+			e.remember(e.access.sets, strings.ToLower(a.PermissionSet), arn)
 		}
 		return err
 	}
@@ -289,14 +291,14 @@ func (e *Engine) groupID(a *orgmodel.AccessStep) (string, error) {
 	if a.GroupID != "" {
 		return a.GroupID, nil
 	}
-	return e.lookup(e.access.groups, a.Group, "group "+a.Group)
+	return e.lookup(e.access.groups, strings.ToLower(a.Group), "group "+a.Group)
 }
 
 func (e *Engine) setARN(a *orgmodel.AccessStep) (string, error) {
 	if a.PermissionSetARN != "" {
 		return a.PermissionSetARN, nil
 	}
-	return e.lookup(e.access.sets, a.PermissionSet, "permission set "+a.PermissionSet)
+	return e.lookup(e.access.sets, strings.ToLower(a.PermissionSet), "permission set "+a.PermissionSet)
 }
 
 // whileConflict calls fn until AWS stops refusing it for a conflicting

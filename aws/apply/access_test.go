@@ -441,3 +441,25 @@ func TestAccessIsOutcomeUnknownClassifies(t *testing.T) {
 		t.Error("IsConflict")
 	}
 }
+
+// TestAccessNamesIgnoreCase: a step naming a group or permission set in
+// another case than the step that created it finds its id, as Identity
+// Center itself would.
+func TestAccessNamesIgnoreCase(t *testing.T) {
+	plan, actual := accessPlan()
+	for i, s := range plan.Steps {
+		if s.Kind == orgmodel.StepCreateAssignment {
+			a := *s.Access
+			a.Group, a.PermissionSet = "App-Team", "ADMIN"
+			plan.Steps[i].Access = &a
+		}
+	}
+	f := newFakeAccess(1)
+	opt, _ := accessOptions(f, nil)
+	if err := New(newFake(time.Millisecond), opt).Apply(context.Background(), plan, actual); err != nil {
+		t.Fatal(err)
+	}
+	if !f.assigned[wantAssignment] {
+		t.Errorf("assigned %v", f.assigned)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -311,7 +312,7 @@ func (c *Client) findPermissionSet(ctx context.Context, inst instance, name stri
 			if err != nil {
 				return "", false, wrap("DescribePermissionSet "+arn, err)
 			}
-			if d.PermissionSet != nil && aws.ToString(d.PermissionSet.Name) == name {
+			if d.PermissionSet != nil && strings.EqualFold(aws.ToString(d.PermissionSet.Name), name) {
 				return arn, true, nil
 			}
 		}
