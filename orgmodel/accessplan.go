@@ -282,8 +282,15 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 		} else {
 			changed := false
 			var diff []string
-			if got.Description != w.Description {
+			// AWS refuses an empty description (it cannot clear one): the
+			// design's empty one leaves the permission set's alone, as a
+			// group's does.
+			switch {
+			case w.Description != "" && got.Description != w.Description:
 				diff = append(diff, fmt.Sprintf("description %q, the design says %q", got.Description, w.Description))
+			case w.Description == "" && got.Description != "":
+				p.Warnings = append(p.Warnings, fmt.Sprintf("permission set %s has the description %q and the design none: AWS cannot clear a description, so it is left as it is; "+
+					"give it one in the design to change it", w.Name, got.Description))
 			}
 			if sessionOf(got.SessionDuration) != sessionOf(w.SessionDuration) {
 				diff = append(diff, fmt.Sprintf("sessions of %s, the design says %s", sessionOf(got.SessionDuration), sessionOf(w.SessionDuration)))

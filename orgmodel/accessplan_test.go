@@ -347,3 +347,19 @@ func TestPlanAccessNamesIgnoreCase(t *testing.T) {
 		t.Errorf("warnings: %q", p.Warnings)
 	}
 }
+
+// TestPlanAccessKeepsDescriptionAWSCannotClear: a permission set whose
+// description the design leaves empty is not updated for it (AWS refuses
+// an empty description); the plan warns instead.
+func TestPlanAccessKeepsDescriptionAWSCannotClear(t *testing.T) {
+	tree, actual := accessTree()
+	converge(tree, actual)
+	tree.Access.PermissionSets[1].Description = "" // AWS's stays "Deploys"
+	p := MakePlan(tree, actual)
+	if got := accessTexts(p); len(got) != 0 {
+		t.Errorf("steps: %q", got)
+	}
+	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], "AWS cannot clear a description") {
+		t.Errorf("warnings: %q", p.Warnings)
+	}
+}

@@ -323,15 +323,19 @@ func (c *Client) findPermissionSet(ctx context.Context, inst instance, name stri
 	}
 }
 
-// UpdatePermissionSet sets a permission set's description and session
-// duration.
+// UpdatePermissionSet sets a permission set's session duration, and its
+// description unless ps has none.
 func (c *Client) UpdatePermissionSet(ctx context.Context, arn string, ps orgmodel.PermissionSet) error {
 	aw, _, inst, err := c.writers()
 	if err != nil {
 		return err
 	}
-	_, err = aw.UpdatePermissionSet(ctx, &ssoadmin.UpdatePermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn),
-		Description: aws.String(ps.Description), SessionDuration: aws.String(sessionOf(ps.SessionDuration))}, inRegion(inst.region))
+	in := &ssoadmin.UpdatePermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn),
+		SessionDuration: aws.String(sessionOf(ps.SessionDuration))}
+	if ps.Description != "" { // AWS refuses an empty one (minimum length 1): left as it is
+		in.Description = aws.String(ps.Description)
+	}
+	_, err = aw.UpdatePermissionSet(ctx, in, inRegion(inst.region))
 	return wrap("UpdatePermissionSet "+ps.Name, err)
 }
 
