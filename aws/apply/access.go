@@ -111,7 +111,14 @@ func (e *Engine) applyAccess(ctx context.Context, plan *orgmodel.Plan) {
 				}
 				return &IdentityCenterNeededError{HowTo: orgmodel.EnableIdentityCenterHowTo(region)}
 			})
-			return // the access steps wait for it
+			// The access steps wait for it: each is told as not done (not
+			// failed: the next apply carries them out).
+			for j := i + 1; j < len(plan.Steps); j++ {
+				if orgmodel.IsAccessStep(plan.Steps[j].Kind) {
+					e.emit(Waiting, j, "not done: it waits for IAM Identity Center, which is not enabled yet (see above)")
+				}
+			}
+			return
 		case orgmodel.StepCreateGroup, orgmodel.StepUpdateGroup, orgmodel.StepCreateUser, orgmodel.StepCreatePermissionSet:
 			first = append(first, i)
 		case orgmodel.StepAddMember:
@@ -130,7 +137,11 @@ func (e *Engine) applyAccess(ctx context.Context, plan *orgmodel.Plan) {
 		return
 	}
 	if e.opt.Access == nil {
-		for _, i := range append(append(first, second...), third...) {
+		all := append(append(first, second...), third...)
+		for _, name := range chainOrder {
+			all = append(all, chains[name]...)
+		}
+		for _, i := range all {
 			e.fail(ctx, i, errors.New("this apply cannot reach IAM Identity Center"))
 		}
 		return

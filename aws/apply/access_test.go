@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -410,8 +411,17 @@ func TestAccessWaitsForIdentityCenter(t *testing.T) {
 		Access: &orgmodel.AccessTree{Groups: []orgmodel.Group{{Name: "app-team"}}}}, actual)
 	f := newFakeAccess(1)
 	org := newFake(time.Millisecond)
-	opt, _ := accessOptions(f, nil)
+	opt, events := accessOptions(f, nil)
 	err := New(org, opt).Apply(context.Background(), plan, actual)
+	// The access steps after the click are reported as not done.
+	for i, s := range plan.Steps {
+		told := func(e Event) bool {
+			return e.Index == i && strings.Contains(e.Message, "waits for IAM Identity Center")
+		}
+		if orgmodel.IsAccessStep(s.Kind) && s.Kind != orgmodel.StepEnableIdentityCenter && !slices.ContainsFunc(*events, told) {
+			t.Errorf("step %q is not reported; events:\n%s", s, eventText(*events))
+		}
+	}
 	var needed *IdentityCenterNeededError
 	if !errors.As(err, &needed) || !strings.Contains(needed.Error(), "https://eu-west-1.console.aws.amazon.com/singlesignon/home?region=eu-west-1#!/") {
 		t.Fatalf("apply: %v", err)
@@ -461,5 +471,31 @@ func TestAccessNamesIgnoreCase(t *testing.T) {
 	}
 	if !f.assigned[wantAssignment] {
 		t.Errorf("assigned %v", f.assigned)
+	}
+}
+
+// chainPlan changes permission set admin, which exists and is provisioned:
+// a policy attached, then provisioned again.
+func chainPlan() *orgmodel.Plan {
+	ref := orgmodel.AccessStep{PermissionSet: "admin", PermissionSetARN: "ps-admin"}
+	attach := ref
+	attach.Policy = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	return &orgmodel.Plan{Steps: []orgmodel.Step{
+		{Kind: orgmodel.StepAttachManagedPolicy, Subject: "admin", Access: &attach},
+		{Kind: orgmodel.StepProvision, Subject: "admin", Access: &ref},
+	}}
+}
+
+// TestAccessWithoutClientFailsChains: a plan of permission set changes
+// alone, without a client, fails every step instead of reporting success.
+func TestAccessWithoutClientFailsChains(t *testing.T) {
+	_, actual := accessPlan()
+	opt := fastOptions()
+	var events []Event
+	opt.OnEvent = func(e Event) { events = append(events, e) }
+	err := New(newFake(time.Millisecond), opt).Apply(context.Background(), chainPlan(), actual)
+	var failures Failures
+	if !errors.As(err, &failures) || len(failures) != 2 || !strings.Contains(err.Error(), "cannot reach IAM Identity Center") {
+		t.Errorf("apply: %v, events:\n%s", err, eventText(events))
 	}
 }
