@@ -158,8 +158,19 @@ func (e *Engine) applyAccess(ctx context.Context, plan *orgmodel.Plan) {
 			e.run(ctx, w, func(ctx context.Context) error { return e.accessStep(ctx, w) })
 			return
 		}
-		for _, i := range chains[chainOrder[-1-w]] {
-			e.run(ctx, i, func(ctx context.Context) error { return e.accessStep(ctx, i) })
+		// A failed change stops the chain: provisioning a half-changed
+		// permission set would push it to every account.
+		chain := chains[chainOrder[-1-w]]
+		for n, i := range chain {
+			if e.run(ctx, i, func(ctx context.Context) error { return e.accessStep(ctx, i) }) {
+				continue
+			}
+			if ctx.Err() == nil {
+				for _, j := range chain[n+1:] {
+					e.fail(ctx, j, fmt.Errorf("not done: it needs %q, which failed above", plan.Steps[i].String()))
+				}
+			}
+			return
 		}
 	})
 	// Assignments: sent together (each then waits for AWS), within the

@@ -499,3 +499,21 @@ func TestAccessWithoutClientFailsChains(t *testing.T) {
 		t.Errorf("apply: %v, events:\n%s", err, eventText(events))
 	}
 }
+
+// TestAccessChainStopsAtFailure: when a change of a permission set fails,
+// the changes after it (its provisioning) are not sent, and fail saying
+// what they needed.
+func TestAccessChainStopsAtFailure(t *testing.T) {
+	_, actual := accessPlan()
+	f := newFakeAccess(1)
+	f.refuse["AttachManagedPolicy"] = "AccessDeniedException"
+	opt, _ := accessOptions(f, nil)
+	err := New(newFake(time.Millisecond), opt).Apply(context.Background(), chainPlan(), actual)
+	var failures Failures
+	if !errors.As(err, &failures) || len(failures) != 2 || !strings.Contains(err.Error(), `not done: it needs "attach arn:aws:iam::aws:policy/ReadOnlyAccess to permission set admin", which failed above`) {
+		t.Errorf("apply: %v", err)
+	}
+	if f.calls["Provision"] != 0 {
+		t.Errorf("calls %v", f.calls)
+	}
+}
