@@ -146,6 +146,7 @@ func (e *Engine) applyAccess(ctx context.Context, plan *orgmodel.Plan) {
 		}
 		return
 	}
+	e.accessRan = true
 	e.parallel(ctx, first, e.opt.Parallel, func(i int) { e.run(ctx, i, func(ctx context.Context) error { return e.accessStep(ctx, i) }) })
 	// Memberships, and each permission set's changes one after another:
 	// AWS refuses a change to a permission set while another is settling.

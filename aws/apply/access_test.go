@@ -517,3 +517,32 @@ func TestAccessChainStopsAtFailure(t *testing.T) {
 		t.Errorf("calls %v", f.calls)
 	}
 }
+
+// TestAccessJournalKeptWithoutAccessSteps: an apply with no access steps
+// (access skipped) leaves the journal's Identity Center requests for the
+// next access apply to look up; one that carries out access steps clears
+// them.
+func TestAccessJournalKeptWithoutAccessSteps(t *testing.T) {
+	_, actual := accessPlan()
+	j, err := OpenJournal(filepath.Join(t.TempDir(), "journal.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.PutAccess("assign app-dev/admin/app-team", AccessEntry{Requested: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	f := newFakeAccess(1)
+	opt, _ := accessOptions(f, j)
+	if err := New(newFake(time.Millisecond), opt).Apply(context.Background(), &orgmodel.Plan{}, actual); err != nil {
+		t.Fatal(err)
+	}
+	if j.AccessLen() != 1 {
+		t.Fatalf("after an apply without access steps the journal holds %d requests", j.AccessLen())
+	}
+	if err := New(newFake(time.Millisecond), opt).Apply(context.Background(), chainPlan(), actual); err != nil {
+		t.Fatal(err)
+	}
+	if j.AccessLen() != 0 {
+		t.Errorf("after an access apply the journal holds %d requests", j.AccessLen())
+	}
+}
