@@ -1,6 +1,7 @@
 package orgmodel
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -292,7 +293,7 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 				p.Warnings = append(p.Warnings, fmt.Sprintf("permission set %s has the description %q and the design none: AWS cannot clear a description, so it is left as it is; "+
 					"give it one in the design to change it", w.Name, got.Description))
 			}
-			if sessionOf(got.SessionDuration) != sessionOf(w.SessionDuration) {
+			if !sameSession(got.SessionDuration, w.SessionDuration) {
 				diff = append(diff, fmt.Sprintf("sessions of %s, the design says %s", sessionOf(got.SessionDuration), sessionOf(w.SessionDuration)))
 			}
 			if len(diff) > 0 {
@@ -442,10 +443,18 @@ func nameOr(name, id string) string {
 
 // sessionOf is a session duration as AWS reads it: PT1H when unset.
 func sessionOf(d string) string {
-	if d == "" {
-		return "PT1H"
+	return cmp.Or(d, DefaultSessionDuration)
+}
+
+// sameSession tells whether two session durations are the same length:
+// PT90M is PT1H30M (AWS may answer either), and unset is PT1H.
+func sameSession(a, b string) bool {
+	sa, oka := sessionSeconds(sessionOf(a))
+	sb, okb := sessionSeconds(sessionOf(b))
+	if !oka || !okb {
+		return sessionOf(a) == sessionOf(b)
 	}
-	return d
+	return sa == sb
 }
 
 func policyList(ps PermissionSet) string {

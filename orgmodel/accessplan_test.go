@@ -363,3 +363,25 @@ func TestPlanAccessKeepsDescriptionAWSCannotClear(t *testing.T) {
 		t.Errorf("warnings: %q", p.Warnings)
 	}
 }
+
+// TestPlanAccessSessionsCompareByLength: a session duration AWS writes
+// otherwise than the design (PT90M for PT1H30M, P0DT4H for PT4H, unset
+// for PT1H) is the same length: no update, or the plan would never
+// converge.
+func TestPlanAccessSessionsCompareByLength(t *testing.T) {
+	for _, c := range []struct{ design, aws string }{{"PT1H30M", "PT90M"}, {"PT4H", "P0DT4H"}, {"", "PT1H"}, {"PT1H0M", "PT3600S"}} {
+		tree, actual := accessTree()
+		tree.Access.PermissionSets[1].SessionDuration = c.design
+		converge(tree, actual)
+		actual.Access.PermissionSets[1].SessionDuration = c.aws
+		if got := accessTexts(MakePlan(tree, actual)); len(got) != 0 {
+			t.Errorf("design %q, AWS %q: steps %q", c.design, c.aws, got)
+		}
+	}
+	tree, actual := accessTree()
+	converge(tree, actual)
+	actual.Access.PermissionSets[1].SessionDuration = "PT3H"
+	if got := accessTexts(MakePlan(tree, actual)); !slices.Contains(got, "update permission set deployer") {
+		t.Errorf("PT3H against the design's PT4H: steps %q", got)
+	}
+}
