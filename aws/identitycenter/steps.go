@@ -1,6 +1,7 @@
 package identitycenter
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -277,7 +278,7 @@ func (c *Client) CreatePermissionSet(ctx context.Context, ps orgmodel.Permission
 	if err != nil {
 		return "", err
 	}
-	in := &ssoadmin.CreatePermissionSetInput{InstanceArn: aws.String(inst.arn), Name: aws.String(ps.Name), SessionDuration: aws.String(sessionOf(ps.SessionDuration)),
+	in := &ssoadmin.CreatePermissionSetInput{InstanceArn: aws.String(inst.arn), Name: aws.String(ps.Name), SessionDuration: aws.String(cmp.Or(ps.SessionDuration, orgmodel.DefaultSessionDuration)),
 		Tags: []ssotypes.Tag{{Key: aws.String(orgmodel.TagManagedBy), Value: aws.String(orgmodel.ManagedByValue)}}}
 	if ps.Description != "" {
 		in.Description = aws.String(ps.Description)
@@ -289,13 +290,6 @@ func (c *Client) CreatePermissionSet(ctx context.Context, ps orgmodel.Permission
 		}
 		return aws.ToString(out.PermissionSet.PermissionSetArn), nil
 	}, func() (string, bool, error) { return c.findPermissionSet(ctx, inst, ps.Name) })
-}
-
-func sessionOf(d string) string {
-	if d == "" {
-		return "PT1H"
-	}
-	return d
 }
 
 // findPermissionSet looks a permission set up by name (AWS lists ARNs only:
@@ -331,7 +325,7 @@ func (c *Client) UpdatePermissionSet(ctx context.Context, arn string, ps orgmode
 		return err
 	}
 	in := &ssoadmin.UpdatePermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn),
-		SessionDuration: aws.String(sessionOf(ps.SessionDuration))}
+		SessionDuration: aws.String(cmp.Or(ps.SessionDuration, orgmodel.DefaultSessionDuration))}
 	if ps.Description != "" { // AWS refuses an empty one (minimum length 1): left as it is
 		in.Description = aws.String(ps.Description)
 	}
