@@ -126,14 +126,6 @@ func PortalURL(identityStoreID string) string {
 	return "https://" + identityStoreID + ".awsapps.com/start"
 }
 
-// Use points the client at an instance read earlier (ActualAccess), so that
-// the step methods can run without a Read of their own.
-func (c *Client) Use(a *orgmodel.ActualAccess) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.inst = instance{arn: a.InstanceARN, storeID: a.IdentityStoreID, region: a.Region}
-}
-
 func (c *Client) current() instance {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -208,18 +200,18 @@ func (c *Client) find(ctx context.Context) (instance, bool, error) {
 		}
 	}
 	slices.Sort(regions)
-	found_ := make([]instance, len(regions))
+	insts := make([]instance, len(regions))
 	ok := make([]bool, len(regions))
 	if err := c.each(ctx, len(regions), func(ctx context.Context, i int) error {
 		var err error
-		found_[i], ok[i], err = c.instanceIn(ctx, regions[i])
+		insts[i], ok[i], err = c.instanceIn(ctx, regions[i])
 		return err
 	}); err != nil {
 		return instance{}, false, err
 	}
 	for i := range regions {
 		if ok[i] {
-			return found_[i], true, nil
+			return insts[i], true, nil
 		}
 	}
 	return instance{}, false, nil
@@ -234,8 +226,11 @@ func (c *Client) instanceIn(ctx context.Context, region string) (instance, bool,
 			return instance{}, false, wrap("ListInstances in "+region, err)
 		}
 		for _, m := range page.Instances {
-			// An account instance (one a member made for itself) is not
-			// the organization's; only ACTIVE instances take calls.
+			// Only ACTIVE instances take calls; the first is taken. Nothing
+			// here tells an account instance from the organization's: the
+			// client does not know the caller's account to compare with
+			// OwnerAccountId, and relies on being called from the
+			// management account, which owns the organization's instance.
 			if m.Status != "" && m.Status != ssotypes.InstanceStatusActive {
 				continue
 			}
