@@ -372,19 +372,8 @@ func (c *Client) permissionSet(ctx context.Context, inst instance, arn string) (
 		ps.Description = aws.ToString(d.PermissionSet.Description)
 		ps.SessionDuration = aws.ToString(d.PermissionSet.SessionDuration)
 	}
-	mp := &ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.admin.ListManagedPoliciesInPermissionSet(ctx, mp, inRegion(inst.region))
-		if err != nil {
-			return ps, wrap("ListManagedPoliciesInPermissionSet "+ps.Name, err)
-		}
-		for _, p := range page.AttachedManagedPolicies {
-			ps.ManagedPolicies = append(ps.ManagedPolicies, aws.ToString(p.Arn))
-		}
-		if aws.ToString(page.NextToken) == "" {
-			break
-		}
-		mp.NextToken = page.NextToken
+	if ps.ManagedPolicies, err = c.attached(ctx, inst, arn); err != nil {
+		return ps, wrap("ListManagedPoliciesInPermissionSet "+ps.Name, err)
 	}
 	slices.Sort(ps.ManagedPolicies)
 	inline, err := c.admin.GetInlinePolicyForPermissionSet(ctx, &ssoadmin.GetInlinePolicyForPermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn)}, inRegion(inst.region))

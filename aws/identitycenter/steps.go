@@ -295,9 +295,9 @@ func (c *Client) CreatePermissionSet(ctx context.Context, ps orgmodel.Permission
 // findPermissionSet looks a permission set up by name (AWS lists ARNs only:
 // each is described).
 func (c *Client) findPermissionSet(ctx context.Context, inst instance, name string) (string, bool, error) {
-	in := &ssoadmin.ListPermissionSetsInput{InstanceArn: aws.String(inst.arn), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.admin.ListPermissionSets(ctx, in, inRegion(inst.region))
+	p := ssoadmin.NewListPermissionSetsPaginator(c.admin, &ssoadmin.ListPermissionSetsInput{InstanceArn: aws.String(inst.arn), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inRegion(inst.region))
 		if err != nil {
 			return "", false, wrap("ListPermissionSets", err)
 		}
@@ -310,11 +310,8 @@ func (c *Client) findPermissionSet(ctx context.Context, inst instance, name stri
 				return arn, true, nil
 			}
 		}
-		if aws.ToString(page.NextToken) == "" {
-			return "", false, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return "", false, nil
 }
 
 // UpdatePermissionSet sets a permission set's session duration, and its
@@ -353,20 +350,18 @@ func (c *Client) AttachManagedPolicy(ctx context.Context, arn, policy string) er
 
 func (c *Client) attached(ctx context.Context, inst instance, arn string) ([]string, error) {
 	var out []string
-	in := &ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.admin.ListManagedPoliciesInPermissionSet(ctx, in, inRegion(inst.region))
+	p := ssoadmin.NewListManagedPoliciesInPermissionSetPaginator(c.admin,
+		&ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inRegion(inst.region))
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range page.AttachedManagedPolicies {
-			out = append(out, aws.ToString(p.Arn))
+		for _, m := range page.AttachedManagedPolicies {
+			out = append(out, aws.ToString(m.Arn))
 		}
-		if aws.ToString(page.NextToken) == "" {
-			return out, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return out, nil
 }
 
 // DetachManagedPolicy detaches a managed policy; one not attached is done.
