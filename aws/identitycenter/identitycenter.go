@@ -255,19 +255,15 @@ func (c *Client) each(ctx context.Context, n int, fn func(context.Context, int) 
 
 func (c *Client) groups(ctx context.Context, inst instance) ([]orgmodel.ActualGroup, error) {
 	var out []orgmodel.ActualGroup
-	in := &identitystore.ListGroupsInput{IdentityStoreId: aws.String(inst.storeID), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.store.ListGroups(ctx, in, storeIn(inst.region))
+	p := identitystore.NewListGroupsPaginator(c.store, &identitystore.ListGroupsInput{IdentityStoreId: aws.String(inst.storeID), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, storeIn(inst.region))
 		if err != nil {
 			return nil, wrap("ListGroups", err)
 		}
 		for _, g := range page.Groups {
 			out = append(out, orgmodel.ActualGroup{ID: aws.ToString(g.GroupId), Name: aws.ToString(g.DisplayName), Description: aws.ToString(g.Description)})
 		}
-		if aws.ToString(page.NextToken) == "" {
-			break
-		}
-		in.NextToken = page.NextToken
 	}
 	err := c.each(ctx, len(out), func(ctx context.Context, i int) error {
 		ids, memberships, err := c.members(ctx, inst, out[i].ID)
@@ -285,9 +281,10 @@ func (c *Client) groups(ctx context.Context, inst instance) ([]orgmodel.ActualGr
 func (c *Client) members(ctx context.Context, inst instance, groupID string) ([]string, map[string]string, error) {
 	var ids []string
 	var memberships map[string]string
-	in := &identitystore.ListGroupMembershipsInput{IdentityStoreId: aws.String(inst.storeID), GroupId: aws.String(groupID), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.store.ListGroupMemberships(ctx, in, storeIn(inst.region))
+	p := identitystore.NewListGroupMembershipsPaginator(c.store,
+		&identitystore.ListGroupMembershipsInput{IdentityStoreId: aws.String(inst.storeID), GroupId: aws.String(groupID), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, storeIn(inst.region))
 		if err != nil {
 			return nil, nil, wrap("ListGroupMemberships "+groupID, err)
 		}
@@ -300,19 +297,16 @@ func (c *Client) members(ctx context.Context, inst instance, groupID string) ([]
 				memberships[u.Value] = aws.ToString(m.MembershipId)
 			}
 		}
-		if aws.ToString(page.NextToken) == "" {
-			slices.Sort(ids)
-			return ids, memberships, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	slices.Sort(ids)
+	return ids, memberships, nil
 }
 
 func (c *Client) users(ctx context.Context, inst instance) ([]orgmodel.ActualUser, error) {
 	var out []orgmodel.ActualUser
-	in := &identitystore.ListUsersInput{IdentityStoreId: aws.String(inst.storeID), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.store.ListUsers(ctx, in, storeIn(inst.region))
+	p := identitystore.NewListUsersPaginator(c.store, &identitystore.ListUsersInput{IdentityStoreId: aws.String(inst.storeID), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, storeIn(inst.region))
 		if err != nil {
 			return nil, wrap("ListUsers", err)
 		}
@@ -325,27 +319,20 @@ func (c *Client) users(ctx context.Context, inst instance) ([]orgmodel.ActualUse
 			}
 			out = append(out, au)
 		}
-		if aws.ToString(page.NextToken) == "" {
-			sort.Slice(out, func(i, j int) bool { return out[i].UserName < out[j].UserName })
-			return out, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UserName < out[j].UserName })
+	return out, nil
 }
 
 func (c *Client) permissionSets(ctx context.Context, inst instance) ([]orgmodel.ActualPermissionSet, error) {
 	var arns []string
-	in := &ssoadmin.ListPermissionSetsInput{InstanceArn: aws.String(inst.arn), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.admin.ListPermissionSets(ctx, in, inRegion(inst.region))
+	p := ssoadmin.NewListPermissionSetsPaginator(c.admin, &ssoadmin.ListPermissionSetsInput{InstanceArn: aws.String(inst.arn), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inRegion(inst.region))
 		if err != nil {
 			return nil, wrap("ListPermissionSets", err)
 		}
 		arns = append(arns, page.PermissionSets...)
-		if aws.ToString(page.NextToken) == "" {
-			break
-		}
-		in.NextToken = page.NextToken
 	}
 	out := make([]orgmodel.ActualPermissionSet, len(arns))
 	if err := c.each(ctx, len(arns), func(ctx context.Context, i int) error {
