@@ -76,7 +76,7 @@ func (ic *accessIC) setEnableHow(region, sandboxCmd string) {
 		ic.HowToEnable = off + "On the sandbox, turn it on with the command below (at AWS, it is the console's Enable button)." + then
 		return
 	}
-	ic.EnableURL = "https://" + region + ".console.aws.amazon.com/singlesignon/home?region=" + region
+	ic.EnableURL = orgmodel.IdentityCenterConsole(region)
 	ic.HowToEnable = off + "Turn it on once, signed in to the management account: open the page below and choose Enable " +
 		"(AWS has no API that does it from the management account)." + then
 }

@@ -149,7 +149,7 @@ func TestAccessIdentityCenterEdges(t *testing.T) {
 func TestEnableHow(t *testing.T) {
 	var ic accessIC
 	ic.setEnableHow("eu-west-1", "")
-	if ic.EnableURL != "https://eu-west-1.console.aws.amazon.com/singlesignon/home?region=eu-west-1" || ic.EnableCommand != "" ||
+	if ic.EnableURL != orgmodel.IdentityCenterConsole("eu-west-1") || ic.EnableCommand != "" ||
 		!strings.Contains(ic.HowToEnable, "choose Enable (AWS has no API that does it from the management account)") {
 		t.Errorf("at AWS: %+v", ic)
 	}

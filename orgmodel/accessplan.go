@@ -1,6 +1,7 @@
 package orgmodel
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -190,9 +191,12 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 	var dir, sets, policies, provisions, assigns, removals, awaits []Step
 
 	// The directory: groups, users, memberships.
+	// Identity Center compares group and permission set names ignoring
+	// case (a second Auditors next to auditors is a conflict): so does the
+	// plan, or it would create one, remove the other's assignments.
 	groups := map[string]ActualGroup{}
 	for _, g := range have.Groups {
-		groups[g.Name] = g
+		groups[strings.ToLower(g.Name)] = g
 	}
 	users := map[string]ActualUser{}
 	userNames := map[string]string{} // id → user name
@@ -209,7 +213,7 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 		}
 	}
 	for _, g := range want.Groups {
-		got, exists := groups[g.Name]
+		got, exists := groups[strings.ToLower(g.Name)]
 		switch {
 		case !exists:
 			dir = append(dir, Step{Kind: StepCreateGroup, Subject: g.Name, Description: g.Description, Access: &AccessStep{Group: g.Name},
@@ -251,14 +255,14 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 	byName := map[string]ActualPermissionSet{}
 	byARN := map[string]ActualPermissionSet{}
 	for _, ps := range have.PermissionSets {
-		byName[ps.Name] = ps
+		byName[strings.ToLower(ps.Name)] = ps
 		byARN[ps.ARN] = ps
 	}
 	wantedSets := map[string]bool{}
 	for _, w := range want.PermissionSets {
 		w := w
-		wantedSets[w.Name] = true
-		got, exists := byName[w.Name]
+		wantedSets[strings.ToLower(w.Name)] = true
+		got, exists := byName[strings.ToLower(w.Name)]
 		if !exists {
 			sets = append(sets, Step{Kind: StepCreatePermissionSet, Subject: w.Name, Description: w.Description, Access: &AccessStep{PermissionSet: w.Name, Spec: &w},
 				Why: fmt.Sprintf("granted by the design (%s, sessions of %s), tagged %s=%s", policyList(w), w.SessionDuration, TagManagedBy, ManagedByValue)})
@@ -279,10 +283,17 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 		} else {
 			changed := false
 			var diff []string
-			if got.Description != w.Description {
+			// AWS refuses an empty description (it cannot clear one): the
+			// design's empty one leaves the permission set's alone, as a
+			// group's does.
+			switch {
+			case w.Description != "" && got.Description != w.Description:
 				diff = append(diff, fmt.Sprintf("description %q, the design says %q", got.Description, w.Description))
+			case w.Description == "" && got.Description != "":
+				p.Warnings = append(p.Warnings, fmt.Sprintf("permission set %s has the description %q and the design none: AWS cannot clear a description, so it is left as it is; "+
+					"give it one in the design to change it", w.Name, got.Description))
 			}
-			if sessionOf(got.SessionDuration) != sessionOf(w.SessionDuration) {
+			if !sameSession(got.SessionDuration, w.SessionDuration) {
 				diff = append(diff, fmt.Sprintf("sessions of %s, the design says %s", sessionOf(got.SessionDuration), sessionOf(w.SessionDuration)))
 			}
 			if len(diff) > 0 {
@@ -329,7 +340,7 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 		}
 	}
 	for _, ps := range have.PermissionSets {
-		if ps.Managed() && !wantedSets[ps.Name] {
+		if ps.Managed() && !wantedSets[strings.ToLower(ps.Name)] {
 			p.Warnings = append(p.Warnings, fmt.Sprintf("permission set %s (made by orgwizard) is no longer granted by the design; its assignments are removed and it is left in place: delete it by hand with "+
 				"aws sso-admin delete-permission-set --region %s --instance-arn %s --permission-set-arn %s", ps.Name, have.Region, have.InstanceARN, ps.ARN))
 		}
@@ -366,8 +377,8 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 		if !known && !creating[a.Account] {
 			continue // not in the organization: the plan warns of it above
 		}
-		ps := byName[a.PermissionSet]
-		g := groups[a.Group]
+		ps := byName[strings.ToLower(a.PermissionSet)]
+		g := groups[strings.ToLower(a.Group)]
 		k := key{id, ps.ARN, "GROUP", g.ID}
 		step := Step{Subject: a.Account, Access: &AccessStep{Account: a.Account, AccountID: id, Group: a.Group, GroupID: g.ID, PermissionSet: a.PermissionSet,
 			PermissionSetARN: ps.ARN, PrincipalType: "GROUP", PrincipalID: g.ID}}
@@ -409,7 +420,7 @@ func planAccess(desired *Tree, actual *Actual, p *Plan) {
 		removals = append(removals, step)
 	}
 	for _, g := range have.Groups {
-		if slices.ContainsFunc(want.Groups, func(w Group) bool { return w.Name == g.Name }) {
+		if slices.ContainsFunc(want.Groups, func(w Group) bool { return strings.EqualFold(w.Name, g.Name) }) {
 			continue
 		}
 		if slices.ContainsFunc(removals, func(s Step) bool { return s.Access.PrincipalID == g.ID }) {
@@ -432,10 +443,18 @@ func nameOr(name, id string) string {
 
 // sessionOf is a session duration as AWS reads it: PT1H when unset.
 func sessionOf(d string) string {
-	if d == "" {
-		return "PT1H"
+	return cmp.Or(d, DefaultSessionDuration)
+}
+
+// sameSession tells whether two session durations are the same length:
+// PT90M is PT1H30M (AWS may answer either), and unset is PT1H.
+func sameSession(a, b string) bool {
+	sa, oka := sessionSeconds(sessionOf(a))
+	sb, okb := sessionSeconds(sessionOf(b))
+	if !oka || !okb {
+		return sessionOf(a) == sessionOf(b)
 	}
-	return d
+	return sa == sb
 }
 
 func policyList(ps PermissionSet) string {

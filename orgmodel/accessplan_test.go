@@ -324,3 +324,64 @@ func TestAccessStepsHaveTexts(t *testing.T) {
 		t.Error("create-account is an access step")
 	}
 }
+
+// TestPlanAccessNamesIgnoreCase: Identity Center compares group and
+// permission set names ignoring case, so a design's auditors is AWS's
+// Auditors: nothing is created, no assignment removed, no warning to
+// delete the group.
+func TestPlanAccessNamesIgnoreCase(t *testing.T) {
+	tree, actual := accessTree()
+	converge(tree, actual)
+	a := actual.Access
+	for i := range a.Groups {
+		a.Groups[i].Name = strings.ToUpper(a.Groups[i].Name[:1]) + a.Groups[i].Name[1:]
+	}
+	for i := range a.PermissionSets {
+		a.PermissionSets[i].Name = strings.ToUpper(a.PermissionSets[i].Name)
+	}
+	p := MakePlan(tree, actual)
+	if got := accessTexts(p); len(got) != 0 {
+		t.Errorf("steps:\n%s", strings.Join(got, "\n"))
+	}
+	if len(p.Warnings) != 0 {
+		t.Errorf("warnings: %q", p.Warnings)
+	}
+}
+
+// TestPlanAccessKeepsDescriptionAWSCannotClear: a permission set whose
+// description the design leaves empty is not updated for it (AWS refuses
+// an empty description); the plan warns instead.
+func TestPlanAccessKeepsDescriptionAWSCannotClear(t *testing.T) {
+	tree, actual := accessTree()
+	converge(tree, actual)
+	tree.Access.PermissionSets[1].Description = "" // AWS's stays "Deploys"
+	p := MakePlan(tree, actual)
+	if got := accessTexts(p); len(got) != 0 {
+		t.Errorf("steps: %q", got)
+	}
+	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], "AWS cannot clear a description") {
+		t.Errorf("warnings: %q", p.Warnings)
+	}
+}
+
+// TestPlanAccessSessionsCompareByLength: a session duration AWS writes
+// otherwise than the design (PT90M for PT1H30M, P0DT4H for PT4H, unset
+// for PT1H) is the same length: no update, or the plan would never
+// converge.
+func TestPlanAccessSessionsCompareByLength(t *testing.T) {
+	for _, c := range []struct{ design, aws string }{{"PT1H30M", "PT90M"}, {"PT4H", "P0DT4H"}, {"", "PT1H"}, {"PT1H0M", "PT3600S"}} {
+		tree, actual := accessTree()
+		tree.Access.PermissionSets[1].SessionDuration = c.design
+		converge(tree, actual)
+		actual.Access.PermissionSets[1].SessionDuration = c.aws
+		if got := accessTexts(MakePlan(tree, actual)); len(got) != 0 {
+			t.Errorf("design %q, AWS %q: steps %q", c.design, c.aws, got)
+		}
+	}
+	tree, actual := accessTree()
+	converge(tree, actual)
+	actual.Access.PermissionSets[1].SessionDuration = "PT3H"
+	if got := accessTexts(MakePlan(tree, actual)); !slices.Contains(got, "update permission set deployer") {
+		t.Errorf("PT3H against the design's PT4H: steps %q", got)
+	}
+}

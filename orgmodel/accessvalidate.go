@@ -117,26 +117,34 @@ func CheckMemberEmail(s string) error {
 
 // CheckSessionDuration checks an ISO-8601 duration from PT1H to PT12H.
 func CheckSessionDuration(s string) error {
-	m := sessionRe.FindStringSubmatch(s)
-	if m == nil || s == "P" || s == "PT" || strings.HasSuffix(s, "T") {
+	seconds, ok := sessionSeconds(s)
+	if !ok {
 		return fmt.Errorf("%q is not an ISO-8601 duration; write hours and minutes as PT4H or PT1H30M, from PT%dH to PT%dH", s, MinSessionHours, MaxSessionHours)
 	}
-	seconds := 0
+	if seconds < MinSessionHours*3600 || seconds > MaxSessionHours*3600 {
+		return fmt.Errorf("%q is outside what AWS allows: from PT%dH to PT%dH", s, MinSessionHours, MaxSessionHours)
+	}
+	return nil
+}
+
+// sessionSeconds is an ISO-8601 duration in seconds (-1 when a part is
+// absurdly large); ok is false when s is not such a duration.
+func sessionSeconds(s string) (seconds int, ok bool) {
+	m := sessionRe.FindStringSubmatch(s)
+	if m == nil || s == "P" || s == "PT" || strings.HasSuffix(s, "T") {
+		return 0, false
+	}
 	for i, unit := range []int{86400, 3600, 60, 1} {
 		if m[i+1] == "" {
 			continue
 		}
 		v, err := strconv.Atoi(m[i+1])
 		if err != nil || v > 1_000_000 {
-			seconds = -1
-			break
+			return -1, true
 		}
 		seconds += v * unit
 	}
-	if seconds < MinSessionHours*3600 || seconds > MaxSessionHours*3600 {
-		return fmt.Errorf("%q is outside what AWS allows: from PT%dH to PT%dH", s, MinSessionHours, MaxSessionHours)
-	}
-	return nil
+	return seconds, true
 }
 
 // CheckManagedPolicyARN checks the ARN of an AWS managed policy.

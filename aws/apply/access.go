@@ -53,9 +53,11 @@ const maxConflictWaits = 40
 
 // accessIDs are the Identity Center ids by name, as they become known.
 type accessIDs struct {
-	groups map[string]string // name → id
+	// Keyed by lower-case name: Identity Center compares names ignoring
+	// case, and so does the plan.
+	groups map[string]string // lower-case name → id
 	users  map[string]string // lower-case user name → id
-	sets   map[string]string // name → ARN
+	sets   map[string]string // lower-case name → ARN
 }
 
 func (e *Engine) initAccessIDs(actual *orgmodel.Actual) {
@@ -64,13 +66,13 @@ func (e *Engine) initAccessIDs(actual *orgmodel.Actual) {
 		return
 	}
 	for _, g := range actual.Access.Groups {
-		e.access.groups[g.Name] = g.ID
+		e.access.groups[strings.ToLower(g.Name)] = g.ID
 	}
 	for _, u := range actual.Access.Users {
 		e.access.users[strings.ToLower(u.UserName)] = u.ID
 	}
 	for _, p := range actual.Access.PermissionSets {
-		e.access.sets[p.Name] = p.ARN
+		e.access.sets[strings.ToLower(p.Name)] = p.ARN
 	}
 }
 
@@ -109,7 +111,14 @@ func (e *Engine) applyAccess(ctx context.Context, plan *orgmodel.Plan) {
 				}
 				return &IdentityCenterNeededError{HowTo: orgmodel.EnableIdentityCenterHowTo(region)}
 			})
-			return // the access steps wait for it
+			// The access steps wait for it: each is told as not done (not
+			// failed: the next apply carries them out).
+			for j := i + 1; j < len(plan.Steps); j++ {
+				if orgmodel.IsAccessStep(plan.Steps[j].Kind) {
+					e.emit(Waiting, j, "not done: it waits for IAM Identity Center, which is not enabled yet (see above)")
+				}
+			}
+			return
 		case orgmodel.StepCreateGroup, orgmodel.StepUpdateGroup, orgmodel.StepCreateUser, orgmodel.StepCreatePermissionSet:
 			first = append(first, i)
 		case orgmodel.StepAddMember:
@@ -128,11 +137,16 @@ func (e *Engine) applyAccess(ctx context.Context, plan *orgmodel.Plan) {
 		return
 	}
 	if e.opt.Access == nil {
-		for _, i := range append(append(first, second...), third...) {
+		all := append(append(first, second...), third...)
+		for _, name := range chainOrder {
+			all = append(all, chains[name]...)
+		}
+		for _, i := range all {
 			e.fail(ctx, i, errors.New("this apply cannot reach IAM Identity Center"))
 		}
 		return
 	}
+	e.accessRan = true
 	e.parallel(ctx, first, e.opt.Parallel, func(i int) { e.run(ctx, i, func(ctx context.Context) error { return e.accessStep(ctx, i) }) })
 	// Memberships, and each permission set's changes one after another:
 	// AWS refuses a change to a permission set while another is settling.
@@ -145,8 +159,19 @@ func (e *Engine) applyAccess(ctx context.Context, plan *orgmodel.Plan) {
 			e.run(ctx, w, func(ctx context.Context) error { return e.accessStep(ctx, w) })
 			return
 		}
-		for _, i := range chains[chainOrder[-1-w]] {
-			e.run(ctx, i, func(ctx context.Context) error { return e.accessStep(ctx, i) })
+		// A failed change stops the chain: provisioning a half-changed
+		// permission set would push it to every account.
+		chain := chains[chainOrder[-1-w]]
+		for n, i := range chain {
+			if e.run(ctx, i, func(ctx context.Context) error { return e.accessStep(ctx, i) }) {
+				continue
+			}
+			if ctx.Err() == nil {
+				for _, j := range chain[n+1:] {
+					e.fail(ctx, j, fmt.Errorf("not done: it needs %q, which failed above", plan.Steps[i].String()))
+				}
+			}
+			return
 		}
 	})
 	// Assignments: sent together (each then waits for AWS), within the
@@ -166,7 +191,7 @@ func (e *Engine) accessStep(ctx context.Context, i int) error {
 	case orgmodel.StepCreateGroup:
 		id, err := ops.CreateGroup(ctx, a.Group, s.Description)
 		if err == nil {
-			e.remember(e.access.groups, a.Group, id)
+			e.remember(e.access.groups, strings.ToLower(a.Group), id)
 		}
 		return err
 	case orgmodel.StepUpdateGroup:
@@ -198,7 +223,7 @@ func (e *Engine) accessStep(ctx context.Context, i int) error {
 		}
 		arn, err := ops.CreatePermissionSet(ctx, *a.Spec)
 		if err == nil {
-			e.remember(e.access.sets, a.PermissionSet, arn)
+			e.remember(e.access.sets, strings.ToLower(a.PermissionSet), arn)
 		}
 		return err
 	}
@@ -289,14 +314,14 @@ func (e *Engine) groupID(a *orgmodel.AccessStep) (string, error) {
 	if a.GroupID != "" {
 		return a.GroupID, nil
 	}
-	return e.lookup(e.access.groups, a.Group, "group "+a.Group)
+	return e.lookup(e.access.groups, strings.ToLower(a.Group), "group "+a.Group)
 }
 
 func (e *Engine) setARN(a *orgmodel.AccessStep) (string, error) {
 	if a.PermissionSetARN != "" {
 		return a.PermissionSetARN, nil
 	}
-	return e.lookup(e.access.sets, a.PermissionSet, "permission set "+a.PermissionSet)
+	return e.lookup(e.access.sets, strings.ToLower(a.PermissionSet), "permission set "+a.PermissionSet)
 }
 
 // whileConflict calls fn until AWS stops refusing it for a conflicting

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -410,8 +411,17 @@ func TestAccessWaitsForIdentityCenter(t *testing.T) {
 		Access: &orgmodel.AccessTree{Groups: []orgmodel.Group{{Name: "app-team"}}}}, actual)
 	f := newFakeAccess(1)
 	org := newFake(time.Millisecond)
-	opt, _ := accessOptions(f, nil)
+	opt, events := accessOptions(f, nil)
 	err := New(org, opt).Apply(context.Background(), plan, actual)
+	// The access steps after the click are reported as not done.
+	for i, s := range plan.Steps {
+		told := func(e Event) bool {
+			return e.Index == i && strings.Contains(e.Message, "waits for IAM Identity Center")
+		}
+		if orgmodel.IsAccessStep(s.Kind) && s.Kind != orgmodel.StepEnableIdentityCenter && !slices.ContainsFunc(*events, told) {
+			t.Errorf("step %q is not reported; events:\n%s", s, eventText(*events))
+		}
+	}
 	var needed *IdentityCenterNeededError
 	if !errors.As(err, &needed) || !strings.Contains(needed.Error(), "https://eu-west-1.console.aws.amazon.com/singlesignon/home?region=eu-west-1#!/") {
 		t.Fatalf("apply: %v", err)
@@ -439,5 +449,100 @@ func TestAccessIsOutcomeUnknownClassifies(t *testing.T) {
 	}
 	if !identitycenter.IsConflict(fmt.Errorf("wrapped: %w", apiError("ConflictException"))) || identitycenter.IsConflict(apiError("ThrottlingException")) {
 		t.Error("IsConflict")
+	}
+}
+
+// TestAccessNamesIgnoreCase: a step naming a group or permission set in
+// another case than the step that created it finds its id, as Identity
+// Center itself would.
+func TestAccessNamesIgnoreCase(t *testing.T) {
+	plan, actual := accessPlan()
+	for i, s := range plan.Steps {
+		if s.Kind == orgmodel.StepCreateAssignment {
+			a := *s.Access
+			a.Group, a.PermissionSet = "App-Team", "ADMIN"
+			plan.Steps[i].Access = &a
+		}
+	}
+	f := newFakeAccess(1)
+	opt, _ := accessOptions(f, nil)
+	if err := New(newFake(time.Millisecond), opt).Apply(context.Background(), plan, actual); err != nil {
+		t.Fatal(err)
+	}
+	if !f.assigned[wantAssignment] {
+		t.Errorf("assigned %v", f.assigned)
+	}
+}
+
+// chainPlan changes permission set admin, which exists and is provisioned:
+// a policy attached, then provisioned again.
+func chainPlan() *orgmodel.Plan {
+	ref := orgmodel.AccessStep{PermissionSet: "admin", PermissionSetARN: "ps-admin"}
+	attach := ref
+	attach.Policy = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	return &orgmodel.Plan{Steps: []orgmodel.Step{
+		{Kind: orgmodel.StepAttachManagedPolicy, Subject: "admin", Access: &attach},
+		{Kind: orgmodel.StepProvision, Subject: "admin", Access: &ref},
+	}}
+}
+
+// TestAccessWithoutClientFailsChains: a plan of permission set changes
+// alone, without a client, fails every step instead of reporting success.
+func TestAccessWithoutClientFailsChains(t *testing.T) {
+	_, actual := accessPlan()
+	opt := fastOptions()
+	var events []Event
+	opt.OnEvent = func(e Event) { events = append(events, e) }
+	err := New(newFake(time.Millisecond), opt).Apply(context.Background(), chainPlan(), actual)
+	var failures Failures
+	if !errors.As(err, &failures) || len(failures) != 2 || !strings.Contains(err.Error(), "cannot reach IAM Identity Center") {
+		t.Errorf("apply: %v, events:\n%s", err, eventText(events))
+	}
+}
+
+// TestAccessChainStopsAtFailure: when a change of a permission set fails,
+// the changes after it (its provisioning) are not sent, and fail saying
+// what they needed.
+func TestAccessChainStopsAtFailure(t *testing.T) {
+	_, actual := accessPlan()
+	f := newFakeAccess(1)
+	f.refuse["AttachManagedPolicy"] = "AccessDeniedException"
+	opt, _ := accessOptions(f, nil)
+	err := New(newFake(time.Millisecond), opt).Apply(context.Background(), chainPlan(), actual)
+	var failures Failures
+	if !errors.As(err, &failures) || len(failures) != 2 || !strings.Contains(err.Error(), `not done: it needs "attach arn:aws:iam::aws:policy/ReadOnlyAccess to permission set admin", which failed above`) {
+		t.Errorf("apply: %v", err)
+	}
+	if f.calls["Provision"] != 0 {
+		t.Errorf("calls %v", f.calls)
+	}
+}
+
+// TestAccessJournalKeptWithoutAccessSteps: an apply with no access steps
+// (access skipped) leaves the journal's Identity Center requests for the
+// next access apply to look up; one that carries out access steps clears
+// them.
+func TestAccessJournalKeptWithoutAccessSteps(t *testing.T) {
+	_, actual := accessPlan()
+	j, err := OpenJournal(filepath.Join(t.TempDir(), "journal.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.PutAccess("assign app-dev/admin/app-team", AccessEntry{Requested: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	f := newFakeAccess(1)
+	opt, _ := accessOptions(f, j)
+	if err := New(newFake(time.Millisecond), opt).Apply(context.Background(), &orgmodel.Plan{}, actual); err != nil {
+		t.Fatal(err)
+	}
+	if j.AccessLen() != 1 {
+		t.Fatalf("after an apply without access steps the journal holds %d requests", j.AccessLen())
+	}
+	if err := New(newFake(time.Millisecond), opt).Apply(context.Background(), chainPlan(), actual); err != nil {
+		t.Fatal(err)
+	}
+	if j.AccessLen() != 0 {
+		t.Errorf("after an access apply the journal holds %d requests", j.AccessLen())
 	}
 }

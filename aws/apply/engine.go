@@ -190,6 +190,9 @@ type Engine struct {
 	failures Failures
 	ids      ids
 	access   accessIDs
+	// accessRan: this run carried out access steps (applyAccess got past
+	// its checks), so a clean result may clear the access journal.
+	accessRan bool
 	// succeeded holds the steps done, which the baseline's later steps
 	// wait for; base, the ids its steps learn as they go.
 	succeeded map[int]bool
@@ -399,9 +402,12 @@ func (e *Engine) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmode
 	e.applyAccess(ctx, plan)
 	e.applyBaseline(ctx, plan, actual)
 	err := e.result(ctx)
-	if err == nil {
-		// Every request went through: what the journal still holds of
-		// Identity Center is from runs whose work this one found done.
+	if err == nil && e.accessRan {
+		// Every access step went through: what the journal still holds
+		// of Identity Center is from runs whose work this one found
+		// done. A run without access steps (access skipped) knows
+		// nothing of them and leaves them for the next access apply to
+		// look up.
 		err = e.opt.Journal.ClearAccess()
 	}
 	return err

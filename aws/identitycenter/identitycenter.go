@@ -126,14 +126,6 @@ func PortalURL(identityStoreID string) string {
 	return "https://" + identityStoreID + ".awsapps.com/start"
 }
 
-// Use points the client at an instance read earlier (ActualAccess), so that
-// the step methods can run without a Read of their own.
-func (c *Client) Use(a *orgmodel.ActualAccess) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.inst = instance{arn: a.InstanceARN, storeID: a.IdentityStoreID, region: a.Region}
-}
-
 func (c *Client) current() instance {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -208,18 +200,18 @@ func (c *Client) find(ctx context.Context) (instance, bool, error) {
 		}
 	}
 	slices.Sort(regions)
-	found_ := make([]instance, len(regions))
+	insts := make([]instance, len(regions))
 	ok := make([]bool, len(regions))
 	if err := c.each(ctx, len(regions), func(ctx context.Context, i int) error {
 		var err error
-		found_[i], ok[i], err = c.instanceIn(ctx, regions[i])
+		insts[i], ok[i], err = c.instanceIn(ctx, regions[i])
 		return err
 	}); err != nil {
 		return instance{}, false, err
 	}
 	for i := range regions {
 		if ok[i] {
-			return found_[i], true, nil
+			return insts[i], true, nil
 		}
 	}
 	return instance{}, false, nil
@@ -234,8 +226,11 @@ func (c *Client) instanceIn(ctx context.Context, region string) (instance, bool,
 			return instance{}, false, wrap("ListInstances in "+region, err)
 		}
 		for _, m := range page.Instances {
-			// An account instance (one a member made for itself) is not
-			// the organization's; only ACTIVE instances take calls.
+			// Only ACTIVE instances take calls; the first is taken. Nothing
+			// here tells an account instance from the organization's: the
+			// client does not know the caller's account to compare with
+			// OwnerAccountId, and relies on being called from the
+			// management account, which owns the organization's instance.
 			if m.Status != "" && m.Status != ssotypes.InstanceStatusActive {
 				continue
 			}
@@ -260,19 +255,15 @@ func (c *Client) each(ctx context.Context, n int, fn func(context.Context, int) 
 
 func (c *Client) groups(ctx context.Context, inst instance) ([]orgmodel.ActualGroup, error) {
 	var out []orgmodel.ActualGroup
-	in := &identitystore.ListGroupsInput{IdentityStoreId: aws.String(inst.storeID), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.store.ListGroups(ctx, in, storeIn(inst.region))
+	p := identitystore.NewListGroupsPaginator(c.store, &identitystore.ListGroupsInput{IdentityStoreId: aws.String(inst.storeID), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, storeIn(inst.region))
 		if err != nil {
 			return nil, wrap("ListGroups", err)
 		}
 		for _, g := range page.Groups {
 			out = append(out, orgmodel.ActualGroup{ID: aws.ToString(g.GroupId), Name: aws.ToString(g.DisplayName), Description: aws.ToString(g.Description)})
 		}
-		if aws.ToString(page.NextToken) == "" {
-			break
-		}
-		in.NextToken = page.NextToken
 	}
 	err := c.each(ctx, len(out), func(ctx context.Context, i int) error {
 		ids, memberships, err := c.members(ctx, inst, out[i].ID)
@@ -290,9 +281,10 @@ func (c *Client) groups(ctx context.Context, inst instance) ([]orgmodel.ActualGr
 func (c *Client) members(ctx context.Context, inst instance, groupID string) ([]string, map[string]string, error) {
 	var ids []string
 	var memberships map[string]string
-	in := &identitystore.ListGroupMembershipsInput{IdentityStoreId: aws.String(inst.storeID), GroupId: aws.String(groupID), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.store.ListGroupMemberships(ctx, in, storeIn(inst.region))
+	p := identitystore.NewListGroupMembershipsPaginator(c.store,
+		&identitystore.ListGroupMembershipsInput{IdentityStoreId: aws.String(inst.storeID), GroupId: aws.String(groupID), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, storeIn(inst.region))
 		if err != nil {
 			return nil, nil, wrap("ListGroupMemberships "+groupID, err)
 		}
@@ -305,19 +297,16 @@ func (c *Client) members(ctx context.Context, inst instance, groupID string) ([]
 				memberships[u.Value] = aws.ToString(m.MembershipId)
 			}
 		}
-		if aws.ToString(page.NextToken) == "" {
-			slices.Sort(ids)
-			return ids, memberships, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	slices.Sort(ids)
+	return ids, memberships, nil
 }
 
 func (c *Client) users(ctx context.Context, inst instance) ([]orgmodel.ActualUser, error) {
 	var out []orgmodel.ActualUser
-	in := &identitystore.ListUsersInput{IdentityStoreId: aws.String(inst.storeID), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.store.ListUsers(ctx, in, storeIn(inst.region))
+	p := identitystore.NewListUsersPaginator(c.store, &identitystore.ListUsersInput{IdentityStoreId: aws.String(inst.storeID), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, storeIn(inst.region))
 		if err != nil {
 			return nil, wrap("ListUsers", err)
 		}
@@ -330,27 +319,20 @@ func (c *Client) users(ctx context.Context, inst instance) ([]orgmodel.ActualUse
 			}
 			out = append(out, au)
 		}
-		if aws.ToString(page.NextToken) == "" {
-			sort.Slice(out, func(i, j int) bool { return out[i].UserName < out[j].UserName })
-			return out, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UserName < out[j].UserName })
+	return out, nil
 }
 
 func (c *Client) permissionSets(ctx context.Context, inst instance) ([]orgmodel.ActualPermissionSet, error) {
 	var arns []string
-	in := &ssoadmin.ListPermissionSetsInput{InstanceArn: aws.String(inst.arn), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.admin.ListPermissionSets(ctx, in, inRegion(inst.region))
+	p := ssoadmin.NewListPermissionSetsPaginator(c.admin, &ssoadmin.ListPermissionSetsInput{InstanceArn: aws.String(inst.arn), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inRegion(inst.region))
 		if err != nil {
 			return nil, wrap("ListPermissionSets", err)
 		}
 		arns = append(arns, page.PermissionSets...)
-		if aws.ToString(page.NextToken) == "" {
-			break
-		}
-		in.NextToken = page.NextToken
 	}
 	out := make([]orgmodel.ActualPermissionSet, len(arns))
 	if err := c.each(ctx, len(arns), func(ctx context.Context, i int) error {
@@ -377,19 +359,8 @@ func (c *Client) permissionSet(ctx context.Context, inst instance, arn string) (
 		ps.Description = aws.ToString(d.PermissionSet.Description)
 		ps.SessionDuration = aws.ToString(d.PermissionSet.SessionDuration)
 	}
-	mp := &ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.admin.ListManagedPoliciesInPermissionSet(ctx, mp, inRegion(inst.region))
-		if err != nil {
-			return ps, wrap("ListManagedPoliciesInPermissionSet "+ps.Name, err)
-		}
-		for _, p := range page.AttachedManagedPolicies {
-			ps.ManagedPolicies = append(ps.ManagedPolicies, aws.ToString(p.Arn))
-		}
-		if aws.ToString(page.NextToken) == "" {
-			break
-		}
-		mp.NextToken = page.NextToken
+	if ps.ManagedPolicies, err = c.attached(ctx, inst, arn); err != nil {
+		return ps, wrap("ListManagedPoliciesInPermissionSet "+ps.Name, err)
 	}
 	slices.Sort(ps.ManagedPolicies)
 	inline, err := c.admin.GetInlinePolicyForPermissionSet(ctx, &ssoadmin.GetInlinePolicyForPermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn)}, inRegion(inst.region))

@@ -1,10 +1,12 @@
 package identitycenter
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -276,7 +278,7 @@ func (c *Client) CreatePermissionSet(ctx context.Context, ps orgmodel.Permission
 	if err != nil {
 		return "", err
 	}
-	in := &ssoadmin.CreatePermissionSetInput{InstanceArn: aws.String(inst.arn), Name: aws.String(ps.Name), SessionDuration: aws.String(sessionOf(ps.SessionDuration)),
+	in := &ssoadmin.CreatePermissionSetInput{InstanceArn: aws.String(inst.arn), Name: aws.String(ps.Name), SessionDuration: aws.String(cmp.Or(ps.SessionDuration, orgmodel.DefaultSessionDuration)),
 		Tags: []ssotypes.Tag{{Key: aws.String(orgmodel.TagManagedBy), Value: aws.String(orgmodel.ManagedByValue)}}}
 	if ps.Description != "" {
 		in.Description = aws.String(ps.Description)
@@ -290,19 +292,12 @@ func (c *Client) CreatePermissionSet(ctx context.Context, ps orgmodel.Permission
 	}, func() (string, bool, error) { return c.findPermissionSet(ctx, inst, ps.Name) })
 }
 
-func sessionOf(d string) string {
-	if d == "" {
-		return "PT1H"
-	}
-	return d
-}
-
 // findPermissionSet looks a permission set up by name (AWS lists ARNs only:
 // each is described).
 func (c *Client) findPermissionSet(ctx context.Context, inst instance, name string) (string, bool, error) {
-	in := &ssoadmin.ListPermissionSetsInput{InstanceArn: aws.String(inst.arn), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.admin.ListPermissionSets(ctx, in, inRegion(inst.region))
+	p := ssoadmin.NewListPermissionSetsPaginator(c.admin, &ssoadmin.ListPermissionSetsInput{InstanceArn: aws.String(inst.arn), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inRegion(inst.region))
 		if err != nil {
 			return "", false, wrap("ListPermissionSets", err)
 		}
@@ -311,26 +306,27 @@ func (c *Client) findPermissionSet(ctx context.Context, inst instance, name stri
 			if err != nil {
 				return "", false, wrap("DescribePermissionSet "+arn, err)
 			}
-			if d.PermissionSet != nil && aws.ToString(d.PermissionSet.Name) == name {
+			if d.PermissionSet != nil && strings.EqualFold(aws.ToString(d.PermissionSet.Name), name) {
 				return arn, true, nil
 			}
 		}
-		if aws.ToString(page.NextToken) == "" {
-			return "", false, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return "", false, nil
 }
 
-// UpdatePermissionSet sets a permission set's description and session
-// duration.
+// UpdatePermissionSet sets a permission set's session duration, and its
+// description unless ps has none.
 func (c *Client) UpdatePermissionSet(ctx context.Context, arn string, ps orgmodel.PermissionSet) error {
 	aw, _, inst, err := c.writers()
 	if err != nil {
 		return err
 	}
-	_, err = aw.UpdatePermissionSet(ctx, &ssoadmin.UpdatePermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn),
-		Description: aws.String(ps.Description), SessionDuration: aws.String(sessionOf(ps.SessionDuration))}, inRegion(inst.region))
+	in := &ssoadmin.UpdatePermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn),
+		SessionDuration: aws.String(cmp.Or(ps.SessionDuration, orgmodel.DefaultSessionDuration))}
+	if ps.Description != "" { // AWS refuses an empty one (minimum length 1): left as it is
+		in.Description = aws.String(ps.Description)
+	}
+	_, err = aw.UpdatePermissionSet(ctx, in, inRegion(inst.region))
 	return wrap("UpdatePermissionSet "+ps.Name, err)
 }
 
@@ -354,20 +350,18 @@ func (c *Client) AttachManagedPolicy(ctx context.Context, arn, policy string) er
 
 func (c *Client) attached(ctx context.Context, inst instance, arn string) ([]string, error) {
 	var out []string
-	in := &ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn), MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.admin.ListManagedPoliciesInPermissionSet(ctx, in, inRegion(inst.region))
+	p := ssoadmin.NewListManagedPoliciesInPermissionSetPaginator(c.admin,
+		&ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inRegion(inst.region))
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range page.AttachedManagedPolicies {
-			out = append(out, aws.ToString(p.Arn))
+		for _, m := range page.AttachedManagedPolicies {
+			out = append(out, aws.ToString(m.Arn))
 		}
-		if aws.ToString(page.NextToken) == "" {
-			return out, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return out, nil
 }
 
 // DetachManagedPolicy detaches a managed policy; one not attached is done.

@@ -59,7 +59,12 @@ func sessionSeconds(d string) time.Duration {
 	return time.Duration(secs) * time.Second
 }
 
-func checkDescription(d string) error {
+// checkDescription checks a permission set's description; AWS refuses an
+// empty one that is sent (there is no clearing it once set).
+func checkDescription(c *call, d string) error {
+	if raw, ok := c.in["Description"]; ok && d == "" && string(raw) != "null" {
+		return validation("1 validation error detected: Value '' at 'description' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
 	if utf8.RuneCountInString(d) > 700 || !descriptionRe.MatchString(d) {
 		return validation("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 700 and contain only printable Latin-1 characters")
 	}
@@ -89,7 +94,7 @@ func createPermissionSet(c *call) (any, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if err := checkDescription(desc); err != nil {
+	if err := checkDescription(c, desc); err != nil {
 		return nil, false, err
 	}
 	duration, err := c.str("SessionDuration")
@@ -184,7 +189,7 @@ func updatePermissionSet(c *call) (any, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if err := checkDescription(desc); err != nil {
+	if err := checkDescription(c, desc); err != nil {
 		return nil, false, err
 	}
 	if duration != "" {
