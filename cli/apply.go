@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/baseline"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
 )
@@ -34,9 +35,13 @@ func newApplyCommand(streams IO) *cobra.Command {
 --yes), and carry it out: the organization, OUs, accounts (five created at a
 time, AWS's limit), moves, tags and guardrails, then a design's budgets and
 cost categories and its access (IAM Identity Center) once every account
-exists. Identity Center itself is one click in the console that no API can
-make: without it apply does the rest and exits 1 saying where to click and
-what to run next. The accounts quota is checked
+exists, and last its security baseline (trusted access, delegated
+administrators, the log bucket in log-archive and the organization trail,
+GuardDuty, Security Hub and Access Analyzer from security-tooling,
+centralized root access, alternate contacts), in the order AWS requires.
+Identity Center itself is one click in the console that no API can make:
+without it apply does the rest and exits 1 saying where to click and what to
+run next. The accounts quota is checked
 before anything is created. apply can be interrupted at any moment (ctrl+c, a
 crash) and run again: it never creates an account twice and finishes the work.
 
@@ -135,6 +140,12 @@ func (o *applyOptions) run(ctx context.Context) error {
 		}
 		return &ExitError{Code: ExitUser, Err: fmt.Errorf("the organization is done; its access waits for IAM Identity Center, which is not enabled: %s. Then run %s to give access", how, o.again())}
 	}
+	if entered := cannotEnter(err); entered != nil {
+		// Not the policy's fault as a rule: an invited account has no
+		// OrganizationAccountAccessRole. The error names the account and
+		// both fixes; the user makes one, and runs apply again.
+		return &ExitError{Code: ExitUser, Err: fmt.Errorf("%w\nWhat succeeded stays; once orgwizard can enter %s, run %s to finish", err, entered.AccountID, o.again())}
+	}
 	if perr := permissionError(err); perr != nil {
 		return perr
 	}
@@ -215,4 +226,20 @@ func (p *linePrinter) event(e apply.Event) {
 		line += ")"
 	}
 	fmt.Fprintln(p.w, line)
+}
+
+// cannotEnter finds, among an apply's failures, a member account the
+// management account could not enter for the security baseline.
+func cannotEnter(err error) *baseline.EnterError {
+	var failures apply.Failures
+	if !errors.As(err, &failures) {
+		return nil
+	}
+	for _, f := range failures {
+		var ee *baseline.EnterError
+		if errors.As(f, &ee) {
+			return ee
+		}
+	}
+	return nil
 }

@@ -48,7 +48,7 @@ func checkPurpose(t *testing.T, purpose string, calls []sandbox.Call, absent map
 		case !slices.Contains(allowed, a.Name):
 			t.Errorf("%s: the printed policy lacks %s", purpose, a.Name)
 		case a.ImpliedBy != "":
-			if !used[a.ImpliedBy] {
+			if !used[a.ImpliedBy] && a.NotInSandbox == "" {
 				t.Errorf("%s: %s is allowed for %s, which the commands never called", purpose, a.Name, a.ImpliedBy)
 			}
 		case a.NotInSandbox != "" || absent[a.Name] != "":
@@ -193,8 +193,13 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	must("export", "--live", "--design", acme, "--format", "terraform")
 	applyCalls := sb.Calls()
 	const fallback = "a fallback after a conflict or a lost answer, which aws/iampolicy's TestSandboxCallsAreAllowedAndUsed makes happen"
+	// acme.yaml has no baseline block: apply enters no member account.
+	// (acme-secure's baseline needs services the sandbox does not serve
+	// yet; aws/baseline's tests assume the role, on fakes and on moto.)
 	checkPurpose(t, iampolicy.ForApply, applyCalls, map[string]string{
 		"identitystore:GetGroupId": fallback, "identitystore:GetUserId": fallback, "sso:ListPermissionSetProvisioningStatus": fallback,
+		"sts:AssumeRole":             "acme.yaml has no security baseline",
+		"organizations:ListAccounts": "GuardDuty's administrator needs it, and acme.yaml has no security baseline",
 	})
 
 	// costs: the view of that organization, through the endpoint.

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgwizard/orgwizard/aws/baseline"
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -27,9 +30,11 @@ func newPlanCommand(streams IO) *cobra.Command {
 		Long: `Read the organization in the target (the sandbox unless --aws, --profile or
 --endpoint-url is given) and list, in order, the changes apply would make:
 create, move, tag, attach, a design's budgets and cost categories, and its
-access (IAM Identity Center groups, users, permission sets, assignments). Accounts
-and OUs the design does not name are listed as unmanaged and left alone, as are
-budgets and categories not named orgwizard-. Nothing is changed.`,
+access (IAM Identity Center groups, users, permission sets, assignments), its
+security baseline and alternate contacts. Accounts and OUs the design does not
+name are listed as unmanaged and left alone, as are budgets and categories not
+named orgwizard-; a baseline item turned off is listed as left in place, with
+the command that removes it by hand. Nothing is changed.`,
 		Example: "  orgwizard plan --design acme.yaml\n  orgwizard plan --design acme.yaml --profile management --detailed-exitcode",
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return opts.run(cmd.Context()) },
@@ -83,6 +88,32 @@ func planDesign(ctx context.Context, design string, target *targetFlags, errOut 
 	return s, orgmodel.MakePlan(tree, actual), actual, nil
 }
 
+// baseline is the client of the security baseline, acting as the target's
+// account and entering log-archive and security-tooling through
+// OrganizationAccountAccessRole.
+func (s *session) baseline() *baseline.Client {
+	cfg := s.target.Config.Copy()
+	// Each failed attempt of a baseline call shows in apply's progress as a
+	// retry, as the Organizations steps' do.
+	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), orgs.ObserveAttempts)
+	mgmt := baseline.NewManagement(cfg)
+	return baseline.New(mgmt, baseline.AssumeInto(cfg, mgmt.STS), s.target.AccountID)
+}
+
+// readBaseline reads into a what exists of the design's baseline and
+// contacts, when it has either.
+func (s *session) readBaseline(ctx context.Context, tree *orgmodel.Tree, a *orgmodel.Actual) error {
+	if tree.Baseline == nil {
+		return nil
+	}
+	got, err := s.baseline().Read(ctx, tree, a)
+	if err != nil {
+		return awsError(err)
+	}
+	a.Baseline = got
+	return nil
+}
+
 func loadTree(path string, errOut io.Writer) (*orgmodel.Tree, error) {
 	d, err := loadDesign(path, errOut)
 	if err != nil {
@@ -109,7 +140,9 @@ func stepMark(k orgmodel.StepKind) string {
 	switch k {
 	case orgmodel.StepMoveAccount, orgmodel.StepTagAccount, orgmodel.StepUpdatePolicy, orgmodel.StepEnablePolicyType,
 		orgmodel.StepUpdateBudget, orgmodel.StepUpdateCostCategory, orgmodel.StepUpdateGroup, orgmodel.StepUpdatePermissionSet,
-		orgmodel.StepPutInlinePolicy, orgmodel.StepProvision:
+		orgmodel.StepPutInlinePolicy, orgmodel.StepProvision,
+		orgmodel.StepConfigureLogBucket, orgmodel.StepPutBucketPolicy, orgmodel.StepUpdateTrail, orgmodel.StepStartLogging,
+		orgmodel.StepConfigureGuardDuty, orgmodel.StepConfigureSecurityHub, orgmodel.StepPutAlternateContact:
 		return "~"
 	case orgmodel.StepDetachPolicy, orgmodel.StepDetachManagedPolicy, orgmodel.StepDeleteInlinePolicy, orgmodel.StepDeleteAssignment:
 		return "-"

@@ -162,6 +162,9 @@ func (s *session) readFor(ctx context.Context, tree *orgmodel.Tree) (*orgmodel.A
 		}
 		a.Access = access
 	}
+	if err := s.readBaseline(ctx, tree, a); err != nil {
+		return nil, err
+	}
 	if len(tree.Budgets) == 0 {
 		return a, nil
 	}
@@ -248,7 +251,8 @@ func (s *session) openJournal() (*apply.Journal, error) {
 // in its delay divided by its speed; AWS takes minutes.
 func (s *session) engineOptions() apply.Options {
 	opt := apply.Options{
-		Billing: s.billing(),
+		Billing:  s.billing(),
+		Baseline: s.baseline(),
 		Quota: func(ctx context.Context) (int, string, error) {
 			n, src := orgs.AccountQuota(ctx, s.quota, apply.DefaultAccountQuota)
 			return n, src, nil

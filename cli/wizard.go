@@ -14,6 +14,7 @@ import (
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/costs"
+	"github.com/orgwizard/orgwizard/aws/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -428,7 +429,16 @@ func samePlan(a, b *orgmodel.Plan) bool {
 
 func (b *wizardBackend) Verify(ctx context.Context) (wizard.Verified, error) {
 	s := b.session()
-	actual, err := s.read(ctx)
+	b.mu.Lock()
+	tree := b.tree
+	b.mu.Unlock()
+	// With the design of the last plan, what it has beyond the organization
+	// (access, budgets) is read back too, so that Done compares all of it.
+	read := s.read
+	if tree != nil {
+		read = func(ctx context.Context) (*orgmodel.Actual, error) { return s.readFor(ctx, tree) }
+	}
+	actual, err := read(ctx)
 	if err != nil {
 		return wizard.Verified{}, err
 	}
@@ -461,4 +471,42 @@ func (b *wizardBackend) Costs(ctx context.Context, refresh bool) (ui.CostsReport
 	bs, err := s.billing().Budgets(ctx)
 	r.Budgets, r.BudgetsErr = costs.Uses(bs), err
 	return r, nil
+}
+
+// IdentityCenter reads the organization's Identity Center instance with
+// the identity center adapter (ListInstances in region, then in the other
+// enabled regions), reading no account's assignments.
+func (b *wizardBackend) IdentityCenter(ctx context.Context, region string) (ui.IdentityCenter, error) {
+	s := b.session()
+	if s == nil {
+		return ui.IdentityCenter{}, errors.New("no target is open")
+	}
+	if region == "" {
+		region = s.target.Config.Region
+	}
+	a, err := identitycenter.NewFromConfig(s.target.Config, identitycenter.Options{HomeRegion: region, Accounts: []string{}}).Read(ctx)
+	if err != nil {
+		return ui.IdentityCenter{}, awsError(err)
+	}
+	if a.InstanceARN == "" {
+		return ui.IdentityCenter{Region: region}, nil
+	}
+	return ui.IdentityCenter{Enabled: true, InstanceARN: a.InstanceARN, IdentityStoreID: a.IdentityStoreID, Region: a.Region, PortalURL: a.PortalURL}, nil
+}
+
+// EnableIdentityCenter does the console's click on the sandbox, as
+// orgwizard sandbox enable-identity-center does.
+func (b *wizardBackend) EnableIdentityCenter(ctx context.Context, region string) (ui.IdentityCenter, error) {
+	s := b.session()
+	if s == nil {
+		return ui.IdentityCenter{}, errors.New("no target is open")
+	}
+	if s.target.Sandbox == nil {
+		return ui.IdentityCenter{}, errors.New("AWS has no API that turns on the organization's IAM Identity Center from the management account: enable it in the console")
+	}
+	info, err := s.target.Sandbox.EnableIdentityCenter(s.target.AccountID, region)
+	if err != nil {
+		return ui.IdentityCenter{}, err
+	}
+	return ui.IdentityCenter{Enabled: true, InstanceARN: info.InstanceARN, IdentityStoreID: info.IdentityStoreID, Region: info.Region, PortalURL: info.StartURL}, nil
 }

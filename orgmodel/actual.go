@@ -22,6 +22,8 @@ type Actual struct {
 	Billing *ActualBilling `json:"billing,omitempty"`
 	// Access is nil unless Identity Center was read.
 	Access *ActualAccess `json:"access,omitempty"`
+	// Baseline is nil unless the baseline and contacts were read.
+	Baseline *ActualBaseline `json:"baseline,omitempty"`
 }
 
 // ActualOrganization describes the organization itself.

@@ -469,6 +469,9 @@ var keyHome = map[string]string{
 	"members": "access.groups[]", "grants": "access.groups[]",
 	"permissionSet": "access.groups[].grants[]", "workload": "access.groups[].grants[]", "environment": "access.groups[].grants[]",
 	"residency": "access.groups[].grants[]",
+	"baseline":  "", "contacts": "", "organizationTrail": "baseline", "logRetentionDays": "baseline",
+	"threatDetection": "baseline", "securityHub": "baseline", "accessAnalyzer": "baseline", "centralRootAccess": "baseline",
+	"billing": "contacts", "operations": "contacts",
 }
 
 // sequence calls item for every element of a list node.
@@ -641,6 +644,8 @@ func (dc *decoder) design(n *yaml.Node) {
 		}},
 		{"budgets", dc.budgets},
 		{"access", dc.access},
+		{"baseline", dc.baseline},
+		{"contacts", dc.contacts},
 	})
 }
 

@@ -21,6 +21,11 @@ type Design struct {
 	Budgets *Budgets `json:"budgets,omitempty" yaml:"budgets,omitempty"`
 	// Access is nil when the design has no access block.
 	Access *Access `json:"access,omitempty" yaml:"access,omitempty"`
+	// Baseline is nil when the design has no baseline block: then there is
+	// no baseline (see Baseline for why absent is not "the defaults").
+	Baseline *Baseline `json:"baseline,omitempty" yaml:"baseline,omitempty"`
+	// Contacts is nil when the design has no contacts block.
+	Contacts *Contacts `json:"contacts,omitempty" yaml:"contacts,omitempty"`
 
 	// pos records where each field path stood in the file, so that errors
 	// found after decoding still point at a line.

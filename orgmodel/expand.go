@@ -175,6 +175,7 @@ func (d *Design) expand() *Tree {
 	t.Policies = d.policies(t)
 	d.expandBudgets(t)
 	d.expandAccess(t)
+	d.expandBaseline(t)
 	return t
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 // FuzzParse: Parse never panics, and either returns a design that is valid
@@ -50,6 +51,9 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add([]byte(baseDesign + block))
 	}
+	f.Add([]byte(baseDesign + "baseline: {}\n" + contactsBlock))
+	f.Add([]byte(baseDesign + "foundation: {security: false}\nbaseline:\n  organizationTrail: false\n  logRetentionDays: 0\ncontacts:\n  operations: {name: x, email: a@b, phone: \"1\", title: t}\n"))
+	f.Add([]byte(baseDesign + "baseline:\ncontacts: {}\n"))
 	f.Add([]byte("a: &a [x, x]\nb: &b [*a, *a]\nworkloads: *b\n"))
 	f.Add([]byte(""))
 
@@ -272,6 +276,66 @@ func checkAcceptedDesign(t *testing.T, d *Design) {
 			t.Errorf("accepted tag key %q", tg.Key)
 		}
 	}
+	if b := d.Baseline; b != nil {
+		if b.LogRetentionDays < 1 || b.LogRetentionDays > 3650 {
+			t.Errorf("accepted logRetentionDays %d", b.LogRetentionDays)
+		}
+		if (b.OrganizationTrail || b.ThreatDetection || b.SecurityHub || b.AccessAnalyzer) && !d.Foundation.Security {
+			t.Errorf("accepted a baseline %+v without foundation.security", *b)
+		}
+	}
+	if d.Contacts != nil {
+		if len(d.Contacts.ByType()) == 0 {
+			t.Errorf("accepted a contacts block with no contact")
+		}
+		for _, c := range d.Contacts.ByType() {
+			checkAcceptedContact(t, c)
+		}
+	}
+}
+
+// The API's AlternateContact shape, as AWS's reference writes it.
+var (
+	apiContactEmail = regexp.MustCompile(`^[\s]*[\w+=.#|!&-]+@[\w.-]+\.[\w]+[\s]*$`)
+	apiContactPhone = regexp.MustCompile(`^[\s0-9()+-]+$`)
+)
+
+// checkAcceptedContact checks a contact Parse accepted against what
+// PutAlternateContact takes.
+func checkAcceptedContact(t *testing.T, c AlternateContact) {
+	t.Helper()
+	n := func(s string) int { return utf8.RuneCountInString(s) }
+	switch {
+	case n(c.Name) < 1 || n(c.Name) > 64:
+		t.Errorf("accepted contact name %q", c.Name)
+	case n(c.Title) < 1 || n(c.Title) > 50:
+		t.Errorf("accepted contact title %q", c.Title)
+	case len(c.Email) > 254 || !apiContactEmail.MatchString(c.Email):
+		t.Errorf("accepted contact email %q", c.Email)
+	case len(c.Phone) > 25 || !apiContactPhone.MatchString(c.Phone):
+		t.Errorf("accepted contact phone %q", c.Phone)
+	}
+}
+
+// FuzzBaselineValues puts fuzzed values into the baseline and contacts
+// blocks of a valid design. The property is FuzzParse's, and what Parse
+// accepts writes and reads back as itself.
+func FuzzBaselineValues(f *testing.F) {
+	f.Add("365", true, true, "Ana Lopez", "security@acme.example", "+1 555 0100", "Head of Security")
+	f.Add("0", false, false, "", "a@b", "phone", "")
+	f.Add("3651", true, false, strings.Repeat("n", 65), "x@y.z", strings.Repeat("1", 26), "t\nu")
+	f.Add("1e3", false, true, "Ünal", "o'b@x.example", "(0) 1-2", "{lead}")
+	f.Fuzz(func(t *testing.T, days string, security, trail bool, name, email, phone, title string) {
+		src := baseDesign + fmt.Sprintf("foundation:\n  security: %t\nbaseline:\n  organizationTrail: %t\n  logRetentionDays: %s\ncontacts:\n  security:\n    name: %q\n    email: %q\n    phone: %q\n    title: %q\n",
+			security, trail, days, name, email, phone, title)
+		checkParse(t, []byte(src))
+		if d, err := Parse([]byte(src)); err == nil {
+			back, err := Parse(Format(d))
+			if err != nil || !sameDesign(back, d) {
+				t.Fatalf("Format does not read back: %v\n%s", err, Format(d))
+			}
+		}
+	})
 }
 
 // The naming rules exactly as design-v1.md writes them.

@@ -53,6 +53,7 @@ type Step struct {
 	Category    *CostCategory     `json:"costCategory,omitempty"`    // create-cost-category, update-cost-category
 	CategoryArn string            `json:"costCategoryArn,omitempty"` // update-cost-category
 	Access      *AccessStep       `json:"access,omitempty"`          // the Identity Center steps (accessplan.go)
+	Baseline    *BaselineStep     `json:"baseline,omitempty"`        // the baseline's and contacts' steps
 }
 
 func (s Step) String() string {
@@ -90,6 +91,9 @@ func (s Step) String() string {
 		return fmt.Sprintf("create cost category %s", s.Subject)
 	case StepUpdateCostCategory:
 		return fmt.Sprintf("update cost category %s", s.Subject)
+	}
+	if text, ok := s.baselineString(); ok {
+		return text
 	}
 	return string(s.Kind) + " " + s.Subject
 }
@@ -214,6 +218,7 @@ func MakePlan(desired *Tree, actual *Actual) *Plan {
 	p.Steps = append(p.Steps, planPolicies(desired, actual, targetIDs)...)
 	planBudgets(desired, actual, p)
 	planAccess(desired, actual, p)
+	planBaseline(desired, actual, p)
 	return p
 }
 

@@ -19,6 +19,9 @@ type Tree struct {
 	CostCategories []CostCategory `json:"costCategories,omitempty"`
 	// Access is nil when the design has no access block.
 	Access *AccessTree `json:"access,omitempty"`
+	// Baseline is nil when the design has neither a baseline nor a
+	// contacts block.
+	Baseline *BaselineTree `json:"baseline,omitempty"`
 }
 
 // OU is an organizational unit, known by its path from the root.

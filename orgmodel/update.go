@@ -124,6 +124,9 @@ var topSections = []section{
 	// them included; the rest of the file is kept.
 	{key: "budgets", equal: func(a, b *Design) bool { return jsonEqual(a.Budgets, b.Budgets) }},
 	{key: "access", equal: func(a, b *Design) bool { return jsonEqual(a.Access, b.Access) }},
+	{key: "baseline", fields: baselineFields, equal: func(a, b *Design) bool { return jsonEqual(a.Baseline, b.Baseline) }},
+	// contacts is rewritten whole when it changes: its values are mappings.
+	{key: "contacts", equal: func(a, b *Design) bool { return jsonEqual(a.Contacts, b.Contacts) }},
 }
 
 // edit replaces src[start:end] with text.
@@ -312,7 +315,7 @@ func (u *updater) section(s section, oldFields, newFields []keyValue) {
 		u.edits = append(u.edits, edit{u.lineStart(k.Line), u.lineStart(end + 1), "", 0})
 	case s.fields != nil && len(newFields) == 1 && newFields[0].key == "":
 		u.replaceScalar(v, newFields[0].value) // version, layout
-	case s.fields != nil && v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0:
+	case s.fields != nil && v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(oldFields) == len(newFields):
 		u.mapping(s.key, v, end, oldFields, newFields)
 	case s.list && u.appendOnly(s.key, v, end, lines):
 	default:

@@ -29,6 +29,8 @@ func (d *Design) check() (*Tree, error) {
 	d.validateAccounts(l)
 	d.validateBudgets(l)
 	d.validateAccess(l)
+	d.validateBaseline(l)
+	d.validateContacts(l)
 	// What only the expansion shows is checked even when the inputs have
 	// problems, so that one run reports everything (an adopted account's OU,
 	// the emails a template makes); only what follows from an input already

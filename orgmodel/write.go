@@ -136,6 +136,7 @@ func Format(d *Design) []byte {
 		w(1, "notify: %s", scalar(bu.Notify))
 	}
 	formatAccess(w, d.Access)
+	formatBaseline(w, d)
 	return b.Bytes()
 }
 

@@ -51,6 +51,10 @@ type accessible struct {
 	// basicsDone: the user answered the basics, home region included; no
 	// sweep proposes another.
 	basicsDone bool
+	// identity is IAM Identity Center as last read; skipAccess: the user
+	// chose to apply without access this time.
+	identity   *IdentityCenter
+	skipAccess bool
 }
 
 // plainWriter strips escape sequences from what huh prints.
@@ -121,7 +125,7 @@ func (a *accessible) run() error {
 		run  func() error
 	}{
 		{wizard.Basics, a.basics}, {wizard.Workloads, a.workloads}, {wizard.Environments, a.environments},
-		{wizard.Residency, a.residency}, {wizard.Guardrails, a.guardrails},
+		{wizard.Residency, a.residency}, {wizard.Guardrails, a.guardrails}, {wizard.Access, a.access},
 	}
 	for _, s := range steps {
 		if s.step < resume {
@@ -426,16 +430,77 @@ func (a *accessible) previewAndApply() error {
 			a.say("OU %s: %s.", o.Path, strings.Join(names, ", "))
 		}
 	}
+	a.sayAccess(tree)
 	plan, actual, err := b.Plan(a.ctx, tree)
 	if err != nil {
 		return err
 	}
+	// Identity Center is turned on in an organization: with a new one, the
+	// gate comes after the apply that creates it.
+	gated := actual.Organization == nil
+	if !gated {
+		if plan, actual, err = a.afterIdentityCenter(tree, plan, actual); err != nil {
+			return err
+		}
+	} else if a.d.Access != nil {
+		// The access part waits for Identity Center, turned on in an
+		// organization: the organization is applied without it first.
+		c := *tree
+		c.Access = nil
+		if plan, actual, err = b.Plan(a.ctx, &c); err != nil {
+			return err
+		}
+	}
+	for round := 0; ; round++ {
+		applied, err := a.confirmAndApply(plan, actual, round)
+		if err != nil || !applied {
+			return err
+		}
+		if !gated || a.d.Access == nil || round > 0 {
+			break
+		}
+		before := plan
+		if plan, actual, err = a.afterIdentityCenter(tree, plan, actual); err != nil {
+			return err
+		}
+		if plan == before || plan.Empty() {
+			break
+		}
+		a.say("The access part, now that IAM Identity Center is on:")
+	}
+	return a.done(tree)
+}
+
+// afterIdentityCenter asks for Identity Center (identityGate) and, when it
+// was turned on or access skipped, reads the plan again; else the plan is
+// the one given.
+func (a *accessible) afterIdentityCenter(tree *orgmodel.Tree, plan *orgmodel.Plan, actual *orgmodel.Actual) (*orgmodel.Plan, *orgmodel.Actual, error) {
+	changed, err := a.identityGate()
+	if err != nil || !changed && actual.Organization != nil {
+		return plan, actual, err
+	}
+	t := tree
+	if a.skipAccess {
+		c := *tree
+		c.Access = nil
+		t = &c
+	}
+	return a.opt.Backend.Plan(a.ctx, t)
+}
+
+// confirmAndApply says the plan, asks for the confirmation and applies it;
+// applied is false when it stopped (refused, blocked or interrupted: the
+// result says which); an empty plan is said and counts as applied. round 1
+// is the access part, applied once Identity Center is on in a new
+// organization.
+func (a *accessible) confirmAndApply(plan *orgmodel.Plan, actual *orgmodel.Actual, round int) (applied bool, err error) {
+	b := a.opt.Backend
 	for _, w := range plan.Warnings {
 		a.say("Warning: %s", w)
 	}
 	if plan.Empty() {
 		a.say("Nothing to do: the organization already matches the design.")
-		return a.done(tree)
+		return true, nil
 	}
 	a.say("Plan, %d changes:", len(plan.Steps))
 	for i, s := range plan.Steps {
@@ -451,7 +516,7 @@ func (a *accessible) previewAndApply() error {
 		a.say("Apply is blocked: the design needs %s (%s). %s %s; or remove workloads, environments or residencies from %s.",
 			q.text(), q.Source, quotaWayOut(q.Need), then, a.opt.DesignPath)
 		a.res.Err = &apply.QuotaError{Needed: q.Need, Limit: q.Quota, Source: q.Source}
-		return nil
+		return false, nil
 	} else if q.known() {
 		a.say("The design needs %s.", q.text())
 	}
@@ -459,20 +524,20 @@ func (a *accessible) previewAndApply() error {
 
 	a.heading(wizard.Confirm)
 	accounts, guardrails := wizard.ConfirmChanges(plan)
-	a.say("%s %s %s", accounts, guardrails, wizard.ConfirmSafety)
+	a.say("%s %s %s %s", accounts, guardrails, wizard.ConfirmAccess(plan), wizard.ConfirmSafety)
 	if a.target.Sandbox {
 		ok := true
 		if err := a.ask(huh.NewConfirm().Title(fmt.Sprintf("Apply %d changes to the sandbox?", len(plan.Steps))).Value(&ok)); err != nil {
-			return err
+			return false, err
 		}
 		if !ok {
 			a.res.Message = "Nothing was changed."
-			return nil
+			return false, nil
 		}
 	} else {
 		var typed string
 		if err := a.answer(wizard.Ask(wizard.ApplyQuestion(a.target.AccountID), &typed)); err != nil {
-			return err
+			return false, err
 		}
 	}
 
@@ -500,13 +565,13 @@ func (a *accessible) previewAndApply() error {
 	case errors.Is(err, context.Canceled):
 		a.res.Interrupted = true
 		a.res.Message = "Stopped safely. Nothing is lost; run " + wizard.RerunCommand(a.opt.DesignPath, a.target.Args) + " to finish."
-		return nil
+		return false, nil
 	case err != nil:
 		a.res.Err = err
-		return nil
+		return false, nil
 	}
 	a.say("Applied %d changes in %s.", len(plan.Steps), shortDuration(now().Sub(start)))
-	return a.done(tree)
+	return true, nil
 }
 
 func (a *accessible) done(tree *orgmodel.Tree) error {
@@ -530,6 +595,15 @@ func (a *accessible) done(tree *orgmodel.Tree) error {
 	}
 	if v.Inventory.State() == wizard.Dirty {
 		a.say("Way out (b): write the runbook that moves each resource to a member account with: %s, then follow it with: %s", wizard.RunbookCommand(a.opt.DesignPath, a.target.Args), wizard.RunbookProgressCommand(wizard.RunbookFile, a.opt.DesignPath, a.target.Args))
+	}
+	if a.d.Access != nil {
+		if ic, err := a.opt.Backend.IdentityCenter(a.ctx, a.d.Organization.HomeRegion); err == nil {
+			a.identity = &ic
+		}
+	}
+	a.say("How to get in:")
+	for _, l := range wizard.HowToGetIn(getIn(a.d, a.opt.DesignPath, a.target, a.identity, a.skipAccess, tree, v.Actual)) {
+		a.say("%s", l)
 	}
 	for _, n := range wizard.NextSteps(a.target.Sandbox, a.opt.DesignPath, a.target.Args) {
 		a.say("Next: %s", n)
@@ -674,4 +748,162 @@ func cmpOr(s, or string) string {
 		return or
 	}
 	return s
+}
+
+// access is the step "Who works where": the groups said one by one, then
+// what next (add, edit, remove a group, turn access off or on), asked with
+// the screen's questions and checks. A design that has not been this far
+// gets the proposal first.
+func (a *accessible) access() error {
+	if a.d.Access == nil && (a.opt.Design == nil || a.opt.Reached < wizard.Access) {
+		if err := wizard.SetAccess(a.d, wizard.ProposeAccess(a.d)); err != nil {
+			return err
+		}
+		a.say("Proposed from your workloads: %s.", strings.TrimSuffix(strings.TrimPrefix(wizard.AccessSummary(a.d), "Access: "), "."))
+	}
+	for failures := 0; failures <= 3; {
+		if a.d.Access == nil {
+			a.say("%s", wizard.AccessOffText)
+		} else {
+			for _, g := range a.d.Access.Groups {
+				members := "no member"
+				if len(g.Members) > 0 {
+					members = "members " + strings.Join(g.Members, ", ")
+				}
+				a.say("Group %s, %s: %s.", g.Name, members, wizard.FormatGrants(g.Grants))
+			}
+		}
+		action := "done"
+		opts := []huh.Option[string]{huh.NewOption("done, go on", "done")}
+		if a.d.Access == nil {
+			opts = append(opts, huh.NewOption("turn access on, with the proposed groups", "on"))
+		} else {
+			opts = append(opts, huh.NewOption("add a group", "add"))
+			for i, g := range a.d.Access.Groups {
+				opts = append(opts, huh.NewOption("change group "+g.Name, fmt.Sprint("edit:", i)))
+			}
+			if len(a.d.Access.Groups) > 0 {
+				opts = append(opts, huh.NewOption("remove a group", "remove"))
+			}
+			opts = append(opts, huh.NewOption("turn access off", "off"))
+		}
+		if err := a.ask(huh.NewSelect[string]().Title(wizard.Access.Info().Title + ": what next?").Options(opts...).Value(&action)); err != nil {
+			return err
+		}
+		switch {
+		case action == "done":
+			if err := wizard.Check(wizard.Access, a.d); err != nil {
+				a.say("%v", err)
+				failures++
+				continue
+			}
+			return nil
+		case action == "on":
+			if err := wizard.SetAccess(a.d, wizard.ProposeAccess(a.d)); err != nil {
+				return err
+			}
+		case action == "off":
+			if err := wizard.SetAccess(a.d, nil); err != nil {
+				return err
+			}
+		case action == "remove":
+			var names []string
+			for _, g := range a.d.Access.Groups {
+				names = append(names, g.Name)
+			}
+			gone := names[0]
+			if err := a.ask(huh.NewSelect[string]().Title("Remove which group?").Options(huh.NewOptions(names...)...).Value(&gone)); err != nil {
+				return err
+			}
+			if err := wizard.RemoveGroup(a.d, slices.Index(names, gone)); err != nil {
+				return err
+			}
+		default:
+			i := -1
+			ans := wizard.GroupAnswers{}
+			if n, ok := strings.CutPrefix(action, "edit:"); ok {
+				fmt.Sscan(n, &i)
+				ans = wizard.GroupOf(a.d.Access.Groups[i])
+			}
+			if err := a.answer(wizard.GroupForm(a.d, i, &ans)...); err != nil {
+				return err
+			}
+			g, err := wizard.PutGroup(a.d, i, ans)
+			if err != nil {
+				a.say("%v", err)
+				failures++
+				continue
+			}
+			a.say("Group %s saved: %s.", g.Name, wizard.FormatGrants(g.Grants))
+		}
+	}
+	return errors.New("too many refused answers for the groups")
+}
+
+// sayAccess says the preview's Access tab: each account and who may get
+// in with which permission set.
+func (a *accessible) sayAccess(tree *orgmodel.Tree) {
+	m := wizard.MatrixOf(a.d, tree)
+	if m == nil {
+		a.say("%s", wizard.AccessOffText)
+		return
+	}
+	a.say("Access, %d groups, %d of %d accounts reachable:", len(m.Groups), m.Reachable(), len(m.Accounts))
+	for i, acc := range m.Accounts {
+		a.say("Account %s: %s.", acc, m.Row(i))
+	}
+}
+
+// maxIdentityChecks bounds how often accessible mode asks again.
+const maxIdentityChecks = 50
+
+// identityGate asks for IAM Identity Center before the confirmation when
+// the design has access: while it is off, it says what to click and where,
+// and asks whether to check again, to have the sandbox do the click, or to
+// skip access this time. changed reports that the plan must be read again.
+func (a *accessible) identityGate() (changed bool, err error) {
+	if a.d.Access == nil {
+		return false, nil
+	}
+	b, region := a.opt.Backend, a.d.Organization.HomeRegion
+	for tries := 0; ; tries++ {
+		if tries == maxIdentityChecks {
+			// An input that has ended answers every question with its
+			// default, "check again": never loop for ever.
+			return false, fmt.Errorf("IAM Identity Center is still off after %d checks: turn it on (or skip access) and run the wizard again", tries)
+		}
+		ic, err := b.IdentityCenter(a.ctx, region)
+		if err == nil && ic.Enabled {
+			a.identity = &ic
+			a.say("IAM Identity Center is on in %s; access portal %s.", ic.Region, ic.PortalURL)
+			return tries > 0, nil
+		}
+		if err != nil {
+			a.say("Could not read IAM Identity Center: %v", err)
+		} else {
+			a.say("%s", wizard.IdentityCenterOffLead(len(a.d.Access.Groups)))
+			for i, step := range wizard.IdentityCenterSteps(region, a.target.AccountID) {
+				a.say("%d. %s", i+1, step)
+			}
+		}
+		action := "check"
+		opts := []huh.Option[string]{huh.NewOption("check again (I have clicked Enable)", "check")}
+		if a.target.Sandbox {
+			opts = append(opts, huh.NewOption("enable it now: "+wizard.IdentityCenterSandboxText, "enable"))
+		}
+		opts = append(opts, huh.NewOption("skip access this time. "+wizard.IdentityCenterSkipText, "skip"))
+		if err := a.ask(huh.NewSelect[string]().Title("IAM Identity Center: what next?").Options(opts...).Value(&action)); err != nil {
+			return false, err
+		}
+		switch action {
+		case "skip":
+			a.skipAccess = true
+			a.say("Access skipped this time: Identity Center is left alone.")
+			return true, nil
+		case "enable":
+			if _, err := b.EnableIdentityCenter(a.ctx, region); err != nil {
+				a.say("Could not enable it: %v", err)
+			}
+		}
+	}
 }

@@ -42,11 +42,12 @@ func TestAccessibleFlowConverges(t *testing.T) {
 		"",  // layout: keep by environment
 		"",  // adopted accounts: none, go on
 		"",  // budgets: keep none
+		"",  // who works where: the proposed groups
 		"y", // apply
 	}
 	var out bytes.Buffer
 	var saved []string
-	opt := Options{Backend: &fakeBackend{}, DesignPath: "orgwizard.yaml", Save: func(_ string, data []byte) error {
+	opt := Options{Backend: &fakeBackend{identityOn: true}, DesignPath: "orgwizard.yaml", Save: func(_ string, data []byte) error {
 		saved = append(saved, string(data))
 		return nil
 	}}
@@ -59,8 +60,8 @@ func TestAccessibleFlowConverges(t *testing.T) {
 		t.Fatalf("not converged:\n%s", text)
 	}
 	for _, want := range []string{
-		"Step 1 of 11: Where to build. Target: not chosen yet.",
-		"Step 3 of 11: Organization basics. Target: sandbox, account 111111111111",
+		"Step 1 of 12: Where to build. Target: not chosen yet.",
+		"Step 3 of 12: Organization basics. Target: sandbox, account 111111111111",
 		"Plan, 39 changes:",
 		"OU Workloads/prod/us: payments-prod-us <aws+payments-prod-us@acme.example>.",
 		"13 of 13 checks verified:",
@@ -221,5 +222,115 @@ func TestAccessibleSetsBudgets(t *testing.T) {
 	d, _, derr := wizard.Decode([]byte(saved[len(saved)-1]))
 	if derr != nil || d.Budgets == nil || d.Budgets.Default != 300 || len(d.Budgets.Environments) != 1 || d.Budgets.Environments[0].Amount != 750 {
 		t.Errorf("budgets saved as %+v (%v)", d.Budgets, derr)
+	}
+}
+
+// The access step in accessible mode: the proposal is said, a group added
+// (a refused grant asked again with what to change), the matrix said at the
+// preview; the new organization is applied, then, Identity Center being
+// off, the wizard says what to click and where, the sandbox does the click,
+// the plan is read again, and the Done step says how to get in.
+func TestAccessibleAccessStep(t *testing.T) {
+	answers := []string{
+		"1",             // the sandbox
+		"0", "", "", "", // guardrails, layout, adopted accounts, budgets: as they are
+		"2",                        // add a group
+		"data", "ana@acme.example", // its name and members
+		"root on all",                   // refused: no such permission set
+		"read-only on environment=prod", // its grants
+		"1",                             // done, go on
+		"y",                             // apply: the organization first
+		"2",                             // Identity Center is off: enable it (sandbox)
+		"y",                             // apply the access part
+		"",                              // no costs
+	}
+	var out bytes.Buffer
+	var saved []string
+	be := &fakeBackend{}
+	opt := Options{Backend: be, DesignPath: "acme.yaml", Design: acmeDesign(t), Reached: wizard.Guardrails,
+		Save: func(_ string, data []byte) error {
+			saved = append(saved, string(data))
+			return nil
+		}}
+	res, err := RunAccessible(context.Background(), opt, &lineReader{answers}, &out)
+	text := out.String()
+	if err != nil || !res.Converged {
+		t.Fatalf("%v, converged %v:\n%s", err, res.Converged, text)
+	}
+	for _, want := range []string{
+		"Step 8 of 12: Who works where.",
+		"Proposed from your workloads: 4 groups, 1 member.",
+		"Group payments-team, members payments-team@acme.example: admin on workload=payments environment=dev,staging; read-only on workload=payments environment=prod.",
+		`no permission set "root"; use one of admin, power-user, read-only, billing, security-audit`,
+		"Group data saved: read-only on environment=prod.",
+		"Account payments-prod-eu: payments-team read-only, platform-admins admin, auditors read-only, data read-only.",
+		"Account log-archive: platform-admins admin, auditors read-only.",
+		"IAM Identity Center is not on in this organization yet, and your design gives 5 groups access",
+		"1. Sign in to the management account (111111111111) and open https://eu-west-1.console.aws.amazon.com/singlesignon/home?region=eu-west-1",
+		`Choose Enable, then "Enable with AWS Organizations"`,
+		"IAM Identity Center is on in eu-west-1; access portal " + fakePortal,
+		"How to get in:",
+		"Access portal: " + fakePortal,
+		"AWS CLI profiles, one per account and permission set: orgwizard access aws-config --design acme.yaml",
+		"switchrole?roleName=OrganizationAccountAccessRole&account=",
+		`tick "Send email OTP"`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the output lacks %q:\n%s", want, text)
+		}
+	}
+	if be.enabled != 1 || len(be.planTrees) != 3 || be.planTrees[1].Access != nil || be.planTrees[2].Access == nil {
+		t.Errorf("sandbox clicks %d (want 1), plans %d (want 3: the preview's, the organization's without access, the access part's)", be.enabled, len(be.planTrees))
+	}
+	if !strings.Contains(text, "The access part, now that IAM Identity Center is on:") || !strings.Contains(text, "create group data") {
+		t.Errorf("the access part is not applied after Identity Center:\n%s", text)
+	}
+	if applied, gate := strings.Index(text, "Applied 39 changes"), strings.Index(text, "IAM Identity Center is not on"); applied < 0 || gate < applied {
+		t.Errorf("a new organization must be applied before Identity Center is asked for:\n%s", text)
+	}
+	d := opt.Design
+	if d.Access == nil || len(d.Access.Groups) != 5 || d.Access.Groups[4].Name != "data" {
+		t.Errorf("the design's access: %+v", d.Access)
+	}
+}
+
+// Skipping access this time plans without the access part and says so at
+// the end; the design keeps its groups.
+func TestAccessibleSkipsAccessThisTime(t *testing.T) {
+	answers := []string{"1", "0", "", "", "", "1", "y", "3", ""}
+	var out bytes.Buffer
+	be := &fakeBackend{}
+	opt := Options{Backend: be, DesignPath: "acme.yaml", Design: acmeDesign(t), Reached: wizard.Guardrails}
+	if _, err := RunAccessible(context.Background(), opt, &lineReader{answers}, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	text := out.String()
+	for _, want := range []string{"Access skipped this time", "Access was skipped this time: IAM Identity Center is not on."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the output lacks %q:\n%s", want, text)
+		}
+	}
+	if be.enabled != 0 || opt.Design.Access == nil || len(be.planTrees) != 3 || be.planTrees[2].Access != nil {
+		t.Errorf("clicks %d, access %v, plans %d", be.enabled, opt.Design.Access, len(be.planTrees))
+	}
+}
+
+// In an organization that exists, Identity Center is asked for before the
+// confirmation; "check again" reads it again, and once the sandbox did the
+// click the plan is read again before it is confirmed.
+func TestAccessibleAsksIdentityCenterBeforeConfirming(t *testing.T) {
+	answers := []string{"1", "0", "", "", "", "1", "1", "2", "y", ""}
+	var out bytes.Buffer
+	be := &fakeBackend{orgBare: true}
+	opt := Options{Backend: be, DesignPath: "acme.yaml", Design: acmeDesign(t), Reached: wizard.Guardrails}
+	if _, err := RunAccessible(context.Background(), opt, &lineReader{answers}, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	text := out.String()
+	if gate, confirm := strings.Index(text, "IAM Identity Center is not on"), strings.Index(text, "Step 10 of 12: Confirm"); gate < 0 || confirm < gate {
+		t.Errorf("Identity Center is not asked for before the confirmation:\n%s", text)
+	}
+	if be.identityReads < 3 || be.enabled != 1 || len(be.planTrees) != 2 {
+		t.Errorf("reads %d (want the first, check again, after the click, at Done), clicks %d, plans %d", be.identityReads, be.enabled, len(be.planTrees))
 	}
 }

@@ -51,6 +51,27 @@ type Backend interface {
 	// management account) and its budgets' use: from the costs command's
 	// cache when it is fresh, unless refresh.
 	Costs(ctx context.Context, refresh bool) (CostsReport, error)
+	// IdentityCenter reads whether the organization has its IAM Identity
+	// Center instance (ListInstances), looking in region, the design's
+	// home region: Identity Center is regional.
+	IdentityCenter(ctx context.Context, region string) (IdentityCenter, error)
+	// EnableIdentityCenter does, on the sandbox, the console's one click that
+	// turns the organization's instance on in region; elsewhere it refuses,
+	// since AWS has no API for it from the management account.
+	EnableIdentityCenter(ctx context.Context, region string) (IdentityCenter, error)
+}
+
+// IdentityCenter is what the wizard knows of the organization's IAM
+// Identity Center instance.
+type IdentityCenter struct {
+	// Enabled is false when the organization has no instance; nothing else
+	// is known then.
+	Enabled         bool
+	InstanceARN     string
+	IdentityStoreID string
+	Region          string
+	// PortalURL is the AWS access portal's start URL.
+	PortalURL string
 }
 
 // CostsReport is what the costs screen draws: the spend (grouped on the

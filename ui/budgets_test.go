@@ -28,6 +28,8 @@ func TestBudgetsPanelSetsTheDefault(t *testing.T) {
 	}
 	// The next step checks the whole design and saves it.
 	s.keys("n")
+	s.waitFor("Who works where")
+	s.keys("n")
 	s.waitFor("Plan:")
 	d := saved()
 	if b := d.Budgets; b == nil || b.Default != 250 || len(b.Environments) != 1 || b.Environments[0].Amount != 1000 || b.Notify != "owner" {

@@ -51,6 +51,8 @@ func TestAdoptUnmanagedAccountInTmux(t *testing.T) {
 	term.send("Escape")
 	term.waitFor("Deny leaving the organization", 5*time.Second)
 	term.send("n")
+	term.waitFor("Who works where", 5*time.Second)
+	term.send("n")
 	plan = term.waitFor("Plan: ", 20*time.Second)
 	if strings.Contains(plan, "o adopts") {
 		t.Errorf("an account is still left alone after adopting legacy-app:\n%s", plan)

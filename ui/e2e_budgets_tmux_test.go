@@ -33,6 +33,8 @@ func TestBudgetsInTmux(t *testing.T) {
 	term.send("Enter")
 	term.waitFor("Plan: ", 20*time.Second)
 	term.send("Escape")
+	term.waitFor("Who works where", 5*time.Second)
+	term.send("Escape")
 	v := term.waitFor("Budgets: none (b adds them)", 5*time.Second)
 	if !strings.Contains(v, "b budgets") {
 		t.Errorf("the guardrails footer does not offer b:\n%s", v)
@@ -45,6 +47,8 @@ func TestBudgetsInTmux(t *testing.T) {
 	term.typeText("1000")
 	term.send("Enter", "Enter", "Enter")
 	term.waitFor("Budgets: $250 a month per account, prod $1,000; alerts at 80%, 100%", 5*time.Second)
+	term.send("n")
+	term.waitFor("Who works where", 5*time.Second)
 	term.send("n")
 	term.waitFor("Plan: ", 20*time.Second)
 	term.send("C-c")

@@ -46,7 +46,7 @@ func TestEndToEndQuotaBlocksApplyInTmux(t *testing.T) {
 	}
 	term.send("a")
 	term.waitFor("apply is blocked: over the accounts quota", 5*time.Second)
-	if screen := term.screen(); !strings.Contains(screen, "Step 8 of 11 · Preview") {
+	if screen := term.screen(); !strings.Contains(screen, "Step 9 of 12 · Preview") {
 		t.Errorf("a left the preview over the quota:\n%s", screen)
 	}
 }

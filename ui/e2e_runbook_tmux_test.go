@@ -112,7 +112,7 @@ func TestEndToEndHomeRegionProposalInTmux(t *testing.T) {
 	send("Enter", "Enter")
 	term.typeText("aws@acme.example")
 	send("Enter", "Enter", "Enter") // the mailbox, the proposed home region, no tags
-	waitFor("Step 4 of 11", 10*time.Second)
+	waitFor("Step 4 of 12", 10*time.Second)
 	saved, err := os.ReadFile(design)
 	if err != nil {
 		t.Fatal(err)

@@ -13,8 +13,10 @@ import (
 
 // TestEndToEndInTmux builds orgwizard, runs the wizard in a real terminal
 // (tmux, 80x24) from the first screen to a converged acme-like organization
-// in a fresh sandbox, typing as a user would, then checks the sandbox state
-// and that plan has nothing left to do.
+// in a fresh sandbox, typing as a user would, through Who works where (one
+// group added to the proposal), the apply, Identity Center turned on by the
+// sandbox's click, to the Done screen's How to get in; then checks the
+// sandbox state and that plan has nothing left to do.
 func TestEndToEndInTmux(t *testing.T) {
 	dir, bin := tmuxBinary(t)
 	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "orgwizard.yaml")
@@ -77,16 +79,52 @@ func TestEndToEndInTmux(t *testing.T) {
 	waitFor("Deny leaving the organization", 5*time.Second)
 	send("n")
 
-	plan := waitFor("Plan: 39 changes", 20*time.Second)
-	if !strings.Contains(plan, "Target: sandbox, account") {
-		t.Errorf("the preview does not show the target:\n%s", plan)
+	// Who works where: the proposal, and one more group typed in its form.
+	if access := waitFor("groups proposed", 5*time.Second); !strings.Contains(access, "payments-team    2 grants  · payments-team@acme.example") {
+		t.Errorf("the access step does not propose payments-team with its owner:\n%s", access)
 	}
 	send("a")
-	waitFor("Ready to make 39 changes", 5*time.Second)
+	waitFor("New group", 5*time.Second)
+	typeText("data")
+	send("Enter")
+	typeText("ana@acme.example")
+	send("Enter")
+	typeText("read-only on environment=prod")
+	send("Enter")
+	waitFor("group data saved", 5*time.Second)
+	send("n")
+
+	plan := waitFor("Plan: ", 20*time.Second)
+	if !strings.Contains(plan, "Target: sandbox, account") || !strings.Contains(strings.Join(strings.Fields(plan), " "), "access steps") {
+		t.Errorf("the preview does not show the target, or the access part:\n%s", plan)
+	}
+	send("Tab", "Tab", "Tab")
+	if matrix := waitFor("accounts reachable", 5*time.Second); !strings.Contains(matrix, "payments-prod-eu read-only     ·            admin           read-only read-only") {
+		t.Errorf("the Access tab does not show payments-prod-eu's access:\n%s", matrix)
+	}
+	send("a")
+	// A new organization is applied without its access part first.
+	waitFor("Ready to make 39 changes", 10*time.Second)
+	send("Enter")
+	// A new organization: Identity Center comes once it exists.
+	gate := waitFor("Enable with AWS Organizations", 60*time.Second)
+	if !strings.Contains(gate, "https://eu-west-1.console.aws.amazon.com/singlesignon/home?region=eu-west-1") {
+		t.Errorf("the gate does not link the console of the home region:\n%s", gate)
+	}
+	send("e")
+	// Identity Center is on: the access part, confirmed in turn.
+	waitFor("access steps in IAM Identity Center", 20*time.Second)
 	send("Enter")
 	done := waitFor("checks verified", 60*time.Second)
 	if !strings.Contains(done, "Your organization is in place: 13 of 13 checks verified") {
 		t.Errorf("the done screen does not tick every check:\n%s", done)
+	}
+	send("g")
+	getIn := strings.Join(strings.Fields(waitFor("How to get in", 5*time.Second)), " ")
+	for _, want := range []string{"Access portal: https://d-", ".awsapps.com/start (IAM Identity Center in eu-west-1)", "orgwizard access aws-config --design " + design + " --sandbox-state " + state} {
+		if !strings.Contains(getIn, want) {
+			t.Errorf("How to get in lacks %q:\n%s", want, getIn)
+		}
 	}
 	send("q")
 	waitFor("EXIT=0", 10*time.Second)
@@ -96,7 +134,8 @@ func TestEndToEndInTmux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"name: acme", "email: aws@acme.example", "homeRegion: eu-west-1", "residencies: [eu, us]", "residencies: [eu]", "owner: payments-team@acme.example"} {
+	for _, want := range []string{"name: acme", "email: aws@acme.example", "homeRegion: eu-west-1", "residencies: [eu, us]", "residencies: [eu]", "owner: payments-team@acme.example",
+		"access:", "name: platform-admins", "name: data", "ana@acme.example"} {
 		if !strings.Contains(string(saved), want) {
 			t.Errorf("the saved design lacks %q:\n%s", want, saved)
 		}
@@ -140,5 +179,10 @@ func TestEndToEndInTmux(t *testing.T) {
 	out, err := exec.Command(bin, "plan", "--detailed-exitcode", "--design", design, "--sandbox-state", state).CombinedOutput()
 	if err != nil {
 		t.Errorf("plan after the wizard: %v (want exit 0, nothing to do)\n%s", err, out)
+	}
+	// The wizard did the console's click on the sandbox, in the home region.
+	out, err = exec.Command(bin, "sandbox", "enable-identity-center", "--sandbox-state", state, "--region", "eu-west-1").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "was already enabled") || !strings.Contains(string(out), "home region     eu-west-1") {
+		t.Errorf("Identity Center after the wizard: %v\n%s", err, out)
 	}
 }

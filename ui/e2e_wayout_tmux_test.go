@@ -65,10 +65,14 @@ func TestEndToEndWayOutInTmux(t *testing.T) {
 		t.Errorf("the preview does not say %q:\n%s", count, preview)
 	}
 	send("Escape")
+	waitFor("Who works where", 10*time.Second)
+	send("Escape")
 	// Its longer title leaves room for the short form only.
 	if guardrails := waitFor("Guardrails and foundation", 10*time.Second); !strings.Contains(guardrails, "11/12 accounts") {
 		t.Errorf("the guardrails step does not say 11/12 accounts, as the preview does:\n%s", guardrails)
 	}
+	send("n")
+	waitFor("Who works where", 10*time.Second)
 	send("n")
 	waitFor("Plan: ", 20*time.Second)
 	send("a")

@@ -52,6 +52,42 @@ type fakeBackend struct {
 	costsErr   error
 	costsCalls int
 	refreshes  int
+
+	// identityOn: the organization has IAM Identity Center; identityReads
+	// counts the reads, identityErr fails them; enabled counts the
+	// sandbox's clicks; planTrees are the trees planned, in order.
+	// orgBare: the organization exists with nothing of the design in it.
+	orgBare       bool
+	identityOn    bool
+	identityReads int
+	identityErr   error
+	enabled       int
+	planTrees     []*orgmodel.Tree
+	// accessApplied: an apply carried access steps out, Identity Center on.
+	accessApplied bool
+}
+
+const fakePortal = "https://d-9067000000.awsapps.com/start"
+
+func (f *fakeBackend) IdentityCenter(_ context.Context, region string) (IdentityCenter, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.identityReads++
+	if f.identityErr != nil {
+		return IdentityCenter{}, f.identityErr
+	}
+	if !f.identityOn {
+		return IdentityCenter{Region: region}, nil
+	}
+	return IdentityCenter{Enabled: true, InstanceARN: "arn:aws:sso:::instance/ssoins-1", IdentityStoreID: "d-9067000000", Region: region, PortalURL: fakePortal}, nil
+}
+
+func (f *fakeBackend) EnableIdentityCenter(ctx context.Context, region string) (IdentityCenter, error) {
+	f.mu.Lock()
+	f.identityOn = true
+	f.enabled++
+	f.mu.Unlock()
+	return f.IdentityCenter(ctx, region)
 }
 
 const (
@@ -146,15 +182,56 @@ func (f *fakeBackend) RunNewManagement(ctx context.Context, on func(migrate.Even
 
 func (f *fakeBackend) actual() *orgmodel.Actual {
 	if !f.converged && !f.applied {
+		if f.orgBare {
+			return &orgmodel.Actual{Organization: &orgmodel.ActualOrganization{ID: "o-exampleorg", ManagementAccountID: fakeAccount, FeatureSet: "ALL"}, RootID: "r-root", SCPEnabled: true,
+				Accounts: []orgmodel.ActualAccount{{ID: fakeAccount, Name: "founder", Email: "founder@acme.example", ParentID: "r-root"}}}
+		}
 		return &orgmodel.Actual{}
 	}
-	return convergedActual(f.tree)
+	a := convergedActual(f.tree)
+	if f.identityOn {
+		a.Access = &orgmodel.ActualAccess{InstanceARN: "arn:aws:sso:::instance/ssoins-1", IdentityStoreID: "d-9067000000", Region: f.tree.HomeRegion, PortalURL: fakePortal}
+		if f.accessApplied && f.tree.Access != nil {
+			convergedAccess(f.tree, a)
+		}
+	}
+	return a
+}
+
+// convergedAccess fills a.Access with what tree's access block makes: its
+// users, groups, orgwizard's permission sets and the assignments.
+func convergedAccess(tree *orgmodel.Tree, a *orgmodel.Actual) {
+	ac := a.Access
+	userIDs := map[string]string{}
+	for i, u := range tree.Access.Users {
+		userIDs[u.UserName] = fmt.Sprintf("u-%d", i)
+		ac.Users = append(ac.Users, orgmodel.ActualUser{ID: userIDs[u.UserName], UserName: u.UserName, Email: u.Email})
+	}
+	for _, g := range tree.Access.Groups {
+		ag := orgmodel.ActualGroup{ID: "g-" + g.Name, Name: g.Name, Description: g.Description}
+		for _, m := range g.Members {
+			ag.MemberIDs = append(ag.MemberIDs, userIDs[m])
+		}
+		ac.Groups = append(ac.Groups, ag)
+	}
+	for _, ps := range tree.Access.PermissionSets {
+		ac.PermissionSets = append(ac.PermissionSets, orgmodel.ActualPermissionSet{ARN: "ps-" + ps.Name, Name: ps.Name, Description: ps.Description,
+			SessionDuration: ps.SessionDuration, ManagedPolicies: ps.ManagedPolicies, InlinePolicy: ps.InlinePolicy, Tags: map[string]string{orgmodel.TagManagedBy: orgmodel.ManagedByValue}})
+	}
+	ids := map[string]string{}
+	for _, acc := range a.Accounts {
+		ids[acc.Name] = acc.ID
+	}
+	for _, as := range tree.Access.Assignments {
+		ac.Assignments = append(ac.Assignments, orgmodel.ActualAssignment{AccountID: ids[as.Account], PermissionSetARN: "ps-" + as.PermissionSet, PrincipalType: "GROUP", PrincipalID: "g-" + as.Group})
+	}
 }
 
 func (f *fakeBackend) Plan(_ context.Context, tree *orgmodel.Tree) (*orgmodel.Plan, *orgmodel.Actual, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.tree = tree
+	f.planTrees = append(f.planTrees, tree)
 	a := f.actual()
 	p := orgmodel.MakePlan(tree, a)
 	for i, n := 0, f.awaits; i < len(p.Steps) && n > 0; i++ {
@@ -196,6 +273,11 @@ func (f *fakeBackend) Apply(ctx context.Context, plan *orgmodel.Plan, _ *orgmode
 	}
 	f.mu.Lock()
 	f.applied = true
+	for _, s := range plan.Steps {
+		if orgmodel.IsAccessStep(s.Kind) && f.identityOn {
+			f.accessApplied = true
+		}
+	}
 	f.mu.Unlock()
 	return nil
 }

@@ -156,6 +156,8 @@ func TestLayoutRadioShowsTheChoice(t *testing.T) {
 		t.Errorf("both layouts are marked:\n%s", v)
 	}
 	s.keys("n")
+	s.waitFor("Who works where")
+	s.keys("n")
 	s.waitFor("Plan:")
 	if d := saved(); d.Layout != orgmodel.ByWorkload {
 		t.Errorf("layout saved as %q", d.Layout)
@@ -221,6 +223,8 @@ func TestAdoptedAccountsAreEdited(t *testing.T) {
 	s.waitFor("adopted account legacy restored")
 	s.keys("esc")
 	s.waitFor("o adopted accounts (1)")
+	s.keys("n")
+	s.waitFor("Who works where")
 	s.keys("n")
 	s.waitFor("Plan:")
 	if got := saved().Accounts; len(got) != 1 || got[0] != (orgmodel.AdoptedAccount{Name: "legacy", ID: "123456789012", OU: "Security"}) {

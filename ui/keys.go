@@ -38,7 +38,7 @@ func DefaultKeyMap() KeyMap {
 		Custom:   b("c", "add custom", "c"),
 		Serve:    b("w", "who serves where", "w"),
 		Enter:    b("enter", "continue", "enter"),
-		Tabs:     b("tab", "tree/plan/policies", "tab"),
+		Tabs:     b("tab", "tree/plan/policies/access", "tab"),
 		Policies: b("enter", "fold / read", "enter", "space"),
 		Apply:    b("a", "apply", "a"),
 		Stop:     b("ctrl+c", "stop safely", "ctrl+c"),

@@ -124,6 +124,18 @@ type state struct {
 	// quota is the accounts the design makes against the quota, from the
 	// first step that changes the count.
 	quota quotaUse
+	// reached is the furthest step the design has been to (its resume
+	// marker, then this run): the access step proposes groups only to a
+	// design that has not been past it, so access turned off stays off.
+	reached wizard.Step
+	// identity is what the last read of IAM Identity Center found; nil
+	// before one. skipAccess: the user chose to apply without access this
+	// time, Identity Center being off.
+	identity   *IdentityCenter
+	skipAccess bool
+	// orgFirst: the organization is new, so it is applied without its
+	// access part, which follows once Identity Center is on in it.
+	orgFirst bool
 }
 
 // goNow moves to step s as soon as the screen's Update returns. goTo sends
@@ -178,6 +190,9 @@ func New(ctx context.Context, opt Options) *Model {
 		ctx: ctx, backend: opt.Backend, styles: NewStyles(opt.Dark), keys: DefaultKeyMap(),
 		design: d, path: opt.DesignPath, resume: resume, now: opt.Now, save: opt.Save, fresh: opt.Design == nil,
 	}
+	if opt.Design != nil {
+		st.reached = opt.Reached
+	}
 	m := &Model{opt: opt, st: st, help: help.New(), width: 80, height: 24}
 	m.help.Styles = help.DefaultStyles(opt.Dark)
 	m.enter(wizard.Target)
@@ -212,6 +227,8 @@ func (m *Model) enter(s wizard.Step) tea.Cmd {
 		m.screen = newResidencyScreen(m.st)
 	case wizard.Guardrails:
 		m.screen = newGuardrailsScreen(m.st)
+	case wizard.Access:
+		m.screen = newAccessScreen(m.st)
 	case wizard.Preview:
 		m.screen = newPreviewScreen(m.st)
 	case wizard.Confirm:
@@ -368,6 +385,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) goStep(s wizard.Step) tea.Cmd {
 	m.status, m.statusErr = "", false
 	cmds := []tea.Cmd{m.enter(s)}
+	m.st.reached = max(m.st.reached, s)
 	if wizard.Designing(s) || s >= wizard.Preview {
 		cmds = append(cmds, m.save(s))
 	}

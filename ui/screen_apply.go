@@ -133,7 +133,19 @@ func (s *applyScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case msg.err == nil:
 			s.st.result.Converged = true
-			s.st.applied = &appliedRun{Changes: s.total, Elapsed: s.now.Sub(s.start), Retries: s.retries, Log: s.log}
+			run := &appliedRun{Changes: s.total, Elapsed: s.now.Sub(s.start), Retries: s.retries, Log: s.log}
+			if before := s.st.applied; before != nil {
+				// The access part, applied once Identity Center was on.
+				run.Changes += before.Changes
+				run.Elapsed += before.Elapsed
+				run.Retries += before.Retries
+				run.Log = append(slices.Clone(before.Log), run.Log...)
+			}
+			s.st.applied = run
+			if accessPending(s.st) {
+				// A new organization: Identity Center can be turned on now.
+				return tea.Batch(goTo(wizard.Confirm), say("the organization is in place; access needs IAM Identity Center next"))
+			}
 			return goTo(wizard.Done)
 		case errors.Is(msg.err, context.Canceled):
 			s.stopped = true
@@ -537,7 +549,14 @@ type doneScreen struct {
 	loading bool
 	// picker is way (b)'s destination picker, when open.
 	picker *runbookPicker
+	// getInAt is the line "How to get in" starts at, for its key; toGetIn
+	// asks the next drawing to scroll there (where the line is known).
+	getInAt int
+	toGetIn bool
 }
+
+// getInKey scrolls the Done screen to "How to get in".
+var getInKey = key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "how to get in"))
 
 type verifiedMsg struct {
 	v   wizard.Verified
@@ -548,10 +567,20 @@ func newDoneScreen(st *state) *doneScreen { return &doneScreen{st: st, loading: 
 
 func (s *doneScreen) Init() tea.Cmd {
 	b, ctx := s.st.backend, s.st.ctx
-	return func() tea.Msg {
+	verify := func() tea.Msg {
 		v, err := b.Verify(ctx)
 		return verifiedMsg{v, err}
 	}
+	if s.st.design.Access == nil {
+		return verify
+	}
+	// The access portal's URL: Identity Center read once more, since it may
+	// have been turned on since (or was never asked, the plan being empty).
+	region := s.st.design.Organization.HomeRegion
+	return tea.Batch(verify, func() tea.Msg {
+		ic, err := b.IdentityCenter(ctx, region)
+		return identityMsg{ic, err}
+	})
 }
 
 func (s *doneScreen) Typing() bool { return false }
@@ -595,6 +624,11 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.picker.update(msg)
 	}
 	switch msg := msg.(type) {
+	case identityMsg:
+		if msg.err == nil {
+			ic := msg.ic
+			s.st.identity = &ic
+		}
 	case verifiedMsg:
 		s.loading, s.err = false, msg.err
 		if msg.err == nil {
@@ -627,6 +661,8 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 			s.openPicker()
 		case key.Matches(msg, costsKey) && s.v != nil:
 			return openCosts
+		case key.Matches(msg, getInKey) && s.v != nil:
+			s.toGetIn = true
 		}
 	}
 	return nil
@@ -679,6 +715,12 @@ func (s *doneScreen) View() string {
 		}
 		lines = append(lines, wrapMark(mark, c.Title+st.Muted.Render(" · "+c.Detail), s.w)...)
 	}
+	lines = append(lines, "")
+	s.getInAt = len(lines)
+	lines = append(lines, st.Bold.Render("How to get in"))
+	for _, l := range wizard.HowToGetIn(getIn(s.st.design, s.st.path, s.st.target, s.st.identity, s.st.skipAccess, s.st.tree, s.v.Actual)) {
+		lines = append(lines, wrapLinks("•", l, s.w)...)
+	}
 	lines = append(lines, "", st.Bold.Render("Accounts"))
 	ids := map[string]string{}
 	for _, a := range s.v.Actual.Accounts {
@@ -701,6 +743,9 @@ func (s *doneScreen) View() string {
 			lines = append(lines, st.Muted.Render(l))
 		}
 	}
+	if s.toGetIn {
+		s.top, s.toGetIn = s.getInAt, false
+	}
 	s.top = max(min(s.top, len(lines)-s.h), 0)
 	return strings.Join(lines[s.top:min(len(lines), s.top+s.h)], "\n")
 }
@@ -721,9 +766,9 @@ func (s *doneScreen) Keys() []key.Binding {
 		return []key.Binding{k.Close}
 	}
 	if s.offersRunbook() {
-		return []key.Binding{k.Move, k.PageDown, runbookOn, costsKey, k.Close}
+		return []key.Binding{k.Move, k.PageDown, getInKey, runbookOn, costsKey, k.Close}
 	}
-	return []key.Binding{k.Move, k.PageDown, costsKey, k.Close}
+	return []key.Binding{k.Move, k.PageDown, getInKey, costsKey, k.Close}
 }
 
 func retries(n int) string {

@@ -87,7 +87,7 @@ func (s *guardrailsScreen) Update(msg tea.Msg) tea.Cmd {
 		if err := wizard.Check(wizard.Guardrails, d); err != nil {
 			return sayErr(err)
 		}
-		s.st.goNow(wizard.Preview)
+		s.st.goNow(wizard.Access)
 		return nil
 	}
 	return nil
@@ -187,14 +187,26 @@ type confirmScreen struct {
 	st    *state
 	typed string
 	w, h  int
+	// gate asks for IAM Identity Center first when the design has access.
+	gate identityGate
 }
 
-func newConfirmScreen(st *state) *confirmScreen { return &confirmScreen{st: st} }
+func newConfirmScreen(st *state) *confirmScreen {
+	return &confirmScreen{st: st, gate: identityGate{st: st}}
+}
 
-func (s *confirmScreen) Init() tea.Cmd { return nil }
-func (s *confirmScreen) Typing() bool  { return !s.st.target.Sandbox }
+func (s *confirmScreen) Init() tea.Cmd { return s.gate.Init() }
+func (s *confirmScreen) Typing() bool  { return !s.gate.open() && !s.st.target.Sandbox }
 
 func (s *confirmScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg.(type) {
+	case identityMsg, identityTickMsg, replannedMsg:
+		return s.gate.Update(msg)
+	case tea.KeyPressMsg:
+		if s.gate.open() {
+			return s.gate.Update(msg)
+		}
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
@@ -224,14 +236,23 @@ func (s *confirmScreen) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (s *confirmScreen) View() string {
+	if s.gate.open() || s.gate.err != nil && s.st.plan == nil {
+		return s.gate.View(s.w)
+	}
 	st := s.st.styles
 	p := s.st.plan
 	accounts, guardrails := wizard.ConfirmChanges(p)
 	lines := []string{
 		st.Bold.Render(fmt.Sprintf("Ready to make %d changes to %s.", len(p.Steps), s.st.target.Describe)), "",
 		"  " + accounts, "  " + guardrails,
-		"", st.Muted.Render(wizard.ConfirmSafety), "",
 	}
+	if a := wizard.ConfirmAccess(p); a != "" {
+		lines = append(lines, wrapMark(" ", a, s.w)...)
+	}
+	if s.st.skipAccess {
+		lines = append(lines, wrapMark(" ", "Access is skipped this time: IAM Identity Center is left alone.", s.w)...)
+	}
+	lines = append(lines, "", st.Muted.Render(wizard.ConfirmSafety), "")
 	if s.st.target.Sandbox {
 		lines = append(lines, "This is the sandbox: nothing real changes. Press enter to apply.")
 	} else {
@@ -241,8 +262,11 @@ func (s *confirmScreen) View() string {
 	return strings.Join(lines, "\n")
 }
 
-func (s *confirmScreen) SetSize(w, h int) { s.w, s.h = w, h }
+func (s *confirmScreen) SetSize(w, h int) { s.w, s.h, s.gate.h = w, h, h }
 func (s *confirmScreen) Keys() []key.Binding {
+	if s.gate.open() {
+		return s.gate.Keys()
+	}
 	if s.st.target.Sandbox {
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply"))}
 	}

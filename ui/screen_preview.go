@@ -17,8 +17,10 @@ import (
 // the plan against the target, and the guardrails' policies.
 type previewScreen struct {
 	st      *state
-	tab     int // 0 tree, 1 plan, 2 policies
+	tab     int // 0 tree, 1 plan, 2 policies, 3 access
 	tree    *treeView
+	matrix  matrixView
+	rest    int // the rows under the tabs and the summary
 	planTop int
 	pol     cursorList
 	reading int // the policy shown in full, -1 none
@@ -34,7 +36,7 @@ type planMsg struct {
 	err    error
 }
 
-var tabNames = []string{"Tree", "Plan", "Policies"}
+var tabNames = []string{"Tree", "Plan", "Policies", "Access"}
 
 func newPreviewScreen(st *state) *previewScreen {
 	return &previewScreen{st: st, reading: -1, loading: true}
@@ -47,6 +49,8 @@ func (s *previewScreen) Init() tea.Cmd {
 		return nil
 	}
 	s.st.tree = tree
+	// Skipping access is decided at each confirmation, not kept.
+	s.st.skipAccess, s.st.orgFirst = false, false
 	// The plan of an earlier visit is for another design: no apply, and no
 	// count, until this one is read.
 	s.st.plan = nil
@@ -152,6 +156,8 @@ func (s *previewScreen) Update(msg tea.Msg) tea.Cmd {
 			} else {
 				s.pol.move(keys, msg, len(s.st.tree.Policies))
 			}
+		case 3:
+			s.matrix.move(msg.String(), s.rest-4)
 		}
 	}
 	return nil
@@ -193,7 +199,10 @@ func (s *previewScreen) View() string {
 		}
 	}
 	lines = append(lines, strings.Join(tabs, " ")+"  "+st.Muted.Render(s.counts()))
-	lines = append(lines, s.summary()...)
+	if summary := s.summary(); s.tab != 3 || s.h-1-len(summary) >= 12 {
+		// A short window gives the Access tab's matrix the summary's lines.
+		lines = append(lines, summary...)
+	}
 	rest := max(s.h-len(lines), 1)
 	switch s.tab {
 	case 0:
@@ -217,13 +226,20 @@ func (s *previewScreen) View() string {
 		}
 		s.pol.h = rest
 		lines = append(lines, s.pol.window(st, rows)...)
+	case 3:
+		lines = append(lines, s.matrix.render(st, wizard.MatrixOf(s.st.design, s.st.tree), s.w, rest)...)
 	}
+	s.rest = rest
 	return strings.Join(lines, "\n")
 }
 
 func (s *previewScreen) counts() string {
 	t := s.st.tree
-	return fmt.Sprintf("%d OUs · %d accounts · %d guardrails", len(t.OUs), len(t.Accounts), len(t.Policies))
+	c := fmt.Sprintf("%d OUs · %d accounts · %d guardrails", len(t.OUs), len(t.Accounts), len(t.Policies))
+	if a := s.st.design.Access; a != nil {
+		c += fmt.Sprintf(" · %d groups", len(a.Groups))
+	}
+	return c
 }
 
 // summary is the plan in one line and the warnings, quota first.
@@ -240,11 +256,15 @@ func (s *previewScreen) summary() []string {
 	if p.Empty() {
 		out = append(out, st.OK.Render("✓ Nothing to do: the organization already matches the design. Press enter."))
 	} else {
-		out = append(out, wrap(fmt.Sprintf("Plan: %d changes: create %d OUs, %d accounts; move %d; tag %d; %d guardrail steps; %d left alone.",
+		access := ""
+		if n := wizard.AccessSteps(p); n > 0 {
+			access = fmt.Sprintf(" %d access steps;", n)
+		}
+		out = append(out, wrap(fmt.Sprintf("Plan: %d changes: create %d OUs, %d accounts; move %d; tag %d; %d guardrail steps;%s %d left alone.",
 			len(p.Steps), p.Count(orgmodel.StepCreateOU), p.Count(orgmodel.StepCreateAccount)+p.Count(orgmodel.StepAwaitAccount),
 			p.Count(orgmodel.StepMoveAccount), p.Count(orgmodel.StepTagAccount),
 			p.Count(orgmodel.StepCreatePolicy)+p.Count(orgmodel.StepUpdatePolicy)+p.Count(orgmodel.StepAttachPolicy)+p.Count(orgmodel.StepDetachPolicy)+p.Count(orgmodel.StepEnablePolicyType),
-			len(p.Unmanaged)), s.w)...)
+			access, len(p.Unmanaged)), s.w)...)
 	}
 	if n := len(wizard.Adoptable(s.st.design, p)); n > 0 {
 		are := "are"
@@ -333,6 +353,10 @@ func (s *previewScreen) Keys() []key.Binding {
 		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "fold")))
 	case 2:
 		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read")))
+	case 3:
+		if s.st.design.Access != nil {
+			keys = append(keys, key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "groups")))
+		}
 	}
 	if s.ready() {
 		switch {

@@ -215,8 +215,6 @@ func NextSteps(sandbox bool, designPath string, targetArgs []string) []string {
 	}
 	return []string{
 		"See the organization with: " + Command(append([]string{"tree"}, targetArgs...)...),
-		"Sign in to each account through the management account's OrganizationAccountAccessRole.",
-		"Set up IAM Identity Center (SSO) for people; keep the root users unused.",
 		"Commit " + designPath + " to git; run " + plan + " after every change to it.",
 	}
 }

@@ -493,5 +493,26 @@ func ConfirmChanges(p *orgmodel.Plan) (accounts, guardrails string) {
 		fmt.Sprintf("%d guardrails to create or update and %d attachments.", p.Count(orgmodel.StepCreatePolicy)+p.Count(orgmodel.StepUpdatePolicy), p.Count(orgmodel.StepAttachPolicy))
 }
 
+// AccessSteps counts the plan's steps in IAM Identity Center, but the one
+// that is the user's (turning it on).
+func AccessSteps(p *orgmodel.Plan) int {
+	n := 0
+	for _, s := range p.Steps {
+		if orgmodel.IsAccessStep(s.Kind) && s.Kind != orgmodel.StepEnableIdentityCenter {
+			n++
+		}
+	}
+	return n
+}
+
+// ConfirmAccess says the plan's access part, "" when it has none.
+func ConfirmAccess(p *orgmodel.Plan) string {
+	n := AccessSteps(p)
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s in IAM Identity Center: groups, users, permission sets and their assignments.", plural(n, "access step"))
+}
+
 // ConfirmSafety is said with every confirmation.
 const ConfirmSafety = "Nothing is deleted. You can stop at any moment with ctrl+c and go on later."

@@ -23,6 +23,7 @@ const (
 	Environments
 	Residency
 	Guardrails
+	Access
 	Preview
 	Confirm
 	Apply
@@ -33,7 +34,7 @@ const (
 // planReads are the calls that read the organization for a plan.
 var planReads = []string{"organizations:DescribeOrganization", "organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent", "organizations:ListAccounts", "organizations:ListParents", "organizations:ListPolicies", "organizations:ListTargetsForPolicy", "organizations:ListTagsForResource"}
 
-var Steps = []Step{Target, Preflight, Basics, Workloads, Environments, Residency, Guardrails, Preview, Confirm, Apply, Done}
+var Steps = []Step{Target, Preflight, Basics, Workloads, Environments, Residency, Guardrails, Access, Preview, Confirm, Apply, Done}
 
 // Info is what a step is called, what the workshop pane says about it, and the
 // AWS calls made while it is on screen.
@@ -76,18 +77,22 @@ var infos = map[Step]Info{
 	Guardrails: {ID: "guardrails", Title: "Guardrails and foundation",
 		Workshop: "Guardrails are service control policies: rules AWS enforces on every member account, whatever permissions the people in it have. The foundation OUs hold the accounts that serve the whole organization: logs nobody can delete, security tooling, networking. o places existing accounts (accounts[]) and, in an existing organization, reads it for accounts to adopt: the only calls of this step.",
 		Calls:    planReads},
+	Access: {ID: "access", Title: "Who works where",
+		Workshop: "People should never share the root user or the management account: each person signs in once, at the AWS access portal of IAM Identity Center, and gets into the accounts their groups are granted. A permission set is a role Identity Center creates in each account it is granted in (admin, read-only ...). Giving a team access to its workload's accounts, and only read access to production, is the account-per-workload strategy's security argument at work. Identity Center itself is one click in the console, which the wizard asks for before the apply.",
+		Lead:     AccessLead,
+		Calls:    nil},
 	Preview: {ID: "preview", Title: "Preview",
 		Workshop: "This is the organization the design describes, and the plan: what must be created, moved or tagged in the target to get there. Nothing is ever deleted: accounts and OUs the design does not name are left alone.",
 		Calls:    planReads},
 	Confirm: {ID: "confirm", Title: "Confirm",
-		Workshop: "Nothing has changed yet. On a real AWS account you type its id, so that a change never lands in the wrong account by a reflex 'yes'.",
-		Calls:    nil},
+		Workshop: "Nothing has changed yet. On a real AWS account you type its id, so that a change never lands in the wrong account by a reflex 'yes'. When the design gives people access, IAM Identity Center must be on first: it is one click in the console, which the wizard waits for.",
+		Calls:    []string{"with access: sso:ListInstances"}},
 	Apply: {ID: "apply", Title: "Apply",
 		Workshop: "AWS creates accounts asynchronously, at most five at a time per organization; each takes from seconds to minutes. Every step is safe to repeat: if you stop now (ctrl+c) and run the wizard again, it finishes the work without creating anything twice.",
 		Calls:    []string{"organizations:CreateOrganization", "organizations:EnablePolicyType", "organizations:CreateOrganizationalUnit", "organizations:CreateAccount", "organizations:DescribeCreateAccountStatus", "organizations:MoveAccount", "organizations:TagResource", "organizations:CreatePolicy", "organizations:UpdatePolicy", "organizations:AttachPolicy"}},
 	Done: {ID: "done", Title: "Done",
-		Workshop: "The checklist is read back from the target, not assumed: every tick is something AWS confirmed. Sign in to each account through the management account's OrganizationAccountAccessRole, and keep the design file in git: it is the description of your organization.",
-		Calls:    []string{"organizations:ListAccounts", "organizations:ListPolicies", "ec2:DescribeRegions", "resource-explorer-2:Search", "tag:GetResources", "… (the inventory again)"}},
+		Workshop: "The checklist is read back from the target, not assumed: every tick is something AWS confirmed. How to get in says where people sign in (the AWS access portal, when the design has access), the CLI profiles, the break-glass path through OrganizationAccountAccessRole, and what the root emails are for. Keep the design file in git: it is the description of your organization.",
+		Calls:    []string{"organizations:ListAccounts", "organizations:ListPolicies", "ec2:DescribeRegions", "resource-explorer-2:Search", "tag:GetResources", "… (the inventory again)", "sso:ListInstances"}},
 }
 
 // AdoptedLead is what the adopted accounts' part of the guardrails step
@@ -133,7 +138,7 @@ func Prev(s Step) Step {
 }
 
 // Designing reports whether s edits the design (and so is saved on leaving).
-func Designing(s Step) bool { return s >= Basics && s <= Guardrails }
+func Designing(s Step) bool { return s >= Basics && s <= Access }
 
 // Check says whether the design's part asked in step s is complete, with the
 // first thing to fix. The messages come from orgmodel's checkers.
@@ -167,10 +172,17 @@ func Check(s Step, d *orgmodel.Design) error {
 				return fmt.Errorf("workload %s serves no residency; choose at least one (press w)", w.Name)
 			}
 		}
-	case Guardrails, Preview:
+	case Guardrails:
 		if err := d.Validate(); err != nil {
 			return err
 		}
+	case Access:
+		return checkAccess(d)
+	case Preview:
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		return checkAccess(d)
 	}
 	return nil
 }

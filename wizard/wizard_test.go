@@ -33,7 +33,7 @@ func TestStepsFollowInOrderAndBackStopsAtApply(t *testing.T) {
 	if Next(Basics) != Workloads || Next(Done) != Done {
 		t.Error("Next is not the next step")
 	}
-	for s, want := range map[Step]Step{Target: Target, Basics: Target, Workloads: Basics, Preview: Guardrails, Confirm: Preview, Apply: Apply, Done: Done} {
+	for s, want := range map[Step]Step{Target: Target, Basics: Target, Workloads: Basics, Access: Guardrails, Preview: Access, Confirm: Preview, Apply: Apply, Done: Done} {
 		if got := Prev(s); got != want {
 			t.Errorf("Prev(%s) = %s, want %s", s, got, want)
 		}

@@ -84,6 +84,9 @@ type Options struct {
 	// provisioning) is expected to take, where it is known (the sandbox's
 	// delay over its speed); 0: learnt from the first that end.
 	AccessTime time.Duration
+	// Baseline carries out the security baseline's steps; a plan that has
+	// some fails them when it is nil.
+	Baseline BaselineOps
 	// Journal records creations in flight; an in-memory one when nil.
 	Journal *Journal
 	// Quota returns the accounts quota of the organization and where the
@@ -187,6 +190,10 @@ type Engine struct {
 	failures Failures
 	ids      ids
 	access   accessIDs
+	// succeeded holds the steps done, which the baseline's later steps
+	// wait for; base, the ids its steps learn as they go.
+	succeeded map[int]bool
+	base      baselineIDs
 }
 
 // ids maps what the plan names by path or name to AWS ids, as they become known.
@@ -239,6 +246,9 @@ func New(ops Ops, opt Options) *Engine {
 func (e *Engine) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmodel.Actual) error {
 	e.plan = plan
 	e.initIDs(plan, actual)
+	if err := checkKinds(plan); err != nil {
+		return err
+	}
 	e.initAccessIDs(actual)
 	if err := e.checkQuota(ctx, plan, actual); err != nil {
 		return err
@@ -384,8 +394,10 @@ func (e *Engine) Apply(ctx context.Context, plan *orgmodel.Plan, actual *orgmode
 	}
 	e.parallel(ctx, billing, e.opt.Parallel, func(i int) { e.run(ctx, i, func(ctx context.Context) error { return e.billing(ctx, plan.Steps[i]) }) })
 
-	// Identity Center last: assignments name accounts created above.
+	// Identity Center and the security baseline act in and on accounts:
+	// they come once every account exists (access.go, baseline.go).
 	e.applyAccess(ctx, plan)
+	e.applyBaseline(ctx, plan, actual)
 	err := e.result(ctx)
 	if err == nil {
 		// Every request went through: what the journal still holds of
@@ -540,6 +552,10 @@ func (e *Engine) fail(ctx context.Context, i int, err error) {
 func (e *Engine) finish(i int, msg string) {
 	e.mu.Lock()
 	e.done++
+	if e.succeeded == nil {
+		e.succeeded = map[int]bool{}
+	}
+	e.succeeded[i] = true
 	e.mu.Unlock()
 	e.emit(Succeeded, i, msg)
 }

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/orgwizard/orgwizard/aws/baseline"
 	"github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/iamusers"
@@ -92,6 +93,29 @@ var Adapters = []Adapter{
 	{Service: "identitystore", API: reflect.TypeFor[identitycenter.StoreAPI]()},
 	{Service: "identitystore", API: reflect.TypeFor[identitycenter.StoreWriteAPI]()},
 	{Service: "ec2", API: reflect.TypeFor[identitycenter.RegionsAPI]()},
+	// The security baseline (a design's baseline and contacts blocks), from
+	// the management account. Its calls in log-archive and security-tooling
+	// (S3, GuardDuty's detector and members, Security Hub's hub and
+	// members, Access Analyzer) are made as OrganizationAccountAccessRole,
+	// which AWS gives AdministratorAccess there: they need nothing of the
+	// management account's credentials but sts:AssumeRole on that role.
+	{Service: "organizations", API: reflect.TypeFor[baseline.OrgAPI]()},
+	{Service: "cloudtrail", API: reflect.TypeFor[baseline.TrailAPI]()},
+	{Service: "iam", API: reflect.TypeFor[baseline.RootAPI]()},
+	{Service: "account", API: reflect.TypeFor[baseline.ContactAPI]()},
+	{Service: "guardduty", API: reflect.TypeFor[baseline.GuardDutyAdminAPI]()},
+	{Service: "securityhub", API: reflect.TypeFor[baseline.SecurityHubAdminAPI]()},
+	{Service: "sts", API: reflect.TypeFor[baseline.AssumeRoleAPI]()},
+}
+
+// AssumedRoleAdapters are the interfaces orgwizard calls inside member
+// accounts as OrganizationAccountAccessRole: their actions are the role's,
+// never the management account's, and the policy leaves them out.
+var AssumedRoleAdapters = []Adapter{
+	{Service: "s3", API: reflect.TypeFor[baseline.BucketAPI]()},
+	{Service: "guardduty", API: reflect.TypeFor[baseline.DetectorAPI]()},
+	{Service: "securityhub", API: reflect.TypeFor[baseline.HubAPI]()},
+	{Service: "access-analyzer", API: reflect.TypeFor[baseline.AnalyzerAPI]()},
 }
 
 // Actions returns the IAM actions of the adapter's operations.
@@ -176,6 +200,12 @@ type Action struct {
 // accessRoleARN is the one role migrate new-management creates, checks and assumes.
 const accessRoleARN = "arn:aws:iam::*:role/" + migrate.AccessRoleName
 
+// baselineNotServed is why the sandbox run does not call the security
+// baseline's actions: the sandbox does not serve CloudTrail, GuardDuty,
+// Security Hub, IAM's root features and Account Management yet. aws/baseline's
+// tests call each of them on fakes, and against moto where moto serves it.
+const baselineNotServed = "the sandbox does not serve the security baseline's services yet"
+
 // Actions is the whole policy, one entry per action.
 var Actions = []Action{
 	// Reading the organization (orgs.Client.Read and the apply engine).
@@ -237,7 +267,7 @@ var Actions = []Action{
 	// Way out (a): a new management account invites the old one.
 	{Name: "organizations:InviteAccountToOrganization", Why: "migrate new-management: invite the old account into the new organization"},
 	{Name: "organizations:ListHandshakesForOrganization", Why: "migrate new-management: find an invitation already sent, so a re-run sends none"},
-	{Name: "organizations:ListAccounts", Why: "migrate new-management (old account): list the members of an organization the old account manages, to explain what must happen first"},
+	{Name: "organizations:ListAccounts", Why: "migrate new-management (old account): list the members of an organization the old account manages, to explain what must happen first; apply: AWS also requires it of guardduty:EnableOrganizationAdminAccount (https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html)"},
 	{Name: "organizations:AcceptHandshake", Why: "migrate new-management (old account): accept the invitation"},
 	{Name: "iam:GetRole", Why: "migrate new-management (old account): see whether OrganizationAccountAccessRole exists", Resource: accessRoleARN},
 	{Name: "iam:CreateRole", Why: "migrate new-management (old account): create OrganizationAccountAccessRole, which invited accounts lack", Resource: accessRoleARN},
@@ -246,7 +276,7 @@ var Actions = []Action{
 		Resource:  accessRoleARN,
 		Condition: map[string]map[string]string{"ArnEquals": {"iam:PolicyARN": migrate.AdministratorAccess}},
 	},
-	{Name: "sts:AssumeRole", Why: "migrate new-management: check that the new management account can enter the old one", Resource: accessRoleARN},
+	{Name: "sts:AssumeRole", Why: "migrate new-management: check that the new management account can enter the old one; plan, apply: enter log-archive and security-tooling, where the security baseline's bucket, GuardDuty, Security Hub and analyzers are", Resource: accessRoleARN},
 
 	// The cost view (costs): what each account costs, read by the payer.
 	{Name: "ce:GetCostAndUsage", Why: "costs: each account's spend per day (one request grouped by linked account, every page); audit: the management account's own spend this month (one request)"},
@@ -298,6 +328,37 @@ var Actions = []Action{
 	{Name: "identitystore:GetUserId", Why: "adopt a user of that user name that exists (an interrupted apply's)"},
 	{Name: "identitystore:CreateGroupMembership", Why: "add the design's members to their groups"},
 
+	// The security baseline (plan and apply of a design with a baseline or
+	// contacts block), from the management account; nothing is deleted.
+	{Name: "organizations:ListAWSServiceAccessForOrganization", Why: "plan, apply: find the services that have trusted access already", NotInSandbox: baselineNotServed},
+	{Name: "organizations:EnableAWSServiceAccess", Why: "give trusted access to exactly the services the baseline uses (CloudTrail, GuardDuty, Security Hub, Access Analyzer, IAM, Account Management)", NotInSandbox: baselineNotServed},
+	{Name: "organizations:ListDelegatedAdministrators", Why: "plan, apply: find Access Analyzer's delegated administrator", NotInSandbox: baselineNotServed},
+	{Name: "organizations:RegisterDelegatedAdministrator", Why: "make security-tooling Access Analyzer's delegated administrator", NotInSandbox: baselineNotServed},
+	{Name: "cloudtrail:GetTrail", Why: "plan, apply: read orgwizard's organization trail", NotInSandbox: baselineNotServed},
+	{Name: "cloudtrail:GetTrailStatus", Why: "plan, apply: whether the organization trail is logging", NotInSandbox: baselineNotServed},
+	{Name: "cloudtrail:CreateTrail", Why: "create the organization trail, into the log bucket in log-archive", NotInSandbox: baselineNotServed},
+	{Name: "cloudtrail:UpdateTrail", Why: "set the organization trail's settings and bucket when they differ from the design's", NotInSandbox: baselineNotServed},
+	{Name: "cloudtrail:StartLogging", Why: "start the organization trail", NotInSandbox: baselineNotServed},
+	{Name: "iam:ListOrganizationsFeatures", Why: "plan, apply: read which centralized root access features are on", NotInSandbox: baselineNotServed},
+	{Name: "iam:EnableOrganizationsRootCredentialsManagement", Why: "centralized root access: member accounts created by the organization get no root password", NotInSandbox: baselineNotServed},
+	{Name: "iam:EnableOrganizationsRootSessions", Why: "centralized root access: the management account can run the tasks that need a member's root user", NotInSandbox: baselineNotServed},
+	{Name: "account:GetAlternateContact", Why: "plan, apply: read each account's alternate contacts", NotInSandbox: baselineNotServed},
+	{Name: "account:PutAlternateContact", Why: "set the design's alternate contacts on every account, the management account included", NotInSandbox: baselineNotServed},
+	{Name: "guardduty:ListOrganizationAdminAccounts", Why: "plan, apply: find GuardDuty's delegated administrator in each region", NotInSandbox: baselineNotServed},
+	{Name: "guardduty:EnableOrganizationAdminAccount", Why: "make security-tooling GuardDuty's delegated administrator in each allowed region", NotInSandbox: baselineNotServed},
+	{Name: "securityhub:ListOrganizationAdminAccounts", Why: "plan, apply: find Security Hub's delegated administrator in each region", NotInSandbox: baselineNotServed},
+	{Name: "securityhub:EnableOrganizationAdminAccount", Why: "make security-tooling Security Hub's delegated administrator in each allowed region (baseline.securityHub)", NotInSandbox: baselineNotServed},
+
+	{
+		Name: "organizations:DescribeOrganizationalUnit", Why: "GuardDuty reads the organization when security-tooling is made its delegated administrator",
+		ImpliedBy: "guardduty:EnableOrganizationAdminAccount", Source: "https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html",
+		NotInSandbox: baselineNotServed,
+	},
+	{
+		Name: "organizations:DescribeAccount", Why: "GuardDuty reads the organization when security-tooling is made its delegated administrator",
+		ImpliedBy: "guardduty:EnableOrganizationAdminAccount", Source: "https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html",
+		NotInSandbox: baselineNotServed,
+	},
 	{
 		Name:      "iam:CreateServiceLinkedRole",
 		Why:       "AWS creates the AWSServiceRoleForOrganizations role when the organization is created, as the caller",
@@ -339,6 +400,16 @@ var readIdentityCenter = []string{
 	"identitystore:ListGroups", "identitystore:ListUsers", "identitystore:ListGroupMemberships",
 }
 
+// baselineActions are the security baseline's calls outside Organizations,
+// which plan and apply make.
+var baselineActions = []string{
+	"cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:StartLogging",
+	"iam:ListOrganizationsFeatures", "iam:EnableOrganizationsRootCredentialsManagement", "iam:EnableOrganizationsRootSessions",
+	"account:GetAlternateContact", "account:PutAlternateContact",
+	"guardduty:ListOrganizationAdminAccounts", "guardduty:EnableOrganizationAdminAccount",
+	"securityhub:ListOrganizationAdminAccounts", "securityhub:EnableOrganizationAdminAccount",
+}
+
 // PurposesOf returns the purposes an action serves (ForAll aside).
 func PurposesOf(name string) []string {
 	service, _, _ := strings.Cut(name, ":")
@@ -372,9 +443,21 @@ func PurposesOf(name string) []string {
 		// migrate new-management creates the organization in the new
 		// account and its Transitional OU, and moves the old account there.
 		return []string{ForApply, ForMigrate}
+	case slices.Contains([]string{"organizations:DescribeOrganizationalUnit", "organizations:DescribeAccount"}, name):
+		return []string{ForApply}
+	case name == "organizations:ListAccounts":
+		// migrate reads an old organization's members; apply's GuardDuty
+		// administrator needs it too (AWS's guide).
+		return []string{ForApply, ForMigrate}
+	case name == "sts:AssumeRole":
+		// migrate enters the old account; plan and apply, log-archive and
+		// security-tooling for the security baseline.
+		return []string{ForApply, ForMigrate}
 	case slices.Contains([]string{"organizations:InviteAccountToOrganization", "organizations:ListHandshakesForOrganization",
-		"organizations:ListAccounts", "organizations:AcceptHandshake", "iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy", "sts:AssumeRole"}, name):
+		"organizations:AcceptHandshake", "iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy"}, name):
 		return []string{ForMigrate}
+	case slices.Contains(baselineActions, name):
+		return []string{ForApply}
 	case service == "organizations" || service == "servicequotas":
 		return []string{ForApply}
 	default:
@@ -488,7 +571,8 @@ func readOnly(op string) bool {
 var sidNames = map[string]string{"organizations": "Organizations", "servicequotas": "ServiceQuotas", "sts": "STS", "iam": "IAM",
 	"ec2": "EC2", "s3": "S3", "rds": "RDS", "dynamodb": "DynamoDB", "ecs": "ECS", "eks": "EKS", "cloudfront": "CloudFront",
 	"route53": "Route53", "tag": "Tagging", "resource-explorer-2": "ResourceExplorer", "ce": "CostExplorer", "budgets": "Budgets",
-	"sso": "IdentityCenter", "identitystore": "IdentityStore"}
+	"sso": "IdentityCenter", "identitystore": "IdentityStore",
+	"cloudtrail": "CloudTrail", "guardduty": "GuardDuty", "securityhub": "SecurityHub", "account": "Account"}
 
 func titleCase(service string) string {
 	if s, ok := sidNames[service]; ok {

@@ -130,6 +130,10 @@ func TestPolicyDocument(t *testing.T) {
 				if s.Condition["StringEquals"]["iam:AWSServiceName"] != "organizations.amazonaws.com" {
 					t.Errorf("%s is not limited to Organizations' service-linked role: %v", a, s.Condition)
 				}
+			case iamWrite && slices.Contains([]string{"iam:EnableOrganizationsRootCredentialsManagement", "iam:EnableOrganizationsRootSessions"}, a):
+				// Centralized root access is a setting of the organization,
+				// not of a role or user: the two calls take no input, so
+				// there is no resource to narrow them to.
 			case iamWrite:
 				if s.Resource == "*" {
 					t.Errorf("%s is allowed on every resource", a)
@@ -166,5 +170,27 @@ func TestPolicyNeverDeletes(t *testing.T) {
 		if !readOnly(op) {
 			t.Errorf("audit's policy allows %s, which changes something", a.Name)
 		}
+	}
+}
+
+// What orgwizard does inside log-archive and security-tooling is done as
+// OrganizationAccountAccessRole: the README says the policy holds none of
+// it, and this holds the policy to that.
+func TestAssumedRoleCallsAreNotInThePolicy(t *testing.T) {
+	names := Names()
+	n := 0
+	for _, a := range AssumedRoleAdapters {
+		for _, action := range a.Actions() {
+			n++
+			if slices.Contains(names, action) {
+				t.Errorf("the policy allows %s, which orgwizard calls only as OrganizationAccountAccessRole", action)
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("the assumed-role adapters declare %d operations", n)
+	}
+	if !slices.ContainsFunc(For(ForApply), func(a Action) bool { return a.Name == "sts:AssumeRole" && a.Resource == accessRoleARN }) {
+		t.Error("apply's policy does not let the management account assume OrganizationAccountAccessRole, and only it")
 	}
 }

@@ -183,6 +183,8 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 		switch {
 		case a.ImpliedBy != "" && used[a.Name]:
 			t.Errorf("%s is listed as needed by AWS on orgwizard's behalf, yet orgwizard called it", a.Name)
+		case a.ImpliedBy != "" && a.NotInSandbox != "":
+			// implied by a call the sandbox does not serve yet
 		case a.ImpliedBy != "" && !used[a.ImpliedBy]:
 			t.Errorf("%s is allowed for %s, which this run never called", a.Name, a.ImpliedBy)
 		case a.NotInSandbox != "" && used[a.Name]:

@@ -1,0 +1,616 @@
+package baseline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	acctypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+// Read returns what exists of the baseline tree wants, in the organization
+// actual describes: nil when the tree has no baseline. Accounts that cannot
+// be entered (an invited account without OrganizationAccountAccessRole) are
+// listed as Unreadable rather than failing the read: the plan says so, and
+// the rest of the baseline is still planned.
+func (c *Client) Read(ctx context.Context, tree *orgmodel.Tree, actual *orgmodel.Actual) (*orgmodel.ActualBaseline, error) {
+	bt := tree.Baseline
+	if bt == nil || actual == nil || actual.Organization == nil {
+		return nil, nil
+	}
+	orgID, mgmtID := actual.Organization.ID, actual.Organization.ManagementAccountID
+	// The accounts of the design, matched as the plan matches them.
+	plain := *actual
+	plain.Baseline = nil
+	ids := orgmodel.MakePlan(tree, &plain).Adopted
+	for name, id := range ids {
+		c.Name(id, name)
+	}
+	// A design with contacts only reads nothing else; one with a baseline
+	// reads its items turned off too, for the plan's "left in place".
+	hasBaseline := bt.Settings != nil
+	// Regions where a service turned off may have been left: the ones the
+	// design lists, or its home region when it lists none.
+	regions := bt.Regions
+	if len(regions) == 0 {
+		regions = []string{bt.HomeRegion}
+	}
+
+	out := &orgmodel.ActualBaseline{}
+	var mu sync.Mutex // guards out's slices below
+	unreadable := func(err error) bool {
+		var ee *EnterError
+		if !errors.As(err, &ee) {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if !slices.ContainsFunc(out.Unreadable, func(u orgmodel.UnreadableAccount) bool { return u.AccountID == ee.AccountID }) {
+			out.Unreadable = append(out.Unreadable, orgmodel.UnreadableAccount{AccountID: ee.AccountID, Name: ee.Name, Reason: ee.Error()})
+		}
+		return true
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.parallel)
+	g.Go(func() error {
+		list, err := c.trustedAccess(gctx)
+		out.TrustedAccess = list
+		return err
+	})
+	for _, da := range bt.DelegatedAdmins {
+		if da.Regional {
+			continue
+		}
+		g.Go(func() error {
+			admins, err := c.delegatedAdmins(gctx, da.Service)
+			mu.Lock()
+			defer mu.Unlock()
+			for _, id := range admins {
+				out.DelegatedAdmins = append(out.DelegatedAdmins, orgmodel.ActualDelegatedAdmin{Service: da.Service, AccountID: id})
+			}
+			return err
+		})
+	}
+	if hasBaseline {
+		g.Go(func() error {
+			f, err := c.rootFeatures(gctx)
+			out.RootFeatures = f
+			return err
+		})
+	}
+	if hasBaseline {
+		g.Go(func() error {
+			t, err := c.trail(gctx, bt.HomeRegion)
+			out.Trail = t
+			return err
+		})
+	}
+	if logID := ids[orgmodel.LogArchive]; bt.Trail != nil && logID != "" && orgID != "" {
+		g.Go(func() error {
+			b, err := c.bucket(gctx, logID, orgmodel.LogBucketName(logID, orgID), bt.Trail.Bucket.Region)
+			if unreadable(err) {
+				return nil
+			}
+			out.Bucket = b
+			return err
+		})
+	}
+	toolingID := ids[orgmodel.SecurityTooling]
+	for _, svc := range []struct {
+		read bool
+		dst  *[]orgmodel.ActualRegionalService
+		fn   func(context.Context, string, string) (orgmodel.ActualRegionalService, error)
+	}{
+		{hasBaseline, &out.GuardDuty, c.guardDuty},
+		{hasBaseline, &out.SecurityHub, c.securityHub},
+	} {
+		if !svc.read {
+			continue
+		}
+		*svc.dst = make([]orgmodel.ActualRegionalService, len(regions))
+		for i, r := range regions {
+			g.Go(func() error {
+				got, err := svc.fn(gctx, r, toolingID)
+				if unreadable(err) {
+					err = nil
+				}
+				(*svc.dst)[i] = got
+				return err
+			})
+		}
+	}
+	if hasBaseline && toolingID != "" {
+		for _, r := range regions {
+			g.Go(func() error {
+				list, err := c.analyzersIn(gctx, toolingID, r)
+				if unreadable(err) {
+					return nil
+				}
+				mu.Lock()
+				out.Analyzers = append(out.Analyzers, list...)
+				mu.Unlock()
+				return err
+			})
+		}
+	}
+	for _, ac := range bt.Contacts {
+		id := mgmtID
+		if !ac.Management {
+			id = ids[ac.Account]
+		}
+		if id == "" {
+			continue
+		}
+		g.Go(func() error {
+			got, err := c.contacts(gctx, id, mgmtID, ac.Contacts)
+			mu.Lock()
+			out.Contacts = append(out.Contacts, orgmodel.ActualAccountContacts{AccountID: id, Contacts: got})
+			mu.Unlock()
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out.Analyzers, func(a, b orgmodel.ActualAnalyzer) int { return compare(a.Region+a.Name, b.Region+b.Name) })
+	slices.SortFunc(out.Contacts, func(a, b orgmodel.ActualAccountContacts) int { return compare(a.AccountID, b.AccountID) })
+	slices.SortFunc(out.Unreadable, func(a, b orgmodel.UnreadableAccount) int { return compare(a.AccountID, b.AccountID) })
+	return out, nil
+}
+
+func compare(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func (c *Client) trustedAccess(ctx context.Context) ([]string, error) {
+	var out []string
+	in := &organizations.ListAWSServiceAccessForOrganizationInput{}
+	for {
+		page, err := c.mgmt.Orgs.ListAWSServiceAccessForOrganization(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("listing the services with trusted access: %w", err)
+		}
+		for _, s := range page.EnabledServicePrincipals {
+			out = append(out, aws.ToString(s.ServicePrincipal))
+		}
+		if aws.ToString(page.NextToken) == "" {
+			slices.Sort(out)
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+// delegatedAdmins lists the accounts registered for service.
+func (c *Client) delegatedAdmins(ctx context.Context, service string) ([]string, error) {
+	var out []string
+	in := &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String(service)}
+	for {
+		page, err := c.mgmt.Orgs.ListDelegatedAdministrators(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("listing the delegated administrators of %s: %w", service, err)
+		}
+		for _, a := range page.DelegatedAdministrators {
+			out = append(out, aws.ToString(a.Id))
+		}
+		if aws.ToString(page.NextToken) == "" {
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+// rootFeatures lists IAM's enabled centralized root access features: none
+// before IAM has trusted access.
+func (c *Client) rootFeatures(ctx context.Context) ([]string, error) {
+	out, err := c.mgmt.IAM.ListOrganizationsFeatures(ctx, &iam.ListOrganizationsFeaturesInput{})
+	switch Code(err) {
+	case "":
+	case "ServiceAccessNotEnabledException", "OrganizationNotFoundException":
+		return nil, nil
+	default:
+		return nil, fmt.Errorf("listing IAM's centralized root access features: %w", err)
+	}
+	var f []string
+	for _, x := range out.EnabledFeatures {
+		f = append(f, string(x))
+	}
+	slices.Sort(f)
+	return f, nil
+}
+
+// trail reads orgwizard's trail in the home region, nil when there is none.
+func (c *Client) trail(ctx context.Context, region string) (*orgmodel.ActualTrail, error) {
+	api := c.mgmt.Trail(region)
+	out, err := api.GetTrail(ctx, &cloudtrail.GetTrailInput{Name: aws.String(orgmodel.TrailName)})
+	var nf *cttypes.TrailNotFoundException
+	if errors.As(err, &nf) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading trail %s in %s: %w", orgmodel.TrailName, region, err)
+	}
+	t := out.Trail
+	if t == nil {
+		return nil, nil
+	}
+	got := &orgmodel.ActualTrail{
+		Name: aws.ToString(t.Name), ARN: aws.ToString(t.TrailARN), HomeRegion: aws.ToString(t.HomeRegion), S3BucketName: aws.ToString(t.S3BucketName),
+		IsOrganizationTrail: aws.ToBool(t.IsOrganizationTrail), IsMultiRegionTrail: aws.ToBool(t.IsMultiRegionTrail),
+		LogFileValidationEnabled: aws.ToBool(t.LogFileValidationEnabled), IncludeGlobalServiceEvents: aws.ToBool(t.IncludeGlobalServiceEvents),
+	}
+	st, err := api.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(firstOf(got.ARN, got.Name))})
+	if err != nil {
+		return nil, fmt.Errorf("reading the status of trail %s: %w", got.Name, err)
+	}
+	got.IsLogging = aws.ToBool(st.IsLogging)
+	return got, nil
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// bucket reads the log bucket from log-archive, nil when it does not exist.
+func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) (*orgmodel.ActualBucket, error) {
+	m, err := c.member(ctx, logArchiveID)
+	if err != nil {
+		return nil, err
+	}
+	api := m.S3(region)
+	_, err = api.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
+	var nf *s3types.NotFound
+	var re *awshttp.ResponseError
+	switch {
+	case errors.As(err, &nf) || (errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound):
+		return nil, nil
+	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusForbidden:
+		// Not log-archive's: S3 names are global.
+		return &orgmodel.ActualBucket{Name: name, Foreign: true}, nil
+	case err != nil:
+		return nil, fmt.Errorf("looking for bucket %s in log-archive: %w", name, err)
+	}
+	b := &orgmodel.ActualBucket{Name: name, Region: region}
+	v, err := api.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(name)})
+	if err != nil {
+		return nil, fmt.Errorf("reading the versioning of bucket %s: %w", name, err)
+	}
+	b.Versioning = string(v.Status)
+	pab, err := api.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(name)})
+	switch {
+	case Code(err) == "NoSuchPublicAccessBlockConfiguration":
+	case err != nil:
+		return nil, fmt.Errorf("reading the public access block of bucket %s: %w", name, err)
+	case pab.PublicAccessBlockConfiguration != nil:
+		p := pab.PublicAccessBlockConfiguration
+		b.PublicAccessBlocked = aws.ToBool(p.BlockPublicAcls) && aws.ToBool(p.BlockPublicPolicy) && aws.ToBool(p.IgnorePublicAcls) && aws.ToBool(p.RestrictPublicBuckets)
+	}
+	enc, err := api.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(name)})
+	switch {
+	case Code(err) == "ServerSideEncryptionConfigurationNotFoundError":
+	case err != nil:
+		return nil, fmt.Errorf("reading the encryption of bucket %s: %w", name, err)
+	case enc.ServerSideEncryptionConfiguration != nil:
+		for _, r := range enc.ServerSideEncryptionConfiguration.Rules {
+			if d := r.ApplyServerSideEncryptionByDefault; d != nil {
+				b.Encryption = string(d.SSEAlgorithm)
+			}
+		}
+	}
+	lc, err := api.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(name)})
+	switch {
+	case Code(err) == "NoSuchLifecycleConfiguration":
+	case err != nil:
+		return nil, fmt.Errorf("reading the lifecycle of bucket %s: %w", name, err)
+	default:
+		for _, r := range lc.Rules {
+			if r.Status != s3types.ExpirationStatusEnabled || !wholeBucket(r) {
+				continue
+			}
+			if r.Expiration != nil {
+				b.ExpirationDays = int(aws.ToInt32(r.Expiration.Days))
+			}
+			if r.NoncurrentVersionExpiration != nil {
+				b.NoncurrentExpirationDays = int(aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays))
+			}
+		}
+	}
+	pol, err := api.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(name)})
+	switch {
+	case Code(err) == "NoSuchBucketPolicy":
+	case err != nil:
+		return nil, fmt.Errorf("reading the policy of bucket %s: %w", name, err)
+	default:
+		b.Policy = aws.ToString(pol.Policy)
+	}
+	return b, nil
+}
+
+// wholeBucket tells whether a lifecycle rule applies to every object.
+func wholeBucket(r s3types.LifecycleRule) bool {
+	if r.Filter == nil {
+		return aws.ToString(r.Prefix) == ""
+	}
+	f := r.Filter
+	return aws.ToString(f.Prefix) == "" && f.Tag == nil && f.And == nil && f.ObjectSizeGreaterThan == nil && f.ObjectSizeLessThan == nil
+}
+
+func guardDutyAdmin(ctx context.Context, api GuardDutyAdminAPI) (string, error) {
+	in := &guardduty.ListOrganizationAdminAccountsInput{}
+	for {
+		page, err := api.ListOrganizationAdminAccounts(ctx, in)
+		if err != nil {
+			return "", err
+		}
+		for _, a := range page.AdminAccounts {
+			if a.AdminStatus == gdtypes.AdminStatusEnabled {
+				return aws.ToString(a.AdminAccountId), nil
+			}
+		}
+		if aws.ToString(page.NextToken) == "" {
+			return "", nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+func securityHubAdmin(ctx context.Context, api SecurityHubAdminAPI) (string, error) {
+	in := &securityhub.ListOrganizationAdminAccountsInput{}
+	for {
+		page, err := api.ListOrganizationAdminAccounts(ctx, in)
+		if err != nil {
+			return "", err
+		}
+		for _, a := range page.AdminAccounts {
+			if a.Status == shtypes.AdminStatusEnabled {
+				return aws.ToString(a.AccountId), nil
+			}
+		}
+		if aws.ToString(page.NextToken) == "" {
+			return "", nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+func detectorID(ctx context.Context, api DetectorAPI) (string, error) {
+	out, err := api.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
+	if err != nil {
+		return "", fmt.Errorf("listing detectors: %w", err)
+	}
+	if len(out.DetectorIds) == 0 {
+		return "", nil
+	}
+	return out.DetectorIds[0], nil
+}
+
+// guardDutyMembers lists the accounts GuardDuty monitors for the
+// administrator (relationship Enabled).
+func guardDutyMembers(ctx context.Context, api DetectorAPI, detector string) ([]string, error) {
+	var out []string
+	in := &guardduty.ListMembersInput{DetectorId: aws.String(detector), OnlyAssociated: aws.String("true")}
+	for {
+		page, err := api.ListMembers(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range page.Members {
+			if strings.EqualFold(aws.ToString(m.RelationshipStatus), "Enabled") {
+				out = append(out, aws.ToString(m.AccountId))
+			}
+		}
+		if aws.ToString(page.NextToken) == "" {
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+// guardDuty reads GuardDuty in one region: its administrator, and from
+// security-tooling, when that is the administrator, its detector,
+// auto-enable and members.
+func (c *Client) guardDuty(ctx context.Context, region, toolingID string) (orgmodel.ActualRegionalService, error) {
+	got := orgmodel.ActualRegionalService{Region: region}
+	admin, err := guardDutyAdmin(ctx, c.mgmt.GuardDuty(region))
+	if err != nil {
+		return got, fmt.Errorf("reading GuardDuty's administrator in %s: %w", region, err)
+	}
+	got.AdminAccountID = admin
+	if toolingID == "" || admin != toolingID {
+		return got, nil
+	}
+	m, err := c.member(ctx, toolingID)
+	if err != nil {
+		return got, err
+	}
+	api := m.GuardDuty(region)
+	detector, err := detectorID(ctx, api)
+	if err != nil || detector == "" {
+		return got, wrapIf(err, "GuardDuty in %s", region)
+	}
+	got.Enabled = true
+	oc, err := api.DescribeOrganizationConfiguration(ctx, &guardduty.DescribeOrganizationConfigurationInput{DetectorId: aws.String(detector)})
+	if err != nil {
+		return got, fmt.Errorf("reading GuardDuty's organization configuration in %s: %w", region, err)
+	}
+	got.AutoEnable = string(oc.AutoEnableOrganizationMembers)
+	if got.MemberIDs, err = guardDutyMembers(ctx, api, detector); err != nil {
+		return got, fmt.Errorf("listing GuardDuty's members in %s: %w", region, err)
+	}
+	return got, nil
+}
+
+func hubEnabled(ctx context.Context, api HubAPI) (bool, error) {
+	_, err := api.DescribeHub(ctx, &securityhub.DescribeHubInput{})
+	var off *shtypes.InvalidAccessException
+	var nf *shtypes.ResourceNotFoundException
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &off), errors.As(err, &nf):
+		return false, nil
+	}
+	return false, fmt.Errorf("reading the hub: %w", err)
+}
+
+// hubMembers lists the accounts Security Hub has enabled for the
+// administrator.
+func hubMembers(ctx context.Context, api HubAPI) ([]string, error) {
+	var out []string
+	in := &securityhub.ListMembersInput{OnlyAssociated: aws.Bool(true)}
+	for {
+		page, err := api.ListMembers(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range page.Members {
+			// AWS's guide writes the status Enabled, its API ENABLED.
+			if s := aws.ToString(m.MemberStatus); strings.EqualFold(s, "Enabled") || strings.EqualFold(s, "Associated") {
+				out = append(out, aws.ToString(m.AccountId))
+			}
+		}
+		if aws.ToString(page.NextToken) == "" {
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+// securityHub reads Security Hub in one region, as guardDuty does.
+func (c *Client) securityHub(ctx context.Context, region, toolingID string) (orgmodel.ActualRegionalService, error) {
+	got := orgmodel.ActualRegionalService{Region: region}
+	admin, err := securityHubAdmin(ctx, c.mgmt.SecurityHub(region))
+	var off *shtypes.InvalidAccessException
+	if errors.As(err, &off) {
+		// Security Hub answers so where it was never turned on: no
+		// administrator there.
+		return got, nil
+	}
+	if err != nil {
+		return got, fmt.Errorf("reading Security Hub's administrator in %s: %w", region, err)
+	}
+	got.AdminAccountID = admin
+	if toolingID == "" || admin != toolingID {
+		return got, nil
+	}
+	m, err := c.member(ctx, toolingID)
+	if err != nil {
+		return got, err
+	}
+	api := m.SecurityHub(region)
+	on, err := hubEnabled(ctx, api)
+	if err != nil || !on {
+		return got, wrapIf(err, "Security Hub in %s", region)
+	}
+	got.Enabled = true
+	oc, err := api.DescribeOrganizationConfiguration(ctx, &securityhub.DescribeOrganizationConfigurationInput{})
+	if err != nil {
+		return got, fmt.Errorf("reading Security Hub's organization configuration in %s: %w", region, err)
+	}
+	got.AutoEnable = orgmodel.AutoEnableNone
+	if aws.ToBool(oc.AutoEnable) {
+		got.AutoEnable = orgmodel.AutoEnableAll
+	}
+	if got.MemberIDs, err = hubMembers(ctx, api); err != nil {
+		return got, fmt.Errorf("listing Security Hub's members in %s: %w", region, err)
+	}
+	return got, nil
+}
+
+func wrapIf(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}
+
+func analyzers(ctx context.Context, api AnalyzerAPI) ([]aatypes.AnalyzerSummary, error) {
+	var out []aatypes.AnalyzerSummary
+	in := &accessanalyzer.ListAnalyzersInput{}
+	for {
+		page, err := api.ListAnalyzers(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Analyzers...)
+		if aws.ToString(page.NextToken) == "" {
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+// analyzersIn reads orgwizard's analyzer (by name) in security-tooling.
+func (c *Client) analyzersIn(ctx context.Context, toolingID, region string) ([]orgmodel.ActualAnalyzer, error) {
+	m, err := c.member(ctx, toolingID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := analyzers(ctx, m.Analyzer(region))
+	if err != nil {
+		return nil, fmt.Errorf("listing the analyzers of security-tooling in %s: %w", region, err)
+	}
+	var out []orgmodel.ActualAnalyzer
+	for _, a := range list {
+		if aws.ToString(a.Name) == orgmodel.AnalyzerName {
+			out = append(out, orgmodel.ActualAnalyzer{Name: aws.ToString(a.Name), Type: string(a.Type), Region: region, AccountID: toolingID, Status: string(a.Status)})
+		}
+	}
+	return out, nil
+}
+
+// contacts reads the alternate contacts of the types want names.
+func (c *Client) contacts(ctx context.Context, accountID, mgmtID string, want []orgmodel.AlternateContact) ([]orgmodel.AlternateContact, error) {
+	var out []orgmodel.AlternateContact
+	for _, w := range want {
+		in := &account.GetAlternateContactInput{AlternateContactType: acctypes.AlternateContactType(w.Type)}
+		if accountID != mgmtID && accountID != c.callerID {
+			in.AccountId = aws.String(accountID)
+		}
+		got, err := c.mgmt.Account.GetAlternateContact(ctx, in)
+		var nf *acctypes.ResourceNotFoundException
+		if errors.As(err, &nf) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the %s contact of account %s: %w", w.Type, accountID, err)
+		}
+		if a := got.AlternateContact; a != nil {
+			out = append(out, orgmodel.AlternateContact{Type: string(a.AlternateContactType), Name: aws.ToString(a.Name),
+				Email: aws.ToString(a.EmailAddress), Phone: aws.ToString(a.PhoneNumber), Title: aws.ToString(a.Title)})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,417 @@
+package baseline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	acctypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
+
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
+)
+
+// Each method below carries out one kind of the plan's baseline steps. Each
+// is idempotent: run again after a crash, it finds its own work done (an
+// "already exists" answer is success once it is checked to be orgwizard's)
+// and does nothing twice.
+
+// Organization is what the baseline's steps need to know of the
+// organization: its id and its management account's id and email.
+type Organization struct {
+	ID, ManagementID, ManagementEmail string
+}
+
+// Organization describes the organization.
+func (c *Client) Organization(ctx context.Context) (Organization, error) {
+	out, err := c.mgmt.Orgs.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	if err != nil {
+		return Organization{}, fmt.Errorf("reading the organization: %w", err)
+	}
+	o := out.Organization
+	if o == nil {
+		return Organization{}, errors.New("reading the organization: AWS answered without one")
+	}
+	return Organization{ID: aws.ToString(o.Id), ManagementID: aws.ToString(o.MasterAccountId), ManagementEmail: aws.ToString(o.MasterAccountEmail)}, nil
+}
+
+// EnableTrustedAccess gives a service trusted access to the organization.
+// AWS answers success when it has it already.
+func (c *Client) EnableTrustedAccess(ctx context.Context, service string) error {
+	if _, err := c.mgmt.Orgs.EnableAWSServiceAccess(ctx, &organizations.EnableAWSServiceAccessInput{ServicePrincipal: aws.String(service)}); err != nil {
+		return fmt.Errorf("enabling trusted access for %s: %w", service, err)
+	}
+	return nil
+}
+
+// RegisterDelegatedAdmin makes accountID the delegated administrator of
+// service: in region through the service's own EnableOrganizationAdminAccount
+// (GuardDuty, Security Hub), or for the organization through Organizations
+// (IAM Access Analyzer, region "").
+func (c *Client) RegisterDelegatedAdmin(ctx context.Context, service, region, accountID string) error {
+	switch service {
+	case orgmodel.ServiceGuardDuty:
+		api := c.mgmt.GuardDuty(region)
+		if admin, err := guardDutyAdmin(ctx, api); err != nil {
+			return fmt.Errorf("reading GuardDuty's administrator in %s: %w", region, err)
+		} else if admin == accountID {
+			return nil
+		}
+		if _, err := api.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: aws.String(accountID)}); err != nil {
+			return fmt.Errorf("making %s GuardDuty's administrator in %s: %w", accountID, region, err)
+		}
+		return nil
+	case orgmodel.ServiceSecurityHub:
+		api := c.mgmt.SecurityHub(region)
+		if admin, err := securityHubAdmin(ctx, api); err != nil {
+			return fmt.Errorf("reading Security Hub's administrator in %s: %w", region, err)
+		} else if admin == accountID {
+			return nil
+		}
+		if _, err := api.EnableOrganizationAdminAccount(ctx, &securityhub.EnableOrganizationAdminAccountInput{AdminAccountId: aws.String(accountID)}); err != nil {
+			return fmt.Errorf("making %s Security Hub's administrator in %s: %w", accountID, region, err)
+		}
+		return nil
+	}
+	if region != "" {
+		return fmt.Errorf("%s has no delegated administrator per region", service)
+	}
+	_, err := c.mgmt.Orgs.RegisterDelegatedAdministrator(ctx, &organizations.RegisterDelegatedAdministratorInput{AccountId: aws.String(accountID), ServicePrincipal: aws.String(service)})
+	if Code(err) == "AccountAlreadyRegisteredException" {
+		// Registered for this service already (a crashed run's call, or
+		// the user's): success if it is this account.
+		admins, lerr := c.delegatedAdmins(ctx, service)
+		if lerr == nil && slices.Contains(admins, accountID) {
+			return nil
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("registering %s as %s's delegated administrator: %w", accountID, service, err)
+	}
+	return nil
+}
+
+// CreateLogBucket creates the log bucket in log-archive. A bucket of that
+// name log-archive owns already is its own (a crashed run's).
+func (c *Client) CreateLogBucket(ctx context.Context, logArchiveID, bucket, region string) error {
+	m, err := c.member(ctx, logArchiveID)
+	if err != nil {
+		return err
+	}
+	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
+	if region != "us-east-1" {
+		// us-east-1 is S3's default and refuses to be named.
+		in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(region)}
+	}
+	report(ctx, "creating bucket %s in %s", bucket, region)
+	_, err = m.S3(region).CreateBucket(ctx, in)
+	var owned *s3types.BucketAlreadyOwnedByYou
+	var taken *s3types.BucketAlreadyExists
+	switch {
+	case err == nil, errors.As(err, &owned):
+		return nil
+	case errors.As(err, &taken):
+		return fmt.Errorf("creating bucket %s in log-archive: the name is taken by another AWS account; it holds your organization's ids, so someone made it on purpose: find its owner: %w", bucket, err)
+	}
+	return fmt.Errorf("creating bucket %s in log-archive: %w", bucket, err)
+}
+
+// LifecycleRuleID names the log bucket's lifecycle rule.
+const LifecycleRuleID = "orgwizard-log-retention"
+
+// ConfigureLogBucket turns on versioning, blocks public access, sets default
+// encryption (S3 managed keys) and the lifecycle that expires each log, and
+// each old version, retentionDays after it was written. Each call sets a
+// whole setting, so running it again changes nothing.
+func (c *Client) ConfigureLogBucket(ctx context.Context, logArchiveID, bucket, region string, retentionDays int) error {
+	m, err := c.member(ctx, logArchiveID)
+	if err != nil {
+		return err
+	}
+	api := m.S3(region)
+	report(ctx, "versioning, public access block, encryption and a %d-day lifecycle on %s", retentionDays, bucket)
+	if _, err := api.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
+		return fmt.Errorf("turning versioning on for bucket %s: %w", bucket, err)
+	}
+	if _, err := api.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String(bucket),
+		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true),
+			IgnorePublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}}); err != nil {
+		return fmt.Errorf("blocking public access to bucket %s: %w", bucket, err)
+	}
+	if _, err := api.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(bucket),
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256},
+		}}}}); err != nil {
+		return fmt.Errorf("setting default encryption on bucket %s: %w", bucket, err)
+	}
+	if _, err := api.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String(bucket),
+		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: []s3types.LifecycleRule{{
+			ID: aws.String(LifecycleRuleID), Status: s3types.ExpirationStatusEnabled,
+			Filter:                      &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+			Expiration:                  &s3types.LifecycleExpiration{Days: aws.Int32(int32(retentionDays))},
+			NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(int32(retentionDays))},
+		}}}}); err != nil {
+		return fmt.Errorf("setting the %d-day lifecycle of bucket %s: %w", retentionDays, bucket, err)
+	}
+	return nil
+}
+
+// PutLogBucketPolicy sets the log bucket's policy (orgmodel.LogBucketPolicy).
+func (c *Client) PutLogBucketPolicy(ctx context.Context, logArchiveID, bucket, region, policy string) error {
+	if policy == "" {
+		return fmt.Errorf("the policy of bucket %s is empty", bucket)
+	}
+	m, err := c.member(ctx, logArchiveID)
+	if err != nil {
+		return err
+	}
+	report(ctx, "setting the policy of %s", bucket)
+	if _, err := m.S3(region).PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)}); err != nil {
+		return fmt.Errorf("setting the policy of bucket %s: %w", bucket, err)
+	}
+	return nil
+}
+
+// trailSettings are the organization trail's: every region, every account
+// of the organization, log file validation, and the global services' events
+// (IAM, STS).
+func trailSettings() (multi, org, validation, global *bool) {
+	return aws.Bool(true), aws.Bool(true), aws.Bool(true), aws.Bool(true)
+}
+
+// CreateTrail creates the organization trail in the management account's
+// region, delivering to bucket. A trail of that name that exists already
+// (a crashed run's) is updated to the same settings instead.
+func (c *Client) CreateTrail(ctx context.Context, name, region, bucket string) error {
+	multi, org, validation, global := trailSettings()
+	_, err := c.mgmt.Trail(region).CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String(name), S3BucketName: aws.String(bucket),
+		IsMultiRegionTrail: multi, IsOrganizationTrail: org, EnableLogFileValidation: validation, IncludeGlobalServiceEvents: global})
+	var exists *cttypes.TrailAlreadyExistsException
+	if errors.As(err, &exists) {
+		return c.UpdateTrail(ctx, name, region, bucket)
+	}
+	if err != nil {
+		return fmt.Errorf("creating trail %s in %s: %w", name, region, err)
+	}
+	return nil
+}
+
+// UpdateTrail sets the organization trail's settings and bucket.
+func (c *Client) UpdateTrail(ctx context.Context, name, region, bucket string) error {
+	multi, org, validation, global := trailSettings()
+	_, err := c.mgmt.Trail(region).UpdateTrail(ctx, &cloudtrail.UpdateTrailInput{Name: aws.String(name), S3BucketName: aws.String(bucket),
+		IsMultiRegionTrail: multi, IsOrganizationTrail: org, EnableLogFileValidation: validation, IncludeGlobalServiceEvents: global})
+	if err != nil {
+		return fmt.Errorf("updating trail %s in %s: %w", name, region, err)
+	}
+	return nil
+}
+
+// StartLogging starts the trail; AWS answers success when it logs already.
+func (c *Client) StartLogging(ctx context.Context, name, region string) error {
+	if _, err := c.mgmt.Trail(region).StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(name)}); err != nil {
+		return fmt.Errorf("starting trail %s in %s: %w", name, region, err)
+	}
+	return nil
+}
+
+// Account is an account to enrol in GuardDuty or Security Hub.
+type Account struct {
+	ID    string
+	Email string
+}
+
+// ConfigureGuardDuty, from security-tooling in region: a detector on, the
+// organization's auto-enable setting, and every account of members enrolled
+// that is not yet.
+func (c *Client) ConfigureGuardDuty(ctx context.Context, toolingID, region, autoEnable string, members []Account) error {
+	m, err := c.member(ctx, toolingID)
+	if err != nil {
+		return err
+	}
+	api := m.GuardDuty(region)
+	detector, err := detectorID(ctx, api)
+	if err != nil {
+		return fmt.Errorf("GuardDuty in %s: %w", region, err)
+	}
+	if detector == "" {
+		report(ctx, "turning GuardDuty on in security-tooling, %s", region)
+		// One detector per account and region: AWS refuses a second, so a
+		// crashed run's creation is found by ListDetectors above.
+		out, err := api.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
+		if err != nil {
+			return fmt.Errorf("turning GuardDuty on in security-tooling, %s: %w", region, err)
+		}
+		detector = aws.ToString(out.DetectorId)
+	}
+	report(ctx, "GuardDuty in %s: auto-enable %s", region, autoEnable)
+	if _, err := api.UpdateOrganizationConfiguration(ctx, &guardduty.UpdateOrganizationConfigurationInput{DetectorId: aws.String(detector),
+		AutoEnableOrganizationMembers: gdtypes.AutoEnableMembers(autoEnable)}); err != nil {
+		return fmt.Errorf("setting GuardDuty's auto-enable to %s in %s: %w", autoEnable, region, err)
+	}
+	have, err := guardDutyMembers(ctx, api, detector)
+	if err != nil {
+		return fmt.Errorf("listing GuardDuty's members in %s: %w", region, err)
+	}
+	var add []gdtypes.AccountDetail
+	for _, a := range members {
+		if !slices.Contains(have, a.ID) {
+			add = append(add, gdtypes.AccountDetail{AccountId: aws.String(a.ID), Email: aws.String(a.Email)})
+		}
+	}
+	for chunk := range slices.Chunk(add, 50) { // CreateMembers takes at most 50
+		report(ctx, "GuardDuty in %s: enrolling %d accounts", region, len(chunk))
+		out, err := api.CreateMembers(ctx, &guardduty.CreateMembersInput{DetectorId: aws.String(detector), AccountDetails: chunk})
+		if err != nil {
+			return fmt.Errorf("enrolling accounts in GuardDuty in %s: %w", region, err)
+		}
+		if err := unprocessed(region, "GuardDuty", out.UnprocessedAccounts, func(u gdtypes.UnprocessedAccount) (string, string) {
+			return aws.ToString(u.AccountId), aws.ToString(u.Result)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ConfigureSecurityHub, from security-tooling in region: Security Hub on,
+// new accounts enabled automatically when autoEnable is ALL, and every
+// account of members enrolled that is not yet.
+func (c *Client) ConfigureSecurityHub(ctx context.Context, toolingID, region, autoEnable string, members []Account) error {
+	m, err := c.member(ctx, toolingID)
+	if err != nil {
+		return err
+	}
+	api := m.SecurityHub(region)
+	on, err := hubEnabled(ctx, api)
+	if err != nil {
+		return fmt.Errorf("Security Hub in %s: %w", region, err)
+	}
+	if !on {
+		report(ctx, "turning Security Hub on in security-tooling, %s", region)
+		_, err := api.EnableSecurityHub(ctx, &securityhub.EnableSecurityHubInput{EnableDefaultStandards: aws.Bool(true)})
+		var conflict *shtypes.ResourceConflictException
+		if err != nil && !errors.As(err, &conflict) { // conflict: on already
+			return fmt.Errorf("turning Security Hub on in security-tooling, %s: %w", region, err)
+		}
+	}
+	report(ctx, "Security Hub in %s: auto-enable %s", region, autoEnable)
+	if _, err := api.UpdateOrganizationConfiguration(ctx, &securityhub.UpdateOrganizationConfigurationInput{AutoEnable: aws.Bool(autoEnable == orgmodel.AutoEnableAll)}); err != nil {
+		return fmt.Errorf("setting Security Hub's auto-enable in %s: %w", region, err)
+	}
+	have, err := hubMembers(ctx, api)
+	if err != nil {
+		return fmt.Errorf("listing Security Hub's members in %s: %w", region, err)
+	}
+	var add []shtypes.AccountDetails
+	for _, a := range members {
+		if !slices.Contains(have, a.ID) {
+			add = append(add, shtypes.AccountDetails{AccountId: aws.String(a.ID)})
+		}
+	}
+	for chunk := range slices.Chunk(add, 50) {
+		report(ctx, "Security Hub in %s: enrolling %d accounts", region, len(chunk))
+		out, err := api.CreateMembers(ctx, &securityhub.CreateMembersInput{AccountDetails: chunk})
+		if err != nil {
+			return fmt.Errorf("enrolling accounts in Security Hub in %s: %w", region, err)
+		}
+		if err := unprocessed(region, "Security Hub", out.UnprocessedAccounts, func(u shtypes.Result) (string, string) {
+			return aws.ToString(u.AccountId), aws.ToString(u.ProcessingResult)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func unprocessed[T any](region, service string, list []T, get func(T) (string, string)) error {
+	if len(list) == 0 {
+		return nil
+	}
+	var parts []string
+	for _, u := range list {
+		id, why := get(u)
+		parts = append(parts, id+": "+why)
+	}
+	return fmt.Errorf("%s in %s did not enrol %d accounts: %s", service, region, len(list), strings.Join(parts, "; "))
+}
+
+// CreateAnalyzer creates the organization analyzer in security-tooling. One
+// of that name there already is the one a crashed run made, if it is an
+// organization analyzer.
+func (c *Client) CreateAnalyzer(ctx context.Context, toolingID, region, name string) error {
+	m, err := c.member(ctx, toolingID)
+	if err != nil {
+		return err
+	}
+	api := m.Analyzer(region)
+	report(ctx, "creating analyzer %s in security-tooling, %s", name, region)
+	_, err = api.CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{AnalyzerName: aws.String(name), Type: aatypes.TypeOrganization})
+	var conflict *aatypes.ConflictException
+	if errors.As(err, &conflict) {
+		list, lerr := analyzers(ctx, api)
+		if lerr == nil {
+			for _, a := range list {
+				if aws.ToString(a.Name) == name && a.Type == aatypes.TypeOrganization {
+					return nil
+				}
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("creating analyzer %s in security-tooling, %s: %w", name, region, err)
+	}
+	return nil
+}
+
+// EnableRootFeature turns on one of IAM's centralized root access features.
+// AWS answers success when it is on already.
+func (c *Client) EnableRootFeature(ctx context.Context, feature string) error {
+	var err error
+	switch feature {
+	case orgmodel.RootCredentials:
+		_, err = c.mgmt.IAM.EnableOrganizationsRootCredentialsManagement(ctx, &iam.EnableOrganizationsRootCredentialsManagementInput{})
+	case orgmodel.RootSessions:
+		_, err = c.mgmt.IAM.EnableOrganizationsRootSessions(ctx, &iam.EnableOrganizationsRootSessionsInput{})
+	default:
+		return fmt.Errorf("%q is not a centralized root access feature (%s or %s)", feature, orgmodel.RootCredentials, orgmodel.RootSessions)
+	}
+	if err != nil {
+		return fmt.Errorf("enabling centralized root access (%s): %w", feature, err)
+	}
+	return nil
+}
+
+// PutAlternateContact sets one alternate contact of accountID, or of the
+// management account itself when accountID is "" or the caller's own id
+// (AWS refuses the management account's own id as AccountId).
+func (c *Client) PutAlternateContact(ctx context.Context, accountID string, ct orgmodel.AlternateContact) error {
+	in := &account.PutAlternateContactInput{AlternateContactType: acctypes.AlternateContactType(ct.Type),
+		Name: aws.String(ct.Name), EmailAddress: aws.String(ct.Email), PhoneNumber: aws.String(ct.Phone), Title: aws.String(ct.Title)}
+	who := "the management account"
+	if accountID != "" && accountID != c.callerID {
+		in.AccountId = aws.String(accountID)
+		who = "account " + accountID
+	}
+	if _, err := c.mgmt.Account.PutAlternateContact(ctx, in); err != nil {
+		return fmt.Errorf("setting the %s contact of %s: %w", strings.ToLower(ct.Type), who, err)
+	}
+	return nil
+}
