@@ -77,6 +77,11 @@ func TestEveryAWSCallGoesThroughAnAdapter(t *testing.T) {
 	for _, a := range iampolicy.AssumedRoleAdapters {
 		adapters[a.API.PkgPath()+"."+a.API.Name()] = true
 	}
+	// So do audit's calls in a member's root session, which AWS's task
+	// policy authorizes.
+	for _, a := range iampolicy.RootSessionAdapters {
+		adapters[a.API.PkgPath()+"."+a.API.Name()] = true
+	}
 	adapterCalls := 0
 	for _, p := range mine {
 		var files []*ast.File

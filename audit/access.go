@@ -37,6 +37,10 @@ type IdentityCenter struct {
 type IAMUsers struct {
 	Users []iamusers.User
 	Err   error
+	// Sandbox: the account is the sandbox's, whose IAM users come with its
+	// scenario and which serves IAM's reads of them, not the commands that
+	// change them.
+	Sandbox bool
 }
 
 const accessReadFix = "Allow the Identity Center reads orgwizard iam-policy --for audit lists (sso:ListInstances and the identitystore and sso listings), then run the audit again."
@@ -253,7 +257,14 @@ func iamUserSignIn(in Input) Check {
 	if ic := in.IdentityCenter; ic != nil && ic.Access != nil && ic.Access.PortalURL != "" {
 		portal += " (" + ic.Access.PortalURL + ")"
 	}
+	whose := "the IAM users' way"
+	if len(who) == 1 {
+		whose = "the IAM user's way"
+	}
 	c.Fix = fmt.Sprintf("Give each person an Identity Center user instead (members: of a group in the design's access: block; orgwizard apply creates them) and have them sign in at %s; "+
-		"a program that needs keys belongs in a member account, with a role. Then take the IAM users' way in away: %s (or delete the users).", portal, list(commands))
+		"a program that needs keys belongs in a member account, with a role. Then take %s in away: %s (or delete the users).", portal, whose, list(commands))
+	if u.Sandbox {
+		c.Fix += " On the sandbox these users come with its scenario and stay as they are: its IAM answers the reads this check makes, not those commands, which are what to run at AWS."
+	}
 	return c
 }

@@ -149,9 +149,20 @@ func TestIAMUserSignInCheck(t *testing.T) {
 		t.Errorf("a user that cannot sign in is listed: %+v", c)
 	}
 
+	if !strings.Contains(c.Fix, "take the IAM users' way in away") || strings.Contains(c.Fix, "sandbox") {
+		t.Errorf("the fix off the sandbox: %s", c.Fix)
+	}
+
 	one := byID(Run(Input{Account: "1", IAMUsers: &IAMUsers{Users: users[:1]}}))[CheckIAMUsers]
-	if !strings.Contains(one.Why, "1 IAM user of account 1 can sign in: ana") || !strings.Contains(one.Fix, "the AWS access portal;") {
+	if !strings.Contains(one.Why, "1 IAM user of account 1 can sign in: ana") || !strings.Contains(one.Fix, "the AWS access portal;") ||
+		!strings.Contains(one.Fix, "take the IAM user's way in away: aws iam delete-login-profile --user-name ana (or") {
 		t.Errorf("one user: %+v", one)
+	}
+	// The sandbox serves the reads, not the commands: the fix says so.
+	sb := byID(Run(Input{Account: "1", IAMUsers: &IAMUsers{Users: users[:1], Sandbox: true}}))[CheckIAMUsers]
+	if sb.Status != Fail || !strings.Contains(sb.Fix, "aws iam delete-login-profile --user-name ana") ||
+		!strings.HasSuffix(sb.Fix, "On the sandbox these users come with its scenario and stay as they are: its IAM answers the reads this check makes, not those commands, which are what to run at AWS.") {
+		t.Errorf("on the sandbox: %+v", sb)
 	}
 	pass := byID(Run(Input{Account: "1", IAMUsers: &IAMUsers{Users: users[2:3]}}))[CheckIAMUsers]
 	if pass.Status != Pass || pass.Why != "the one IAM user of account 1 has neither a console password nor an active access key" {

@@ -76,6 +76,10 @@ type Input struct {
 	// when the audit is given one: the clean check then counts how many
 	// are gone.
 	Runbook []string
+	// Baseline is what the security baseline checks (the trail, the log
+	// bucket, GuardDuty, root credentials, contacts) are computed from;
+	// nil leaves them out (the caller did not read it).
+	Baseline *SecurityBaseline
 }
 
 // Run computes the checklist.
@@ -84,7 +88,8 @@ func Run(in Input) []Check {
 	checks = append(checks, designChecks(in)...)
 	checks = append(checks, clean(in))
 	checks = append(checks, accessChecks(in)...)
-	return append(checks, budgetChecks(in)...)
+	checks = append(checks, budgetChecks(in)...)
+	return append(checks, baselineChecks(in)...)
 }
 
 // Failed reports whether any check failed.

@@ -199,7 +199,8 @@ func (o *accessAWSConfigOptions) writeSSO(view *accessViewWithDesign) error {
 	if view.sandbox {
 		fmt.Fprintln(o.io.ErrOut, "These profiles reach the sandbox only through 'orgwizard sandbox serve': export AWS_ENDPOINT_URL_SSO, "+
 			"AWS_ENDPOINT_URL_SSO_OIDC and AWS_ENDPOINT_URL_STS with its address (aws-sdk-go-v2 builds its SSO and sign-in clients "+
-			"before it reads AWS_ENDPOINT_URL). The sandbox has no sign-in page: a device code is approved through its Go API (Sandbox.ApproveDevice), as the tests do.")
+			"before it reads AWS_ENDPOINT_URL). The sandbox has no sign-in page: approve the code aws sso login prints with "+
+			"'orgwizard sandbox approve-device CODE --user NAME'.")
 	}
 	return o.write(block)
 }

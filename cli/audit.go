@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/aws/rootcreds"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
@@ -48,8 +50,13 @@ tagging API knows of); a region or service that refuses is reported and the
 rest still shown. In an organization: IAM Identity Center enabled (where to
 click when it is not), every workload account reachable by at least one group,
 no IAM user of the management account with a console password or an active
-access key, and the budget checks. Without a design file the design checks are
-warnings. --strict exits 1 when a check fails.`,
+access key, and the budget checks; with a design's baseline and contacts
+blocks: the organization trail logging into log-archive, the log bucket's
+policy denying deletion to every account but log-archive, GuardDuty on every
+member account in every allowed region, member accounts without root
+credentials (read through root sessions), and the alternate contacts; without
+the blocks, one warning. Without a design file the design checks are warnings.
+--strict exits 1 when a check fails.`,
 		Example: "  orgwizard audit --design acme.yaml\n  orgwizard audit --profile management --output json --strict",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -123,6 +130,9 @@ func (o *auditOptions) run(ctx context.Context) error {
 				return err
 			}
 			if in.IdentityCenter, err = o.auditIdentityCenter(ctx, s, tree, actual); err != nil {
+				return err
+			}
+			if in.Baseline, err = s.auditBaseline(ctx, tree, actual); err != nil {
 				return err
 			}
 		}
@@ -264,6 +274,42 @@ func writeAuditText(w io.Writer, target, design string, checks []audit.Check, re
 	return err
 }
 
+// auditBaseline reads what the security baseline checks need, when the
+// design has a baseline or contacts block: the baseline as plan reads it
+// (entering log-archive and security-tooling), and, when centralized root
+// access is on, each member account's root credentials through a root
+// session. A read AWS refuses is told in the checks; only an interruption
+// stops the audit. Without the blocks nothing is read, and the checks say
+// the baseline is not in the design.
+func (s *session) auditBaseline(ctx context.Context, tree *orgmodel.Tree, actual *orgmodel.Actual) (*audit.SecurityBaseline, error) {
+	sb := &audit.SecurityBaseline{}
+	if tree == nil || tree.Baseline == nil {
+		return sb, nil
+	}
+	sb.Actual, sb.Err = s.baseline().Read(ctx, tree, actual)
+	if errors.Is(sb.Err, context.Canceled) {
+		return nil, sb.Err
+	}
+	set := tree.Baseline.Settings
+	if sb.Err != nil || sb.Actual == nil || set == nil || !set.CentralRootAccess || !slices.Contains(sb.Actual.RootFeatures, orgmodel.RootCredentials) {
+		return sb, nil
+	}
+	var members []orgmodel.ActualAccount
+	for _, a := range actual.Accounts {
+		if a.ID != actual.Organization.ManagementAccountID && (a.Status == "" || a.Status == "ACTIVE") {
+			members = append(members, a)
+		}
+	}
+	cfg := s.target.Config.Copy()
+	// AssumeRoot has no global endpoint: ask the home region's.
+	cfg.Region = cmp.Or(tree.HomeRegion, cfg.Region, "us-east-1")
+	sb.RootCredentials, sb.RootErr = rootcreds.New(cfg).Read(ctx, members)
+	if errors.Is(sb.RootErr, context.Canceled) {
+		return nil, sb.RootErr
+	}
+	return sb, nil
+}
+
 // auditIdentityCenter reads the organization's IAM Identity Center for the
 // access checks: the instance and the assignments in every account of the
 // organization. A read AWS refuses is told in the checks; only an
@@ -295,7 +341,7 @@ func (s *session) auditIAMUsers(ctx context.Context) (*audit.IAMUsers, error) {
 	if errors.Is(err, context.Canceled) {
 		return nil, err
 	}
-	return &audit.IAMUsers{Users: users, Err: err}, nil
+	return &audit.IAMUsers{Users: users, Err: err, Sandbox: s.target.Sandbox != nil}, nil
 }
 
 // auditBilling reads what the budget checks need: the management account's

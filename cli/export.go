@@ -33,10 +33,15 @@ func newExportCommand(streams IO) *cobra.Command {
 
 --format terraform     hashicorp/aws resources, with import blocks (Terraform 1.5+)
                        for everything that already exists; a design's access
-                       block as identity store and ssoadmin resources
+                       block as identity store and ssoadmin resources; its baseline
+                       and contacts (trail, log bucket, GuardDuty, Access Analyzer,
+                       root access, contacts), through provider aliases that assume
+                       OrganizationAccountAccessRole in log-archive and security-tooling
 --format cloudformation AWS::Organizations resources, with the ids to import;
                        access as AWS::IdentityStore and AWS::SSO resources
-                       (users have no CloudFormation type: the header says so)
+                       (users have no CloudFormation type: the header says so); of
+                       the baseline, what a us-east-1 stack of the management
+                       account can hold (the header says what is left out)
 --format mermaid       a flowchart of the tree with its guardrails, for Markdown
 --format dot           the same as a Graphviz digraph (dot -Tsvg), for slides
 --format json          the shape of preview --output json, with ids
@@ -45,7 +50,8 @@ By default the design file is exported and nothing is sent to AWS. --live reads
 the organization in the target first: with --design, the design is exported
 with import blocks for every OU, account, policy and attachment that exists,
 and every group, user, membership, permission set and assignment of Identity
-Center (matched as plan matches them); without it, what exists is exported.`,
+Center and every part of the security baseline (matched as plan matches
+them); without it, what exists is exported.`,
 		Example: "  orgwizard export --design acme.yaml --format terraform -o org.tf\n" +
 			"  orgwizard export --live --design acme.yaml --format terraform --profile management\n" +
 			"  orgwizard export --live --format mermaid",

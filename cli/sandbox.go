@@ -26,7 +26,7 @@ one JSON file.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newSandboxServeCommand(streams), newSandboxResetCommand(streams), newSandboxCallsCommand(streams),
-		newSandboxEnableIdentityCenterCommand(streams))
+		newSandboxEnableIdentityCenterCommand(streams), newSandboxApproveDeviceCommand(streams))
 	return cmd
 }
 

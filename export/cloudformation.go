@@ -218,6 +218,7 @@ func writeCloudFormation(b *bytes.Buffer, in Input) error {
 
 	addCloudFormationBudgets(in, names, accountLogical, orgLogical, add, &skipped)
 	params := addCloudFormationAccess(in, names, accountLogical, addIdent, &skipped)
+	addCloudFormationBaseline(in, names, accountLogical, orgLogical, add, &skipped)
 
 	doc := mapping()
 	put(doc, "AWSTemplateFormatVersion", quoted("2010-09-09"))

@@ -91,10 +91,13 @@ type Existing struct {
 	RootID              string
 	ManagementAccountID string
 	SCPEnabled          bool
-	OUs                 map[string]string // OU path → ou-...
-	Accounts            map[string]ExistingAccount
-	Policies            map[string]string          // policy name → p-...
-	Attached            map[string]map[string]bool // policy name → the target ids it is attached to
+	// Baseline is the security baseline as read for the design (nil when
+	// it was not: the design has no baseline or contacts block).
+	Baseline *orgmodel.ActualBaseline
+	OUs      map[string]string // OU path → ou-...
+	Accounts map[string]ExistingAccount
+	Policies map[string]string          // policy name → p-...
+	Attached map[string]map[string]bool // policy name → the target ids it is attached to
 	// Tags holds the tags of the OUs and policies that exist, by id, when
 	// they were read. An OU or policy that exists is declared with its own
 	// tags (apply never tags one it did not create); without them, with the
@@ -144,6 +147,7 @@ func Match(tree *orgmodel.Tree, actual *orgmodel.Actual) *Existing {
 	e.RootID = actual.RootID
 	e.ManagementAccountID = actual.Organization.ManagementAccountID
 	e.SCPEnabled = actual.SCPEnabled
+	e.Baseline = actual.Baseline
 	for id, path := range actual.OUPaths() {
 		if id != actual.RootID {
 			e.OUs[path] = id

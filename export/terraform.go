@@ -133,7 +133,12 @@ func writeTerraformBody(b *bytes.Buffer, in Input) int {
 		w.comment("  ", "CreatePolicy fails (AWSOrganizationsNotInUseException) until the organization exists.")
 		fmt.Fprintf(w.b, "  depends_on = [%s.this]\n", tfOrganization)
 	}
-	b.WriteString("terraform {\n  required_version = \">= 1.5.0\"\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \">= 5.0\"\n    }\n  }\n}\n\n")
+	version := "1.5.0"
+	if needsImportExpressions(in) {
+		version = "1.6.0"
+	}
+	fmt.Fprintf(b, "terraform {\n  required_version = \">= %s\"\n", version)
+	b.WriteString("  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \">= 5.0\"\n    }\n  }\n}\n\n")
 	region := t.HomeRegion
 	if region == "" {
 		region = "us-east-1" // Organizations is global and answers there
@@ -145,8 +150,14 @@ func writeTerraformBody(b *bytes.Buffer, in Input) int {
 	if len(t.Policies) > 0 || (in.Existing != nil && in.Existing.SCPEnabled) {
 		orgAttrs = append(orgAttrs, tfAttr{"enabled_policy_types", `["SERVICE_CONTROL_POLICY"]`})
 	}
+	principals := trustedPrincipals(in)
+	if principals != nil {
+		orgAttrs = append(orgAttrs, tfAttr{"aws_service_access_principals", hclList(principals)})
+	}
 	w.resource(tfOrganization, "this", orgAttrs, func() {
-		w.lifecycleIgnore("orgwizard neither reads nor sets trusted service access; whoever enables it keeps it.", "aws_service_access_principals")
+		if principals == nil {
+			w.lifecycleIgnore("orgwizard neither reads nor sets trusted service access; whoever enables it keeps it.", "aws_service_access_principals")
+		}
 	})
 	if in.live() {
 		importBlock(tfOrganization, "this", in.Existing.OrganizationID)
@@ -284,6 +295,7 @@ func writeTerraformBody(b *bytes.Buffer, in Input) int {
 	}
 	imports += writeTerraformBudgets(w, in, accountAddr)
 	imports += writeTerraformAccess(w, in, accountAddr)
+	imports += writeTerraformBaseline(w, in, accountAddr)
 	return imports
 }
 

@@ -21,6 +21,10 @@ type tfFile struct {
 	resources map[string]*hclsyntax.Block // "type.name"
 	imports   map[string]string           // "type.name" → import id
 	order     []string
+	// data are the data sources, "type.name"; an import id read from one
+	// is recorded as "data.type.name.attr".
+	data map[string]bool
+	src  []byte
 }
 
 func parseTerraform(t *testing.T, src []byte) *tfFile {
@@ -30,10 +34,12 @@ func parseTerraform(t *testing.T, src []byte) *tfFile {
 		t.Fatalf("the export is not valid HCL: %s\n%s", diags.Error(), src)
 	}
 	body := f.Body.(*hclsyntax.Body)
-	out := &tfFile{resources: map[string]*hclsyntax.Block{}, imports: map[string]string{}}
+	out := &tfFile{resources: map[string]*hclsyntax.Block{}, imports: map[string]string{}, data: map[string]bool{}}
 	for _, b := range body.Blocks {
 		switch b.Type {
-		case "terraform", "provider", "locals", "data":
+		case "terraform", "provider", "locals":
+		case "data":
+			out.data[b.Labels[0]+"."+b.Labels[1]] = true
 		case "resource":
 			if len(b.Labels) != 2 {
 				t.Fatalf("resource with labels %v", b.Labels)
@@ -53,6 +59,14 @@ func parseTerraform(t *testing.T, src []byte) *tfFile {
 			if _, dup := out.imports[addr]; dup {
 				t.Errorf("%s is imported twice", addr)
 			}
+			if ref, ok := b.Body.Attributes["id"].Expr.(*hclsyntax.ScopeTraversalExpr); ok && ref.Traversal.RootName() == "data" {
+				// Terraform 1.6 and later take an id from a data source.
+				out.imports[addr] = traversalText(ref.Traversal)
+				if len(ref.Traversal) < 3 || !out.data[ref.Traversal[1].(hcl.TraverseAttr).Name+"."+ref.Traversal[2].(hcl.TraverseAttr).Name] {
+					t.Errorf("import into %s reads %s, which is not declared before it", addr, out.imports[addr])
+				}
+				continue
+			}
 			out.imports[addr] = evalString(t, b.Body.Attributes["id"])
 		default:
 			t.Errorf("unexpected block %s", b.Type)
@@ -64,6 +78,17 @@ func parseTerraform(t *testing.T, src []byte) *tfFile {
 		}
 	}
 	return out
+}
+
+// traversalText writes a traversal such as data.x.y.id.
+func traversalText(tr hcl.Traversal) string {
+	parts := []string{tr.RootName()}
+	for _, step := range tr[1:] {
+		if a, ok := step.(hcl.TraverseAttr); ok {
+			parts = append(parts, a.Name)
+		}
+	}
+	return strings.Join(parts, ".")
 }
 
 func evalString(t *testing.T, a *hclsyntax.Attribute) string {

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +168,96 @@ func TestSupportAnswersBasicSupport(t *testing.T) {
 	}
 	if resp.StatusCode != http.StatusBadRequest || out["__type"] != "SubscriptionRequiredException" {
 		t.Errorf("DescribeSeverityLevels: %d %v", resp.StatusCode, out)
+	}
+}
+
+// GetLoginProfile answers as IAM does: the profile of a user with a console
+// password, and NoSuchEntity in IAM's two wordings for a user without one
+// and for no such user. dirty-management's ci-deployer has a password and a
+// rotated-out key; a state file written before the sandbox kept passwords
+// and key statuses (no password or keyStatus attribute) still loads, its
+// users without a password and with every key active.
+func TestIAMLoginProfiles(t *testing.T) {
+	ctx := context.Background()
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	w := newWorld(t, sandbox.Config{Scenario: "dirty-management", StatePath: state})
+	iamOf := func(w *world, name string) *iam.Client {
+		a := w.account(name)
+		return iam.NewFromConfig(w.cfg(a.AccessKeyID, a.SecretAccessKey, ""), func(o *iam.Options) { o.BaseEndpoint = aws.String(w.url) })
+	}
+	legacy := iamOf(w, "acme-legacy")
+	out, err := legacy.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: aws.String("ci-deployer")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := out.LoginProfile
+	if aws.ToString(p.UserName) != "ci-deployer" || p.CreateDate == nil || !p.CreateDate.Equal(time.Date(2023, 2, 27, 15, 58, 0, 0, time.UTC)) || p.PasswordResetRequired {
+		t.Errorf("ci-deployer's login profile: %+v", p)
+	}
+	keys, err := legacy.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("ci-deployer")})
+	if err != nil || len(keys.AccessKeyMetadata) != 2 || keys.AccessKeyMetadata[0].Status != iamtypes.StatusTypeInactive ||
+		keys.AccessKeyMetadata[1].Status != iamtypes.StatusTypeActive {
+		t.Errorf("ci-deployer's keys: %+v %v", keys, err)
+	}
+	_, err = legacy.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: aws.String("nobody")})
+	if e := wantErr[*iamtypes.NoSuchEntityException](t, err); e.ErrorMessage() != "The user with name nobody cannot be found." {
+		t.Errorf("an unknown user: %q", e.ErrorMessage())
+	}
+	// Users are an account's own: the new management account has none.
+	_, err = iamOf(w, "acme").GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: aws.String("ci-deployer")})
+	wantErr[*iamtypes.NoSuchEntityException](t, err)
+	_, err = legacy.GetLoginProfile(ctx, &iam.GetLoginProfileInput{})
+	wantCode(t, err, "ValidationError")
+	w.sb.Close()
+
+	// The older state: no password and no keyStatus; and a user added with
+	// a password to be reset.
+	raw, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	resources := doc["resources"].([]any)
+	var founder map[string]any
+	for _, r := range resources {
+		r := r.(map[string]any)
+		if r["name"] == "ci-deployer" {
+			attrs := r["attrs"].(map[string]any)
+			delete(attrs, "password")
+			delete(attrs, "keyStatus")
+			founder = map[string]any{"account": r["account"], "region": "us-east-1", "service": "iam", "type": "user",
+				"id": "AIDAFOUNDER", "name": "founder", "arn": strings.Replace(r["arn"].(string), "ci-deployer", "founder", 1),
+				"attrs": map[string]any{"password": "2024-01-02T03:04:05Z", "passwordResetRequired": "true"}}
+		}
+	}
+	if founder == nil {
+		t.Fatal("dirty-management has no ci-deployer")
+	}
+	doc["resources"] = append(resources, founder)
+	raw, _ = json.Marshal(doc)
+	if err := os.WriteFile(state, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w = newWorld(t, sandbox.Config{StatePath: state})
+	legacy = iamOf(w, "acme-legacy")
+	_, err = legacy.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: aws.String("ci-deployer")})
+	if e := wantErr[*iamtypes.NoSuchEntityException](t, err); e.ErrorMessage() != "Login Profile for User ci-deployer cannot be found." {
+		t.Errorf("a user without a password: %q", e.ErrorMessage())
+	}
+	keys, err = legacy.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("ci-deployer")})
+	if err != nil || len(keys.AccessKeyMetadata) != 2 {
+		t.Fatalf("ci-deployer's keys: %+v %v", keys, err)
+	}
+	for _, k := range keys.AccessKeyMetadata {
+		if k.Status != iamtypes.StatusTypeActive {
+			t.Errorf("a key without a status in the state: %+v, want Active", k)
+		}
+	}
+	out, err = legacy.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: aws.String("founder")})
+	if err != nil || !out.LoginProfile.PasswordResetRequired || !out.LoginProfile.CreateDate.Equal(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)) {
+		t.Errorf("founder's login profile: %+v %v", out, err)
 	}
 }

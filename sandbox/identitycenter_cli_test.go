@@ -56,9 +56,17 @@ func TestAWSCLIIdentityCenter(t *testing.T) {
 	var insts struct {
 		Instances []struct{ InstanceArn, IdentityStoreId, OwnerAccountId, Status string }
 	}
-	awsJSON(t, env, &insts, "sso-admin", "list-instances")
+	// Identity Center is regional: listed in its region, not in the serve's default one.
+	awsJSON(t, env, &insts, "sso-admin", "list-instances", "--region", info.Region)
 	if len(insts.Instances) != 1 || insts.Instances[0].InstanceArn != info.InstanceARN || insts.Instances[0].Status != "ACTIVE" {
 		t.Fatalf("list-instances %+v, want %+v", insts, info)
+	}
+	if env["AWS_REGION"] == info.Region {
+		t.Fatalf("the serve's region is the instance's, %s: the test no longer tells regions apart", info.Region)
+	}
+	awsJSON(t, env, &insts, "sso-admin", "list-instances")
+	if len(insts.Instances) != 0 {
+		t.Fatalf("list-instances in %s lists the instance of %s: %+v", env["AWS_REGION"], info.Region, insts)
 	}
 	var grp struct{ GroupId, IdentityStoreId string }
 	awsJSON(t, env, &grp, "identitystore", "create-group", "--identity-store-id", info.IdentityStoreID, "--display-name", "platform-admins")

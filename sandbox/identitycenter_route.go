@@ -187,20 +187,31 @@ func (s *Sandbox) IdentityCenter(managementID string) (IdentityCenterInfo, bool)
 }
 
 // ApproveDevice is, on the sandbox, the user's sign-in in the browser that AWS asks for after `aws sso
-// login`: it approves the device authorization with userCode for the identity store user userName, so the
-// client's next CreateToken gets an access token.
+// login`: it approves the device authorization with userCode for the identity store user userName (empty:
+// the store's only user), so the client's next CreateToken gets an access token.
 func (s *Sandbox) ApproveDevice(userCode, userName string) error {
+	_, err := s.ApproveDeviceUser(userCode, userName)
+	return err
+}
+
+// ApproveDeviceUser is ApproveDevice, and returns the user who signed in.
+func (s *Sandbox) ApproveDeviceUser(userCode, userName string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.st.IdentityCenter == nil {
-		return errors.New("identity center is not enabled on this sandbox")
+		return "", errors.New("identity center is not enabled on this sandbox")
 	}
-	if err := s.st.IdentityCenter.Approve(userCode, userName, s.cfg.now()); err != nil {
-		return err
+	user, err := s.st.IdentityCenter.Approve(userCode, userName, s.cfg.now())
+	if err != nil {
+		return "", err
 	}
 	if err := s.store.save(s.st); err != nil {
 		s.reloadAfterFailedSave()
-		return fmt.Errorf("write sandbox state: %w", err)
+		return "", fmt.Errorf("write sandbox state: %w", err)
 	}
-	return nil
+	return user, nil
 }
+
+// ApproveDevicePath is where a served sandbox takes the same approval over HTTP (POST, JSON
+// {"userCode", "userName"}), for `orgwizard sandbox approve-device` while `sandbox serve` runs.
+const ApproveDevicePath = identitycenter.ApprovePath

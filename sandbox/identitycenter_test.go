@@ -22,15 +22,21 @@ import (
 	"github.com/orgwizard/orgwizard/sandbox"
 )
 
+// icRegion is where these tests enable Identity Center, and where their
+// clients call it: it is regional, an instance listed only in its region.
+const icRegion = "eu-central-1"
+
 func (w *world) ssoAdmin(a sandbox.AccountInfo) *ssoadmin.Client {
 	return ssoadmin.NewFromConfig(w.cfg(a.AccessKeyID, a.SecretAccessKey, ""), func(o *ssoadmin.Options) {
 		o.BaseEndpoint = aws.String(w.url)
+		o.Region = icRegion
 	})
 }
 
 func (w *world) identityStore(a sandbox.AccountInfo) *identitystore.Client {
 	return identitystore.NewFromConfig(w.cfg(a.AccessKeyID, a.SecretAccessKey, ""), func(o *identitystore.Options) {
 		o.BaseEndpoint = aws.String(w.url)
+		o.Region = icRegion
 	})
 }
 
@@ -85,7 +91,7 @@ func newICWorld(t *testing.T, cfg sandbox.Config) *icWorld {
 	if len(out.Instances) != 0 {
 		t.Fatalf("instances before Identity Center is enabled: %+v", out.Instances)
 	}
-	info, err := w.sb.EnableIdentityCenter(w.mgmt.ID, "eu-central-1")
+	info, err := w.sb.EnableIdentityCenter(w.mgmt.ID, icRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +114,12 @@ func TestIdentityCenterLifecycle(t *testing.T) {
 		aws.ToString(insts.Instances[0].IdentityStoreId) != w.info.IdentityStoreID || aws.ToString(insts.Instances[0].OwnerAccountId) != w.mgmt.ID ||
 		insts.Instances[0].Status != ssotypes.InstanceStatusActive {
 		t.Fatalf("ListInstances %+v, want %+v", insts.Instances, w.info)
+	}
+	// Nor is it listed in another region: Identity Center is regional.
+	elsewhere := must[*ssoadmin.ListInstancesOutput](t, "ListInstances in us-east-1")(w.admin.ListInstances(ctx, &ssoadmin.ListInstancesInput{},
+		func(o *ssoadmin.Options) { o.Region = "us-east-1" }))
+	if len(elsewhere.Instances) != 0 {
+		t.Fatalf("ListInstances in us-east-1 lists the instance of %s: %+v", icRegion, elsewhere.Instances)
 	}
 	// A member account does not see the organization's instance.
 	if out, err := w.ssoAdmin(w.payments).ListInstances(ctx, &ssoadmin.ListInstancesInput{}); err != nil || len(out.Instances) != 0 {

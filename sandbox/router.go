@@ -82,6 +82,9 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveInventory(w, r, body, auth, now)
 		return
 	}
+	if s.serveREST(w, r, body, auth, now) {
+		return
+	}
 
 	s.mu.Lock()
 	c, op, rep := s.dispatch(r, body, auth, now)

@@ -9,14 +9,18 @@ import (
 	"path/filepath"
 
 	"github.com/orgwizard/orgwizard/internal/atomicfile"
+	"github.com/orgwizard/orgwizard/sandbox/accessanalyzer"
 	"github.com/orgwizard/orgwizard/sandbox/account"
 	"github.com/orgwizard/orgwizard/sandbox/billing"
+	"github.com/orgwizard/orgwizard/sandbox/cloudtrail"
 	"github.com/orgwizard/orgwizard/sandbox/core"
+	"github.com/orgwizard/orgwizard/sandbox/guardduty"
 	"github.com/orgwizard/orgwizard/sandbox/iam"
 	"github.com/orgwizard/orgwizard/sandbox/identitycenter"
 	"github.com/orgwizard/orgwizard/sandbox/inventory"
 	"github.com/orgwizard/orgwizard/sandbox/organizations"
 	"github.com/orgwizard/orgwizard/sandbox/s3"
+	"github.com/orgwizard/orgwizard/sandbox/securityhub"
 	"github.com/orgwizard/orgwizard/sandbox/servicequotas"
 )
 
@@ -44,6 +48,11 @@ type state struct {
 	Billing *billing.State `json:"billing,omitempty"`
 	// S3 holds every account's buckets; a scenario's buckets join it on load.
 	S3 *s3.State `json:"s3,omitempty"`
+	// The security baseline's services (baseline.go); nil until first used.
+	CloudTrail     *cloudtrail.State     `json:"cloudTrail,omitempty"`
+	GuardDuty      *guardduty.State      `json:"guardDuty,omitempty"`
+	SecurityHub    *securityhub.State    `json:"securityHub,omitempty"`
+	AccessAnalyzer *accessanalyzer.State `json:"accessAnalyzer,omitempty"`
 	// Account is the Account service's alternate contacts.
 	Account *account.State `json:"account,omitempty"`
 	// IAM holds the organization features of centralized root access.

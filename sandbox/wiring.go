@@ -50,11 +50,15 @@ func (s *Sandbox) wire() *Sandbox {
 	if st.IAM == nil {
 		st.IAM = &iam.State{}
 	}
-	s.iam = iam.New(st.IAM, s.orgs, s.orgs, func(account string) int {
-		users := 0
+	s.iam = iam.New(st.IAM, s.orgs, s.orgs, func(account string) []iam.User {
+		var users []iam.User
 		for _, r := range s.resources[account] {
 			if r.Service == "iam" && r.Type == "user" {
-				users++
+				u := iam.User{Name: r.Name}
+				if created, reset, ok := inventory.LoginProfile(r); ok {
+					u.LoginProfile = &iam.LoginProfile{Created: created, ResetRequired: reset}
+				}
+				users = append(users, u)
 			}
 		}
 		return users
@@ -167,6 +171,8 @@ func served(service, op string) (bool, bool) {
 		return true, s3.Known(op)
 	case identityCenterService(service):
 		return true, identitycenter.Known(service, op)
+	case restServices[service] != nil:
+		return true, restServices[service].known(op)
 	case services[service] != nil && service != "support":
 		return true, services[service].known(op)
 	case inventoryServices()[service]:

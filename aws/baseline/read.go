@@ -235,6 +235,9 @@ func (c *Client) rootFeatures(ctx context.Context) ([]string, error) {
 	out, err := c.mgmt.IAM.ListOrganizationsFeatures(ctx, &iam.ListOrganizationsFeaturesInput{})
 	switch Code(err) {
 	case "":
+		if err != nil { // not an API error: no code, and no answer
+			return nil, fmt.Errorf("listing IAM's centralized root access features: %w", err)
+		}
 	case "ServiceAccessNotEnabledException", "OrganizationNotFoundException":
 		return nil, nil
 	default:

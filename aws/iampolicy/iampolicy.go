@@ -22,6 +22,7 @@ import (
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
+	"github.com/orgwizard/orgwizard/aws/rootcreds"
 	"github.com/orgwizard/orgwizard/aws/target"
 )
 
@@ -106,6 +107,12 @@ var Adapters = []Adapter{
 	{Service: "guardduty", API: reflect.TypeFor[baseline.GuardDutyAdminAPI]()},
 	{Service: "securityhub", API: reflect.TypeFor[baseline.SecurityHubAdminAPI]()},
 	{Service: "sts", API: reflect.TypeFor[baseline.AssumeRoleAPI]()},
+
+	// audit: the member accounts' root credentials, through root sessions.
+	// What a session reads (GetLoginProfile, ListAccessKeys...) is allowed
+	// by AWS's task policy, not by this one: rootcreds.SessionAPI is in
+	// RootSessionAdapters.
+	{Service: "sts", API: reflect.TypeFor[rootcreds.RootAPI]()},
 }
 
 // AssumedRoleAdapters are the interfaces orgwizard calls inside member
@@ -116,6 +123,15 @@ var AssumedRoleAdapters = []Adapter{
 	{Service: "guardduty", API: reflect.TypeFor[baseline.DetectorAPI]()},
 	{Service: "securityhub", API: reflect.TypeFor[baseline.HubAPI]()},
 	{Service: "access-analyzer", API: reflect.TypeFor[baseline.AnalyzerAPI]()},
+}
+
+// RootSessionAdapters are the interfaces audit calls in a member account's
+// root session (sts:AssumeRoot): AWS's IAMAuditRootUserCredentials task
+// policy authorizes them, not orgwizard's policy. Some of the same actions
+// (iam:ListAccessKeys) are in the policy for the management account's own
+// IAM users, so they are listed apart from AssumedRoleAdapters.
+var RootSessionAdapters = []Adapter{
+	{Service: "iam", API: reflect.TypeFor[rootcreds.SessionAPI]()},
 }
 
 // Actions returns the IAM actions of the adapter's operations.
@@ -258,8 +274,7 @@ var Actions = []Action{
 	{Name: "route53:ListHostedZones", Why: "inventory: Route 53 hosted zones"},
 	{Name: "iam:ListUsers", Why: "inventory: IAM users; audit: the management account's IAM users, whom people should not sign in as"},
 	{Name: "iam:ListAccessKeys", Why: "inventory: which IAM users hold long-lived access keys; audit: which of those keys are active"},
-	{Name: "iam:GetLoginProfile", Why: "audit: which IAM users of the management account have a console password",
-		NotInSandbox: "the sandbox's IAM does not serve GetLoginProfile yet (it answers InvalidAction); moto does, and aws/iamusers is tested against it"},
+	{Name: "iam:GetLoginProfile", Why: "audit: which IAM users of the management account have a console password"},
 	{Name: "tag:GetResources", Why: "inventory: tagged resources of every region (all there is where Resource Explorer has no index), and their tags"},
 	{Name: "resource-explorer-2:ListIndexes", Why: "inventory: find the regions where Resource Explorer has an index"},
 	{Name: "resource-explorer-2:Search", Why: "inventory: every indexed resource of a region with a Resource Explorer index, searched from the aggregator's region"},
@@ -276,7 +291,12 @@ var Actions = []Action{
 		Resource:  accessRoleARN,
 		Condition: map[string]map[string]string{"ArnEquals": {"iam:PolicyARN": migrate.AdministratorAccess}},
 	},
-	{Name: "sts:AssumeRole", Why: "migrate new-management: check that the new management account can enter the old one; plan, apply: enter log-archive and security-tooling, where the security baseline's bucket, GuardDuty, Security Hub and analyzers are", Resource: accessRoleARN},
+	{Name: "sts:AssumeRole", Why: "migrate new-management: check that the new management account can enter the old one; plan, apply, audit: enter log-archive and security-tooling, where the security baseline's bucket, GuardDuty, Security Hub and analyzers are (audit only reads there, but the role is AdministratorAccess in those accounts)", Resource: accessRoleARN},
+	{
+		Name: "sts:AssumeRoot", Why: "audit: open a root session in each member account, scoped by AWS's IAMAuditRootUserCredentials task policy (it only lists the root user's password, access keys, signing certificates and MFA devices), to list the accounts that still have root credentials",
+		Condition:    map[string]map[string]string{"StringEquals": {"sts:TaskPolicyArn": rootcreds.AuditTaskPolicyARN("aws")}},
+		NotInSandbox: baselineNotServed,
+	},
 
 	// The cost view (costs): what each account costs, read by the payer.
 	{Name: "ce:GetCostAndUsage", Why: "costs: each account's spend per day (one request grouped by linked account, every page); audit: the management account's own spend this month (one request)"},
@@ -410,6 +430,14 @@ var baselineActions = []string{
 	"securityhub:ListOrganizationAdminAccounts", "securityhub:EnableOrganizationAdminAccount",
 }
 
+// baselineReads are the security baseline's reads from the management
+// account (baseline.Client.Read), which audit makes too.
+var baselineReads = []string{
+	"organizations:ListAWSServiceAccessForOrganization", "organizations:ListDelegatedAdministrators",
+	"cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "iam:ListOrganizationsFeatures", "account:GetAlternateContact",
+	"guardduty:ListOrganizationAdminAccounts", "securityhub:ListOrganizationAdminAccounts",
+}
+
 // PurposesOf returns the purposes an action serves (ForAll aside).
 func PurposesOf(name string) []string {
 	service, _, _ := strings.Cut(name, ":")
@@ -450,9 +478,15 @@ func PurposesOf(name string) []string {
 		// administrator needs it too (AWS's guide).
 		return []string{ForApply, ForMigrate}
 	case name == "sts:AssumeRole":
-		// migrate enters the old account; plan and apply, log-archive and
-		// security-tooling for the security baseline.
-		return []string{ForApply, ForMigrate}
+		// migrate enters the old account; plan, apply and audit,
+		// log-archive and security-tooling for the security baseline.
+		return []string{ForApply, ForAudit, ForMigrate}
+	case name == "sts:AssumeRoot":
+		// audit lists the member accounts' root credentials.
+		return []string{ForAudit}
+	case slices.Contains(baselineReads, name):
+		// audit reads the baseline as plan does.
+		return []string{ForApply, ForAudit}
 	case slices.Contains([]string{"organizations:InviteAccountToOrganization", "organizations:ListHandshakesForOrganization",
 		"organizations:AcceptHandshake", "iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy"}, name):
 		return []string{ForMigrate}

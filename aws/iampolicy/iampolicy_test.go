@@ -167,7 +167,19 @@ func TestPolicyNeverDeletes(t *testing.T) {
 	}
 	for _, a := range For(ForAudit) {
 		_, op, _ := strings.Cut(a.Name, ":")
-		if !readOnly(op) {
+		switch {
+		case a.Name == "sts:AssumeRole":
+			// It enters log-archive and security-tooling to read the
+			// baseline there: the access role only, never another.
+			if a.Resource != accessRoleARN {
+				t.Errorf("audit may assume %q, not only the access role", a.Resource)
+			}
+		case a.Name == "sts:AssumeRoot":
+			// A root session that can only list the root user's credentials.
+			if got := a.Condition["StringEquals"]["sts:TaskPolicyArn"]; got != "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials" {
+				t.Errorf("audit's root sessions are not held to the audit task policy: %v", a.Condition)
+			}
+		case !readOnly(op):
 			t.Errorf("audit's policy allows %s, which changes something", a.Name)
 		}
 	}

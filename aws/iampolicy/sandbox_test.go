@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbudgets "github.com/aws/aws-sdk-go-v2/service/budgets"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	idtypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -22,6 +23,7 @@ import (
 	"github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/costs"
 	"github.com/orgwizard/orgwizard/aws/iampolicy"
+	"github.com/orgwizard/orgwizard/aws/iamusers"
 	"github.com/orgwizard/orgwizard/aws/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/inventory"
 	"github.com/orgwizard/orgwizard/aws/migrate"
@@ -196,9 +198,10 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 }
 
 // migrationCalls runs what the audit and the ways out call, through the
-// real clients: the inventory of the dirty-management scenario's account,
-// migrate new-management there, and the same against an old account that
-// manages members (which stops after explaining). It returns every call the
+// real clients: the inventory of the dirty-management scenario's account
+// and audit's read of its IAM users, migrate new-management there, and the
+// same against an old account that manages members (which stops after
+// explaining). It returns every call the
 // two sandboxes recorded.
 func migrationCalls(t *testing.T) []sandbox.Call {
 	t.Helper()
@@ -234,6 +237,14 @@ func migrationCalls(t *testing.T) []sandbox.Call {
 			t.Fatal(err)
 		}
 		clients.Close()
+		// audit's read of how the account's IAM users sign in.
+		users, err := iamusers.Read(ctx, awsiam.NewFromConfig(oldT.Config))
+		if err != nil {
+			t.Fatalf("%s: the IAM users: %v", sc.scenario, err)
+		}
+		if sc.scenario == "dirty-management" && (len(users) != 1 || !users[0].ConsolePassword || len(users[0].ActiveAccessKeys) != 1) {
+			t.Errorf("dirty-management's IAM users: %+v, want ci-deployer with a console password and one active key", users)
+		}
 		err = migrate.FromConfigs(newT.Config, newID, oldT.Config, oldID, "legacy").Run(ctx, nil)
 		var blocked *migrate.BlockedError
 		if sc.scenario == "dirty-management" && err != nil || sc.scenario == "existing-org" && !errors.As(err, &blocked) {

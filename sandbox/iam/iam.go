@@ -29,7 +29,8 @@ const Namespace = "https://iam.amazonaws.com/doc/2010-05-08/"
 // tools make at start (org-formation lists every account's aliases and
 // password policy before it does anything else).
 var iamRoleOps = map[string]bool{"CreateRole": true, "GetRole": true, "AttachRolePolicy": true,
-	"ListRoles": true, "ListAccountAliases": true, "GetAccountPasswordPolicy": true, "GetAccountSummary": true}
+	"ListRoles": true, "ListAccountAliases": true, "GetAccountPasswordPolicy": true, "GetAccountSummary": true,
+	"GetLoginProfile": true}
 
 // iamAccountOps are the read-only ones among them, which need no role name.
 var iamAccountOps = map[string]bool{"ListRoles": true, "ListAccountAliases": true, "GetAccountPasswordPolicy": true, "GetAccountSummary": true}
@@ -39,13 +40,13 @@ type Service struct {
 	st   *State
 	orgs core.Organizations
 	del  core.Delegations
-	// users counts an account's IAM users (package inventory keeps them).
-	users func(account string) int
+	// users lists an account's IAM users (package inventory keeps them).
+	users func(account string) []User
 }
 
 // New serves IAM for accounts in the organizations orgs and del know, with
-// the organization features st holds; users counts an account's IAM users.
-func New(st *State, orgs core.Organizations, del core.Delegations, users func(account string) int) *Service {
+// the organization features st holds; users lists an account's IAM users.
+func New(st *State, orgs core.Organizations, del core.Delegations, users func(account string) []User) *Service {
 	return &Service{st: st, orgs: orgs, del: del, users: users}
 }
 
@@ -55,8 +56,8 @@ func Operation(body []byte) (string, bool) {
 	if err != nil || !Known(form.Get("Action")) {
 		return "", false
 	}
-	if loginOps[form.Get("Action")] && form.Get("UserName") != "" {
-		return "", false // an IAM user's: not served here
+	if op := form.Get("Action"); loginOps[op] && op != "GetLoginProfile" && form.Get("UserName") != "" {
+		return "", false // an IAM user's password change: not served here
 	}
 	return form.Get("Action"), true
 }
@@ -73,6 +74,11 @@ func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) (
 	form, _ := url.ParseQuery(string(body))
 	if _, ok := rootOps[op]; ok {
 		return s.rootAccess(c, op)
+	}
+	if op == "GetLoginProfile" && form.Get("UserName") != "" {
+		// An IAM user's console password (the root user's is loginProfile's).
+		out, err := s.getLoginProfile(c, form)
+		return out, false, err
 	}
 	if loginOps[op] {
 		return s.loginProfile(c, op, form, now)
@@ -188,7 +194,7 @@ func (s *Service) iamAccount(c *core.Caller, op string, form url.Values) ([]byte
 		return nil, &core.Error{Status: http.StatusNotFound, Code: "NoSuchEntity",
 			Message: "The Password Policy with domain name " + a.ID + " cannot be found."}
 	case "GetAccountSummary":
-		users, keys := s.users(a.ID), 0
+		users, keys := len(s.users(a.ID)), 0
 		if a.AccessKeyID != "" {
 			keys = 1 // the sandbox's credentials are the account root user's keys
 		}

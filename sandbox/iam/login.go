@@ -12,7 +12,8 @@ import (
 // The root user's password (its login profile), as a root session from
 // STS AssumeRoot audits and deletes it: GetLoginProfile, CreateLoginProfile
 // and DeleteLoginProfile without a UserName act on the root user. (With a
-// UserName they are IAM users' calls, which the sandbox does not serve.)
+// UserName, GetLoginProfile reads an IAM user's, users.go; creating or
+// deleting an IAM user's is not served.)
 
 // loginOps are the login profile operations served for the root user.
 var loginOps = map[string]bool{"GetLoginProfile": true, "CreateLoginProfile": true, "DeleteLoginProfile": true}

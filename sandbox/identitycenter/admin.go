@@ -131,10 +131,12 @@ func instanceOut(in *Instance) map[string]any {
 		"CreatedDate": epoch(in.CreatedAt), "Status": "ACTIVE"}
 }
 
+// listInstances lists the caller's instances in the call's region: Identity Center is regional, and AWS
+// lists an instance only in the region it was enabled in.
 func listInstances(c *call) (any, bool, error) {
 	var mine []*Instance
 	for _, in := range c.st.Instances {
-		if in.Owner == c.env.Caller {
+		if in.Owner == c.env.Caller && in.Region == c.env.Region {
 			mine = append(mine, in)
 		}
 	}

@@ -83,7 +83,7 @@ func Route(r *http.Request) (string, bool) {
 	switch r.URL.Path {
 	case "/federation/credentials", "/assignment/roles", "/assignment/accounts", "/logout":
 		return ServicePortal, true
-	case "/client/register", "/device_authorization", "/token":
+	case "/client/register", "/device_authorization", "/token", ApprovePath:
 		return ServiceOIDC, true
 	}
 	return "", false

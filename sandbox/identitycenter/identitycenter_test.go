@@ -1,6 +1,7 @@
 package identitycenter
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -54,5 +55,44 @@ func TestPageTokens(t *testing.T) {
 		if _, err := decodeToken(bad); err == nil {
 			t.Errorf("decodeToken(%q) accepted", bad)
 		}
+	}
+}
+
+// TestApproveDevice: a code is approved for the named user or the store's only one, in any case, and
+// refused once its ten minutes are over, for a user the store lacks, and without a name among several.
+func TestApproveDevice(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	in := &Instance{ARN: "arn:aws:sso:::instance/ssoins-0123456789abcdef", IdentityStoreID: "d-0123456789",
+		Users: []*User{{ID: "u-ana", UserName: "ana@acme.example"}}}
+	st := &State{Instances: []*Instance{in}}
+	device := func(code string) *Device {
+		d := &Device{UserCode: code, Instance: in.ARN, ExpiresAt: t0.Add(deviceCodeLife)}
+		st.Devices = append(st.Devices, d)
+		return d
+	}
+	d := device("ABCD-0001")
+	if user, err := st.Approve("abcd-0001", "", t0.Add(deviceCodeLife-time.Second)); err != nil || user != "ana@acme.example" || d.UserID != "u-ana" {
+		t.Fatalf("the only user: %q %v, device %+v", user, err, d)
+	}
+	late := device("ABCD-0002")
+	if _, err := st.Approve("ABCD-0002", "ana@acme.example", t0.Add(deviceCodeLife)); err == nil || late.UserID != "" ||
+		err.Error() != `no device authorization waits for the code "ABCD-0002" (it may have expired: codes last 10m0s; run aws sso login again for a new one)` {
+		t.Fatalf("after ten minutes: %v", err)
+	}
+	in.Users = append(in.Users, &User{ID: "u-bob", UserName: "bob@acme.example"})
+	d = device("ABCD-0003")
+	if _, err := st.Approve("ABCD-0003", "", t0); err == nil || err.Error() != "identity store d-0123456789 has 2 users: name the one who signs in (ana@acme.example, bob@acme.example)" {
+		t.Fatalf("two users, none named: %v", err)
+	}
+	if _, err := st.Approve("ABCD-0003", "carol@acme.example", t0); err == nil || d.UserID != "" {
+		t.Fatalf("an unknown user: %v", err)
+	}
+	if user, err := st.Approve("ABCD-0003", "BOB@acme.example", t0); err != nil || user != "bob@acme.example" || d.UserID != "u-bob" {
+		t.Fatalf("bob: %q %v", user, err)
+	}
+	in.Users = nil
+	device("ABCD-0004")
+	if _, err := st.Approve("ABCD-0004", "", t0); err == nil || !strings.Contains(err.Error(), "has no user to sign in as") {
+		t.Fatalf("no user: %v", err)
 	}
 }

@@ -2,7 +2,6 @@ package identitycenter
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -26,6 +25,8 @@ func serveOIDC(st *State, env Env, r *http.Request, body []byte) Result {
 		op = "StartDeviceAuthorization"
 	case r.Method == http.MethodPost && r.URL.Path == "/token" && r.URL.RawQuery == "":
 		op = "CreateToken"
+	case r.Method == http.MethodPost && r.URL.Path == ApprovePath:
+		return serveApproval(st, env, body)
 	default:
 		return oidcError(r.Method+" "+r.URL.Path, http.StatusNotFound, "UnknownOperationException", "invalid_request", "sso-oidc has no operation "+r.Method+" "+r.URL.Path+" on the sandbox.")
 	}
@@ -127,27 +128,4 @@ func (st *State) prune(now time.Time) {
 	st.Tokens = slices.DeleteFunc(st.Tokens, func(t *Token) bool {
 		return !slices.ContainsFunc(st.Clients, func(c *Client) bool { return c.ID == t.ClientID })
 	})
-}
-
-// Approve is the user's approval of a device code in the browser: userName signs in to the instance the
-// code was started for.
-func (st *State) Approve(userCode, userName string, now time.Time) error {
-	i := slices.IndexFunc(st.Devices, func(d *Device) bool {
-		return strings.EqualFold(d.UserCode, userCode) && !d.Used && now.Before(d.ExpiresAt)
-	})
-	if i < 0 {
-		return fmt.Errorf("no device authorization waits for the code %q (it may have expired: codes last %s)", userCode, deviceCodeLife)
-	}
-	d := st.Devices[i]
-	in := st.instance(d.Instance)
-	if in == nil {
-		return fmt.Errorf("the Identity Center instance of code %q no longer exists", userCode)
-	}
-	for _, u := range in.Users {
-		if strings.EqualFold(u.UserName, userName) {
-			d.UserID = u.ID
-			return nil
-		}
-	}
-	return fmt.Errorf("identity store %s has no user %q", in.IdentityStoreID, userName)
 }

@@ -18,7 +18,7 @@ import (
 
 var (
 	portalOps = []string{"GetRoleCredentials", "ListAccounts", "ListAccountRoles", "Logout"}
-	oidcOps   = []string{"RegisterClient", "StartDeviceAuthorization", "CreateToken"}
+	oidcOps   = []string{"RegisterClient", "StartDeviceAuthorization", "CreateToken", "ApproveDevice"}
 )
 
 const (

@@ -109,7 +109,10 @@ func DirtyResources(account string) []Resource {
 	cluster.Attrs = map[string]string{"created": "2024-09-03T13:00:00Z"}
 	resources = append(resources, cluster)
 
-	deployer := newUser(account, "ci-deployer", map[string]string{"accessKeys": "2", "created": "2023-02-27T15:58:00Z"})
+	// The founder made ci-deployer with console access to try the pipeline out, and rotated its first key
+	// out without deleting it: a console password and one active key are still ways in.
+	deployer := newUser(account, "ci-deployer", map[string]string{"accessKeys": "2", "keyStatus": "Inactive,Active",
+		"password": "2023-02-27T15:58:00Z", "created": "2023-02-27T15:58:00Z"})
 	deployer.Tags = map[string]string{"Team": "shop", "Purpose": "deploys from CI"}
 	zone := newHostedZone(account, "shop.example.com", map[string]string{"recordCount": "14", "created": "2023-03-01T08:00:00Z"})
 	zone.Tags = tags()

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func init() {
@@ -22,7 +23,9 @@ func init() {
 }
 
 // newUser makes an IAM user, a global resource kept in us-east-1. Attrs: accessKeys (how many access keys
-// the user has, each Active), path, created.
+// the user has), keyStatus (their statuses in order, comma-separated, Active or Inactive; a key it does not
+// name is Active), password (when its console password was set, RFC 3339; absent: it has none),
+// passwordResetRequired ("true": it must choose a new one at its next sign-in), path, created.
 func newUser(account, name string, attrs map[string]string) Resource {
 	id := "AIDA" + upperID(17, account, "user", name)
 	path := "/"
@@ -41,6 +44,34 @@ func AccessKeyIDs(user Resource) []string {
 		ids = append(ids, "AKIA"+upperID(16, user.ARN, "access-key", strconv.Itoa(i)))
 	}
 	return ids
+}
+
+// AccessKeyStatuses lists the statuses of an IAM user's access keys, in the order of AccessKeyIDs.
+func AccessKeyStatuses(user Resource) []string {
+	given := strings.Split(user.Attrs["keyStatus"], ",")
+	var out []string
+	for i := range user.intAttr("accessKeys", 0) {
+		status := "Active"
+		if i < len(given) && strings.TrimSpace(given[i]) == "Inactive" {
+			status = "Inactive"
+		}
+		out = append(out, status)
+	}
+	return out
+}
+
+// LoginProfile tells whether an IAM user has a console password (its password attribute), when it was set
+// and whether the user must reset it at its next sign-in.
+func LoginProfile(user Resource) (created time.Time, resetRequired, ok bool) {
+	v, has := user.Attrs["password"]
+	if !has {
+		return time.Time{}, false, false
+	}
+	created, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		created = user.created()
+	}
+	return created.UTC(), user.Attrs["passwordResetRequired"] == "true", true
 }
 
 // iamPage pages a listing on IAM's Marker and MaxItems.
@@ -107,8 +138,9 @@ func listAccessKeys(req *request) (any, error) {
 		if i < 0 {
 			return nil, notFound("NoSuchEntity", fmt.Sprintf("The user with name %s cannot be found.", name))
 		}
-		for _, id := range AccessKeyIDs(users[i]) {
-			keys = append(keys, iamAccessKey{UserName: name, AccessKeyID: id, Status: "Active", Created: isoTime(users[i].created())})
+		statuses := AccessKeyStatuses(users[i])
+		for j, id := range AccessKeyIDs(users[i]) {
+			keys = append(keys, iamAccessKey{UserName: name, AccessKeyID: id, Status: statuses[j], Created: isoTime(users[i].created())})
 		}
 	}
 	page, next, err := iamPage(req, keys)

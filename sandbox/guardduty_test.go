@@ -1,0 +1,197 @@
+package sandbox_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+
+	"github.com/orgwizard/orgwizard/sandbox"
+)
+
+// TestGuardDutyOrganization walks GuardDuty's organization set-up in the
+// order apply takes, with AWS's refusals for each step taken too early.
+func TestGuardDutyOrganization(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	ctx := context.Background()
+	mgmt, admin, member := w.account("acme"), w.account("legacy-app"), w.account("payments-dev")
+	gm, ga, gp := w.guardduty(mgmt, "eu-west-1"), w.guardduty(admin, "eu-west-1"), w.guardduty(member, "eu-west-1")
+
+	_, err := gp.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID})
+	wantAPIError(t, "EnableOrganizationAdminAccount from a member", err, "BadRequestException", "management account")
+	_, err = gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID})
+	wantAPIError(t, "EnableOrganizationAdminAccount before trusted access", err, "BadRequestException", "trusted access", "guardduty.amazonaws.com")
+	_, err = gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: aws.String("12345")})
+	wantAPIError(t, "EnableOrganizationAdminAccount with a bad id", err, "BadRequestException", "12345")
+
+	w.trust("guardduty.amazonaws.com")
+	_, err = gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: aws.String(w.account("acme-partner").ID)})
+	wantAPIError(t, "EnableOrganizationAdminAccount of an account outside", err, "BadRequestException", "not a member")
+	if _, err := gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID}); err != nil {
+		t.Fatalf("EnableOrganizationAdminAccount: %v", err)
+	}
+	if _, err := gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID}); err != nil {
+		t.Fatalf("EnableOrganizationAdminAccount again: %v (AWS accepts the same administrator again)", err)
+	}
+	_, err = gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &member.ID})
+	wantAPIError(t, "a second administrator", err, "BadRequestException", admin.ID)
+	admins, err := gm.ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{})
+	if err != nil || len(admins.AdminAccounts) != 1 || *admins.AdminAccounts[0].AdminAccountId != admin.ID || admins.AdminAccounts[0].AdminStatus != gdtypes.AdminStatusEnabled {
+		t.Fatalf("ListOrganizationAdminAccounts: %v %+v", err, admins)
+	}
+	// The administrator is per region: us-east-1 has none yet.
+	if out, err := w.guardduty(mgmt, "us-east-1").ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{}); err != nil || len(out.AdminAccounts) != 0 {
+		t.Fatalf("ListOrganizationAdminAccounts in us-east-1: %v %+v", err, out)
+	}
+	// GuardDuty registers its administrator in Organizations, as at AWS.
+	reg, err := w.org(mgmt).ListDelegatedAdministrators(ctx, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String("guardduty.amazonaws.com")})
+	if err != nil || len(reg.DelegatedAdministrators) != 1 || *reg.DelegatedAdministrators[0].Id != admin.ID {
+		t.Fatalf("ListDelegatedAdministrators guardduty: %v %+v", err, reg)
+	}
+	_, err = gp.ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{})
+	wantAPIError(t, "ListOrganizationAdminAccounts from a member", err, "BadRequestException", "management account")
+
+	// The administrator needs its own detector before it configures the organization.
+	_, err = ga.UpdateOrganizationConfiguration(ctx, &guardduty.UpdateOrganizationConfigurationInput{DetectorId: aws.String("0123456789abcdef0123456789abcdef"),
+		AutoEnableOrganizationMembers: gdtypes.AutoEnableMembersAll})
+	wantAPIError(t, "UpdateOrganizationConfiguration without a detector", err, "BadRequestException", "detectorId is not owned")
+	created, err := ga.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
+	if err != nil || len(*created.DetectorId) != 32 {
+		t.Fatalf("CreateDetector: %v %+v", err, created)
+	}
+	_, err = ga.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
+	wantAPIError(t, "a second detector", err, "BadRequestException", "already exists")
+	_, err = w.guardduty(admin, "us-east-1").CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true), FindingPublishingFrequency: "WEEKLY"})
+	wantAPIError(t, "CreateDetector with a bad frequency", err, "BadRequestException", "WEEKLY")
+	list, err := ga.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
+	if err != nil || !slices.Equal(list.DetectorIds, []string{*created.DetectorId}) {
+		t.Fatalf("ListDetectors: %v %+v", err, list)
+	}
+	det, err := ga.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: created.DetectorId})
+	if err != nil || det.Status != gdtypes.DetectorStatusEnabled || det.FindingPublishingFrequency != gdtypes.FindingPublishingFrequencySixHours || det.CreatedAt == nil {
+		t.Fatalf("GetDetector: %v %+v", err, det)
+	}
+	_, err = gp.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: created.DetectorId})
+	wantAPIError(t, "GetDetector of another account's detector", err, "BadRequestException", "not owned")
+
+	// A member with a detector is still not the administrator.
+	pd, err := gp.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = gp.UpdateOrganizationConfiguration(ctx, &guardduty.UpdateOrganizationConfigurationInput{DetectorId: pd.DetectorId, AutoEnableOrganizationMembers: gdtypes.AutoEnableMembersAll})
+	wantAPIError(t, "UpdateOrganizationConfiguration from a member", err, "BadRequestException", "delegated administrator")
+	_, err = ga.UpdateOrganizationConfiguration(ctx, &guardduty.UpdateOrganizationConfigurationInput{DetectorId: created.DetectorId, AutoEnableOrganizationMembers: "SOME"})
+	wantAPIError(t, "UpdateOrganizationConfiguration SOME", err, "BadRequestException", "ALL, NEW, NONE")
+	_, err = ga.UpdateOrganizationConfiguration(ctx, &guardduty.UpdateOrganizationConfigurationInput{DetectorId: created.DetectorId, AutoEnableOrganizationMembers: gdtypes.AutoEnableMembersAll, AutoEnable: aws.Bool(true)})
+	wantAPIError(t, "UpdateOrganizationConfiguration with both", err, "BadRequestException", "both")
+
+	cfg, err := ga.DescribeOrganizationConfiguration(ctx, &guardduty.DescribeOrganizationConfigurationInput{DetectorId: created.DetectorId})
+	if err != nil || cfg.AutoEnableOrganizationMembers != gdtypes.AutoEnableMembersNone {
+		t.Fatalf("DescribeOrganizationConfiguration before: %v %+v", err, cfg)
+	}
+	if out, err := ga.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: created.DetectorId}); err != nil || len(out.Members) != 0 {
+		t.Fatalf("ListMembers before auto-enable: %v %+v", err, out)
+	}
+	if _, err := ga.UpdateOrganizationConfiguration(ctx, &guardduty.UpdateOrganizationConfigurationInput{DetectorId: created.DetectorId, AutoEnableOrganizationMembers: gdtypes.AutoEnableMembersAll}); err != nil {
+		t.Fatalf("UpdateOrganizationConfiguration ALL: %v", err)
+	}
+	cfg, err = ga.DescribeOrganizationConfiguration(ctx, &guardduty.DescribeOrganizationConfigurationInput{DetectorId: created.DetectorId})
+	if err != nil || cfg.AutoEnableOrganizationMembers != gdtypes.AutoEnableMembersAll || !*cfg.AutoEnable {
+		t.Fatalf("DescribeOrganizationConfiguration: %v %+v", err, cfg)
+	}
+	_, err = gp.DescribeOrganizationConfiguration(ctx, &guardduty.DescribeOrganizationConfigurationInput{DetectorId: pd.DetectorId})
+	wantAPIError(t, "DescribeOrganizationConfiguration from a member", err, "BadRequestException", "delegated administrator")
+
+	// ALL enrolls every other account of the organization, and turns GuardDuty on in each.
+	members, err := ga.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: created.DetectorId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range members.Members {
+		got = append(got, *m.AccountId)
+		if *m.RelationshipStatus != "Enabled" || *m.AdministratorId != admin.ID || m.DetectorId == nil {
+			t.Errorf("member %+v: want Enabled, administered by %s, with a detector", m, admin.ID)
+		}
+	}
+	want := []string{mgmt.ID, member.ID, w.account("log-archive").ID}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("ListMembers: %v, want %v", got, want)
+	}
+	if out, err := w.guardduty(w.account("log-archive"), "eu-west-1").ListDetectors(ctx, &guardduty.ListDetectorsInput{}); err != nil || len(out.DetectorIds) != 1 {
+		t.Fatalf("log-archive's detectors after ALL: %v %+v", err, out)
+	}
+	// A page of one, then the rest.
+	first, err := ga.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: created.DetectorId, MaxResults: aws.Int32(1)})
+	if err != nil || len(first.Members) != 1 || first.NextToken == nil {
+		t.Fatalf("ListMembers page 1: %v %+v", err, first)
+	}
+	rest, err := ga.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: created.DetectorId, NextToken: first.NextToken})
+	if err != nil || len(rest.Members) != 2 || rest.NextToken != nil {
+		t.Fatalf("ListMembers page 2: %v %+v", err, rest)
+	}
+
+	// CreateMembers and GetMembers for organization accounts.
+	cm, err := ga.CreateMembers(ctx, &guardduty.CreateMembersInput{DetectorId: created.DetectorId, AccountDetails: []gdtypes.AccountDetail{
+		{AccountId: &member.ID, Email: aws.String(member.Email)},
+		{AccountId: aws.String(w.account("acme-partner").ID), Email: aws.String("partner@acme.example")},
+		{AccountId: &admin.ID, Email: aws.String(admin.Email)}}})
+	if err != nil || len(cm.UnprocessedAccounts) != 2 {
+		t.Fatalf("CreateMembers: %v %+v", err, cm)
+	}
+	gm2, err := ga.GetMembers(ctx, &guardduty.GetMembersInput{DetectorId: created.DetectorId, AccountIds: []string{member.ID, w.account("acme-partner").ID}})
+	if err != nil || len(gm2.Members) != 1 || *gm2.Members[0].AccountId != member.ID || len(gm2.UnprocessedAccounts) != 1 {
+		t.Fatalf("GetMembers: %v %+v", err, gm2)
+	}
+	_, err = ga.GetMembers(ctx, &guardduty.GetMembersInput{DetectorId: created.DetectorId, AccountIds: []string{}})
+	wantAPIError(t, "GetMembers of none", err, "BadRequestException", "1 to 50")
+
+	for _, op := range []string{"EnableOrganizationAdminAccount", "ListOrganizationAdminAccounts", "CreateDetector", "ListDetectors", "GetDetector",
+		"UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration", "ListMembers", "CreateMembers", "GetMembers"} {
+		if !w.recorded("guardduty", op, "ok") {
+			t.Errorf("the call record has no successful guardduty %s", op)
+		}
+	}
+	if !w.recorded("guardduty", "EnableOrganizationAdminAccount", "BadRequestException") {
+		t.Error("the call record has no refused EnableOrganizationAdminAccount")
+	}
+}
+
+// TestGuardDutyAutoEnableNew: NEW enrolls the accounts that join after it is set, not those already there.
+func TestGuardDutyAutoEnableNew(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	ctx := context.Background()
+	mgmt, admin := w.account("acme"), w.account("log-archive")
+	w.trust("guardduty.amazonaws.com")
+	if _, err := w.guardduty(mgmt, "us-east-1").EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID}); err != nil {
+		t.Fatal(err)
+	}
+	ga := w.guardduty(admin, "us-east-1")
+	d, err := ga.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ga.UpdateOrganizationConfiguration(ctx, &guardduty.UpdateOrganizationConfigurationInput{DetectorId: d.DetectorId, AutoEnable: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ga.DescribeOrganizationConfiguration(ctx, &guardduty.DescribeOrganizationConfigurationInput{DetectorId: d.DetectorId})
+	if err != nil || cfg.AutoEnableOrganizationMembers != gdtypes.AutoEnableMembersNew {
+		t.Fatalf("autoEnable true is NEW: %v %+v", err, cfg)
+	}
+	if out, err := ga.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: d.DetectorId}); err != nil || len(out.Members) != 0 {
+		t.Fatalf("ListMembers with NEW and no new account: %v %+v", err, out)
+	}
+	partner := w.account("acme-partner")
+	joinByInvitation(t, w, mgmt, partner)
+	out, err := ga.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: d.DetectorId})
+	if err != nil || len(out.Members) != 1 || *out.Members[0].AccountId != partner.ID {
+		t.Fatalf("ListMembers after a new account joined: %v %+v", err, out)
+	}
+}
