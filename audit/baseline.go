@@ -45,7 +45,7 @@ func readFailedFix(err error, permission string) string {
 		case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError":
 			return permission
 		case "UnknownOperationException", "InvalidAction", "NotImplemented":
-			return "The target does not serve this call (the sandbox does not serve the security baseline's services yet): audit the baseline on AWS, or on moto where it serves them."
+			return "The target does not serve this call: audit the baseline on AWS or on the sandbox, which serve every call it makes."
 		}
 	}
 	return "See the error above: once the call answers, run the audit again. If it names a permission, " + strings.ToLower(permission[:1]) + permission[1:]

@@ -201,7 +201,7 @@ func TestBaselineChecksFailWithTheFix(t *testing.T) {
 		}, CheckGuardDuty, Warn, []string{"the baseline could not be read: cloudtrail GetTrail", "| Allow the baseline's read calls (orgwizard iam-policy --for audit"}},
 		{"read not served", func(a *orgmodel.Actual, sb *SecurityBaseline) {
 			sb.Actual, sb.Err = nil, fmt.Errorf("organizations ListDelegatedAdministrators: %w", &smithy.GenericAPIError{Code: "UnknownOperationException"})
-		}, CheckTrail, Warn, []string{"| The target does not serve this call (the sandbox does not serve"}},
+		}, CheckTrail, Warn, []string{"| The target does not serve this call: audit the baseline on AWS or on the sandbox"}},
 		{"read failed otherwise", func(a *orgmodel.Actual, sb *SecurityBaseline) {
 			sb.Actual, sb.Err = nil, errors.New("dial tcp: connection refused")
 		},
