@@ -889,7 +889,19 @@ func TestReadContactsOnly(t *testing.T) {
 	w.trail.trail = &cttypes.Trail{Name: aws.String(orgmodel.TrailName)}
 	w.gdAdmin.admin = toolingID
 	w.account.contacts[mgmtID+"/"+orgmodel.ContactSecurity] = acctypes.AlternateContact{AlternateContactType: orgmodel.ContactSecurity, Name: aws.String("Ana")}
+
+	// Before trusted access for the Account service, AWS refuses a
+	// member's contacts to the management account: only its own are read.
 	got, err := w.client().Read(ctx, tree, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Contacts) != 1 || got.Contacts[0].AccountID != mgmtID {
+		t.Errorf("contacts read before trusted access: %+v", got.Contacts)
+	}
+
+	w.org.trusted = []string{orgmodel.ServiceAccount}
+	got, err = w.client().Read(ctx, tree, a)
 	if err != nil {
 		t.Fatal(err)
 	}

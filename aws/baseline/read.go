@@ -414,13 +414,15 @@ func securityHubAdmin(ctx context.Context, api SecurityHubAdminAPI) (string, err
 	}
 }
 
-// detectorLister lists an account's GuardDuty detectors in a region: one
-// at most, none while GuardDuty is off.
-type detectorLister interface {
+// DetectorLister lists an account's GuardDuty detectors in a region: one
+// at most, none while GuardDuty is off. Both the management account
+// (GuardDutyAdminAPI, before it is enrolled) and security-tooling
+// (DetectorAPI) are asked through it.
+type DetectorLister interface {
 	ListDetectors(ctx context.Context, in *guardduty.ListDetectorsInput, optFns ...func(*guardduty.Options)) (*guardduty.ListDetectorsOutput, error)
 }
 
-func detectorID(ctx context.Context, api detectorLister) (string, error) {
+func detectorID(ctx context.Context, api DetectorLister) (string, error) {
 	out, err := api.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
 	if err != nil {
 		return "", fmt.Errorf("listing detectors: %w", err)

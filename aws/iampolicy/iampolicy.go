@@ -105,6 +105,7 @@ var Adapters = []Adapter{
 	{Service: "iam", API: reflect.TypeFor[baseline.RootAPI]()},
 	{Service: "account", API: reflect.TypeFor[baseline.ContactAPI]()},
 	{Service: "guardduty", API: reflect.TypeFor[baseline.GuardDutyAdminAPI]()},
+	{Service: "guardduty", API: reflect.TypeFor[baseline.DetectorLister]()},
 	{Service: "securityhub", API: reflect.TypeFor[baseline.SecurityHubAdminAPI]()},
 	{Service: "sts", API: reflect.TypeFor[baseline.AssumeRoleAPI]()},
 
