@@ -45,7 +45,9 @@ func (s *Service) RootPassword(a *core.Account) bool {
 }
 
 func (s *Service) loginProfile(c *core.Caller, op string, form url.Values, now time.Time) ([]byte, bool, *core.Error) {
-	if c.Session != nil && !c.Session.Root() {
+	// IAM: "When you make this request with root user credentials, you must
+	// use an AssumeRoot session to omit the user name."
+	if c.Session == nil || !c.Session.Root() {
 		return nil, false, &core.Error{Status: http.StatusBadRequest, Code: "ValidationError", Message: "Must specify userName when calling with non-User credentials"}
 	}
 	a := c.Account
