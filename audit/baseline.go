@@ -1,13 +1,11 @@
 package audit
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/aws/smithy-go"
-
+	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/aws/rootcreds"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
@@ -39,14 +37,12 @@ const baselineReadFix = "Allow the baseline's read calls (orgwizard iam-policy -
 // readFailedFix is the fix of a read that failed: the permission when AWS
 // refused one, else what the target lacks.
 func readFailedFix(err error, permission string) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		switch ae.ErrorCode() {
-		case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError":
-			return permission
-		case "UnknownOperationException", "InvalidAction", "NotImplemented":
-			return "The target does not serve this call: audit the baseline on AWS or on the sandbox, which serve every call it makes."
-		}
+	if orgs.Denied(err) {
+		return permission
+	}
+	switch orgs.Code(err) {
+	case "UnknownOperationException", "InvalidAction", "NotImplemented":
+		return "The target does not serve this call: audit the baseline on AWS or on the sandbox, which serve every call it makes."
 	}
 	return "See the error above: once the call answers, run the audit again. If it names a permission, " + strings.ToLower(permission[:1]) + permission[1:]
 }
