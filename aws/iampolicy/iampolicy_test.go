@@ -103,6 +103,18 @@ func TestOnBehalfActionsSayWhyAndWhere(t *testing.T) {
 	if got := CalledIn("organizations:ListAccounts"); !slices.Equal(got, []string{ForMigrate}) {
 		t.Errorf("organizations:ListAccounts is called in %v, want migrate alone", got)
 	}
+	// The README: what AWS does as orgwizard is apply's (and all's); of it
+	// migrate has Organizations' service-linked role alone, audit and costs
+	// nothing.
+	for _, p := range []string{ForAudit, ForCosts, ForMigrate} {
+		for _, a := range For(p) {
+			for _, n := range a.NeedsIn(p) {
+				if p != ForMigrate || a.Name != "iam:CreateServiceLinkedRole" || n.By != "organizations:CreateOrganization" {
+					t.Errorf("--for %s allows %s on behalf of %s", p, a.Name, n.By)
+				}
+			}
+		}
+	}
 }
 
 // The service-linked roles AWS creates as orgwizard: exactly those of the
@@ -315,6 +327,24 @@ func TestPolicyDocument(t *testing.T) {
 			}
 		}
 		all = append(all, s.Action...)
+	}
+	// The README: what is allowed on every resource without a condition is
+	// in two statements, Read (only reading) and Change; every other
+	// statement is one action's.
+	for _, s := range doc.Statement {
+		plain := slices.Equal(s.Resource, Values{"*"}) && s.Condition == nil
+		switch {
+		case plain && (s.Sid == "Read" || s.Sid == "Change"):
+			for _, a := range s.Action {
+				if _, op, _ := strings.Cut(a, ":"); readOnly(op) != (s.Sid == "Read") {
+					t.Errorf("%s is in statement %s", a, s.Sid)
+				}
+			}
+		case plain:
+			t.Errorf("statement %s allows %v on every resource without a condition, outside Read and Change", s.Sid, s.Action)
+		case len(s.Action) != 1 || s.Sid == "Read" || s.Sid == "Change":
+			t.Errorf("the narrowed statement %s holds %v", s.Sid, s.Action)
+		}
 	}
 	slices.Sort(all)
 	if !slices.Equal(all, Names()) {
