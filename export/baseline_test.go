@@ -228,8 +228,8 @@ func TestTerraformBaseline(t *testing.T) {
 	if got := attrText(t, live, tfOrganization+".this", "aws_service_access_principals"); !strings.Contains(got, `"sso.amazonaws.com"`) {
 		t.Errorf("the trusted access another service has is dropped: %s", got)
 	}
-	if !strings.Contains(string(src), `required_version = ">= 1.6.0"`) {
-		t.Error("import ids from a data source need Terraform 1.6")
+	if !strings.Contains(string(src), `required_version = ">= 1.6.0"`) || !strings.Contains(string(src), "# Needs Terraform 1.6 or later") {
+		t.Error("import ids from a data source need Terraform 1.6, and the header says so")
 	}
 	if got := attrText(t, live, tfBucket+".log_bucket", "bucket"); got != `"orgwizard-logs-`+logID+`-o-exampleorga"` {
 		t.Errorf("the live bucket is %s", got)
