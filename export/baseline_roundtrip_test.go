@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/orgwizard/orgwizard/cli"
 	"github.com/orgwizard/orgwizard/internal/terraform"
+	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
 // secureMoto is acme-secure.yaml with what moto serves of the baseline:
@@ -52,4 +55,125 @@ func TestTerraformBuildsTheBaselineOnMoto(t *testing.T) {
 	// the bucket and its 5 settings (6), and 3 contacts on 10 accounts (30).
 	expect(t, tf, dir, env, 0, []string{"Apply complete! Resources: 65 added, 0 changed, 0 destroyed."}, "apply", "-auto-approve")
 	expect(t, tf, dir, env, 0, nil, "plan", "-detailed-exitcode")
+}
+
+// Terraform takes over the security baseline orgwizard built, live, on the
+// sandbox: acme-secure.yaml applied, `export --live` imports the
+// organization and every baseline resource (the log bucket and its five
+// settings, the organization trail, GuardDuty's detector, administrator and
+// organization configuration per region, Access Analyzer's administrator and
+// analyzers, IAM's root features, every account's three alternate
+// contacts), changing nothing; then neither `terraform plan` nor
+// `orgwizard plan` has anything to do. What is in log-archive and
+// security-tooling is read through the provider aliases that assume
+// OrganizationAccountAccessRole there (the sandbox's STS), and the sandbox
+// serves every call the provider makes.
+func TestTerraformImportsTheBaselineApplyBuilt(t *testing.T) {
+	tf := terraform.Find(t)
+	design := filepath.Join("..", "examples", "acme-secure.yaml")
+	e := sandboxEndpoint(t)
+	orgwizard(t, e, cli.ExitOK, "apply", "--yes", "--design", design)
+	dir := t.TempDir()
+	orgwizard(t, e, cli.ExitOK, "export", "--live", "--design", design, "--format", "terraform", "-o", filepath.Join(dir, "main.tf"))
+	src, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := baselineImports(t, design)
+	baseline := 0
+	for typ, n := range want {
+		baseline += n
+		if got := strings.Count(string(src), "\n  to = "+typ+"."); got != n {
+			t.Errorf("the export imports %d %s, want %d", got, typ, n)
+		}
+	}
+	var organization int
+	fmt.Sscan(acmeResources, &organization)
+	if n := want["aws_guardduty_detector"]; n != 4 || want["aws_accessanalyzer_analyzer"] != 4 || want["aws_account_alternate_contact"] != 30 {
+		t.Errorf("acme-secure.yaml has GuardDuty in %d regions, %d analyzers and %d contacts; the README says 4, 4 and 30",
+			n, want["aws_accessanalyzer_analyzer"], want["aws_account_alternate_contact"])
+	}
+	if total := organization + baseline; total != 84 || strings.Count(string(src), "\nimport {\n") != total {
+		t.Fatalf("the export has %d import blocks; acme-secure.yaml has %d resources (%d of the organization, %d of the baseline), the README says 84 (29 and 55)",
+			strings.Count(string(src), "\nimport {\n"), total, organization, baseline)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	accounts := map[string]string{}
+	for _, a := range e.sb.Accounts() {
+		accounts[a.Name] = a.ID
+	}
+	before := len(e.sb.Calls())
+	env := terraform.Env(t, e.env)
+	tf.Init(t, dir, env)
+	expect(t, tf, dir, env, 0, []string{fmt.Sprintf("Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed.", organization+baseline)}, "apply", "-auto-approve")
+	expect(t, tf, dir, env, 0, []string{"No changes."}, "plan", "-detailed-exitcode")
+
+	// Every call Terraform made is one the sandbox serves, and the aliases
+	// acted in the member accounts through AssumeRole.
+	calls := e.sb.Calls()[before:]
+	as := map[string]map[string]bool{}
+	for _, c := range calls {
+		if c.Service == core.UnknownName || c.Operation == core.UnknownName || c.Outcome == "NotImplemented" {
+			t.Errorf("Terraform called what the sandbox does not serve: %s %s in %s as %s: %s", c.Service, c.Operation, c.Region, c.Account, c.Outcome)
+		}
+		if c.Outcome == "ok" {
+			if as[c.Account] == nil {
+				as[c.Account] = map[string]bool{}
+			}
+			as[c.Account][c.Service+" "+c.Operation] = true
+		}
+	}
+	for account, ops := range map[string][]string{
+		"acme": {"sts AssumeRole", "cloudtrail DescribeTrails", "cloudtrail GetTrailStatus", "cloudtrail ListTags",
+			"guardduty ListOrganizationAdminAccounts", "iam ListOrganizationsFeatures", "account GetAlternateContact"},
+		"log-archive":      {"s3 GetBucketPolicy", "s3 GetBucketAcl", "s3 GetBucketLifecycleConfiguration"},
+		"security-tooling": {"guardduty GetDetector", "guardduty DescribeOrganizationConfiguration", "access-analyzer GetAnalyzer"},
+	} {
+		for _, op := range ops {
+			if !as[accounts[account]][op] {
+				t.Errorf("Terraform made no successful %s as %s (%s)", op, account, accounts[account])
+			}
+		}
+	}
+	orgwizard(t, e, cli.ExitOK, "plan", "--design", design, "--detailed-exitcode")
+}
+
+// baselineImports is what the live export of design imports of the
+// baseline, per resource type, from the design's expansion.
+func baselineImports(t *testing.T, design string) map[string]int {
+	t.Helper()
+	data, err := os.ReadFile(design)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := orgmodel.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := d.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt := tree.Baseline
+	if bt == nil || bt.Trail == nil || len(bt.ThreatDetection) == 0 || len(bt.Analyzers) == 0 || len(bt.RootFeatures) == 0 || len(bt.Contacts) == 0 || len(bt.SecurityHub) > 0 {
+		t.Fatalf("%s no longer has the baseline this test counts (a trail, GuardDuty, Access Analyzer, root access, contacts, no Security Hub)", design)
+	}
+	contacts := 0
+	for _, ac := range bt.Contacts {
+		contacts += len(ac.Contacts)
+	}
+	n := len(bt.ThreatDetection)
+	return map[string]int{
+		"aws_s3_bucket": 1, "aws_s3_bucket_versioning": 1, "aws_s3_bucket_public_access_block": 1,
+		"aws_s3_bucket_server_side_encryption_configuration": 1, "aws_s3_bucket_lifecycle_configuration": 1, "aws_s3_bucket_policy": 1,
+		"aws_cloudtrail":         1,
+		"aws_guardduty_detector": n, "aws_guardduty_organization_admin_account": n, "aws_guardduty_organization_configuration": n,
+		"aws_organizations_delegated_administrator": 1,
+		"aws_accessanalyzer_analyzer":               len(bt.Analyzers),
+		"aws_iam_organizations_features":            1,
+		"aws_account_alternate_contact":             contacts,
+	}
 }
