@@ -67,10 +67,36 @@ func TestTerraformBuildsTheBaselineOnMoto(t *testing.T) {
 // `orgwizard plan` has anything to do. What is in log-archive and
 // security-tooling is read through the provider aliases that assume
 // OrganizationAccountAccessRole there (the sandbox's STS), and the sandbox
-// serves every call the provider makes.
+// serves every call the provider makes. The same with Security Hub turned
+// on adds its hub, administrator and organization configuration per region.
 func TestTerraformImportsTheBaselineApplyBuilt(t *testing.T) {
 	tf := terraform.Find(t)
-	design := filepath.Join("..", "examples", "acme-secure.yaml")
+	acmeSecure := filepath.Join("..", "examples", "acme-secure.yaml")
+	t.Run("acme-secure", func(t *testing.T) {
+		// The README's figures: 29 of the organization and 55 of the baseline.
+		importsTheBaseline(t, tf, acmeSecure, 84)
+	})
+	t.Run("security-hub", func(t *testing.T) {
+		data, err := os.ReadFile(acmeSecure)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Replace(string(data), "securityHub: false", "securityHub: true ", 1)
+		if text == string(data) {
+			t.Fatal("acme-secure.yaml no longer says securityHub: false")
+		}
+		design := filepath.Join(t.TempDir(), "acme-secure-hub.yaml")
+		if err := os.WriteFile(design, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		// And Security Hub's 3 in each of the 4 regions.
+		importsTheBaseline(t, tf, design, 96)
+	})
+}
+
+// importsTheBaseline applies design to a new sandbox, exports it live, and
+// has Terraform import all total resources, with no change then or after.
+func importsTheBaseline(t *testing.T, tf terraform.Tool, design string, total int) {
 	e := sandboxEndpoint(t)
 	orgwizard(t, e, cli.ExitOK, "apply", "--yes", "--design", design)
 	dir := t.TempDir()
@@ -87,15 +113,15 @@ func TestTerraformImportsTheBaselineApplyBuilt(t *testing.T) {
 			t.Errorf("the export imports %d %s, want %d", got, typ, n)
 		}
 	}
+	if n := want["aws_guardduty_detector"]; n != 4 || want["aws_accessanalyzer_analyzer"] != 4 || want["aws_account_alternate_contact"] != 30 {
+		t.Errorf("%s has GuardDuty in %d regions, %d analyzers and %d contacts; the README says 4, 4 and 30",
+			design, n, want["aws_accessanalyzer_analyzer"], want["aws_account_alternate_contact"])
+	}
 	var organization int
 	fmt.Sscan(acmeResources, &organization)
-	if n := want["aws_guardduty_detector"]; n != 4 || want["aws_accessanalyzer_analyzer"] != 4 || want["aws_account_alternate_contact"] != 30 {
-		t.Errorf("acme-secure.yaml has GuardDuty in %d regions, %d analyzers and %d contacts; the README says 4, 4 and 30",
-			n, want["aws_accessanalyzer_analyzer"], want["aws_account_alternate_contact"])
-	}
-	if total := organization + baseline; total != 84 || strings.Count(string(src), "\nimport {\n") != total {
-		t.Fatalf("the export has %d import blocks; acme-secure.yaml has %d resources (%d of the organization, %d of the baseline), the README says 84 (29 and 55)",
-			strings.Count(string(src), "\nimport {\n"), total, organization, baseline)
+	if got := strings.Count(string(src), "\nimport {\n"); organization+baseline != total || got != total {
+		t.Fatalf("the export has %d import blocks; %s has %d resources (%d of the organization, %d of the baseline), want %d",
+			got, design, organization+baseline, organization, baseline, total)
 	}
 	if t.Failed() {
 		t.FailNow()
@@ -108,7 +134,7 @@ func TestTerraformImportsTheBaselineApplyBuilt(t *testing.T) {
 	before := len(e.sb.Calls())
 	env := terraform.Env(t, e.env)
 	tf.Init(t, dir, env)
-	expect(t, tf, dir, env, 0, []string{fmt.Sprintf("Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed.", organization+baseline)}, "apply", "-auto-approve")
+	expect(t, tf, dir, env, 0, []string{fmt.Sprintf("Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed.", total)}, "apply", "-auto-approve")
 	expect(t, tf, dir, env, 0, []string{"No changes."}, "plan", "-detailed-exitcode")
 
 	// Every call Terraform made is one the sandbox serves, and the aliases
@@ -126,11 +152,15 @@ func TestTerraformImportsTheBaselineApplyBuilt(t *testing.T) {
 			as[c.Account][c.Service+" "+c.Operation] = true
 		}
 	}
+	tooling := []string{"guardduty GetDetector", "guardduty DescribeOrganizationConfiguration", "access-analyzer GetAnalyzer"}
+	if want["aws_securityhub_account"] > 0 {
+		tooling = append(tooling, "securityhub DescribeHub", "securityhub DescribeOrganizationConfiguration")
+	}
 	for account, ops := range map[string][]string{
 		"acme": {"sts AssumeRole", "cloudtrail DescribeTrails", "cloudtrail GetTrailStatus", "cloudtrail ListTags",
 			"guardduty ListOrganizationAdminAccounts", "iam ListOrganizationsFeatures", "account GetAlternateContact"},
 		"log-archive":      {"s3 GetBucketPolicy", "s3 GetBucketAcl", "s3 GetBucketLifecycleConfiguration"},
-		"security-tooling": {"guardduty GetDetector", "guardduty DescribeOrganizationConfiguration", "access-analyzer GetAnalyzer"},
+		"security-tooling": tooling,
 	} {
 		for _, op := range ops {
 			if !as[accounts[account]][op] {
@@ -158,19 +188,20 @@ func baselineImports(t *testing.T, design string) map[string]int {
 		t.Fatal(err)
 	}
 	bt := tree.Baseline
-	if bt == nil || bt.Trail == nil || len(bt.ThreatDetection) == 0 || len(bt.Analyzers) == 0 || len(bt.RootFeatures) == 0 || len(bt.Contacts) == 0 || len(bt.SecurityHub) > 0 {
-		t.Fatalf("%s no longer has the baseline this test counts (a trail, GuardDuty, Access Analyzer, root access, contacts, no Security Hub)", design)
+	if bt == nil || bt.Trail == nil || len(bt.ThreatDetection) == 0 || len(bt.Analyzers) == 0 || len(bt.RootFeatures) == 0 || len(bt.Contacts) == 0 {
+		t.Fatalf("%s no longer has the baseline this test counts (a trail, GuardDuty, Access Analyzer, root access, contacts)", design)
 	}
 	contacts := 0
 	for _, ac := range bt.Contacts {
 		contacts += len(ac.Contacts)
 	}
-	n := len(bt.ThreatDetection)
+	n, hub := len(bt.ThreatDetection), len(bt.SecurityHub)
 	return map[string]int{
 		"aws_s3_bucket": 1, "aws_s3_bucket_versioning": 1, "aws_s3_bucket_public_access_block": 1,
 		"aws_s3_bucket_server_side_encryption_configuration": 1, "aws_s3_bucket_lifecycle_configuration": 1, "aws_s3_bucket_policy": 1,
 		"aws_cloudtrail":         1,
 		"aws_guardduty_detector": n, "aws_guardduty_organization_admin_account": n, "aws_guardduty_organization_configuration": n,
+		"aws_securityhub_account": hub, "aws_securityhub_organization_admin_account": hub, "aws_securityhub_organization_configuration": hub,
 		"aws_organizations_delegated_administrator": 1,
 		"aws_accessanalyzer_analyzer":               len(bt.Analyzers),
 		"aws_iam_organizations_features":            1,

@@ -338,3 +338,30 @@ func TestTerraformBaselineValidate(t *testing.T) {
 		}
 	}
 }
+
+// A live export keeps the Security Hub that apply enabled: the provider
+// imports a hub with enable_default_standards = false (DescribeHub does not
+// say) and the attribute forces a new hub, so an imported hub ignores it; a
+// hub still to create enables the default standards, as apply does.
+func TestTerraformSecurityHubImportKeepsTheHub(t *testing.T) {
+	tree := secureTree(t, func(s string) string { return strings.Replace(s, "securityHub: false", "securityHub: true ", 1) })
+	actual := appliedActual(tree)
+	appliedBaseline(tree, actual)
+	hub := func(src []byte) string {
+		t.Helper()
+		start := bytes.Index(src, []byte(`resource "`+tfHubAccount+`" "security_tooling_us_east_1" {`))
+		if start < 0 {
+			t.Fatalf("no hub in us-east-1:\n%s", src)
+		}
+		end := bytes.Index(src[start:], []byte("\n}\n"))
+		return string(src[start : start+end])
+	}
+	live := hub(render(t, Terraform, Input{Tree: tree, Existing: Match(tree, actual), Source: "live"}))
+	if !strings.Contains(live, "enable_default_standards = true") || !strings.Contains(live, "ignore_changes = [enable_default_standards]") {
+		t.Errorf("the imported hub does not keep enable_default_standards out of the plan:\n%s", live)
+	}
+	design := hub(render(t, Terraform, Input{Tree: tree, Source: "design"}))
+	if !strings.Contains(design, "enable_default_standards = true") || strings.Contains(design, "ignore_changes") {
+		t.Errorf("the hub to create:\n%s", design)
+	}
+}
