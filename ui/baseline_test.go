@@ -285,3 +285,42 @@ func TestProgressSaysWhereBaselineStepsRun(t *testing.T) {
 		}
 	}
 }
+
+// The step's layout is made for its longest detail: moving the cursor never
+// moves the lead or the list, and at 80x24 the lead is on the screen with
+// every row's detail whole (at 60x15 it gives way, the list keeps its place).
+func TestBaselineStepLayoutHoldsStill(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 15}} {
+		m := baselineModel(t, acmeDesign(t), size[0], size[1])
+		top := -1
+		for r := range baselineRows {
+			screen := plain(m)
+			lines := strings.Split(screen, "\n")
+			at := -1
+			for i, l := range lines {
+				if strings.HasPrefix(l, "Protects: ") {
+					at = i
+					break
+				}
+			}
+			if top < 0 {
+				top = at
+			}
+			if at != top {
+				t.Fatalf("%dx%d: row %d moves the detail from line %d to %d:\n%s", size[0], size[1], r, top, at, screen)
+			}
+			lead := strings.Contains(strings.Join(strings.Fields(screen), " "), wizard.BaselineLead)
+			if size[0] == 80 && !lead {
+				t.Fatalf("80x24: row %d hides the lead:\n%s", r, screen)
+			}
+			if size[0] == 60 && lead {
+				t.Fatalf("60x15: the lead is kept at row %d where the list needs the room:\n%s", r, screen)
+			}
+			detail := strings.Join(strings.Fields(strings.Join(m.screen.(*baselineScreen).detail(), " ")), " ")
+			if !strings.Contains(strings.Join(strings.Fields(screen), " "), detail) {
+				t.Fatalf("%dx%d: row %d's detail is cut:\n%s", size[0], size[1], r, screen)
+			}
+			press(m, "down")
+		}
+	}
+}

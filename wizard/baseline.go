@@ -82,7 +82,9 @@ type ContactKind struct{ Key, Label string }
 var ContactKinds = []ContactKind{{"security", "Security contact"}, {"billing", "Billing contact"}, {"operations", "Operations contact"}}
 
 // BaselineLead is what the step says before its list.
-const BaselineLead = "The Security OU at work: an organization trail logs every API call into log-archive, and GuardDuty, Security Hub and Access Analyzer run from security-tooling for every account. Proposed: AWS's usual baseline, with Security Hub off because it is charged per check."
+// It fits three lines of 80 columns, so that the step shows it beside the
+// longest detail.
+const BaselineLead = "The Security OU at work: a trail logs every API call into log-archive; GuardDuty, Security Hub and Access Analyzer run from security-tooling for every account. Proposed: AWS's usual baseline, Security Hub off (charged per check)."
 
 // BaselineOffText is what the step says when the design has no baseline
 // block.
