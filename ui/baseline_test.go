@@ -324,3 +324,52 @@ func TestBaselineStepLayoutHoldsStill(t *testing.T) {
 		}
 	}
 }
+
+// The preview's plan line and the confirmation say the baseline's part of
+// the plan (what, where, how many steps), and a narrow window wraps the
+// confirmation rather than cut it, down to the key that applies.
+func TestConfirmSaysTheBaseline(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 15}} {
+		d := acmeDesign(t)
+		b := orgmodel.DefaultBaseline()
+		b.SecurityHub = true
+		if err := d.SetBaseline(b); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.SetContacts(&orgmodel.Contacts{Security: &orgmodel.Contact{Name: "Ana Lopez", Email: "sec@acme.example", Phone: "+1 555 0100", Title: "CISO"}}); err != nil {
+			t.Fatal(err)
+		}
+		d.Access = nil
+		m := New(context.Background(), Options{Backend: &fakeBackend{}, Design: d, Reached: wizard.Preview, DesignPath: "acme.yaml", Now: fixedNow})
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		m.st.target = TargetInfo{Describe: "sandbox, account " + fakeAccount + " (state /tmp/a/long/path/to/sandbox.json)", AccountID: fakeAccount, Sandbox: true}
+		m.Update(m.enter(wizard.Preview)())
+		n := wizard.BaselineSteps(m.st.plan)
+		if n == 0 {
+			t.Fatalf("the plan has no baseline step:\n%s", m.st.plan)
+		}
+		if screen := flat(m); !strings.Contains(screen, fmt.Sprintf(" %d baseline steps;", n)) {
+			t.Errorf("%dx%d: the preview's plan line does not count the baseline:\n%s", size[0], size[1], plain(m))
+		}
+		press(m, "a")
+		screen := flat(m)
+		part := fmt.Sprintf("%d steps of the security baseline: trusted access, the log bucket in log-archive, the organization trail, GuardDuty from security-tooling in 4 regions, Security Hub from security-tooling in 4 regions, Access Analyzer, centralized root access, alternate contacts on 10 accounts.", n)
+		if size[1] < 24 {
+			// A short window says the parts in brief.
+			part = fmt.Sprintf("8 OUs, 9 accounts, 9 moves, 12 guardrail steps, %d baseline steps (a taller window says each).", n)
+		}
+		for _, want := range []string{
+			part,
+			"(state /tmp/a/long/path/to/sandbox.json).",
+			"go on later.",
+			"Press enter to apply.",
+		} {
+			if !strings.Contains(screen, want) {
+				t.Errorf("%dx%d: the confirmation lacks %q:\n%s", size[0], size[1], want, plain(m))
+			}
+		}
+		if body := strings.SplitN(plain(m), "\n", 4)[3]; strings.Contains(body, "…") {
+			t.Errorf("%dx%d: the confirmation is cut:\n%s", size[0], size[1], plain(m))
+		}
+	}
+}

@@ -81,10 +81,13 @@ type ContactKind struct{ Key, Label string }
 // ContactKinds are the alternate contact types, in the design file's order.
 var ContactKinds = []ContactKind{{"security", "Security contact"}, {"billing", "Billing contact"}, {"operations", "Operations contact"}}
 
-// BaselineLead is what the step says before its list.
-// It fits three lines of 80 columns, so that the step shows it beside the
-// longest detail.
-const BaselineLead = "The Security OU at work: a trail logs every API call into log-archive; GuardDuty, Security Hub and Access Analyzer run from security-tooling for every account. Proposed: AWS's usual baseline, Security Hub off (charged per check)."
+// BaselineLead is what the step says before its list, whether the
+// baseline is proposed, on or off.
+const BaselineLead = "The Security OU at work: a trail logs every API call into log-archive; GuardDuty, Security Hub and Access Analyzer run from security-tooling for every account."
+
+// BaselineProposed is said when the step proposes the defaults (the
+// screen says it in brief, in its footer).
+const BaselineProposed = "Proposed: AWS's usual baseline, with Security Hub off (it is charged per check); you may turn each item off, or the whole baseline."
 
 // BaselineOffText is what the step says when the design has no baseline
 // block.
