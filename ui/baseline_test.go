@@ -373,3 +373,34 @@ func TestConfirmSaysTheBaseline(t *testing.T) {
 		}
 	}
 }
+
+// The Done screen's apply log wraps a long line under its text instead of
+// cutting it: a baseline step names its account and region at its end.
+func TestDoneLogWrapsLongSteps(t *testing.T) {
+	step := "make security-tooling the delegated administrator of Security Hub in us-west-2"
+	l := fmt.Sprintf("%5.1fs ✓ %s", 2.3, step)
+	got := hanging(l, 60)
+	if len(got) != 2 || !strings.HasPrefix(got[0], "  2.3s ✓ make security-tooling") || !strings.HasPrefix(got[1], "         ") {
+		t.Fatalf("hanging(%q, 60) = %q", l, got)
+	}
+	if flatJoin := strings.Join(strings.Fields(strings.Join(got, " ")), " "); flatJoin != strings.Join(strings.Fields(l), " ") {
+		t.Errorf("the wrapped line lost words: %q", got)
+	}
+	for _, g := range got {
+		if w := len([]rune(g)); w > 60 {
+			t.Errorf("a line of %d cells in 60: %q", w, g)
+		}
+	}
+	if got := hanging("  0.3s ✓ create OU Security", 60); len(got) != 1 {
+		t.Errorf("a short line is wrapped: %q", got)
+	}
+
+	// On the Done screen, at 80 columns.
+	h := newApplyHarness(t, 0)
+	h.m.st.applied = &appliedRun{Changes: 1, Log: []string{l}}
+	h.m.Update(tea.WindowSizeMsg{Width: 80, Height: 200})
+	h.m.Update(h.m.enter(wizard.Done)())
+	if screen := plain(h.m); !strings.Contains(strings.Join(strings.Fields(screen), " "), step) {
+		t.Errorf("the Done screen cuts the log's line:\n%s", screen)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/orgmodel"
@@ -750,7 +751,11 @@ func (s *doneScreen) View() string {
 	if a := s.st.applied; a != nil && len(a.Log) > 0 {
 		lines = append(lines, "", st.Bold.Render("Apply log"))
 		for _, l := range a.Log {
-			lines = append(lines, st.Muted.Render(l))
+			// The page scrolls: a long step (a baseline step names its
+			// account and region last) wraps rather than lose its end.
+			for _, part := range hanging(l, s.w) {
+				lines = append(lines, st.Muted.Render(part))
+			}
 		}
 	}
 	if s.toGetIn {
@@ -779,6 +784,29 @@ func (s *doneScreen) Keys() []key.Binding {
 		return []key.Binding{k.Move, k.PageDown, getInKey, runbookOn, costsKey, k.Close}
 	}
 	return []key.Binding{k.Move, k.PageDown, getInKey, costsKey, k.Close}
+}
+
+// hanging wraps a log line ("  2.3s ✓ text") to w cells, the text's
+// following lines under its first word.
+func hanging(l string, w int) []string {
+	i := strings.Index(l, "s ")
+	if i < 0 || lipgloss.Width(l) <= w {
+		return []string{l}
+	}
+	head, body := l[:i+2], l[i+2:]
+	if j := strings.Index(body, " "); j >= 0 && j <= 4 { // the mark
+		head, body = head+body[:j+1], body[j+1:]
+	}
+	indent := strings.Repeat(" ", lipgloss.Width(head))
+	out := wrap(body, w-len(indent))
+	for k := range out {
+		if k == 0 {
+			out[k] = head + out[k]
+		} else {
+			out[k] = indent + out[k]
+		}
+	}
+	return out
 }
 
 func retries(n int) string {
