@@ -226,6 +226,10 @@ func TestBaselineAppliedInTmux(t *testing.T) {
 	if !strings.Contains(done, "checks verified") {
 		t.Fatalf("the apply never reached the Done screen:\n%s", done)
 	}
+	// The checklist ticks the baseline from what was read back.
+	if !strings.Contains(done, "Your organization is in place: 19 of 19 checks verified.") {
+		t.Errorf("the Done screen does not verify the baseline's six checks:\n%s", done)
+	}
 	// A step under way that crosses into another account says which
 	// account and region, in the 80 columns.
 	crossed := map[string]bool{}
@@ -261,6 +265,11 @@ func TestBaselineAppliedInTmux(t *testing.T) {
 	term.waitFor("ctrl+c quit", 5*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	for _, want := range []string{
+		"✓ Organization trail · orgwizard-organization-trail logging every account into the bucket in log-archive (eu-west-1), kept 365 days",
+		"✓ Threat detection (GuardDuty) · run from security-tooling for every member in eu-central-1, eu-west-1, us-east-1, us-west-2",
+		"✓ Security Hub · run from security-tooling",
+		"✓ Centralized root access · member accounts the organization creates have no root password",
+		"✓ Alternate contacts · security set on 10 accounts",
 		"✓ create log bucket",
 		"✓ create organization trail orgwizard-organization-trail (eu-west-1)",
 		"✓ start logging on trail orgwizard-organization-trail",
