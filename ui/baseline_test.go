@@ -277,12 +277,20 @@ func TestProgressSaysWhereBaselineStepsRun(t *testing.T) {
 	// At 80 columns the step's text gives way to where it runs.
 	screen := plain(m)
 	for _, want := range []string{
-		"… " + clip(plan.Steps[bucket].String(), minStepText) + " · in log-archive (222222222222), eu-west-1, through",
-		"… " + clip(plan.Steps[guardDuty].String(), minStepText) + " · in security-tooling (333333333333), " + plan.Steps[guardDuty].Baseline.Region,
+		"… " + clip(plan.Steps[bucket].String(), minStepText(80)) + " · in log-archive (222222222222), eu-west-1, through",
+		"… " + clip(plan.Steps[guardDuty].String(), minStepText(80)) + " · in security-tooling (333333333333), " + plan.Steps[guardDuty].Baseline.Region,
 	} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the progress lacks %q:\n%s", want, screen)
 		}
+	}
+	// At 60 columns the text gives way further: the client's own message
+	// keeps the account and the region whole.
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 30})
+	region := plan.Steps[guardDuty].Baseline.Region
+	send(apply.Waiting, guardDuty, "in security-tooling, "+region+": enrolling 7 accounts in GuardDuty")
+	if screen := plain(m); !strings.Contains(screen, " · in security-tooling, "+region+": ") {
+		t.Errorf("at 60 columns the progress cuts the account or the region:\n%s", screen)
 	}
 }
 
@@ -402,5 +410,22 @@ func TestDoneLogWrapsLongSteps(t *testing.T) {
 	h.m.Update(h.m.enter(wizard.Done)())
 	if screen := plain(h.m); !strings.Contains(strings.Join(strings.Fields(screen), " "), step) {
 		t.Errorf("the Done screen cuts the log's line:\n%s", screen)
+	}
+}
+
+// Turned off in a small window, the step says so in brief: it is off and t
+// turns it on. It used to say the Security OU is missing, which the design
+// has.
+func TestBaselineOffInASmallWindow(t *testing.T) {
+	for _, size := range [][2]int{{60, 15}, {80, 24}} {
+		m := baselineModel(t, acmeDesign(t), size[0], size[1])
+		press(m, "t")
+		screen := flat(m)
+		if strings.Contains(screen, "needs the Security OU") {
+			t.Errorf("%dx%d: the baseline turned off is said to need the Security OU, which the design has:\n%s", size[0], size[1], plain(m))
+		}
+		if !strings.Contains(screen, "The baseline is off") || !strings.Contains(screen, "baseline off: nothing turned on, what exists left alone") {
+			t.Errorf("%dx%d: the step does not say the baseline is off:\n%s", size[0], size[1], plain(m))
+		}
 	}
 }

@@ -117,7 +117,7 @@ func (s *baselineScreen) Update(msg tea.Msg) tea.Cmd {
 		s.forget()
 		if d.Baseline != nil {
 			_ = wizard.SetBaseline(d, nil)
-			return say("baseline off: orgwizard turns nothing on and leaves what exists alone")
+			return say("baseline off: nothing turned on, what exists left alone")
 		}
 		if err := wizard.BaselineBlocked(d); err != nil {
 			return sayErr(err)
@@ -242,7 +242,11 @@ func (s *baselineScreen) View() string {
 	detail, detailH := s.detail(), s.detailH()
 	if len(state) > 0 && d.Baseline == nil && len(state)+3+detailH > s.h {
 		// A short window says it in brief; space on an item says it all.
-		state = wrapMark(st.Warn.Render("!"), wizard.BaselineBlockedShort, s.w)
+		if wizard.BaselineBlocked(d) != nil {
+			state = wrapMark(st.Warn.Render("!"), wizard.BaselineBlockedShort, s.w)
+		} else {
+			state = wrap(wizard.BaselineOffShort, s.w)
+		}
 	}
 	intro := wrap(wizard.Baseline.Info().Lead, s.w)
 	var lines []string

@@ -97,6 +97,9 @@ const BaselineOffText = "The baseline is off: orgwizard creates no trail and tur
 // emails, for the Done screen (the README says the same).
 const RootAccessEmails = "Centralized root access is on: member accounts the organization creates have no root password, and their account emails can no longer recover one. Keep the mailboxes: the email stays each account's identity and where AWS writes, but it is no longer a way in; a task that needs a member's root user is done from the management account through a root session."
 
+// BaselineOffShort is BaselineOffText in brief, for a small window.
+const BaselineOffShort = "The baseline is off: press t to turn it on with the defaults."
+
 // BaselineBlocked is why the baseline cannot be turned on in d, and how to
 // change that (Validate's message); nil when it can.
 func BaselineBlocked(d *orgmodel.Design) error {
