@@ -425,8 +425,10 @@ func (s *applyScreen) stepWindow(st Styles, h int) []string {
 	return out
 }
 
-// minStepText is the fewest cells a step's text keeps beside its message.
-const minStepText = 24
+// minStepText is the fewest cells a step's text keeps beside its message
+// in a window w wide: a quarter of it, from 12 to 24 cells, so that at 60
+// columns the message still says the account and the region whole.
+func minStepText(w int) int { return min(24, max(12, w/4)) }
 
 // stepLine is one step. An account creation puts its name and state first,
 // then how long AWS has been at it, so that 80 columns never cut what
@@ -458,7 +460,7 @@ func (s *applyScreen) stepLine(st Styles, i int) string {
 			// gives way to it, down to minStepText cells, so that the
 			// width does not cut it.
 			if room := s.w - 2 - 3 - len([]rune(m)); room < len([]rune(text)) {
-				text = clip(text, max(room, minStepText))
+				text = clip(text, max(room, minStepText(s.w)))
 			}
 			return style.Render(mark) + " " + text + st.Muted.Render(" · "+m)
 		}
