@@ -429,3 +429,21 @@ func TestBaselineOffInASmallWindow(t *testing.T) {
 		}
 	}
 }
+
+// The Done screen's log names the log bucket as it was created, not with
+// the placeholders the plan had before log-archive and the organization
+// had ids.
+func TestDoneLogNamesTheBucket(t *testing.T) {
+	placeholder := orgmodel.LogBucketName("<log-archive id>", "<organization id>")
+	h := newApplyHarness(t, 0)
+	h.m.st.applied = &appliedRun{Changes: 1, Log: []string{"  2.2s ✓ create log bucket " + placeholder + " in log-archive (eu-west-1)"}}
+	h.m.Update(tea.WindowSizeMsg{Width: 80, Height: 200})
+	h.m.Update(h.m.enter(wizard.Done)())
+	name := orgmodel.LogBucketName("222222222222", "o-a1b2c3d4e5")
+	a := &orgmodel.Actual{Organization: &orgmodel.ActualOrganization{ID: "o-a1b2c3d4e5"}, Baseline: &orgmodel.ActualBaseline{Bucket: &orgmodel.ActualBucket{Name: name}}}
+	h.m.Update(verifiedMsg{v: wizard.Verified{Caller: fakeAccount, Actual: a}})
+	screen := flat(h.m)
+	if !strings.Contains(screen, "✓ create log bucket "+name+" in log-archive (eu-west-1)") || strings.Contains(screen, "<log-archive id>") {
+		t.Errorf("the log does not name the bucket:\n%s", plain(h.m))
+	}
+}

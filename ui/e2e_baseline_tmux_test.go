@@ -261,6 +261,9 @@ func TestBaselineAppliedInTmux(t *testing.T) {
 	// tall enough shows the whole page at once.
 	term.tmux("resize-window", "-t", term.session, "-x", "80", "-y", "400")
 	all := flat(term.waitFor("Apply log", 5*time.Second))
+	if strings.Contains(all, "<log-archive id>") {
+		t.Errorf("the Done screen's log names the log bucket with the plan's placeholders:\n%s", term.screen())
+	}
 	term.tmux("resize-window", "-t", term.session, "-x", "80", "-y", "24")
 	term.waitFor("ctrl+c quit", 5*time.Second)
 	time.Sleep(300 * time.Millisecond)

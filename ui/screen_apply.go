@@ -752,7 +752,16 @@ func (s *doneScreen) View() string {
 	}
 	if a := s.st.applied; a != nil && len(a.Log) > 0 {
 		lines = append(lines, "", st.Bold.Render("Apply log"))
+		// The plan named the log bucket before log-archive and the
+		// organization had ids; the log says the name it was given.
+		placeholder, bucket := orgmodel.LogBucketName("<log-archive id>", "<organization id>"), ""
+		if v := s.v; v != nil && v.Actual != nil && v.Actual.Baseline != nil && v.Actual.Baseline.Bucket != nil {
+			bucket = v.Actual.Baseline.Bucket.Name
+		}
 		for _, l := range a.Log {
+			if bucket != "" {
+				l = strings.ReplaceAll(l, placeholder, bucket)
+			}
 			// The page scrolls: a long step (a baseline step names its
 			// account and region last) wraps rather than lose its end.
 			for _, part := range hanging(l, s.w) {
