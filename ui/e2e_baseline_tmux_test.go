@@ -269,7 +269,7 @@ func TestBaselineAppliedInTmux(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	for _, want := range []string{
 		"✓ Organization trail · orgwizard-organization-trail logging every account into the bucket in log-archive (eu-west-1), kept 365 days",
-		"✓ Threat detection (GuardDuty) · run from security-tooling for every member in eu-central-1, eu-west-1, us-east-1, us-west-2",
+		"✓ Threat detection (GuardDuty) · run from security-tooling for each member where its region lock allows, in eu-central-1, eu-west-1, us-east-1, us-west-2",
 		"✓ Security Hub · run from security-tooling",
 		"✓ Centralized root access · member accounts the organization creates have no root password",
 		"✓ Alternate contacts · security set on 10 accounts",

@@ -39,8 +39,15 @@ func baselineParts(bt *orgmodel.BaselineTree) []baselinePart {
 			return
 		}
 		var regions []string
+		all := true
 		for _, c := range cov {
 			regions = append(regions, c.Region)
+			all = all && c.AutoEnable == orgmodel.AutoEnableAll
+		}
+		who := "every member"
+		if !all {
+			// SecurityLines' words: the region lock decides who is in.
+			who = "each member where its region lock allows"
 		}
 		admin := "the management account"
 		for _, a := range bt.DelegatedAdmins {
@@ -48,7 +55,7 @@ func baselineParts(bt *orgmodel.BaselineTree) []baselinePart {
 				admin = a.Account
 			}
 		}
-		parts = append(parts, baselinePart{key, label(key), fmt.Sprintf("run from %s for every member in %s", admin, strings.Join(regions, ", ")),
+		parts = append(parts, baselinePart{key, label(key), fmt.Sprintf("run from %s for %s, in %s", admin, who, strings.Join(regions, ", ")),
 			[]string{service}, []orgmodel.StepKind{kind}})
 	}
 	regional("threatDetection", orgmodel.ServiceGuardDuty, orgmodel.StepConfigureGuardDuty, bt.ThreatDetection)
