@@ -521,7 +521,13 @@ func (a *accessible) confirmAndApply(plan *orgmodel.Plan, actual *orgmodel.Actua
 
 	a.heading(wizard.Confirm)
 	accounts, guardrails := wizard.ConfirmChanges(plan)
-	a.say("%s %s %s %s", accounts, guardrails, wizard.ConfirmAccess(plan), wizard.ConfirmSafety)
+	said := []string{accounts, guardrails}
+	for _, part := range []string{wizard.ConfirmBaseline(plan), wizard.ConfirmAccess(plan), wizard.ConfirmSafety} {
+		if part != "" {
+			said = append(said, part)
+		}
+	}
+	a.say("%s", strings.Join(said, " "))
 	if a.target.Sandbox {
 		ok := true
 		if err := a.ask(huh.NewConfirm().Title(fmt.Sprintf("Apply %d changes to the sandbox?", len(plan.Steps))).Value(&ok)); err != nil {
@@ -847,7 +853,7 @@ func (a *accessible) baseline() error {
 		if err := wizard.SetBaseline(a.d, wizard.ProposeBaseline()); err != nil {
 			return err
 		}
-		a.say("Proposed: AWS's usual baseline, with Security Hub off; you may turn each item off, or the whole baseline.")
+		a.say("%s", wizard.BaselineProposed)
 	}
 	for _, it := range wizard.BaselineItems {
 		a.say("%s, default %s. Protects: %s Costs: %s", it.Label, it.Default(), it.Protects, it.Costs)

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/orgmodel"
@@ -424,8 +425,10 @@ func (s *applyScreen) stepWindow(st Styles, h int) []string {
 	return out
 }
 
-// minStepText is the fewest cells a step's text keeps beside its message.
-const minStepText = 24
+// minStepText is the fewest cells a step's text keeps beside its message
+// in a window w wide: a quarter of it, from 12 to 24 cells, so that at 60
+// columns the message still says the account and the region whole.
+func minStepText(w int) int { return min(24, max(12, w/4)) }
 
 // stepLine is one step. An account creation puts its name and state first,
 // then how long AWS has been at it, so that 80 columns never cut what
@@ -457,7 +460,7 @@ func (s *applyScreen) stepLine(st Styles, i int) string {
 			// gives way to it, down to minStepText cells, so that the
 			// width does not cut it.
 			if room := s.w - 2 - 3 - len([]rune(m)); room < len([]rune(text)) {
-				text = clip(text, max(room, minStepText))
+				text = clip(text, max(room, minStepText(s.w)))
 			}
 			return style.Render(mark) + " " + text + st.Muted.Render(" · "+m)
 		}
@@ -749,8 +752,21 @@ func (s *doneScreen) View() string {
 	}
 	if a := s.st.applied; a != nil && len(a.Log) > 0 {
 		lines = append(lines, "", st.Bold.Render("Apply log"))
+		// The plan named the log bucket before log-archive and the
+		// organization had ids; the log says the name it was given.
+		placeholder, bucket := orgmodel.LogBucketName("<log-archive id>", "<organization id>"), ""
+		if v := s.v; v != nil && v.Actual != nil && v.Actual.Baseline != nil && v.Actual.Baseline.Bucket != nil {
+			bucket = v.Actual.Baseline.Bucket.Name
+		}
 		for _, l := range a.Log {
-			lines = append(lines, st.Muted.Render(l))
+			if bucket != "" {
+				l = strings.ReplaceAll(l, placeholder, bucket)
+			}
+			// The page scrolls: a long step (a baseline step names its
+			// account and region last) wraps rather than lose its end.
+			for _, part := range hanging(l, s.w) {
+				lines = append(lines, st.Muted.Render(part))
+			}
 		}
 	}
 	if s.toGetIn {
@@ -779,6 +795,29 @@ func (s *doneScreen) Keys() []key.Binding {
 		return []key.Binding{k.Move, k.PageDown, getInKey, runbookOn, costsKey, k.Close}
 	}
 	return []key.Binding{k.Move, k.PageDown, getInKey, costsKey, k.Close}
+}
+
+// hanging wraps a log line ("  2.3s ✓ text") to w cells, the text's
+// following lines under its first word.
+func hanging(l string, w int) []string {
+	i := strings.Index(l, "s ")
+	if i < 0 || lipgloss.Width(l) <= w {
+		return []string{l}
+	}
+	head, body := l[:i+2], l[i+2:]
+	if j := strings.Index(body, " "); j >= 0 && j <= 4 { // the mark
+		head, body = head+body[:j+1], body[j+1:]
+	}
+	indent := strings.Repeat(" ", lipgloss.Width(head))
+	out := wrap(body, w-len(indent))
+	for k := range out {
+		if k == 0 {
+			out[k] = head + out[k]
+		} else {
+			out[k] = indent + out[k]
+		}
+	}
+	return out
 }
 
 func retries(n int) string {

@@ -279,8 +279,11 @@ func (s *previewScreen) summary() []string {
 		out = append(out, st.OK.Render("✓ Nothing to do: the organization already matches the design. Press enter."))
 	} else {
 		access := ""
+		if n := wizard.BaselineSteps(p); n > 0 {
+			access = fmt.Sprintf(" %d baseline steps;", n)
+		}
 		if n := wizard.AccessSteps(p); n > 0 {
-			access = fmt.Sprintf(" %d access steps;", n)
+			access += fmt.Sprintf(" %d access steps;", n)
 		}
 		out = append(out, wrap(fmt.Sprintf("Plan: %d changes: create %d OUs, %d accounts; move %d; tag %d; %d guardrail steps;%s %d left alone.",
 			len(p.Steps), p.Count(orgmodel.StepCreateOU), p.Count(orgmodel.StepCreateAccount)+p.Count(orgmodel.StepAwaitAccount),

@@ -81,8 +81,13 @@ type ContactKind struct{ Key, Label string }
 // ContactKinds are the alternate contact types, in the design file's order.
 var ContactKinds = []ContactKind{{"security", "Security contact"}, {"billing", "Billing contact"}, {"operations", "Operations contact"}}
 
-// BaselineLead is what the step says before its list.
-const BaselineLead = "The Security OU at work: an organization trail logs every API call into log-archive, and GuardDuty, Security Hub and Access Analyzer run from security-tooling for every account. Proposed: AWS's usual baseline, with Security Hub off because it is charged per check."
+// BaselineLead is what the step says before its list, whether the
+// baseline is proposed, on or off.
+const BaselineLead = "The Security OU at work: a trail logs every API call into log-archive; GuardDuty, Security Hub and Access Analyzer run from security-tooling for every account."
+
+// BaselineProposed is said when the step proposes the defaults (the
+// screen says it in brief, in its footer).
+const BaselineProposed = "Proposed: AWS's usual baseline, with Security Hub off (it is charged per check); you may turn each item off, or the whole baseline."
 
 // BaselineOffText is what the step says when the design has no baseline
 // block.
@@ -91,6 +96,9 @@ const BaselineOffText = "The baseline is off: orgwizard creates no trail and tur
 // RootAccessEmails is what centralized root access means for the account
 // emails, for the Done screen (the README says the same).
 const RootAccessEmails = "Centralized root access is on: member accounts the organization creates have no root password, and their account emails can no longer recover one. Keep the mailboxes: the email stays each account's identity and where AWS writes, but it is no longer a way in; a task that needs a member's root user is done from the management account through a root session."
+
+// BaselineOffShort is BaselineOffText in brief, for a small window.
+const BaselineOffShort = "The baseline is off: press t to turn it on with the defaults."
 
 // BaselineBlocked is why the baseline cannot be turned on in d, and how to
 // change that (Validate's message); nil when it can.

@@ -119,7 +119,7 @@ func (c *Client) CreateLogBucket(ctx context.Context, logArchiveID, bucket, regi
 		// us-east-1 is S3's default and refuses to be named.
 		in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(region)}
 	}
-	report(ctx, "creating bucket %s in %s", bucket, region)
+	report(ctx, "in log-archive, %s: creating bucket %s", region, bucket)
 	_, err = m.S3(region).CreateBucket(ctx, in)
 	var owned *s3types.BucketAlreadyOwnedByYou
 	var taken *s3types.BucketAlreadyExists
@@ -150,7 +150,7 @@ func (c *Client) ConfigureLogBucket(ctx context.Context, logArchiveID, bucket, r
 		return err
 	}
 	api := m.S3(region)
-	report(ctx, "versioning, public access block, encryption and a %d-day lifecycle on %s", retentionDays, bucket)
+	report(ctx, "in log-archive, %s: versioning, public access block, encryption and a %d-day lifecycle on %s", region, retentionDays, bucket)
 	if _, err := api.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
 		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
 		return fmt.Errorf("turning versioning on for bucket %s: %w", bucket, err)
@@ -187,7 +187,7 @@ func (c *Client) PutLogBucketPolicy(ctx context.Context, logArchiveID, bucket, r
 	if err != nil {
 		return err
 	}
-	report(ctx, "setting the policy of %s", bucket)
+	report(ctx, "in log-archive, %s: setting the policy of %s", region, bucket)
 	if _, err := m.S3(region).PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)}); err != nil {
 		return fmt.Errorf("setting the policy of bucket %s: %w", bucket, err)
 	}
@@ -257,7 +257,7 @@ func (c *Client) ConfigureGuardDuty(ctx context.Context, toolingID, region, auto
 		return fmt.Errorf("GuardDuty in %s: %w", region, err)
 	}
 	if detector == "" {
-		report(ctx, "turning GuardDuty on in security-tooling, %s", region)
+		report(ctx, "in security-tooling, %s: turning GuardDuty on", region)
 		// One detector per account and region: AWS refuses a second, so a
 		// crashed run's creation is found by ListDetectors above.
 		out, err := api.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
@@ -266,7 +266,7 @@ func (c *Client) ConfigureGuardDuty(ctx context.Context, toolingID, region, auto
 		}
 		detector = aws.ToString(out.DetectorId)
 	}
-	report(ctx, "GuardDuty in %s: auto-enable %s", region, autoEnable)
+	report(ctx, "in security-tooling, %s: GuardDuty %s", region, enrolsWords(autoEnable))
 	if _, err := api.UpdateOrganizationConfiguration(ctx, &guardduty.UpdateOrganizationConfigurationInput{DetectorId: aws.String(detector),
 		AutoEnableOrganizationMembers: gdtypes.AutoEnableMembers(autoEnable)}); err != nil {
 		return fmt.Errorf("setting GuardDuty's auto-enable to %s in %s: %w", autoEnable, region, err)
@@ -293,7 +293,7 @@ func (c *Client) ConfigureGuardDuty(ctx context.Context, toolingID, region, auto
 		}
 	}
 	for chunk := range slices.Chunk(add, 50) { // CreateMembers takes at most 50
-		report(ctx, "GuardDuty in %s: enrolling %d accounts", region, len(chunk))
+		report(ctx, "in security-tooling, %s: enrolling %d accounts in GuardDuty", region, len(chunk))
 		out, err := api.CreateMembers(ctx, &guardduty.CreateMembersInput{DetectorId: aws.String(detector), AccountDetails: chunk})
 		if err != nil {
 			return fmt.Errorf("enrolling accounts in GuardDuty in %s: %w", region, err)
@@ -339,7 +339,7 @@ func (c *Client) managementDetector(ctx context.Context, region string) error {
 	if id != "" {
 		return nil
 	}
-	report(ctx, "turning GuardDuty on in the management account, %s", region)
+	report(ctx, "in the management account, %s: turning GuardDuty on", region)
 	if _, err := api.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)}); err != nil {
 		// One detector per account and region: one made meanwhile (naming
 		// the delegated administrator can make it) is as good.
@@ -349,6 +349,14 @@ func (c *Client) managementDetector(ctx context.Context, region string) error {
 		return fmt.Errorf("turning GuardDuty on in the management account, %s (AWS enrols it as a member only once it has a detector there): %w", region, err)
 	}
 	return nil
+}
+
+// enrolsWords says an auto-enable setting for the live progress.
+func enrolsWords(autoEnable string) string {
+	if autoEnable == orgmodel.AutoEnableAll {
+		return "enrols every account, and each that joins later"
+	}
+	return "enrols only the accounts whose region lock allows this region"
 }
 
 // ConfigureSecurityHub, from security-tooling in region: Security Hub on,
@@ -365,14 +373,14 @@ func (c *Client) ConfigureSecurityHub(ctx context.Context, toolingID, region, au
 		return fmt.Errorf("Security Hub in %s: %w", region, err)
 	}
 	if !on {
-		report(ctx, "turning Security Hub on in security-tooling, %s", region)
+		report(ctx, "in security-tooling, %s: turning Security Hub on", region)
 		_, err := api.EnableSecurityHub(ctx, &securityhub.EnableSecurityHubInput{EnableDefaultStandards: aws.Bool(true)})
 		var conflict *shtypes.ResourceConflictException
 		if err != nil && !errors.As(err, &conflict) { // conflict: on already
 			return fmt.Errorf("turning Security Hub on in security-tooling, %s: %w", region, err)
 		}
 	}
-	report(ctx, "Security Hub in %s: auto-enable %s", region, autoEnable)
+	report(ctx, "in security-tooling, %s: Security Hub %s", region, enrolsWords(autoEnable))
 	if _, err := api.UpdateOrganizationConfiguration(ctx, &securityhub.UpdateOrganizationConfigurationInput{AutoEnable: aws.Bool(autoEnable == orgmodel.AutoEnableAll)}); err != nil {
 		return fmt.Errorf("setting Security Hub's auto-enable in %s: %w", region, err)
 	}
@@ -387,7 +395,7 @@ func (c *Client) ConfigureSecurityHub(ctx context.Context, toolingID, region, au
 		}
 	}
 	for chunk := range slices.Chunk(add, 50) {
-		report(ctx, "Security Hub in %s: enrolling %d accounts", region, len(chunk))
+		report(ctx, "in security-tooling, %s: enrolling %d accounts in Security Hub", region, len(chunk))
 		out, err := api.CreateMembers(ctx, &securityhub.CreateMembersInput{AccountDetails: chunk})
 		if err != nil {
 			return fmt.Errorf("enrolling accounts in Security Hub in %s: %w", region, err)
@@ -422,7 +430,7 @@ func (c *Client) CreateAnalyzer(ctx context.Context, toolingID, region, name str
 		return err
 	}
 	api := m.Analyzer(region)
-	report(ctx, "creating analyzer %s in security-tooling, %s", name, region)
+	report(ctx, "in security-tooling, %s: creating analyzer %s", region, name)
 	_, err = api.CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{AnalyzerName: aws.String(name), Type: aatypes.TypeOrganization})
 	var conflict *aatypes.ConflictException
 	if errors.As(err, &conflict) {
