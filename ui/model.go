@@ -87,8 +87,11 @@ type state struct {
 	styles  Styles
 	keys    KeyMap
 	design  *orgmodel.Design
-	path    string
-	resume  wizard.Step // where to go after preflight; Basics for a new design
+	// expansion keeps the design's expansion for what every key and frame
+	// counts; it expands again only when the design changes.
+	expansion wizard.Expansion
+	path      string
+	resume    wizard.Step // where to go after preflight; Basics for a new design
 	// fresh is true while the design is new (no file) and its basics not
 	// answered: the preflight's inventory may propose its home region, and
 	// homeHint says so at the basics step.
@@ -402,7 +405,7 @@ func (m *Model) countAccounts() {
 	case m.step >= wizard.Preview && st.plan != nil:
 		st.quota = quotaFromPlan(st.pre, st.plan, st.actual)
 	case m.step >= wizard.Basics && m.step < wizard.Preview:
-		st.quota, _ = quotaFromDesign(st.pre, st.design)
+		st.quota, _ = quotaFromDesign(st.pre, st.design, &st.expansion)
 	case m.step < wizard.Basics:
 		st.quota = quotaUse{}
 	}

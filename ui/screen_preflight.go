@@ -380,7 +380,7 @@ func (s *preflightScreen) View() string {
 func (s *preflightScreen) summaryView() string {
 	st := s.st.styles
 	p := s.st.pre
-	lines := st.facts(s.w, preflightFacts(p, s.st.design)...)
+	lines := st.facts(s.w, preflightFacts(p, s.st.design, &s.st.expansion)...)
 	if s.phase == phSweeping {
 		pr := s.progress
 		pct := 0.0
