@@ -77,6 +77,20 @@ type Model struct {
 	// costs is the costs screen, when open over the step's screen, which
 	// keeps its state and gets it back with esc.
 	costs *costsScreen
+	// held are the keys and pastes that came while the screen waited on
+	// the target, delivered in order once it is done.
+	held []tea.Msg
+}
+
+// waiter is a screen that waits on the target (connecting, the preflight's
+// checks): it has no field to give a key to until the answer comes.
+type waiter interface {
+	Waiting() bool
+}
+
+func (m *Model) waiting() bool {
+	w, ok := m.screen.(waiter)
+	return ok && w.Waiting() && m.costs == nil
 }
 
 // state is what the screens share: the design being built and what the
@@ -308,7 +322,51 @@ func (m *Model) updateCosts(msg tea.Msg) (tea.Cmd, bool) {
 
 func (m *Model) paneHeight() int { return min(9, max(m.height/3, 5)) }
 
+// Update holds the keys that come while the screen waits on the target and
+// delivers them once it is done, one by one as if typed then: issue 10 asks
+// that every key reach the field that has focus when it arrives, and
+// "acme" typed right after choosing the target was lost. ctrl+c acts at
+// once, as does ctrl+t, which only shows the workshop pane; esc does too
+// when nothing is held, so that the checks can still be left.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.hold(msg) {
+		return m, nil
+	}
+	_, cmd := m.update(msg)
+	cmds := []tea.Cmd{cmd}
+	for len(m.held) > 0 && !m.waiting() && !m.quitting {
+		next := m.held[0]
+		m.held = m.held[1:]
+		_, cmd := m.update(next)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// hold keeps msg for later when it is a key or a paste that comes while
+// the screen waits, or while earlier ones are still held.
+func (m *Model) hold(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		k := m.st.keys
+		if key.Matches(msg, k.Quit) || key.Matches(msg, k.Workshop) {
+			return false
+		}
+		if len(m.held) == 0 && (!m.waiting() || key.Matches(msg, k.Back)) {
+			return false
+		}
+	case tea.PasteMsg:
+		if len(m.held) == 0 && !m.waiting() {
+			return false
+		}
+	default:
+		return false
+	}
+	m.held = append(m.held, msg)
+	return true
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.costs != nil {
 		if cmd, done := m.updateCosts(msg); done {
 			return m, cmd
