@@ -80,6 +80,8 @@ type Model struct {
 	// held are the keys and pastes that came while the screen waited on
 	// the target, delivered in order once it is done.
 	held []tea.Msg
+	// scroll is where the body stands when it does not fit.
+	scroll bodyScroll
 }
 
 // waiter is a screen that waits on the target (connecting, the preflight's
@@ -229,6 +231,7 @@ func (m *Model) Init() tea.Cmd {
 // enter puts the screen of step s on.
 func (m *Model) enter(s wizard.Step) tea.Cmd {
 	m.step = s
+	m.scroll = bodyScroll{focus: -1}
 	switch s {
 	case wizard.Target:
 		m.screen = newTargetScreen(m.st)
@@ -302,7 +305,7 @@ func (m *Model) updateCosts(msg tea.Msg) (tea.Cmd, bool) {
 			m.status, m.statusErr = "", false
 		}
 		switch {
-		case key.Matches(msg, k.Quit), key.Matches(msg, k.Workshop):
+		case key.Matches(msg, k.Quit), key.Matches(msg, k.Workshop), key.Matches(msg, scrollKeys):
 			return nil, false
 		case key.Matches(msg, k.Back):
 			m.costs = nil
@@ -349,7 +352,7 @@ func (m *Model) hold(msg tea.Msg) bool {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		k := m.st.keys
-		if key.Matches(msg, k.Quit) || key.Matches(msg, k.Workshop) {
+		if key.Matches(msg, k.Quit) || key.Matches(msg, k.Workshop) || key.Matches(msg, scrollKeys) {
 			return false
 		}
 		if len(m.held) == 0 && (!m.waiting() || key.Matches(msg, k.Back)) {
@@ -405,6 +408,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, k.Workshop):
 			m.workshop = !m.workshop
 			m.layout()
+			return m, nil
+		case m.scroll.key(msg):
 			return m, nil
 		case key.Matches(msg, k.Back) && !m.screenHandlesBack():
 			if prev := wizard.Prev(m.step); prev != m.step {
@@ -586,6 +591,45 @@ func (m *Model) render() string {
 	}
 	bodyLines := strings.Split(body, "\n")
 	_, bh := m.screenSize()
+
+	status := m.status
+	st := s.Muted
+	if m.statusErr {
+		st = s.Error
+		status = "✗ " + status
+	}
+	// A long status is wrapped, not cut: the body gives it the lines.
+	statusLines := []string{""}
+	if status != "" {
+		statusLines = wrap(status, w)
+		if extra := min(len(statusLines), maxStatusLines) - 1; extra > 0 && bh-extra >= minBody {
+			bh -= extra
+		} else {
+			statusLines = statusLines[:1]
+		}
+		statusLines[len(statusLines)-1] = clip(statusLines[len(statusLines)-1], w)
+	}
+	keyLines := m.keyLines
+	if len(bodyLines) > bh {
+		// What does not fit scrolls, and the footer says how: the key may
+		// take a line of the body.
+		// key may take a line of the body, and the help it gives depends on
+		// the room left: settle both.
+		m.scroll.track(bodyLines)
+		room, n := bh, len(bodyLines)
+		for range 3 {
+			keyLines = m.wrapKeys(append(m.keyBindings(), m.scroll.binding(n, bh, m.scroll.at(n, bh))))
+			if h := max(room-(len(keyLines)-len(m.keyLines)), minBody); h != bh {
+				bh = h
+				continue
+			}
+			break
+		}
+		m.scroll.off = m.scroll.at(n, bh)
+		bodyLines = bodyLines[m.scroll.off:min(m.scroll.off+bh, n)]
+	} else {
+		m.scroll = bodyScroll{focus: -1}
+	}
 	bodyLines = fit(bodyLines, bh, w)
 
 	var out []string
@@ -594,15 +638,99 @@ func (m *Model) render() string {
 	if m.workshop {
 		out = append(out, m.pane(info)...)
 	}
-	status := m.status
-	st := s.Muted
-	if m.statusErr {
-		st = s.Error
-		status = "✗ " + status
+	for _, l := range statusLines {
+		out = append(out, st.Render(l))
 	}
-	out = append(out, st.Render(clip(status, w)))
-	out = append(out, m.keyLines...)
+	out = append(out, keyLines...)
 	return strings.Join(out, "\n")
+}
+
+const (
+	// maxStatusLines is how many lines a long status may take.
+	maxStatusLines = 3
+	// minBody is the fewest lines the body keeps.
+	minBody = 3
+)
+
+// bodyScroll is where the body stands when it is taller than the room for
+// it: issue 10 found text cut at 60x15 with no way to reach it. The view
+// keeps the cursor row (▸) in sight when it moves; shift+↑/↓ scroll the
+// rest, keys no screen uses, so that a screen's own ↑/↓ keep their meaning.
+type bodyScroll struct {
+	// off is the first line shown; focus the cursor row at the last frame,
+	// -1 for none.
+	off, focus int
+	// moved is set by a scroll key, so that the cursor row does not pull
+	// the view back until the cursor moves.
+	moved bool
+}
+
+var (
+	scrollKeys = key.NewBinding(key.WithKeys("shift+up", "shift+down"), key.WithHelp("shift+↑/↓", "scroll"))
+	scrollUp   = key.NewBinding(key.WithKeys("shift+up"))
+	scrollDown = key.NewBinding(key.WithKeys("shift+down"))
+)
+
+// key scrolls the body by a line; false when msg is not a scroll key.
+func (b *bodyScroll) key(msg tea.KeyPressMsg) bool {
+	switch {
+	case key.Matches(msg, scrollUp):
+		b.off = max(b.off-1, 0)
+	case key.Matches(msg, scrollDown):
+		b.off++ // the next frame bounds it
+	default:
+		return false
+	}
+	b.moved = true
+	return true
+}
+
+// track finds the cursor row in lines: once it has moved, the view
+// follows it again.
+func (b *bodyScroll) track(lines []string) {
+	focus := -1
+	for i, l := range lines {
+		if strings.Contains(l, "▸") {
+			focus = i
+			break
+		}
+	}
+	if focus != b.focus {
+		b.moved = false
+	}
+	b.focus = focus
+}
+
+// at is the first line of a view of h lines over n: the cursor row in it
+// unless a scroll key moved the view away.
+func (b *bodyScroll) at(n, h int) int {
+	off := b.off
+	if f := b.focus; f >= 0 && !b.moved {
+		if f < off {
+			off = f
+		} else if f >= off+h {
+			off = f - h + 1
+		}
+	}
+	return max(min(off, n-h), 0)
+}
+
+// binding is the scroll key saying what is out of sight of the view of h
+// lines from off.
+func (b *bodyScroll) binding(n, h, off int) key.Binding {
+	above, below := off, max(n-h-off, 0)
+	var more []string
+	if above > 0 {
+		more = append(more, fmt.Sprintf("%d above", above))
+	}
+	if below > 0 {
+		more = append(more, fmt.Sprintf("%d below", below))
+	}
+	desc := "scroll"
+	if len(more) > 0 {
+		desc += " (" + strings.Join(more, ", ") + ")"
+	}
+	return key.NewBinding(key.WithKeys(scrollKeys.Keys()...), key.WithHelp(scrollKeys.Help().Key, desc))
 }
 
 func (m *Model) screenSize() (int, int) {
@@ -635,14 +763,16 @@ func (m *Model) pane(info wizard.Info) []string {
 }
 
 // keyRows are the keys of the screen, then the keys of every screen.
-func (m *Model) keyRows() []string {
+func (m *Model) keyRows() []string { return m.wrapKeys(m.keyBindings()) }
+
+func (m *Model) keyBindings() []key.Binding {
 	k := m.st.keys
 	if m.costs != nil {
 		quit := k.Quit
 		if m.step < wizard.Basics {
 			quit = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
 		}
-		return m.wrapKeys(append(m.costs.Keys(), k.Workshop, quit))
+		return append(m.costs.Keys(), k.Workshop, quit)
 	}
 	global := []key.Binding{k.Workshop}
 	if wizard.Prev(m.step) != m.step {
@@ -659,7 +789,7 @@ func (m *Model) keyRows() []string {
 	if m.screenHandlesBack() && len(global) > 0 && key.Matches(tea.KeyPressMsg{Code: tea.KeyEscape}, global[0]) {
 		global = global[1:] // the screen's esc closes what it shows
 	}
-	return m.wrapKeys(append(m.screen.Keys(), global...))
+	return append(m.screen.Keys(), global...)
 }
 
 // wrapKeys lays the keys out in as many lines as the width needs, so that

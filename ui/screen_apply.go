@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/orgmodel"
@@ -358,6 +359,25 @@ func inFlightText(n int) string {
 // applyLegend explains the marks of the step lines.
 const applyLegend = "✓ done  → asking AWS  … AWS creating  ↻ retrying  · to do  ■ stopped  ✗ failed"
 
+// legendLines lays the legend out in lines of w cells, breaking between two
+// marks: a narrow window cut the last ones off.
+func legendLines(w int) []string {
+	var out []string
+	cur := ""
+	for _, item := range strings.Split(applyLegend, "  ") {
+		switch {
+		case cur == "":
+			cur = item
+		case lipgloss.Width(cur)+2+lipgloss.Width(item) <= w:
+			cur += "  " + item
+		default:
+			out = append(out, cur)
+			cur = item
+		}
+	}
+	return append(out, cur)
+}
+
 func (s *applyScreen) View() string {
 	st := s.st.styles
 	pct := 0.0
@@ -386,10 +406,13 @@ func (s *applyScreen) View() string {
 		lines = append(lines, st.Warn.Render("Stopping safely: waiting for the calls in flight …"))
 	}
 	lines = append(lines, "")
+	legend := legendLines(s.w)
 	logH := min(5, max((s.h-len(lines))/3, 2))
-	stepsH := max(s.h-len(lines)-logH-2, 1)
+	stepsH := max(s.h-len(lines)-logH-1-len(legend), 1)
 	lines = append(lines, s.stepWindow(st, stepsH)...)
-	lines = append(lines, st.Muted.Render(clip(applyLegend, s.w)))
+	for _, l := range legend {
+		lines = append(lines, st.Muted.Render(l))
+	}
 	lines = append(lines, st.Rule.Render("log"))
 	from := max(len(s.log)-logH+1, 0)
 	for _, l := range s.log[from:] {

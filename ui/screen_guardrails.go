@@ -128,7 +128,14 @@ func (s *guardrailsScreen) View() string {
 		if wizard.LayoutOf(d) == orgmodel.Layout(l.Value) {
 			radio = "(•) "
 		}
-		lines = append(lines, mark(len(wizard.Toggles)+i, radio+l.Label))
+		// A layout's label says where its accounts go: wrapped, never cut.
+		for j, part := range wrap(l.Label, s.w-6) {
+			if j == 0 {
+				lines = append(lines, mark(len(wizard.Toggles)+i, radio+part))
+			} else {
+				lines = append(lines, "      "+part)
+			}
+		}
 	}
 	why := wizard.LayoutChoice.Help
 	if s.list.cursor < len(wizard.Toggles) {
@@ -138,7 +145,12 @@ func (s *guardrailsScreen) View() string {
 	if d.Budgets == nil {
 		summary += " (b adds them)"
 	}
-	lines = append(lines, st.Bold.Render("Budgets:")+summary)
+	for i, l := range wrap("Budgets:"+summary, s.w) {
+		if i == 0 {
+			l = st.Bold.Render("Budgets:") + strings.TrimPrefix(l, "Budgets:")
+		}
+		lines = append(lines, l)
+	}
 	lines = append(lines, "")
 	lines = append(lines, wrapMark(st.Active.Render("ⓘ"), why, s.w)...)
 	if len(lines) > s.h {
@@ -242,22 +254,31 @@ func (s *confirmScreen) View() string {
 	st := s.st.styles
 	p := s.st.plan
 	accounts, guardrails := wizard.ConfirmChanges(p)
-	lines := []string{
-		st.Bold.Render(fmt.Sprintf("Ready to make %d changes to %s.", len(p.Steps), s.st.target.Describe)), "",
-		"  " + accounts, "  " + guardrails,
+	// Every line wraps: a narrow window cut the target and the safety note.
+	var lines []string
+	for _, l := range wrap(fmt.Sprintf("Ready to make %d changes to %s.", len(p.Steps), s.st.target.Describe), s.w) {
+		lines = append(lines, st.Bold.Render(l))
 	}
+	lines = append(lines, "")
+	lines = append(lines, wrapMark(" ", accounts, s.w)...)
+	lines = append(lines, wrapMark(" ", guardrails, s.w)...)
 	if a := wizard.ConfirmAccess(p); a != "" {
 		lines = append(lines, wrapMark(" ", a, s.w)...)
 	}
 	if s.st.skipAccess {
 		lines = append(lines, wrapMark(" ", "Access is skipped this time: IAM Identity Center is left alone.", s.w)...)
 	}
-	lines = append(lines, "", st.Muted.Render(wizard.ConfirmSafety), "")
+	lines = append(lines, "")
+	lines = append(lines, st.muted(wizard.ConfirmSafety, s.w)...)
+	lines = append(lines, "")
 	if s.st.target.Sandbox {
-		lines = append(lines, "This is the sandbox: nothing real changes. Press enter to apply.")
+		lines = append(lines, wrap("This is the sandbox: nothing real changes. Press enter to apply.", s.w)...)
 	} else {
 		q := wizard.ApplyQuestion(s.st.target.AccountID)
-		lines = append(lines, st.Warn.Render(q.Help), q.Title+": "+s.typed+"▏")
+		for _, l := range wrap(q.Help, s.w) {
+			lines = append(lines, st.Warn.Render(l))
+		}
+		lines = append(lines, q.Title+": "+s.typed+"▏")
 	}
 	return strings.Join(lines, "\n")
 }
