@@ -359,6 +359,36 @@ func inFlightText(n int) string {
 // applyLegend explains the marks of the step lines.
 const applyLegend = "✓ done  → asking AWS  … AWS creating  ↻ retrying  · to do  ■ stopped  ✗ failed"
 
+// wrapLogLine wraps a line of the apply's log ("  2.0s ✓ what happened")
+// under what happened, rather than cutting it at the window's edge.
+func wrapLogLine(l string, w int) []string {
+	if lipgloss.Width(l) <= w {
+		return []string{l}
+	}
+	rest := strings.TrimLeft(l, " ")
+	prefix := l[:len(l)-len(rest)]
+	if when, after, ok := strings.Cut(rest, " "); ok {
+		if mark, what, ok := strings.Cut(after, " "); ok && lipgloss.Width(mark) == 1 {
+			prefix += when + " " + mark + " "
+			rest = what
+		}
+	}
+	pw := lipgloss.Width(prefix)
+	if w-pw < 20 {
+		prefix, pw = "", 0
+		rest = l
+	}
+	var out []string
+	for i, part := range wrap(rest, w-pw) {
+		if i == 0 {
+			out = append(out, prefix+part)
+		} else {
+			out = append(out, strings.Repeat(" ", pw)+part)
+		}
+	}
+	return out
+}
+
 // legendLines lays the legend out in lines of w cells, breaking between two
 // marks: a narrow window cut the last ones off.
 func legendLines(w int) []string {
@@ -764,7 +794,13 @@ func (s *doneScreen) View() string {
 		if id == "" {
 			id = "(not created)"
 		}
-		lines = append(lines, fmt.Sprintf("  %-12s %-24s %s", id, a.Name, st.Muted.Render(a.Email)))
+		row := fmt.Sprintf("  %-12s %-24s %s", id, a.Name, a.Email)
+		if lipgloss.Width(row) <= s.w {
+			lines = append(lines, fmt.Sprintf("  %-12s %-24s %s", id, a.Name, st.Muted.Render(a.Email)))
+			continue
+		}
+		// A narrow window: the email under the account, whole.
+		lines = append(lines, fmt.Sprintf("  %-12s %s", id, a.Name), st.Muted.Render(clip("  "+strings.Repeat(" ", 13)+a.Email, s.w)))
 	}
 	lines = append(lines, "", st.Bold.Render("Next steps"))
 	for _, n := range wizard.NextSteps(s.st.target.Sandbox, s.st.path, s.st.target.Args) {
@@ -773,7 +809,9 @@ func (s *doneScreen) View() string {
 	if a := s.st.applied; a != nil && len(a.Log) > 0 {
 		lines = append(lines, "", st.Bold.Render("Apply log"))
 		for _, l := range a.Log {
-			lines = append(lines, st.Muted.Render(l))
+			for _, part := range wrapLogLine(l, s.w) {
+				lines = append(lines, st.Muted.Render(part))
+			}
 		}
 	}
 	if s.toGetIn {

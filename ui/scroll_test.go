@@ -120,3 +120,20 @@ func TestLongStatusWraps(t *testing.T) {
 		t.Errorf("the frame has %d lines, want 15:\n%s", n, screen)
 	}
 }
+
+// A line of the apply's log wraps under what happened.
+func TestWrapLogLine(t *testing.T) {
+	l := "  2.0s ✓ set the policy of log bucket orgwizard-logs-123456789012-o-abc: deny deletion"
+	got := wrapLogLine(l, 40)
+	want := []string{
+		"  2.0s ✓ set the policy of log bucket",
+		"         orgwizard-logs-123456789012-o-abc:",
+		"         deny deletion",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("wrapLogLine =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got := wrapLogLine("short", 40); len(got) != 1 || got[0] != "short" {
+		t.Errorf("a short line changed: %q", got)
+	}
+}
