@@ -611,10 +611,9 @@ func (m *Model) render() string {
 	}
 	keyLines := m.keyLines
 	if len(bodyLines) > bh {
-		// What does not fit scrolls, and the footer says how: the key may
-		// take a line of the body.
-		// key may take a line of the body, and the help it gives depends on
-		// the room left: settle both.
+		// What does not fit scrolls, and the footer says how. The scroll
+		// key may take a line of the body, and what its help says depends
+		// on the room left: settle both.
 		m.scroll.track(bodyLines)
 		room, n := bh, len(bodyLines)
 		for range 3 {
