@@ -658,7 +658,7 @@ func (a *accessible) preflight() error {
 	if a.pre, err = b.Preflight(a.ctx); err != nil {
 		return err
 	}
-	a.sayFacts(preflightFacts(a.pre, a.d)...)
+	a.sayFacts(preflightFacts(a.pre, a.d, nil)...)
 	if a.pre.Organization != nil && !a.pre.Management() {
 		return errors.New("not the management account; sign in to its management account and start again")
 	}

@@ -387,9 +387,9 @@ func TestConfirmSaysTheBaseline(t *testing.T) {
 func TestDoneLogWrapsLongSteps(t *testing.T) {
 	step := "make security-tooling the delegated administrator of Security Hub in us-west-2"
 	l := fmt.Sprintf("%5.1fs ✓ %s", 2.3, step)
-	got := hanging(l, 60)
+	got := wrapLogLine(l, 60)
 	if len(got) != 2 || !strings.HasPrefix(got[0], "  2.3s ✓ make security-tooling") || !strings.HasPrefix(got[1], "         ") {
-		t.Fatalf("hanging(%q, 60) = %q", l, got)
+		t.Fatalf("wrapLogLine(%q, 60) = %q", l, got)
 	}
 	if flatJoin := strings.Join(strings.Fields(strings.Join(got, " ")), " "); flatJoin != strings.Join(strings.Fields(l), " ") {
 		t.Errorf("the wrapped line lost words: %q", got)
@@ -399,7 +399,7 @@ func TestDoneLogWrapsLongSteps(t *testing.T) {
 			t.Errorf("a line of %d cells in 60: %q", w, g)
 		}
 	}
-	if got := hanging("  0.3s ✓ create OU Security", 60); len(got) != 1 {
+	if got := wrapLogLine("  0.3s ✓ create OU Security", 60); len(got) != 1 {
 		t.Errorf("a short line is wrapped: %q", got)
 	}
 

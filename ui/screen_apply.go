@@ -359,6 +359,55 @@ func inFlightText(n int) string {
 // applyLegend explains the marks of the step lines.
 const applyLegend = "✓ done  → asking AWS  … AWS creating  ↻ retrying  · to do  ■ stopped  ✗ failed"
 
+// wrapLogLine wraps a line of the apply's log ("  2.0s ✓ what happened")
+// under what happened, rather than cutting it at the window's edge.
+func wrapLogLine(l string, w int) []string {
+	if lipgloss.Width(l) <= w {
+		return []string{l}
+	}
+	rest := strings.TrimLeft(l, " ")
+	prefix := l[:len(l)-len(rest)]
+	if when, after, ok := strings.Cut(rest, " "); ok {
+		if mark, what, ok := strings.Cut(after, " "); ok && lipgloss.Width(mark) == 1 {
+			prefix += when + " " + mark + " "
+			rest = what
+		}
+	}
+	pw := lipgloss.Width(prefix)
+	if w-pw < 20 {
+		prefix, pw = "", 0
+		rest = l
+	}
+	var out []string
+	for i, part := range wrap(rest, w-pw) {
+		if i == 0 {
+			out = append(out, prefix+part)
+		} else {
+			out = append(out, strings.Repeat(" ", pw)+part)
+		}
+	}
+	return out
+}
+
+// legendLines lays the legend out in lines of w cells, breaking between two
+// marks: a narrow window cut the last ones off.
+func legendLines(w int) []string {
+	var out []string
+	cur := ""
+	for _, item := range strings.Split(applyLegend, "  ") {
+		switch {
+		case cur == "":
+			cur = item
+		case lipgloss.Width(cur)+2+lipgloss.Width(item) <= w:
+			cur += "  " + item
+		default:
+			out = append(out, cur)
+			cur = item
+		}
+	}
+	return append(out, cur)
+}
+
 func (s *applyScreen) View() string {
 	st := s.st.styles
 	pct := 0.0
@@ -387,10 +436,13 @@ func (s *applyScreen) View() string {
 		lines = append(lines, st.Warn.Render("Stopping safely: waiting for the calls in flight …"))
 	}
 	lines = append(lines, "")
+	legend := legendLines(s.w)
 	logH := min(5, max((s.h-len(lines))/3, 2))
-	stepsH := max(s.h-len(lines)-logH-2, 1)
+	stepsH := max(s.h-len(lines)-logH-1-len(legend), 1)
 	lines = append(lines, s.stepWindow(st, stepsH)...)
-	lines = append(lines, st.Muted.Render(clip(applyLegend, s.w)))
+	for _, l := range legend {
+		lines = append(lines, st.Muted.Render(l))
+	}
 	lines = append(lines, st.Rule.Render("log"))
 	from := max(len(s.log)-logH+1, 0)
 	for _, l := range s.log[from:] {
@@ -744,7 +796,13 @@ func (s *doneScreen) View() string {
 		if id == "" {
 			id = "(not created)"
 		}
-		lines = append(lines, fmt.Sprintf("  %-12s %-24s %s", id, a.Name, st.Muted.Render(a.Email)))
+		row := fmt.Sprintf("  %-12s %-24s %s", id, a.Name, a.Email)
+		if lipgloss.Width(row) <= s.w {
+			lines = append(lines, fmt.Sprintf("  %-12s %-24s %s", id, a.Name, st.Muted.Render(a.Email)))
+			continue
+		}
+		// A narrow window: the email under the account, whole.
+		lines = append(lines, fmt.Sprintf("  %-12s %s", id, a.Name), st.Muted.Render(clip("  "+strings.Repeat(" ", 13)+a.Email, s.w)))
 	}
 	lines = append(lines, "", st.Bold.Render("Next steps"))
 	for _, n := range wizard.NextSteps(s.st.target.Sandbox, s.st.path, s.st.target.Args) {
@@ -762,9 +820,7 @@ func (s *doneScreen) View() string {
 			if bucket != "" {
 				l = strings.ReplaceAll(l, placeholder, bucket)
 			}
-			// The page scrolls: a long step (a baseline step names its
-			// account and region last) wraps rather than lose its end.
-			for _, part := range hanging(l, s.w) {
+			for _, part := range wrapLogLine(l, s.w) {
 				lines = append(lines, st.Muted.Render(part))
 			}
 		}
@@ -795,29 +851,6 @@ func (s *doneScreen) Keys() []key.Binding {
 		return []key.Binding{k.Move, k.PageDown, getInKey, runbookOn, costsKey, k.Close}
 	}
 	return []key.Binding{k.Move, k.PageDown, getInKey, costsKey, k.Close}
-}
-
-// hanging wraps a log line ("  2.3s ✓ text") to w cells, the text's
-// following lines under its first word.
-func hanging(l string, w int) []string {
-	i := strings.Index(l, "s ")
-	if i < 0 || lipgloss.Width(l) <= w {
-		return []string{l}
-	}
-	head, body := l[:i+2], l[i+2:]
-	if j := strings.Index(body, " "); j >= 0 && j <= 4 { // the mark
-		head, body = head+body[:j+1], body[j+1:]
-	}
-	indent := strings.Repeat(" ", lipgloss.Width(head))
-	out := wrap(body, w-len(indent))
-	for k := range out {
-		if k == 0 {
-			out[k] = head + out[k]
-		} else {
-			out[k] = indent + out[k]
-		}
-	}
-	return out
 }
 
 func retries(n int) string {

@@ -128,7 +128,14 @@ func (s *guardrailsScreen) View() string {
 		if wizard.LayoutOf(d) == orgmodel.Layout(l.Value) {
 			radio = "(•) "
 		}
-		lines = append(lines, mark(len(wizard.Toggles)+i, radio+l.Label))
+		// A layout's label says where its accounts go: wrapped, never cut.
+		for j, part := range wrap(l.Label, s.w-6) {
+			if j == 0 {
+				lines = append(lines, mark(len(wizard.Toggles)+i, radio+part))
+			} else {
+				lines = append(lines, "      "+part)
+			}
+		}
 	}
 	why := wizard.LayoutChoice.Help
 	if s.list.cursor < len(wizard.Toggles) {
@@ -138,7 +145,12 @@ func (s *guardrailsScreen) View() string {
 	if d.Budgets == nil {
 		summary += " (b adds them)"
 	}
-	lines = append(lines, st.Bold.Render("Budgets:")+summary)
+	for i, l := range wrap("Budgets:"+summary, s.w) {
+		if i == 0 {
+			l = st.Bold.Render("Budgets:") + strings.TrimPrefix(l, "Budgets:")
+		}
+		lines = append(lines, l)
+	}
 	lines = append(lines, "")
 	lines = append(lines, wrapMark(st.Active.Render("ⓘ"), why, s.w)...)
 	if len(lines) > s.h {
