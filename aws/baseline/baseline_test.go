@@ -533,6 +533,7 @@ type world struct {
 	gd      *fakeGD
 	sh      HubAPI
 	aa      *fakeAA
+	mu      sync.Mutex // guards entered: a Read enters accounts at once
 	entered []string
 }
 
@@ -554,7 +555,9 @@ func (w *world) client() *Client {
 		SecurityHub: func(string) SecurityHubAdminAPI { return w.shAdmin },
 	}
 	enter := func(ctx context.Context, id string) (*Member, error) {
+		w.mu.Lock()
 		w.entered = append(w.entered, id)
+		w.mu.Unlock()
 		if _, err := w.sts.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(RoleARN("eu-west-1", id))}); err != nil {
 			return nil, err
 		}
