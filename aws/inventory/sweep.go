@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/resourceexplorer2"
@@ -689,29 +690,68 @@ func (inv *Inventory) globalTasks(account string) []task {
 			}
 			return items, nil
 		}},
-		{GlobalRegion, "iam", func(ctx context.Context) ([]Item, error) {
-			var items []Item
-			p := iam.NewListUsersPaginator(inv.c.IAM, &iam.ListUsersInput{})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx, func(o *iam.Options) { o.Region = home })
-				if err != nil {
-					return items, fmt.Errorf("iam ListUsers: %w", err)
-				}
-				for _, u := range page.Users {
-					keys, err := inv.accessKeys(ctx, aws.ToString(u.UserName))
-					if err != nil {
-						return items, err
-					}
-					if keys == 0 {
-						continue // a user without keys is not a long-lived credential
-					}
-					items = append(items, Item{Account: account, Region: GlobalRegion, Service: "iam", Type: "user", ID: aws.ToString(u.UserId),
-						Name: aws.ToString(u.UserName), ARN: aws.ToString(u.Arn), Source: SourceSweep, Detail: plural(keys, "access key")})
-				}
-			}
-			return items, nil
-		}},
+		{GlobalRegion, "iam", func(ctx context.Context) ([]Item, error) { return inv.usersWithKeys(ctx, account) }},
 	}
+}
+
+// keyLookups bounds the ListAccessKeys calls in flight: IAM is one endpoint
+// for the whole account, with one rate limit, however many users it has.
+const keyLookups = 8
+
+// usersWithKeys lists the IAM users that have access keys (a user without
+// keys is not a long-lived credential). A user's keys are asked for as soon
+// as a page of users names the user, keyLookups users at a time, rather than
+// one user after another: an account with forty users would otherwise wait
+// forty round trips in a row, the slowest listing of the sweep by far.
+func (inv *Inventory) usersWithKeys(ctx context.Context, account string) ([]Item, error) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(min(keyLookups, inv.opt.Parallel))
+	type user struct {
+		u    iamtypes.User
+		keys int
+		read bool // keys is known
+	}
+	var pages [][]user // each lookup writes only its own user
+	var listErr error
+	p := iam.NewListUsersPaginator(inv.c.IAM, &iam.ListUsersInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(gctx, func(o *iam.Options) { o.Region = inv.opt.HomeRegion })
+		if err != nil {
+			listErr = fmt.Errorf("iam ListUsers: %w", err)
+			break
+		}
+		found := make([]user, len(page.Users))
+		for i, u := range page.Users {
+			found[i].u = u
+			g.Go(func() error {
+				growStack()
+				n, err := inv.accessKeys(gctx, aws.ToString(u.UserName))
+				if err != nil {
+					return err
+				}
+				found[i].keys, found[i].read = n, true
+				return nil
+			})
+		}
+		pages = append(pages, found)
+	}
+	// A failed lookup cancels the others and the listing: its error is
+	// the one to report, not their "context canceled".
+	err := g.Wait()
+	if err == nil {
+		err = listErr
+	}
+	var items []Item
+	for _, found := range pages {
+		for _, f := range found {
+			if !f.read || f.keys == 0 {
+				continue
+			}
+			items = append(items, Item{Account: account, Region: GlobalRegion, Service: "iam", Type: "user", ID: aws.ToString(f.u.UserId),
+				Name: aws.ToString(f.u.UserName), ARN: aws.ToString(f.u.Arn), Source: SourceSweep, Detail: plural(f.keys, "access key")})
+		}
+	}
+	return items, err
 }
 
 func (inv *Inventory) accessKeys(ctx context.Context, user string) (int, error) {
