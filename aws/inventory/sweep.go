@@ -51,7 +51,9 @@ type Progress struct {
 
 // Options tune a sweep.
 type Options struct {
-	// Parallel bounds the calls in flight (DefaultParallel when 0).
+	// Parallel bounds the calls in flight (DefaultParallel when 0); IAM's
+	// listing counts as one while it asks for up to keyLookups users' keys
+	// at once.
 	Parallel int
 	// Regions, when set, replaces the enabled regions EC2 DescribeRegions
 	// answers (tests and benchmarks; --region independence holds otherwise).
