@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http/httptrace"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
@@ -17,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/resourceexplorer2"
@@ -48,7 +51,9 @@ type Progress struct {
 
 // Options tune a sweep.
 type Options struct {
-	// Parallel bounds the calls in flight (DefaultParallel when 0).
+	// Parallel bounds the calls in flight (DefaultParallel when 0); IAM's
+	// listing counts as one while it asks for up to keyLookups users' keys
+	// at once.
 	Parallel int
 	// Regions, when set, replaces the enabled regions EC2 DescribeRegions
 	// answers (tests and benchmarks; --region independence holds otherwise).
@@ -135,6 +140,22 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 			})
 		}
 	}
+	// scheduleInOrder schedules the tasks one after another, each once the
+	// one before is on the wire (see headStart): scheduled at once, all but
+	// the last would start behind whatever the client has queued by then.
+	scheduleInOrder := func(tasks []task) {
+		for _, t := range tasks {
+			h := &headStart{}
+			out := h.add()
+			run := t.run
+			t.run = func(ctx context.Context) ([]Item, error) {
+				defer out()
+				return run(onTheWire(ctx, out))
+			}
+			schedule([]task{t})
+			h.wait()
+		}
+	}
 	regionTasks := func(regions []string) []task {
 		// The tagging API is read in every region at once, without waiting
 		// for Resource Explorer's answer: it is the fallback wherever a
@@ -150,32 +171,46 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 	// The region list and Resource Explorer's indexes are account-wide
 	// questions asked at once, outside the bound: two calls, on which only
 	// the opt-in regions and the searches wait. Every g.Go happens in this
-	// function or in these two goroutines, which end before g.Wait.
+	// function or in the three goroutines below, which end before g.Wait.
 	var (
 		pre     sync.WaitGroup
 		indexed map[string]string // region: LOCAL or AGGREGATOR
 		indexes = make(chan struct{})
+		// listed is closed once res.Regions is EC2's answer (or the
+		// regions asked for).
+		listed = make(chan struct{})
 		// early are the regions swept before EC2 answered.
 		early []string
 	)
 	if len(inv.opt.Regions) == 0 {
 		early = DefaultRegions(Partition(home))
 	}
-	pre.Add(2)
+	discovered := func(r, how string) {
+		mu.Lock()
+		defer mu.Unlock()
+		res.Discovery[r] = how
+	}
+	heads := &headStart{}
+	indexesOut, regionsOut, usersOut := heads.add(), heads.add(), heads.add()
+	pre.Add(3)
 	go func() {
 		defer pre.Done()
 		defer close(indexes)
+		defer indexesOut()
 		var err error
-		if indexed, err = inv.indexedRegions(gctx); err != nil {
+		if indexed, err = inv.indexedRegions(onTheWire(gctx, indexesOut)); err != nil {
 			addProblem(home, "resource-explorer-2", err)
 		}
 	}()
 	go func() {
 		defer pre.Done()
+		defer close(listed)
 		regions := slices.Clone(inv.opt.Regions)
 		if len(regions) == 0 {
 			var err error
-			if regions, err = inv.enabledRegions(gctx); err != nil {
+			regions, err = inv.enabledRegions(onTheWire(gctx, regionsOut))
+			regionsOut()
+			if err != nil {
 				// Without the region list, the default regions (enabled
 				// in every account) and the home region still tell
 				// something; the problem says the rest is unknown.
@@ -185,6 +220,7 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 				addProblem(home, "ec2", fmt.Errorf("listing the enabled regions (only %s swept; opt-in regions unknown): %w", sweptRegions(regions), err))
 			}
 		}
+		regionsOut()
 		slices.Sort(regions)
 		mu.Lock()
 		res.Regions = regions
@@ -196,6 +232,12 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 			}
 		}
 		schedule(regionTasks(late))
+	}()
+	// The searches wait for the indexes, and for the region list only in
+	// the regions it alone can name: the regions asked for, or the
+	// default ones, are known from the start, as for their listings.
+	go func() {
+		defer pre.Done()
 		<-indexes
 		// An aggregator index holds every indexed region's resources, and
 		// AWS's quick setup gives only its region a default view: search
@@ -206,43 +248,51 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 				aggregator = r
 			}
 		}
-		discovered := func(r, how string) {
-			mu.Lock()
-			defer mu.Unlock()
-			res.Discovery[r] = how
+		searched := map[string]bool{}
+		searchIn := func(regions []string) {
+			var tasks []task
+			for _, r := range regions {
+				if indexed[r] == "" || searched[r] {
+					continue
+				}
+				searched[r] = true
+				discovered(r, DiscoveryResourceExplorer)
+				tasks = append(tasks, inv.searchTask(account, r, aggregator, discovered))
+			}
+			scheduleInOrder(tasks)
 		}
-		var tasks []task
+		if len(inv.opt.Regions) > 0 {
+			searchIn(inv.opt.Regions)
+		} else {
+			searchIn(early)
+		}
+		<-listed
+		mu.Lock()
+		regions := slices.Clone(res.Regions)
+		mu.Unlock()
+		searchIn(regions)
 		for _, r := range regions {
 			if indexed[r] == "" {
 				discovered(r, DiscoveryTaggedOnly)
-				continue
 			}
-			discovered(r, DiscoveryResourceExplorer)
-			from := r
-			if aggregator != "" {
-				from = aggregator
-			}
-			tasks = append(tasks, task{region: r, service: "resource-explorer-2", run: func(ctx context.Context) ([]Item, error) {
-				items, complete, err := inv.search(ctx, account, from, r)
-				if isUnauthorized(err) || (err != nil && from != r) {
-					// An index but no view to search with, or an
-					// aggregator in a region that refuses (an SCP's
-					// region lock): the region is read with the tagging
-					// API only, as if Resource Explorer were off.
-					discovered(r, DiscoveryTaggedOnly)
-					return nil, nil
-				}
-				if err == nil && !complete {
-					// A search stops at 1,000 resources; beyond them
-					// only the tagged ones are known.
-					discovered(r, DiscoveryResourceExplorerPartial)
-				}
-				return items, err
-			}})
 		}
-		schedule(tasks)
 	}()
-	schedule(append(inv.globalTasks(account), regionTasks(early)...))
+	globals := inv.globalTasks(account)
+	var rest []task
+	for _, t := range globals {
+		if t.service != "iam" {
+			rest = append(rest, t)
+			continue
+		}
+		run := t.run
+		t.run = func(ctx context.Context) ([]Item, error) {
+			defer usersOut()
+			return run(onTheWire(ctx, usersOut))
+		}
+		schedule([]task{t})
+	}
+	heads.wait()
+	schedule(append(rest, regionTasks(early)...))
 	pre.Wait()
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -262,11 +312,97 @@ func (inv *Inventory) Sweep(ctx context.Context, account string) (*Result, error
 			res.Problems = append(res.Problems, Problem{Region: r.task.region, Service: r.task.service, Err: r.err, Kind: classify(r.err)})
 		}
 	}
+	for r := range res.Discovery {
+		if !slices.Contains(res.Regions, r) {
+			delete(res.Discovery, r)
+		}
+	}
 	res.Items = merge(items)
 	slices.SortFunc(res.Problems, func(a, b Problem) int {
 		return strings.Compare(a.Region+"\x00"+a.Service, b.Region+"\x00"+b.Service)
 	})
 	return res, nil
+}
+
+// headStart holds the bulk of a sweep back until the calls that others
+// wait for are on their way: the region list (the opt-in regions wait for
+// it), Resource Explorer's indexes (the searches wait for them) and IAM's
+// users (their keys wait for them). Each of these chains takes two round
+// trips, the rest of the sweep one; started together, the chains' first
+// calls are answered among some 170 others, and on a small machine their
+// second calls go out only once the client has worked through the answers
+// ahead of them. A few hundred microseconds' head start puts their answers
+// first, and costs the rest nothing: they have a round trip to spare.
+type headStart struct {
+	wg sync.WaitGroup
+}
+
+// maxHeadStart bounds the wait for a head that does not say it is on the
+// wire: an HTTP client other than net/http's says nothing until the call
+// returns. Longer than a busy machine takes to write a request, shorter
+// than a round trip across the world.
+const maxHeadStart = 100 * time.Millisecond
+
+// add counts one more head and returns the function that says it is on its
+// way; it may be called any number of times.
+func (h *headStart) add() func() {
+	h.wg.Add(1)
+	return sync.OnceFunc(h.wg.Done)
+}
+
+// wait returns once every head is on its way, or after maxHeadStart.
+func (h *headStart) wait() {
+	out := make(chan struct{})
+	go func() {
+		h.wg.Wait()
+		close(out)
+	}()
+	t := time.NewTimer(maxHeadStart)
+	defer t.Stop()
+	select {
+	case <-out:
+	case <-t.C:
+	}
+}
+
+// onTheWire calls out once a call made with the returned context has
+// written its request, or has to set up a connection first (DNS, dial,
+// TLS): the head start is about the order of requests on connections that
+// are ready, and a connection takes longer to set up than the rest of the
+// sweep would gain by waiting for it.
+func onTheWire(ctx context.Context, out func()) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		DNSStart:     func(httptrace.DNSStartInfo) { out() },
+		ConnectStart: func(string, string) { out() },
+		WroteRequest: func(httptrace.WroteRequestInfo) { out() },
+	})
+}
+
+// searchTask searches region through Resource Explorer, from the
+// aggregator's region when there is one; discovered records how the
+// region's resources were found.
+func (inv *Inventory) searchTask(account, r, aggregator string, discovered func(region, how string)) task {
+	from := r
+	if aggregator != "" {
+		from = aggregator
+	}
+	return task{region: r, service: "resource-explorer-2", run: func(ctx context.Context) ([]Item, error) {
+		items, complete, err := inv.search(ctx, account, from, r)
+		if isUnauthorized(err) || (err != nil && from != r) {
+			// An index but no view to search with, or an aggregator in a
+			// region that refuses (an SCP's region lock): the region is
+			// read with the tagging API only, as if Resource Explorer
+			// were off.
+			discovered(r, DiscoveryTaggedOnly)
+			return nil, nil
+		}
+		if err == nil && !complete {
+			// A search stops at 1,000 resources; beyond them only the
+			// tagged ones are known.
+			discovered(r, DiscoveryResourceExplorerPartial)
+		}
+		return items, err
+	}}
 }
 
 // result is what one task answered.
@@ -689,29 +825,68 @@ func (inv *Inventory) globalTasks(account string) []task {
 			}
 			return items, nil
 		}},
-		{GlobalRegion, "iam", func(ctx context.Context) ([]Item, error) {
-			var items []Item
-			p := iam.NewListUsersPaginator(inv.c.IAM, &iam.ListUsersInput{})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx, func(o *iam.Options) { o.Region = home })
-				if err != nil {
-					return items, fmt.Errorf("iam ListUsers: %w", err)
-				}
-				for _, u := range page.Users {
-					keys, err := inv.accessKeys(ctx, aws.ToString(u.UserName))
-					if err != nil {
-						return items, err
-					}
-					if keys == 0 {
-						continue // a user without keys is not a long-lived credential
-					}
-					items = append(items, Item{Account: account, Region: GlobalRegion, Service: "iam", Type: "user", ID: aws.ToString(u.UserId),
-						Name: aws.ToString(u.UserName), ARN: aws.ToString(u.Arn), Source: SourceSweep, Detail: plural(keys, "access key")})
-				}
-			}
-			return items, nil
-		}},
+		{GlobalRegion, "iam", func(ctx context.Context) ([]Item, error) { return inv.usersWithKeys(ctx, account) }},
 	}
+}
+
+// keyLookups bounds the ListAccessKeys calls in flight: IAM is one endpoint
+// for the whole account, with one rate limit, however many users it has.
+const keyLookups = 8
+
+// usersWithKeys lists the IAM users that have access keys (a user without
+// keys is not a long-lived credential). A user's keys are asked for as soon
+// as a page of users names the user, keyLookups users at a time, rather than
+// one user after another: an account with forty users would otherwise wait
+// forty round trips in a row, the slowest listing of the sweep by far.
+func (inv *Inventory) usersWithKeys(ctx context.Context, account string) ([]Item, error) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(min(keyLookups, inv.opt.Parallel))
+	type user struct {
+		u    iamtypes.User
+		keys int
+		read bool // keys is known
+	}
+	var pages [][]user // each lookup writes only its own user
+	var listErr error
+	p := iam.NewListUsersPaginator(inv.c.IAM, &iam.ListUsersInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(gctx, func(o *iam.Options) { o.Region = inv.opt.HomeRegion })
+		if err != nil {
+			listErr = fmt.Errorf("iam ListUsers: %w", err)
+			break
+		}
+		found := make([]user, len(page.Users))
+		for i, u := range page.Users {
+			found[i].u = u
+			g.Go(func() error {
+				growStack()
+				n, err := inv.accessKeys(gctx, aws.ToString(u.UserName))
+				if err != nil {
+					return err
+				}
+				found[i].keys, found[i].read = n, true
+				return nil
+			})
+		}
+		pages = append(pages, found)
+	}
+	// A failed lookup cancels the others and the listing: its error is
+	// the one to report, not their "context canceled".
+	err := g.Wait()
+	if err == nil {
+		err = listErr
+	}
+	var items []Item
+	for _, found := range pages {
+		for _, f := range found {
+			if !f.read || f.keys == 0 {
+				continue
+			}
+			items = append(items, Item{Account: account, Region: GlobalRegion, Service: "iam", Type: "user", ID: aws.ToString(f.u.UserId),
+				Name: aws.ToString(f.u.UserName), ARN: aws.ToString(f.u.Arn), Source: SourceSweep, Detail: plural(f.keys, "access key")})
+		}
+	}
+	return items, err
 }
 
 func (inv *Inventory) accessKeys(ctx context.Context, user string) (int, error) {
