@@ -225,7 +225,12 @@ func TestAWSCLI(t *testing.T) {
 	awsJSON(t, env, &created, "organizations", "create-account", "--email", "aws+payments-dev@acme.example", "--account-name", "payments-dev")
 	// The answer to create-account, then every distinct state the polls saw.
 	states := []string{created.CreateAccountStatus.State}
+	createdAt := time.Now()
 	polls := 0
+	// firstPollLate: the first poll's AWS CLI came back after the creation
+	// may have ended (4 s at speed 1), so it may have asked too late to
+	// see IN_PROGRESS: on a machine that busy, SUCCEEDED first is right.
+	firstPollLate := false
 	var acct string
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
 		var st struct {
@@ -233,6 +238,9 @@ func TestAWSCLI(t *testing.T) {
 		}
 		awsJSON(t, env, &st, "organizations", "describe-create-account-status", "--create-account-request-id", created.CreateAccountStatus.Id)
 		polls++
+		if polls == 1 {
+			firstPollLate = time.Since(createdAt) >= 4*time.Second
+		}
 		if polls == 1 || states[len(states)-1] != st.CreateAccountStatus.State {
 			states = append(states, st.CreateAccountStatus.State)
 		}
@@ -242,7 +250,14 @@ func TestAWSCLI(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	if strings.Join(states, ",") != "IN_PROGRESS,IN_PROGRESS,SUCCEEDED" || len(acct) != 12 {
+	got, want := strings.Join(states, ","), "IN_PROGRESS,IN_PROGRESS,SUCCEEDED"
+	if firstPollLate {
+		want = "IN_PROGRESS,SUCCEEDED" // the answer, then the late poll's
+		if got != want {
+			want = "IN_PROGRESS,IN_PROGRESS,SUCCEEDED"
+		}
+	}
+	if got != want || len(acct) != 12 {
 		t.Fatalf("create-account went %v (account %q)", states, acct)
 	}
 
