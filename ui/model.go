@@ -580,7 +580,7 @@ func (m *Model) render() string {
 	}
 	header := []string{
 		clip(title, w),
-		s.Target.Render(clip(target, w)),
+		s.Target.Render(clip(fitPath(target, w, homeDir()), w)),
 		s.Rule.Render(strings.Repeat("─", max(w, 1))),
 	}
 	body := ""
@@ -833,6 +833,65 @@ func fit(lines []string, h, w int) []string {
 }
 
 // clip cuts a line to w cells, styles included.
+// fitPath fits a line that names a file, such as the target's "sandbox,
+// account … (state /path/state.json)", in w cells: the home directory home
+// said as ~, then the middle of the path elided with …, so that the file
+// name and the start of the path stay. A line without a path, or one that
+// fits, is returned as it is.
+func fitPath(line string, w int, home string) string {
+	if lipgloss.Width(line) <= w {
+		return line
+	}
+	start := -1
+	for i := 0; i < len(line); i++ {
+		if (line[i] == '/' || strings.HasPrefix(line[i:], "~/")) && (i == 0 || line[i-1] == ' ' || line[i-1] == '(') {
+			start = i
+			break
+		}
+	}
+	if start < 0 {
+		return line
+	}
+	end := len(line)
+	if j := strings.LastIndex(line, ")"); j > start {
+		end = j
+	}
+	before, path, after := line[:start], line[start:end], line[end:]
+	if home != "" && home != "/" {
+		if rel, ok := strings.CutPrefix(path, strings.TrimSuffix(home, "/")+"/"); ok {
+			path = "~/" + rel
+		}
+	}
+	room := w - lipgloss.Width(before) - lipgloss.Width(after)
+	if lipgloss.Width(path) <= room {
+		return before + path + after
+	}
+	dir, file := path, ""
+	if k := strings.LastIndex(path, "/"); k >= 0 {
+		dir, file = path[:k], path[k:]
+	}
+	// The start of the directory, as much as fits before "…/file".
+	head := []rune(dir)
+	keep := room - 1 - lipgloss.Width(file)
+	if keep < 1 {
+		return before + "…" + file + after
+	}
+	n := 0
+	for n < len(head) && lipgloss.Width(string(head[:n+1])) <= keep {
+		n++
+	}
+	return before + string(head[:n]) + "…" + file + after
+}
+
+// homeDir is the user's home directory, "" when unknown.
+func homeDir() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return home
+}
+
 func clip(s string, w int) string {
 	if lipgloss.Width(s) <= w {
 		return s

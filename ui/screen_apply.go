@@ -444,11 +444,29 @@ func (s *applyScreen) View() string {
 		lines = append(lines, st.Muted.Render(l))
 	}
 	lines = append(lines, st.Rule.Render("log"))
-	from := max(len(s.log)-logH+1, 0)
-	for _, l := range s.log[from:] {
+	for _, l := range logTail(s.log, logH-1, s.w) {
 		lines = append(lines, st.Muted.Render(l))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// logTail is the newest entries of the log that fit in h lines of w cells,
+// each wrapped as on the Done screen (wrapLogLine) and kept whole; the
+// newest alone shows its first h lines when it needs more.
+func logTail(log []string, h, w int) []string {
+	var out []string
+	for i := len(log) - 1; i >= 0 && h > 0; i-- {
+		parts := wrapLogLine(log[i], w)
+		if len(parts) > h {
+			if len(out) == 0 {
+				out = parts[:h]
+			}
+			break
+		}
+		out = append(parts, out...)
+		h -= len(parts)
+	}
+	return out
 }
 
 // stepWindow shows h steps around the first unfinished one; once stopped,
