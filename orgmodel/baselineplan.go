@@ -264,9 +264,11 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 				p.Steps = append(p.Steps, Step{Kind: StepRegisterAdmin, Subject: da.Service, AccountID: toolingID,
 					Baseline: &BaselineStep{Service: da.Service, Region: r, Account: da.Account},
 					Why:      fmt.Sprintf("%s administers %s for the organization in %s", da.Account, serviceLabel(da.Service), r)})
-			case toolingID != "" && got.AdminAccountID != toolingID:
+			case toolingID == "" || got.AdminAccountID != toolingID:
+				// Another account administers it; a security-tooling this
+				// plan creates is not it either.
 				p.Warnings = append(p.Warnings, fmt.Sprintf("%s in %s is administered by account %s, not %s; orgwizard leaves it: to hand it to %s, run %s in the management account, then run again",
-					serviceLabel(da.Service), r, got.AdminAccountID, da.Account, da.Account, DisableServiceAdminCommand(da.Service, got.AdminAccountID, r)))
+					serviceLabel(da.Service), r, accountLabel(actual, got.AdminAccountID), da.Account, da.Account, DisableServiceAdminCommand(da.Service, got.AdminAccountID, r)))
 			}
 		}
 	}
@@ -306,6 +308,17 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 var rootFeatureWhy = map[string]string{
 	RootCredentials: "member accounts created by the organization get no root password; the management account can remove a member's root credentials",
 	RootSessions:    "the management account can run the few tasks that need a member's root user, without its password",
+}
+
+// accountLabel is an account's id, with its name when the organization
+// has it: "123456789012 (legacy-app)".
+func accountLabel(actual *Actual, id string) string {
+	for _, a := range actual.Accounts {
+		if a.ID == id && a.Name != "" {
+			return id + " (" + a.Name + ")"
+		}
+	}
+	return id
 }
 
 func serviceLabel(service string) string {
@@ -504,7 +517,7 @@ func orNone(s string) string {
 // delegated administrator: the service on there, the organization's
 // auto-enable setting, and the members enrolled.
 func planCoverage(p *Plan, kind StepKind, service string, want RegionCoverage, got ActualRegionalService, toolingID, mgmtID string, idOf func(string) (string, bool)) {
-	if got.AdminAccountID != "" && toolingID != "" && got.AdminAccountID != toolingID {
+	if got.AdminAccountID != "" && got.AdminAccountID != toolingID {
 		return // administered by another account: warned above
 	}
 	var diff []string
