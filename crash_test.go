@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/aws/identitycenter"
@@ -274,11 +275,14 @@ func checkConverged(t testing.TB, round int, state, designPath string, kills int
 // is enabled, apply of examples/acme-access.yaml is killed at a random
 // moment (groups, users, permission sets, policies, assignments in flight),
 // killed again early, then run to the end. Identity Center must then match
-// the design, and the sandbox's call record must hold at most one accepted
-// CreateGroup, CreateUser and CreatePermissionSet per name and one accepted
-// CreateAccountAssignment per assignment: a second request would be
-// accepted too (an assignment that exists is accepted again), so a resend
-// shows. Each kill may hide one line (see checkConverged).
+// the design, and each name must have been created once: every assignment
+// by exactly one creation request (AWS keeps them all, in any state, in
+// the sandbox's state file, where no kill hides one; an assignment that
+// exists is accepted again, so a resend shows there), and no group, user
+// or permission set twice (names are unique, so a second creation is
+// refused with ConflictException, which the call record keeps, and
+// apply adopts the one there). The record's accepted creations stay within
+// the design's counts; each kill may hide one line (see checkConverged).
 // ORGWIZARD_CRASH_ROUNDS sets the number of rounds (6).
 //
 // That the journal and the look-ups are what keep the counts, the engine's
@@ -312,7 +316,7 @@ func TestApplyWithAccessSurvivesSIGKILL(t *testing.T) {
 			t.Fatalf("round %d: apply before Identity Center: %v\n%s", round, err, out)
 		}
 		enableIdentityCenter(t, state)
-		before := acceptedCalls(t, state)
+		before := recordedCalls(t, state)
 		// The first run dies at a random moment of its applying (the
 		// read before it takes a varying time); the re-run dies early.
 		roundKills := 0
@@ -382,20 +386,63 @@ func enableIdentityCenter(t testing.TB, state string) {
 	}
 }
 
-// acceptedCalls counts the sandbox's accepted calls by operation.
-func acceptedCalls(t testing.TB, state string) map[string]int {
+// outcome is an operation and what the sandbox answered it ("ok" or the
+// error code).
+type outcome struct{ op, answer string }
+
+// recordedCalls counts the sandbox's recorded calls by operation and outcome.
+func recordedCalls(t testing.TB, state string) map[outcome]int {
 	t.Helper()
 	calls, err := sandbox.LoadCalls(state)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := map[string]int{}
+	n := map[outcome]int{}
 	for _, c := range calls {
-		if c.Outcome == "ok" {
-			n[c.Operation]++
-		}
+		n[outcome{c.Operation, c.Outcome}]++
 	}
 	return n
+}
+
+// assignmentCreations counts the creation requests of every assignment the
+// instance has a request for, in any state, by account, group and
+// permission set name (ids the names do not cover stay ids).
+func assignmentCreations(ctx context.Context, admin *ssoadmin.Client, access *orgmodel.ActualAccess, accounts []orgmodel.ActualAccount) (map[orgmodel.Assignment]int, error) {
+	names := map[string]string{}
+	for _, a := range accounts {
+		names[a.ID] = a.Name
+	}
+	for _, g := range access.Groups {
+		names[g.ID] = g.Name
+	}
+	for _, ps := range access.PermissionSets {
+		names[ps.ARN] = ps.Name
+	}
+	name := func(id *string) string {
+		if n, ok := names[aws.ToString(id)]; ok {
+			return n
+		}
+		return aws.ToString(id)
+	}
+	in := func(o *ssoadmin.Options) { o.Region = access.Region }
+	n := map[orgmodel.Assignment]int{}
+	p := ssoadmin.NewListAccountAssignmentCreationStatusPaginator(admin, &ssoadmin.ListAccountAssignmentCreationStatusInput{InstanceArn: aws.String(access.InstanceARN)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range page.AccountAssignmentsCreationStatus {
+			d, err := admin.DescribeAccountAssignmentCreationStatus(ctx, &ssoadmin.DescribeAccountAssignmentCreationStatusInput{InstanceArn: aws.String(access.InstanceARN),
+				AccountAssignmentCreationRequestId: m.RequestId}, in)
+			if err != nil {
+				return nil, err
+			}
+			s := d.AccountAssignmentCreationStatus
+			n[orgmodel.Assignment{Account: name(s.TargetId), Group: name(s.PrincipalId), PermissionSet: name(s.PermissionSetArn)}]++
+		}
+	}
+	return n, nil
 }
 
 // accessJournalled counts the Identity Center requests of the journals in dir.
@@ -413,7 +460,7 @@ func accessJournalled(t *testing.T, dir string) int {
 	return n
 }
 
-func checkAccessConverged(t testing.TB, round int, state, designPath string, before map[string]int, kills int) {
+func checkAccessConverged(t testing.TB, round int, state, designPath string, before map[outcome]int, kills int) {
 	t.Helper()
 	sb, err := sandbox.Open(sandbox.Config{StatePath: state})
 	if err != nil {
@@ -432,6 +479,10 @@ func checkAccessConverged(t testing.TB, round int, state, designPath string, bef
 		t.Fatalf("round %d: reading Identity Center: %v", round, err)
 	}
 	actual.Access = access
+	created, err := assignmentCreations(context.Background(), ssoadmin.NewFromConfig(tg.Config), access, actual.Accounts)
+	if err != nil {
+		t.Fatalf("round %d: reading the assignment requests: %v", round, err)
+	}
 	tg.Close()
 	sb.Close()
 	data, err := os.ReadFile(designPath)
@@ -453,12 +504,29 @@ func checkAccessConverged(t testing.TB, round int, state, designPath string, bef
 		}
 		t.Fatalf("round %d: not converged:\n  %s", round, strings.Join(steps, "\n  "))
 	}
-	after := acceptedCalls(t, state)
+	// Per name: each assignment of the design created once, and nothing else.
+	for _, a := range tree.Access.Assignments {
+		if created[a] != 1 {
+			t.Errorf("round %d: assignment %+v was created %d times, want once", round, a, created[a])
+		}
+		delete(created, a)
+	}
+	for a, n := range created {
+		t.Errorf("round %d: %d creations of assignment %+v, which the design does not have", round, n, a)
+	}
+	after := recordedCalls(t, state)
 	for op, want := range map[string]int{
 		"CreateGroup": len(tree.Access.Groups), "CreateUser": len(tree.Access.Users),
 		"CreatePermissionSet": len(tree.Access.PermissionSets), "CreateAccountAssignment": len(tree.Access.Assignments),
 	} {
-		if got := after[op] - before[op]; got > want || got < want-kills {
+		// A second creation of a name is refused: any refusal is a resend.
+		// (An assignment is also refused while its permission set is being
+		// provisioned: its requests are counted above.)
+		if conflict := (outcome{op, "ConflictException"}); op != "CreateAccountAssignment" && after[conflict] > before[conflict] {
+			t.Errorf("round %d: %d %s calls refused with ConflictException: a name was created twice", round, after[conflict]-before[conflict], op)
+		}
+		ok := outcome{op, "ok"}
+		if got := after[ok] - before[ok]; got > want || got < want-kills {
 			t.Errorf("round %d: the sandbox accepted %d %s calls for %d in the design (%d kills)", round, got, op, want, kills)
 		}
 	}

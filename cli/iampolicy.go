@@ -22,19 +22,33 @@ runs orgwizard. Nothing is sent to AWS. It holds:
     guardrails, moving and tagging accounts; apply's lease (a tag on the root);
     nothing that deletes or closes.
   - Service Quotas: reading the accounts quota before creating accounts.
-  - STS: GetCallerIdentity, to show which account the credentials are.
+  - STS: GetCallerIdentity, to show which account the credentials are;
+    AssumeRole of OrganizationAccountAccessRole only (migrate, the baseline);
+    AssumeRoot for audit, held to AWS's IAMAuditRootUserCredentials task policy.
   - The inventory (audit, migrate runbook): read-only listings of EC2, S3, RDS,
     Lambda, DynamoDB, ECS, EKS, CloudFront, Route 53, IAM users and keys, the
     tagging API and Resource Explorer.
   - migrate new-management: the invitation and its acceptance, and
     OrganizationAccountAccessRole in the old account (IAM GetRole, CreateRole,
     AttachRolePolicy of AdministratorAccess only, and sts:AssumeRole of it).
-  - iam:CreateServiceLinkedRole, for Organizations' own role only, which AWS
-    needs when the organization is created.
+  - The security baseline (a design's baseline or contacts): trusted access,
+    Access Analyzer's delegated administrator, the organization trail,
+    GuardDuty's and Security Hub's administrators and the management
+    account's detector, IAM's centralized root access, alternate contacts.
+    What orgwizard does in log-archive and security-tooling it does as
+    OrganizationAccountAccessRole, so the policy holds none of it.
+  - What AWS does as orgwizard while serving those calls, each from AWS's
+    pages: GuardDuty reads the organization (DescribeOrganizationalUnit,
+    DescribeAccount, ListAccounts); CloudTrail reads service-linked roles;
+    iam:CreateServiceLinkedRole for the roles of Organizations, GuardDuty and
+    CloudTrail only.
   - costs: Cost Explorer's GetCostAndUsage and GetCostForecast (and STS, as every part).
   - Budgets and cost categories (a design's budgets block: plan, apply, audit):
     budgets:ViewBudget and ModifyBudget, Cost Explorer's List, Describe,
     Create and UpdateCostCategoryDefinition; nothing that deletes.
+  - IAM Identity Center (a design's access block): sso and identitystore.
+
+Each part fits one customer managed policy (6,144 characters).
 
 --for narrows it to one command's part: apply (plan, apply, tree, export
 --live), audit, migrate or costs; all (the default) is what the wizard needs.`,

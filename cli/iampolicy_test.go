@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,15 +10,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+
 	"github.com/orgwizard/orgwizard/aws/iampolicy"
+	"github.com/orgwizard/orgwizard/aws/target"
+	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // checkPurpose holds iam-policy --for purpose to the calls the commands of
-// that purpose made: every call is allowed, and every action allowed was
-// called, but those AWS needs on orgwizard's behalf (ImpliedBy: then that
-// action was called), those the sandbox cannot make (NotInSandbox) and the
-// ones listed in absent with the reason.
+// that purpose made: every call is allowed; every action allowed for the
+// purpose's own calls was called, but those the sandbox cannot make
+// (NotInSandbox) and the ones listed in absent with the reason; an action
+// AWS needs on orgwizard's behalf alone (NotCalled) was not called; and
+// every call an action is allowed for on orgwizard's behalf was made.
 func checkPurpose(t *testing.T, purpose string, calls []sandbox.Call, absent map[string]string) {
 	t.Helper()
 	code, out, errOut := run(t, "iam-policy", "--for", purpose)
@@ -41,32 +48,64 @@ func checkPurpose(t *testing.T, purpose string, calls []sandbox.Call, absent map
 		}
 	}
 	for _, a := range iampolicy.For(purpose) {
+		calledHere := slices.Contains(iampolicy.CalledIn(a.Name), purpose)
 		switch {
 		case !slices.Contains(allowed, a.Name):
 			t.Errorf("%s: the printed policy lacks %s", purpose, a.Name)
-		case a.ImpliedBy != "":
-			if !used[a.ImpliedBy] && a.NotInSandbox == "" {
-				t.Errorf("%s: %s is allowed for %s, which the commands never called", purpose, a.Name, a.ImpliedBy)
-			}
-		case a.NotInSandbox != "" || absent[a.Name] != "":
-		case !used[a.Name]:
+		case a.NotCalled && used[a.Name]:
+			t.Errorf("%s: %s is allowed as needed by AWS on orgwizard's behalf alone, yet the commands called it", purpose, a.Name)
+		case !calledHere && used[a.Name]:
+			t.Errorf("%s: the commands called %s, which iampolicy.CalledIn does not give to %s", purpose, a.Name, purpose)
+		case calledHere && a.NotInSandbox == "" && absent[a.Name] == "" && !used[a.Name]:
 			t.Errorf("iam-policy --for %s allows %s, which the %s commands never called", purpose, a.Name, purpose)
 		}
+		for _, n := range a.NeedsIn(purpose) {
+			if !used[n.By] && absent[n.By] == "" {
+				t.Errorf("%s: %s is allowed for %s, which the commands never called", purpose, a.Name, n.By)
+			}
+		}
 	}
+}
+
+// managementCalls splits calls into those made as the management account
+// managementID, which the policy must allow, and checks that every other
+// is made in a member account as OrganizationAccountAccessRole or in a root
+// session: an operation of iampolicy.AssumedRoleAdapters or
+// RootSessionAdapters, whose permissions are the role's or AWS's task
+// policy's, never the policy's.
+func managementCalls(t *testing.T, managementID string, calls []sandbox.Call) []sandbox.Call {
+	t.Helper()
+	var roleActions []string
+	for _, a := range append(slices.Clone(iampolicy.AssumedRoleAdapters), iampolicy.RootSessionAdapters...) {
+		roleActions = append(roleActions, a.Actions()...)
+	}
+	var own []sandbox.Call
+	for _, c := range calls {
+		if c.Account == managementID {
+			own = append(own, c)
+		} else if action := iampolicy.ActionFor(c.Service, c.Operation); !slices.Contains(roleActions, action) {
+			t.Errorf("the commands called %s in account %s, which neither AssumedRoleAdapters nor RootSessionAdapters declares", action, c.Account)
+		}
+	}
+	return own
 }
 
 // TestPolicyPerPurposeIsWhatTheCommandsCall runs every command that acts on
 // AWS, end to end, against the sandbox, and holds each part of iam-policy
 // to the calls the sandbox recorded: apply's (plan, apply, tree, export
-// --live) and audit's through an endpoint, as on AWS; migrate's on the
-// embedded sandbox, its only way there.
+// --live) and audit's through an endpoint, as on AWS, for acme-secure.yaml
+// with its full security baseline (and Security Hub turned on, and a trail
+// changed by hand, on a later apply); migrate's on the embedded sandbox, its
+// only way there. The calls made in log-archive and security-tooling as
+// OrganizationAccountAccessRole, and in root sessions, are held to the
+// interfaces declared so instead.
 func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: every command against the sandbox, about 30 s of waiting on AWS-like pacing")
 	}
 	dir := t.TempDir()
 	t.Setenv("XDG_STATE_HOME", dir)
-	acme := filepath.Join(examples, "acme.yaml")
+	acme := filepath.Join(examples, "acme-secure.yaml")
 	sb, err := sandbox.Open(sandbox.Config{StatePath: filepath.Join(dir, "sandbox.json"), Scenario: "fresh", RatePerSecond: -1, CreateAccountDelay: 1,
 		// The quota check's fallback: Service Quotas' default when the applied quota does not answer.
 		Faults: &sandbox.Faults{ServerErrorShare: 1, Operations: []string{"GetServiceQuota"}}})
@@ -168,24 +207,48 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 			t.Errorf("the apply of the changed access has no %q step:\n%s", want, out)
 		}
 	}
+	// The trail's log file validation turned off by hand (the test's own
+	// call, cut out of the record), and Security Hub turned on: apply
+	// updates the trail and names Security Hub's administrator.
+	before := len(sb.Calls())
+	tg, err := target.Open(context.Background(), target.Spec{EndpointURL: endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trail := cloudtrail.NewFromConfig(tg.Config, func(o *cloudtrail.Options) { o.Region = "eu-west-1" })
+	if _, err := trail.UpdateTrail(context.Background(), &cloudtrail.UpdateTrailInput{Name: aws.String(orgmodel.TrailName), EnableLogFileValidation: aws.Bool(false)}); err != nil {
+		t.Fatal(err)
+	}
+	tg.Close()
+	tampered := len(sb.Calls())
+	hub := strings.Replace(changed, "securityHub: false", "securityHub: true ", 1)
+	if hub == changed {
+		t.Fatal("acme-secure.yaml has no securityHub: false to turn on")
+	}
+	if err := os.WriteFile(changed2, []byte(hub+block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out = must("apply", "--yes", "--design", changed2)
+	for _, want := range []string{"update organization trail", "delegated administrator of Security Hub"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the apply of the changed baseline has no %q step:\n%s", want, out)
+		}
+	}
 	must("tree")
 	must("export", "--live", "--design", acme, "--format", "terraform")
-	applyCalls := sb.Calls()
+	all := sb.Calls()
+	applyCalls := append(all[:before:before], all[tampered:]...)
+	mark := len(all)
 	const fallback = "a fallback after a conflict or a lost answer, which aws/iampolicy's TestSandboxCallsAreAllowedAndUsed makes happen"
-	// acme.yaml has no baseline block: apply enters no member account.
-	// (acme-secure's baseline needs services the sandbox does not serve
-	// yet; aws/baseline's tests assume the role, on fakes and on moto.)
-	checkPurpose(t, iampolicy.ForApply, applyCalls, map[string]string{
+	checkPurpose(t, iampolicy.ForApply, managementCalls(t, me.ID, applyCalls), map[string]string{
 		"identitystore:GetGroupId": fallback, "identitystore:GetUserId": fallback, "sso:ListPermissionSetProvisioningStatus": fallback,
-		"sts:AssumeRole":             "acme.yaml has no security baseline",
-		"organizations:ListAccounts": "GuardDuty's administrator needs it, and acme.yaml has no security baseline",
 	})
 
 	// costs: the view of that organization, through the endpoint.
 	must("costs", "--design", acme, "--refresh")
-	costsCalls := sb.Calls()[len(applyCalls):]
+	costsCalls := sb.Calls()[mark:]
 	checkPurpose(t, iampolicy.ForCosts, costsCalls, nil)
-	applyCalls = sb.Calls()
+	mark = len(sb.Calls())
 
 	// audit: the checklist of that organization, through the endpoint, and
 	// the inventory of a management account that runs workloads.
@@ -193,7 +256,7 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("audit: exit %d %s", code, errOut)
 	}
-	auditCalls := sb.Calls()[len(applyCalls):]
+	auditCalls := managementCalls(t, me.ID, sb.Calls()[mark:])
 	dirty := filepath.Join(t.TempDir(), "sandbox.json")
 	if code, _, errOut := run(t, "audit", "--design", acme, "--scenario", "dirty-management", "--sandbox-state", dirty); code != ExitOK {
 		t.Fatalf("audit on dirty-management: exit %d %s", code, errOut)
@@ -205,7 +268,6 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	checkPurpose(t, iampolicy.ForAudit, append(auditCalls, dirtyCalls...), map[string]string{
 		"sso:DescribeAccountAssignmentCreationStatus": "reading Identity Center describes an assignment request only while AWS still has one in progress, and apply waited for them all",
 		"sso:DescribeAccountAssignmentDeletionStatus": "reading Identity Center describes an assignment request only while AWS still has one in progress, and apply waited for them all",
-		"sts:AssumeRole": "acme.yaml has no security baseline",
 	})
 
 	// migrate: way (a) on dirty-management, way (a) refused on

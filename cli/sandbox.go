@@ -3,10 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -197,19 +195,14 @@ func (o *sandboxServeOptions) run(ctx context.Context) error {
 			a.AccessKeyID, a.SecretAccessKey, endpoint, o.region, o.region)
 	}
 
-	srv := &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err = <-served:
-	case <-ctx.Done():
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = srv.Shutdown(shutdownCtx)
-		cancel()
+	// Serve returns as soon as the requests in flight are answered: a
+	// connection left open, idle or never used, no longer holds the exit.
+	err = sb.Serve(ctx, ln)
+	if ctx.Err() != nil {
 		fmt.Fprintln(o.io.ErrOut, "sandbox stopped; every acknowledged change is in", sb.StatePath())
 	}
 	closeErr := sb.Close()
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err != nil {
 		return &ExitError{Code: ExitAWS, Err: fmt.Errorf("sandbox server: %w", err)}
 	}
 	return closeErr

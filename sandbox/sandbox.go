@@ -48,6 +48,7 @@
 package sandbox
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -341,18 +342,50 @@ func (s *Sandbox) Start() (endpoint string, stop func() error, err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	var g gate
-	srv := &http.Server{Handler: g.wrap(s.Handler()), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	stop = func() error {
-		g.drain(drainTimeout)
-		// Close, not Shutdown: Shutdown waits up to 5 s for a connection the
-		// client opened but never used, so every command would end 5 s after
-		// its work. No request is in flight any more, so nothing is cut.
-		err := srv.Close()
-		return errors.Join(err, s.Close())
-	}
+	srv := s.serve(ln)
+	stop = func() error { return errors.Join(srv.stop(), s.Close()) }
 	return "http://" + ln.Addr().String(), stop, nil
+}
+
+// Serve serves the sandbox on ln until ctx ends, then stops at once: the
+// requests in flight finish and are answered, and every connection, idle or
+// opened and never used, is closed without waiting. It does not close the
+// sandbox itself.
+func (s *Sandbox) Serve(ctx context.Context, ln net.Listener) error {
+	srv := s.serve(ln)
+	select {
+	case err := <-srv.served:
+		return err
+	case <-ctx.Done():
+		return srv.stop()
+	}
+}
+
+// server is one HTTP server over the sandbox, behind a gate.
+type server struct {
+	g      *gate
+	http   *http.Server
+	served chan error
+}
+
+func (s *Sandbox) serve(ln net.Listener) *server {
+	g := &gate{}
+	srv := &server{g: g, http: &http.Server{Handler: g.wrap(s.Handler()), ReadHeaderTimeout: 10 * time.Second}, served: make(chan error, 1)}
+	go func() { srv.served <- srv.http.Serve(ln) }()
+	return srv
+}
+
+// stop drains the requests in flight and closes every connection.
+func (srv *server) stop() error {
+	srv.g.drain(drainTimeout)
+	// Close, not Shutdown: Shutdown waits up to 5 s for a connection the
+	// client opened but never used, so every command would end 5 s after
+	// its work. No request is in flight any more, so nothing is cut.
+	err := srv.http.Close()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
 }
 
 // drainTimeout bounds the wait for requests in flight when a server stops.

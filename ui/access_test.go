@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -198,7 +199,7 @@ func TestIdentityCenterGate(t *testing.T) {
 	}
 	reads = be.identityReads
 	// The poll's tick asks again by itself.
-	_, cmd := m.Update(identityTickMsg{gen: m.screen.(*confirmScreen).gate.gen})
+	_, cmd := m.Update(identityTickMsg{gen: m.screen.(*confirmScreen).gate.wait.Gen()})
 	settle(m, cmd)
 	if be.identityReads != reads+1 {
 		t.Errorf("the poll did not ask again: %d reads, then %d", reads, be.identityReads)
@@ -260,6 +261,34 @@ func TestIdentityCenterGateSkip(t *testing.T) {
 	press(m, "s")
 	if screen := plain(m); !strings.Contains(screen, "Ready to make") || be.enabled != 0 || m.st.design.Access == nil || be.planTrees[len(be.planTrees)-1].Access != nil || !m.st.skipAccess {
 		t.Fatalf("s does not skip access this time:\n%s", screen)
+	}
+}
+
+// A read of Identity Center that fails is said, with what to do; the
+// sandbox's click is offered, and its failure said as the click's; r reads
+// again.
+func TestIdentityCenterGateReadFails(t *testing.T) {
+	be := &fakeBackend{orgBare: true, identityErr: errors.New("AccessDeniedException: not allowed")}
+	m := accessModel(t, be, 80, 24)
+	press(m, "n")
+	settle(m, m.screen.Init())
+	settle(m, goTo(wizard.Confirm))
+	if screen := flat(m); !strings.Contains(screen, "Could not read IAM Identity Center: AccessDeniedException: not allowed (r tries again") ||
+		!strings.Contains(screen, "e enable it (sandbox)") {
+		t.Fatalf("a failed read:\n%s", plain(m))
+	}
+	reads := be.identityReads
+	press(m, "e")
+	if screen := flat(m); be.identityReads != reads+1 || !strings.Contains(screen, "Could not enable IAM Identity Center: AccessDeniedException") {
+		t.Fatalf("a failed click (%d reads after %d):\n%s", be.identityReads, reads, plain(m))
+	}
+	// The click went through (its answer was lost): r finds Identity
+	// Center on, and the plan, read before without it, is read again.
+	be.identityErr = nil
+	plans := len(be.planTrees)
+	press(m, "r")
+	if screen := flat(m); !strings.Contains(screen, "Ready to make") || len(be.planTrees) != plans+1 || be.planTrees[plans].Access == nil {
+		t.Fatalf("r after the failure: %d plans after %d:\n%s", len(be.planTrees), plans, plain(m))
 	}
 }
 

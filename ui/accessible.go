@@ -472,12 +472,13 @@ func (a *accessible) previewAndApply() error {
 	return a.done(tree)
 }
 
-// afterIdentityCenter asks for Identity Center (identityGate) and, when it
-// was turned on or access skipped, reads the plan again; else the plan is
+// afterIdentityCenter asks for Identity Center (identityGate) and, when the
+// wait says so (turned on after being off, access skipped, or the
+// organization applied in this run), reads the plan again; else the plan is
 // the one given.
 func (a *accessible) afterIdentityCenter(tree *orgmodel.Tree, plan *orgmodel.Plan, actual *orgmodel.Actual) (*orgmodel.Plan, *orgmodel.Actual, error) {
-	changed, err := a.identityGate()
-	if err != nil || !changed && actual.Organization != nil {
+	replan, err := a.identityGate(actual.Organization == nil)
+	if err != nil || !replan {
 		return plan, actual, err
 	}
 	gate := wizard.IdentityGate{Access: a.d.Access != nil, Skipped: a.skipAccess, On: a.identity != nil && a.identity.Enabled, OrgExists: true}
@@ -520,7 +521,13 @@ func (a *accessible) confirmAndApply(plan *orgmodel.Plan, actual *orgmodel.Actua
 
 	a.heading(wizard.Confirm)
 	accounts, guardrails := wizard.ConfirmChanges(plan)
-	a.say("%s %s %s %s", accounts, guardrails, wizard.ConfirmAccess(plan), wizard.ConfirmSafety)
+	said := []string{accounts, guardrails}
+	for _, part := range []string{wizard.ConfirmBaseline(plan), wizard.ConfirmAccess(plan), wizard.ConfirmSafety} {
+		if part != "" {
+			said = append(said, part)
+		}
+	}
+	a.say("%s", strings.Join(said, " "))
 	if a.target.Sandbox {
 		ok := true
 		if err := a.ask(huh.NewConfirm().Title(fmt.Sprintf("Apply %d changes to the sandbox?", len(plan.Steps))).Value(&ok)); err != nil {
@@ -651,7 +658,7 @@ func (a *accessible) preflight() error {
 	if a.pre, err = b.Preflight(a.ctx); err != nil {
 		return err
 	}
-	a.sayFacts(preflightFacts(a.pre, a.d)...)
+	a.sayFacts(preflightFacts(a.pre, a.d, nil)...)
 	if a.pre.Organization != nil && !a.pre.Management() {
 		return errors.New("not the management account; sign in to its management account and start again")
 	}
@@ -846,7 +853,7 @@ func (a *accessible) baseline() error {
 		if err := wizard.SetBaseline(a.d, wizard.ProposeBaseline()); err != nil {
 			return err
 		}
-		a.say("Proposed: AWS's usual baseline, with Security Hub off; you may turn each item off, or the whole baseline.")
+		a.say("%s", wizard.BaselineProposed)
 	}
 	for _, it := range wizard.BaselineItems {
 		a.say("%s, default %s. Protects: %s Costs: %s", it.Label, it.Default(), it.Protects, it.Costs)
@@ -961,53 +968,58 @@ func (a *accessible) sayAccess(tree *orgmodel.Tree) {
 // maxIdentityChecks bounds how often accessible mode asks again.
 const maxIdentityChecks = 50
 
-// identityGate asks for IAM Identity Center before the confirmation when
-// the design has access: while it is off, it says what to click and where,
-// and asks whether to check again, to have the sandbox do the click, or to
-// skip access this time. changed reports that the plan must be read again.
-func (a *accessible) identityGate() (changed bool, err error) {
+// identityGate runs the wizard's wait for IAM Identity Center
+// (wizard.IdentityWait, which the full screen runs too) before the
+// confirmation when the design has access: while it is off, it says what to
+// click and where, and asks whether to check again, to have the sandbox do
+// the click, or to skip access this time. applied: the organization was
+// applied in this run. replan reports that the plan must be read again.
+func (a *accessible) identityGate(applied bool) (replan bool, err error) {
 	if a.d.Access == nil {
 		return false, nil
 	}
 	b, region := a.opt.Backend, a.d.Organization.HomeRegion
-	for tries := 0; ; tries++ {
-		if tries == maxIdentityChecks {
-			// An input that has ended answers every question with its
-			// default, "check again": never loop for ever.
-			return false, fmt.Errorf("IAM Identity Center is still off after %d checks: turn it on (or skip access) and run the wizard again", tries)
-		}
-		ic, err := b.IdentityCenter(a.ctx, region)
-		if err == nil && ic.Enabled {
+	answer := func(ic IdentityCenter, err error) (bool, error) {
+		if err == nil {
 			a.identity = &ic
-			a.say("IAM Identity Center is on in %s; access portal %s.", ic.Region, ic.PortalURL)
-			return tries > 0, nil
 		}
-		if err != nil {
-			a.say("Could not read IAM Identity Center: %v", err)
-		} else {
-			a.say("%s", wizard.IdentityCenterOffLead(len(a.d.Access.Groups)))
-			for i, step := range wizard.IdentityCenterSteps(region, a.target.AccountID, false) {
-				a.say("%d. %s", i+1, step)
-			}
-		}
-		action := "check"
-		opts := []huh.Option[string]{huh.NewOption("check again (I have clicked Enable)", "check")}
-		if a.target.Sandbox {
-			opts = append(opts, huh.NewOption("enable it now: "+wizard.IdentityCenterSandboxText, "enable"))
-		}
-		opts = append(opts, huh.NewOption("skip access this time. "+wizard.IdentityCenterSkipText, "skip"))
-		if err := a.ask(huh.NewSelect[string]().Title("IAM Identity Center: what next?").Options(opts...).Value(&action)); err != nil {
-			return false, err
-		}
-		switch action {
-		case "skip":
-			a.skipAccess = true
-			a.say("Access skipped this time: Identity Center is left alone.")
-			return true, nil
-		case "enable":
-			if _, err := b.EnableIdentityCenter(a.ctx, region); err != nil {
-				a.say("Could not enable it: %v", err)
-			}
-		}
+		return ic.Enabled, err
 	}
+	w := wizard.IdentityWait{Sandbox: a.target.Sandbox, MaxChecks: maxIdentityChecks, Applied: applied}
+	err = w.Run(wizard.IdentityWaitIO{
+		Read:   func() (bool, error) { return answer(b.IdentityCenter(a.ctx, region)) },
+		Enable: func() (bool, error) { return answer(b.EnableIdentityCenter(a.ctx, region)) },
+		Ask: func(w *wizard.IdentityWait) (wizard.WaitChoice, error) {
+			switch {
+			case w.Err() != nil && w.Enabling():
+				a.say("Could not enable it: %v", w.Err())
+			case w.Err() != nil:
+				a.say("Could not read IAM Identity Center: %v", w.Err())
+			}
+			if w.Off() {
+				a.say("%s", wizard.IdentityCenterOffLead(len(a.d.Access.Groups)))
+				for i, step := range wizard.IdentityCenterSteps(region, a.target.AccountID, false) {
+					a.say("%d. %s", i+1, step)
+				}
+			}
+			choice := wizard.CheckAgain
+			opts := []huh.Option[wizard.WaitChoice]{huh.NewOption("check again (I have clicked Enable)", wizard.CheckAgain)}
+			if w.CanEnable() {
+				opts = append(opts, huh.NewOption("enable it now: "+wizard.IdentityCenterSandboxText, wizard.EnableOnSandbox))
+			}
+			opts = append(opts, huh.NewOption("skip access this time. "+wizard.IdentityCenterSkipText, wizard.SkipAccess))
+			err := a.ask(huh.NewSelect[wizard.WaitChoice]().Title("IAM Identity Center: what next?").Options(opts...).Value(&choice))
+			return choice, err
+		},
+	})
+	switch {
+	case err != nil:
+		return false, err
+	case w.Skipped():
+		a.skipAccess = true
+		a.say("Access skipped this time: Identity Center is left alone.")
+	default:
+		a.say("IAM Identity Center is on in %s; access portal %s.", a.identity.Region, a.identity.PortalURL)
+	}
+	return w.Replan(), nil
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -371,7 +372,7 @@ func TestAccessibleBaselineStep(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Step 8 of 13: Security baseline.",
-		"Proposed: AWS's usual baseline, with Security Hub off",
+		wizard.BaselineLead + "\n" + wizard.BaselineProposed + "\n",
 		"Security Hub, default off. Protects: A score of every account against security standards",
 		"Costs: Security Hub charges per security check and per finding ingested",
 		"has characters AWS refuses in a phone number",
@@ -381,9 +382,18 @@ func TestAccessibleBaselineStep(t *testing.T) {
 		"Log bucket in log-archive (eu-west-1)",
 		"Security Hub run from security-tooling (delegated admin) in ",
 		"Alternate contacts (security) on 10 accounts, the management account included.",
+		// The confirmation says the baseline's part of the plan.
+		"steps of the security baseline: trusted access, the log bucket in log-archive, the organization trail, GuardDuty from security-tooling in ",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the output lacks %q:\n%s", want, text)
+		}
+	}
+	// Each item is said with its default, what it protects and what it
+	// costs, in the words of the step's one definition.
+	for _, it := range wizard.BaselineItems {
+		if want := fmt.Sprintf("%s, default %s. Protects: %s Costs: %s", it.Label, it.Default(), it.Protects, it.Costs); !strings.Contains(text, want) {
+			t.Errorf("the output lacks %q", want)
 		}
 	}
 	var last string

@@ -277,11 +277,173 @@ func TestProgressSaysWhereBaselineStepsRun(t *testing.T) {
 	// At 80 columns the step's text gives way to where it runs.
 	screen := plain(m)
 	for _, want := range []string{
-		"… " + clip(plan.Steps[bucket].String(), minStepText) + " · in log-archive (222222222222), eu-west-1, through",
-		"… " + clip(plan.Steps[guardDuty].String(), minStepText) + " · in security-tooling (333333333333), " + plan.Steps[guardDuty].Baseline.Region,
+		"… " + clip(plan.Steps[bucket].String(), minStepText(80)) + " · in log-archive (222222222222), eu-west-1, through",
+		"… " + clip(plan.Steps[guardDuty].String(), minStepText(80)) + " · in security-tooling (333333333333), " + plan.Steps[guardDuty].Baseline.Region,
 	} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the progress lacks %q:\n%s", want, screen)
 		}
+	}
+	// At 60 columns the text gives way further: the client's own message
+	// keeps the account and the region whole.
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 30})
+	region := plan.Steps[guardDuty].Baseline.Region
+	send(apply.Waiting, guardDuty, "in security-tooling, "+region+": enrolling 7 accounts in GuardDuty")
+	if screen := plain(m); !strings.Contains(screen, " · in security-tooling, "+region+": ") {
+		t.Errorf("at 60 columns the progress cuts the account or the region:\n%s", screen)
+	}
+}
+
+// The step's layout is made for its longest detail: moving the cursor never
+// moves the lead or the list, and at 80x24 the lead is on the screen with
+// every row's detail whole (at 60x15 it gives way, the list keeps its place).
+func TestBaselineStepLayoutHoldsStill(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 15}} {
+		m := baselineModel(t, acmeDesign(t), size[0], size[1])
+		top := -1
+		for r := range baselineRows {
+			screen := plain(m)
+			lines := strings.Split(screen, "\n")
+			at := -1
+			for i, l := range lines {
+				if strings.HasPrefix(l, "Protects: ") {
+					at = i
+					break
+				}
+			}
+			if top < 0 {
+				top = at
+			}
+			if at != top {
+				t.Fatalf("%dx%d: row %d moves the detail from line %d to %d:\n%s", size[0], size[1], r, top, at, screen)
+			}
+			lead := strings.Contains(strings.Join(strings.Fields(screen), " "), wizard.BaselineLead)
+			if size[0] == 80 && !lead {
+				t.Fatalf("80x24: row %d hides the lead:\n%s", r, screen)
+			}
+			if size[0] == 60 && lead {
+				t.Fatalf("60x15: the lead is kept at row %d where the list needs the room:\n%s", r, screen)
+			}
+			detail := strings.Join(strings.Fields(strings.Join(m.screen.(*baselineScreen).detail(), " ")), " ")
+			if !strings.Contains(strings.Join(strings.Fields(screen), " "), detail) {
+				t.Fatalf("%dx%d: row %d's detail is cut:\n%s", size[0], size[1], r, screen)
+			}
+			press(m, "down")
+		}
+	}
+}
+
+// The preview's plan line and the confirmation say the baseline's part of
+// the plan (what, where, how many steps), and a narrow window wraps the
+// confirmation rather than cut it, down to the key that applies.
+func TestConfirmSaysTheBaseline(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 15}} {
+		d := acmeDesign(t)
+		b := orgmodel.DefaultBaseline()
+		b.SecurityHub = true
+		if err := d.SetBaseline(b); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.SetContacts(&orgmodel.Contacts{Security: &orgmodel.Contact{Name: "Ana Lopez", Email: "sec@acme.example", Phone: "+1 555 0100", Title: "CISO"}}); err != nil {
+			t.Fatal(err)
+		}
+		d.Access = nil
+		m := New(context.Background(), Options{Backend: &fakeBackend{}, Design: d, Reached: wizard.Preview, DesignPath: "acme.yaml", Now: fixedNow})
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		m.st.target = TargetInfo{Describe: "sandbox, account " + fakeAccount + " (state /tmp/a/long/path/to/sandbox.json)", AccountID: fakeAccount, Sandbox: true}
+		m.Update(m.enter(wizard.Preview)())
+		n := wizard.BaselineSteps(m.st.plan)
+		if n == 0 {
+			t.Fatalf("the plan has no baseline step:\n%s", m.st.plan)
+		}
+		if screen := flat(m); !strings.Contains(screen, fmt.Sprintf(" %d baseline steps;", n)) {
+			t.Errorf("%dx%d: the preview's plan line does not count the baseline:\n%s", size[0], size[1], plain(m))
+		}
+		press(m, "a")
+		screen := flat(m)
+		part := fmt.Sprintf("%d steps of the security baseline: trusted access, the log bucket in log-archive, the organization trail, GuardDuty from security-tooling in 4 regions, Security Hub from security-tooling in 4 regions, Access Analyzer, centralized root access, alternate contacts on 10 accounts.", n)
+		if size[1] < 24 {
+			// A short window says the parts in brief.
+			part = fmt.Sprintf("8 OUs, 9 accounts, 9 moves, 12 guardrail steps, %d baseline steps (a taller window says each).", n)
+		}
+		for _, want := range []string{
+			part,
+			"(state /tmp/a/long/path/to/sandbox.json).",
+			"go on later.",
+			"Press enter to apply.",
+		} {
+			if !strings.Contains(screen, want) {
+				t.Errorf("%dx%d: the confirmation lacks %q:\n%s", size[0], size[1], want, plain(m))
+			}
+		}
+		if body := strings.SplitN(plain(m), "\n", 4)[3]; strings.Contains(body, "…") {
+			t.Errorf("%dx%d: the confirmation is cut:\n%s", size[0], size[1], plain(m))
+		}
+	}
+}
+
+// The Done screen's apply log wraps a long line under its text instead of
+// cutting it: a baseline step names its account and region at its end.
+func TestDoneLogWrapsLongSteps(t *testing.T) {
+	step := "make security-tooling the delegated administrator of Security Hub in us-west-2"
+	l := fmt.Sprintf("%5.1fs ✓ %s", 2.3, step)
+	got := wrapLogLine(l, 60)
+	if len(got) != 2 || !strings.HasPrefix(got[0], "  2.3s ✓ make security-tooling") || !strings.HasPrefix(got[1], "         ") {
+		t.Fatalf("wrapLogLine(%q, 60) = %q", l, got)
+	}
+	if flatJoin := strings.Join(strings.Fields(strings.Join(got, " ")), " "); flatJoin != strings.Join(strings.Fields(l), " ") {
+		t.Errorf("the wrapped line lost words: %q", got)
+	}
+	for _, g := range got {
+		if w := len([]rune(g)); w > 60 {
+			t.Errorf("a line of %d cells in 60: %q", w, g)
+		}
+	}
+	if got := wrapLogLine("  0.3s ✓ create OU Security", 60); len(got) != 1 {
+		t.Errorf("a short line is wrapped: %q", got)
+	}
+
+	// On the Done screen, at 80 columns.
+	h := newApplyHarness(t, 0)
+	h.m.st.applied = &appliedRun{Changes: 1, Log: []string{l}}
+	h.m.Update(tea.WindowSizeMsg{Width: 80, Height: 200})
+	h.m.Update(h.m.enter(wizard.Done)())
+	if screen := plain(h.m); !strings.Contains(strings.Join(strings.Fields(screen), " "), step) {
+		t.Errorf("the Done screen cuts the log's line:\n%s", screen)
+	}
+}
+
+// Turned off in a small window, the step says so in brief: it is off and t
+// turns it on. It used to say the Security OU is missing, which the design
+// has.
+func TestBaselineOffInASmallWindow(t *testing.T) {
+	for _, size := range [][2]int{{60, 15}, {80, 24}} {
+		m := baselineModel(t, acmeDesign(t), size[0], size[1])
+		press(m, "t")
+		screen := flat(m)
+		if strings.Contains(screen, "needs the Security OU") {
+			t.Errorf("%dx%d: the baseline turned off is said to need the Security OU, which the design has:\n%s", size[0], size[1], plain(m))
+		}
+		if !strings.Contains(screen, "The baseline is off") || !strings.Contains(screen, "baseline off: nothing turned on, what exists left alone") {
+			t.Errorf("%dx%d: the step does not say the baseline is off:\n%s", size[0], size[1], plain(m))
+		}
+	}
+}
+
+// The Done screen's log names the log bucket as it was created, not with
+// the placeholders the plan had before log-archive and the organization
+// had ids.
+func TestDoneLogNamesTheBucket(t *testing.T) {
+	placeholder := orgmodel.LogBucketName("<log-archive id>", "<organization id>")
+	h := newApplyHarness(t, 0)
+	h.m.st.applied = &appliedRun{Changes: 1, Log: []string{"  2.2s ✓ create log bucket " + placeholder + " in log-archive (eu-west-1)"}}
+	h.m.Update(tea.WindowSizeMsg{Width: 80, Height: 200})
+	h.m.Update(h.m.enter(wizard.Done)())
+	name := orgmodel.LogBucketName("222222222222", "o-a1b2c3d4e5")
+	a := &orgmodel.Actual{Organization: &orgmodel.ActualOrganization{ID: "o-a1b2c3d4e5"}, Baseline: &orgmodel.ActualBaseline{Bucket: &orgmodel.ActualBucket{Name: name}}}
+	h.m.Update(verifiedMsg{v: wizard.Verified{Caller: fakeAccount, Actual: a}})
+	screen := flat(h.m)
+	if !strings.Contains(screen, "✓ create log bucket "+name+" in log-archive (eu-west-1)") || strings.Contains(screen, "<log-archive id>") {
+		t.Errorf("the log does not name the bucket:\n%s", plain(h.m))
 	}
 }

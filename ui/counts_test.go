@@ -43,7 +43,7 @@ func TestQuotaFromDesignLeavesAdoptedAccountsOut(t *testing.T) {
 	d := acmeDesign(t)
 	d.Foundation.Transitional = true
 	d.Accounts = append(d.Accounts, orgmodel.AdoptedAccount{Name: "acme-legacy", ID: "123456789012", OU: "Transitional"})
-	q, ok := quotaFromDesign(Preflight{Quota: 12, Accounts: 2, Emails: []string{"new@example.com", "old@example.com"}}, d)
+	q, ok := quotaFromDesign(Preflight{Quota: 12, Accounts: 2, Emails: []string{"new@example.com", "old@example.com"}}, d, nil)
 	if !ok || q.Need != 11 {
 		t.Errorf("quotaFromDesign = %+v, %v; want 11 accounts: 2 there and acme's 9 to create", q, ok)
 	}
@@ -57,7 +57,7 @@ func TestQuotaFromDesignBeforeResidencies(t *testing.T) {
 	for i := range d.Workloads {
 		d.Workloads[i].Residencies = nil
 	}
-	q, ok := quotaFromDesign(Preflight{Quota: 10, Accounts: 1}, d)
+	q, ok := quotaFromDesign(Preflight{Quota: 10, Accounts: 1}, d, nil)
 	if !ok || q.Need != 9 {
 		t.Errorf("quotaFromDesign = %+v, %v; want 9 accounts: the management account, 2 security, 2 workloads in 3 environments", q, ok)
 	}

@@ -80,8 +80,8 @@ func TestEndToEndInTmux(t *testing.T) {
 	send("n")
 
 	// Security baseline: the proposal, each item with what it protects and
-	// costs. It is turned off here: the sandbox does not serve CloudTrail,
-	// GuardDuty and the rest yet (e2e_baseline_tmux_test.go goes through it).
+	// costs. It is turned off here, to keep this test on the organization
+	// and access; TestBaselineAppliedInTmux applies it.
 	if baseline := waitFor("baseline proposed", 5*time.Second); !strings.Contains(baseline, "[ ] Security Hub · default off") || !strings.Contains(baseline, "Protects: A record of every API call") {
 		t.Errorf("the baseline step does not propose the defaults with what they protect:\n%s", baseline)
 	}

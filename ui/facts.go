@@ -28,8 +28,8 @@ const (
 
 // preflightFacts are what the preflight found about the account, its
 // organization and the accounts quota (counted against the design, when
-// one is read in).
-func preflightFacts(p Preflight, d *orgmodel.Design) []fact {
+// one is read in; x keeps its expansion, nil to expand it now).
+func preflightFacts(p Preflight, d *orgmodel.Design, x *wizard.Expansion) []fact {
 	facts := []fact{{factOK, "Signed in as account " + p.AccountID + ".", ""}}
 	switch {
 	case p.Organization == nil:
@@ -39,7 +39,7 @@ func preflightFacts(p Preflight, d *orgmodel.Design) []fact {
 	default:
 		facts = append(facts, fact{factBad, fmt.Sprintf("This account is a member of organization %s, whose management account is %s. Sign in to the management account.", p.Organization.ID, p.Organization.ManagementAccountID), "esc, then choose its profile"})
 	}
-	if q, withDesign := quotaFromDesign(p, d); withDesign {
+	if q, withDesign := quotaFromDesign(p, d, x); withDesign {
 		// A design is read in: count its accounts, never just the quota.
 		switch {
 		case q.over():

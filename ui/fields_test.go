@@ -88,7 +88,7 @@ func TestPreflightFactsBothWays(t *testing.T) {
 		t.Errorf("accessible mode: %v\n%s", err, out.String())
 	}
 	p, _ := memberBackend{&fakeBackend{}}.Preflight(context.Background())
-	screen := stripANSI(strings.Join(NewStyles(false).facts(200, preflightFacts(p, nil)...), "\n"))
+	screen := stripANSI(strings.Join(NewStyles(false).facts(200, preflightFacts(p, nil, nil)...), "\n"))
 	if !strings.Contains(screen, "✗ This account is a member of organization o-exampleorg, whose management account is 999999999999. Sign in to the management account (esc, then choose its profile).") {
 		t.Errorf("the screen shows:\n%s", screen)
 	}

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"slices"
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
@@ -52,4 +55,27 @@ func (l *cursorList) window(st Styles, rows []string) []string {
 		}
 	}
 	return out
+}
+
+// between lays out head, the list's window over rows and tail in h lines:
+// the list gets the rows that head and tail leave, and at least three (a
+// list of one row shows nothing of its neighbours); what then does not fit,
+// the root scrolls, keeping the cursor row in sight. head and tail are lines
+// as drawn, each already wrapped to the width.
+func (l *cursorList) between(st Styles, h int, head, rows, tail []string) string {
+	l.h = max(h-len(head)-len(tail), min(len(rows), minListRows), 1)
+	out := append(append(slices.Clip(head), l.window(st, rows)...), tail...)
+	return strings.Join(out, "\n")
+}
+
+// minListRows is the fewest rows a list shows when it has them.
+const minListRows = 3
+
+// muted wraps text to w and renders each line muted.
+func (st Styles) muted(text string, w int) []string {
+	lines := wrap(text, w)
+	for i, l := range lines {
+		lines[i] = st.Muted.Render(l)
+	}
+	return lines
 }

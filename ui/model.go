@@ -77,6 +77,22 @@ type Model struct {
 	// costs is the costs screen, when open over the step's screen, which
 	// keeps its state and gets it back with esc.
 	costs *costsScreen
+	// held are the keys and pastes that came while the screen waited on
+	// the target, delivered in order once it is done.
+	held []tea.Msg
+	// scroll is where the body stands when it does not fit.
+	scroll bodyScroll
+}
+
+// waiter is a screen that waits on the target (connecting, the preflight's
+// checks): it has no field to give a key to until the answer comes.
+type waiter interface {
+	Waiting() bool
+}
+
+func (m *Model) waiting() bool {
+	w, ok := m.screen.(waiter)
+	return ok && w.Waiting() && m.costs == nil
 }
 
 // state is what the screens share: the design being built and what the
@@ -87,8 +103,11 @@ type state struct {
 	styles  Styles
 	keys    KeyMap
 	design  *orgmodel.Design
-	path    string
-	resume  wizard.Step // where to go after preflight; Basics for a new design
+	// expansion keeps the design's expansion for what every key and frame
+	// counts; it expands again only when the design changes.
+	expansion wizard.Expansion
+	path      string
+	resume    wizard.Step // where to go after preflight; Basics for a new design
 	// fresh is true while the design is new (no file) and its basics not
 	// answered: the preflight's inventory may propose its home region, and
 	// homeHint says so at the basics step.
@@ -212,6 +231,7 @@ func (m *Model) Init() tea.Cmd {
 // enter puts the screen of step s on.
 func (m *Model) enter(s wizard.Step) tea.Cmd {
 	m.step = s
+	m.scroll = bodyScroll{focus: -1}
 	switch s {
 	case wizard.Target:
 		m.screen = newTargetScreen(m.st)
@@ -285,7 +305,7 @@ func (m *Model) updateCosts(msg tea.Msg) (tea.Cmd, bool) {
 			m.status, m.statusErr = "", false
 		}
 		switch {
-		case key.Matches(msg, k.Quit), key.Matches(msg, k.Workshop):
+		case key.Matches(msg, k.Quit), key.Matches(msg, k.Workshop), key.Matches(msg, scrollKeys):
 			return nil, false
 		case key.Matches(msg, k.Back):
 			m.costs = nil
@@ -305,7 +325,51 @@ func (m *Model) updateCosts(msg tea.Msg) (tea.Cmd, bool) {
 
 func (m *Model) paneHeight() int { return min(9, max(m.height/3, 5)) }
 
+// Update holds the keys that come while the screen waits on the target and
+// delivers them once it is done, one by one as if typed then: issue 10 asks
+// that every key reach the field that has focus when it arrives, and
+// "acme" typed right after choosing the target was lost. ctrl+c acts at
+// once, as does ctrl+t, which only shows the workshop pane; esc does too
+// when nothing is held, so that the checks can still be left.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.hold(msg) {
+		return m, nil
+	}
+	_, cmd := m.update(msg)
+	cmds := []tea.Cmd{cmd}
+	for len(m.held) > 0 && !m.waiting() && !m.quitting {
+		next := m.held[0]
+		m.held = m.held[1:]
+		_, cmd := m.update(next)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// hold keeps msg for later when it is a key or a paste that comes while
+// the screen waits, or while earlier ones are still held.
+func (m *Model) hold(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		k := m.st.keys
+		if key.Matches(msg, k.Quit) || key.Matches(msg, k.Workshop) || key.Matches(msg, scrollKeys) {
+			return false
+		}
+		if len(m.held) == 0 && (!m.waiting() || key.Matches(msg, k.Back)) {
+			return false
+		}
+	case tea.PasteMsg:
+		if len(m.held) == 0 && !m.waiting() {
+			return false
+		}
+	default:
+		return false
+	}
+	m.held = append(m.held, msg)
+	return true
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.costs != nil {
 		if cmd, done := m.updateCosts(msg); done {
 			return m, cmd
@@ -344,6 +408,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, k.Workshop):
 			m.workshop = !m.workshop
 			m.layout()
+			return m, nil
+		case m.scroll.key(msg):
 			return m, nil
 		case key.Matches(msg, k.Back) && !m.screenHandlesBack():
 			if prev := wizard.Prev(m.step); prev != m.step {
@@ -402,7 +468,7 @@ func (m *Model) countAccounts() {
 	case m.step >= wizard.Preview && st.plan != nil:
 		st.quota = quotaFromPlan(st.pre, st.plan, st.actual)
 	case m.step >= wizard.Basics && m.step < wizard.Preview:
-		st.quota, _ = quotaFromDesign(st.pre, st.design)
+		st.quota, _ = quotaFromDesign(st.pre, st.design, &st.expansion)
 	case m.step < wizard.Basics:
 		st.quota = quotaUse{}
 	}
@@ -525,6 +591,44 @@ func (m *Model) render() string {
 	}
 	bodyLines := strings.Split(body, "\n")
 	_, bh := m.screenSize()
+
+	status := m.status
+	st := s.Muted
+	if m.statusErr {
+		st = s.Error
+		status = "✗ " + status
+	}
+	// A long status is wrapped, not cut: the body gives it the lines.
+	statusLines := []string{""}
+	if status != "" {
+		statusLines = wrap(status, w)
+		if extra := min(len(statusLines), maxStatusLines) - 1; extra > 0 && bh-extra >= minBody {
+			bh -= extra
+		} else {
+			statusLines = statusLines[:1]
+		}
+		statusLines[len(statusLines)-1] = clip(statusLines[len(statusLines)-1], w)
+	}
+	keyLines := m.keyLines
+	if len(bodyLines) > bh {
+		// What does not fit scrolls, and the footer says how. The scroll
+		// key may take a line of the body, and what its help says depends
+		// on the room left: settle both.
+		m.scroll.track(bodyLines)
+		room, n := bh, len(bodyLines)
+		for range 3 {
+			keyLines = m.wrapKeys(append(m.keyBindings(), m.scroll.binding(n, bh, m.scroll.at(n, bh))))
+			if h := max(room-(len(keyLines)-len(m.keyLines)), minBody); h != bh {
+				bh = h
+				continue
+			}
+			break
+		}
+		m.scroll.off = m.scroll.at(n, bh)
+		bodyLines = bodyLines[m.scroll.off:min(m.scroll.off+bh, n)]
+	} else {
+		m.scroll = bodyScroll{focus: -1}
+	}
 	bodyLines = fit(bodyLines, bh, w)
 
 	var out []string
@@ -533,15 +637,99 @@ func (m *Model) render() string {
 	if m.workshop {
 		out = append(out, m.pane(info)...)
 	}
-	status := m.status
-	st := s.Muted
-	if m.statusErr {
-		st = s.Error
-		status = "✗ " + status
+	for _, l := range statusLines {
+		out = append(out, st.Render(l))
 	}
-	out = append(out, st.Render(clip(status, w)))
-	out = append(out, m.keyLines...)
+	out = append(out, keyLines...)
 	return strings.Join(out, "\n")
+}
+
+const (
+	// maxStatusLines is how many lines a long status may take.
+	maxStatusLines = 3
+	// minBody is the fewest lines the body keeps.
+	minBody = 3
+)
+
+// bodyScroll is where the body stands when it is taller than the room for
+// it: issue 10 found text cut at 60x15 with no way to reach it. The view
+// keeps the cursor row (▸) in sight when it moves; shift+↑/↓ scroll the
+// rest, keys no screen uses, so that a screen's own ↑/↓ keep their meaning.
+type bodyScroll struct {
+	// off is the first line shown; focus the cursor row at the last frame,
+	// -1 for none.
+	off, focus int
+	// moved is set by a scroll key, so that the cursor row does not pull
+	// the view back until the cursor moves.
+	moved bool
+}
+
+var (
+	scrollKeys = key.NewBinding(key.WithKeys("shift+up", "shift+down"), key.WithHelp("shift+↑/↓", "scroll"))
+	scrollUp   = key.NewBinding(key.WithKeys("shift+up"))
+	scrollDown = key.NewBinding(key.WithKeys("shift+down"))
+)
+
+// key scrolls the body by a line; false when msg is not a scroll key.
+func (b *bodyScroll) key(msg tea.KeyPressMsg) bool {
+	switch {
+	case key.Matches(msg, scrollUp):
+		b.off = max(b.off-1, 0)
+	case key.Matches(msg, scrollDown):
+		b.off++ // the next frame bounds it
+	default:
+		return false
+	}
+	b.moved = true
+	return true
+}
+
+// track finds the cursor row in lines: once it has moved, the view
+// follows it again.
+func (b *bodyScroll) track(lines []string) {
+	focus := -1
+	for i, l := range lines {
+		if strings.Contains(l, "▸") {
+			focus = i
+			break
+		}
+	}
+	if focus != b.focus {
+		b.moved = false
+	}
+	b.focus = focus
+}
+
+// at is the first line of a view of h lines over n: the cursor row in it
+// unless a scroll key moved the view away.
+func (b *bodyScroll) at(n, h int) int {
+	off := b.off
+	if f := b.focus; f >= 0 && !b.moved {
+		if f < off {
+			off = f
+		} else if f >= off+h {
+			off = f - h + 1
+		}
+	}
+	return max(min(off, n-h), 0)
+}
+
+// binding is the scroll key saying what is out of sight of the view of h
+// lines from off.
+func (b *bodyScroll) binding(n, h, off int) key.Binding {
+	above, below := off, max(n-h-off, 0)
+	var more []string
+	if above > 0 {
+		more = append(more, fmt.Sprintf("%d above", above))
+	}
+	if below > 0 {
+		more = append(more, fmt.Sprintf("%d below", below))
+	}
+	desc := "scroll"
+	if len(more) > 0 {
+		desc += " (" + strings.Join(more, ", ") + ")"
+	}
+	return key.NewBinding(key.WithKeys(scrollKeys.Keys()...), key.WithHelp(scrollKeys.Help().Key, desc))
 }
 
 func (m *Model) screenSize() (int, int) {
@@ -574,14 +762,16 @@ func (m *Model) pane(info wizard.Info) []string {
 }
 
 // keyRows are the keys of the screen, then the keys of every screen.
-func (m *Model) keyRows() []string {
+func (m *Model) keyRows() []string { return m.wrapKeys(m.keyBindings()) }
+
+func (m *Model) keyBindings() []key.Binding {
 	k := m.st.keys
 	if m.costs != nil {
 		quit := k.Quit
 		if m.step < wizard.Basics {
 			quit = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
 		}
-		return m.wrapKeys(append(m.costs.Keys(), k.Workshop, quit))
+		return append(m.costs.Keys(), k.Workshop, quit)
 	}
 	global := []key.Binding{k.Workshop}
 	if wizard.Prev(m.step) != m.step {
@@ -598,7 +788,7 @@ func (m *Model) keyRows() []string {
 	if m.screenHandlesBack() && len(global) > 0 && key.Matches(tea.KeyPressMsg{Code: tea.KeyEscape}, global[0]) {
 		global = global[1:] // the screen's esc closes what it shows
 	}
-	return m.wrapKeys(append(m.screen.Keys(), global...))
+	return append(m.screen.Keys(), global...)
 }
 
 // wrapKeys lays the keys out in as many lines as the width needs, so that

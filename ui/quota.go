@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -70,22 +69,18 @@ func quotaFromPlan(p Preflight, plan *orgmodel.Plan, actual *orgmodel.Actual) qu
 
 // quotaFromDesign counts before there is a plan: the accounts the preflight
 // found, and the design's accounts to create, those whose email none of
-// them has.
-func quotaFromDesign(p Preflight, d *orgmodel.Design) (quotaUse, bool) {
+// them has. x keeps the expansion between calls (nil: expand now); before
+// the residency step an environment split by residency has none to split
+// by, so it counts what going on without one gives, one account per
+// workload, rather than nothing until then.
+func quotaFromDesign(p Preflight, d *orgmodel.Design, x *wizard.Expansion) (quotaUse, bool) {
 	if p.Quota <= 0 || d == nil {
 		return quotaUse{}, false
 	}
-	tree, err := d.Expand()
-	if err != nil {
-		// Before the residency step an environment split by residency has
-		// none to split by: count what going on without one gives, one
-		// account per workload, rather than nothing until then.
-		settled := *d
-		settled.Environments = slices.Clone(d.Environments)
-		if wizard.Settle(&settled) != nil {
-			tree, err = settled.Expand()
-		}
+	if x == nil {
+		x = &wizard.Expansion{}
 	}
+	tree, err := x.Settled(d)
 	if err != nil || len(tree.Accounts) == 0 {
 		return quotaUse{}, false
 	}

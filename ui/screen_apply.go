@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
 	"github.com/orgwizard/orgwizard/orgmodel"
@@ -358,6 +359,55 @@ func inFlightText(n int) string {
 // applyLegend explains the marks of the step lines.
 const applyLegend = "✓ done  → asking AWS  … AWS creating  ↻ retrying  · to do  ■ stopped  ✗ failed"
 
+// wrapLogLine wraps a line of the apply's log ("  2.0s ✓ what happened")
+// under what happened, rather than cutting it at the window's edge.
+func wrapLogLine(l string, w int) []string {
+	if lipgloss.Width(l) <= w {
+		return []string{l}
+	}
+	rest := strings.TrimLeft(l, " ")
+	prefix := l[:len(l)-len(rest)]
+	if when, after, ok := strings.Cut(rest, " "); ok {
+		if mark, what, ok := strings.Cut(after, " "); ok && lipgloss.Width(mark) == 1 {
+			prefix += when + " " + mark + " "
+			rest = what
+		}
+	}
+	pw := lipgloss.Width(prefix)
+	if w-pw < 20 {
+		prefix, pw = "", 0
+		rest = l
+	}
+	var out []string
+	for i, part := range wrap(rest, w-pw) {
+		if i == 0 {
+			out = append(out, prefix+part)
+		} else {
+			out = append(out, strings.Repeat(" ", pw)+part)
+		}
+	}
+	return out
+}
+
+// legendLines lays the legend out in lines of w cells, breaking between two
+// marks: a narrow window cut the last ones off.
+func legendLines(w int) []string {
+	var out []string
+	cur := ""
+	for _, item := range strings.Split(applyLegend, "  ") {
+		switch {
+		case cur == "":
+			cur = item
+		case lipgloss.Width(cur)+2+lipgloss.Width(item) <= w:
+			cur += "  " + item
+		default:
+			out = append(out, cur)
+			cur = item
+		}
+	}
+	return append(out, cur)
+}
+
 func (s *applyScreen) View() string {
 	st := s.st.styles
 	pct := 0.0
@@ -386,10 +436,13 @@ func (s *applyScreen) View() string {
 		lines = append(lines, st.Warn.Render("Stopping safely: waiting for the calls in flight …"))
 	}
 	lines = append(lines, "")
+	legend := legendLines(s.w)
 	logH := min(5, max((s.h-len(lines))/3, 2))
-	stepsH := max(s.h-len(lines)-logH-2, 1)
+	stepsH := max(s.h-len(lines)-logH-1-len(legend), 1)
 	lines = append(lines, s.stepWindow(st, stepsH)...)
-	lines = append(lines, st.Muted.Render(clip(applyLegend, s.w)))
+	for _, l := range legend {
+		lines = append(lines, st.Muted.Render(l))
+	}
 	lines = append(lines, st.Rule.Render("log"))
 	from := max(len(s.log)-logH+1, 0)
 	for _, l := range s.log[from:] {
@@ -424,8 +477,10 @@ func (s *applyScreen) stepWindow(st Styles, h int) []string {
 	return out
 }
 
-// minStepText is the fewest cells a step's text keeps beside its message.
-const minStepText = 24
+// minStepText is the fewest cells a step's text keeps beside its message
+// in a window w wide: a quarter of it, from 12 to 24 cells, so that at 60
+// columns the message still says the account and the region whole.
+func minStepText(w int) int { return min(24, max(12, w/4)) }
 
 // stepLine is one step. An account creation puts its name and state first,
 // then how long AWS has been at it, so that 80 columns never cut what
@@ -457,7 +512,7 @@ func (s *applyScreen) stepLine(st Styles, i int) string {
 			// gives way to it, down to minStepText cells, so that the
 			// width does not cut it.
 			if room := s.w - 2 - 3 - len([]rune(m)); room < len([]rune(text)) {
-				text = clip(text, max(room, minStepText))
+				text = clip(text, max(room, minStepText(s.w)))
 			}
 			return style.Render(mark) + " " + text + st.Muted.Render(" · "+m)
 		}
@@ -741,7 +796,13 @@ func (s *doneScreen) View() string {
 		if id == "" {
 			id = "(not created)"
 		}
-		lines = append(lines, fmt.Sprintf("  %-12s %-24s %s", id, a.Name, st.Muted.Render(a.Email)))
+		row := fmt.Sprintf("  %-12s %-24s %s", id, a.Name, a.Email)
+		if lipgloss.Width(row) <= s.w {
+			lines = append(lines, fmt.Sprintf("  %-12s %-24s %s", id, a.Name, st.Muted.Render(a.Email)))
+			continue
+		}
+		// A narrow window: the email under the account, whole.
+		lines = append(lines, fmt.Sprintf("  %-12s %s", id, a.Name), st.Muted.Render(clip("  "+strings.Repeat(" ", 13)+a.Email, s.w)))
 	}
 	lines = append(lines, "", st.Bold.Render("Next steps"))
 	for _, n := range wizard.NextSteps(s.st.target.Sandbox, s.st.path, s.st.target.Args) {
@@ -749,8 +810,19 @@ func (s *doneScreen) View() string {
 	}
 	if a := s.st.applied; a != nil && len(a.Log) > 0 {
 		lines = append(lines, "", st.Bold.Render("Apply log"))
+		// The plan named the log bucket before log-archive and the
+		// organization had ids; the log says the name it was given.
+		placeholder, bucket := orgmodel.LogBucketName("<log-archive id>", "<organization id>"), ""
+		if v := s.v; v != nil && v.Actual != nil && v.Actual.Baseline != nil && v.Actual.Baseline.Bucket != nil {
+			bucket = v.Actual.Baseline.Bucket.Name
+		}
 		for _, l := range a.Log {
-			lines = append(lines, st.Muted.Render(l))
+			if bucket != "" {
+				l = strings.ReplaceAll(l, placeholder, bucket)
+			}
+			for _, part := range wrapLogLine(l, s.w) {
+				lines = append(lines, st.Muted.Render(part))
+			}
 		}
 	}
 	if s.toGetIn {

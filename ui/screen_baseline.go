@@ -117,7 +117,7 @@ func (s *baselineScreen) Update(msg tea.Msg) tea.Cmd {
 		s.forget()
 		if d.Baseline != nil {
 			_ = wizard.SetBaseline(d, nil)
-			return say("baseline off: orgwizard turns nothing on and leaves what exists alone")
+			return say("baseline off: nothing turned on, what exists left alone")
 		}
 		if err := wizard.BaselineBlocked(d); err != nil {
 			return sayErr(err)
@@ -198,8 +198,10 @@ func (s *baselineScreen) rows() []string {
 
 // detail is what the selected row protects and what it costs, a
 // paragraph each.
-func (s *baselineScreen) detail() []string {
-	r := s.list.cursor
+func (s *baselineScreen) detail() []string { return s.detailOf(s.list.cursor) }
+
+// detailOf is row r's detail.
+func (s *baselineScreen) detailOf(r int) []string {
 	var protects, costs string
 	switch {
 	case itemAt(r) >= 0:
@@ -211,6 +213,16 @@ func (s *baselineScreen) detail() []string {
 		protects, costs = wizard.ContactsItem.Protects, wizard.ContactsItem.Costs
 	}
 	return append(wrap("Protects: "+protects, s.w), wrap("Costs: "+costs, s.w)...)
+}
+
+// detailH is the longest detail of any row: the layout is made for it, so
+// that moving the cursor never moves the lead or the list.
+func (s *baselineScreen) detailH() int {
+	h := 0
+	for r := range baselineRows {
+		h = max(h, len(s.detailOf(r)))
+	}
+	return h
 }
 
 func (s *baselineScreen) View() string {
@@ -227,25 +239,30 @@ func (s *baselineScreen) View() string {
 	case d.Baseline == nil:
 		state = wrap(wizard.BaselineOffText+" Press t to turn it on with the defaults.", s.w)
 	}
-	detail := s.detail()
-	if len(state) > 0 && d.Baseline == nil && len(state)+3+len(detail) > s.h {
+	detail, detailH := s.detail(), s.detailH()
+	if len(state) > 0 && d.Baseline == nil && len(state)+3+detailH > s.h {
 		// A short window says it in brief; space on an item says it all.
-		state = wrapMark(st.Warn.Render("!"), wizard.BaselineBlockedShort, s.w)
+		if wizard.BaselineBlocked(d) != nil {
+			state = wrapMark(st.Warn.Render("!"), wizard.BaselineBlockedShort, s.w)
+		} else {
+			state = wrap(wizard.BaselineOffShort, s.w)
+		}
 	}
 	intro := wrap(wizard.Baseline.Info().Lead, s.w)
 	var lines []string
 	// The lead gives way first when the window is short, then the blank
 	// line above the detail, then the list's rows (at least three shown),
-	// then the detail's last lines.
-	if len(intro)+1+len(state)+len(detail)+1+baselineRows <= s.h {
+	// then the detail's last lines. Each is decided for the longest
+	// detail, whichever row is selected.
+	if len(intro)+1+len(state)+detailH+1+baselineRows <= s.h {
 		lines = append(lines, st.Muted.Render(strings.Join(intro, "\n")), "")
 	}
 	lines = append(lines, state...)
 	gap := 1
-	if len(lines)+baselineRows+1+len(detail) > s.h {
+	if len(lines)+baselineRows+1+detailH > s.h {
 		gap = 0
 	}
-	s.list.h = max(min(baselineRows, s.h-len(lines)-gap-len(detail)), 3)
+	s.list.h = max(min(baselineRows, s.h-len(lines)-gap-detailH), 3)
 	s.list.clamp(baselineRows)
 	lines = append(lines, s.list.window(st, s.rows())...)
 	if gap > 0 {

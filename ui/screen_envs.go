@@ -87,8 +87,7 @@ func (s *environmentsScreen) View() string {
 	if s.form != nil {
 		return s.formView(st)
 	}
-	intro := wrap(wizard.Environments.Info().Lead, s.w)
-	lines := []string{st.Muted.Render(strings.Join(intro, "\n")), ""}
+	lines := append(st.muted(wizard.Environments.Info().Lead, s.w), "")
 	var rows []string
 	for _, e := range s.st.design.Environments {
 		box := "[ ]"
@@ -97,10 +96,8 @@ func (s *environmentsScreen) View() string {
 		}
 		rows = append(rows, fmt.Sprintf("%s per residency   %-16s %s", box, e.Name, st.Muted.Render(e.Description)))
 	}
-	s.list.h = max(s.h-len(lines)-2, 1)
-	lines = append(lines, s.list.window(st, rows)...)
-	lines = append(lines, "", st.Muted.Render(nouns(len(rows), "environment")+". Press n when they are right."))
-	return strings.Join(lines, "\n")
+	tail := append([]string{""}, st.muted(nouns(len(rows), "environment")+". Press n when they are right.", s.w)...)
+	return s.list.between(st, s.h, lines, rows, tail)
 }
 
 func (s *environmentsScreen) Keys() []key.Binding {
@@ -273,10 +270,9 @@ func (s *residencyScreen) View() string {
 		return s.formView(st)
 	}
 	d := s.st.design
-	intro := wrap(wizard.Residency.Info().Lead, s.w)
-	lines := []string{st.Muted.Render(strings.Join(intro, "\n")), ""}
+	lines := append(st.muted(wizard.Residency.Info().Lead, s.w), "")
 	if len(d.Residencies) == 0 {
-		lines = append(lines, "No residency. Press p for a preset (EU, US, UK, APAC ...), c for a custom one,", "or n to go on without.")
+		lines = append(lines, wrap("No residency. Press p for a preset (EU, US, UK, APAC ...), c for a custom one, or n to go on without.", s.w)...)
 		var split []string
 		for _, e := range d.Environments {
 			if e.PerResidency {
@@ -284,7 +280,10 @@ func (s *residencyScreen) View() string {
 			}
 		}
 		if len(split) > 0 {
-			lines = append(lines, "", st.Warn.Render("! "+strings.Join(split, ", ")+" is split per residency: without one it gets a single account per workload."))
+			lines = append(lines, "")
+			for _, l := range wrapMark("!", strings.Join(split, ", ")+" is split per residency: without one it gets a single account per workload.", s.w) {
+				lines = append(lines, st.Warn.Render(l))
+			}
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -302,10 +301,8 @@ func (s *residencyScreen) View() string {
 		}
 		rows = append(rows, fmt.Sprintf("%-6s %-30s %s", r.Name, strings.Join(r.Regions, ", "), st.Muted.Render(who)))
 	}
-	s.list.h = max(s.h-len(lines)-2, 1)
-	lines = append(lines, s.list.window(st, rows)...)
-	lines = append(lines, "", st.Muted.Render("Press w to choose which workloads serve where, n when done."))
-	return strings.Join(lines, "\n")
+	tail := append([]string{""}, st.muted("Press w to choose which workloads serve where, n when done.", s.w)...)
+	return s.list.between(st, s.h, lines, rows, tail)
 }
 
 func (s *residencyScreen) Keys() []key.Binding {

@@ -128,7 +128,14 @@ func (s *guardrailsScreen) View() string {
 		if wizard.LayoutOf(d) == orgmodel.Layout(l.Value) {
 			radio = "(•) "
 		}
-		lines = append(lines, mark(len(wizard.Toggles)+i, radio+l.Label))
+		// A layout's label says where its accounts go: wrapped, never cut.
+		for j, part := range wrap(l.Label, s.w-6) {
+			if j == 0 {
+				lines = append(lines, mark(len(wizard.Toggles)+i, radio+part))
+			} else {
+				lines = append(lines, "      "+part)
+			}
+		}
 	}
 	why := wizard.LayoutChoice.Help
 	if s.list.cursor < len(wizard.Toggles) {
@@ -138,7 +145,12 @@ func (s *guardrailsScreen) View() string {
 	if d.Budgets == nil {
 		summary += " (b adds them)"
 	}
-	lines = append(lines, st.Bold.Render("Budgets:")+summary)
+	for i, l := range wrap("Budgets:"+summary, s.w) {
+		if i == 0 {
+			l = st.Bold.Render("Budgets:") + strings.TrimPrefix(l, "Budgets:")
+		}
+		lines = append(lines, l)
+	}
 	lines = append(lines, "")
 	lines = append(lines, wrapMark(st.Active.Render("ⓘ"), why, s.w)...)
 	if len(lines) > s.h {
@@ -242,24 +254,77 @@ func (s *confirmScreen) View() string {
 	st := s.st.styles
 	p := s.st.plan
 	accounts, guardrails := wizard.ConfirmChanges(p)
-	lines := []string{
-		st.Bold.Render(fmt.Sprintf("Ready to make %d changes to %s.", len(p.Steps), s.st.target.Describe)), "",
-		"  " + accounts, "  " + guardrails,
+	// Every sentence is wrapped: a narrow window must not cut what is
+	// about to change, nor the key that applies it. A short one loses the
+	// blank lines first, then says the changes in brief, then leaves out
+	// the safety sentence.
+	var title, details, brief, safety, ask []string
+	for _, l := range wrap(fmt.Sprintf("Ready to make %d changes to %s.", len(p.Steps), s.st.target.Describe), s.w) {
+		title = append(title, st.Bold.Render(l))
+	}
+	if organizationSteps(p) > 0 {
+		// A plan of access or baseline steps alone has no "0 OUs".
+		details = append(details, wrapMark(" ", accounts, s.w)...)
+		details = append(details, wrapMark(" ", guardrails, s.w)...)
+	}
+	if b := wizard.ConfirmBaseline(p); b != "" {
+		details = append(details, wrapMark(" ", b, s.w)...)
 	}
 	if a := wizard.ConfirmAccess(p); a != "" {
-		lines = append(lines, wrapMark(" ", a, s.w)...)
+		details = append(details, wrapMark(" ", a, s.w)...)
 	}
+	brief = wrapMark(" ", wizard.ConfirmBrief(p), s.w)
+	var skipped []string
 	if s.st.skipAccess {
-		lines = append(lines, wrapMark(" ", "Access is skipped this time: IAM Identity Center is left alone.", s.w)...)
+		skipped = wrapMark(" ", "Access is skipped this time: IAM Identity Center is left alone.", s.w)
 	}
-	lines = append(lines, "", st.Muted.Render(wizard.ConfirmSafety), "")
+	for _, l := range wrap(wizard.ConfirmSafety, s.w) {
+		safety = append(safety, st.Muted.Render(l))
+	}
 	if s.st.target.Sandbox {
-		lines = append(lines, "This is the sandbox: nothing real changes. Press enter to apply.")
+		ask = wrap("This is the sandbox: nothing real changes. Press enter to apply.", s.w)
 	} else {
 		q := wizard.ApplyQuestion(s.st.target.AccountID)
-		lines = append(lines, st.Warn.Render(q.Help), q.Title+": "+s.typed+"▏")
+		for _, l := range wrap(q.Help, s.w) {
+			ask = append(ask, st.Warn.Render(l))
+		}
+		ask = append(ask, q.Title+": "+s.typed+"▏")
+	}
+	join := func(blank bool, parts ...[]string) []string {
+		var out []string
+		for i, p := range parts {
+			if blank && i > 0 && len(p) > 0 && i != 2 {
+				out = append(out, "")
+			}
+			out = append(out, p...)
+		}
+		return out
+	}
+	// title, changes, skipped access, safety, ask: a blank line between
+	// all but the changes and the skipped access.
+	lines := join(true, title, details, skipped, safety, ask)
+	for _, try := range [][]string{
+		join(false, title, details, skipped, safety, ask),
+		join(true, title, brief, skipped, safety, ask),
+		join(false, title, brief, skipped, safety, ask),
+		join(false, title, brief, skipped, nil, ask),
+	} {
+		if s.h <= 0 || len(lines) <= s.h {
+			break
+		}
+		lines = try
 	}
 	return strings.Join(lines, "\n")
+}
+
+// organizationSteps counts the plan's steps that ConfirmChanges says.
+func organizationSteps(p *orgmodel.Plan) int {
+	n := 0
+	for _, k := range []orgmodel.StepKind{orgmodel.StepCreateOU, orgmodel.StepCreateAccount, orgmodel.StepMoveAccount, orgmodel.StepTagAccount,
+		orgmodel.StepCreatePolicy, orgmodel.StepUpdatePolicy, orgmodel.StepAttachPolicy} {
+		n += p.Count(k)
+	}
+	return n
 }
 
 func (s *confirmScreen) SetSize(w, h int) { s.w, s.h, s.gate.h = w, h, h }

@@ -13,21 +13,23 @@ import (
 )
 
 // identityGate stands before the confirmation when the design has access:
-// it reads whether the organization has IAM Identity Center, and while it
-// has not, says what to click and where, and asks again every few seconds
-// until it is on (or the user checks now, skips access this time, or, on
-// the sandbox, has the wizard do the click). Once it is on after having
-// been off, the plan is read again, since it now holds the access part.
+// it runs the wizard's wait for IAM Identity Center (wizard.IdentityWait,
+// which accessible mode runs too), carrying out its reads, the sandbox's
+// click and the poll's ticks as commands, and showing what to click and
+// where while Identity Center is off. Once the wait is over and asks for
+// it, the plan is read again, since it now holds the access part (or, when
+// skipped, lacks it).
 type identityGate struct {
-	st *state
-	// checking: a read is under way; off: the last read found no instance;
-	// waited: it was off at least once, so the plan must be read again.
-	checking, off, waited, planning bool
-	err                             error
-	// gen tells the current poll's ticks from those of an earlier one.
-	gen     int
-	checked time.Time
-	h       int
+	st   *state
+	wait wizard.IdentityWait
+	// planning: the plan is being read again.
+	planning bool
+	// err is the last failure shown: the wait's read or click, or (replan
+	// failed) the plan's read.
+	err          error
+	replanFailed bool
+	checked      time.Time
+	h            int
 }
 
 type (
@@ -77,14 +79,46 @@ func (g *identityGate) open() bool { return g.needed() || g.planning }
 
 func (g *identityGate) region() string { return g.st.design.Organization.HomeRegion }
 
-func (g *identityGate) check() tea.Cmd {
-	g.checking, g.err = true, nil
-	g.gen++
+// do carries out what the wait asks for next.
+func (g *identityGate) do(e wizard.WaitEffect) tea.Cmd {
+	g.err, g.replanFailed = g.wait.Err(), false
 	b, ctx, region := g.st.backend, g.st.ctx, g.region()
-	return func() tea.Msg {
-		ic, err := b.IdentityCenter(ctx, region)
-		return identityMsg{ic, err}
+	switch e {
+	case wizard.WaitRead:
+		return func() tea.Msg {
+			ic, err := b.IdentityCenter(ctx, region)
+			return identityMsg{ic, err}
+		}
+	case wizard.WaitEnable:
+		return func() tea.Msg {
+			ic, err := b.EnableIdentityCenter(ctx, region)
+			return identityMsg{ic, err}
+		}
+	case wizard.WaitChoose:
+		if g.wait.Polling() {
+			gen := g.wait.Gen()
+			return tea.Tick(wizard.IdentityCenterPoll, func(time.Time) tea.Msg { return identityTickMsg{gen} })
+		}
+	case wizard.WaitOver:
+		if g.wait.Skipped() {
+			g.st.skipAccess = true
+			return tea.Batch(g.replan(), say("access skipped this time: Identity Center is left alone"))
+		}
+		g.st.orgFirst = false
+		if g.wait.Replan() {
+			// After an apply the plan shown is done: read the access part.
+			return tea.Batch(g.replan(), say("IAM Identity Center is on (%s)", g.st.identity.Region))
+		}
 	}
+	return nil
+}
+
+// doOrSay carries out what the wait asks for, or says why it stopped.
+func (g *identityGate) doOrSay(e wizard.WaitEffect, err error) tea.Cmd {
+	if err != nil {
+		return sayErr(err)
+	}
+	return g.do(e)
 }
 
 func (g *identityGate) Init() tea.Cmd {
@@ -97,7 +131,8 @@ func (g *identityGate) Init() tea.Cmd {
 	if !g.needed() {
 		return nil
 	}
-	return g.check()
+	g.wait = wizard.IdentityWait{Polls: true, Sandbox: g.st.target.Sandbox, Applied: g.st.applied != nil}
+	return g.do(g.wait.Start())
 }
 
 // replan reads the plan again, without the access part when skipped.
@@ -115,34 +150,21 @@ func (g *identityGate) replan() tea.Cmd {
 func (g *identityGate) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case identityMsg:
-		g.checking = false
+		if !g.wait.Busy() {
+			return nil
+		}
 		g.checked = g.st.now()
-		if msg.err != nil {
-			g.err = msg.err
-			return nil
+		if msg.err == nil {
+			ic := msg.ic
+			g.st.identity = &ic
 		}
-		ic := msg.ic
-		g.st.identity = &ic
-		if ic.Enabled {
-			g.off, g.st.orgFirst = false, false
-			// After an apply the plan shown is done: read the access part.
-			if g.waited || g.st.applied != nil {
-				return tea.Batch(g.replan(), say("IAM Identity Center is on (%s)", ic.Region))
-			}
-			return nil
-		}
-		g.off, g.waited = true, true
-		gen := g.gen
-		return tea.Tick(wizard.IdentityCenterPoll, func(time.Time) tea.Msg { return identityTickMsg{gen} })
+		return g.do(g.wait.Answer(msg.ic.Enabled, msg.err))
 	case identityTickMsg:
-		if msg.gen == g.gen && g.off && !g.checking && g.needed() {
-			return g.check()
-		}
-		return nil
+		return g.doOrSay(g.wait.Tick(msg.gen))
 	case replannedMsg:
 		g.planning = false
 		if msg.err != nil {
-			g.err = msg.err
+			g.err, g.replanFailed = msg.err, true
 			return nil
 		}
 		g.st.plan, g.st.actual = msg.plan, msg.actual
@@ -153,21 +175,13 @@ func (g *identityGate) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.KeyPressMsg:
 		switch {
-		case g.planning || g.checking:
+		case g.planning:
 		case key.Matches(msg, identityCheck):
-			return g.check()
+			return g.doOrSay(g.wait.Choose(wizard.CheckAgain))
 		case key.Matches(msg, identitySkip):
-			g.st.skipAccess = true
-			g.off, g.gen = false, g.gen+1
-			return tea.Batch(g.replan(), say("access skipped this time: Identity Center is left alone"))
-		case key.Matches(msg, identityEnable) && g.st.target.Sandbox:
-			g.checking, g.err = true, nil
-			g.gen++
-			b, ctx, region := g.st.backend, g.st.ctx, g.region()
-			return func() tea.Msg {
-				ic, err := b.EnableIdentityCenter(ctx, region)
-				return identityMsg{ic, err}
-			}
+			return g.doOrSay(g.wait.Choose(wizard.SkipAccess))
+		case key.Matches(msg, identityEnable):
+			return g.doOrSay(g.wait.Choose(wizard.EnableOnSandbox))
 		}
 	}
 	return nil
@@ -178,15 +192,19 @@ func (g *identityGate) View(w int) string {
 	switch {
 	case g.planning:
 		return st.Active.Render("Reading the plan again …")
-	case g.checking && !g.off:
+	case g.wait.Busy() && !g.wait.Off():
 		return st.Active.Render("Reading IAM Identity Center in " + g.region() + " …")
 	}
 	var lines []string
 	if g.err != nil {
-		lines = append(lines, wrapMark(st.Fail.Render("✗"), "Could not read IAM Identity Center: "+g.err.Error()+" (r tries again, s skips access this time)", w)...)
+		failed := "Could not read IAM Identity Center: "
+		if g.wait.Enabling() && !g.replanFailed {
+			failed = "Could not enable IAM Identity Center: "
+		}
+		lines = append(lines, wrapMark(st.Fail.Render("✗"), failed+g.err.Error()+" (r tries again, s skips access this time)", w)...)
 		lines = append(lines, "")
 	}
-	if !g.off {
+	if !g.wait.Off() {
 		return strings.Join(lines, "\n")
 	}
 	groups := 0
@@ -194,7 +212,7 @@ func (g *identityGate) View(w int) string {
 		groups = len(a.Groups)
 	}
 	status := "Identity Center not on yet: checking again …"
-	if !g.checking {
+	if !g.wait.Busy() {
 		status = "Identity Center not on yet (checked " + g.checked.Format("15:04:05") + "; r checks)."
 	}
 	var steps []string
@@ -205,7 +223,7 @@ func (g *identityGate) View(w int) string {
 	// window allows: why (which then says the state), then what s and e do.
 	lead := wrapMark(st.Warn.Render("!"), wizard.IdentityCenterOffLead(groups), w)
 	var more []string
-	if g.st.target.Sandbox {
+	if g.wait.CanEnable() {
 		more = append(more, wrapMark(st.Active.Render("ⓘ"), wizard.IdentityCenterSandboxText+" Press e.", w)...)
 	}
 	more = append(more, wrapMark(st.Muted.Render("·"), wizard.IdentityCenterSkipText+" Press s.", w)...)
@@ -228,7 +246,7 @@ func (g *identityGate) Keys() []key.Binding {
 		return nil
 	}
 	keys := []key.Binding{identityCheck, identitySkip}
-	if g.st.target.Sandbox && g.off {
+	if g.wait.CanEnable() {
 		keys = append(keys, identityEnable)
 	}
 	return keys

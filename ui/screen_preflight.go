@@ -232,7 +232,9 @@ func (s *preflightScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			if wizard.NeedsWayOut(s.st.inv) {
 				return s.startWays()
 			}
-			return goTo(s.st.resume)
+			// At once: keys typed after enter belong to the next step.
+			s.st.goNow(s.st.resume)
+			return nil
 		}
 	case phBlocked:
 		if key.Matches(msg, keys.Retry) {
@@ -261,6 +263,17 @@ func (s *preflightScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 func (s *preflightScreen) HandlesBack() bool {
 	switch s.phase {
 	case phWays, phPick, phBlocked, phConfirm, phFailed, phPreparing, phMigrating, phMigrated:
+		return true
+	}
+	return false
+}
+
+// Waiting is true while the checks, the inventory or the preparation of way
+// (a) run: no key means anything until they are done, so the root holds
+// them for what comes next.
+func (s *preflightScreen) Waiting() bool {
+	switch s.phase {
+	case phChecking, phSweeping, phPreparing:
 		return true
 	}
 	return false
@@ -380,7 +393,7 @@ func (s *preflightScreen) View() string {
 func (s *preflightScreen) summaryView() string {
 	st := s.st.styles
 	p := s.st.pre
-	lines := st.facts(s.w, preflightFacts(p, s.st.design)...)
+	lines := st.facts(s.w, preflightFacts(p, s.st.design, &s.st.expansion)...)
 	if s.phase == phSweeping {
 		pr := s.progress
 		pct := 0.0

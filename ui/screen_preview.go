@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/wizard"
@@ -206,9 +207,20 @@ func (s *previewScreen) View() string {
 			tabs = append(tabs, st.Tab.Render(name))
 		}
 	}
-	lines = append(lines, strings.Join(tabs, " ")+"  "+st.Muted.Render(s.counts()))
-	if summary := s.summary(); s.tab != 3 || s.h-1-len(summary) >= 12 {
-		// A short window gives the Access tab's matrix the summary's lines.
+	// The counts follow the tabs, or go under them when they do not fit;
+	// a short window gives the Access tab's matrix the summary's lines, and
+	// those of the counts (the other tabs show them).
+	summary := s.summary()
+	roomy := s.tab != 3 || s.h-1-len(summary) >= 12
+	if row := strings.Join(tabs, " "); lipgloss.Width(row)+2+lipgloss.Width(s.counts()) <= s.w {
+		lines = append(lines, row+"  "+st.Muted.Render(s.counts()))
+	} else {
+		lines = append(lines, row)
+		if roomy {
+			lines = append(lines, st.muted(s.counts(), s.w)...)
+		}
+	}
+	if roomy {
 		lines = append(lines, summary...)
 	}
 	rest := max(s.h-len(lines), 1)
@@ -279,8 +291,11 @@ func (s *previewScreen) summary() []string {
 		out = append(out, st.OK.Render("✓ Nothing to do: the organization already matches the design. Press enter."))
 	} else {
 		access := ""
+		if n := wizard.BaselineSteps(p); n > 0 {
+			access = fmt.Sprintf(" %d baseline steps;", n)
+		}
 		if n := wizard.AccessSteps(p); n > 0 {
-			access = fmt.Sprintf(" %d access steps;", n)
+			access += fmt.Sprintf(" %d access steps;", n)
 		}
 		out = append(out, wrap(fmt.Sprintf("Plan: %d changes: create %d OUs, %d accounts; move %d; tag %d; %d guardrail steps;%s %d left alone.",
 			len(p.Steps), p.Count(orgmodel.StepCreateOU), p.Count(orgmodel.StepCreateAccount)+p.Count(orgmodel.StepAwaitAccount),
@@ -323,14 +338,28 @@ func (s *previewScreen) planLines() []string {
 		return nil
 	}
 	var out []string
+	// Each step and its reason wrap under the number: ↑/↓ scroll them, and a
+	// narrow window cut the reasons.
+	indent := func(text, first string, style func(...string) string) {
+		for j, l := range wrap(text, max(s.w-5, 10)) {
+			if j == 0 {
+				out = append(out, style(first+l))
+			} else {
+				out = append(out, style("     "+l))
+			}
+		}
+	}
+	plainText := func(s ...string) string { return strings.Join(s, "") }
 	for i, step := range p.Steps {
-		out = append(out, fmt.Sprintf("%3d. %s", i+1, step))
+		indent(step.String(), fmt.Sprintf("%3d. ", i+1), plainText)
 		if step.Why != "" {
-			out = append(out, st.Muted.Render("     "+step.Why))
+			indent(step.Why, "     ", st.Muted.Render)
 		}
 	}
 	for _, u := range p.Unmanaged {
-		out = append(out, st.Muted.Render(fmt.Sprintf("  left alone: %s %s (%s) in %s", u.Kind, u.Name, u.ID, rootIfEmpty(u.Path))))
+		for _, l := range wrapMark(" ", fmt.Sprintf("left alone: %s %s (%s) in %s", u.Kind, u.Name, u.ID, rootIfEmpty(u.Path)), s.w) {
+			out = append(out, st.Muted.Render(l))
+		}
 	}
 
 	if len(out) == 0 {

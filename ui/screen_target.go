@@ -44,7 +44,10 @@ func (s *targetScreen) Update(msg tea.Msg) tea.Cmd {
 			return s.form.Init()
 		}
 		s.st.target = msg.info
-		return goTo(wizard.Preflight)
+		// At once, not through a message: a key held during the wait goes
+		// to the preflight, never to this form.
+		s.st.goNow(wizard.Preflight)
+		return nil
 	}
 	if s.connecting {
 		return nil
@@ -81,6 +84,9 @@ func (s *targetScreen) Keys() []key.Binding {
 	return []key.Binding{key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "choose")), s.st.keys.Enter}
 }
 func (s *targetScreen) Typing() bool { return false }
+
+// Waiting: while connecting, keys are held for the next screen.
+func (s *targetScreen) Waiting() bool { return s.connecting }
 
 // wrapMark wraps text after a one-cell mark, indenting the continuation.
 func wrapMark(mark, text string, w int) []string {

@@ -96,11 +96,10 @@ func (s *workloadsScreen) View() string {
 	if s.form != nil {
 		return s.formView(st)
 	}
-	intro := wrap(wizard.Workloads.Info().Lead, s.w)
-	lines := append([]string{}, st.Muted.Render(strings.Join(intro, "\n")), "")
+	lines := append(st.muted(wizard.Workloads.Info().Lead, s.w), "")
 	d := s.st.design
 	if len(d.Workloads) == 0 {
-		lines = append(lines, "No workload yet. Press a to add one, or s to start from two examples.")
+		lines = append(lines, wrap("No workload yet. Press a to add one, or s to start from two examples.", s.w)...)
 		return strings.Join(lines, "\n")
 	}
 	var rows []string
@@ -111,10 +110,8 @@ func (s *workloadsScreen) View() string {
 		}
 		rows = append(rows, row)
 	}
-	s.list.h = max(s.h-len(lines)-2, 1)
-	lines = append(lines, s.list.window(st, rows)...)
-	lines = append(lines, "", st.Muted.Render(nouns(len(d.Workloads), "workload")+" × "+nouns(len(d.Environments), "environment")+". Press n when the list is complete."))
-	return strings.Join(lines, "\n")
+	tail := append([]string{""}, st.muted(nouns(len(d.Workloads), "workload")+" × "+nouns(len(d.Environments), "environment")+". Press n when the list is complete.", s.w)...)
+	return s.list.between(st, s.h, lines, rows, tail)
 }
 
 func (s *workloadsScreen) Keys() []key.Binding {

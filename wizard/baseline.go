@@ -42,7 +42,7 @@ func OnOff(v bool) string {
 var BaselineItems = []BaselineItem{
 	{"organizationTrail", "Organization trail",
 		"A record of every API call in every account and region, in log-archive, which nobody in a workload can delete or alter unseen.",
-		"The first copy of management events in each account and region has no CloudTrail charge where no other trail already records them (a further copy is charged per event); S3 charges the log bucket's storage and requests.",
+		"The first copy of management events per account and region is free unless another trail has them; S3 charges the bucket's storage and requests.",
 		func(b *orgmodel.Baseline) *bool { return &b.OrganizationTrail }},
 	{"threatDetection", "Threat detection (GuardDuty)",
 		"Alerts on compromised credentials, crypto-mining and calls from known-bad addresses, in every account and allowed region.",
@@ -65,7 +65,7 @@ var BaselineItems = []BaselineItem{
 // RetentionItem is the log retention's words, as a BaselineItem's.
 var RetentionItem = struct{ Label, Protects, Costs string }{
 	"Log retention",
-	"How long the trail's record lasts: that many days after a log file is written it becomes an old version (log-archive can still restore it), and that many days later it is deleted for good, so a log file lasts about twice that many days.",
+	"How long the trail's record lasts: a log file becomes an old version that many days after it is written, and is deleted that many days later.",
 	"S3 charges the bucket's storage per GB-month until the lifecycle deletes it.",
 }
 
@@ -81,8 +81,13 @@ type ContactKind struct{ Key, Label string }
 // ContactKinds are the alternate contact types, in the design file's order.
 var ContactKinds = []ContactKind{{"security", "Security contact"}, {"billing", "Billing contact"}, {"operations", "Operations contact"}}
 
-// BaselineLead is what the step says before its list.
-const BaselineLead = "The Security OU at work: an organization trail logs every API call into log-archive, and GuardDuty, Security Hub and Access Analyzer run from security-tooling for every account. Proposed: AWS's usual baseline, with Security Hub off because it is charged per check."
+// BaselineLead is what the step says before its list, whether the
+// baseline is proposed, on or off.
+const BaselineLead = "The Security OU at work: a trail logs every API call into log-archive; GuardDuty, Security Hub and Access Analyzer run from security-tooling for every account."
+
+// BaselineProposed is said when the step proposes the defaults (the
+// screen says it in brief, in its footer).
+const BaselineProposed = "Proposed: AWS's usual baseline, with Security Hub off (it is charged per check); you may turn each item off, or the whole baseline."
 
 // BaselineOffText is what the step says when the design has no baseline
 // block.
@@ -91,6 +96,9 @@ const BaselineOffText = "The baseline is off: orgwizard creates no trail and tur
 // RootAccessEmails is what centralized root access means for the account
 // emails, for the Done screen (the README says the same).
 const RootAccessEmails = "Centralized root access is on: member accounts the organization creates have no root password, and their account emails can no longer recover one. Keep the mailboxes: the email stays each account's identity and where AWS writes, but it is no longer a way in; a task that needs a member's root user is done from the management account through a root session."
+
+// BaselineOffShort is BaselineOffText in brief, for a small window.
+const BaselineOffShort = "The baseline is off: press t to turn it on with the defaults."
 
 // BaselineBlocked is why the baseline cannot be turned on in d, and how to
 // change that (Validate's message); nil when it can.

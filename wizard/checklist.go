@@ -127,6 +127,7 @@ func Checklist(tree *orgmodel.Tree, v Verified) []CheckItem {
 		out = append(out, item)
 	}
 
+	out = append(out, baselineChecks(tree, a)...)
 	out = append(out, cleanItem(v))
 	return out
 }

@@ -514,5 +514,124 @@ func ConfirmAccess(p *orgmodel.Plan) string {
 	return fmt.Sprintf("%s in IAM Identity Center: groups, users, permission sets and their assignments.", plural(n, "access step"))
 }
 
+// BaselineSteps counts the plan's steps of the security baseline and the
+// alternate contacts.
+func BaselineSteps(p *orgmodel.Plan) int {
+	n := 0
+	for _, s := range p.Steps {
+		if s.Baseline != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// ConfirmBaseline says the plan's baseline part, what it sets up and
+// where, "" when it has none.
+func ConfirmBaseline(p *orgmodel.Plan) string {
+	n := BaselineSteps(p)
+	if n == 0 {
+		return ""
+	}
+	// The parts in the order apply sets them up, whatever the plan's.
+	order := []string{"trusted access", "the log bucket in ", "the organization trail", "GuardDuty", "Security Hub", "Access Analyzer", "centralized root access", "alternate contacts"}
+	var parts []string
+	seen := map[string]bool{}
+	add := func(part string) {
+		if !seen[part] {
+			seen[part] = true
+			parts = append(parts, part)
+		}
+	}
+	rank := func(part string) int {
+		for i, o := range order {
+			if strings.HasPrefix(part, o) {
+				return i
+			}
+		}
+		return len(order)
+	}
+	regions := map[string]map[string]bool{}
+	from := map[string]string{}
+	contacts := map[string]bool{}
+	for _, s := range p.Steps {
+		b := s.Baseline
+		if b == nil {
+			continue
+		}
+		switch s.Kind {
+		case orgmodel.StepEnableTrustedAccess:
+			add("trusted access")
+		case orgmodel.StepCreateLogBucket, orgmodel.StepConfigureLogBucket, orgmodel.StepPutBucketPolicy:
+			add("the log bucket in " + b.Account)
+		case orgmodel.StepCreateTrail, orgmodel.StepUpdateTrail, orgmodel.StepStartLogging:
+			add("the organization trail")
+		case orgmodel.StepRegisterAdmin, orgmodel.StepConfigureGuardDuty, orgmodel.StepConfigureSecurityHub:
+			label := map[string]string{orgmodel.ServiceGuardDuty: "GuardDuty", orgmodel.ServiceSecurityHub: "Security Hub"}[b.Service]
+			if label == "" {
+				add("Access Analyzer")
+				continue
+			}
+			add(label)
+			if regions[label] == nil {
+				regions[label] = map[string]bool{}
+			}
+			if b.Region != "" {
+				regions[label][b.Region] = true
+			}
+			if s.Kind == orgmodel.StepRegisterAdmin && b.Account != "" {
+				from[label] = b.Account
+			}
+		case orgmodel.StepCreateAnalyzer:
+			add("Access Analyzer")
+		case orgmodel.StepEnableRootFeature:
+			add("centralized root access")
+		case orgmodel.StepPutAlternateContact:
+			contacts[s.Subject] = true
+			add("alternate contacts")
+		}
+	}
+	slices.SortStableFunc(parts, func(a, b string) int { return rank(a) - rank(b) })
+	for i, part := range parts {
+		switch {
+		case regions[part] != nil:
+			where := ""
+			if a := from[part]; a != "" {
+				where = " from " + a
+			}
+			if r := len(regions[part]); r > 0 {
+				where += " in " + plural(r, "region")
+			}
+			parts[i] = part + where
+		case part == "alternate contacts":
+			parts[i] = "alternate contacts on " + plural(len(contacts), "account")
+		}
+	}
+	return fmt.Sprintf("%s of the security baseline: %s.", plural(n, "step"), strings.Join(parts, ", "))
+}
+
+// ConfirmBrief is the plan's parts in one line, for a window too short for
+// ConfirmChanges, ConfirmBaseline and ConfirmAccess.
+func ConfirmBrief(p *orgmodel.Plan) string {
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		noun string
+	}{
+		{p.Count(orgmodel.StepCreateOU), "OU"},
+		{p.Count(orgmodel.StepCreateAccount) + p.Count(orgmodel.StepAwaitAccount), "account"},
+		{p.Count(orgmodel.StepMoveAccount), "move"},
+		{p.Count(orgmodel.StepTagAccount), "tag"},
+		{p.Count(orgmodel.StepCreatePolicy) + p.Count(orgmodel.StepUpdatePolicy) + p.Count(orgmodel.StepAttachPolicy) + p.Count(orgmodel.StepDetachPolicy) + p.Count(orgmodel.StepEnablePolicyType), "guardrail step"},
+		{BaselineSteps(p), "baseline step"},
+		{AccessSteps(p), "access step"},
+	} {
+		if c.n > 0 {
+			parts = append(parts, plural(c.n, c.noun))
+		}
+	}
+	return listOr(parts, "nothing") + " (a taller window says each)."
+}
+
 // ConfirmSafety is said with every confirmation.
 const ConfirmSafety = "Nothing is deleted. You can stop at any moment with ctrl+c and go on later."

@@ -257,6 +257,11 @@ func (e *Engine) baselineStep(ctx context.Context, s orgmodel.Step) error {
 		orgmodel.StepConfigureGuardDuty, orgmodel.StepConfigureSecurityHub, orgmodel.StepCreateAnalyzer:
 		// These cross into another account: say which, as it starts.
 		if id, err := e.stepAccount(s); err == nil {
+			// The client's own messages name the account too, created by
+			// this apply or not.
+			if n, ok := ops.(interface{ Name(id, name string) }); ok {
+				n.Name(id, b.Account)
+			}
 			where := ""
 			if b.Region != "" {
 				where = ", " + b.Region

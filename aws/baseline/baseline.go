@@ -285,14 +285,23 @@ type Client struct {
 	parallel int
 
 	mu      sync.Mutex
-	members map[string]*Member
+	members map[string]*entered
 	names   map[string]string // account id → name, for messages
+}
+
+// entered is one account's entry: ready closes when the AssumeRole that
+// enters it has answered, so that reads and steps running at once share
+// one entry instead of each assuming the role.
+type entered struct {
+	ready chan struct{}
+	m     *Member
+	err   error
 }
 
 // New returns a Client acting as the management account callerID, entering
 // member accounts with enter.
 func New(mgmt Management, enter Enter, callerID string) *Client {
-	return &Client{mgmt: mgmt, enter: enter, callerID: callerID, parallel: 8, members: map[string]*Member{}, names: map[string]string{}}
+	return &Client{mgmt: mgmt, enter: enter, callerID: callerID, parallel: 8, members: map[string]*entered{}, names: map[string]string{}}
 }
 
 // Name records an account's name, for the messages about it.
@@ -305,11 +314,20 @@ func (c *Client) Name(accountID, name string) {
 // member enters an account, once per Client.
 func (c *Client) member(ctx context.Context, accountID string) (*Member, error) {
 	c.mu.Lock()
-	m, ok := c.members[accountID]
+	e, ok := c.members[accountID]
 	name := c.names[accountID]
+	if !ok {
+		e = &entered{ready: make(chan struct{})}
+		c.members[accountID] = e
+	}
 	c.mu.Unlock()
 	if ok {
-		return m, nil
+		select {
+		case <-e.ready:
+			return e.m, e.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	who := accountID
 	if name != "" {
@@ -318,12 +336,16 @@ func (c *Client) member(ctx context.Context, accountID string) (*Member, error) 
 	report(ctx, "entering %s through %s", who, access.OrganizationAccountAccessRole)
 	m, err := c.enter(ctx, accountID)
 	if err != nil {
-		return nil, &EnterError{AccountID: accountID, Name: name, Err: err}
+		e.err = &EnterError{AccountID: accountID, Name: name, Err: err}
+		// A refusal is not kept: the next call asks again (the role may
+		// have been created in between).
+		c.mu.Lock()
+		delete(c.members, accountID)
+		c.mu.Unlock()
 	}
-	c.mu.Lock()
-	c.members[accountID] = m
-	c.mu.Unlock()
-	return m, nil
+	e.m = m
+	close(e.ready)
+	return e.m, e.err
 }
 
 type progressKey struct{}

@@ -119,7 +119,7 @@ func (c *Client) CreateLogBucket(ctx context.Context, logArchiveID, bucket, regi
 		// us-east-1 is S3's default and refuses to be named.
 		in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(region)}
 	}
-	report(ctx, "creating bucket %s in %s", bucket, region)
+	report(ctx, "in log-archive, %s: creating bucket %s", region, bucket)
 	_, err = m.S3(region).CreateBucket(ctx, in)
 	var owned *s3types.BucketAlreadyOwnedByYou
 	var taken *s3types.BucketAlreadyExists
@@ -154,7 +154,7 @@ func (c *Client) ConfigureLogBucket(ctx context.Context, logArchiveID, bucket, r
 		return err
 	}
 	api := m.S3(region)
-	report(ctx, "versioning, public access block, encryption and a %d-day lifecycle on %s", retentionDays, bucket)
+	report(ctx, "in log-archive, %s: versioning, public access block, encryption and a %d-day lifecycle on %s", region, retentionDays, bucket)
 	if _, err := api.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
 		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
 		return fmt.Errorf("turning versioning on for bucket %s: %w", bucket, err)
@@ -248,9 +248,9 @@ func (c *Client) PutLogBucketPolicy(ctx context.Context, logArchiveID, bucket, r
 		return nil
 	}
 	if len(merged.Kept) > 0 {
-		report(ctx, "setting the policy of %s (keeping %s)", bucket, strings.Join(merged.Kept, ", "))
+		report(ctx, "in log-archive, %s: setting the policy of %s (keeping %s)", region, bucket, strings.Join(merged.Kept, ", "))
 	} else {
-		report(ctx, "setting the policy of %s", bucket)
+		report(ctx, "in log-archive, %s: setting the policy of %s", region, bucket)
 	}
 	if _, err := api.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(merged.Policy)}); err != nil {
 		return fmt.Errorf("setting the policy of bucket %s: %w", bucket, err)
@@ -321,13 +321,13 @@ func (c *Client) ConfigureGuardDuty(ctx context.Context, toolingID, region, auto
 		return fmt.Errorf("GuardDuty in %s: %w", region, err)
 	}
 	if detector != "" && !on {
-		report(ctx, "turning GuardDuty back on in security-tooling, %s (its detector was suspended)", region)
+		report(ctx, "in security-tooling, %s: turning GuardDuty back on (its detector was suspended)", region)
 		if err := resume(ctx, api, detector); err != nil {
 			return fmt.Errorf("turning GuardDuty back on in security-tooling, %s (its detector %s is suspended): %w", region, detector, err)
 		}
 	}
 	if detector == "" {
-		report(ctx, "turning GuardDuty on in security-tooling, %s", region)
+		report(ctx, "in security-tooling, %s: turning GuardDuty on", region)
 		// One detector per account and region: AWS refuses a second, so a
 		// crashed run's creation is found by ListDetectors above.
 		out, err := api.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
@@ -336,7 +336,7 @@ func (c *Client) ConfigureGuardDuty(ctx context.Context, toolingID, region, auto
 		}
 		detector = aws.ToString(out.DetectorId)
 	}
-	report(ctx, "GuardDuty in %s: auto-enable %s", region, autoEnable)
+	report(ctx, "in security-tooling, %s: GuardDuty %s", region, enrolsWords(autoEnable))
 	if _, err := api.UpdateOrganizationConfiguration(ctx, &guardduty.UpdateOrganizationConfigurationInput{DetectorId: aws.String(detector),
 		AutoEnableOrganizationMembers: gdtypes.AutoEnableMembers(autoEnable)}); err != nil {
 		return fmt.Errorf("setting GuardDuty's auto-enable to %s in %s: %w", autoEnable, region, err)
@@ -363,7 +363,7 @@ func (c *Client) ConfigureGuardDuty(ctx context.Context, toolingID, region, auto
 		}
 	}
 	for chunk := range slices.Chunk(add, 50) { // CreateMembers takes at most 50
-		report(ctx, "GuardDuty in %s: enrolling %d accounts", region, len(chunk))
+		report(ctx, "in security-tooling, %s: enrolling %d accounts in GuardDuty", region, len(chunk))
 		out, err := api.CreateMembers(ctx, &guardduty.CreateMembersInput{DetectorId: aws.String(detector), AccountDetails: chunk})
 		if err != nil {
 			return fmt.Errorf("enrolling accounts in GuardDuty in %s: %w", region, err)
@@ -407,7 +407,7 @@ func (c *Client) managementDetector(ctx context.Context, region string) error {
 		return fmt.Errorf("GuardDuty of the management account in %s: %w", region, err)
 	}
 	if id != "" && !on {
-		report(ctx, "turning GuardDuty back on in the management account, %s (its detector was suspended)", region)
+		report(ctx, "in the management account, %s: turning GuardDuty back on (its detector was suspended)", region)
 		if err := resume(ctx, api, id); err != nil {
 			return fmt.Errorf("turning GuardDuty back on in the management account, %s (its detector %s is suspended): %w", region, id, err)
 		}
@@ -416,7 +416,7 @@ func (c *Client) managementDetector(ctx context.Context, region string) error {
 	if id != "" {
 		return nil
 	}
-	report(ctx, "turning GuardDuty on in the management account, %s", region)
+	report(ctx, "in the management account, %s: turning GuardDuty on", region)
 	if _, err := api.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)}); err != nil {
 		// One detector per account and region: one made meanwhile (naming
 		// the delegated administrator can make it) is as good.
@@ -440,6 +440,14 @@ func resume(ctx context.Context, api DetectorResumer, detector string) error {
 	return err
 }
 
+// enrolsWords says an auto-enable setting for the live progress.
+func enrolsWords(autoEnable string) string {
+	if autoEnable == orgmodel.AutoEnableAll {
+		return "enrols every account, and each that joins later"
+	}
+	return "enrols only the accounts whose region lock allows this region"
+}
+
 // ConfigureSecurityHub, from security-tooling in region: Security Hub on,
 // new accounts enabled automatically when autoEnable is ALL, and every
 // account of members enrolled that is not yet.
@@ -454,14 +462,14 @@ func (c *Client) ConfigureSecurityHub(ctx context.Context, toolingID, region, au
 		return fmt.Errorf("Security Hub in %s: %w", region, err)
 	}
 	if !on {
-		report(ctx, "turning Security Hub on in security-tooling, %s", region)
+		report(ctx, "in security-tooling, %s: turning Security Hub on", region)
 		_, err := api.EnableSecurityHub(ctx, &securityhub.EnableSecurityHubInput{EnableDefaultStandards: aws.Bool(true)})
 		var conflict *shtypes.ResourceConflictException
 		if err != nil && !errors.As(err, &conflict) { // conflict: on already
 			return fmt.Errorf("turning Security Hub on in security-tooling, %s: %w", region, err)
 		}
 	}
-	report(ctx, "Security Hub in %s: auto-enable %s", region, autoEnable)
+	report(ctx, "in security-tooling, %s: Security Hub %s", region, enrolsWords(autoEnable))
 	if _, err := api.UpdateOrganizationConfiguration(ctx, &securityhub.UpdateOrganizationConfigurationInput{AutoEnable: aws.Bool(autoEnable == orgmodel.AutoEnableAll)}); err != nil {
 		return fmt.Errorf("setting Security Hub's auto-enable in %s: %w", region, err)
 	}
@@ -476,7 +484,7 @@ func (c *Client) ConfigureSecurityHub(ctx context.Context, toolingID, region, au
 		}
 	}
 	for chunk := range slices.Chunk(add, 50) {
-		report(ctx, "Security Hub in %s: enrolling %d accounts", region, len(chunk))
+		report(ctx, "in security-tooling, %s: enrolling %d accounts in Security Hub", region, len(chunk))
 		out, err := api.CreateMembers(ctx, &securityhub.CreateMembersInput{AccountDetails: chunk})
 		if err != nil {
 			return fmt.Errorf("enrolling accounts in Security Hub in %s: %w", region, err)
@@ -511,7 +519,7 @@ func (c *Client) CreateAnalyzer(ctx context.Context, toolingID, region, name str
 		return err
 	}
 	api := m.Analyzer(region)
-	report(ctx, "creating analyzer %s in security-tooling, %s", name, region)
+	report(ctx, "in security-tooling, %s: creating analyzer %s", region, name)
 	_, err = api.CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{AnalyzerName: aws.String(name), Type: aatypes.TypeOrganization})
 	var conflict *aatypes.ConflictException
 	if errors.As(err, &conflict) {

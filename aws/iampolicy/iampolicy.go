@@ -10,9 +10,12 @@ package iampolicy
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/orgwizard/orgwizard/aws/baseline"
 	"github.com/orgwizard/orgwizard/aws/budgets"
@@ -202,11 +205,18 @@ func ActionForServiceID(serviceID, operation string) string {
 type Action struct {
 	Name string // service:Operation
 	Why  string
-	// ImpliedBy names the action of orgwizard's whose call makes AWS need
-	// this one too, for actions orgwizard never calls itself; Source is
-	// where AWS says so.
-	ImpliedBy string
-	Source    string
+	// OnBehalf are the calls of orgwizard's for which AWS requires the
+	// caller to hold this action too: AWS calls it as the caller while
+	// serving them (GuardDuty reads the organization when its delegated
+	// administrator is named; CloudTrail creates its service-linked role).
+	// Each cites the AWS page that says so. They put the action in the
+	// purposes of those calls, narrowed as each says.
+	OnBehalf []Need
+	// NotCalled marks an action orgwizard never calls itself, in the
+	// policy only for its OnBehalf calls: the tests that tie the policy to
+	// the calls made expect it never to be called, and its OnBehalf calls
+	// to be.
+	NotCalled bool
 	// Condition narrows the statement that allows the action.
 	Condition map[string]map[string]string
 	// Resource narrows the action to one ARN pattern; "*" when empty.
@@ -216,19 +226,69 @@ type Action struct {
 	NotInSandbox string
 }
 
+// Need is one call of orgwizard's for which AWS requires an action of the
+// caller that orgwizard does not call itself for it.
+type Need struct {
+	By     string // the action orgwizard calls, service:Operation
+	Source string // the AWS page that requires it
+	// Resource and Condition narrow the action for this call, as far as
+	// AWS allows; "*" and none when empty.
+	Resource  string
+	Condition map[string]map[string]string
+}
+
+// serviceLinkedRoleFor is the condition that limits
+// iam:CreateServiceLinkedRole to one service's role.
+func serviceLinkedRoleFor(principal string) map[string]map[string]string {
+	return map[string]map[string]string{"StringEquals": {"iam:AWSServiceName": principal}}
+}
+
+// The AWS pages that require of the caller what orgwizard does not call.
+const (
+	// "Permissions required to designate a delegated GuardDuty
+	// administrator account": guardduty:EnableOrganizationAdminAccount,
+	// organizations:EnableAWSServiceAccess, RegisterDelegatedAdministrator,
+	// ListDelegatedAdministrators, ListAWSServiceAccessForOrganization,
+	// DescribeOrganizationalUnit, DescribeAccount, DescribeOrganization and
+	// ListAccounts. (iam:CreateServiceLinkedRole only when the management
+	// account names itself, which orgwizard never does.)
+	guardDutyAdminPage = "https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html"
+	// "Service-linked role permissions for GuardDuty": the
+	// AWSServiceRoleForAmazonGuardDuty role is created when GuardDuty is
+	// first enabled in an account, and the identity that enables it needs
+	// iam:CreateServiceLinkedRole for guardduty.amazonaws.com.
+	guardDutyRolePage = "https://docs.aws.amazon.com/guardduty/latest/ug/slr-permissions.html"
+	// "Required permissions to designate a Security Hub administrator
+	// account": securityhub:EnableOrganizationAdminAccount,
+	// organizations:EnableAWSServiceAccess, RegisterDelegatedAdministrator
+	// and DescribeOrganization.
+	securityHubAdminPage = "https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html"
+	// "Prepare for creating a trail for your organization", its minimum
+	// policy: iam:GetRole, iam:CreateServiceLinkedRole,
+	// organizations:EnableAWSServiceAccess, ListAccounts,
+	// DescribeOrganization, ListAWSServiceAccessForOrganization (and
+	// DisableAWSServiceAccess, which orgwizard, never turning trusted
+	// access off, leaves out).
+	orgTrailPage = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-an-organizational-trail-prepare.html"
+	// "Create an organization": the caller needs iam:CreateServiceLinkedRole
+	// for AWSServiceRoleForOrganizations, which may be limited to the
+	// service principal organizations.amazonaws.com.
+	createOrgPage = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_org_create.html"
+)
+
+// serviceLinkedRoles is every service-linked role's ARN: CloudTrail reads
+// roles (iam:GetRole) while making an organization trail without saying
+// which, and AWS makes its own roles, never the caller's, under this path.
+const serviceLinkedRoles = "arn:aws:iam::*:role/aws-service-role/*"
+
 // accessRoleARN is the one role migrate new-management creates, checks and assumes.
 const accessRoleARN = "arn:aws:iam::*:role/" + migrate.AccessRoleName
-
-// baselineNotServed is why the sandbox run does not call the security
-// baseline's actions: the sandbox does not serve CloudTrail, GuardDuty,
-// Security Hub, IAM's root features and Account Management yet. aws/baseline's
-// tests call each of them on fakes, and against moto where moto serves it.
-const baselineNotServed = "the sandbox does not serve the security baseline's services yet"
 
 // Actions is the whole policy, one entry per action.
 var Actions = []Action{
 	// Reading the organization (orgs.Client.Read and the apply engine).
-	{Name: "organizations:DescribeOrganization", Why: "find the organization, its management account and feature set"},
+	{Name: "organizations:DescribeOrganization", Why: "find the organization, its management account and feature set; AWS also requires it of whoever names GuardDuty's and Security Hub's delegated administrator and creates an organization trail",
+		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}, {By: "securityhub:EnableOrganizationAdminAccount", Source: securityHubAdminPage}, {By: "cloudtrail:CreateTrail", Source: orgTrailPage}}},
 	{Name: "organizations:ListRoots", Why: "find the root and whether service control policies are enabled"},
 	{Name: "organizations:ListOrganizationalUnitsForParent", Why: "walk the OU tree"},
 	{Name: "organizations:ListAccountsForParent", Why: "list the accounts in each OU"},
@@ -285,9 +345,16 @@ var Actions = []Action{
 	// Way out (a): a new management account invites the old one.
 	{Name: "organizations:InviteAccountToOrganization", Why: "migrate new-management: invite the old account into the new organization"},
 	{Name: "organizations:ListHandshakesForOrganization", Why: "migrate new-management: find an invitation already sent, so a re-run sends none"},
-	{Name: "organizations:ListAccounts", Why: "migrate new-management (old account): list the members of an organization the old account manages, to explain what must happen first; apply: AWS also requires it of guardduty:EnableOrganizationAdminAccount (https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html)"},
+	{
+		Name: "organizations:ListAccounts", Why: "migrate new-management (old account): list the members of an organization the old account manages, to explain what must happen first; apply: AWS lists the organization's accounts as orgwizard when GuardDuty's delegated administrator is named and when the organization trail is created",
+		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}, {By: "cloudtrail:CreateTrail", Source: orgTrailPage}},
+	},
 	{Name: "organizations:AcceptHandshake", Why: "migrate new-management (old account): accept the invitation"},
-	{Name: "iam:GetRole", Why: "migrate new-management (old account): see whether OrganizationAccountAccessRole exists", Resource: accessRoleARN},
+	{
+		Name: "iam:GetRole", Why: "migrate new-management (old account): see whether OrganizationAccountAccessRole exists; apply: CloudTrail reads the service-linked roles as orgwizard when it creates the organization trail (those roles only)",
+		Resource: accessRoleARN,
+		OnBehalf: []Need{{By: "cloudtrail:CreateTrail", Source: orgTrailPage, Resource: serviceLinkedRoles}},
+	},
 	{Name: "iam:CreateRole", Why: "migrate new-management (old account): create OrganizationAccountAccessRole, which invited accounts lack", Resource: accessRoleARN},
 	{
 		Name: "iam:AttachRolePolicy", Why: "migrate new-management (old account): give that role AdministratorAccess, as AWS gives it in accounts it creates",
@@ -297,8 +364,7 @@ var Actions = []Action{
 	{Name: "sts:AssumeRole", Why: "migrate new-management: check that the new management account can enter the old one; plan, apply, audit: enter log-archive and security-tooling, where the security baseline's bucket, GuardDuty, Security Hub and analyzers are (audit only reads there, but the role is AdministratorAccess in those accounts)", Resource: accessRoleARN},
 	{
 		Name: "sts:AssumeRoot", Why: "audit: open a root session in each member account, scoped by AWS's IAMAuditRootUserCredentials task policy (it only lists the root user's password, access keys, signing certificates and MFA devices), to list the accounts that still have root credentials",
-		Condition:    map[string]map[string]string{"StringEquals": {"sts:TaskPolicyArn": rootcreds.AuditTaskPolicyARN("aws")}},
-		NotInSandbox: baselineNotServed,
+		Condition: map[string]map[string]string{"StringEquals": {"sts:TaskPolicyArn": rootcreds.AuditTaskPolicyARN("aws")}},
 	},
 
 	// The cost view (costs): what each account costs, read by the payer.
@@ -353,47 +419,52 @@ var Actions = []Action{
 
 	// The security baseline (plan and apply of a design with a baseline or
 	// contacts block), from the management account; nothing is deleted.
-	{Name: "organizations:ListAWSServiceAccessForOrganization", Why: "plan, apply: find the services that have trusted access already", NotInSandbox: baselineNotServed},
-	{Name: "organizations:EnableAWSServiceAccess", Why: "give trusted access to exactly the services the baseline uses (CloudTrail, GuardDuty, Security Hub, Access Analyzer, IAM, Account Management)", NotInSandbox: baselineNotServed},
-	{Name: "organizations:ListDelegatedAdministrators", Why: "plan, apply: find Access Analyzer's delegated administrator", NotInSandbox: baselineNotServed},
-	{Name: "organizations:RegisterDelegatedAdministrator", Why: "make security-tooling Access Analyzer's delegated administrator", NotInSandbox: baselineNotServed},
-	{Name: "cloudtrail:GetTrail", Why: "plan, apply: read orgwizard's organization trail", NotInSandbox: baselineNotServed},
-	{Name: "cloudtrail:GetTrailStatus", Why: "plan, apply: whether the organization trail is logging", NotInSandbox: baselineNotServed},
-	{Name: "cloudtrail:CreateTrail", Why: "create the organization trail, into the log bucket in log-archive", NotInSandbox: baselineNotServed},
-	{Name: "cloudtrail:UpdateTrail", Why: "set the organization trail's settings and bucket when they differ from the design's", NotInSandbox: baselineNotServed},
-	{Name: "cloudtrail:StartLogging", Why: "start the organization trail", NotInSandbox: baselineNotServed},
-	{Name: "iam:ListOrganizationsFeatures", Why: "plan, apply: read which centralized root access features are on", NotInSandbox: baselineNotServed},
-	{Name: "iam:EnableOrganizationsRootCredentialsManagement", Why: "centralized root access: member accounts created by the organization get no root password", NotInSandbox: baselineNotServed},
-	{Name: "iam:EnableOrganizationsRootSessions", Why: "centralized root access: the management account can run the tasks that need a member's root user", NotInSandbox: baselineNotServed},
-	{Name: "account:GetAlternateContact", Why: "plan, apply: read each account's alternate contacts", NotInSandbox: baselineNotServed},
-	{Name: "account:PutAlternateContact", Why: "set the design's alternate contacts on every account, the management account included", NotInSandbox: baselineNotServed},
-	{Name: "guardduty:ListOrganizationAdminAccounts", Why: "plan, apply: find GuardDuty's delegated administrator in each region", NotInSandbox: baselineNotServed},
-	{Name: "guardduty:EnableOrganizationAdminAccount", Why: "make security-tooling GuardDuty's delegated administrator in each allowed region", NotInSandbox: baselineNotServed},
-	{Name: "guardduty:ListDetectors", Why: "apply: find the management account's own GuardDuty detector in each region, before enrolling it", NotInSandbox: baselineNotServed},
-	{Name: "guardduty:CreateDetector", Why: "turn GuardDuty on in the management account in a region where it is off: AWS enrols it as a member only once it has a detector there", NotInSandbox: baselineNotServed},
-	{Name: "guardduty:GetDetector", Why: "apply: whether the management account's own detector is on or suspended (status DISABLED), before enrolling it", NotInSandbox: baselineNotServed},
-	{Name: "guardduty:UpdateDetector", Why: "turn the management account's suspended GuardDuty detector back on (enable true) before enrolling it", NotInSandbox: baselineNotServed},
-	{Name: "securityhub:ListOrganizationAdminAccounts", Why: "plan, apply: find Security Hub's delegated administrator in each region", NotInSandbox: baselineNotServed},
-	{Name: "securityhub:EnableOrganizationAdminAccount", Why: "make security-tooling Security Hub's delegated administrator in each allowed region (baseline.securityHub)", NotInSandbox: baselineNotServed},
+	{Name: "organizations:ListAWSServiceAccessForOrganization", Why: "plan, apply: find the services that have trusted access already; AWS also requires it of whoever names GuardDuty's delegated administrator and creates an organization trail",
+		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}, {By: "cloudtrail:CreateTrail", Source: orgTrailPage}}},
+	{Name: "organizations:EnableAWSServiceAccess", Why: "give trusted access to exactly the services the baseline uses (CloudTrail, GuardDuty, Security Hub, Access Analyzer, IAM, Account Management); AWS also requires it of whoever names GuardDuty's and Security Hub's delegated administrator and creates an organization trail",
+		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}, {By: "securityhub:EnableOrganizationAdminAccount", Source: securityHubAdminPage}, {By: "cloudtrail:CreateTrail", Source: orgTrailPage}}},
+	{Name: "organizations:ListDelegatedAdministrators", Why: "plan, apply: find Access Analyzer's delegated administrator; AWS also requires it of whoever names GuardDuty's",
+		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}}},
+	{Name: "organizations:RegisterDelegatedAdministrator", Why: "make security-tooling Access Analyzer's delegated administrator; GuardDuty and Security Hub register theirs through Organizations as orgwizard, so AWS requires it of them too (keep it for every service principal)",
+		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}, {By: "securityhub:EnableOrganizationAdminAccount", Source: securityHubAdminPage}}},
+	{Name: "cloudtrail:GetTrail", Why: "plan, apply: read orgwizard's organization trail"},
+	{Name: "cloudtrail:GetTrailStatus", Why: "plan, apply: whether the organization trail is logging"},
+	{Name: "cloudtrail:CreateTrail", Why: "create the organization trail, into the log bucket in log-archive"},
+	{Name: "cloudtrail:UpdateTrail", Why: "set the organization trail's settings and bucket when they differ from the design's"},
+	{Name: "cloudtrail:StartLogging", Why: "start the organization trail"},
+	{Name: "iam:ListOrganizationsFeatures", Why: "plan, apply: read which centralized root access features are on"},
+	{Name: "iam:EnableOrganizationsRootCredentialsManagement", Why: "centralized root access: member accounts created by the organization get no root password"},
+	{Name: "iam:EnableOrganizationsRootSessions", Why: "centralized root access: the management account can run the tasks that need a member's root user"},
+	{Name: "account:GetAlternateContact", Why: "plan, apply: read each account's alternate contacts"},
+	{Name: "account:PutAlternateContact", Why: "set the design's alternate contacts on every account, the management account included"},
+	{Name: "guardduty:ListOrganizationAdminAccounts", Why: "plan, apply: find GuardDuty's delegated administrator in each region"},
+	{Name: "guardduty:EnableOrganizationAdminAccount", Why: "make security-tooling GuardDuty's delegated administrator in each allowed region"},
+	{Name: "guardduty:ListDetectors", Why: "apply: find the management account's own GuardDuty detector in each region, before enrolling it"},
+	{Name: "guardduty:CreateDetector", Why: "turn GuardDuty on in the management account in a region where it is off: AWS enrols it as a member only once it has a detector there"},
+	{Name: "guardduty:GetDetector", Why: "apply: whether the management account's own detector is on or suspended (status DISABLED), before enrolling it"},
+	{Name: "guardduty:UpdateDetector", Why: "turn the management account's suspended GuardDuty detector back on (enable true) before enrolling it"},
+	{Name: "securityhub:ListOrganizationAdminAccounts", Why: "plan, apply: find Security Hub's delegated administrator in each region"},
+	{Name: "securityhub:EnableOrganizationAdminAccount", Why: "make security-tooling Security Hub's delegated administrator in each allowed region (baseline.securityHub)"},
 
 	{
-		Name: "organizations:DescribeOrganizationalUnit", Why: "GuardDuty reads the organization when security-tooling is made its delegated administrator",
-		ImpliedBy: "guardduty:EnableOrganizationAdminAccount", Source: "https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html",
-		NotInSandbox: baselineNotServed,
+		Name: "organizations:DescribeOrganizationalUnit", Why: "GuardDuty reads the organization as orgwizard when security-tooling is made its delegated administrator", NotCalled: true,
+		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}},
 	},
 	{
-		Name: "organizations:DescribeAccount", Why: "GuardDuty reads the organization when security-tooling is made its delegated administrator",
-		ImpliedBy: "guardduty:EnableOrganizationAdminAccount", Source: "https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html",
-		NotInSandbox: baselineNotServed,
+		Name: "organizations:DescribeAccount", Why: "GuardDuty reads the organization as orgwizard when security-tooling is made its delegated administrator", NotCalled: true,
+		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}},
 	},
 	{
-		Name:      "iam:CreateServiceLinkedRole",
-		Why:       "AWS creates the AWSServiceRoleForOrganizations role when the organization is created, as the caller",
-		ImpliedBy: "organizations:CreateOrganization",
-		Source:    "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_org_create.html",
-		// The same page: "You can restrict this permission to only the
-		// service principal organizations.amazonaws.com."
-		Condition: map[string]map[string]string{"StringEquals": {"iam:AWSServiceName": "organizations.amazonaws.com"}},
+		Name: "iam:CreateServiceLinkedRole", NotCalled: true,
+		Why: "AWS creates, as the caller, the service-linked role of Organizations when the organization is created, of GuardDuty when the management account's detector is, " +
+			"and of CloudTrail for the organization trail; each only for that service's principal",
+		OnBehalf: []Need{
+			// The same page: "You can restrict this permission to only the
+			// service principal organizations.amazonaws.com."
+			{By: "organizations:CreateOrganization", Source: createOrgPage, Condition: serviceLinkedRoleFor("organizations.amazonaws.com")},
+			{By: "guardduty:CreateDetector", Source: guardDutyRolePage, Condition: serviceLinkedRoleFor("guardduty.amazonaws.com")},
+			{By: "cloudtrail:CreateTrail", Source: orgTrailPage, Condition: serviceLinkedRoleFor("cloudtrail.amazonaws.com")},
+		},
 	},
 }
 
@@ -446,8 +517,13 @@ var baselineReads = []string{
 	"guardduty:ListOrganizationAdminAccounts", "securityhub:ListOrganizationAdminAccounts",
 }
 
-// PurposesOf returns the purposes an action serves (ForAll aside).
-func PurposesOf(name string) []string {
+// CalledIn returns the purposes whose commands call an action themselves
+// (ForAll aside); none for an action orgwizard never calls (NotCalled) or
+// does not list.
+func CalledIn(name string) []string {
+	if a, ok := action(name); !ok || a.NotCalled {
+		return nil
+	}
 	service, _, _ := strings.Cut(name, ":")
 	switch {
 	case name == "sts:GetCallerIdentity":
@@ -474,17 +550,14 @@ func PurposesOf(name string) []string {
 		return []string{ForApply, ForAudit, ForMigrate}
 	case slices.Contains(readOrganization, name):
 		return []string{ForApply, ForAudit, ForMigrate}
-	case slices.Contains([]string{"organizations:CreateOrganization", "organizations:CreateOrganizationalUnit",
-		"organizations:MoveAccount", "iam:CreateServiceLinkedRole"}, name):
+	case slices.Contains([]string{"organizations:CreateOrganization", "organizations:CreateOrganizationalUnit", "organizations:MoveAccount"}, name):
 		// migrate new-management creates the organization in the new
 		// account and its Transitional OU, and moves the old account there.
 		return []string{ForApply, ForMigrate}
-	case slices.Contains([]string{"organizations:DescribeOrganizationalUnit", "organizations:DescribeAccount"}, name):
-		return []string{ForApply}
 	case name == "organizations:ListAccounts":
-		// migrate reads an old organization's members; apply's GuardDuty
-		// administrator needs it too (AWS's guide).
-		return []string{ForApply, ForMigrate}
+		// migrate reads an old organization's members (apply's GuardDuty
+		// administrator and organization trail need it on their behalf).
+		return []string{ForMigrate}
 	case name == "sts:AssumeRole":
 		// migrate enters the old account; plan, apply and audit,
 		// log-archive and security-tooling for the security baseline.
@@ -506,6 +579,43 @@ func PurposesOf(name string) []string {
 		// The inventory: audit shows it, migrate runbook moves it.
 		return []string{ForAudit, ForMigrate}
 	}
+}
+
+// PurposesOf returns the purposes an action serves (ForAll aside): those
+// that call it, and those that call what AWS needs it for (OnBehalf).
+func PurposesOf(name string) []string {
+	out := CalledIn(name)
+	if a, ok := action(name); ok {
+		for _, n := range a.OnBehalf {
+			for _, p := range CalledIn(n.By) {
+				if !slices.Contains(out, p) {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// NeedsIn returns the OnBehalf needs of a that hold in purpose: those whose
+// call the purpose's commands make (every one for ForAll).
+func (a Action) NeedsIn(purpose string) []Need {
+	var out []Need
+	for _, n := range a.OnBehalf {
+		if purpose == ForAll || slices.Contains(CalledIn(n.By), purpose) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func action(name string) (Action, bool) {
+	for _, a := range Actions {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Action{}, false
 }
 
 // For returns the actions of one purpose (all of them for ForAll).
@@ -540,43 +650,192 @@ type Statement struct {
 	Sid       string                       `json:"Sid"`
 	Effect    string                       `json:"Effect"`
 	Action    []string                     `json:"Action"`
-	Resource  string                       `json:"Resource"`
-	Condition map[string]map[string]string `json:"Condition,omitempty"`
+	Resource  Values                       `json:"Resource"`
+	Condition map[string]map[string]Values `json:"Condition,omitempty"`
 }
 
-// Policy returns the policy: one statement for reading and one for changing
-// each service, and one per conditioned or resource-bound action. Resource is
-// "*" but for the access role migrate creates: the organization's id, in
-// every Organizations ARN, does not exist before orgwizard creates it, and
-// the read operations take no resource at all.
+// Values is a policy element that holds one string or several: written as
+// a string when it is one, as IAM's own examples do, and read either way.
+type Values []string
+
+// MarshalJSON writes one value as a string, several as an array.
+func (v Values) MarshalJSON() ([]byte, error) {
+	if len(v) == 1 {
+		return json.Marshal(v[0])
+	}
+	return json.Marshal([]string(v))
+}
+
+// UnmarshalJSON reads a string or an array of strings.
+func (v *Values) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*v = Values{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return fmt.Errorf("a policy value is a string or an array of strings: %w", err)
+	}
+	*v = many
+	return nil
+}
+
+// MaxManagedPolicySize is IAM's limit on a customer managed policy: 6,144
+// characters, whitespace not counted (IAM and AWS STS quotas).
+const MaxManagedPolicySize = 6144
+
+// Size is the length of a policy as IAM counts it against
+// MaxManagedPolicySize: its characters but whitespace.
+func Size(policy []byte) int {
+	n := 0
+	for _, r := range string(policy) {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// Policy returns the policy: the actions on every resource without a
+// condition in two statements, one that only reads (Read) and one that
+// changes (Change), and one statement per action narrowed to a resource or
+// by a condition, named by its service and operation. Resource is "*" but
+// for the access role migrate creates and the service-linked roles
+// CloudTrail reads: the organization's id, in every Organizations ARN, does
+// not exist before orgwizard creates it, and the read operations take no
+// resource at all. Two statements hold every plain action so that the whole
+// policy stays within MaxManagedPolicySize.
 func Policy() Document { return PolicyFor(ForAll) }
+
+// grant is what one statement allows an action on.
+type grant struct {
+	resources Values
+	condition map[string]map[string]Values
+}
+
+// grantsIn returns what the policy for purpose allows a on: for its own
+// calls, and for each call it is needed on behalf of, merged where one
+// statement can say both without allowing more than each.
+func (a Action) grantsIn(purpose string) []grant {
+	var gs []grant
+	add := func(resource string, cond map[string]map[string]string) {
+		if resource == "" {
+			resource = "*"
+		}
+		g := grant{resources: Values{resource}}
+		if cond != nil {
+			g.condition = map[string]map[string]Values{}
+			for op, kv := range cond {
+				g.condition[op] = map[string]Values{}
+				for k, v := range kv {
+					g.condition[op][k] = Values{v}
+				}
+			}
+		}
+		gs = append(gs, g)
+	}
+	if !a.NotCalled && (purpose == ForAll || slices.Contains(CalledIn(a.Name), purpose)) {
+		add(a.Resource, a.Condition)
+	}
+	for _, n := range a.NeedsIn(purpose) {
+		add(n.Resource, n.Condition)
+	}
+	// Anything on every resource without a condition holds all the rest.
+	for _, g := range gs {
+		if g.condition == nil && slices.Equal(g.resources, Values{"*"}) {
+			return []grant{g}
+		}
+	}
+	// The same condition: one statement, the resources of both.
+	var merged []grant
+	for _, g := range gs {
+		i := slices.IndexFunc(merged, func(m grant) bool { return reflect.DeepEqual(m.condition, g.condition) })
+		if i < 0 {
+			merged = append(merged, g)
+			continue
+		}
+		if !slices.Contains(merged[i].resources, g.resources[0]) {
+			merged[i].resources = append(merged[i].resources, g.resources[0])
+		}
+	}
+	// The same resources and one condition key told different values: one
+	// statement, the values of both (IAM ORs a key's values).
+	var out []grant
+	for _, g := range merged {
+		i := slices.IndexFunc(out, func(m grant) bool { return slices.Equal(m.resources, g.resources) && sameKey(m.condition, g.condition) })
+		if i < 0 {
+			out = append(out, g)
+			continue
+		}
+		for op, kv := range g.condition {
+			for k, vs := range kv {
+				for _, v := range vs {
+					if !slices.Contains(out[i].condition[op][k], v) {
+						out[i].condition[op][k] = append(out[i].condition[op][k], v)
+					}
+				}
+			}
+		}
+	}
+	for _, g := range out {
+		slices.Sort(g.resources)
+		for _, kv := range g.condition {
+			for _, vs := range kv {
+				slices.Sort(vs)
+			}
+		}
+	}
+	return out
+}
+
+// sameKey reports whether two conditions test one key with one operator.
+func sameKey(a, b map[string]map[string]Values) bool {
+	if len(a) != 1 || len(b) != 1 {
+		return false
+	}
+	for op, kv := range a {
+		if len(kv) != 1 || len(b[op]) != 1 {
+			return false
+		}
+		for k := range kv {
+			_, ok := b[op][k]
+			return ok
+		}
+	}
+	return false
+}
 
 // PolicyFor is Policy narrowed to one purpose.
 func PolicyFor(purpose string) Document {
 	bySid := map[string]*Statement{}
 	var order []string
-	for _, a := range For(purpose) {
-		service, op, _ := strings.Cut(a.Name, ":")
-		sid := titleCase(service)
-		switch {
-		case a.Condition != nil || a.Resource != "":
-			sid += op
-		case readOnly(op):
-			sid += "Read"
-		default:
-			sid += "Write"
-		}
+	put := func(sid, name string, g grant) {
 		s, ok := bySid[sid]
 		if !ok {
-			resource := a.Resource
-			if resource == "" {
-				resource = "*"
-			}
-			s = &Statement{Sid: sid, Effect: "Allow", Resource: resource, Condition: a.Condition}
+			s = &Statement{Sid: sid, Effect: "Allow", Resource: g.resources, Condition: g.condition}
 			bySid[sid] = s
 			order = append(order, sid)
 		}
-		s.Action = append(s.Action, a.Name)
+		s.Action = append(s.Action, name)
+	}
+	for _, a := range For(purpose) {
+		service, op, _ := strings.Cut(a.Name, ":")
+		gs := a.grantsIn(purpose)
+		switch {
+		case len(gs) == 1 && gs[0].condition == nil && slices.Equal(gs[0].resources, Values{"*"}) && readOnly(op):
+			put("Read", a.Name, gs[0])
+		case len(gs) == 1 && gs[0].condition == nil && slices.Equal(gs[0].resources, Values{"*"}):
+			put("Change", a.Name, gs[0])
+		default:
+			for i, g := range gs {
+				sid := titleCase(service) + op
+				if i > 0 {
+					sid += strconv.Itoa(i + 1)
+				}
+				put(sid, a.Name, g)
+			}
+		}
 	}
 	slices.Sort(order)
 	doc := Document{Version: "2012-10-17"}

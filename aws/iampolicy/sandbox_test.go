@@ -1,6 +1,7 @@
 package iampolicy_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbudgets "github.com/aws/aws-sdk-go-v2/service/budgets"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	idtypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
@@ -29,6 +32,7 @@ import (
 	"github.com/orgwizard/orgwizard/aws/migrate"
 	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/aws/target"
+	"github.com/orgwizard/orgwizard/cli"
 	"github.com/orgwizard/orgwizard/orgmodel"
 	"github.com/orgwizard/orgwizard/sandbox"
 )
@@ -36,9 +40,12 @@ import (
 // TestSandboxCallsAreAllowedAndUsed applies acme-budgets.yaml to a fresh sandbox
 // through the AWS target path (credentials, sts, the real clients and the
 // apply engine), then changes the design so that the update, detach and tag
-// steps run, and takes the quota check's fallback. Every call the sandbox
-// recorded must be allowed by the policy, and every action the policy allows
-// must have been called, but for those AWS needs on orgwizard's behalf.
+// steps run, and takes the quota check's fallback; applies and audits
+// acme-secure.yaml's security baseline on another (baselineCalls). Every
+// call the sandbox recorded as the management account must be allowed by
+// the policy, and every action the policy allows must have been called, but
+// for those AWS needs on orgwizard's behalf alone, whose calls must have
+// been made instead.
 func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 	ctx := context.Background()
 	sb, err := sandbox.Open(sandbox.Config{
@@ -168,7 +175,26 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 
 	accessCalls(t, sb, tg, client)
 
-	calls := append(sb.Calls(), migrationCalls(t)...)
+	own, inMembers := baselineCalls(t)
+	calls := append(append(sb.Calls(), migrationCalls(t)...), own...)
+	// What orgwizard does in member accounts it does as
+	// OrganizationAccountAccessRole or in a root session, never with the
+	// policy's permissions: each such call is an operation of the
+	// interfaces said to be called so.
+	var roleActions []string
+	for _, a := range append(slices.Clone(iampolicy.AssumedRoleAdapters), iampolicy.RootSessionAdapters...) {
+		for _, action := range a.Actions() {
+			roleActions = append(roleActions, action)
+		}
+	}
+	if len(inMembers) == 0 {
+		t.Error("the baseline made no call in a member account")
+	}
+	for _, c := range inMembers {
+		if action := iampolicy.ActionFor(c.Service, c.Operation); !slices.Contains(roleActions, action) {
+			t.Errorf("orgwizard called %s in member account %s, which neither AssumedRoleAdapters nor RootSessionAdapters declares", action, c.Account)
+		}
+	}
 	allowed := iampolicy.Names()
 	used := map[string]bool{}
 	for _, c := range calls {
@@ -183,16 +209,19 @@ func TestSandboxCallsAreAllowedAndUsed(t *testing.T) {
 	}
 	for _, a := range iampolicy.Actions {
 		switch {
-		case a.ImpliedBy != "" && used[a.Name]:
-			t.Errorf("%s is listed as needed by AWS on orgwizard's behalf, yet orgwizard called it", a.Name)
-		case a.ImpliedBy != "" && a.NotInSandbox != "":
-			// implied by a call the sandbox does not serve yet
-		case a.ImpliedBy != "" && !used[a.ImpliedBy]:
-			t.Errorf("%s is allowed for %s, which this run never called", a.Name, a.ImpliedBy)
+		case a.NotCalled && used[a.Name]:
+			t.Errorf("%s is listed as needed by AWS on orgwizard's behalf alone, yet orgwizard called it", a.Name)
 		case a.NotInSandbox != "" && used[a.Name]:
 			t.Errorf("%s is said not to be called in the sandbox (%s), yet it was", a.Name, a.NotInSandbox)
-		case a.ImpliedBy == "" && a.NotInSandbox == "" && !used[a.Name]:
-			t.Errorf("iam-policy allows %s, which applying acme-budgets.yaml, the cost view, the inventory and the migrations never called", a.Name)
+		case !a.NotCalled && a.NotInSandbox == "" && !used[a.Name]:
+			t.Errorf("iam-policy allows %s, which applying acme-budgets.yaml and acme-secure.yaml, the cost view, the inventory, audit and the migrations never called", a.Name)
+		}
+		// Each call an action is needed for was made: no need is kept for
+		// a call orgwizard does not make.
+		for _, n := range a.OnBehalf {
+			if !used[n.By] {
+				t.Errorf("%s is allowed for %s, which this run never called", a.Name, n.By)
+			}
 		}
 	}
 }
@@ -355,4 +384,113 @@ func accessCalls(t *testing.T, sb *sandbox.Sandbox, tg *target.Target, org *orgs
 	if err := apply1(again); err != nil {
 		t.Fatalf("apply after the fault: %v", err)
 	}
+}
+
+// baselineCalls runs the commands a user runs for acme-secure.yaml's
+// security baseline, end to end through cli.Main against a fresh sandbox
+// served at an endpoint, as on AWS: apply (trusted access, the log bucket
+// and the organization trail, GuardDuty, Access Analyzer, centralized root
+// access, the contacts); then, the trail's log file validation turned off
+// by hand and Security Hub turned on in the design, apply again (the trail
+// updated, Security Hub's administrator named); plan; audit (the baseline's
+// reads and the members' root credentials through root sessions). It
+// returns the calls made as the management account, and those made in
+// member accounts, as OrganizationAccountAccessRole or a root session.
+func baselineCalls(t *testing.T) (own, inMembers []sandbox.Call) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	sb, err := sandbox.Open(sandbox.Config{StatePath: filepath.Join(dir, "sandbox.json"), Scenario: "fresh", RatePerSecond: -1, CreateAccountDelay: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	endpoint, stop, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	me := sb.Accounts()[0]
+	t.Setenv("AWS_ACCESS_KEY_ID", me.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", me.SecretAccessKey)
+	t.Setenv("AWS_REGION", "us-east-1")
+	run := func(args ...string) string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		code := cli.Main(ctx, cli.Build{Version: "test"}, append(args, "--endpoint-url", endpoint), strings.NewReader(""), &out, &errOut)
+		if code != cli.ExitOK {
+			t.Fatalf("orgwizard %s: exit %d\n%s%s", strings.Join(args, " "), code, out.String(), errOut.String())
+		}
+		return out.String()
+	}
+	secure, err := os.ReadFile("../../examples/acme-secure.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	design := filepath.Join(dir, "acme-secure.yaml")
+	if err := os.WriteFile(design, secure, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The management account tried GuardDuty in us-east-1 before and
+	// suspended it: apply turns it back on (GetDetector, UpdateDetector).
+	// The test's own calls are left out of the record.
+	tg, err := target.Open(ctx, target.Spec{EndpointURL: endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := guardduty.NewFromConfig(tg.Config, func(o *guardduty.Options) { o.Region = "us-east-1" }).CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(false)}); err != nil {
+		t.Fatal(err)
+	}
+	tg.Close()
+	suspended := len(sb.Calls())
+	if out := run("apply", "--yes", "--design", design); !strings.Contains(out, "create organization trail") {
+		t.Errorf("the first apply of acme-secure creates no trail:\n%s", out)
+	}
+
+	// Log file validation turned off by hand: the test's own call, left
+	// out of the record.
+	before := len(sb.Calls())
+	tg, err = target.Open(ctx, target.Spec{EndpointURL: endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trail := cloudtrail.NewFromConfig(tg.Config, func(o *cloudtrail.Options) { o.Region = "eu-west-1" })
+	if _, err := trail.UpdateTrail(ctx, &cloudtrail.UpdateTrailInput{Name: aws.String(orgmodel.TrailName), EnableLogFileValidation: aws.Bool(false)}); err != nil {
+		t.Fatal(err)
+	}
+	tg.Close()
+	tampered := len(sb.Calls())
+
+	on := strings.Replace(string(secure), "securityHub: false", "securityHub: true ", 1)
+	if on == string(secure) {
+		t.Fatal("acme-secure.yaml has no securityHub: false to turn on")
+	}
+	if err := os.WriteFile(design, []byte(on), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := run("apply", "--yes", "--design", design)
+	for _, want := range []string{"update organization trail", "delegated administrator of Security Hub"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the second apply of acme-secure has no %q step:\n%s", want, out)
+		}
+	}
+	if out := run("plan", "--design", design); !strings.Contains(out, "Nothing to do") {
+		t.Errorf("a third plan has something to do:\n%s", out)
+	}
+	var auditOut, auditErr bytes.Buffer
+	if code := cli.Main(ctx, cli.Build{Version: "test"}, []string{"audit", "--design", design, "--endpoint-url", endpoint}, strings.NewReader(""), &auditOut, &auditErr); code != cli.ExitOK {
+		t.Fatalf("audit: exit %d\n%s%s", code, auditOut.String(), auditErr.String())
+	}
+
+	calls := sb.Calls()
+	calls = append(slices.Clone(calls[suspended:before]), calls[tampered:]...)
+	for _, c := range calls {
+		if c.Account == me.ID {
+			own = append(own, c)
+		} else {
+			inMembers = append(inMembers, c)
+		}
+	}
+	return own, inMembers
 }

@@ -219,9 +219,9 @@ func (c *Client) find(ctx context.Context) (instance, bool, error) {
 
 // instanceIn returns the caller's organization instance in region.
 func (c *Client) instanceIn(ctx context.Context, region string) (instance, bool, error) {
-	in := &ssoadmin.ListInstancesInput{}
-	for {
-		page, err := c.admin.ListInstances(ctx, in, inRegion(region))
+	p := ssoadmin.NewListInstancesPaginator(c.admin, &ssoadmin.ListInstancesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inRegion(region))
 		if err != nil {
 			return instance{}, false, wrap("ListInstances in "+region, err)
 		}
@@ -236,11 +236,8 @@ func (c *Client) instanceIn(ctx context.Context, region string) (instance, bool,
 			}
 			return instance{arn: aws.ToString(m.InstanceArn), storeID: aws.ToString(m.IdentityStoreId), region: region}, true, nil
 		}
-		if aws.ToString(page.NextToken) == "" {
-			return instance{}, false, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return instance{}, false, nil
 }
 
 // each runs fn for 0..n-1, Parallel at a time, and returns the first error.
@@ -384,40 +381,34 @@ func (c *Client) permissionSet(ctx context.Context, inst instance, arn string) (
 
 func (c *Client) tags(ctx context.Context, inst instance, arn string) (map[string]string, error) {
 	tags := map[string]string{}
-	in := &ssoadmin.ListTagsForResourceInput{InstanceArn: aws.String(inst.arn), ResourceArn: aws.String(arn)}
-	for {
-		page, err := c.admin.ListTagsForResource(ctx, in, inRegion(inst.region))
+	p := ssoadmin.NewListTagsForResourcePaginator(c.admin, &ssoadmin.ListTagsForResourceInput{InstanceArn: aws.String(inst.arn), ResourceArn: aws.String(arn)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inRegion(inst.region))
 		if err != nil {
 			return nil, wrap("ListTagsForResource "+arn, err)
 		}
 		for _, t := range page.Tags {
 			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
-		if aws.ToString(page.NextToken) == "" {
-			return tags, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return tags, nil
 }
 
 // provisioned lists the accounts a permission set is provisioned to, all of
 // them or (status) only those up to date or out of date.
 func (c *Client) provisioned(ctx context.Context, inst instance, arn string, status ssotypes.ProvisioningStatus) ([]string, error) {
 	var ids []string
-	in := &ssoadmin.ListAccountsForProvisionedPermissionSetInput{InstanceArn: aws.String(inst.arn), PermissionSetArn: aws.String(arn),
-		ProvisioningStatus: status, MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.admin.ListAccountsForProvisionedPermissionSet(ctx, in, inRegion(inst.region))
+	p := ssoadmin.NewListAccountsForProvisionedPermissionSetPaginator(c.admin, &ssoadmin.ListAccountsForProvisionedPermissionSetInput{InstanceArn: aws.String(inst.arn),
+		PermissionSetArn: aws.String(arn), ProvisioningStatus: status, MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inRegion(inst.region))
 		if err != nil {
 			return nil, wrap("ListAccountsForProvisionedPermissionSet "+arn, err)
 		}
 		ids = append(ids, page.AccountIds...)
-		if aws.ToString(page.NextToken) == "" {
-			slices.Sort(ids)
-			return ids, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // assignments lists the assignments of every permission set in every
@@ -435,10 +426,10 @@ func (c *Client) assignments(ctx context.Context, inst instance, sets []orgmodel
 	}
 	found := make([][]orgmodel.ActualAssignment, len(pairs))
 	if err := c.each(ctx, len(pairs), func(ctx context.Context, i int) error {
-		in := &ssoadmin.ListAccountAssignmentsInput{InstanceArn: aws.String(inst.arn), AccountId: aws.String(pairs[i].account),
-			PermissionSetArn: aws.String(pairs[i].ps), MaxResults: aws.Int32(100)}
-		for {
-			page, err := c.admin.ListAccountAssignments(ctx, in, inRegion(inst.region))
+		p := ssoadmin.NewListAccountAssignmentsPaginator(c.admin, &ssoadmin.ListAccountAssignmentsInput{InstanceArn: aws.String(inst.arn),
+			AccountId: aws.String(pairs[i].account), PermissionSetArn: aws.String(pairs[i].ps), MaxResults: aws.Int32(100)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx, inRegion(inst.region))
 			if err != nil {
 				return wrap("ListAccountAssignments in "+pairs[i].account, err)
 			}
@@ -446,11 +437,8 @@ func (c *Client) assignments(ctx context.Context, inst instance, sets []orgmodel
 				found[i] = append(found[i], orgmodel.ActualAssignment{AccountID: aws.ToString(a.AccountId), PermissionSetARN: aws.ToString(a.PermissionSetArn),
 					PrincipalType: string(a.PrincipalType), PrincipalID: aws.ToString(a.PrincipalId)})
 			}
-			if aws.ToString(page.NextToken) == "" {
-				return nil
-			}
-			in.NextToken = page.NextToken
 		}
+		return nil
 	}); err != nil {
 		return nil, err
 	}
@@ -466,9 +454,10 @@ func (c *Client) assignments(ctx context.Context, inst instance, sets []orgmodel
 func (c *Client) pending(ctx context.Context, inst instance) ([]orgmodel.PendingAssignment, error) {
 	var creating, deleting []string
 	filter := &ssotypes.OperationStatusFilter{Status: ssotypes.StatusValuesInProgress}
-	cin := &ssoadmin.ListAccountAssignmentCreationStatusInput{InstanceArn: aws.String(inst.arn), Filter: filter, MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.admin.ListAccountAssignmentCreationStatus(ctx, cin, inRegion(inst.region))
+	cp := ssoadmin.NewListAccountAssignmentCreationStatusPaginator(c.admin,
+		&ssoadmin.ListAccountAssignmentCreationStatusInput{InstanceArn: aws.String(inst.arn), Filter: filter, MaxResults: aws.Int32(100)})
+	for cp.HasMorePages() {
+		page, err := cp.NextPage(ctx, inRegion(inst.region))
 		if err != nil {
 			return nil, wrap("ListAccountAssignmentCreationStatus", err)
 		}
@@ -477,14 +466,11 @@ func (c *Client) pending(ctx context.Context, inst instance) ([]orgmodel.Pending
 				creating = append(creating, aws.ToString(m.RequestId))
 			}
 		}
-		if aws.ToString(page.NextToken) == "" {
-			break
-		}
-		cin.NextToken = page.NextToken
 	}
-	din := &ssoadmin.ListAccountAssignmentDeletionStatusInput{InstanceArn: aws.String(inst.arn), Filter: filter, MaxResults: aws.Int32(100)}
-	for {
-		page, err := c.admin.ListAccountAssignmentDeletionStatus(ctx, din, inRegion(inst.region))
+	dp := ssoadmin.NewListAccountAssignmentDeletionStatusPaginator(c.admin,
+		&ssoadmin.ListAccountAssignmentDeletionStatusInput{InstanceArn: aws.String(inst.arn), Filter: filter, MaxResults: aws.Int32(100)})
+	for dp.HasMorePages() {
+		page, err := dp.NextPage(ctx, inRegion(inst.region))
 		if err != nil {
 			return nil, wrap("ListAccountAssignmentDeletionStatus", err)
 		}
@@ -493,10 +479,6 @@ func (c *Client) pending(ctx context.Context, inst instance) ([]orgmodel.Pending
 				deleting = append(deleting, aws.ToString(m.RequestId))
 			}
 		}
-		if aws.ToString(page.NextToken) == "" {
-			break
-		}
-		din.NextToken = page.NextToken
 	}
 	out := make([]orgmodel.PendingAssignment, len(creating)+len(deleting))
 	keep := make([]bool, len(out))

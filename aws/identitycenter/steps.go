@@ -442,10 +442,10 @@ func (c *Client) FindProvisioning(ctx context.Context, arn string) (orgmodel.Ass
 	if err != nil {
 		return orgmodel.AssignmentOperation{}, false, err
 	}
-	in := &ssoadmin.ListPermissionSetProvisioningStatusInput{InstanceArn: aws.String(inst.arn),
-		Filter: &ssotypes.OperationStatusFilter{Status: ssotypes.StatusValuesInProgress}, MaxResults: aws.Int32(100)}
-	for {
-		page, err := aw.ListPermissionSetProvisioningStatus(ctx, in, inRegion(inst.region))
+	p := ssoadmin.NewListPermissionSetProvisioningStatusPaginator(aw, &ssoadmin.ListPermissionSetProvisioningStatusInput{InstanceArn: aws.String(inst.arn),
+		Filter: &ssotypes.OperationStatusFilter{Status: ssotypes.StatusValuesInProgress}, MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inRegion(inst.region))
 		if err != nil {
 			return orgmodel.AssignmentOperation{}, false, wrap("ListPermissionSetProvisioningStatus", err)
 		}
@@ -458,11 +458,8 @@ func (c *Client) FindProvisioning(ctx context.Context, arn string) (orgmodel.Ass
 				return st, true, nil
 			}
 		}
-		if aws.ToString(page.NextToken) == "" {
-			return orgmodel.AssignmentOperation{}, false, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return orgmodel.AssignmentOperation{}, false, nil
 }
 
 func provisioningOf(s *ssotypes.PermissionSetProvisioningStatus) orgmodel.AssignmentOperation {
@@ -534,22 +531,21 @@ func (c *Client) FindAssignment(ctx context.Context, a orgmodel.ActualAssignment
 			return orgmodel.AssignmentOperation{PendingAssignment: p, Status: orgmodel.CreationInProgress}, true, nil
 		}
 	}
-	in := &ssoadmin.ListAccountAssignmentsInput{InstanceArn: aws.String(inst.arn), AccountId: aws.String(a.AccountID), PermissionSetArn: aws.String(a.PermissionSetARN), MaxResults: aws.Int32(100)}
+	p := ssoadmin.NewListAccountAssignmentsPaginator(c.admin, &ssoadmin.ListAccountAssignmentsInput{InstanceArn: aws.String(inst.arn), AccountId: aws.String(a.AccountID),
+		PermissionSetArn: aws.String(a.PermissionSetARN), MaxResults: aws.Int32(100)})
 	exists := false
-	for {
-		page, err := c.admin.ListAccountAssignments(ctx, in, inRegion(inst.region))
-		if err != nil && !IsNotFound(err) {
-			return orgmodel.AssignmentOperation{}, false, wrap("ListAccountAssignments in "+a.AccountID, err)
-		}
-		if err == nil {
-			for _, x := range page.AccountAssignments {
-				exists = exists || (aws.ToString(x.PrincipalId) == a.PrincipalID && string(x.PrincipalType) == a.PrincipalType)
-			}
-		}
-		if err != nil || aws.ToString(page.NextToken) == "" {
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inRegion(inst.region))
+		if IsNotFound(err) {
+			// No permission set or account of that name: nothing is assigned.
 			break
 		}
-		in.NextToken = page.NextToken
+		if err != nil {
+			return orgmodel.AssignmentOperation{}, false, wrap("ListAccountAssignments in "+a.AccountID, err)
+		}
+		for _, x := range page.AccountAssignments {
+			exists = exists || (aws.ToString(x.PrincipalId) == a.PrincipalID && string(x.PrincipalType) == a.PrincipalType)
+		}
 	}
 	done := orgmodel.AssignmentOperation{PendingAssignment: orgmodel.PendingAssignment{ActualAssignment: a, Deleting: deleting}, Status: "SUCCEEDED"}
 	if exists != deleting {

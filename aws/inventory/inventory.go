@@ -20,6 +20,8 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/orgwizard/orgwizard/aws/orgs"
 )
 
 // Item is one resource found in the account.
@@ -108,18 +110,23 @@ const (
 // Complete reports whether every region and service answered.
 func (r *Result) Complete() bool { return len(r.Problems) == 0 }
 
+// deniedHere are the refusals for want of permission that the inventory's
+// calls meet beyond orgs.Denied's: UnauthorizedAccess, and Forbidden, the
+// code the SDK gives S3's 403 answers that carry no error body.
+var deniedHere = map[string]bool{"UnauthorizedAccess": true, "Forbidden": true}
+
 // classify says what kind of failure err is, by AWS's error codes: each
-// service spells "denied" and "not enabled" its own way.
+// service spells "denied" and "not enabled" its own way; the denied
+// spellings are orgs.Denied's and deniedHere.
 func classify(err error) ProblemKind {
 	var api smithy.APIError
 	if !errors.As(err, &api) {
 		return KindError
 	}
-	code := api.ErrorCode()
-	switch code {
-	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
-		"AuthorizationError", "AuthorizationErrorException", "Forbidden":
+	if orgs.Denied(err) || deniedHere[api.ErrorCode()] {
 		return KindAccessDenied
+	}
+	switch api.ErrorCode() {
 	case "OptInRequired", "SubscriptionRequiredException",
 		// A region the account has not enabled answers as if the
 		// credentials did not exist there.

@@ -19,6 +19,10 @@ func TestOperation(t *testing.T) {
 		{"DELETE", "127.0.0.1:9000", "/logs?cors", "DELETE ?cors", "logs", ""},
 		{"PUT", "127.0.0.1:9000", "/logs?acl", "PUT ?acl", "logs", ""},
 		{"DELETE", "127.0.0.1:9000", "/logs/k?versionId=3", "DELETE ?versionId", "logs", "k"},
+		// Their reads on a bucket are served (as never set); an object's ACL is not.
+		{"GET", "127.0.0.1:9000", "/logs?acl", "GetBucketAcl", "logs", ""},
+		{"GET", "logs.localhost:9000", "/?object-lock", "GetObjectLockConfiguration", "logs", ""},
+		{"GET", "127.0.0.1:9000", "/logs/k?acl", "GET ?acl", "logs", "k"},
 	} {
 		r := httptest.NewRequest(tc.method, "http://"+tc.host+tc.target, nil)
 		op, bucket, key := Operation(r)
