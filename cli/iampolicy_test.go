@@ -240,8 +240,10 @@ func TestPolicyPerPurposeIsWhatTheCommandsCall(t *testing.T) {
 	applyCalls := append(all[:before:before], all[tampered:]...)
 	mark := len(all)
 	const fallback = "a fallback after a conflict or a lost answer, which aws/iampolicy's TestSandboxCallsAreAllowedAndUsed makes happen"
+	const suspended = "the management account's own detector found suspended, which aws/iampolicy's TestSandboxCallsAreAllowedAndUsed and TestExistingOrgPartialBaselineConverges make happen"
 	checkPurpose(t, iampolicy.ForApply, managementCalls(t, me.ID, applyCalls), map[string]string{
 		"identitystore:GetGroupId": fallback, "identitystore:GetUserId": fallback, "sso:ListPermissionSetProvisioningStatus": fallback,
+		"guardduty:GetDetector": suspended, "guardduty:UpdateDetector": suspended,
 	})
 
 	// costs: the view of that organization, through the endpoint.

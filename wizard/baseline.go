@@ -42,7 +42,7 @@ func OnOff(v bool) string {
 var BaselineItems = []BaselineItem{
 	{"organizationTrail", "Organization trail",
 		"A record of every API call in every account and region, in log-archive, which nobody in a workload can delete or alter unseen.",
-		"The first copy of management events in each account and region has no CloudTrail charge; S3 charges the log bucket's storage and requests.",
+		"The first copy of management events per account and region is free unless another trail has them; S3 charges the bucket's storage and requests.",
 		func(b *orgmodel.Baseline) *bool { return &b.OrganizationTrail }},
 	{"threatDetection", "Threat detection (GuardDuty)",
 		"Alerts on compromised credentials, crypto-mining and calls from known-bad addresses, in every account and allowed region.",
@@ -65,7 +65,7 @@ var BaselineItems = []BaselineItem{
 // RetentionItem is the log retention's words, as a BaselineItem's.
 var RetentionItem = struct{ Label, Protects, Costs string }{
 	"Log retention",
-	"How long the trail's record lasts: the log bucket's lifecycle deletes each log file that many days after it is written.",
+	"How long the trail's record lasts: a log file becomes an old version that many days after it is written, and is deleted that many days later.",
 	"S3 charges the bucket's storage per GB-month until the lifecycle deletes it.",
 }
 

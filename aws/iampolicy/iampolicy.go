@@ -109,6 +109,8 @@ var Adapters = []Adapter{
 	{Service: "account", API: reflect.TypeFor[baseline.ContactAPI]()},
 	{Service: "guardduty", API: reflect.TypeFor[baseline.GuardDutyAdminAPI]()},
 	{Service: "guardduty", API: reflect.TypeFor[baseline.DetectorLister]()},
+	{Service: "guardduty", API: reflect.TypeFor[baseline.DetectorReader]()},
+	{Service: "guardduty", API: reflect.TypeFor[baseline.DetectorResumer]()},
 	{Service: "securityhub", API: reflect.TypeFor[baseline.SecurityHubAdminAPI]()},
 	{Service: "sts", API: reflect.TypeFor[baseline.AssumeRoleAPI]()},
 
@@ -439,6 +441,8 @@ var Actions = []Action{
 	{Name: "guardduty:EnableOrganizationAdminAccount", Why: "make security-tooling GuardDuty's delegated administrator in each allowed region"},
 	{Name: "guardduty:ListDetectors", Why: "apply: find the management account's own GuardDuty detector in each region, before enrolling it"},
 	{Name: "guardduty:CreateDetector", Why: "turn GuardDuty on in the management account in a region where it is off: AWS enrols it as a member only once it has a detector there"},
+	{Name: "guardduty:GetDetector", Why: "apply: whether the management account's own detector is on or suspended (status DISABLED), before enrolling it"},
+	{Name: "guardduty:UpdateDetector", Why: "turn the management account's suspended GuardDuty detector back on (enable true) before enrolling it"},
 	{Name: "securityhub:ListOrganizationAdminAccounts", Why: "plan, apply: find Security Hub's delegated administrator in each region"},
 	{Name: "securityhub:EnableOrganizationAdminAccount", Why: "make security-tooling Security Hub's delegated administrator in each allowed region (baseline.securityHub)"},
 
@@ -501,6 +505,7 @@ var baselineActions = []string{
 	"iam:ListOrganizationsFeatures", "iam:EnableOrganizationsRootCredentialsManagement", "iam:EnableOrganizationsRootSessions",
 	"account:GetAlternateContact", "account:PutAlternateContact",
 	"guardduty:ListOrganizationAdminAccounts", "guardduty:EnableOrganizationAdminAccount", "guardduty:ListDetectors", "guardduty:CreateDetector",
+	"guardduty:GetDetector", "guardduty:UpdateDetector",
 	"securityhub:ListOrganizationAdminAccounts", "securityhub:EnableOrganizationAdminAccount",
 }
 
