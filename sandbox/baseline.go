@@ -228,6 +228,11 @@ func (e baselineEnv) DelegatedAdmin(orgID, principal, account string) bool {
 	return e.s.orgs.DelegatedAdmin(orgID, principal, account)
 }
 
+// EnableTrustedAccess makes the organization trust principal.
+func (e baselineEnv) EnableTrustedAccess(orgID, principal string, now time.Time) {
+	e.s.orgs.EnableTrustedAccess(orgID, principal, now)
+}
+
 // RegisterDelegatedAdmin records account as the organization's delegated administrator for principal.
 func (e baselineEnv) RegisterDelegatedAdmin(orgID, principal, account string, now time.Time) {
 	e.s.orgs.RegisterDelegatedAdmin(orgID, principal, account, now)

@@ -37,8 +37,6 @@ var securityDifferences = []difference{
 		"AWS refuses a second trail of one name; moto replaces the trail"},
 	{"cloudtrail GetTrail", "ok:us-east-1 true true", "ok: true true",
 		"AWS's GetTrail names the trail's HomeRegion; moto leaves it out"},
-	{"guardduty EnableOrganizationAdminAccount before trusted access", "BadRequestException", "ok",
-		"AWS needs trusted access for guardduty.amazonaws.com first; moto does not check it"},
 	{"guardduty CreateDetector again", "BadRequestException", "ok",
 		"AWS allows one detector per account and region; moto creates a second"},
 	{"guardduty ListDetectors", "ok:1", "ok:2",

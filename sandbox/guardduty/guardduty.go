@@ -1,8 +1,9 @@
 // Package guardduty is the sandbox's Amazon GuardDuty (restJson1): a detector
-// per account and region, the organization's delegated administrator (set
-// from the management account once Organizations trusts
-// guardduty.amazonaws.com), the administrator's auto-enable setting and its
-// members. Everything is per region, as in GuardDuty.
+// per account and region, the organization's delegated administrator (named
+// from the management account, which, as at AWS, makes Organizations trust
+// guardduty.amazonaws.com and turns GuardDuty on in the administrator), the
+// administrator's auto-enable setting and its members. Everything is per
+// region, as in GuardDuty.
 package guardduty
 
 import (
@@ -16,7 +17,8 @@ import (
 	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
-// ServicePrincipal is the principal Organizations must trust before an administrator can be named.
+// ServicePrincipal is GuardDuty's principal in Organizations: naming an
+// administrator turns its trusted access on.
 const ServicePrincipal = "guardduty.amazonaws.com"
 
 // State is GuardDuty's part of the sandbox state.
@@ -61,8 +63,9 @@ type Member struct {
 // Env is what GuardDuty asks of the rest of the sandbox.
 type Env interface {
 	core.Organizations
-	// TrustedAccess says whether the organization trusts principal (EnableAWSServiceAccess).
-	TrustedAccess(orgID, principal string) bool
+	// EnableTrustedAccess makes the organization trust principal, as
+	// EnableAWSServiceAccess does; GuardDuty does it when it names an administrator.
+	EnableTrustedAccess(orgID, principal string, now time.Time)
 	// RegisterDelegatedAdmin records account as the organization's delegated
 	// administrator for principal in Organizations, as GuardDuty does on AWS.
 	RegisterDelegatedAdmin(orgID, principal, account string, now time.Time)
@@ -276,9 +279,6 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 	if !ok || !o.Manages(c.Account.ID) {
 		return nil, false, badRequest("The request is rejected because the current account is not the management account of an organization; call EnableOrganizationAdminAccount from the management account.")
 	}
-	if !s.env.TrustedAccess(o.ID, ServicePrincipal) {
-		return nil, false, badRequest("The request failed because trusted access for GuardDuty is not enabled in AWS Organizations: enable it first (organizations enable-aws-service-access --service-principal %s).", ServicePrincipal)
-	}
 	if ao, ok := s.env.OrgOf(in.AdminAccountId); !ok || ao.ID != o.ID {
 		return nil, false, badRequest("The request is rejected because account %s is not a member of organization %s.", in.AdminAccountId, o.ID)
 	}
@@ -288,8 +288,15 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 		}
 		return nil, false, badRequest("The request is rejected because account %s is already the delegated administrator of the organization in %s; disable it first.", a.Account, c.Region)
 	}
+	// AWS's guide: naming the administrator enables GuardDuty as a trusted
+	// service in Organizations, and enables GuardDuty in the administrator.
+	s.env.EnableTrustedAccess(o.ID, ServicePrincipal, now)
 	s.st.Admins = append(s.st.Admins, &Admin{OrgID: o.ID, Region: c.Region, Account: in.AdminAccountId, EnabledAt: now})
 	s.env.RegisterDelegatedAdmin(o.ID, ServicePrincipal, in.AdminAccountId, now)
+	if s.detectorOf(in.AdminAccountId, c.Region) == nil {
+		s.st.Detectors = append(s.st.Detectors, &Detector{ID: core.RandomHex(32), Account: in.AdminAccountId, Region: c.Region,
+			Enabled: true, Frequency: "SIX_HOURS", CreatedAt: now, UpdatedAt: now})
+	}
 	return struct{}{}, true, nil
 }
 
@@ -352,9 +359,11 @@ func (s *Service) updateOrgConfig(c *core.Caller, in *input, now time.Time) (any
 	}
 	d.AutoEnable, d.AutoEnableSince, d.UpdatedAt = v, now, now
 	if v == "ALL" {
-		// ALL turns GuardDuty on in every account of the organization that lacks a detector here.
+		// ALL turns GuardDuty on in every account of the organization that
+		// lacks a detector here, but the management account: AWS enrols it
+		// only once it has turned GuardDuty on itself.
 		for _, a := range s.env.Members(o.ID) {
-			if s.detectorOf(a.ID, d.Region) == nil {
+			if a.ID != o.ManagementID && s.detectorOf(a.ID, d.Region) == nil {
 				s.st.Detectors = append(s.st.Detectors, &Detector{ID: core.RandomHex(32), Account: a.ID, Region: d.Region,
 					Enabled: true, Frequency: "SIX_HOURS", CreatedAt: now, UpdatedAt: now})
 			}
@@ -398,6 +407,8 @@ func (s *Service) createMembers(c *core.Caller, in *input, now time.Time) (any, 
 			out = append(out, unprocessed{ad.AccountId, "The request is rejected because the current account cannot be a member of itself."})
 		case !inOrg || mo.ID != o.ID:
 			out = append(out, unprocessed{ad.AccountId, "The request is rejected because the account is not a member of the organization " + o.ID + "."})
+		case ad.AccountId == o.ManagementID && s.detectorOf(ad.AccountId, c.Region) == nil:
+			out = append(out, unprocessed{ad.AccountId, "The request is rejected because the organization's management account must first enable GuardDuty (CreateDetector in " + c.Region + ") before it can be added as a member."})
 		case s.member(c.Account.ID, c.Region, ad.AccountId) != nil:
 			// Already a member: AWS answers it as processed.
 		default:
@@ -436,7 +447,8 @@ type memberOut struct {
 
 // members is every member of the administrator in its region: those it
 // enrolled, and those auto-enable enrolled (every account of the
-// organization for ALL, those that joined since it was set for NEW).
+// organization for ALL, those that joined since it was set for NEW; the
+// management account only once it has a detector of its own there).
 func (s *Service) members(admin *Detector, o core.Org) []memberOut {
 	var out []memberOut
 	seen := map[string]bool{}
@@ -446,6 +458,9 @@ func (s *Service) members(admin *Detector, o core.Org) []memberOut {
 		}
 		m := s.member(admin.Account, admin.Region, a.ID)
 		auto := admin.AutoEnable == "ALL" || (admin.AutoEnable == "NEW" && a.JoinedAt.After(admin.AutoEnableSince))
+		if a.ID == o.ManagementID && s.detectorOf(a.ID, admin.Region) == nil {
+			auto = false
+		}
 		if m == nil && !auto {
 			continue
 		}
