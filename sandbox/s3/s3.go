@@ -54,6 +54,9 @@ type Bucket struct {
 	Policy  string            `json:"policy,omitempty"`
 	Tags    map[string]string `json:"tags,omitempty"`
 	Objects []*Object         `json:"objects,omitempty"`
+	// Versions are a versioned bucket's noncurrent versions and delete
+	// markers (versions.go).
+	Versions []*Object `json:"versions,omitempty"`
 }
 
 // Object is one object; the sandbox keeps its size and ETag, not its body.
@@ -62,6 +65,15 @@ type Object struct {
 	Size     int       `json:"size"`
 	ETag     string    `json:"etag"`
 	Modified time.Time `json:"modified"`
+	// VersionID is the version's id in a versioned bucket ("" for one
+	// written before versioning, which S3 calls "null").
+	VersionID string `json:"versionId,omitempty"`
+	// DeleteMarker marks a delete marker: a version with no data that hides
+	// the key's older versions from a plain read.
+	DeleteMarker bool `json:"deleteMarker,omitempty"`
+	// NoncurrentSince is when a newer version superseded this one (zero
+	// while it is current): lifecycle's NoncurrentDays count from it.
+	NoncurrentSince time.Time `json:"noncurrentSince,omitzero"`
 }
 
 // SeedBucket is a bucket a scenario starts with (package inventory's
@@ -140,8 +152,8 @@ var subresources = []string{"versioning", "publicAccessBlock", "encryption", "li
 var unserved = map[string]bool{"acl": true, "cors": true, "website": true, "logging": true, "notification": true,
 	"ownershipControls": true, "object-lock": true, "replication": true, "accelerate": true, "requestPayment": true,
 	"intelligent-tiering": true, "inventory": true, "metrics": true, "analytics": true, "uploads": true, "uploadId": true,
-	"versions": true, "delete": true, "policyStatus": true, "retention": true, "legal-hold": true, "torrent": true,
-	"restore": true, "select": true, "attributes": true, "partNumber": true, "versionId": true, "metadataTable": true}
+	"delete": true, "policyStatus": true, "retention": true, "legal-hold": true, "torrent": true,
+	"restore": true, "select": true, "attributes": true, "partNumber": true, "metadataTable": true}
 
 // Operation names the S3 operation of a request (its method, path or host,
 // and subresource), and the bucket and key it addresses.
@@ -172,6 +184,16 @@ func Operation(r *http.Request) (op, bucket, key string) {
 		}
 	case key != "":
 		switch m {
+		case http.MethodDelete:
+			if q.Has("versionId") {
+				// DeleteObject of one version: S3's IAM action is s3:DeleteObjectVersion.
+				return "DeleteObjectVersion", bucket, key
+			}
+		}
+		if q.Has("versionId") {
+			return r.Method + " ?versionId", bucket, key
+		}
+		switch m {
 		case http.MethodPut:
 			return "PutObject", bucket, key
 		case http.MethodDelete:
@@ -199,6 +221,9 @@ func Operation(r *http.Request) (op, bucket, key string) {
 		case http.MethodDelete:
 			return "DeleteBucket", bucket, ""
 		case http.MethodGet:
+			if q.Has("versions") {
+				return "ListObjectVersions", bucket, ""
+			}
 			if q.Get("list-type") == "2" {
 				return "ListObjectsV2", bucket, ""
 			}
@@ -274,6 +299,8 @@ func init() {
 		"PutObject":                       (*Service).putObject,
 		"DeleteObject":                    (*Service).deleteObject,
 		"HeadObject":                      (*Service).headObject,
+		"ListObjectVersions":              (*Service).listObjectVersions,
+		"DeleteObjectVersion":             (*Service).deleteObjectVersion,
 	}
 }
 
