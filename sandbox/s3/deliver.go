@@ -80,7 +80,11 @@ func (s *Service) Deliver(d Delivery, bucket, key string, data []byte, now time.
 	if err := s.Allows(d, bucket, "s3:PutObject", key); err != nil {
 		return err
 	}
-	s.byName[bucket].put(key, data, now)
+	b := s.byName[bucket]
+	b.put(key, data, now)
+	// The write is where the sandbox runs the bucket's lifecycle: a trail
+	// that delivers for months keeps what the lifecycle keeps, not more.
+	b.expire(now)
 	return nil
 }
 

@@ -100,6 +100,7 @@ func (s *Service) putObject(k *call) (any, *core.Error) {
 		return nil, err
 	}
 	o := b.put(k.key, data, k.now)
+	b.expire(k.now)
 	k.res.Changed = true
 	k.res.Header.Set("ETag", o.ETag)
 	if o.VersionID != "" {
