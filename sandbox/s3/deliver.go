@@ -87,19 +87,3 @@ func (s *Service) Deliver(d Delivery, bucket, key string, data []byte, now time.
 	b.expire(now)
 	return nil
 }
-
-// Objects lists the keys of bucket under prefix, for the sandbox's own
-// checks; nil when there is no such bucket.
-func (s *Service) Objects(bucket, prefix string) []string {
-	b := s.byName[bucket]
-	if b == nil {
-		return nil
-	}
-	var keys []string
-	for _, o := range b.Objects {
-		if len(o.Key) >= len(prefix) && o.Key[:len(prefix)] == prefix {
-			keys = append(keys, o.Key)
-		}
-	}
-	return keys
-}

@@ -117,9 +117,6 @@ func New(st *State, orgs core.Organizations, seeds []SeedBucket) *Service {
 	return s
 }
 
-// Bucket is the bucket named name, nil when there is none.
-func (s *Service) Bucket(name string) *Bucket { return s.byName[name] }
-
 // Result is one answered call: the operation (for the call record), the
 // answer, and whether the state changed (to be saved before it goes out).
 type Result struct {
