@@ -117,6 +117,19 @@ func New(st *State, orgs core.Organizations, seeds []SeedBucket) *Service {
 	return s
 }
 
+// Owned lists account's buckets, in the state's order: the sandbox's
+// inventory (the tagging API, Resource Explorer) lists these, so a bucket
+// made or deleted through S3 shows there as at AWS.
+func (s *Service) Owned(account string) []*Bucket {
+	var out []*Bucket
+	for _, b := range s.st.Buckets {
+		if b.Account == account {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // Result is one answered call: the operation (for the call record), the
 // answer, and whether the state changed (to be saved before it goes out).
 type Result struct {
