@@ -44,32 +44,13 @@ type Detector struct {
 }
 
 // Admin is an organization's delegated GuardDuty administrator in one region.
-type Admin struct {
-	OrgID     string    `json:"organizationId"`
-	Region    string    `json:"region"`
-	Account   string    `json:"account"`
-	EnabledAt time.Time `json:"enabledAt"`
-}
+type Admin = core.OrgAdmin
 
 // Member is an account the administrator enrolled with CreateMembers.
-type Member struct {
-	Admin     string    `json:"admin"`
-	Region    string    `json:"region"`
-	Account   string    `json:"account"`
-	Email     string    `json:"email"`
-	CreatedAt time.Time `json:"createdAt"`
-}
+type Member = core.OrgMember
 
 // Env is what GuardDuty asks of the rest of the sandbox.
-type Env interface {
-	core.Organizations
-	// EnableTrustedAccess makes the organization trust principal, as
-	// EnableAWSServiceAccess does; GuardDuty does it when it names an administrator.
-	EnableTrustedAccess(orgID, principal string, now time.Time)
-	// RegisterDelegatedAdmin records account as the organization's delegated
-	// administrator for principal in Organizations, as GuardDuty does on AWS.
-	RegisterDelegatedAdmin(orgID, principal, account string, now time.Time)
-}
+type Env = core.SecurityOrgs
 
 // Service answers GuardDuty's calls over its state.
 type Service struct {
@@ -81,7 +62,7 @@ type Service struct {
 func New(st *State, env Env) *Service { return &Service{st: st, env: env} }
 
 // Routes are the served operations' HTTP bindings: method, path pattern, operation.
-var Routes = [][3]string{
+var Routes = core.Routes{
 	{"POST", "/detector", "CreateDetector"},
 	{"GET", "/detector", "ListDetectors"},
 	{"GET", "/detector/{DetectorId}", "GetDetector"},
@@ -92,11 +73,6 @@ var Routes = [][3]string{
 	{"POST", "/detector/{DetectorId}/member", "CreateMembers"},
 	{"GET", "/detector/{DetectorId}/member", "ListMembers"},
 	{"POST", "/detector/{DetectorId}/member/get", "GetMembers"},
-}
-
-// Known says whether op is served, for the call record.
-func Known(op string) bool {
-	return slices.ContainsFunc(Routes, func(r [3]string) bool { return r[2] == op })
 }
 
 // input holds every member the served operations read: the JSON body's,
@@ -261,16 +237,6 @@ func (s *Service) getDetector(c *core.Caller, in *input) (any, bool, *core.Error
 		"status":      status, "tags": tags}, false, nil
 }
 
-// adminOf is the organization's administrator in region; nil when none is named.
-func (s *Service) adminOf(orgID, region string) *Admin {
-	for _, a := range s.st.Admins {
-		if a.OrgID == orgID && a.Region == region {
-			return a
-		}
-	}
-	return nil
-}
-
 func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bool, *core.Error) {
 	if !accountIDPattern.MatchString(in.AdminAccountId) {
 		return nil, false, badRequest("The request is rejected because adminAccountId %q is not a 12-digit account id.", in.AdminAccountId)
@@ -282,7 +248,7 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 	if ao, ok := s.env.OrgOf(in.AdminAccountId); !ok || ao.ID != o.ID {
 		return nil, false, badRequest("The request is rejected because account %s is not a member of organization %s.", in.AdminAccountId, o.ID)
 	}
-	if a := s.adminOf(o.ID, c.Region); a != nil {
+	if a := core.AdminIn(s.st.Admins, o.ID, c.Region); a != nil {
 		if a.Account == in.AdminAccountId {
 			return struct{}{}, false, nil
 		}
@@ -310,7 +276,7 @@ func (s *Service) listAdmins(c *core.Caller, in *input) (any, bool, *core.Error)
 		AdminStatus    string `json:"adminStatus"`
 	}
 	list := []adminOut{}
-	if a := s.adminOf(o.ID, c.Region); a != nil {
+	if a := core.AdminIn(s.st.Admins, o.ID, c.Region); a != nil {
 		list = append(list, adminOut{a.Account, "ENABLED"})
 	}
 	p, next, err := page(list, "ListOrganizationAdminAccounts", in.MaxResults, in.NextToken)
@@ -327,7 +293,7 @@ func (s *Service) asAdmin(c *core.Caller, detectorID string) (*Detector, core.Or
 		return nil, core.Org{}, err
 	}
 	o, ok := s.env.OrgOf(c.Account.ID)
-	if a := s.adminOf(o.ID, c.Region); !ok || a == nil || a.Account != c.Account.ID {
+	if a := core.AdminIn(s.st.Admins, o.ID, c.Region); !ok || a == nil || a.Account != c.Account.ID {
 		return nil, core.Org{}, badRequest("The request is rejected because the current account is not the GuardDuty delegated administrator of its organization in %s; the management account names it with EnableOrganizationAdminAccount.", c.Region)
 	}
 	return d, o, nil
@@ -409,7 +375,7 @@ func (s *Service) createMembers(c *core.Caller, in *input, now time.Time) (any, 
 			out = append(out, unprocessed{ad.AccountId, "The request is rejected because the account is not a member of the organization " + o.ID + "."})
 		case ad.AccountId == o.ManagementID && s.detectorOf(ad.AccountId, c.Region) == nil:
 			out = append(out, unprocessed{ad.AccountId, "The request is rejected because the organization's management account must first enable GuardDuty (CreateDetector in " + c.Region + ") before it can be added as a member."})
-		case s.member(c.Account.ID, c.Region, ad.AccountId) != nil:
+		case core.MemberIn(s.st.Members, c.Account.ID, c.Region, ad.AccountId) != nil:
 			// Already a member: AWS answers it as processed.
 		default:
 			email := ad.Email
@@ -423,15 +389,6 @@ func (s *Service) createMembers(c *core.Caller, in *input, now time.Time) (any, 
 		}
 	}
 	return map[string]any{"unprocessedAccounts": out}, changed, nil
-}
-
-func (s *Service) member(admin, region, account string) *Member {
-	for _, m := range s.st.Members {
-		if m.Admin == admin && m.Region == region && m.Account == account {
-			return m
-		}
-	}
-	return nil
 }
 
 type memberOut struct {
@@ -456,7 +413,7 @@ func (s *Service) members(admin *Detector, o core.Org) []memberOut {
 		if a.ID == admin.Account {
 			continue
 		}
-		m := s.member(admin.Account, admin.Region, a.ID)
+		m := core.MemberIn(s.st.Members, admin.Account, admin.Region, a.ID)
 		auto := admin.AutoEnable == "ALL" || (admin.AutoEnable == "NEW" && a.JoinedAt.After(admin.AutoEnableSince))
 		if a.ID == o.ManagementID && s.detectorOf(a.ID, admin.Region) == nil {
 			auto = false
