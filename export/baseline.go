@@ -382,8 +382,14 @@ func (b *baselineTF) securityHub() {
 		got := regionOf(b.ab.SecurityHub, rc.Region)
 		provider := tfAttr{"provider", "aws." + toolingAlias(rc.Region)}
 		admin := got.AdminAccountID != "" && got.AdminAccountID == b.toolID
-		w.resource(tfHubAccount, "security_tooling_"+r, []tfAttr{provider, {"enable_default_standards", "true"}}, nil)
-		if admin && got.Enabled {
+		imported := admin && got.Enabled
+		w.resource(tfHubAccount, "security_tooling_"+r, []tfAttr{provider, {"enable_default_standards", "true"}}, func() {
+			if imported {
+				w.lifecycleIgnore("Apply enabled the default standards; the provider imports the hub as if not (AWS does not say), and would replace it.",
+					"enable_default_standards")
+			}
+		})
+		if imported {
 			b.importBlock(tfHubAccount, "security_tooling_"+r, b.toolID)
 		}
 		w.resource(tfHubAdmin, r, append(b.mgmtProvider(rc.Region), tfAttr{"admin_account_id", tfValue(b.tool)}), func() {

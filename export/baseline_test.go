@@ -228,8 +228,8 @@ func TestTerraformBaseline(t *testing.T) {
 	if got := attrText(t, live, tfOrganization+".this", "aws_service_access_principals"); !strings.Contains(got, `"sso.amazonaws.com"`) {
 		t.Errorf("the trusted access another service has is dropped: %s", got)
 	}
-	if !strings.Contains(string(src), `required_version = ">= 1.6.0"`) {
-		t.Error("import ids from a data source need Terraform 1.6")
+	if !strings.Contains(string(src), `required_version = ">= 1.6.0"`) || !strings.Contains(string(src), "# Needs Terraform 1.6 or later") {
+		t.Error("import ids from a data source need Terraform 1.6, and the header says so")
 	}
 	if got := attrText(t, live, tfBucket+".log_bucket", "bucket"); got != `"orgwizard-logs-`+logID+`-o-exampleorga"` {
 		t.Errorf("the live bucket is %s", got)
@@ -336,5 +336,32 @@ func TestTerraformBaselineValidate(t *testing.T) {
 		if r := tf.Run(t, dir, env, "validate", "-no-color"); r.Code != 0 || !strings.Contains(r.Output, "The configuration is valid") {
 			t.Errorf("%s: terraform validate: exit %d\n%s", name, r.Code, r.Output)
 		}
+	}
+}
+
+// A live export keeps the Security Hub that apply enabled: the provider
+// imports a hub with enable_default_standards = false (DescribeHub does not
+// say) and the attribute forces a new hub, so an imported hub ignores it; a
+// hub still to create enables the default standards, as apply does.
+func TestTerraformSecurityHubImportKeepsTheHub(t *testing.T) {
+	tree := secureTree(t, func(s string) string { return strings.Replace(s, "securityHub: false", "securityHub: true ", 1) })
+	actual := appliedActual(tree)
+	appliedBaseline(tree, actual)
+	hub := func(src []byte) string {
+		t.Helper()
+		start := bytes.Index(src, []byte(`resource "`+tfHubAccount+`" "security_tooling_us_east_1" {`))
+		if start < 0 {
+			t.Fatalf("no hub in us-east-1:\n%s", src)
+		}
+		end := bytes.Index(src[start:], []byte("\n}\n"))
+		return string(src[start : start+end])
+	}
+	live := hub(render(t, Terraform, Input{Tree: tree, Existing: Match(tree, actual), Source: "live"}))
+	if !strings.Contains(live, "enable_default_standards = true") || !strings.Contains(live, "ignore_changes = [enable_default_standards]") {
+		t.Errorf("the imported hub does not keep enable_default_standards out of the plan:\n%s", live)
+	}
+	design := hub(render(t, Terraform, Input{Tree: tree, Source: "design"}))
+	if !strings.Contains(design, "enable_default_standards = true") || strings.Contains(design, "ignore_changes") {
+		t.Errorf("the hub to create:\n%s", design)
 	}
 }

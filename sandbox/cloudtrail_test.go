@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -275,5 +276,61 @@ func TestCloudTrailAcceptsOrgwizardsBucketPolicy(t *testing.T) {
 	l, err := s3l.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
 	if err != nil || len(l.Contents) != 1 || !strings.HasPrefix(*l.Contents[0].Key, "AWSLogs/"+mgmt.OrganizationID+"/"+mgmt.ID+"/CloudTrail/") {
 		t.Fatalf("the log file in log-archive's bucket: %v %+v", err, l)
+	}
+}
+
+// TestCloudTrailListTags: ListTags answers each trail's tags by ARN (the
+// hashicorp/aws provider reads an aws_cloudtrail's tags with it), an empty
+// list for a trail without tags, and AWS's errors for what is not a trail's
+// ARN or is no trail the caller sees.
+func TestCloudTrailListTags(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	ctx := context.Background()
+	acme, other := w.account("acme"), w.account("acme-partner")
+	ct := w.cloudtrail(acme, "us-east-1")
+	const bucket = "acme-tagged-trail"
+	s3c := w.s3(acme.AccessKeyID, acme.SecretAccessKey, "", "us-east-1", true)
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	policy := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::%[1]s"},
+ {"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::%[1]s/AWSLogs/%[2]s/*"}]}`, bucket, acme.ID)
+	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)}); err != nil {
+		t.Fatal(err)
+	}
+	tagged, err := ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("tagged"), S3BucketName: aws.String(bucket),
+		TagsList: []cttypes.Tag{{Key: aws.String("team"), Value: aws.String("security")}, {Key: aws.String("cost-center"), Value: aws.String("sec")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("plain"), S3BucketName: aws.String(bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := ct.ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{*tagged.TrailARN, *plain.TrailARN}})
+	if err != nil {
+		t.Fatalf("ListTags: %v", err)
+	}
+	var got []string
+	for _, r := range out.ResourceTagList {
+		var tags []string
+		for _, tg := range r.TagsList {
+			tags = append(tags, *tg.Key+"="+*tg.Value)
+		}
+		got = append(got, *r.ResourceId+" ["+strings.Join(tags, " ")+"]")
+	}
+	want := []string{*tagged.TrailARN + " [cost-center=sec team=security]", *plain.TrailARN + " []"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("ListTags answered\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	_, err = ct.ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{"tagged"}})
+	wantAPIError(t, "ListTags of a name, not an ARN", err, "CloudTrailARNInvalidException", "tagged")
+	_, err = ct.ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{"arn:aws:cloudtrail:us-east-1:" + acme.ID + ":trail/nothing"}})
+	wantAPIError(t, "ListTags of no trail", err, "ResourceNotFoundException", "trail/nothing")
+	_, err = w.cloudtrail(other, "us-east-1").ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{*tagged.TrailARN}})
+	wantAPIError(t, "ListTags of another account's trail", err, "ResourceNotFoundException", "trail/tagged")
+	if !w.recorded("cloudtrail", "ListTags", "ok") {
+		t.Error("the call record has no successful cloudtrail ListTags")
 	}
 }

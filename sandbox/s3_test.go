@@ -308,3 +308,69 @@ func TestS3CreateBucketRules(t *testing.T) {
 		t.Fatal("the call record has no refused CreateBucket")
 	}
 }
+
+// TestS3ReadsOfSettingsNeverSet: the settings the sandbox does not let
+// anyone set read through the SDK as S3 answers them for a bucket where they
+// were never set (the hashicorp/aws provider's aws_s3_bucket reads each):
+// the owner's FULL_CONTROL grant, no CORS, website, replication or Object
+// Lock configuration, logging off, acceleration never set, the owner
+// paying. The bucket's region and policy apply as to every read, and the
+// settings themselves still cannot be put.
+func TestS3ReadsOfSettingsNeverSet(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	mgmt, logs := w.account("acme"), w.account("log-archive")
+	eu := w.s3(logs.AccessKeyID, logs.SecretAccessKey, "", "eu-west-1", true)
+	const bucket = "acme-never-set"
+	b := aws.String(bucket)
+	if _, err := eu.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b,
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := eu.ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acl, err := eu.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b})
+	if err != nil {
+		t.Fatalf("GetBucketAcl: %v", err)
+	}
+	if acl.Owner == nil || *acl.Owner.ID != *list.Owner.ID || len(acl.Grants) != 1 || acl.Grants[0].Permission != s3types.PermissionFullControl ||
+		*acl.Grants[0].Grantee.ID != *list.Owner.ID || acl.Grants[0].Grantee.Type != s3types.TypeCanonicalUser {
+		t.Fatalf("GetBucketAcl: owner %+v, grants %+v; want the owner %s with FULL_CONTROL", acl.Owner, acl.Grants, *list.Owner.ID)
+	}
+	_, err = eu.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: b})
+	wantCode(t, err, "NoSuchCORSConfiguration")
+	_, err = eu.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: b})
+	wantCode(t, err, "NoSuchWebsiteConfiguration")
+	_, err = eu.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: b})
+	wantCode(t, err, "ReplicationConfigurationNotFoundError")
+	_, err = eu.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: b})
+	wantCode(t, err, "ObjectLockConfigurationNotFoundError")
+	logging, err := eu.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b})
+	if err != nil || logging.LoggingEnabled != nil {
+		t.Fatalf("GetBucketLogging: %v %+v", err, logging)
+	}
+	acc, err := eu.GetBucketAccelerateConfiguration(ctx, &s3.GetBucketAccelerateConfigurationInput{Bucket: b})
+	if err != nil || acc.Status != "" {
+		t.Fatalf("GetBucketAccelerateConfiguration: %v %+v", err, acc)
+	}
+	pay, err := eu.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: b})
+	if err != nil || pay.Payer != s3types.PayerBucketOwner {
+		t.Fatalf("GetBucketRequestPayment: %v %+v", err, pay)
+	}
+
+	// Another account without the policy's Allow, the wrong region, no bucket.
+	_, err = w.s3(mgmt.AccessKeyID, mgmt.SecretAccessKey, "", "eu-west-1", true).GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b})
+	wantCode(t, err, "AccessDenied")
+	_, err = w.s3(logs.AccessKeyID, logs.SecretAccessKey, "", "us-east-1", true).GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: b})
+	wantCode(t, err, "PermanentRedirect")
+	_, err = eu.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("acme-nobody-has-this")})
+	wantCode(t, err, "NoSuchBucket")
+	// Setting them is not served: the reads stay true.
+	_, err = eu.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: s3types.BucketCannedACLPublicRead})
+	wantCode(t, err, "NotImplemented")
+	_, err = eu.PutBucketRequestPayment(ctx, &s3.PutBucketRequestPaymentInput{Bucket: b,
+		RequestPaymentConfiguration: &s3types.RequestPaymentConfiguration{Payer: s3types.PayerRequester}})
+	wantCode(t, err, "NotImplemented")
+}

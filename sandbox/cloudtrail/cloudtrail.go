@@ -104,7 +104,7 @@ func New(st *State, env Env, buckets Buckets) *Service {
 	return &Service{st: st, env: env, buckets: buckets}
 }
 
-var ops = []string{"CreateTrail", "DescribeTrails", "GetTrail", "UpdateTrail", "StartLogging", "StopLogging", "GetTrailStatus"}
+var ops = []string{"CreateTrail", "DescribeTrails", "GetTrail", "UpdateTrail", "StartLogging", "StopLogging", "GetTrailStatus", "ListTags"}
 
 // Known says whether op is served, for the call record.
 func Known(op string) bool { return slices.Contains(ops, op) }
@@ -120,6 +120,7 @@ type input struct {
 	TagsList                   []struct{ Key, Value string }
 	TrailNameList              []string `json:"trailNameList"`
 	IncludeShadowTrails        *bool    `json:"includeShadowTrails"`
+	ResourceIDList             []string `json:"ResourceIdList"`
 }
 
 func errf(code, format string, args ...any) *core.Error { return core.Errf(code, format, args...) }
@@ -151,6 +152,8 @@ func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) (
 		return s.setLogging(c, &in, false, now)
 	case "GetTrailStatus":
 		return s.status(c, &in, now)
+	case "ListTags":
+		return s.listTags(c, &in)
 	}
 	return nil, false, &core.Error{Status: http.StatusBadRequest, Code: "UnknownOperationException", Message: "The sandbox does not serve CloudTrail's " + op}
 }
@@ -506,4 +509,43 @@ func (s *Service) status(c *core.Caller, in *input, now time.Time) (any, bool, *
 		m["TimeLoggingStopped"] = t.StopLoggingTime.UTC().Format(time.RFC3339)
 	}
 	return m, changed, nil
+}
+
+var trailARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail/(.+)$`)
+
+// listTags is ListTags' answer: each trail's tags, the trails named by
+// ARN among those the caller sees in its region, at most 20.
+func (s *Service) listTags(c *core.Caller, in *input) (any, bool, *core.Error) {
+	if len(in.ResourceIDList) == 0 {
+		return nil, false, errf("ValidationException", "1 validation error detected: Value null at 'resourceIdList' failed to satisfy constraint: Member must not be null")
+	}
+	if len(in.ResourceIDList) > 20 {
+		return nil, false, errf("InvalidParameterException", "ResourceIdList holds %d ARNs; the most ListTags takes is 20.", len(in.ResourceIDList))
+	}
+	list := []map[string]any{}
+	for _, id := range in.ResourceIDList {
+		if !trailARNPattern.MatchString(id) {
+			return nil, false, errf("CloudTrailARNInvalidException", "%s is not a trail ARN: give arn:aws:cloudtrail:<region>:<account>:trail/<name>.", id)
+		}
+		var found *Trail
+		for _, t := range s.visible(c) {
+			if t.ARN() == id {
+				found = t
+			}
+		}
+		if found == nil {
+			return nil, false, errf("ResourceNotFoundException", "Trail %s does not exist in %s for account %s.", id, c.Region, c.Account.ID)
+		}
+		keys := make([]string, 0, len(found.Tags))
+		for k := range found.Tags {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		tags := []map[string]string{}
+		for _, k := range keys {
+			tags = append(tags, map[string]string{"Key": k, "Value": found.Tags[k]})
+		}
+		list = append(list, map[string]any{"ResourceId": id, "TagsList": tags})
+	}
+	return map[string]any{"ResourceTagList": list}, false, nil
 }

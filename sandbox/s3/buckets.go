@@ -80,6 +80,15 @@ var Actions = map[string]string{
 	"PutBucketVersioning":             "s3:PutBucketVersioning",
 	"PutObject":                       "s3:PutObject",
 	"PutPublicAccessBlock":            "s3:PutBucketPublicAccessBlock",
+	// The reads of settings never set (unset.go).
+	"GetBucketAcl":                     "s3:GetBucketAcl",
+	"GetBucketCors":                    "s3:GetBucketCORS",
+	"GetBucketWebsite":                 "s3:GetBucketWebsite",
+	"GetBucketLogging":                 "s3:GetBucketLogging",
+	"GetBucketAccelerateConfiguration": "s3:GetAccelerateConfiguration",
+	"GetBucketRequestPayment":          "s3:GetBucketRequestPayment",
+	"GetBucketReplication":             "s3:GetReplicationConfiguration",
+	"GetObjectLockConfiguration":       "s3:GetBucketObjectLockConfiguration",
 }
 
 // callerRequest describes the caller for the policy.

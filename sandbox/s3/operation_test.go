@@ -23,6 +23,10 @@ func TestOperation(t *testing.T) {
 		// One version's deletion is IAM's s3:DeleteObjectVersion.
 		{"DELETE", "127.0.0.1:9000", "/logs/k?versionId=3", "DeleteObjectVersion", "logs", "k"},
 		{"GET", "127.0.0.1:9000", "/logs?versions&prefix=AWSLogs%2F", "ListObjectVersions", "logs", ""},
+		// Their reads on a bucket are served (as never set); an object's ACL is not.
+		{"GET", "127.0.0.1:9000", "/logs?acl", "GetBucketAcl", "logs", ""},
+		{"GET", "logs.localhost:9000", "/?object-lock", "GetObjectLockConfiguration", "logs", ""},
+		{"GET", "127.0.0.1:9000", "/logs/k?acl", "GET ?acl", "logs", "k"},
 	} {
 		r := httptest.NewRequest(tc.method, "http://"+tc.host+tc.target, nil)
 		op, bucket, key := Operation(r)

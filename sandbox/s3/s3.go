@@ -1,6 +1,7 @@
 // Package s3 is the sandbox's Amazon S3 on REST-XML, path-style and
 // virtual-hosted: buckets with their versioning, public access block,
-// default encryption, lifecycle, policy and tags, and objects enough for a
+// default encryption, lifecycle, policy and tags (and the reads of the
+// settings it does not let anyone set, as never set), and objects enough for a
 // service's log delivery to be seen (PutObject, ListObjectsV2,
 // DeleteObject). Bucket names are one namespace across every account, as at
 // AWS, and the bucket policy is evaluated where it matters: another
@@ -158,7 +159,7 @@ func Operations() []string {
 var subresources = []string{"versioning", "publicAccessBlock", "encryption", "lifecycle", "policy", "tagging", "location"}
 
 // unserved are S3's other subresources: a request naming one is answered
-// NotImplemented, whatever its method.
+// NotImplemented, whatever its method, but the reads of unsetReads.
 var unserved = map[string]bool{"acl": true, "cors": true, "website": true, "logging": true, "notification": true,
 	"ownershipControls": true, "object-lock": true, "replication": true, "accelerate": true, "requestPayment": true,
 	"intelligent-tiering": true, "inventory": true, "metrics": true, "analytics": true, "uploads": true, "uploadId": true,
@@ -173,6 +174,9 @@ func Operation(r *http.Request) (op, bucket, key string) {
 	bucket, key, _ = strings.Cut(rest, "/")
 	q := r.URL.Query()
 	for name := range q {
+		if read := unsetReads[name]; read != "" && r.Method == http.MethodGet && bucket != "" && key == "" {
+			return read, bucket, ""
+		}
 		if unserved[name] {
 			// A subresource the sandbox does not serve (DELETE ?cors must
 			// never read as DeleteBucket).
@@ -283,34 +287,42 @@ var ops map[string]opFunc
 
 func init() {
 	ops = map[string]opFunc{
-		"ListBuckets":                     (*Service).listBuckets,
-		"CreateBucket":                    (*Service).createBucket,
-		"HeadBucket":                      (*Service).headBucket,
-		"DeleteBucket":                    (*Service).deleteBucket,
-		"GetBucketLocation":               (*Service).getBucketLocation,
-		"PutBucketVersioning":             (*Service).putVersioning,
-		"GetBucketVersioning":             (*Service).getVersioning,
-		"PutPublicAccessBlock":            (*Service).putPublicAccessBlock,
-		"GetPublicAccessBlock":            (*Service).getPublicAccessBlock,
-		"DeletePublicAccessBlock":         (*Service).deletePublicAccessBlock,
-		"PutBucketEncryption":             (*Service).putEncryption,
-		"GetBucketEncryption":             (*Service).getEncryption,
-		"DeleteBucketEncryption":          (*Service).deleteEncryption,
-		"PutBucketLifecycleConfiguration": (*Service).putLifecycle,
-		"GetBucketLifecycleConfiguration": (*Service).getLifecycle,
-		"DeleteBucketLifecycle":           (*Service).deleteLifecycle,
-		"PutBucketPolicy":                 (*Service).putPolicy,
-		"GetBucketPolicy":                 (*Service).getPolicy,
-		"DeleteBucketPolicy":              (*Service).deletePolicy,
-		"PutBucketTagging":                (*Service).putTagging,
-		"GetBucketTagging":                (*Service).getTagging,
-		"DeleteBucketTagging":             (*Service).deleteTagging,
-		"ListObjectsV2":                   (*Service).listObjectsV2,
-		"PutObject":                       (*Service).putObject,
-		"DeleteObject":                    (*Service).deleteObject,
-		"HeadObject":                      (*Service).headObject,
-		"ListObjectVersions":              (*Service).listObjectVersions,
-		"DeleteObjectVersion":             (*Service).deleteObjectVersion,
+		"ListBuckets":                      (*Service).listBuckets,
+		"CreateBucket":                     (*Service).createBucket,
+		"HeadBucket":                       (*Service).headBucket,
+		"DeleteBucket":                     (*Service).deleteBucket,
+		"GetBucketLocation":                (*Service).getBucketLocation,
+		"PutBucketVersioning":              (*Service).putVersioning,
+		"GetBucketVersioning":              (*Service).getVersioning,
+		"PutPublicAccessBlock":             (*Service).putPublicAccessBlock,
+		"GetPublicAccessBlock":             (*Service).getPublicAccessBlock,
+		"DeletePublicAccessBlock":          (*Service).deletePublicAccessBlock,
+		"PutBucketEncryption":              (*Service).putEncryption,
+		"GetBucketEncryption":              (*Service).getEncryption,
+		"DeleteBucketEncryption":           (*Service).deleteEncryption,
+		"PutBucketLifecycleConfiguration":  (*Service).putLifecycle,
+		"GetBucketLifecycleConfiguration":  (*Service).getLifecycle,
+		"DeleteBucketLifecycle":            (*Service).deleteLifecycle,
+		"PutBucketPolicy":                  (*Service).putPolicy,
+		"GetBucketPolicy":                  (*Service).getPolicy,
+		"DeleteBucketPolicy":               (*Service).deletePolicy,
+		"PutBucketTagging":                 (*Service).putTagging,
+		"GetBucketTagging":                 (*Service).getTagging,
+		"DeleteBucketTagging":              (*Service).deleteTagging,
+		"ListObjectsV2":                    (*Service).listObjectsV2,
+		"PutObject":                        (*Service).putObject,
+		"DeleteObject":                     (*Service).deleteObject,
+		"HeadObject":                       (*Service).headObject,
+		"GetBucketAcl":                     (*Service).getACL,
+		"GetBucketCors":                    (*Service).getCors,
+		"GetBucketWebsite":                 (*Service).getWebsite,
+		"GetBucketLogging":                 (*Service).getLogging,
+		"GetBucketAccelerateConfiguration": (*Service).getAccelerate,
+		"GetBucketRequestPayment":          (*Service).getRequestPayment,
+		"GetBucketReplication":             (*Service).getReplication,
+		"GetObjectLockConfiguration":       (*Service).getObjectLock,
+		"ListObjectVersions":               (*Service).listObjectVersions,
+		"DeleteObjectVersion":              (*Service).deleteObjectVersion,
 	}
 }
 
@@ -368,7 +380,8 @@ func WriteError(w http.ResponseWriter, r *http.Request, e *core.Error, bucket st
 	doc := errorDoc{Code: core.WireCode("s3", e.Code), Message: e.Message, RequestID: id, HostID: hostID(id)}
 	switch e.Code {
 	case "NoSuchBucket", "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "BucketNotEmpty", "NoSuchBucketPolicy",
-		"NoSuchLifecycleConfiguration", "NoSuchPublicAccessBlockConfiguration", "NoSuchTagSet", "PermanentRedirect":
+		"NoSuchLifecycleConfiguration", "NoSuchPublicAccessBlockConfiguration", "NoSuchTagSet", "PermanentRedirect",
+		"NoSuchCORSConfiguration", "NoSuchWebsiteConfiguration", "ReplicationConfigurationNotFoundError", "ObjectLockConfigurationNotFoundError":
 		doc.BucketName = bucket
 	}
 	if e.Code == "PermanentRedirect" || e.Code == "AuthorizationHeaderMalformed" {
