@@ -272,6 +272,8 @@ func (v *baselineView) guardDuty() Check {
 			regionWrong = append(regionWrong, rc.Region+": no delegated administrator")
 		case got.AdminAccountID != v.toolID:
 			regionWrong = append(regionWrong, fmt.Sprintf("%s: administered by %s, not security-tooling", rc.Region, got.AdminAccountID))
+		case got.Suspended:
+			regionWrong = append(regionWrong, rc.Region+": its detector in security-tooling is suspended (status DISABLED), so it watches nothing")
 		case !got.Enabled:
 			regionWrong = append(regionWrong, rc.Region+": no detector in security-tooling")
 		}

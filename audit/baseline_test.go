@@ -182,6 +182,9 @@ func TestBaselineChecksFailWithTheFix(t *testing.T) {
 			sb.Actual.GuardDuty[0].Enabled = false
 		}, CheckGuardDuty, Fail, []string{"eu-central-1: no delegated administrator; eu-west-1: no detector in security-tooling",
 			"8 of 30 account/region pairs are not watched: the management account/eu-central-1, log-archive/eu-central-1"}},
+		{"guardduty detector suspended", func(a *orgmodel.Actual, sb *SecurityBaseline) {
+			sb.Actual.GuardDuty[1].Enabled, sb.Actual.GuardDuty[1].Suspended = false, true
+		}, CheckGuardDuty, Fail, []string{"eu-west-1: its detector in security-tooling is suspended (status DISABLED)", "orgwizard apply"}},
 		{"root access off", func(a *orgmodel.Actual, sb *SecurityBaseline) { sb.Actual.RootFeatures = nil }, CheckRootCredentials, Fail,
 			[]string{"centralized root access is off (ListOrganizationsFeatures lists none)", "It enables RootCredentialsManagement"}},
 		{"root credentials remain", func(a *orgmodel.Actual, sb *SecurityBaseline) {

@@ -144,7 +144,11 @@ func (o *applyOptions) run(ctx context.Context) error {
 		// Not the policy's fault as a rule: an invited account has no
 		// OrganizationAccountAccessRole. The error names the account and
 		// both fixes; the user makes one, and runs apply again.
-		return &ExitError{Code: ExitUser, Err: fmt.Errorf("%w\nWhat succeeded stays; once orgwizard can enter %s, run %s to finish", err, entered.AccountID, o.again())}
+		who := entered.AccountID
+		if entered.Name != "" {
+			who = entered.Name + " (" + entered.AccountID + ")"
+		}
+		return &ExitError{Code: ExitUser, Err: fmt.Errorf("%w\nWhat succeeded stays; once orgwizard can enter %s, run %s to finish", err, who, o.again())}
 	}
 	if perr := permissionError(err); perr != nil {
 		return perr

@@ -92,12 +92,16 @@ func planDesign(ctx context.Context, design string, target *targetFlags, errOut 
 // account and entering log-archive and security-tooling through
 // OrganizationAccountAccessRole.
 func (s *session) baseline() *baseline.Client {
+	if s.bl != nil {
+		return s.bl
+	}
 	cfg := s.target.Config.Copy()
 	// Each failed attempt of a baseline call shows in apply's progress as a
 	// retry, as the Organizations steps' do.
 	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), orgs.ObserveAttempts)
 	mgmt := baseline.NewManagement(cfg)
-	return baseline.New(mgmt, baseline.AssumeInto(cfg, mgmt.STS), s.target.AccountID)
+	s.bl = baseline.New(mgmt, baseline.AssumeInto(cfg, mgmt.STS), s.target.AccountID)
+	return s.bl
 }
 
 // readBaseline reads into a what exists of the design's baseline and

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/orgwizard/orgwizard/aws/apply"
+	"github.com/orgwizard/orgwizard/aws/baseline"
 	"github.com/orgwizard/orgwizard/aws/budgets"
 	"github.com/orgwizard/orgwizard/aws/identitycenter"
 	"github.com/orgwizard/orgwizard/aws/inventory"
@@ -84,6 +85,9 @@ type session struct {
 	spec   target.Spec
 	// access is the Identity Center client readFor made, for apply.
 	access *identitycenter.Client
+	// bl is the baseline's client, made once: what Read learns (the
+	// accounts' names, for the errors about them) serves apply too.
+	bl *baseline.Client
 }
 
 func openSession(ctx context.Context, f *targetFlags) (*session, error) {

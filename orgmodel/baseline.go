@@ -375,7 +375,7 @@ func formatBaseline(w func(indent int, format string, args ...any), d *Design) {
 
 var baselineComments = map[string]string{
 	"organizationTrail": "CloudTrail organization trail into log-archive",
-	"logRetentionDays":  "days the log bucket keeps each log file",
+	"logRetentionDays":  "days a log is current, then as long again as an old version",
 	"threatDetection":   "GuardDuty in every allowed region, from security-tooling",
 	"securityHub":       "Security Hub, from security-tooling (charged per check)",
 	"accessAnalyzer":    "an organization analyzer in security-tooling",

@@ -291,20 +291,20 @@ func LogBucketPolicy(bucket, organizationID, managementID, logArchiveID, trailAR
 	}
 	doc := bucketPolicy{Version: "2012-10-17", Statement: []bucketStatement{
 		{
-			Sid: "AWSCloudTrailAclCheck20150319", Effect: "Allow", Principal: map[string]any{"Service": []string{ServiceCloudTrail}},
+			Sid: SidCloudTrailACLCheck, Effect: "Allow", Principal: map[string]any{"Service": []string{ServiceCloudTrail}},
 			Action: "s3:GetBucketAcl", Resource: arn,
 			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceArn": trailARN}},
 		},
-		write("AWSCloudTrailWrite20150319", managementID),
-		write("AWSCloudTrailOrganizationWrite20150319", organizationID),
+		write(SidCloudTrailWrite, managementID),
+		write(SidCloudTrailOrgWrite, organizationID),
 		{
-			Sid: "DenyDeletionOutsideLogArchive", Effect: "Deny", Principal: "*",
+			Sid: SidDenyDeletion, Effect: "Deny", Principal: "*",
 			Action:    LogBucketProtectedActions,
 			Resource:  []string{arn, arn + "/*"},
 			Condition: map[string]map[string]any{"StringNotEquals": {"aws:PrincipalAccount": logArchiveID}},
 		},
 		{
-			Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*",
+			Sid: SidDenyInsecureTransport, Effect: "Deny", Principal: "*",
 			Action: "s3:*", Resource: []string{arn, arn + "/*"},
 			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
 		},
@@ -315,6 +315,17 @@ func LogBucketPolicy(bucket, organizationID, managementID, logArchiveID, trailAR
 	}
 	return string(out)
 }
+
+// The Sids of orgwizard's statements in the log bucket's policy: its own,
+// so that apply replaces these and keeps every other statement (one a user
+// wrote from AWS's guide keeps AWS's Sid, and stays).
+const (
+	SidCloudTrailACLCheck    = "OrgwizardCloudTrailAclCheck"
+	SidCloudTrailWrite       = "OrgwizardCloudTrailWrite"
+	SidCloudTrailOrgWrite    = "OrgwizardCloudTrailOrganizationWrite"
+	SidDenyDeletion          = "OrgwizardDenyDeletionOutsideLogArchive"
+	SidDenyInsecureTransport = "OrgwizardDenyInsecureTransport"
+)
 
 // LogBucketProtectedActions are what the log bucket's policy denies to every
 // account but log-archive: deleting logs, their versions or the bucket, and

@@ -184,9 +184,9 @@ func TestLogBucketPolicy(t *testing.T) {
 		bySid[s.Sid] = s
 	}
 	for sid, want := range map[string]struct{ action, resource string }{
-		"AWSCloudTrailAclCheck20150319":          {"s3:GetBucketAcl", arn},
-		"AWSCloudTrailWrite20150319":             {"s3:PutObject", arn + "/AWSLogs/" + mgmt + "/*"},
-		"AWSCloudTrailOrganizationWrite20150319": {"s3:PutObject", arn + "/AWSLogs/" + org + "/*"},
+		SidCloudTrailACLCheck: {"s3:GetBucketAcl", arn},
+		SidCloudTrailWrite:    {"s3:PutObject", arn + "/AWSLogs/" + mgmt + "/*"},
+		SidCloudTrailOrgWrite: {"s3:PutObject", arn + "/AWSLogs/" + org + "/*"},
 	} {
 		s, ok := bySid[sid]
 		if !ok {
@@ -234,7 +234,7 @@ func TestLogBucketPolicy(t *testing.T) {
 			t.Errorf("%s is denied to log-archive, the bucket's owner", action)
 		}
 	}
-	if s := bySid["DenyInsecureTransport"]; s.Effect != "Deny" || s.Condition["Bool"]["aws:SecureTransport"] != "false" {
+	if s := bySid[SidDenyInsecureTransport]; s.Effect != "Deny" || s.Condition["Bool"]["aws:SecureTransport"] != "false" {
 		t.Errorf("no deny of requests without TLS: %+v", s)
 	}
 }

@@ -101,11 +101,17 @@ type ActualBucket struct {
 	// Encryption is the default encryption's algorithm: AES256, aws:kms,
 	// aws:kms:dsse, or "" for none.
 	Encryption string `json:"encryption,omitempty"`
-	// ExpirationDays and NoncurrentExpirationDays are those of the enabled
-	// lifecycle rule that covers the whole bucket, 0 when there is none.
+	// ExpirationDays and NoncurrentExpirationDays are those of orgwizard's
+	// lifecycle rule (by its ID) when it is enabled and covers the whole
+	// bucket, 0 when there is none.
 	ExpirationDays           int    `json:"expirationDays,omitempty"`
 	NoncurrentExpirationDays int    `json:"noncurrentExpirationDays,omitempty"`
 	Policy                   string `json:"policy,omitempty"`
+	// OtherLifecycleRules are the IDs of the lifecycle rules that are not
+	// orgwizard's: apply keeps them. OtherExpirationDays is the fewest days
+	// after which an enabled one of them expires objects, 0 for none.
+	OtherLifecycleRules []string `json:"otherLifecycleRules,omitempty"`
+	OtherExpirationDays int      `json:"otherExpirationDays,omitempty"`
 }
 
 // ActualTrail is the organization trail as it exists (DescribeTrails and
@@ -130,8 +136,11 @@ type ActualRegionalService struct {
 	// AdminAccountID is the region's delegated administrator, "" for none.
 	AdminAccountID string `json:"adminAccountId,omitempty"`
 	// Enabled tells whether the service is on in the administrator account
-	// (a GuardDuty detector, a Security Hub hub).
+	// (a GuardDuty detector whose status is ENABLED, a Security Hub hub).
 	Enabled bool `json:"enabled,omitempty"`
+	// Suspended is true when the administrator's GuardDuty detector exists
+	// but is suspended (status DISABLED): it watches nothing.
+	Suspended bool `json:"suspended,omitempty"`
 	// AutoEnable is the organization setting: ALL, NEW or NONE.
 	AutoEnable string `json:"autoEnable,omitempty"`
 	// MemberIDs are the accounts enrolled and enabled.
@@ -255,9 +264,11 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 				p.Steps = append(p.Steps, Step{Kind: StepRegisterAdmin, Subject: da.Service, AccountID: toolingID,
 					Baseline: &BaselineStep{Service: da.Service, Region: r, Account: da.Account},
 					Why:      fmt.Sprintf("%s administers %s for the organization in %s", da.Account, serviceLabel(da.Service), r)})
-			case toolingID != "" && got.AdminAccountID != toolingID:
+			case toolingID == "" || got.AdminAccountID != toolingID:
+				// Another account administers it; a security-tooling this
+				// plan creates is not it either.
 				p.Warnings = append(p.Warnings, fmt.Sprintf("%s in %s is administered by account %s, not %s; orgwizard leaves it: to hand it to %s, run %s in the management account, then run again",
-					serviceLabel(da.Service), r, got.AdminAccountID, da.Account, da.Account, DisableServiceAdminCommand(da.Service, got.AdminAccountID, r)))
+					serviceLabel(da.Service), r, accountLabel(actual, got.AdminAccountID), da.Account, da.Account, DisableServiceAdminCommand(da.Service, got.AdminAccountID, r)))
 			}
 		}
 	}
@@ -297,6 +308,17 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 var rootFeatureWhy = map[string]string{
 	RootCredentials: "member accounts created by the organization get no root password; the management account can remove a member's root credentials",
 	RootSessions:    "the management account can run the few tasks that need a member's root user, without its password",
+}
+
+// accountLabel is an account's id, with its name when the organization
+// has it: "123456789012 (legacy-app)".
+func accountLabel(actual *Actual, id string) string {
+	for _, a := range actual.Accounts {
+		if a.ID == id && a.Name != "" {
+			return id + " (" + a.Name + ")"
+		}
+	}
+	return id
 }
 
 func serviceLabel(service string) string {
@@ -388,8 +410,15 @@ func planTrail(p *Plan, want *TrailSpec, ab *ActualBaseline, orgID, mgmtID strin
 		if have.Encryption == "" {
 			diff = append(diff, "no default encryption")
 		}
-		if have.ExpirationDays != want.Bucket.RetentionDays || have.NoncurrentExpirationDays != want.Bucket.RetentionDays {
+		switch {
+		case have.ExpirationDays == 0 && have.NoncurrentExpirationDays == 0:
+			diff = append(diff, fmt.Sprintf("it has no orgwizard lifecycle rule (%s); the design keeps logs %d days, then as old versions %d more", LifecycleRuleID, want.Bucket.RetentionDays, want.Bucket.RetentionDays))
+		case have.ExpirationDays != want.Bucket.RetentionDays || have.NoncurrentExpirationDays != want.Bucket.RetentionDays:
 			diff = append(diff, fmt.Sprintf("its lifecycle expires logs after %d days (old versions %d); the design says %d", have.ExpirationDays, have.NoncurrentExpirationDays, want.Bucket.RetentionDays))
+		}
+		if d := have.OtherExpirationDays; d > 0 && d < want.Bucket.RetentionDays {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("log bucket %s has a lifecycle rule that is not orgwizard's (%s) expiring objects after %d days, sooner than the design's logRetentionDays %d: orgwizard keeps your rules, so logs may go sooner; change or remove that rule in log-archive if that is not what you want",
+				bucket, listNames(have.OtherLifecycleRules), d, want.Bucket.RetentionDays))
 		}
 	}
 	if len(diff) > 0 {
@@ -397,17 +426,12 @@ func planTrail(p *Plan, want *TrailSpec, ab *ActualBaseline, orgID, mgmtID strin
 		if have == nil {
 			why = "a new log bucket gets " + why
 		}
+		if have != nil && len(have.OtherLifecycleRules) > 0 {
+			why += fmt.Sprintf("; its other lifecycle rules (%s) are kept as they are", listNames(have.OtherLifecycleRules))
+		}
 		p.Steps = append(p.Steps, Step{Kind: StepConfigureLogBucket, Subject: bucketLabel(bucket), AccountID: logID, Baseline: detail(), Why: why})
 	}
-	if have == nil || policy == "" || !sameJSON(have.Policy, policy) {
-		s := Step{Kind: StepPutBucketPolicy, Subject: bucketLabel(bucket), AccountID: logID, Baseline: detail(),
-			Why: "CloudTrail may write only for this organization's trail; no account but log-archive may delete a log"}
-		s.Baseline.Policy = policy
-		if have != nil && have.Policy != "" {
-			s.Why = "its policy differs from the one orgwizard writes: " + s.Why
-		}
-		p.Steps = append(p.Steps, s)
-	}
+	planBucketPolicy(p, have, policy, bucket, logID, detail)
 
 	t := ab.Trail
 	if t == nil {
@@ -440,6 +464,41 @@ func planTrail(p *Plan, want *TrailSpec, ab *ActualBaseline, orgID, mgmtID strin
 	}
 }
 
+// planBucketPolicy puts orgwizard's statements into the log bucket's policy
+// when they are missing or differ; apply keeps every other statement, and
+// the step says which.
+func planBucketPolicy(p *Plan, have *ActualBucket, policy, bucket, logID string, detail func() *BaselineStep) {
+	const what = "CloudTrail may write only for this organization's trail; no account but log-archive may delete a log"
+	step := func(why string) {
+		s := Step{Kind: StepPutBucketPolicy, Subject: bucketLabel(bucket), AccountID: logID, Baseline: detail(), Why: why}
+		s.Baseline.Policy = policy
+		p.Steps = append(p.Steps, s)
+	}
+	if have == nil || policy == "" || have.Policy == "" {
+		step(what)
+		return
+	}
+	m, err := MergeLogBucketPolicy(have.Policy, policy)
+	if err != nil {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("log bucket %s: %v; fix or remove the policy in log-archive, then run again", bucket, err))
+		return
+	}
+	if m.UpToDate() {
+		return
+	}
+	var parts []string
+	if len(m.Added) > 0 {
+		parts = append(parts, "adds orgwizard's statements "+listNames(m.Added))
+	}
+	if len(m.Changed) > 0 {
+		parts = append(parts, "replaces orgwizard's statements "+listNames(m.Changed)+" with the design's")
+	}
+	if len(m.Kept) > 0 {
+		parts = append(parts, "keeps your statements "+listNames(m.Kept)+" as they are")
+	}
+	step(what + "; it " + strings.Join(parts, ", "))
+}
+
 func bucketLabel(name string) string {
 	if name == "" {
 		return LogBucketPrefix + "<log-archive id>-<organization id>"
@@ -458,11 +517,14 @@ func orNone(s string) string {
 // delegated administrator: the service on there, the organization's
 // auto-enable setting, and the members enrolled.
 func planCoverage(p *Plan, kind StepKind, service string, want RegionCoverage, got ActualRegionalService, toolingID, mgmtID string, idOf func(string) (string, bool)) {
-	if got.AdminAccountID != "" && toolingID != "" && got.AdminAccountID != toolingID {
+	if got.AdminAccountID != "" && got.AdminAccountID != toolingID {
 		return // administered by another account: warned above
 	}
 	var diff []string
-	if !got.Enabled {
+	switch {
+	case got.Suspended:
+		diff = append(diff, serviceLabel(service)+"'s detector in security-tooling is suspended; apply turns it back on")
+	case !got.Enabled:
 		diff = append(diff, serviceLabel(service)+" is off in security-tooling")
 	}
 	// AWS answers NONE for an organization never configured; "" is the same.

@@ -310,7 +310,7 @@ func TestPlanBaselineDrift(t *testing.T) {
 	}
 	for kind, why := range map[StepKind]string{
 		StepConfigureLogBucket:   "versioning is Suspended; its lifecycle expires logs after 30 days (old versions 365); the design says 365",
-		StepPutBucketPolicy:      "its policy differs",
+		StepPutBucketPolicy:      "replaces orgwizard's statements OrgwizardDenyDeletionOutsideLogArchive with the design's",
 		StepUpdateTrail:          "log file validation is off",
 		StepStartLogging:         "not logging",
 		StepConfigureSecurityHub: "not enrolled: ",

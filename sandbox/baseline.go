@@ -238,6 +238,11 @@ func (e baselineEnv) RegisterDelegatedAdmin(orgID, principal, account string, no
 	e.s.orgs.RegisterDelegatedAdmin(orgID, principal, account, now)
 }
 
+// DeregisterDelegatedAdmin drops account as the organization's delegated administrator for principal.
+func (e baselineEnv) DeregisterDelegatedAdmin(orgID, principal, account string) {
+	e.s.orgs.DeregisterDelegatedAdmin(orgID, principal, account)
+}
+
 // delivery is CloudTrail's writer as S3 sees it.
 func delivery(w cloudtrail.Writer) s3.Delivery {
 	return s3.Delivery{Service: w.Service, SourceAccount: w.SourceAccount, SourceArn: w.SourceArn, SourceOrgID: w.SourceOrgID, ACL: w.ACL}

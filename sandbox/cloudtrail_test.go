@@ -252,19 +252,21 @@ func TestCloudTrailAcceptsOrgwizardsBucketPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	s3l := w.s3(*ar.Credentials.AccessKeyId, *ar.Credentials.SecretAccessKey, *ar.Credentials.SessionToken, region, true)
+	// existing-org's partial baseline has the bucket, and a one-account
+	// trail of orgwizard's name that is not logging.
 	if _, err := s3l.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket),
-		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuWest1}}); err != nil {
-		t.Fatalf("CreateBucket: %v", err)
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuWest1}}); err == nil || !strings.Contains(err.Error(), "BucketAlreadyOwnedByYou") {
+		t.Fatalf("CreateBucket of existing-org's log bucket: %v, want BucketAlreadyOwnedByYou", err)
 	}
 	policy := orgmodel.LogBucketPolicy(bucket, mgmt.OrganizationID, mgmt.ID, logs.ID, trailARN, region)
 	if _, err := s3l.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)}); err != nil {
 		t.Fatalf("PutBucketPolicy: %v", err)
 	}
 	ct := w.cloudtrail(mgmt, region)
-	out, err := ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String(orgmodel.TrailName), S3BucketName: aws.String(bucket),
+	out, err := ct.UpdateTrail(ctx, &cloudtrail.UpdateTrailInput{Name: aws.String(orgmodel.TrailName), S3BucketName: aws.String(bucket),
 		IsOrganizationTrail: aws.Bool(true), IsMultiRegionTrail: aws.Bool(true), EnableLogFileValidation: aws.Bool(true)})
-	if err != nil || *out.TrailARN != trailARN {
-		t.Fatalf("CreateTrail with orgwizard's bucket policy: %v %+v", err, out)
+	if err != nil || *out.TrailARN != trailARN || !*out.IsOrganizationTrail {
+		t.Fatalf("UpdateTrail to an organization trail with orgwizard's bucket policy: %v %+v", err, out)
 	}
 	if _, err := ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(orgmodel.TrailName)}); err != nil {
 		t.Fatal(err)

@@ -41,16 +41,17 @@ func TestDelegatedAdministrators(t *testing.T) {
 	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
 	mgmt, tooling, other := w.account("acme"), w.account("payments-dev"), w.account("log-archive")
 	org := w.org(mgmt)
-	const gd = "guardduty.amazonaws.com"
+	// Not GuardDuty: existing-org trusts it already (its partial baseline).
+	const svc = "access-analyzer.amazonaws.com"
 	register := func(id string) error {
-		_, err := org.RegisterDelegatedAdministrator(ctx, &organizations.RegisterDelegatedAdministratorInput{AccountId: &id, ServicePrincipal: aws.String(gd)})
+		_, err := org.RegisterDelegatedAdministrator(ctx, &organizations.RegisterDelegatedAdministratorInput{AccountId: &id, ServicePrincipal: aws.String(svc)})
 		return err
 	}
 	e := wantErr[*orgtypes.InvalidInputException](t, register(tooling.ID))
 	if e.Reason != "UNRECOGNIZED_SERVICE_PRINCIPAL" {
 		t.Fatalf("before trusted access: %v", e)
 	}
-	enableAccess(t, org, gd)
+	enableAccess(t, org, svc)
 	cv := wantErr[*orgtypes.ConstraintViolationException](t, register(mgmt.ID))
 	if cv.Reason != orgtypes.ConstraintViolationExceptionReasonCannotRegisterMasterAsDelegatedAdministrator {
 		t.Fatalf("management account: %v", cv)
@@ -60,11 +61,11 @@ func TestDelegatedAdministrators(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantErr[*orgtypes.AccountAlreadyRegisteredException](t, register(tooling.ID))
-	_, err := w.org(other).RegisterDelegatedAdministrator(ctx, &organizations.RegisterDelegatedAdministratorInput{AccountId: &other.ID, ServicePrincipal: aws.String(gd)})
+	_, err := w.org(other).RegisterDelegatedAdministrator(ctx, &organizations.RegisterDelegatedAdministratorInput{AccountId: &other.ID, ServicePrincipal: aws.String(svc)})
 	wantErr[*orgtypes.AccessDeniedException](t, err)
 
 	// The delegated administrator may list; another member may not.
-	list, err := w.org(tooling).ListDelegatedAdministrators(ctx, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String(gd)})
+	list, err := w.org(tooling).ListDelegatedAdministrators(ctx, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String(svc)})
 	if err != nil || len(list.DelegatedAdministrators) != 1 || *list.DelegatedAdministrators[0].Id != tooling.ID || list.DelegatedAdministrators[0].DelegationEnabledDate == nil {
 		t.Fatalf("ListDelegatedAdministrators: %v %+v", err, list)
 	}
@@ -75,16 +76,16 @@ func TestDelegatedAdministrators(t *testing.T) {
 		t.Fatalf("another service's admins: %v %+v", err, none)
 	}
 	svcs, err := org.ListDelegatedServicesForAccount(ctx, &organizations.ListDelegatedServicesForAccountInput{AccountId: &tooling.ID})
-	if err != nil || len(svcs.DelegatedServices) != 1 || *svcs.DelegatedServices[0].ServicePrincipal != gd {
+	if err != nil || len(svcs.DelegatedServices) != 1 || *svcs.DelegatedServices[0].ServicePrincipal != svc {
 		t.Fatalf("ListDelegatedServicesForAccount: %v %+v", err, svcs)
 	}
 	_, err = org.ListDelegatedServicesForAccount(ctx, &organizations.ListDelegatedServicesForAccountInput{AccountId: &other.ID})
 	wantErr[*orgtypes.AccountNotRegisteredException](t, err)
 
-	if _, err := org.DeregisterDelegatedAdministrator(ctx, &organizations.DeregisterDelegatedAdministratorInput{AccountId: &tooling.ID, ServicePrincipal: aws.String(gd)}); err != nil {
+	if _, err := org.DeregisterDelegatedAdministrator(ctx, &organizations.DeregisterDelegatedAdministratorInput{AccountId: &tooling.ID, ServicePrincipal: aws.String(svc)}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = org.DeregisterDelegatedAdministrator(ctx, &organizations.DeregisterDelegatedAdministratorInput{AccountId: &tooling.ID, ServicePrincipal: aws.String(gd)})
+	_, err = org.DeregisterDelegatedAdministrator(ctx, &organizations.DeregisterDelegatedAdministratorInput{AccountId: &tooling.ID, ServicePrincipal: aws.String(svc)})
 	wantErr[*orgtypes.AccountNotRegisteredException](t, err)
 }
 

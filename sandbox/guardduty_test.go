@@ -26,6 +26,11 @@ func TestGuardDutyOrganization(t *testing.T) {
 	mgmt, admin, member := w.account("acme"), w.account("legacy-app"), w.account("payments-dev")
 	gm, ga, gp := w.guardduty(mgmt, "eu-west-1"), w.guardduty(admin, "eu-west-1"), w.guardduty(member, "eu-west-1")
 
+	// existing-org trusts GuardDuty already (legacy-app administers it in
+	// us-west-2, its partial baseline): withdraw that to see the refusal.
+	if _, err := w.org(mgmt).DisableAWSServiceAccess(ctx, &organizations.DisableAWSServiceAccessInput{ServicePrincipal: aws.String("guardduty.amazonaws.com")}); err != nil {
+		t.Fatal(err)
+	}
 	_, err := gp.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID})
 	wantAPIError(t, "EnableOrganizationAdminAccount from a member", err, "BadRequestException", "management account")
 	_, err = gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: aws.String("12345")})
@@ -228,5 +233,58 @@ func TestGuardDutyAutoEnableNew(t *testing.T) {
 	out, err := ga.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: d.DetectorId})
 	if err != nil || len(out.Members) != 1 || *out.Members[0].AccountId != partner.ID {
 		t.Fatalf("ListMembers after a new account joined: %v %+v", err, out)
+	}
+}
+
+// TestGuardDutySuspendAndHandOver: existing-org's partial baseline has the
+// management account's detector suspended in us-east-1 and legacy-app as
+// GuardDuty's administrator in us-west-2. UpdateDetector resumes a
+// detector; DisableOrganizationAdminAccount, from the management account
+// only and for the administrator it names, frees the region for another
+// administrator, and Organizations drops legacy-app with its last region.
+func TestGuardDutySuspendAndHandOver(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	ctx := context.Background()
+	mgmt, legacy, logs := w.account("acme"), w.account("legacy-app"), w.account("log-archive")
+
+	gm := w.guardduty(mgmt, "us-east-1")
+	dets, err := gm.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
+	if err != nil || len(dets.DetectorIds) != 1 {
+		t.Fatalf("the management account's detectors in us-east-1: %v %+v", err, dets)
+	}
+	id := &dets.DetectorIds[0]
+	if d, err := gm.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: id}); err != nil || d.Status != gdtypes.DetectorStatusDisabled {
+		t.Fatalf("existing-org's suspended detector: %v %+v", err, d)
+	}
+	_, err = w.guardduty(logs, "us-east-1").UpdateDetector(ctx, &guardduty.UpdateDetectorInput{DetectorId: id, Enable: aws.Bool(true)})
+	wantAPIError(t, "UpdateDetector of another account's detector", err, "BadRequestException", "not owned by the current account")
+	if _, err := gm.UpdateDetector(ctx, &guardduty.UpdateDetectorInput{DetectorId: id, Enable: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := gm.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: id}); err != nil || d.Status != gdtypes.DetectorStatusEnabled {
+		t.Fatalf("after UpdateDetector enable: %v %+v", err, d)
+	}
+
+	west := w.guardduty(mgmt, "us-west-2")
+	admins, err := west.ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{})
+	if err != nil || len(admins.AdminAccounts) != 1 || *admins.AdminAccounts[0].AdminAccountId != legacy.ID {
+		t.Fatalf("us-west-2's administrator: %v %+v", err, admins)
+	}
+	_, err = w.guardduty(legacy, "us-west-2").DisableOrganizationAdminAccount(ctx, &guardduty.DisableOrganizationAdminAccountInput{AdminAccountId: &legacy.ID})
+	wantAPIError(t, "DisableOrganizationAdminAccount from a member", err, "BadRequestException", "management account")
+	_, err = west.DisableOrganizationAdminAccount(ctx, &guardduty.DisableOrganizationAdminAccountInput{AdminAccountId: &logs.ID})
+	wantAPIError(t, "DisableOrganizationAdminAccount of an account that is not the administrator", err, "BadRequestException", "not the delegated administrator")
+	if _, err := west.DisableOrganizationAdminAccount(ctx, &guardduty.DisableOrganizationAdminAccountInput{AdminAccountId: &legacy.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if admins, err := west.ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{}); err != nil || len(admins.AdminAccounts) != 0 {
+		t.Fatalf("us-west-2's administrator after it was disabled: %v %+v", err, admins)
+	}
+	reg, err := w.org(mgmt).ListDelegatedAdministrators(ctx, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String("guardduty.amazonaws.com")})
+	if err != nil || len(reg.DelegatedAdministrators) != 0 {
+		t.Fatalf("Organizations still lists GuardDuty's administrator: %v %+v", err, reg)
+	}
+	if _, err := west.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &logs.ID}); err != nil {
+		t.Fatalf("naming another administrator once the region is free: %v", err)
 	}
 }

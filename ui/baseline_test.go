@@ -63,7 +63,7 @@ func TestBaselineStepProposesTogglesAndEdits(t *testing.T) {
 		t.Fatalf("a retention of 36500 is not refused in words:\n%s", screen)
 	}
 	press(m, "ctrl+u", "2555", "enter")
-	if m.st.design.Baseline.LogRetentionDays != 2555 || !strings.Contains(plain(m), "logs kept 2555 days") {
+	if m.st.design.Baseline.LogRetentionDays != 2555 || !strings.Contains(plain(m), "a log lasts about 5110 days: 2555 current, then 2555 as an old version") {
 		t.Fatalf("the retention is not saved:\n%s", plain(m))
 	}
 	// The security contact, its phone refused first.

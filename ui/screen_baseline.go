@@ -92,7 +92,7 @@ func (s *baselineScreen) save() tea.Cmd {
 			return tea.Batch(s.openForm(s.title, group([]wizard.Field{wizard.Ask(wizard.RetentionQuestion, &s.retention)})), sayErr(err))
 		}
 		s.forget()
-		return say("logs kept %d days", d.Baseline.LogRetentionDays)
+		return say("a log lasts about %d days: %d current, then %d as an old version", 2*d.Baseline.LogRetentionDays, d.Baseline.LogRetentionDays, d.Baseline.LogRetentionDays)
 	}
 	k := wizard.ContactKinds[s.editing-rowContacts]
 	if err := wizard.PutContact(d, k.Key, s.contact); err != nil {

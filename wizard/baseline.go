@@ -42,7 +42,7 @@ func OnOff(v bool) string {
 var BaselineItems = []BaselineItem{
 	{"organizationTrail", "Organization trail",
 		"A record of every API call in every account and region, in log-archive, which nobody in a workload can delete or alter unseen.",
-		"The first copy of management events in each account and region has no CloudTrail charge; S3 charges the log bucket's storage and requests.",
+		"The first copy of management events in each account and region has no CloudTrail charge where no other trail already records them (a further copy is charged per event); S3 charges the log bucket's storage and requests.",
 		func(b *orgmodel.Baseline) *bool { return &b.OrganizationTrail }},
 	{"threatDetection", "Threat detection (GuardDuty)",
 		"Alerts on compromised credentials, crypto-mining and calls from known-bad addresses, in every account and allowed region.",
@@ -65,7 +65,7 @@ var BaselineItems = []BaselineItem{
 // RetentionItem is the log retention's words, as a BaselineItem's.
 var RetentionItem = struct{ Label, Protects, Costs string }{
 	"Log retention",
-	"How long the trail's record lasts: the log bucket's lifecycle deletes each log file that many days after it is written.",
+	"How long the trail's record lasts: that many days after a log file is written it becomes an old version (log-archive can still restore it), and that many days later it is deleted for good, so a log file lasts about twice that many days.",
 	"S3 charges the bucket's storage per GB-month until the lifecycle deletes it.",
 }
 

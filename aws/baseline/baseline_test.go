@@ -210,9 +210,36 @@ func (f *fakeAccount) PutAlternateContact(_ context.Context, in *account.PutAlte
 }
 
 type fakeGDAdmin struct {
-	admin    string
-	enables  int
-	detector string // the management account's own
+	admin     string
+	enables   int
+	detector  string // the management account's own
+	suspended bool   // its status is DISABLED
+	resumes   int
+}
+
+// detectorStatus answers GetDetector for a detector, as GuardDuty does.
+func detectorStatus(have, asked string, suspended bool) (*guardduty.GetDetectorOutput, error) {
+	if have == "" || have != asked {
+		return nil, &gdtypes.BadRequestException{Message: aws.String("The request is rejected because the input detectorId is not owned by the current account.")}
+	}
+	status := gdtypes.DetectorStatusEnabled
+	if suspended {
+		status = gdtypes.DetectorStatusDisabled
+	}
+	return &guardduty.GetDetectorOutput{Status: status}, nil
+}
+
+func (f *fakeGDAdmin) GetDetector(_ context.Context, in *guardduty.GetDetectorInput, _ ...func(*guardduty.Options)) (*guardduty.GetDetectorOutput, error) {
+	return detectorStatus(f.detector, aws.ToString(in.DetectorId), f.suspended)
+}
+
+func (f *fakeGDAdmin) UpdateDetector(_ context.Context, in *guardduty.UpdateDetectorInput, _ ...func(*guardduty.Options)) (*guardduty.UpdateDetectorOutput, error) {
+	if _, err := detectorStatus(f.detector, aws.ToString(in.DetectorId), f.suspended); err != nil {
+		return nil, err
+	}
+	f.resumes++
+	f.suspended = !aws.ToBool(in.Enable)
+	return &guardduty.UpdateDetectorOutput{}, nil
 }
 
 func (f *fakeGDAdmin) ListDetectors(context.Context, *guardduty.ListDetectorsInput, ...func(*guardduty.Options)) (*guardduty.ListDetectorsOutput, error) {
@@ -282,6 +309,9 @@ type fakeBucket struct {
 	enc        *s3types.ServerSideEncryptionConfiguration
 	rules      []s3types.LifecycleRule
 	policy     string
+	// denyList and denyRead: its policy denies the role s3:ListBucket
+	// (HeadBucket answers 403, to its owner too), or every Get.
+	denyList, denyRead bool
 }
 
 // fakeS3 is S3 as one account (owner) sees it: names are global.
@@ -295,17 +325,28 @@ func (f *fakeS3) own(name *string) (*fakeBucket, error) {
 	if !ok {
 		return nil, &smithy.GenericAPIError{Code: "NoSuchBucket"}
 	}
-	if b.owner != f.owner {
-		return nil, &smithy.GenericAPIError{Code: "AccessDenied"}
+	if b.owner != f.owner || b.denyRead {
+		return nil, &smithy.GenericAPIError{Code: "AccessDenied", Message: "Access Denied"}
 	}
 	return b, nil
+}
+
+// ListBuckets lists the owner's buckets: a bucket policy has no say in it.
+func (f *fakeS3) ListBuckets(_ context.Context, in *s3.ListBucketsInput, _ ...func(*s3.Options)) (*s3.ListBucketsOutput, error) {
+	out := &s3.ListBucketsOutput{}
+	for name, b := range f.buckets {
+		if b.owner == f.owner && strings.HasPrefix(name, aws.ToString(in.Prefix)) {
+			out.Buckets = append(out.Buckets, s3types.Bucket{Name: aws.String(name)})
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeS3) HeadBucket(_ context.Context, in *s3.HeadBucketInput, _ ...func(*s3.Options)) (*s3.HeadBucketOutput, error) {
 	switch b, ok := f.buckets[*in.Bucket]; {
 	case !ok:
 		return nil, &s3types.NotFound{}
-	case b.owner != f.owner:
+	case b.owner != f.owner || b.denyList:
 		return nil, &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: http.StatusForbidden}}, Err: errors.New("Forbidden")}}
 	}
 	return &s3.HeadBucketOutput{}, nil
@@ -425,6 +466,8 @@ func (f *fakeS3) PutBucketPolicy(_ context.Context, in *s3.PutBucketPolicyInput,
 type fakeGD struct {
 	DetectorAPI
 	detector   string
+	suspended  bool // the detector's status is DISABLED
+	resumes    int
 	autoEnable gdtypes.AutoEnableMembers
 	members    []gdtypes.Member
 	refuse     string // an account CreateMembers leaves unprocessed
@@ -446,6 +489,19 @@ func (f *fakeGD) CreateDetector(context.Context, *guardduty.CreateDetectorInput,
 	}
 	f.detector = "d-1"
 	return &guardduty.CreateDetectorOutput{DetectorId: aws.String(f.detector)}, nil
+}
+
+func (f *fakeGD) GetDetector(_ context.Context, in *guardduty.GetDetectorInput, _ ...func(*guardduty.Options)) (*guardduty.GetDetectorOutput, error) {
+	return detectorStatus(f.detector, aws.ToString(in.DetectorId), f.suspended)
+}
+
+func (f *fakeGD) UpdateDetector(_ context.Context, in *guardduty.UpdateDetectorInput, _ ...func(*guardduty.Options)) (*guardduty.UpdateDetectorOutput, error) {
+	if _, err := detectorStatus(f.detector, aws.ToString(in.DetectorId), f.suspended); err != nil {
+		return nil, err
+	}
+	f.resumes++
+	f.suspended = !aws.ToBool(in.Enable)
+	return &guardduty.UpdateDetectorOutput{}, nil
 }
 
 func (f *fakeGD) DescribeOrganizationConfiguration(context.Context, *guardduty.DescribeOrganizationConfigurationInput, ...func(*guardduty.Options)) (*guardduty.DescribeOrganizationConfigurationOutput, error) {

@@ -27,6 +27,7 @@ import (
 	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/orgwizard/orgwizard/access"
 	"github.com/orgwizard/orgwizard/aws/orgs"
 	"github.com/orgwizard/orgwizard/orgmodel"
 )
@@ -114,9 +115,15 @@ func (c *Client) Read(ctx context.Context, tree *orgmodel.Tree, actual *orgmodel
 			return err
 		})
 	}
-	if logID := ids[orgmodel.LogArchive]; bt.Trail != nil && logID != "" && orgID != "" {
+	// The bucket is read whenever there is a baseline, the trail turned off
+	// too: the plan then says it is kept, logs and all.
+	if logID := ids[orgmodel.LogArchive]; hasBaseline && logID != "" && orgID != "" {
+		region := bt.HomeRegion
+		if bt.Trail != nil {
+			region = bt.Trail.Bucket.Region
+		}
 		g.Go(func() error {
-			b, err := c.bucket(gctx, logID, orgmodel.LogBucketName(logID, orgID), bt.Trail.Bucket.Region)
+			b, err := c.bucket(gctx, logID, orgmodel.LogBucketName(logID, orgID), region)
 			if unreadable(err) {
 				return nil
 			}
@@ -306,22 +313,30 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	case errors.As(err, &nf) || (errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound):
 		return nil, nil
 	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusForbidden:
-		// Not log-archive's: S3 names are global.
-		return &orgmodel.ActualBucket{Name: name, Foreign: true}, nil
+		// S3 names are global: a 403 is a bucket of another account, or
+		// log-archive's own whose policy denies s3:ListBucket to the role.
+		// ListBuckets, which a bucket policy does not govern, tells them apart.
+		own, lerr := ownsBucket(ctx, api, name)
+		if lerr != nil {
+			return nil, fmt.Errorf("bucket %s answers 403 to log-archive; listing log-archive's buckets to see whether it is its own: %w", name, lerr)
+		}
+		if !own {
+			return &orgmodel.ActualBucket{Name: name, Foreign: true}, nil
+		}
 	case err != nil:
 		return nil, fmt.Errorf("looking for bucket %s in log-archive: %w", name, err)
 	}
 	b := &orgmodel.ActualBucket{Name: name, Region: region}
 	v, err := api.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(name)})
 	if err != nil {
-		return nil, fmt.Errorf("reading the versioning of bucket %s: %w", name, err)
+		return nil, ownBucketErr(err, name, "versioning")
 	}
 	b.Versioning = string(v.Status)
 	pab, err := api.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(name)})
 	switch {
 	case orgs.Code(err) == "NoSuchPublicAccessBlockConfiguration":
 	case err != nil:
-		return nil, fmt.Errorf("reading the public access block of bucket %s: %w", name, err)
+		return nil, ownBucketErr(err, name, "public access block")
 	case pab.PublicAccessBlockConfiguration != nil:
 		p := pab.PublicAccessBlockConfiguration
 		b.PublicAccessBlocked = aws.ToBool(p.BlockPublicAcls) && aws.ToBool(p.BlockPublicPolicy) && aws.ToBool(p.IgnorePublicAcls) && aws.ToBool(p.RestrictPublicBuckets)
@@ -330,7 +345,7 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	switch {
 	case orgs.Code(err) == "ServerSideEncryptionConfigurationNotFoundError":
 	case err != nil:
-		return nil, fmt.Errorf("reading the encryption of bucket %s: %w", name, err)
+		return nil, ownBucketErr(err, name, "encryption")
 	case enc.ServerSideEncryptionConfiguration != nil:
 		for _, r := range enc.ServerSideEncryptionConfiguration.Rules {
 			if d := r.ApplyServerSideEncryptionByDefault; d != nil {
@@ -342,9 +357,21 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	switch {
 	case orgs.Code(err) == "NoSuchLifecycleConfiguration":
 	case err != nil:
-		return nil, fmt.Errorf("reading the lifecycle of bucket %s: %w", name, err)
+		return nil, ownBucketErr(err, name, "lifecycle")
 	default:
 		for _, r := range lc.Rules {
+			id := aws.ToString(r.ID)
+			if id != LifecycleRuleID {
+				// Someone else's rule: apply keeps it; the plan says so,
+				// and warns when it deletes logs sooner than the design.
+				b.OtherLifecycleRules = append(b.OtherLifecycleRules, id)
+				if r.Status == s3types.ExpirationStatusEnabled && r.Expiration != nil && aws.ToInt32(r.Expiration.Days) > 0 {
+					if d := int(aws.ToInt32(r.Expiration.Days)); b.OtherExpirationDays == 0 || d < b.OtherExpirationDays {
+						b.OtherExpirationDays = d
+					}
+				}
+				continue
+			}
 			if r.Status != s3types.ExpirationStatusEnabled || !wholeBucket(r) {
 				continue
 			}
@@ -360,11 +387,43 @@ func (c *Client) bucket(ctx context.Context, logArchiveID, name, region string) 
 	switch {
 	case orgs.Code(err) == "NoSuchBucketPolicy":
 	case err != nil:
-		return nil, fmt.Errorf("reading the policy of bucket %s: %w", name, err)
+		return nil, ownBucketErr(err, name, "policy")
 	default:
 		b.Policy = aws.ToString(pol.Policy)
 	}
 	return b, nil
+}
+
+// ownsBucket tells whether name is among log-archive's own buckets.
+func ownsBucket(ctx context.Context, api BucketAPI, name string) (bool, error) {
+	in := &s3.ListBucketsInput{Prefix: aws.String(name)}
+	for {
+		out, err := api.ListBuckets(ctx, in)
+		if err != nil {
+			return false, err
+		}
+		for _, b := range out.Buckets {
+			if aws.ToString(b.Name) == name {
+				return true, nil
+			}
+		}
+		if aws.ToString(out.ContinuationToken) == "" {
+			return false, nil
+		}
+		in.ContinuationToken = out.ContinuationToken
+	}
+}
+
+// ownBucketErr says why reading a setting of log-archive's own bucket
+// failed; a refusal there is the bucket's policy denying
+// OrganizationAccountAccessRole, which only log-archive can undo.
+func ownBucketErr(err error, name, setting string) error {
+	if orgs.Denied(err) {
+		return fmt.Errorf("reading the %s of bucket %s: the bucket is log-archive's, but its policy denies %s there what orgwizard needs to read it; "+
+			"in log-archive, take that Deny out of the bucket's policy (log-archive's root user may always change the policy), then run again: %w",
+			setting, name, access.OrganizationAccountAccessRole, err)
+	}
+	return fmt.Errorf("reading the %s of bucket %s: %w", setting, name, err)
 }
 
 // wholeBucket tells whether a lifecycle rule applies to every object.
@@ -433,6 +492,27 @@ func detectorID(ctx context.Context, api DetectorLister) (string, error) {
 	return out.DetectorIds[0], nil
 }
 
+// DetectorReader reads an account's detector and its status.
+type DetectorReader interface {
+	DetectorLister
+	GetDetector(ctx context.Context, in *guardduty.GetDetectorInput, optFns ...func(*guardduty.Options)) (*guardduty.GetDetectorOutput, error)
+}
+
+// detectorOf is an account's detector in a region, "" when GuardDuty was
+// never turned on there, and whether it is on: a suspended detector
+// (status DISABLED) exists but watches nothing.
+func detectorOf(ctx context.Context, api DetectorReader) (string, bool, error) {
+	id, err := detectorID(ctx, api)
+	if err != nil || id == "" {
+		return id, false, err
+	}
+	out, err := api.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(id)})
+	if err != nil {
+		return id, false, fmt.Errorf("reading detector %s: %w", id, err)
+	}
+	return id, out.Status == gdtypes.DetectorStatusEnabled, nil
+}
+
 // guardDutyMembers lists the accounts GuardDuty monitors for the
 // administrator (relationship Enabled).
 func guardDutyMembers(ctx context.Context, api DetectorAPI, detector string) ([]string, error) {
@@ -492,11 +572,11 @@ func (c *Client) guardDuty(ctx context.Context, region, toolingID string) (orgmo
 		return got, err
 	}
 	api := m.GuardDuty(region)
-	detector, err := detectorID(ctx, api)
+	detector, on, err := detectorOf(ctx, api)
 	if err != nil || detector == "" {
 		return got, wrapIf(err, "GuardDuty in %s", region)
 	}
-	got.Enabled = true
+	got.Enabled, got.Suspended = on, !on
 	oc, err := api.DescribeOrganizationConfiguration(ctx, &guardduty.DescribeOrganizationConfigurationInput{DetectorId: aws.String(detector)})
 	if err != nil {
 		return got, fmt.Errorf("reading GuardDuty's organization configuration in %s: %w", region, err)

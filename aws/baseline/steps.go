@@ -132,18 +132,22 @@ func (c *Client) CreateLogBucket(ctx context.Context, logArchiveID, bucket, regi
 	return fmt.Errorf("creating bucket %s in log-archive: %w", bucket, err)
 }
 
-// LifecycleRuleID names the log bucket's lifecycle rule.
-const LifecycleRuleID = "orgwizard-log-retention"
+// LifecycleRuleID names the log bucket's lifecycle rule (orgmodel's).
+const LifecycleRuleID = orgmodel.LifecycleRuleID
 
 // ConfigureLogBucket turns on versioning, blocks public access, sets default
-// encryption (S3 managed keys) and the lifecycle. In a versioned bucket
-// S3's Expiration does not delete: retentionDays after a log is written it
-// becomes an old version (under a delete marker), which log-archive can
-// still restore; NoncurrentVersionExpiration deletes that old version for
-// good retentionDays later. A log so lasts about twice retentionDays; S3
-// then removes the delete marker left alone, as a rule with Expiration
-// Days does by itself. Each call sets a whole setting, so running it
-// again changes nothing.
+// encryption (S3 managed keys) where the bucket has none, and puts
+// orgwizard's lifecycle rule beside the bucket's other rules. In a versioned
+// bucket S3's Expiration does not delete: retentionDays after a log is
+// written it becomes an old version (under a delete marker), which
+// log-archive can still restore; NoncurrentVersionExpiration deletes that
+// old version for good retentionDays later. A log so lasts about twice
+// retentionDays; S3 then removes the delete marker left alone, as a rule
+// with Expiration Days does by itself. Nothing of the user's is lost: a
+// default encryption of theirs (a KMS key) stays, and so does every
+// lifecycle rule whose ID is not orgwizard's (S3's PutBucketLifecycle
+// replaces the whole configuration, so they are read first and put back).
+// Running it again changes nothing.
 func (c *Client) ConfigureLogBucket(ctx context.Context, logArchiveID, bucket, region string, retentionDays int) error {
 	m, err := c.member(ctx, logArchiveID)
 	if err != nil {
@@ -160,25 +164,64 @@ func (c *Client) ConfigureLogBucket(ctx context.Context, logArchiveID, bucket, r
 			IgnorePublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}}); err != nil {
 		return fmt.Errorf("blocking public access to bucket %s: %w", bucket, err)
 	}
-	if _, err := api.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(bucket),
-		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
-			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256},
-		}}}}); err != nil {
-		return fmt.Errorf("setting default encryption on bucket %s: %w", bucket, err)
+	enc, err := api.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(bucket)})
+	switch {
+	case orgs.Code(err) == "ServerSideEncryptionConfigurationNotFoundError":
+	case err != nil:
+		return fmt.Errorf("reading the encryption of bucket %s: %w", bucket, err)
 	}
-	if _, err := api.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String(bucket),
-		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: []s3types.LifecycleRule{{
-			ID: aws.String(LifecycleRuleID), Status: s3types.ExpirationStatusEnabled,
-			Filter:                      &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
-			Expiration:                  &s3types.LifecycleExpiration{Days: aws.Int32(int32(retentionDays))},
-			NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(int32(retentionDays))},
-		}}}}); err != nil {
+	if !encrypted(enc) {
+		if _, err := api.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(bucket),
+			ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+				ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256},
+			}}}}); err != nil {
+			return fmt.Errorf("setting default encryption on bucket %s: %w", bucket, err)
+		}
+	}
+	lc, err := api.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
+	in := &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String(bucket), LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{}}
+	switch {
+	case orgs.Code(err) == "NoSuchLifecycleConfiguration":
+	case err != nil:
+		return fmt.Errorf("reading the lifecycle of bucket %s, to keep its other rules: %w", bucket, err)
+	default:
+		in.TransitionDefaultMinimumObjectSize = lc.TransitionDefaultMinimumObjectSize
+		for _, r := range lc.Rules {
+			if aws.ToString(r.ID) != LifecycleRuleID {
+				in.LifecycleConfiguration.Rules = append(in.LifecycleConfiguration.Rules, r)
+			}
+		}
+	}
+	in.LifecycleConfiguration.Rules = append(in.LifecycleConfiguration.Rules, s3types.LifecycleRule{
+		ID: aws.String(LifecycleRuleID), Status: s3types.ExpirationStatusEnabled,
+		Filter:                      &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+		Expiration:                  &s3types.LifecycleExpiration{Days: aws.Int32(int32(retentionDays))},
+		NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(int32(retentionDays))},
+	})
+	if _, err := api.PutBucketLifecycleConfiguration(ctx, in); err != nil {
 		return fmt.Errorf("setting the %d-day lifecycle of bucket %s: %w", retentionDays, bucket, err)
 	}
 	return nil
 }
 
-// PutLogBucketPolicy sets the log bucket's policy (orgmodel.LogBucketPolicy).
+// encrypted tells whether a bucket has a default encryption.
+func encrypted(out *s3.GetBucketEncryptionOutput) bool {
+	if out == nil || out.ServerSideEncryptionConfiguration == nil {
+		return false
+	}
+	for _, r := range out.ServerSideEncryptionConfiguration.Rules {
+		if d := r.ApplyServerSideEncryptionByDefault; d != nil && d.SSEAlgorithm != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// PutLogBucketPolicy puts orgwizard's statements (policy, from
+// orgmodel.LogBucketPolicy) into the log bucket's policy: they replace
+// orgwizard's own statements there, by Sid, and every other statement is
+// kept (orgmodel.MergeLogBucketPolicy). The policy is read here, at apply,
+// so that a statement added after the plan was made is kept too.
 func (c *Client) PutLogBucketPolicy(ctx context.Context, logArchiveID, bucket, region, policy string) error {
 	if policy == "" {
 		return fmt.Errorf("the policy of bucket %s is empty", bucket)
@@ -187,8 +230,29 @@ func (c *Client) PutLogBucketPolicy(ctx context.Context, logArchiveID, bucket, r
 	if err != nil {
 		return err
 	}
-	report(ctx, "setting the policy of %s", bucket)
-	if _, err := m.S3(region).PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)}); err != nil {
+	api := m.S3(region)
+	have := ""
+	got, err := api.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	switch {
+	case orgs.Code(err) == "NoSuchBucketPolicy":
+	case err != nil:
+		return fmt.Errorf("reading the policy of bucket %s, to keep the statements that are not orgwizard's: %w", bucket, err)
+	default:
+		have = aws.ToString(got.Policy)
+	}
+	merged, err := orgmodel.MergeLogBucketPolicy(have, policy)
+	if err != nil {
+		return fmt.Errorf("the policy of bucket %s: %w", bucket, err)
+	}
+	if have != "" && merged.UpToDate() {
+		return nil
+	}
+	if len(merged.Kept) > 0 {
+		report(ctx, "setting the policy of %s (keeping %s)", bucket, strings.Join(merged.Kept, ", "))
+	} else {
+		report(ctx, "setting the policy of %s", bucket)
+	}
+	if _, err := api.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(merged.Policy)}); err != nil {
 		return fmt.Errorf("setting the policy of bucket %s: %w", bucket, err)
 	}
 	return nil
@@ -252,9 +316,15 @@ func (c *Client) ConfigureGuardDuty(ctx context.Context, toolingID, region, auto
 		return err
 	}
 	api := m.GuardDuty(region)
-	detector, err := detectorID(ctx, api)
+	detector, on, err := detectorOf(ctx, api)
 	if err != nil {
 		return fmt.Errorf("GuardDuty in %s: %w", region, err)
+	}
+	if detector != "" && !on {
+		report(ctx, "turning GuardDuty back on in security-tooling, %s (its detector was suspended)", region)
+		if err := resume(ctx, api, detector); err != nil {
+			return fmt.Errorf("turning GuardDuty back on in security-tooling, %s (its detector %s is suspended): %w", region, detector, err)
+		}
 	}
 	if detector == "" {
 		report(ctx, "turning GuardDuty on in security-tooling, %s", region)
@@ -332,9 +402,16 @@ func guardDutyHint(status string) string {
 // must first enable GuardDuty to be added as a member").
 func (c *Client) managementDetector(ctx context.Context, region string) error {
 	api := c.mgmt.GuardDuty(region)
-	id, err := detectorID(ctx, api)
+	id, on, err := detectorOf(ctx, api)
 	if err != nil {
 		return fmt.Errorf("GuardDuty of the management account in %s: %w", region, err)
+	}
+	if id != "" && !on {
+		report(ctx, "turning GuardDuty back on in the management account, %s (its detector was suspended)", region)
+		if err := resume(ctx, api, id); err != nil {
+			return fmt.Errorf("turning GuardDuty back on in the management account, %s (its detector %s is suspended): %w", region, id, err)
+		}
+		return nil
 	}
 	if id != "" {
 		return nil
@@ -349,6 +426,18 @@ func (c *Client) managementDetector(ctx context.Context, region string) error {
 		return fmt.Errorf("turning GuardDuty on in the management account, %s (AWS enrols it as a member only once it has a detector there): %w", region, err)
 	}
 	return nil
+}
+
+// DetectorResumer turns a suspended detector back on.
+type DetectorResumer interface {
+	UpdateDetector(ctx context.Context, in *guardduty.UpdateDetectorInput, optFns ...func(*guardduty.Options)) (*guardduty.UpdateDetectorOutput, error)
+}
+
+// resume turns a suspended detector back on (UpdateDetector, Enable true);
+// AWS answers success when it is on already.
+func resume(ctx context.Context, api DetectorResumer, detector string) error {
+	_, err := api.UpdateDetector(ctx, &guardduty.UpdateDetectorInput{DetectorId: aws.String(detector), Enable: aws.Bool(true)})
+	return err
 }
 
 // ConfigureSecurityHub, from security-tooling in region: Security Hub on,
@@ -429,9 +518,16 @@ func (c *Client) CreateAnalyzer(ctx context.Context, toolingID, region, name str
 		list, lerr := analyzers(ctx, api)
 		if lerr == nil {
 			for _, a := range list {
-				if aws.ToString(a.Name) == name && a.Type == aatypes.TypeOrganization {
+				if aws.ToString(a.Name) != name {
+					continue
+				}
+				if a.Type == aatypes.TypeOrganization {
 					return nil
 				}
+				return fmt.Errorf("creating analyzer %s in security-tooling, %s: security-tooling has an analyzer of that name already, of type %s, "+
+					"and an account can have one analyzer of a name; orgwizard's organization analyzer is always named %s. Delete that analyzer in "+
+					"security-tooling with %s (create it again under another name if you need it), then apply again: %w",
+					name, region, a.Type, name, orgmodel.DeleteAnalyzerCommand(region), err)
 			}
 		}
 	}

@@ -369,6 +369,8 @@ var Actions = []Action{
 	{Name: "guardduty:EnableOrganizationAdminAccount", Why: "make security-tooling GuardDuty's delegated administrator in each allowed region", NotInSandbox: baselineNotServed},
 	{Name: "guardduty:ListDetectors", Why: "apply: find the management account's own GuardDuty detector in each region, before enrolling it", NotInSandbox: baselineNotServed},
 	{Name: "guardduty:CreateDetector", Why: "turn GuardDuty on in the management account in a region where it is off: AWS enrols it as a member only once it has a detector there", NotInSandbox: baselineNotServed},
+	{Name: "guardduty:GetDetector", Why: "apply: whether the management account's own detector is on or suspended (status DISABLED), before enrolling it", NotInSandbox: baselineNotServed},
+	{Name: "guardduty:UpdateDetector", Why: "turn the management account's suspended GuardDuty detector back on (enable true) before enrolling it", NotInSandbox: baselineNotServed},
 	{Name: "securityhub:ListOrganizationAdminAccounts", Why: "plan, apply: find Security Hub's delegated administrator in each region", NotInSandbox: baselineNotServed},
 	{Name: "securityhub:EnableOrganizationAdminAccount", Why: "make security-tooling Security Hub's delegated administrator in each allowed region (baseline.securityHub)", NotInSandbox: baselineNotServed},
 
@@ -430,6 +432,7 @@ var baselineActions = []string{
 	"iam:ListOrganizationsFeatures", "iam:EnableOrganizationsRootCredentialsManagement", "iam:EnableOrganizationsRootSessions",
 	"account:GetAlternateContact", "account:PutAlternateContact",
 	"guardduty:ListOrganizationAdminAccounts", "guardduty:EnableOrganizationAdminAccount", "guardduty:ListDetectors", "guardduty:CreateDetector",
+	"guardduty:GetDetector", "guardduty:UpdateDetector",
 	"securityhub:ListOrganizationAdminAccounts", "securityhub:EnableOrganizationAdminAccount",
 }
 

@@ -739,7 +739,7 @@ resource "aws_s3_bucket_policy" "log_bucket" {
       "Version": "2012-10-17",
       "Statement": [
         {
-          "Sid": "AWSCloudTrailAclCheck20150319",
+          "Sid": "OrgwizardCloudTrailAclCheck",
           "Effect": "Allow",
           "Principal": {
             "Service": [
@@ -755,7 +755,7 @@ resource "aws_s3_bucket_policy" "log_bucket" {
           }
         },
         {
-          "Sid": "AWSCloudTrailWrite20150319",
+          "Sid": "OrgwizardCloudTrailWrite",
           "Effect": "Allow",
           "Principal": {
             "Service": [
@@ -772,7 +772,7 @@ resource "aws_s3_bucket_policy" "log_bucket" {
           }
         },
         {
-          "Sid": "AWSCloudTrailOrganizationWrite20150319",
+          "Sid": "OrgwizardCloudTrailOrganizationWrite",
           "Effect": "Allow",
           "Principal": {
             "Service": [
@@ -789,7 +789,7 @@ resource "aws_s3_bucket_policy" "log_bucket" {
           }
         },
         {
-          "Sid": "DenyDeletionOutsideLogArchive",
+          "Sid": "OrgwizardDenyDeletionOutsideLogArchive",
           "Effect": "Deny",
           "Principal": "*",
           "Action": [
@@ -812,7 +812,7 @@ resource "aws_s3_bucket_policy" "log_bucket" {
           }
         },
         {
-          "Sid": "DenyInsecureTransport",
+          "Sid": "OrgwizardDenyInsecureTransport",
           "Effect": "Deny",
           "Principal": "*",
           "Action": "s3:*",

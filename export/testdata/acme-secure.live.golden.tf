@@ -889,7 +889,7 @@ resource "aws_s3_bucket_policy" "log_bucket" {
       "Version": "2012-10-17",
       "Statement": [
         {
-          "Sid": "AWSCloudTrailAclCheck20150319",
+          "Sid": "OrgwizardCloudTrailAclCheck",
           "Effect": "Allow",
           "Principal": {
             "Service": [
@@ -905,7 +905,7 @@ resource "aws_s3_bucket_policy" "log_bucket" {
           }
         },
         {
-          "Sid": "AWSCloudTrailWrite20150319",
+          "Sid": "OrgwizardCloudTrailWrite",
           "Effect": "Allow",
           "Principal": {
             "Service": [
@@ -922,7 +922,7 @@ resource "aws_s3_bucket_policy" "log_bucket" {
           }
         },
         {
-          "Sid": "AWSCloudTrailOrganizationWrite20150319",
+          "Sid": "OrgwizardCloudTrailOrganizationWrite",
           "Effect": "Allow",
           "Principal": {
             "Service": [
@@ -939,7 +939,7 @@ resource "aws_s3_bucket_policy" "log_bucket" {
           }
         },
         {
-          "Sid": "DenyDeletionOutsideLogArchive",
+          "Sid": "OrgwizardDenyDeletionOutsideLogArchive",
           "Effect": "Deny",
           "Principal": "*",
           "Action": [
@@ -962,7 +962,7 @@ resource "aws_s3_bucket_policy" "log_bucket" {
           }
         },
         {
-          "Sid": "DenyInsecureTransport",
+          "Sid": "OrgwizardDenyInsecureTransport",
           "Effect": "Deny",
           "Principal": "*",
           "Action": "s3:*",

@@ -59,6 +59,9 @@ type SecurityOrgs interface {
 	// RegisterDelegatedAdmin records account as the organization's
 	// delegated administrator for principal in Organizations.
 	RegisterDelegatedAdmin(orgID, principal, account string, now time.Time)
+	// DeregisterDelegatedAdmin drops that record (GuardDuty does once the
+	// account administers no region).
+	DeregisterDelegatedAdmin(orgID, principal, account string)
 }
 
 // Routes are a REST service's operations: method, path pattern, operation.

@@ -66,7 +66,9 @@ var Routes = core.Routes{
 	{"POST", "/detector", "CreateDetector"},
 	{"GET", "/detector", "ListDetectors"},
 	{"GET", "/detector/{DetectorId}", "GetDetector"},
+	{"POST", "/detector/{DetectorId}", "UpdateDetector"},
 	{"POST", "/admin/enable", "EnableOrganizationAdminAccount"},
+	{"POST", "/admin/disable", "DisableOrganizationAdminAccount"},
 	{"GET", "/admin", "ListOrganizationAdminAccounts"},
 	{"POST", "/detector/{DetectorId}/admin", "UpdateOrganizationConfiguration"},
 	{"GET", "/detector/{DetectorId}/admin", "DescribeOrganizationConfiguration"},
@@ -119,8 +121,12 @@ func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) (
 		return s.listDetectors(c, &in)
 	case "GetDetector":
 		return s.getDetector(c, &in)
+	case "UpdateDetector":
+		return s.updateDetector(c, &in, now)
 	case "EnableOrganizationAdminAccount":
 		return s.enableAdmin(c, &in, now)
+	case "DisableOrganizationAdminAccount":
+		return s.disableAdmin(c, &in, now)
 	case "ListOrganizationAdminAccounts":
 		return s.listAdmins(c, &in)
 	case "UpdateOrganizationConfiguration":
@@ -237,6 +243,31 @@ func (s *Service) getDetector(c *core.Caller, in *input) (any, bool, *core.Error
 		"status":      status, "tags": tags}, false, nil
 }
 
+// updateDetector suspends (enable false) or re-enables a detector, or
+// changes its publishing frequency, as GuardDuty's UpdateDetector does.
+func (s *Service) updateDetector(c *core.Caller, in *input, now time.Time) (any, bool, *core.Error) {
+	d, err := s.ownDetector(c, in.DetectorId)
+	if err != nil {
+		return nil, false, err
+	}
+	changed := false
+	if f := in.FindingPublishingFrequency; f != "" {
+		if !slices.Contains(frequencies, f) {
+			return nil, false, badRequest("The request is rejected because findingPublishingFrequency %q is not one of %v.", f, frequencies)
+		}
+		changed = changed || d.Frequency != f
+		d.Frequency = f
+	}
+	if in.Enable != nil {
+		changed = changed || d.Enabled != *in.Enable
+		d.Enabled = *in.Enable
+	}
+	if changed {
+		d.UpdatedAt = now
+	}
+	return struct{}{}, changed, nil
+}
+
 func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bool, *core.Error) {
 	if !accountIDPattern.MatchString(in.AdminAccountId) {
 		return nil, false, badRequest("The request is rejected because adminAccountId %q is not a 12-digit account id.", in.AdminAccountId)
@@ -262,6 +293,30 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 	if s.detectorOf(in.AdminAccountId, c.Region) == nil {
 		s.st.Detectors = append(s.st.Detectors, &Detector{ID: core.RandomHex(32), Account: in.AdminAccountId, Region: c.Region,
 			Enabled: true, Frequency: "SIX_HOURS", CreatedAt: now, UpdatedAt: now})
+	}
+	return struct{}{}, true, nil
+}
+
+// disableAdmin removes the organization's administrator in the caller's
+// region (its members there are disassociated). The sandbox keeps the
+// account registered in Organizations while it administers another region,
+// and drops the registration with the last.
+func (s *Service) disableAdmin(c *core.Caller, in *input, now time.Time) (any, bool, *core.Error) {
+	if !accountIDPattern.MatchString(in.AdminAccountId) {
+		return nil, false, badRequest("The request is rejected because adminAccountId %q is not a 12-digit account id.", in.AdminAccountId)
+	}
+	o, ok := s.env.OrgOf(c.Account.ID)
+	if !ok || !o.Manages(c.Account.ID) {
+		return nil, false, badRequest("The request is rejected because the current account is not the management account of an organization; call DisableOrganizationAdminAccount from the management account.")
+	}
+	a := core.AdminIn(s.st.Admins, o.ID, c.Region)
+	if a == nil || a.Account != in.AdminAccountId {
+		return nil, false, badRequest("The request is rejected because account %s is not the delegated administrator of the organization in %s.", in.AdminAccountId, c.Region)
+	}
+	s.st.Admins = slices.DeleteFunc(s.st.Admins, func(x *Admin) bool { return x == a })
+	s.st.Members = slices.DeleteFunc(s.st.Members, func(m *Member) bool { return m.Admin == a.Account && m.Region == c.Region })
+	if !slices.ContainsFunc(s.st.Admins, func(x *Admin) bool { return x.OrgID == o.ID && x.Account == a.Account }) {
+		s.env.DeregisterDelegatedAdmin(o.ID, ServicePrincipal, a.Account)
 	}
 	return struct{}{}, true, nil
 }

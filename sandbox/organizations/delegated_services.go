@@ -1,6 +1,9 @@
 package organizations
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // RegisterDelegatedAdmin records account as the organization's delegated
 // administrator for principal, as a service does on AWS when its own API
@@ -17,5 +20,18 @@ func (s *Service) RegisterDelegatedAdmin(orgID, principal, account string, at ti
 		return false
 	}
 	o.DelegatedAdmins = append(o.DelegatedAdmins, delegatedAdmin{Account: account, Principal: principal, At: at})
+	return true
+}
+
+// DeregisterDelegatedAdmin drops account as the organization's delegated
+// administrator for principal, as GuardDuty does when its last region's
+// DisableOrganizationAdminAccount removes it. It reports whether that
+// changed anything.
+func (s *Service) DeregisterDelegatedAdmin(orgID, principal, account string) bool {
+	o := s.ix.orgByID[orgID]
+	if o == nil || !s.DelegatedAdmin(orgID, principal, account) {
+		return false
+	}
+	o.DelegatedAdmins = slices.DeleteFunc(o.DelegatedAdmins, func(d delegatedAdmin) bool { return d.Principal == principal && d.Account == account })
 	return true
 }

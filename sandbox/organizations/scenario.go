@@ -44,6 +44,14 @@ func (s *Service) BuildExistingOrg(mgmt, payments, logs, legacy *core.Account, q
 	logs.ParentID = workloads.ID
 }
 
+// TrustSince gives principal trusted access to the organization orgID, as
+// EnableAWSServiceAccess did at at: a scenario's partial baseline.
+func (s *Service) TrustSince(orgID, principal string, at time.Time) {
+	if o := s.ix.orgByID[orgID]; o != nil && !s.TrustedAccess(orgID, principal) {
+		o.ServiceAccess = append(o.ServiceAccess, serviceAccess{Principal: principal, EnabledAt: at})
+	}
+}
+
 // Seed makes mgmt the management account of an organization with n member
 // accounts and m OUs (fifty under the root, the rest one level below them,
 // accounts spread over the OUs), each account created and tagged.

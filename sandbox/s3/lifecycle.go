@@ -167,3 +167,14 @@ func (s *Service) deleteLifecycle(k *call) (any, *core.Error) {
 	k.res.Changed, k.res.Status = true, http.StatusNoContent
 	return nil, nil
 }
+
+// AbortUploadsRule is a lifecycle rule of the whole bucket that only aborts
+// multipart uploads left incomplete days after they start: a scenario's
+// bucket has it, as many a hand-made one does.
+func AbortUploadsRule(id string, days int) LifecycleRule {
+	r := LifecycleRule{ID: id, Filter: &rawXML{Inner: "<Prefix></Prefix>"}, Status: "Enabled"}
+	r.AbortIncompleteMultipartUpload = &struct {
+		DaysAfterInitiation int `xml:"DaysAfterInitiation" json:"daysAfterInitiation"`
+	}{days}
+	return r
+}
