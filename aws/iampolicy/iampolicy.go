@@ -106,6 +106,8 @@ var Adapters = []Adapter{
 	{Service: "account", API: reflect.TypeFor[baseline.ContactAPI]()},
 	{Service: "guardduty", API: reflect.TypeFor[baseline.GuardDutyAdminAPI]()},
 	{Service: "guardduty", API: reflect.TypeFor[baseline.DetectorLister]()},
+	{Service: "guardduty", API: reflect.TypeFor[baseline.DetectorReader]()},
+	{Service: "guardduty", API: reflect.TypeFor[baseline.DetectorResumer]()},
 	{Service: "securityhub", API: reflect.TypeFor[baseline.SecurityHubAdminAPI]()},
 	{Service: "sts", API: reflect.TypeFor[baseline.AssumeRoleAPI]()},
 
