@@ -28,21 +28,21 @@ type restService struct {
 }
 
 var restServices = map[string]*restService{
-	"guardduty": {routes: guardduty.Routes, known: guardduty.Known,
+	"guardduty": {routes: guardduty.Routes, known: guardduty.Routes.Known,
 		serve: func(s *Sandbox, c *core.Caller, op string, body []byte, now time.Time) (any, bool, *core.Error) {
 			if s.st.GuardDuty == nil {
 				s.st.GuardDuty = &guardduty.State{}
 			}
 			return guardduty.New(s.st.GuardDuty, baselineEnv{s}).Serve(c, op, body, now)
 		}},
-	"securityhub": {routes: securityhub.Routes, known: securityhub.Known,
+	"securityhub": {routes: securityhub.Routes, known: securityhub.Routes.Known,
 		serve: func(s *Sandbox, c *core.Caller, op string, body []byte, now time.Time) (any, bool, *core.Error) {
 			if s.st.SecurityHub == nil {
 				s.st.SecurityHub = &securityhub.State{}
 			}
 			return securityhub.New(s.st.SecurityHub, baselineEnv{s}).Serve(c, op, body, now)
 		}},
-	"access-analyzer": {routes: accessanalyzer.Routes, known: accessanalyzer.Known,
+	"access-analyzer": {routes: accessanalyzer.Routes, known: accessanalyzer.Routes.Known,
 		serve: func(s *Sandbox, c *core.Caller, op string, body []byte, now time.Time) (any, bool, *core.Error) {
 			if s.st.AccessAnalyzer == nil {
 				s.st.AccessAnalyzer = &accessanalyzer.State{}
@@ -226,6 +226,11 @@ func (e baselineEnv) TrustedAccess(orgID, principal string) bool {
 // administrator for principal.
 func (e baselineEnv) DelegatedAdmin(orgID, principal, account string) bool {
 	return e.s.orgs.DelegatedAdmin(orgID, principal, account)
+}
+
+// EnableTrustedAccess makes the organization trust principal.
+func (e baselineEnv) EnableTrustedAccess(orgID, principal string, now time.Time) {
+	e.s.orgs.EnableTrustedAccess(orgID, principal, now)
 }
 
 // RegisterDelegatedAdmin records account as the organization's delegated administrator for principal.

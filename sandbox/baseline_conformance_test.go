@@ -325,29 +325,12 @@ func TestBaselineConformanceWithMoto(t *testing.T) {
 	sb := newBaselineWorld(w.url, acme.AccessKeyID, acme.SecretAccessKey)
 	mt := newBaselineWorld(url, "AKIAMOTOCONFORMANCE0", "secret")
 
-	known := map[string]difference{}
-	for _, d := range baselineDifferences {
-		known[d.step] = d
-	}
+	known := newDifferences(t, baselineDifferences)
 	ctx := context.Background()
 	for _, step := range baselineSteps() {
 		got := outcome(step.run(ctx, sb))
 		want := outcome(step.run(ctx, mt))
-		if strings.HasPrefix(got, "error: setup") || strings.HasPrefix(want, "error: setup") {
-			t.Fatalf("%s: setup failed: sandbox %s, moto %s", step.name, got, want)
-		}
-		d, listed := known[step.name]
-		delete(known, step.name)
-		switch {
-		case got == want && listed:
-			t.Errorf("%s: both answer %s, but the step is listed as a deliberate difference (%s); remove it from the list", step.name, got, d.why)
-		case got != want && !listed:
-			t.Errorf("%s: sandbox %s, moto %s; fix the sandbox or list the difference with its reason", step.name, got, want)
-		case listed && (got != d.sandbox || want != d.moto):
-			t.Errorf("%s: sandbox %s, moto %s; the list says sandbox %s, moto %s", step.name, got, want, d.sandbox, d.moto)
-		}
+		known.check(step.name, got, want)
 	}
-	for step := range known {
-		t.Errorf("deliberate difference %q names no step of the sequence", step)
-	}
+	known.unused()
 }

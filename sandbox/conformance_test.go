@@ -27,6 +27,53 @@ type difference struct {
 	why     string
 }
 
+// differences checks a conformance run against its list of deliberate
+// differences: a step both answer alike must not be listed, one they answer
+// differently must be, with the outcomes the list gives, and every listed
+// step must be run. One checker for the three conformance tests.
+type differences struct {
+	t     *testing.T
+	known map[string]difference
+}
+
+func newDifferences(t *testing.T, list []difference) *differences {
+	known := map[string]difference{}
+	for _, d := range list {
+		if _, dup := known[d.step]; dup {
+			t.Fatalf("deliberate difference %q is listed twice", d.step)
+		}
+		known[d.step] = d
+	}
+	return &differences{t: t, known: known}
+}
+
+// check compares one step's outcomes, the sandbox's (got) and moto's (want).
+func (k *differences) check(step, got, want string) {
+	t := k.t
+	t.Helper()
+	if strings.HasPrefix(got, "error: setup") || strings.HasPrefix(want, "error: setup") {
+		t.Fatalf("%s: setup failed: sandbox %s, moto %s", step, got, want)
+	}
+	d, listed := k.known[step]
+	delete(k.known, step)
+	switch {
+	case got == want && listed:
+		t.Errorf("%s: both answer %s, but the step is listed as a deliberate difference (%s); remove it from the list", step, got, d.why)
+	case got != want && !listed:
+		t.Errorf("%s: sandbox %s, moto %s; fix the sandbox or list the difference with its reason", step, got, want)
+	case listed && (got != d.sandbox || want != d.moto):
+		t.Errorf("%s: sandbox %s, moto %s; the list says sandbox %s, moto %s", step, got, want, d.sandbox, d.moto)
+	}
+}
+
+// unused fails for every listed difference no step checked.
+func (k *differences) unused() {
+	k.t.Helper()
+	for step := range k.known {
+		k.t.Errorf("deliberate difference %q names no step of the sequence", step)
+	}
+}
+
 // deliberateDifferences is the one list of where the sandbox departs from
 // moto. In each the sandbox does what AWS does and moto does not; a
 // difference that disappears (moto catching up) fails the test, so the list
@@ -383,30 +430,13 @@ func TestConformanceWithMoto(t *testing.T) {
 		Retryer:     sandbox.ConnRetryer},
 		func(o *organizations.Options) { o.BaseEndpoint = aws.String(url) })
 
-	known := map[string]difference{}
-	for _, d := range deliberateDifferences {
-		known[d.step] = d
-	}
+	known := newDifferences(t, deliberateDifferences)
 	ctx := context.Background()
 	var sv, mv confVars
 	for _, step := range conformanceSteps() {
 		got := outcome(step.run(ctx, sb, &sv))
 		want := outcome(step.run(ctx, moto, &mv))
-		if strings.HasPrefix(got, "error: setup") || strings.HasPrefix(want, "error: setup") {
-			t.Fatalf("%s: setup failed: sandbox %s, moto %s", step.name, got, want)
-		}
-		d, listed := known[step.name]
-		delete(known, step.name)
-		switch {
-		case got == want && listed:
-			t.Errorf("%s: both answer %s, but the step is listed as a deliberate difference (%s); remove it from the list", step.name, got, d.why)
-		case got != want && !listed:
-			t.Errorf("%s: sandbox %s, moto %s; fix the sandbox or list the difference with its reason", step.name, got, want)
-		case listed && (got != d.sandbox || want != d.moto):
-			t.Errorf("%s: sandbox %s, moto %s; the list says sandbox %s, moto %s", step.name, got, want, d.sandbox, d.moto)
-		}
+		known.check(step.name, got, want)
 	}
-	for step := range known {
-		t.Errorf("deliberate difference %q names no step of the sequence", step)
-	}
+	known.unused()
 }

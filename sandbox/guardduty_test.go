@@ -3,18 +3,23 @@ package sandbox_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/orgwizard/orgwizard/sandbox"
 )
 
 // TestGuardDutyOrganization walks GuardDuty's organization set-up in the
 // order apply takes, with AWS's refusals for each step taken too early.
+// Naming the administrator needs no trusted access first: as AWS's guide
+// says, it enables GuardDuty as a trusted service in Organizations and turns
+// GuardDuty on in the administrator.
 func TestGuardDutyOrganization(t *testing.T) {
 	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
 	ctx := context.Background()
@@ -28,16 +33,25 @@ func TestGuardDutyOrganization(t *testing.T) {
 	}
 	_, err := gp.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID})
 	wantAPIError(t, "EnableOrganizationAdminAccount from a member", err, "BadRequestException", "management account")
-	_, err = gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID})
-	wantAPIError(t, "EnableOrganizationAdminAccount before trusted access", err, "BadRequestException", "trusted access", "guardduty.amazonaws.com")
 	_, err = gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: aws.String("12345")})
 	wantAPIError(t, "EnableOrganizationAdminAccount with a bad id", err, "BadRequestException", "12345")
-
-	w.trust("guardduty.amazonaws.com")
 	_, err = gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: aws.String(w.account("acme-partner").ID)})
 	wantAPIError(t, "EnableOrganizationAdminAccount of an account outside", err, "BadRequestException", "not a member")
+	trusted := func() bool {
+		out, err := w.org(mgmt).ListAWSServiceAccessForOrganization(ctx, &organizations.ListAWSServiceAccessForOrganizationInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(out.EnabledServicePrincipals, func(p orgtypes.EnabledServicePrincipal) bool { return *p.ServicePrincipal == "guardduty.amazonaws.com" })
+	}
+	if trusted() {
+		t.Fatal("guardduty.amazonaws.com is trusted before anything named an administrator (or a refused call turned it on)")
+	}
 	if _, err := gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID}); err != nil {
-		t.Fatalf("EnableOrganizationAdminAccount: %v", err)
+		t.Fatalf("EnableOrganizationAdminAccount before trusted access: %v (AWS turns trusted access on itself)", err)
+	}
+	if !trusted() {
+		t.Fatal("naming GuardDuty's administrator did not make Organizations trust guardduty.amazonaws.com")
 	}
 	if _, err := gm.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID}); err != nil {
 		t.Fatalf("EnableOrganizationAdminAccount again: %v (AWS accepts the same administrator again)", err)
@@ -60,21 +74,24 @@ func TestGuardDutyOrganization(t *testing.T) {
 	_, err = gp.ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{})
 	wantAPIError(t, "ListOrganizationAdminAccounts from a member", err, "BadRequestException", "management account")
 
-	// The administrator needs its own detector before it configures the organization.
+	// Naming the administrator turned GuardDuty on in it, in that region only.
+	list, err := ga.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
+	if err != nil || len(list.DetectorIds) != 1 || len(list.DetectorIds[0]) != 32 {
+		t.Fatalf("ListDetectors of the administrator after naming it: %v %+v", err, list)
+	}
+	created := &guardduty.CreateDetectorOutput{DetectorId: &list.DetectorIds[0]}
 	_, err = ga.UpdateOrganizationConfiguration(ctx, &guardduty.UpdateOrganizationConfigurationInput{DetectorId: aws.String("0123456789abcdef0123456789abcdef"),
 		AutoEnableOrganizationMembers: gdtypes.AutoEnableMembersAll})
-	wantAPIError(t, "UpdateOrganizationConfiguration without a detector", err, "BadRequestException", "detectorId is not owned")
-	created, err := ga.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
-	if err != nil || len(*created.DetectorId) != 32 {
-		t.Fatalf("CreateDetector: %v %+v", err, created)
-	}
+	wantAPIError(t, "UpdateOrganizationConfiguration with a detector not its own", err, "BadRequestException", "detectorId is not owned")
 	_, err = ga.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
 	wantAPIError(t, "a second detector", err, "BadRequestException", "already exists")
+	if out, err := w.guardduty(admin, "us-east-1").ListDetectors(ctx, &guardduty.ListDetectorsInput{}); err != nil || len(out.DetectorIds) != 0 {
+		t.Fatalf("ListDetectors of the administrator in us-east-1: %v %+v", err, out)
+	}
 	_, err = w.guardduty(admin, "us-east-1").CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true), FindingPublishingFrequency: "WEEKLY"})
 	wantAPIError(t, "CreateDetector with a bad frequency", err, "BadRequestException", "WEEKLY")
-	list, err := ga.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
-	if err != nil || !slices.Equal(list.DetectorIds, []string{*created.DetectorId}) {
-		t.Fatalf("ListDetectors: %v %+v", err, list)
+	if _, err := w.guardduty(admin, "us-east-1").CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)}); err != nil {
+		t.Fatalf("CreateDetector: %v", err)
 	}
 	det, err := ga.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: created.DetectorId})
 	if err != nil || det.Status != gdtypes.DetectorStatusEnabled || det.FindingPublishingFrequency != gdtypes.FindingPublishingFrequencySixHours || det.CreatedAt == nil {
@@ -112,7 +129,24 @@ func TestGuardDutyOrganization(t *testing.T) {
 	_, err = gp.DescribeOrganizationConfiguration(ctx, &guardduty.DescribeOrganizationConfigurationInput{DetectorId: pd.DetectorId})
 	wantAPIError(t, "DescribeOrganizationConfiguration from a member", err, "BadRequestException", "delegated administrator")
 
-	// ALL enrolls every other account of the organization, and turns GuardDuty on in each.
+	// ALL enrolls every other account of the organization, and turns GuardDuty
+	// on in each, but the management account: AWS enrols it only once it has a
+	// detector of its own, and refuses CreateMembers for it until then.
+	if out, err := gm.ListDetectors(ctx, &guardduty.ListDetectorsInput{}); err != nil || len(out.DetectorIds) != 0 {
+		t.Fatalf("the management account's detectors after ALL: %v %+v (ALL does not turn GuardDuty on in it)", err, out)
+	}
+	if out, err := ga.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: created.DetectorId}); err != nil ||
+		slices.ContainsFunc(out.Members, func(m gdtypes.Member) bool { return *m.AccountId == mgmt.ID }) {
+		t.Fatalf("ListMembers lists the management account without a detector: %v %+v", err, out)
+	}
+	cm, err := ga.CreateMembers(ctx, &guardduty.CreateMembersInput{DetectorId: created.DetectorId, AccountDetails: []gdtypes.AccountDetail{
+		{AccountId: &mgmt.ID, Email: aws.String(mgmt.Email)}}})
+	if err != nil || len(cm.UnprocessedAccounts) != 1 || !strings.Contains(*cm.UnprocessedAccounts[0].Result, "must first enable GuardDuty") {
+		t.Fatalf("CreateMembers of the management account without a detector: %v %+v", err, cm)
+	}
+	if _, err := gm.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
 	members, err := ga.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: created.DetectorId})
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +178,8 @@ func TestGuardDutyOrganization(t *testing.T) {
 	}
 
 	// CreateMembers and GetMembers for organization accounts.
-	cm, err := ga.CreateMembers(ctx, &guardduty.CreateMembersInput{DetectorId: created.DetectorId, AccountDetails: []gdtypes.AccountDetail{
+	cm, err = ga.CreateMembers(ctx, &guardduty.CreateMembersInput{DetectorId: created.DetectorId, AccountDetails: []gdtypes.AccountDetail{
+		{AccountId: &mgmt.ID, Email: aws.String(mgmt.Email)},
 		{AccountId: &member.ID, Email: aws.String(member.Email)},
 		{AccountId: aws.String(w.account("acme-partner").ID), Email: aws.String("partner@acme.example")},
 		{AccountId: &admin.ID, Email: aws.String(admin.Email)}}})
@@ -174,15 +209,15 @@ func TestGuardDutyAutoEnableNew(t *testing.T) {
 	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
 	ctx := context.Background()
 	mgmt, admin := w.account("acme"), w.account("log-archive")
-	w.trust("guardduty.amazonaws.com")
 	if _, err := w.guardduty(mgmt, "us-east-1").EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID}); err != nil {
 		t.Fatal(err)
 	}
 	ga := w.guardduty(admin, "us-east-1")
-	d, err := ga.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(true)})
-	if err != nil {
-		t.Fatal(err)
+	list, err := ga.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
+	if err != nil || len(list.DetectorIds) != 1 {
+		t.Fatalf("the administrator's detector: %v %+v", err, list)
 	}
+	d := &guardduty.CreateDetectorOutput{DetectorId: &list.DetectorIds[0]}
 	if _, err := ga.UpdateOrganizationConfiguration(ctx, &guardduty.UpdateOrganizationConfigurationInput{DetectorId: d.DetectorId, AutoEnable: aws.Bool(true)}); err != nil {
 		t.Fatal(err)
 	}

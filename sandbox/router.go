@@ -234,7 +234,7 @@ func (s *Sandbox) serveInventory(w http.ResponseWriter, r *http.Request, body []
 		refuse(w, r, body, auth.Service, auth.Region, aerr)
 		return
 	}
-	resources := s.resources[c.Account.ID]
+	resources := s.inventoryOf(c.Account.ID)
 	s.mu.Unlock()
 
 	r.Body = io.NopCloser(bytes.NewReader(body))

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"maps"
 	"net/http"
 	"strconv"
 	"time"
@@ -25,6 +26,23 @@ func seedBuckets(resources []inventory.Resource) []s3.SeedBucket {
 		seeds = append(seeds, s3.SeedBucket{Name: r.ID, Account: r.Account, Region: r.Region, Created: created.UTC(), Tags: r.Tags})
 	}
 	return seeds
+}
+
+// inventoryOf is account's resources as the inventory services (the
+// tagging API, Resource Explorer) list them: the scenario's resources, but
+// for S3 buckets the buckets S3 holds, its one source of truth. Called
+// under the lock; what it returns shares nothing with the state.
+func (s *Sandbox) inventoryOf(account string) []inventory.Resource {
+	var out []inventory.Resource
+	for _, r := range s.resources[account] {
+		if r.Service != "s3" || r.Type != "bucket" {
+			out = append(out, r)
+		}
+	}
+	for _, b := range s.s3.Owned(account) {
+		out = append(out, inventory.BucketResource(b.Account, b.Region, b.Name, b.Created, maps.Clone(b.Tags)))
+	}
+	return out
 }
 
 // serveS3 answers an S3 call (REST-XML, found by its signing name) under

@@ -37,8 +37,6 @@ var securityDifferences = []difference{
 		"AWS refuses a second trail of one name; moto replaces the trail"},
 	{"cloudtrail GetTrail", "ok:us-east-1 true true", "ok: true true",
 		"AWS's GetTrail names the trail's HomeRegion; moto leaves it out"},
-	{"guardduty EnableOrganizationAdminAccount before trusted access", "BadRequestException", "ok",
-		"AWS needs trusted access for guardduty.amazonaws.com first; moto does not check it"},
 	{"guardduty CreateDetector again", "BadRequestException", "ok",
 		"AWS allows one detector per account and region; moto creates a second"},
 	{"guardduty ListDetectors", "ok:1", "ok:2",
@@ -306,32 +304,15 @@ func TestSecurityServicesConformanceWithMoto(t *testing.T) {
 		gd:      guardduty.NewFromConfig(mcfg, func(o *guardduty.Options) { o.BaseEndpoint = aws.String(url) }),
 		sh:      securityhub.NewFromConfig(mcfg, func(o *securityhub.Options) { o.BaseEndpoint = aws.String(url) }),
 	}
-	known := map[string]difference{}
-	for _, d := range securityDifferences {
-		known[d.step] = d
-	}
+	known := newDifferences(t, securityDifferences)
 	ctx := context.Background()
 	var sv, mv securityVars
 	for _, step := range securitySteps() {
 		got := securityOutcome(step.run(ctx, sb, &sv))
 		want := securityOutcome(step.run(ctx, mc, &mv))
-		if strings.HasPrefix(got, "error: setup") || strings.HasPrefix(want, "error: setup") {
-			t.Fatalf("%s: setup failed: sandbox %s, moto %s", step.name, got, want)
-		}
-		d, listed := known[step.name]
-		delete(known, step.name)
-		switch {
-		case got == want && listed:
-			t.Errorf("%s: both answer %s, but the step is listed as a deliberate difference (%s); remove it from the list", step.name, got, d.why)
-		case got != want && !listed:
-			t.Errorf("%s: sandbox %s, moto %s; fix the sandbox or list the difference with its reason", step.name, got, want)
-		case listed && (got != d.sandbox || want != d.moto):
-			t.Errorf("%s: sandbox %s, moto %s; the list says sandbox %s, moto %s", step.name, got, want, d.sandbox, d.moto)
-		}
+		known.check(step.name, got, want)
 	}
-	for step := range known {
-		t.Errorf("deliberate difference %q names no step of the sequence", step)
-	}
+	known.unused()
 }
 
 // securityOutcome is outcome, with "not served" for a call moto answers

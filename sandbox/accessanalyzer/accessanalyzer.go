@@ -42,14 +42,7 @@ func (a *Analyzer) ARN() string {
 }
 
 // Env is what Access Analyzer asks of the rest of the sandbox.
-type Env interface {
-	OrgOf(account string) (core.Org, bool)
-	// TrustedAccess says whether the organization trusts principal (EnableAWSServiceAccess).
-	TrustedAccess(orgID, principal string) bool
-	// DelegatedAdmin says whether account is the organization's delegated
-	// administrator for principal (Organizations' RegisterDelegatedAdministrator).
-	DelegatedAdmin(orgID, principal, account string) bool
-}
+type Env = core.SecurityOrgs
 
 // Service answers Access Analyzer's calls over its state.
 type Service struct {
@@ -61,15 +54,10 @@ type Service struct {
 func New(st *State, env Env) *Service { return &Service{st: st, env: env} }
 
 // Routes are the served operations' HTTP bindings: method, path pattern, operation.
-var Routes = [][3]string{
+var Routes = core.Routes{
 	{"PUT", "/analyzer", "CreateAnalyzer"},
 	{"GET", "/analyzer", "ListAnalyzers"},
 	{"GET", "/analyzer/{analyzerName}", "GetAnalyzer"},
-}
-
-// Known says whether op is served, for the call record.
-func Known(op string) bool {
-	return slices.ContainsFunc(Routes, func(r [3]string) bool { return r[2] == op })
 }
 
 type input struct {

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/orgwizard/orgwizard/sandbox/core"
 )
@@ -195,7 +196,8 @@ func contactOf(in *input) (Contact, *core.Error) {
 		if v == nil {
 			return "", validation(field, "Member must not be null", nil)
 		}
-		if len(*v) < 1 || len(*v) > max {
+		// AWS counts characters, not bytes: "Zoë" is 3 long.
+		if n := utf8.RuneCountInString(*v); n < 1 || n > max {
 			return "", validation(field, fmt.Sprintf("Member must have length between 1 and %d", max), *v)
 		}
 		if pattern != nil && !pattern.MatchString(*v) {

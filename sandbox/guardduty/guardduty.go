@@ -1,8 +1,9 @@
 // Package guardduty is the sandbox's Amazon GuardDuty (restJson1): a detector
-// per account and region, the organization's delegated administrator (set
-// from the management account once Organizations trusts
-// guardduty.amazonaws.com), the administrator's auto-enable setting and its
-// members. Everything is per region, as in GuardDuty.
+// per account and region, the organization's delegated administrator (named
+// from the management account, which, as at AWS, makes Organizations trust
+// guardduty.amazonaws.com and turns GuardDuty on in the administrator), the
+// administrator's auto-enable setting and its members. Everything is per
+// region, as in GuardDuty.
 package guardduty
 
 import (
@@ -16,7 +17,8 @@ import (
 	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
-// ServicePrincipal is the principal Organizations must trust before an administrator can be named.
+// ServicePrincipal is GuardDuty's principal in Organizations: naming an
+// administrator turns its trusted access on.
 const ServicePrincipal = "guardduty.amazonaws.com"
 
 // State is GuardDuty's part of the sandbox state.
@@ -42,34 +44,13 @@ type Detector struct {
 }
 
 // Admin is an organization's delegated GuardDuty administrator in one region.
-type Admin struct {
-	OrgID     string    `json:"organizationId"`
-	Region    string    `json:"region"`
-	Account   string    `json:"account"`
-	EnabledAt time.Time `json:"enabledAt"`
-}
+type Admin = core.OrgAdmin
 
 // Member is an account the administrator enrolled with CreateMembers.
-type Member struct {
-	Admin     string    `json:"admin"`
-	Region    string    `json:"region"`
-	Account   string    `json:"account"`
-	Email     string    `json:"email"`
-	CreatedAt time.Time `json:"createdAt"`
-}
+type Member = core.OrgMember
 
 // Env is what GuardDuty asks of the rest of the sandbox.
-type Env interface {
-	core.Organizations
-	// TrustedAccess says whether the organization trusts principal (EnableAWSServiceAccess).
-	TrustedAccess(orgID, principal string) bool
-	// RegisterDelegatedAdmin records account as the organization's delegated
-	// administrator for principal in Organizations, as GuardDuty does on AWS.
-	RegisterDelegatedAdmin(orgID, principal, account string, now time.Time)
-	// DeregisterDelegatedAdmin drops that record, as GuardDuty does once
-	// the account administers no region.
-	DeregisterDelegatedAdmin(orgID, principal, account string)
-}
+type Env = core.SecurityOrgs
 
 // Service answers GuardDuty's calls over its state.
 type Service struct {
@@ -81,7 +62,7 @@ type Service struct {
 func New(st *State, env Env) *Service { return &Service{st: st, env: env} }
 
 // Routes are the served operations' HTTP bindings: method, path pattern, operation.
-var Routes = [][3]string{
+var Routes = core.Routes{
 	{"POST", "/detector", "CreateDetector"},
 	{"GET", "/detector", "ListDetectors"},
 	{"GET", "/detector/{DetectorId}", "GetDetector"},
@@ -94,11 +75,6 @@ var Routes = [][3]string{
 	{"POST", "/detector/{DetectorId}/member", "CreateMembers"},
 	{"GET", "/detector/{DetectorId}/member", "ListMembers"},
 	{"POST", "/detector/{DetectorId}/member/get", "GetMembers"},
-}
-
-// Known says whether op is served, for the call record.
-func Known(op string) bool {
-	return slices.ContainsFunc(Routes, func(r [3]string) bool { return r[2] == op })
 }
 
 // input holds every member the served operations read: the JSON body's,
@@ -292,16 +268,6 @@ func (s *Service) updateDetector(c *core.Caller, in *input, now time.Time) (any,
 	return struct{}{}, changed, nil
 }
 
-// adminOf is the organization's administrator in region; nil when none is named.
-func (s *Service) adminOf(orgID, region string) *Admin {
-	for _, a := range s.st.Admins {
-		if a.OrgID == orgID && a.Region == region {
-			return a
-		}
-	}
-	return nil
-}
-
 func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bool, *core.Error) {
 	if !accountIDPattern.MatchString(in.AdminAccountId) {
 		return nil, false, badRequest("The request is rejected because adminAccountId %q is not a 12-digit account id.", in.AdminAccountId)
@@ -310,20 +276,24 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 	if !ok || !o.Manages(c.Account.ID) {
 		return nil, false, badRequest("The request is rejected because the current account is not the management account of an organization; call EnableOrganizationAdminAccount from the management account.")
 	}
-	if !s.env.TrustedAccess(o.ID, ServicePrincipal) {
-		return nil, false, badRequest("The request failed because trusted access for GuardDuty is not enabled in AWS Organizations: enable it first (organizations enable-aws-service-access --service-principal %s).", ServicePrincipal)
-	}
 	if ao, ok := s.env.OrgOf(in.AdminAccountId); !ok || ao.ID != o.ID {
 		return nil, false, badRequest("The request is rejected because account %s is not a member of organization %s.", in.AdminAccountId, o.ID)
 	}
-	if a := s.adminOf(o.ID, c.Region); a != nil {
+	if a := core.AdminIn(s.st.Admins, o.ID, c.Region); a != nil {
 		if a.Account == in.AdminAccountId {
 			return struct{}{}, false, nil
 		}
 		return nil, false, badRequest("The request is rejected because account %s is already the delegated administrator of the organization in %s; disable it first.", a.Account, c.Region)
 	}
+	// AWS's guide: naming the administrator enables GuardDuty as a trusted
+	// service in Organizations, and enables GuardDuty in the administrator.
+	s.env.EnableTrustedAccess(o.ID, ServicePrincipal, now)
 	s.st.Admins = append(s.st.Admins, &Admin{OrgID: o.ID, Region: c.Region, Account: in.AdminAccountId, EnabledAt: now})
 	s.env.RegisterDelegatedAdmin(o.ID, ServicePrincipal, in.AdminAccountId, now)
+	if s.detectorOf(in.AdminAccountId, c.Region) == nil {
+		s.st.Detectors = append(s.st.Detectors, &Detector{ID: core.RandomHex(32), Account: in.AdminAccountId, Region: c.Region,
+			Enabled: true, Frequency: "SIX_HOURS", CreatedAt: now, UpdatedAt: now})
+	}
 	return struct{}{}, true, nil
 }
 
@@ -339,7 +309,7 @@ func (s *Service) disableAdmin(c *core.Caller, in *input, now time.Time) (any, b
 	if !ok || !o.Manages(c.Account.ID) {
 		return nil, false, badRequest("The request is rejected because the current account is not the management account of an organization; call DisableOrganizationAdminAccount from the management account.")
 	}
-	a := s.adminOf(o.ID, c.Region)
+	a := core.AdminIn(s.st.Admins, o.ID, c.Region)
 	if a == nil || a.Account != in.AdminAccountId {
 		return nil, false, badRequest("The request is rejected because account %s is not the delegated administrator of the organization in %s.", in.AdminAccountId, c.Region)
 	}
@@ -361,7 +331,7 @@ func (s *Service) listAdmins(c *core.Caller, in *input) (any, bool, *core.Error)
 		AdminStatus    string `json:"adminStatus"`
 	}
 	list := []adminOut{}
-	if a := s.adminOf(o.ID, c.Region); a != nil {
+	if a := core.AdminIn(s.st.Admins, o.ID, c.Region); a != nil {
 		list = append(list, adminOut{a.Account, "ENABLED"})
 	}
 	p, next, err := page(list, "ListOrganizationAdminAccounts", in.MaxResults, in.NextToken)
@@ -378,7 +348,7 @@ func (s *Service) asAdmin(c *core.Caller, detectorID string) (*Detector, core.Or
 		return nil, core.Org{}, err
 	}
 	o, ok := s.env.OrgOf(c.Account.ID)
-	if a := s.adminOf(o.ID, c.Region); !ok || a == nil || a.Account != c.Account.ID {
+	if a := core.AdminIn(s.st.Admins, o.ID, c.Region); !ok || a == nil || a.Account != c.Account.ID {
 		return nil, core.Org{}, badRequest("The request is rejected because the current account is not the GuardDuty delegated administrator of its organization in %s; the management account names it with EnableOrganizationAdminAccount.", c.Region)
 	}
 	return d, o, nil
@@ -410,9 +380,11 @@ func (s *Service) updateOrgConfig(c *core.Caller, in *input, now time.Time) (any
 	}
 	d.AutoEnable, d.AutoEnableSince, d.UpdatedAt = v, now, now
 	if v == "ALL" {
-		// ALL turns GuardDuty on in every account of the organization that lacks a detector here.
+		// ALL turns GuardDuty on in every account of the organization that
+		// lacks a detector here, but the management account: AWS enrols it
+		// only once it has turned GuardDuty on itself.
 		for _, a := range s.env.Members(o.ID) {
-			if s.detectorOf(a.ID, d.Region) == nil {
+			if a.ID != o.ManagementID && s.detectorOf(a.ID, d.Region) == nil {
 				s.st.Detectors = append(s.st.Detectors, &Detector{ID: core.RandomHex(32), Account: a.ID, Region: d.Region,
 					Enabled: true, Frequency: "SIX_HOURS", CreatedAt: now, UpdatedAt: now})
 			}
@@ -456,7 +428,9 @@ func (s *Service) createMembers(c *core.Caller, in *input, now time.Time) (any, 
 			out = append(out, unprocessed{ad.AccountId, "The request is rejected because the current account cannot be a member of itself."})
 		case !inOrg || mo.ID != o.ID:
 			out = append(out, unprocessed{ad.AccountId, "The request is rejected because the account is not a member of the organization " + o.ID + "."})
-		case s.member(c.Account.ID, c.Region, ad.AccountId) != nil:
+		case ad.AccountId == o.ManagementID && s.detectorOf(ad.AccountId, c.Region) == nil:
+			out = append(out, unprocessed{ad.AccountId, "The request is rejected because the organization's management account must first enable GuardDuty (CreateDetector in " + c.Region + ") before it can be added as a member."})
+		case core.MemberIn(s.st.Members, c.Account.ID, c.Region, ad.AccountId) != nil:
 			// Already a member: AWS answers it as processed.
 		default:
 			email := ad.Email
@@ -472,15 +446,6 @@ func (s *Service) createMembers(c *core.Caller, in *input, now time.Time) (any, 
 	return map[string]any{"unprocessedAccounts": out}, changed, nil
 }
 
-func (s *Service) member(admin, region, account string) *Member {
-	for _, m := range s.st.Members {
-		if m.Admin == admin && m.Region == region && m.Account == account {
-			return m
-		}
-	}
-	return nil
-}
-
 type memberOut struct {
 	AccountId          string `json:"accountId"`
 	DetectorId         string `json:"detectorId,omitempty"`
@@ -494,7 +459,8 @@ type memberOut struct {
 
 // members is every member of the administrator in its region: those it
 // enrolled, and those auto-enable enrolled (every account of the
-// organization for ALL, those that joined since it was set for NEW).
+// organization for ALL, those that joined since it was set for NEW; the
+// management account only once it has a detector of its own there).
 func (s *Service) members(admin *Detector, o core.Org) []memberOut {
 	var out []memberOut
 	seen := map[string]bool{}
@@ -502,8 +468,11 @@ func (s *Service) members(admin *Detector, o core.Org) []memberOut {
 		if a.ID == admin.Account {
 			continue
 		}
-		m := s.member(admin.Account, admin.Region, a.ID)
+		m := core.MemberIn(s.st.Members, admin.Account, admin.Region, a.ID)
 		auto := admin.AutoEnable == "ALL" || (admin.AutoEnable == "NEW" && a.JoinedAt.After(admin.AutoEnableSince))
+		if a.ID == o.ManagementID && s.detectorOf(a.ID, admin.Region) == nil {
+			auto = false
+		}
 		if m == nil && !auto {
 			continue
 		}

@@ -35,7 +35,7 @@ func TestParseScope(t *testing.T) {
 }
 
 func TestServicesNamesEverySigningName(t *testing.T) {
-	want := []string{"cloudfront", "dynamodb", "ec2", "ecs", "eks", "iam", "lambda", "rds", "resource-explorer-2", "route53", "s3", "tagging"}
+	want := []string{"cloudfront", "dynamodb", "ec2", "ecs", "eks", "iam", "lambda", "rds", "resource-explorer-2", "route53", "tagging"}
 	if got := Services(); !slices.Equal(got, want) {
 		t.Errorf("Services() = %v, want %v", got, want)
 	}

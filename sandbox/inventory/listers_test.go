@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // maxPages bounds a listing, so that a page token that leads back to itself fails the test instead of
@@ -41,13 +40,6 @@ func drain[O any](ctx context.Context, more func() bool, next func(context.Conte
 
 func ec2Client(endpoint, region string) *ec2.Client {
 	return ec2.NewFromConfig(config(region), func(o *ec2.Options) { o.BaseEndpoint = aws.String(endpoint) })
-}
-
-func s3Client(endpoint, region string) *s3.Client {
-	return s3.NewFromConfig(config(region), func(o *s3.Options) {
-		o.BaseEndpoint = aws.String(endpoint)
-		o.UsePathStyle = true
-	})
 }
 
 func rdsClient(endpoint, region string) *rds.Client {
@@ -120,18 +112,6 @@ var listers = []lister{
 				func(o *ec2.DescribeVpcsOutput) (out []string) {
 					for _, v := range o.Vpcs {
 						out = append(out, aws.ToString(v.VpcId))
-					}
-					return out
-				})
-		}},
-	// S3's listing is global; the bucket-region parameter narrows it to the buckets of one region.
-	{name: "s3 ListBuckets", service: "s3", typ: "bucket", key: byID,
-		list: func(ctx context.Context, endpoint, region string, page int32) ([]string, error) {
-			p := s3.NewListBucketsPaginator(s3Client(endpoint, region), &s3.ListBucketsInput{MaxBuckets: pageSize32(page), BucketRegion: aws.String(region)})
-			return drain(ctx, p.HasMorePages, func(ctx context.Context) (*s3.ListBucketsOutput, error) { return p.NextPage(ctx) },
-				func(o *s3.ListBucketsOutput) (out []string) {
-					for _, b := range o.Buckets {
-						out = append(out, aws.ToString(b.Name))
 					}
 					return out
 				})

@@ -179,16 +179,11 @@ type route struct {
 type router struct {
 	routes      []route
 	unknownCode string
-	// path gives the path to route by; S3 sets it to fold a virtual-host bucket into the path.
-	path func(r *http.Request) string
 }
 
 func (rt router) operation(req *request) (string, error) {
 	r := req.Request
 	path := r.URL.Path
-	if rt.path != nil {
-		path = rt.path(r)
-	}
 	req.query = r.URL.Query()
 	for _, rte := range rt.routes {
 		if rte.method != r.Method || (rte.subresource != "" && !req.query.Has(rte.subresource)) {
@@ -245,40 +240,17 @@ func (p restJSONProtocol) writeError(w http.ResponseWriter, req *request, e *api
 }
 
 // restXMLProtocol is restXml: operations named by method and path, XML documents whose root each output
-// names itself. S3 answers errors as a bare <Error>; CloudFront and Route 53 wrap it in <ErrorResponse>.
+// names itself; CloudFront and Route 53 wrap errors in <ErrorResponse>. (S3 is package s3's.)
 type restXMLProtocol struct {
 	router
-	bareErrors bool
-	xmlns      string
+	xmlns string
 }
 
-// headersOnly is the answer of an operation whose output is all in headers, such as S3's HeadBucket.
-type headersOnly http.Header
-
 func (p restXMLProtocol) writeResult(w http.ResponseWriter, req *request, out any) {
-	if h, ok := out.(headersOnly); ok {
-		setRequestID(w, req)
-		for k, v := range h {
-			w.Header()[http.CanonicalHeaderKey(k)] = v
-		}
-		w.WriteHeader(http.StatusOK)
-		return
-	}
 	writeXML(w, req, http.StatusOK, out)
 }
 
-type restXMLBareError struct {
-	XMLName   xml.Name `xml:"Error"`
-	Code      string   `xml:"Code"`
-	Message   string   `xml:"Message"`
-	RequestID string   `xml:"RequestId"`
-}
-
 func (p restXMLProtocol) writeError(w http.ResponseWriter, req *request, e *apiError) {
-	if p.bareErrors {
-		writeXML(w, req, e.Status, restXMLBareError{Code: e.Code, Message: e.Message, RequestID: req.id})
-		return
-	}
 	detail := queryErrorDetail{Type: faultType(e), Code: e.Code, Message: e.Message}
 	writeXML(w, req, e.Status, queryErrorResponse{Xmlns: p.xmlns, Error: detail, RequestID: req.id})
 }

@@ -32,8 +32,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	taggingtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 )
@@ -165,90 +163,6 @@ func TestEC2DescribesInstancesVolumesAndVpcsInDetail(t *testing.T) {
 	}
 	if len(custom.Vpcs) != 1 || aws.ToBool(custom.Vpcs[0].IsDefault) || aws.ToString(custom.Vpcs[0].CidrBlock) != "10.20.0.0/16" {
 		t.Errorf("shop-prod VPC: %+v", custom.Vpcs)
-	}
-}
-
-func TestS3ListsBucketsWithTheirRegions(t *testing.T) {
-	resources := DirtyResources(testAccount)
-	sb := newSandbox(t, resources)
-	ctx := context.Background()
-	// Any region's endpoint lists every bucket, each with its own region.
-	client := s3Client(sb.url, "ap-southeast-2")
-	out, err := client.ListBuckets(ctx, &s3.ListBucketsInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	regionOf := map[string]string{}
-	for _, b := range out.Buckets {
-		regionOf[aws.ToString(b.Name)] = aws.ToString(b.BucketRegion)
-	}
-	buckets := ofType(resources, "bucket")
-	if len(regionOf) != len(buckets) {
-		t.Errorf("ListBuckets listed %v", regionOf)
-	}
-	if aws.ToString(out.Owner.ID) != canonicalUserID(testAccount) {
-		t.Errorf("owner %+v", out.Owner)
-	}
-	for _, b := range buckets {
-		if regionOf[b.ID] != b.Region {
-			t.Errorf("bucket %s listed in %q, want %q", b.ID, regionOf[b.ID], b.Region)
-		}
-		loc, err := client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(b.ID)})
-		if err != nil {
-			t.Fatalf("GetBucketLocation %s: %v", b.ID, err)
-		}
-		want := b.Region
-		if want == "us-east-1" {
-			want = ""
-		}
-		if string(loc.LocationConstraint) != want {
-			t.Errorf("GetBucketLocation %s = %q, want %q", b.ID, loc.LocationConstraint, want)
-		}
-	}
-
-	head, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("shop-db-backups-" + testAccount)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if aws.ToString(head.BucketRegion) != "eu-west-1" {
-		t.Errorf("HeadBucket region %q, want eu-west-1", aws.ToString(head.BucketRegion))
-	}
-	_, err = client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("someone-elses-bucket")})
-	var missing *s3types.NotFound
-	if !errors.As(err, &missing) {
-		t.Errorf("HeadBucket of an unknown bucket: %v, want NotFound", err)
-	}
-
-	assets := dirty(t, "shop-prod-assets-"+testAccount)
-	tagging, err := client.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(assets.ID)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(tagging.TagSet) != len(assets.Tags) {
-		t.Errorf("tags of %s: %+v", assets.ID, tagging.TagSet)
-	}
-	_, err = client.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("cloudtrail-logs-" + testAccount)})
-	if errorCode(err) != "NoSuchTagSet" {
-		t.Errorf("GetBucketTagging of an untagged bucket: %v", err)
-	}
-	_, err = client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("someone-elses-bucket")})
-	if errorCode(err) != "NoSuchBucket" {
-		t.Errorf("GetBucketLocation of an unknown bucket: %v", err)
-	}
-}
-
-func TestS3RoutesVirtualHostedRequests(t *testing.T) {
-	for host, want := range map[string]string{
-		"shop.s3.eu-west-1.amazonaws.com": "/shop/",
-		"shop.s3-eu-west-1.amazonaws.com": "/shop/",
-		"shop.localhost:4566":             "/shop/",
-		"127.0.0.1:4566":                  "/",
-		"s3.amazonaws.com":                "/",
-	} {
-		r := httptest.NewRequest("GET", "http://"+host+"/?location", nil)
-		if got := s3Path(r); got != want {
-			t.Errorf("s3Path(%s) = %q, want %q", host, got, want)
-		}
 	}
 }
 
@@ -578,10 +492,6 @@ func TestUnknownOperationsAreSDKErrors(t *testing.T) {
 			_, err := rex.CreateView(ctx, &resourceexplorer2.CreateViewInput{ViewName: aws.String("mine")})
 			return err
 		}},
-		{"s3 ListObjectsV2", "NotImplemented", func() error {
-			_, err := s3Client(sb.url, region).ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("shop-prod-assets-" + testAccount)})
-			return err
-		}},
 		{"cloudfront GetDistribution", "InvalidRequest", func() error {
 			_, err := cloudfrontClient(sb.url).GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: aws.String("E123")})
 			return err
@@ -621,8 +531,6 @@ func TestInjectedErrorsReachTheSDKTyped(t *testing.T) {
 			code = "RequestLimitExceeded"
 		case "dynamodb":
 			code = "ThrottlingException"
-		case "s3":
-			code = "SlowDown"
 		}
 		WriteError(w, c, http.StatusBadRequest, code, "Rate exceeded")
 	}))
@@ -645,11 +553,7 @@ func TestInjectedErrorsReachTheSDKTyped(t *testing.T) {
 	if errorCode(err) != "Throttling" {
 		t.Errorf("lambda: %v", err)
 	}
-	_, err = s3Client(srv.URL, "eu-west-1").ListBuckets(ctx, &s3.ListBucketsInput{})
-	if errorCode(err) != "SlowDown" {
-		t.Errorf("s3: %v", err)
-	}
-	want := []string{"DescribeInstances", "DescribeDBInstances", "ListTables", "ListFunctions", "ListBuckets"}
+	want := []string{"DescribeInstances", "DescribeDBInstances", "ListTables", "ListFunctions"}
 	if !slices.Equal(named, want) {
 		t.Errorf("Operation named %v, want %v", named, want)
 	}

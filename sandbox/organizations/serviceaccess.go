@@ -61,3 +61,16 @@ func (s *Service) listServiceAccess(c *core.Caller, in *orgInput, now time.Time)
 	}
 	return paged("EnabledServicePrincipals", page, next), false, nil
 }
+
+// EnableTrustedAccess makes the organization orgID trust principal, as a
+// service does on AWS when its own API turns its integration on (naming
+// GuardDuty's administrator enables GuardDuty as a trusted service). It
+// reports whether that changed anything.
+func (s *Service) EnableTrustedAccess(orgID, principal string, at time.Time) bool {
+	o := s.ix.orgByID[orgID]
+	if o == nil || s.TrustedAccess(orgID, principal) {
+		return false
+	}
+	o.ServiceAccess = append(o.ServiceAccess, serviceAccess{Principal: principal, EnabledAt: at})
+	return true
+}

@@ -59,6 +59,8 @@ var Actions = map[string]string{
 	"DeleteBucketPolicy":              "s3:DeleteBucketPolicy",
 	"DeleteBucketTagging":             "s3:PutBucketTagging",
 	"DeleteObject":                    "s3:DeleteObject",
+	"DeleteObjectVersion":             "s3:DeleteObjectVersion",
+	"ListObjectVersions":              "s3:ListBucketVersions",
 	"DeletePublicAccessBlock":         "s3:PutBucketPublicAccessBlock",
 	"GetBucketEncryption":             "s3:GetEncryptionConfiguration",
 	"GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
@@ -275,7 +277,7 @@ func (s *Service) deleteBucket(k *call) (any, *core.Error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(b.Objects) > 0 {
+	if !b.empty() {
 		return nil, errf(http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty")
 	}
 	s.st.Buckets = slices.DeleteFunc(s.st.Buckets, func(x *Bucket) bool { return x == b })

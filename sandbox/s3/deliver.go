@@ -80,22 +80,10 @@ func (s *Service) Deliver(d Delivery, bucket, key string, data []byte, now time.
 	if err := s.Allows(d, bucket, "s3:PutObject", key); err != nil {
 		return err
 	}
-	s.byName[bucket].put(key, data, now)
-	return nil
-}
-
-// Objects lists the keys of bucket under prefix, for the sandbox's own
-// checks; nil when there is no such bucket.
-func (s *Service) Objects(bucket, prefix string) []string {
 	b := s.byName[bucket]
-	if b == nil {
-		return nil
-	}
-	var keys []string
-	for _, o := range b.Objects {
-		if len(o.Key) >= len(prefix) && o.Key[:len(prefix)] == prefix {
-			keys = append(keys, o.Key)
-		}
-	}
-	return keys
+	b.put(key, data, now)
+	// The write is where the sandbox runs the bucket's lifecycle: a trail
+	// that delivers for months keeps what the lifecycle keeps, not more.
+	b.expire(now)
+	return nil
 }

@@ -33,7 +33,7 @@ func TestDeliver(t *testing.T) {
 	if err := s.Deliver(trail, "missing", "AWSLogs/x", nil, now); err == nil || err.Code != "NoSuchBucket" {
 		t.Fatalf("missing bucket: %v", err)
 	}
-	s.Bucket("logs").Policy = cloudTrailPolicy
+	s.byName["logs"].Policy = cloudTrailPolicy
 	if err := s.Allows(trail, "logs", "s3:GetBucketAcl", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestDeliver(t *testing.T) {
 	if err := s.Deliver(Delivery{Service: "config.amazonaws.com", SourceArn: trail.SourceArn, ACL: trail.ACL}, "logs", "AWSLogs/x", nil, now); err == nil {
 		t.Fatal("another service wrote")
 	}
-	if keys := s.Objects("logs", "AWSLogs/"); len(keys) != 1 || !strings.HasSuffix(keys[0], "log.json.gz") {
+	if keys := keysUnder(s.byName["logs"], "AWSLogs/"); len(keys) != 1 || !strings.HasSuffix(keys[0], "log.json.gz") {
 		t.Fatalf("objects %v", keys)
 	}
 }
@@ -91,20 +91,31 @@ func TestSeeds(t *testing.T) {
 	seeds := []SeedBucket{{Name: "shop-assets", Account: "111111111111", Region: "eu-west-1", Created: now},
 		{Name: "shop-backups", Account: "111111111111", Region: "eu-west-1", Created: now}}
 	s := New(st, noOrgs{}, seeds)
-	s.Bucket("shop-assets").Versioning = "Enabled"
+	s.byName["shop-assets"].Versioning = "Enabled"
 	if len(st.Buckets) != 2 {
 		t.Fatalf("buckets %d", len(st.Buckets))
 	}
 	s = New(st, noOrgs{}, seeds)
-	if s.Bucket("shop-assets").Versioning != "Enabled" {
+	if s.byName["shop-assets"].Versioning != "Enabled" {
 		t.Fatal("a seeded bucket's configuration was lost on load")
 	}
 	s = New(st, noOrgs{}, seeds[1:])
-	if s.Bucket("shop-assets") != nil || len(st.Buckets) != 1 {
+	if s.byName["shop-assets"] != nil || len(st.Buckets) != 1 {
 		t.Fatal("a bucket whose resource is gone is still there")
 	}
 	st.Buckets, st.DeletedSeeds = nil, []string{"shop-backups"}
-	if s = New(st, noOrgs{}, seeds); s.Bucket("shop-backups") != nil || s.Bucket("shop-assets") == nil {
+	if s = New(st, noOrgs{}, seeds); s.byName["shop-backups"] != nil || s.byName["shop-assets"] == nil {
 		t.Fatal("a deleted seed came back, or a live one did not")
 	}
+}
+
+// keysUnder lists the keys of b's current objects under prefix.
+func keysUnder(b *Bucket, prefix string) []string {
+	var keys []string
+	for _, o := range b.Objects {
+		if strings.HasPrefix(o.Key, prefix) {
+			keys = append(keys, o.Key)
+		}
+	}
+	return keys
 }

@@ -66,15 +66,16 @@ func etag(data []byte) string {
 	return `"` + hex.EncodeToString(sum[:]) + `"`
 }
 
-// put keeps an object in b, replacing one of the same key.
+// put keeps an object in b as key's current version; the one it replaces
+// is gone, or, in a versioned bucket, kept as a noncurrent version.
 func (b *Bucket) put(key string, data []byte, now time.Time) *Object {
 	o := &Object{Key: key, Size: len(data), ETag: etag(data), Modified: now.UTC()}
-	i, found := slices.BinarySearchFunc(b.Objects, key, func(x *Object, k string) int { return strings.Compare(x.Key, k) })
-	if found {
-		b.Objects[i] = o
-	} else {
-		b.Objects = slices.Insert(b.Objects, i, o)
+	if b.versioned() {
+		o.VersionID = b.newVersionID()
 	}
+	b.supersede(key, o.VersionID, now)
+	i, _ := slices.BinarySearchFunc(b.Objects, key, func(x *Object, k string) int { return strings.Compare(x.Key, k) })
+	b.Objects = slices.Insert(b.Objects, i, o)
 	return o
 }
 
@@ -99,8 +100,12 @@ func (s *Service) putObject(k *call) (any, *core.Error) {
 		return nil, err
 	}
 	o := b.put(k.key, data, k.now)
+	b.expire(k.now)
 	k.res.Changed = true
 	k.res.Header.Set("ETag", o.ETag)
+	if o.VersionID != "" {
+		k.res.Header.Set("X-Amz-Version-Id", o.VersionID)
+	}
 	k.res.Header.Set("X-Amz-Server-Side-Encryption", "AES256")
 	return nil, nil
 }
@@ -125,9 +130,15 @@ func (s *Service) deleteObject(k *call) (any, *core.Error) {
 	if err != nil {
 		return nil, err
 	}
-	// S3 answers 204 whether or not the key was there.
-	if i, o := b.object(k.key); o != nil {
-		b.Objects = slices.Delete(b.Objects, i, i+1)
+	// S3 answers 204 whether or not the key was there. In a versioned
+	// bucket the object stays as a noncurrent version, under a new delete
+	// marker (even when there was none to delete), as at AWS.
+	_, o := b.object(k.key)
+	if m := b.deleteCurrent(k.key, k.now); m != nil {
+		k.res.Changed = true
+		k.res.Header.Set("X-Amz-Version-Id", m.VersionID)
+		k.res.Header.Set("X-Amz-Delete-Marker", "true")
+	} else if o != nil {
 		k.res.Changed = true
 	}
 	k.res.Status = http.StatusNoContent

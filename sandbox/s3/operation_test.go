@@ -18,7 +18,11 @@ func TestOperation(t *testing.T) {
 		// Subresources the sandbox does not serve never read as another operation.
 		{"DELETE", "127.0.0.1:9000", "/logs?cors", "DELETE ?cors", "logs", ""},
 		{"PUT", "127.0.0.1:9000", "/logs?acl", "PUT ?acl", "logs", ""},
-		{"DELETE", "127.0.0.1:9000", "/logs/k?versionId=3", "DELETE ?versionId", "logs", "k"},
+		{"PUT", "127.0.0.1:9000", "/logs/k?versionId=3", "PUT ?versionId", "logs", "k"},
+		{"HEAD", "127.0.0.1:9000", "/logs/k?versionId=3", "HEAD ?versionId", "logs", "k"},
+		// One version's deletion is IAM's s3:DeleteObjectVersion.
+		{"DELETE", "127.0.0.1:9000", "/logs/k?versionId=3", "DeleteObjectVersion", "logs", "k"},
+		{"GET", "127.0.0.1:9000", "/logs?versions&prefix=AWSLogs%2F", "ListObjectVersions", "logs", ""},
 		// Their reads on a bucket are served (as never set); an object's ACL is not.
 		{"GET", "127.0.0.1:9000", "/logs?acl", "GetBucketAcl", "logs", ""},
 		{"GET", "logs.localhost:9000", "/?object-lock", "GetObjectLockConfiguration", "logs", ""},

@@ -296,7 +296,9 @@ func anyGlob(patterns []string, s string) bool {
 }
 
 // condition evaluates one condition operator on one key, as IAM does: a key
-// the request lacks fails every operator but Null and the ...IfExists forms.
+// the request lacks fails every positive operator and satisfies every
+// negated one (StringNotEquals, ArnNotLike, NotIpAddress...); the ...IfExists
+// forms hold when it is absent, and Null tests its absence.
 func condition(op string, ctx map[string]string, key string, values []string) bool {
 	actual, present := ctx[strings.ToLower(key)]
 	if op == "Null" {
@@ -305,13 +307,14 @@ func condition(op string, ctx map[string]string, key string, values []string) bo
 	}
 	base, ifExists := strings.CutSuffix(op, "IfExists")
 	base = strings.TrimPrefix(strings.TrimPrefix(base, "ForAnyValue:"), "ForAllValues:")
-	if !present {
-		return ifExists
-	}
 	negate := false
 	switch base {
-	case "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike":
+	case "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike",
+		"NumericNotEquals", "DateNotEquals", "NotIpAddress", "BinaryNotEquals":
 		negate = true
+	}
+	if !present {
+		return ifExists || negate
 	}
 	match := false
 	for _, v := range values {

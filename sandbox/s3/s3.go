@@ -55,6 +55,9 @@ type Bucket struct {
 	Policy  string            `json:"policy,omitempty"`
 	Tags    map[string]string `json:"tags,omitempty"`
 	Objects []*Object         `json:"objects,omitempty"`
+	// Versions are a versioned bucket's noncurrent versions and delete
+	// markers (versions.go).
+	Versions []*Object `json:"versions,omitempty"`
 }
 
 // Object is one object; the sandbox keeps its size and ETag, not its body.
@@ -63,6 +66,15 @@ type Object struct {
 	Size     int       `json:"size"`
 	ETag     string    `json:"etag"`
 	Modified time.Time `json:"modified"`
+	// VersionID is the version's id in a versioned bucket ("" for one
+	// written before versioning, which S3 calls "null").
+	VersionID string `json:"versionId,omitempty"`
+	// DeleteMarker marks a delete marker: a version with no data that hides
+	// the key's older versions from a plain read.
+	DeleteMarker bool `json:"deleteMarker,omitempty"`
+	// NoncurrentSince is when a newer version superseded this one (zero
+	// while it is current): lifecycle's NoncurrentDays count from it.
+	NoncurrentSince time.Time `json:"noncurrentSince,omitzero"`
 }
 
 // SeedBucket is a bucket a scenario starts with (package inventory's
@@ -106,8 +118,18 @@ func New(st *State, orgs core.Organizations, seeds []SeedBucket) *Service {
 	return s
 }
 
-// Bucket is the bucket named name, nil when there is none.
-func (s *Service) Bucket(name string) *Bucket { return s.byName[name] }
+// Owned lists account's buckets, in the state's order: the sandbox's
+// inventory (the tagging API, Resource Explorer) lists these, so a bucket
+// made or deleted through S3 shows there as at AWS.
+func (s *Service) Owned(account string) []*Bucket {
+	var out []*Bucket
+	for _, b := range s.st.Buckets {
+		if b.Account == account {
+			out = append(out, b)
+		}
+	}
+	return out
+}
 
 // Result is one answered call: the operation (for the call record), the
 // answer, and whether the state changed (to be saved before it goes out).
@@ -141,8 +163,8 @@ var subresources = []string{"versioning", "publicAccessBlock", "encryption", "li
 var unserved = map[string]bool{"acl": true, "cors": true, "website": true, "logging": true, "notification": true,
 	"ownershipControls": true, "object-lock": true, "replication": true, "accelerate": true, "requestPayment": true,
 	"intelligent-tiering": true, "inventory": true, "metrics": true, "analytics": true, "uploads": true, "uploadId": true,
-	"versions": true, "delete": true, "policyStatus": true, "retention": true, "legal-hold": true, "torrent": true,
-	"restore": true, "select": true, "attributes": true, "partNumber": true, "versionId": true, "metadataTable": true}
+	"delete": true, "policyStatus": true, "retention": true, "legal-hold": true, "torrent": true,
+	"restore": true, "select": true, "attributes": true, "partNumber": true, "metadataTable": true}
 
 // Operation names the S3 operation of a request (its method, path or host,
 // and subresource), and the bucket and key it addresses.
@@ -176,6 +198,16 @@ func Operation(r *http.Request) (op, bucket, key string) {
 		}
 	case key != "":
 		switch m {
+		case http.MethodDelete:
+			if q.Has("versionId") {
+				// DeleteObject of one version: S3's IAM action is s3:DeleteObjectVersion.
+				return "DeleteObjectVersion", bucket, key
+			}
+		}
+		if q.Has("versionId") {
+			return r.Method + " ?versionId", bucket, key
+		}
+		switch m {
 		case http.MethodPut:
 			return "PutObject", bucket, key
 		case http.MethodDelete:
@@ -203,6 +235,9 @@ func Operation(r *http.Request) (op, bucket, key string) {
 		case http.MethodDelete:
 			return "DeleteBucket", bucket, ""
 		case http.MethodGet:
+			if q.Has("versions") {
+				return "ListObjectVersions", bucket, ""
+			}
 			if q.Get("list-type") == "2" {
 				return "ListObjectsV2", bucket, ""
 			}
@@ -286,6 +321,8 @@ func init() {
 		"GetBucketRequestPayment":          (*Service).getRequestPayment,
 		"GetBucketReplication":             (*Service).getReplication,
 		"GetObjectLockConfiguration":       (*Service).getObjectLock,
+		"ListObjectVersions":               (*Service).listObjectVersions,
+		"DeleteObjectVersion":              (*Service).deleteObjectVersion,
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"time"
 
@@ -48,29 +47,13 @@ func (h *Hub) ARN() string {
 }
 
 // Admin is an organization's delegated Security Hub administrator in one region.
-type Admin struct {
-	OrgID     string    `json:"organizationId"`
-	Region    string    `json:"region"`
-	Account   string    `json:"account"`
-	EnabledAt time.Time `json:"enabledAt"`
-}
+type Admin = core.OrgAdmin
 
 // Member is an account the administrator added with CreateMembers.
-type Member struct {
-	Admin     string    `json:"admin"`
-	Region    string    `json:"region"`
-	Account   string    `json:"account"`
-	CreatedAt time.Time `json:"createdAt"`
-}
+type Member = core.OrgMember
 
 // Env is what Security Hub asks of the rest of the sandbox.
-type Env interface {
-	core.Organizations
-	TrustedAccess(orgID, principal string) bool
-	// RegisterDelegatedAdmin records account as the delegated administrator
-	// for principal in Organizations, as Security Hub does on AWS.
-	RegisterDelegatedAdmin(orgID, principal, account string, now time.Time)
-}
+type Env = core.SecurityOrgs
 
 // Service answers Security Hub's calls over its state.
 type Service struct {
@@ -82,7 +65,7 @@ type Service struct {
 func New(st *State, env Env) *Service { return &Service{st: st, env: env} }
 
 // Routes are the served operations' HTTP bindings: method, path pattern, operation.
-var Routes = [][3]string{
+var Routes = core.Routes{
 	{"POST", "/accounts", "EnableSecurityHub"},
 	{"GET", "/accounts", "DescribeHub"},
 	{"POST", "/organization/admin/enable", "EnableOrganizationAdminAccount"},
@@ -91,11 +74,6 @@ var Routes = [][3]string{
 	{"GET", "/organization/configuration", "DescribeOrganizationConfiguration"},
 	{"POST", "/members", "CreateMembers"},
 	{"GET", "/members", "ListMembers"},
-}
-
-// Known says whether op is served, for the call record.
-func Known(op string) bool {
-	return slices.ContainsFunc(Routes, func(r [3]string) bool { return r[2] == op })
 }
 
 type input struct {
@@ -200,15 +178,6 @@ func (s *Service) describeHub(c *core.Caller, in *input) (any, bool, *core.Error
 		"ControlFindingGenerator": "SECURITY_CONTROL"}, false, nil
 }
 
-func (s *Service) adminOf(orgID, region string) *Admin {
-	for _, a := range s.st.Admins {
-		if a.OrgID == orgID && a.Region == region {
-			return a
-		}
-	}
-	return nil
-}
-
 func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bool, *core.Error) {
 	if !accountIDPattern.MatchString(in.AdminAccountId) {
 		return nil, false, invalidInput("AdminAccountId %q is not a 12-digit account id.", in.AdminAccountId)
@@ -227,7 +196,7 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 		return nil, false, invalidInput("Account %s is not a member of organization %s.", in.AdminAccountId, o.ID)
 	}
 	res := map[string]any{"AdminAccountId": in.AdminAccountId, "Feature": "SecurityHub"}
-	if a := s.adminOf(o.ID, c.Region); a != nil {
+	if a := core.AdminIn(s.st.Admins, o.ID, c.Region); a != nil {
 		if a.Account == in.AdminAccountId {
 			return res, false, nil
 		}
@@ -249,7 +218,7 @@ func (s *Service) listAdmins(c *core.Caller, in *input) (any, bool, *core.Error)
 	}
 	type adminOut struct{ AccountId, Status string }
 	list := []adminOut{}
-	if a := s.adminOf(o.ID, c.Region); a != nil {
+	if a := core.AdminIn(s.st.Admins, o.ID, c.Region); a != nil {
 		list = append(list, adminOut{a.Account, "ENABLED"})
 	}
 	return paged(list, "AdminAccounts", "ListOrganizationAdminAccounts", in)
@@ -283,7 +252,7 @@ func paged[T any](list []T, key, scope string, in *input) (any, bool, *core.Erro
 // asAdmin is the caller's hub when it is its organization's administrator in its region.
 func (s *Service) asAdmin(c *core.Caller) (*Hub, core.Org, *core.Error) {
 	o, ok := s.env.OrgOf(c.Account.ID)
-	if a := s.adminOf(o.ID, c.Region); !ok || a == nil || a.Account != c.Account.ID {
+	if a := core.AdminIn(s.st.Admins, o.ID, c.Region); !ok || a == nil || a.Account != c.Account.ID {
 		return nil, core.Org{}, accessDenied("The request was rejected because account %s is not the Security Hub administrator of its organization in %s: the management account names it with EnableOrganizationAdminAccount.", c.Account.ID, c.Region)
 	}
 	h, err := s.subscribed(c)
@@ -340,15 +309,6 @@ func (s *Service) describeOrgConfig(c *core.Caller) (any, bool, *core.Error) {
 		"OrganizationConfiguration": map[string]string{"ConfigurationType": typ, "Status": "ENABLED"}}, false, nil
 }
 
-func (s *Service) member(admin, region, account string) *Member {
-	for _, m := range s.st.Members {
-		if m.Admin == admin && m.Region == region && m.Account == account {
-			return m
-		}
-	}
-	return nil
-}
-
 func (s *Service) createMembers(c *core.Caller, in *input, now time.Time) (any, bool, *core.Error) {
 	_, o, err := s.asAdmin(c)
 	if err != nil {
@@ -369,7 +329,7 @@ func (s *Service) createMembers(c *core.Caller, in *input, now time.Time) (any, 
 			un = append(un, unprocessed{ad.AccountId, "The administrator account cannot be its own member."})
 		case !inOrg || mo.ID != o.ID:
 			un = append(un, unprocessed{ad.AccountId, "The account is not a member of organization " + o.ID + "."})
-		case s.member(c.Account.ID, c.Region, ad.AccountId) != nil:
+		case core.MemberIn(s.st.Members, c.Account.ID, c.Region, ad.AccountId) != nil:
 		default:
 			s.st.Members = append(s.st.Members, &Member{Admin: c.Account.ID, Region: c.Region, Account: ad.AccountId, CreatedAt: now})
 			changed = true
@@ -395,7 +355,7 @@ func (s *Service) listMembers(c *core.Caller, in *input) (any, bool, *core.Error
 		if a.ID == c.Account.ID {
 			continue
 		}
-		m := s.member(c.Account.ID, c.Region, a.ID)
+		m := core.MemberIn(s.st.Members, c.Account.ID, c.Region, a.ID)
 		auto := h.AutoEnable && a.JoinedAt.After(h.AutoEnableSince)
 		if m == nil && !auto {
 			continue
