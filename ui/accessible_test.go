@@ -377,7 +377,7 @@ func TestAccessibleBaselineStep(t *testing.T) {
 		"Costs: Security Hub charges per security check and per finding ingested",
 		"has characters AWS refuses in a phone number",
 		"Security contact saved: Ana Lopez, CISO, sec@acme.example, +1 555 0100.",
-		"Baseline: Organization trail, Threat detection (GuardDuty), Security Hub, Access Analyzer, Centralized root access on, logs kept 365 days.",
+		"Baseline: Organization trail, Threat detection (GuardDuty), Security Hub, Access Analyzer, Centralized root access on, logs kept at least 365 days.",
 		"Security:",
 		"Log bucket in log-archive (eu-west-1)",
 		"Security Hub run from security-tooling (delegated admin) in ",

@@ -55,11 +55,11 @@ func TestBaselineStepProposesTogglesAndEdits(t *testing.T) {
 	// The retention: a refused number stays in the form, with the reason.
 	press(m, "k", "k")
 	press(m, "enter")
-	if screen := plain(m); !strings.Contains(screen, "Days the log bucket keeps each log file") {
+	if screen := plain(m); !strings.Contains(screen, "Days each log file is kept at least") {
 		t.Fatalf("enter does not open the retention:\n%s", screen)
 	}
 	press(m, "ctrl+u", "36500", "enter")
-	if screen := plain(m); !strings.Contains(screen, "ten years") || !strings.Contains(screen, "Days the log bucket keeps") {
+	if screen := plain(m); !strings.Contains(screen, "ten years") || !strings.Contains(screen, "Days each log file is kept") {
 		t.Fatalf("a retention of 36500 is not refused in words:\n%s", screen)
 	}
 	press(m, "ctrl+u", "2555", "enter")

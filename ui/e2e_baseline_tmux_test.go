@@ -268,7 +268,7 @@ func TestBaselineAppliedInTmux(t *testing.T) {
 	term.waitFor("ctrl+c quit", 5*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	for _, want := range []string{
-		"✓ Organization trail · orgwizard-organization-trail logging every account into the bucket in log-archive (eu-west-1), kept 365 days",
+		"✓ Organization trail · orgwizard-organization-trail logging every account into the bucket in log-archive (eu-west-1), kept at least 365 days",
 		"✓ Threat detection (GuardDuty) · run from security-tooling for each member where its region lock allows, in eu-central-1, eu-west-1, us-east-1, us-west-2",
 		"✓ Security Hub · run from security-tooling",
 		"✓ Centralized root access · member accounts the organization creates have no root password",

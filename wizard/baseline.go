@@ -157,10 +157,10 @@ func fieldMessage(err error) error {
 	return err
 }
 
-// RetentionQuestion asks the days the log bucket keeps each log file,
+// RetentionQuestion asks the days each log file is kept at least,
 // checked as Validate checks logRetentionDays.
-var RetentionQuestion = Question{Title: "Days the log bucket keeps each log file",
-	Help:    fmt.Sprintf("From 1 to %d (ten years); 365 keeps a year, as PCI DSS asks.", orgmodel.MaxLogRetentionDays),
+var RetentionQuestion = Question{Title: "Days each log file is kept at least",
+	Help:    fmt.Sprintf("From 1 to %d (ten years); 365 keeps a year, as PCI DSS asks (then as an old version as long again).", orgmodel.MaxLogRetentionDays),
 	Example: strconv.Itoa(orgmodel.DefaultLogRetentionDays),
 	Check: func(v string) error {
 		_, err := parseRetention(v)
@@ -316,7 +316,7 @@ func BaselineSummary(d *orgmodel.Design) string {
 	}
 	s := "Baseline: " + listOr(on, "nothing") + " on"
 	if b.OrganizationTrail {
-		s += fmt.Sprintf(", logs kept %d days", b.LogRetentionDays)
+		s += fmt.Sprintf(", logs kept at least %d days", b.LogRetentionDays)
 	}
 	if len(off) > 0 {
 		s += "; " + strings.Join(off, ", ") + " off"
@@ -343,7 +343,7 @@ func SecurityLines(t *orgmodel.Tree) []string {
 	var lines []string
 	if tr := bt.Trail; tr != nil {
 		lines = append(lines,
-			fmt.Sprintf("Log bucket in %s (%s): versioned, public access blocked, encrypted; each log file kept %d days; no other account may delete from it.", tr.Bucket.Account, tr.Bucket.Region, tr.Bucket.RetentionDays),
+			fmt.Sprintf("Log bucket in %s (%s): versioned, public access blocked, encrypted; each log file kept at least %d days; no other account may delete from it.", tr.Bucket.Account, tr.Bucket.Region, tr.Bucket.RetentionDays),
 			fmt.Sprintf("Organization trail %s in the management account (%s): every account, every region, log file validation, into that bucket.", tr.Name, tr.HomeRegion))
 	} else if bt.Settings != nil {
 		lines = append(lines, "Organization trail: off.")

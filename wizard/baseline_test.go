@@ -81,7 +81,7 @@ func TestBaselineToggleRetentionAndCheck(t *testing.T) {
 	if Check(Baseline, d) != nil {
 		t.Error("a valid baseline does not pass the step")
 	}
-	if s := BaselineSummary(d); s != "Baseline: Organization trail, Threat detection (GuardDuty), Security Hub, Access Analyzer, Centralized root access on, logs kept 2555 days." {
+	if s := BaselineSummary(d); s != "Baseline: Organization trail, Threat detection (GuardDuty), Security Hub, Access Analyzer, Centralized root access on, logs kept at least 2555 days." {
 		t.Errorf("summary %q", s)
 	}
 }
@@ -193,7 +193,7 @@ func TestSecurityLinesSayWhatIsCreatedWhere(t *testing.T) {
 	}
 	text := strings.Join(SecurityLines(tree), "\n")
 	for _, want := range []string{
-		"Log bucket in log-archive (us-east-1)", "kept 365 days",
+		"Log bucket in log-archive (us-east-1)", "kept at least 365 days",
 		"Organization trail orgwizard-organization-trail in the management account (us-east-1)",
 		"GuardDuty run from security-tooling (delegated admin) in eu-central-1, us-east-1",
 		"Security Hub: off.",

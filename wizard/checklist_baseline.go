@@ -30,7 +30,7 @@ func baselineParts(bt *orgmodel.BaselineTree) []baselinePart {
 	var parts []baselinePart
 	if tr := bt.Trail; tr != nil {
 		parts = append(parts, baselinePart{"trail", label("organizationTrail"),
-			fmt.Sprintf("%s logging every account into the bucket in %s (%s), kept %d days", tr.Name, tr.Bucket.Account, tr.Bucket.Region, tr.Bucket.RetentionDays),
+			fmt.Sprintf("%s logging every account into the bucket in %s (%s), kept at least %d days", tr.Name, tr.Bucket.Account, tr.Bucket.Region, tr.Bucket.RetentionDays),
 			[]string{orgmodel.ServiceCloudTrail},
 			[]orgmodel.StepKind{orgmodel.StepCreateLogBucket, orgmodel.StepConfigureLogBucket, orgmodel.StepPutBucketPolicy, orgmodel.StepCreateTrail, orgmodel.StepUpdateTrail, orgmodel.StepStartLogging}})
 	}

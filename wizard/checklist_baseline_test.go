@@ -102,7 +102,7 @@ func TestChecklistTicksTheBaseline(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"orgwizard-organization-trail logging every account into the bucket in log-archive (eu-west-1), kept 365 days",
+		"orgwizard-organization-trail logging every account into the bucket in log-archive (eu-west-1), kept at least 365 days",
 		"run from security-tooling for each member where its region lock allows, in eu-central-1, eu-west-1, us-east-1, us-west-2",
 		"member accounts the organization creates have no root password",
 		"security, billing, operations set on 10 accounts, the management account included",
