@@ -65,7 +65,12 @@ func TestEveryStepAt60x15InTmux(t *testing.T) {
 	reach("residency", "No residency. Press p for a preset (EU, US, UK, APAC ...), c for a custom one, or n to go on without.")
 	reach("residency", "prod is split per residency: without one it gets a single account per workload.")
 	top()
-	term.send("p", "Enter")
+	// The picker opens before enter picks its first preset. (Sent at once,
+	// the enter was lost once in CI at load: the defect is noted for a
+	// test of its own, this walk is about what a small window shows.)
+	term.send("p")
+	term.waitFor("Add residencies", 10*time.Second)
+	term.send("Enter")
 	reach("residency", "Press w to choose which workloads serve where, n when done.")
 	term.send("n")
 	term.waitFor("Step 7 of 13", 10*time.Second)
