@@ -153,19 +153,13 @@ func wrap(op string, err error) error {
 // Options.Accounts, and the assignment requests AWS still has in progress.
 // An organization without an instance reads as InstanceARN "".
 func (c *Client) Read(ctx context.Context) (*orgmodel.ActualAccess, error) {
-	inst, found, err := c.find(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := &orgmodel.ActualAccess{}
-	if !found {
-		return out, nil
+	out, err := c.Instance(ctx)
+	if err != nil || out.InstanceARN == "" {
+		return out, err
 	}
 	c.mu.Lock()
-	c.inst = inst
+	inst := c.inst // the one Instance found
 	c.mu.Unlock()
-	out.InstanceARN, out.IdentityStoreID, out.Region = inst.arn, inst.storeID, inst.region
-	out.PortalURL = PortalURL(inst.storeID)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { out.Groups, err = c.groups(gctx, inst); return })
