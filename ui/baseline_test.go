@@ -430,20 +430,58 @@ func TestBaselineOffInASmallWindow(t *testing.T) {
 	}
 }
 
-// The Done screen's log names the log bucket as it was created, not with
-// the placeholders the plan had before log-archive and the organization
-// had ids.
-func TestDoneLogNamesTheBucket(t *testing.T) {
+// The live progress and the Done screen's log name the log bucket as the
+// apply's events carry it (apply.Event.Bucket), not with the placeholder
+// the plan had before log-archive and the organization had ids; the Done
+// screen's read back (which here knows no bucket) is not needed for it.
+func TestProgressNamesTheBucketFromEvents(t *testing.T) {
+	d := acmeDesign(t)
+	if err := d.SetBaseline(orgmodel.DefaultBaseline()); err != nil {
+		t.Fatal(err)
+	}
+	m := New(context.Background(), Options{Backend: &fakeBackend{stopHalfway: true}, Design: d, Reached: wizard.Preview, DesignPath: "acme.yaml", Now: fixedNow})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	m.st.target = TargetInfo{Describe: "sandbox", AccountID: fakeAccount, Sandbox: true}
+	m.Update(m.enter(wizard.Preview)())
+	m.enter(wizard.Apply)
+	plan := m.st.plan
 	placeholder := orgmodel.LogBucketName("<log-archive id>", "<organization id>")
-	h := newApplyHarness(t, 0)
-	h.m.st.applied = &appliedRun{Changes: 1, Log: []string{"  2.2s ✓ create log bucket " + placeholder + " in log-archive (eu-west-1)"}}
-	h.m.Update(tea.WindowSizeMsg{Width: 80, Height: 200})
-	h.m.Update(h.m.enter(wizard.Done)())
 	name := orgmodel.LogBucketName("222222222222", "o-a1b2c3d4e5")
-	a := &orgmodel.Actual{Organization: &orgmodel.ActualOrganization{ID: "o-a1b2c3d4e5"}, Baseline: &orgmodel.ActualBaseline{Bucket: &orgmodel.ActualBucket{Name: name}}}
-	h.m.Update(verifiedMsg{v: wizard.Verified{Caller: fakeAccount, Actual: a}})
-	screen := flat(h.m)
+	bucket := -1
+	for i, s := range plan.Steps {
+		if s.Kind == orgmodel.StepCreateLogBucket {
+			bucket = i
+		}
+	}
+	if bucket < 0 || !strings.Contains(plan.Steps[bucket].String(), placeholder) {
+		t.Fatalf("the plan has no log bucket step named with the placeholder:\n%s", plan)
+	}
+	send := func(kind apply.EventKind, i int) {
+		e := apply.Event{Time: fixedNow(), Kind: kind, Index: i, Step: plan.Steps[i], Done: i, Total: len(plan.Steps)}
+		if i == bucket {
+			e.Bucket = name
+		}
+		m.Update(applyEventMsg(e))
+	}
+	for i := range plan.Steps[:bucket] {
+		send(apply.Started, i)
+		send(apply.Succeeded, i)
+	}
+	send(apply.Started, bucket)
+	if screen := plain(m); !strings.Contains(screen, "→ create log bucket "+name+" in log-archive") || strings.Contains(screen, placeholder) {
+		t.Errorf("the bucket's step line does not name it:\n%s", screen)
+	}
+	send(apply.Succeeded, bucket)
+	// A later step's line names it too, once an event carried the name.
+	if screen := plain(m); !strings.Contains(screen, "log bucket "+name) || strings.Contains(screen, placeholder) {
+		t.Errorf("the steps after the bucket's do not name it:\n%s", screen)
+	}
+	m.Update(applyDoneMsg{})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 400})
+	m.Update(m.enter(wizard.Done)())
+	m.Update(verifiedMsg{v: wizard.Verified{Caller: fakeAccount, Actual: &orgmodel.Actual{Organization: &orgmodel.ActualOrganization{ID: "o-a1b2c3d4e5"}}}})
+	screen := flat(m)
 	if !strings.Contains(screen, "✓ create log bucket "+name+" in log-archive (eu-west-1)") || strings.Contains(screen, "<log-archive id>") {
-		t.Errorf("the log does not name the bucket:\n%s", plain(h.m))
+		t.Errorf("the Done screen's log does not name the bucket:\n%s", plain(m))
 	}
 }
