@@ -31,8 +31,8 @@ func baselineModel(t *testing.T, d *orgmodel.Design, w, h int) *Model {
 // The step proposes the defaults, visibly; space switches the selected
 // item, enter edits the retention and a contact in the embedded form
 // (a refused answer said in words, the form kept open), d removes a
-// contact and u brings it back, t turns the whole baseline off and on, and
-// n goes on to Who works where.
+// contact and u brings it back, t turns the whole baseline off (u brings it
+// back as edited) and on with the defaults, and n goes on to Who works where.
 func TestBaselineStepProposesTogglesAndEdits(t *testing.T) {
 	m := baselineModel(t, acmeDesign(t), 80, 24)
 	// The proposal's message, sent here rather than left to settle's
@@ -91,10 +91,15 @@ func TestBaselineStepProposesTogglesAndEdits(t *testing.T) {
 		t.Fatal("u does not bring the contact back")
 	}
 	press(m, "t")
-	if m.st.design.Baseline != nil || !strings.Contains(plain(m), "The baseline is off") {
-		t.Fatalf("t does not turn the baseline off:\n%s", plain(m))
+	if m.st.design.Baseline != nil || !strings.Contains(plain(m), "The baseline is off") || !strings.Contains(plain(m), "baseline off: nothing turned on, what exists left alone · u undo") {
+		t.Fatalf("t does not turn the baseline off, undoably:\n%s", plain(m))
 	}
-	press(m, "t")
+	// u brings the baseline back as it was edited, as it does access.
+	press(m, "u")
+	if b := m.st.design.Baseline; b == nil || !b.SecurityHub || b.LogRetentionDays != 2555 || !strings.Contains(plain(m), "baseline restored") {
+		t.Fatalf("u does not bring the edited baseline back: %+v\n%s", b, plain(m))
+	}
+	press(m, "t", "t")
 	if b := m.st.design.Baseline; b == nil || *b != *orgmodel.DefaultBaseline() {
 		t.Fatalf("t does not turn the defaults back on: %+v", b)
 	}
