@@ -245,19 +245,27 @@ func TestGoldenBaseline(t *testing.T) {
 	}
 }
 
-// The live progress says which account and region a cross-account
-// baseline step runs in, as the engine reports it when it enters the
-// account.
-func TestProgressSaysWhereBaselineStepsRun(t *testing.T) {
+// baselineApplying is the wizard on the apply step of acme with the
+// baseline's defaults, w columns by 30 lines, the test sending the events.
+func baselineApplying(t *testing.T, w int) *Model {
+	t.Helper()
 	d := acmeDesign(t)
 	if err := d.SetBaseline(orgmodel.DefaultBaseline()); err != nil {
 		t.Fatal(err)
 	}
 	m := New(context.Background(), Options{Backend: &fakeBackend{stopHalfway: true}, Design: d, Reached: wizard.Preview, DesignPath: "acme.yaml", Now: fixedNow})
-	m.Update(tea.WindowSizeMsg{Width: 80, Height: 30})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: 30})
 	m.st.target = TargetInfo{Describe: "sandbox", AccountID: fakeAccount, Sandbox: true}
 	m.Update(m.enter(wizard.Preview)())
 	m.enter(wizard.Apply)
+	return m
+}
+
+// The live progress says which account and region a cross-account
+// baseline step runs in, as the engine reports it when it enters the
+// account.
+func TestProgressSaysWhereBaselineStepsRun(t *testing.T) {
+	m := baselineApplying(t, 80)
 	plan := m.st.plan
 	send := func(kind apply.EventKind, i int, msg string) {
 		m.Update(applyEventMsg(apply.Event{Time: fixedNow(), Kind: kind, Index: i, Step: plan.Steps[i], Message: msg, Done: i, Total: len(plan.Steps)}))
@@ -440,15 +448,7 @@ func TestBaselineOffInASmallWindow(t *testing.T) {
 // the plan had before log-archive and the organization had ids; the Done
 // screen's read back (which here knows no bucket) is not needed for it.
 func TestProgressNamesTheBucketFromEvents(t *testing.T) {
-	d := acmeDesign(t)
-	if err := d.SetBaseline(orgmodel.DefaultBaseline()); err != nil {
-		t.Fatal(err)
-	}
-	m := New(context.Background(), Options{Backend: &fakeBackend{stopHalfway: true}, Design: d, Reached: wizard.Preview, DesignPath: "acme.yaml", Now: fixedNow})
-	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
-	m.st.target = TargetInfo{Describe: "sandbox", AccountID: fakeAccount, Sandbox: true}
-	m.Update(m.enter(wizard.Preview)())
-	m.enter(wizard.Apply)
+	m := baselineApplying(t, 120)
 	plan := m.st.plan
 	placeholder := orgmodel.LogBucketName("<log-archive id>", "<organization id>")
 	name := orgmodel.LogBucketName("222222222222", "o-a1b2c3d4e5")
