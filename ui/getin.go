@@ -48,14 +48,22 @@ func getIn(design *orgmodel.Design, path string, target TargetInfo, ic *Identity
 	return g
 }
 
-// wrapLinks is wrapMark for text with links: a word longer than the line
-// (a URL) is cut into pieces of the line's width rather than clipped, so
-// that all of it is on the screen.
+// wrapLinks is wrapMark for text with links. Each URL is a terminal
+// hyperlink (OSC 8): where the terminal supports them a click opens or
+// copies the whole link. One longer than the line shows shortened (its
+// start, "…", its end) so that it stays one link, never pieces that nobody
+// can click or copy whole; the wizard prints the links in full when it ends
+// (getInLinks). Any other word longer than the line is cut into pieces of
+// the line's width, so that all of it is on the screen.
 func wrapLinks(mark, text string, w int) []string {
 	mw := lipgloss.Width(mark)
 	room := max(w-mw-1, 10)
 	var words []string
 	for _, word := range strings.Fields(text) {
+		if link, rest := splitLink(word); link != "" {
+			words = append(words, hyperlink(link, room-len([]rune(rest)))+rest)
+			continue
+		}
 		for len([]rune(word)) > room {
 			r := []rune(word)
 			words = append(words, string(r[:room]))
@@ -72,4 +80,48 @@ func wrapLinks(mark, text string, w int) []string {
 		}
 	}
 	return lines
+}
+
+// splitLink splits a word into the URL it is and the punctuation that
+// ends the sentence after it; link is "" when the word is no URL.
+func splitLink(word string) (link, rest string) {
+	if !strings.HasPrefix(word, "https://") && !strings.HasPrefix(word, "http://") {
+		return "", word
+	}
+	link = strings.TrimRight(word, ".,;:)")
+	return link, word[len(link):]
+}
+
+// hyperlink is link as an OSC 8 hyperlink whose text fits in room cells:
+// the link itself, or its start and end around "…".
+func hyperlink(link string, room int) string {
+	shown := link
+	if r := []rune(link); len(r) > room {
+		room = max(room, 10)
+		tail := (room - 1) / 3
+		shown = string(r[:room-1-tail]) + "…" + string(r[len(r)-tail:])
+	}
+	return lipgloss.NewStyle().Hyperlink(link).Render(shown)
+}
+
+// getInLinks are the links of How to get in, each whole on a line under
+// what it is for (the text before its line's first colon or comma), for
+// the terminal once the wizard has ended: the Done screen is gone then,
+// and there a long link is shortened.
+func getInLinks(lines []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lines {
+		what := l
+		if i := strings.IndexAny(l, ":,"); i > 0 {
+			what = l[:i]
+		}
+		for _, word := range strings.Fields(l) {
+			if link, _ := splitLink(word); link != "" && !seen[link] {
+				seen[link] = true
+				out = append(out, what+": "+link)
+			}
+		}
+	}
+	return out
 }

@@ -716,6 +716,7 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.err == nil {
 			ic := msg.ic
 			s.st.identity = &ic
+			s.noteLinks()
 		}
 	case verifiedMsg:
 		s.loading, s.err = false, msg.err
@@ -725,6 +726,7 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 			if s.st.way == wizard.WayRunbook && s.st.runbook == "" && s.offersRunbook() {
 				s.openPicker()
 			}
+			s.noteLinks()
 			s.plan = orgmodel.MakePlan(s.st.tree, msg.v.Actual)
 			s.st.result.Converged = s.plan.Empty()
 			if s.st.result.Converged {
@@ -754,6 +756,18 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// noteLinks keeps How to get in's links for the wizard's last words.
+func (s *doneScreen) noteLinks() {
+	if s.v == nil {
+		return
+	}
+	s.st.links = getInLinks(wizard.HowToGetIn(s.getIn()))
+}
+
+func (s *doneScreen) getIn() wizard.GetIn {
+	return getIn(s.st.design, s.st.path, s.st.target, s.st.identity, s.st.skipAccess, s.st.tree, s.v.Actual)
 }
 
 func (s *doneScreen) openPicker() {
@@ -806,7 +820,7 @@ func (s *doneScreen) View() string {
 	lines = append(lines, "")
 	s.getInAt = len(lines)
 	lines = append(lines, st.Bold.Render("How to get in"))
-	for _, l := range wizard.HowToGetIn(getIn(s.st.design, s.st.path, s.st.target, s.st.identity, s.st.skipAccess, s.st.tree, s.v.Actual)) {
+	for _, l := range wizard.HowToGetIn(s.getIn()) {
 		lines = append(lines, wrapLinks("•", l, s.w)...)
 	}
 	lines = append(lines, "", st.Bold.Render("Accounts"))
