@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,49 +36,47 @@ func TestGetInCountsPeopleOnce(t *testing.T) {
 	}
 }
 
-// A link longer than the line stays one OSC 8 hyperlink to the whole URL,
-// its text shortened to fit, rather than pieces of the line's width that
-// nobody can click or copy whole; a short link is shown whole, and the
-// punctuation after a link is not part of it.
+// A link longer than the line is cut into pieces that fit, all of it on
+// the screen, each piece an OSC 8 hyperlink to the whole URL under one id,
+// so that a click on any of them opens all of it; a short link is one
+// hyperlink, and the punctuation after a link is not part of it.
 func TestWrapLinksKeepsALinkWhole(t *testing.T) {
 	long := access.SwitchRoleURL("200000000003", access.OrganizationAccountAccessRole, "payments-dev")
-	text := "Break glass: switch to an account's role, such as payments-dev: " + long + " (orgwizard access lists every account's link)."
+	text := "Break glass: switch to an account's role, such as payments-dev: " + long + ". Then (orgwizard access lists every account's link)."
+	open := regexp.MustCompile(`\x1b\]8;(id=[^;]*);([^\x07]*)\x07([^\x1b]*)\x1b\]8;;\x07`)
 	for _, w := range []int{40, 60, 80, 120} {
 		lines := wrapLinks("•", text, w)
 		all := strings.Join(lines, "\n")
-		if n := strings.Count(all, ansi.SetHyperlink(long)); n != 1 {
-			t.Errorf("%d columns: the link is opened %d times, want once:\n%q", w, n, all)
-		}
-		var shown string
 		for _, l := range lines {
 			if lw := lipgloss.Width(l); lw > w {
 				t.Errorf("%d columns: a line is %d wide: %q", w, lw, stripANSI(l))
 			}
-			if i := strings.Index(l, ansi.SetHyperlink(long)); i >= 0 {
-				rest := l[i+len(ansi.SetHyperlink(long)):]
-				end := strings.Index(rest, ansi.ResetHyperlink())
-				if end < 0 {
-					t.Fatalf("%d columns: the link is not closed on its line: %q", w, l)
-				}
-				shown = rest[:end]
+		}
+		var shown string
+		ids := map[string]bool{}
+		for _, m := range open.FindAllStringSubmatch(all, -1) {
+			if m[2] != long {
+				t.Errorf("%d columns: a piece links to %q, not the whole URL", w, m[2])
 			}
+			ids[m[1]] = true
+			shown += m[3]
 		}
-		if !strings.HasPrefix(shown, "https://signin.aws.amazon") || !strings.Contains(shown, "…") || !strings.HasSuffix(shown, "payments-dev") {
-			t.Errorf("%d columns: the link shows %q, want its start, … and its end", w, shown)
+		if shown != long || len(ids) != 1 {
+			t.Errorf("%d columns: the hyperlinked pieces show %q under ids %v, want the URL whole under one id:\n%q", w, shown, ids, all)
 		}
-		if strings.Count(stripANSI(all), "displayName") > 1 {
-			t.Errorf("%d columns: the link is cut into pieces:\n%s", w, stripANSI(all))
+		if !strings.Contains(strings.ReplaceAll(stripANSI(all), "\n  ", ""), long+". Then") {
+			t.Errorf("%d columns: the full stop after the link is lost:\n%s", w, stripANSI(all))
 		}
 	}
 	short := "Access portal: " + fakePortal + " (IAM Identity Center in eu-west-1). Root: at https://console.aws.amazon.com/."
 	all := strings.Join(wrapLinks("•", short, 80), "\n")
-	for _, want := range []string{
-		ansi.SetHyperlink(fakePortal) + fakePortal + ansi.ResetHyperlink() + " (IAM",
-		ansi.SetHyperlink("https://console.aws.amazon.com/") + "https://console.aws.amazon.com/" + ansi.ResetHyperlink() + ".",
-	} {
-		if !strings.Contains(all, want) {
-			t.Errorf("the links are not whole hyperlinks: %q lacks %q", all, want)
+	for _, link := range []string{fakePortal, "https://console.aws.amazon.com/"} {
+		if m := open.FindAllStringSubmatch(all, -1); !slices.ContainsFunc(m, func(m []string) bool { return m[2] == link && m[3] == link }) {
+			t.Errorf("%s is not one whole hyperlink: %q", link, all)
 		}
+	}
+	if !strings.Contains(all, "https://console.aws.amazon.com/"+ansi.ResetHyperlink()+".") {
+		t.Errorf("the full stop is part of the link: %q", all)
 	}
 }
 
@@ -96,8 +96,8 @@ func TestGetInLinks(t *testing.T) {
 }
 
 // Quitting the Done screen leaves the links in full on the terminal (the
-// wizard's last words), since the screen, which shortened the long one, is
-// gone.
+// wizard's last words), since the screen, where a long one is in pieces,
+// is gone.
 func TestDoneSaysTheLinksInFullOnQuit(t *testing.T) {
 	h := newApplyHarness(t, 0)
 	h.m.Update(tea.WindowSizeMsg{Width: 80, Height: 200})
@@ -109,7 +109,7 @@ func TestDoneSaysTheLinksInFullOnQuit(t *testing.T) {
 		t.Fatalf("no long break-glass link to test with: %q", g.BreakGlassURL)
 	}
 	if screen := plain(h.m); strings.Contains(screen, g.BreakGlassURL) || !strings.Contains(screen, "https://signin.aws.amazon.com/switchrole?") {
-		t.Fatalf("at 80 columns the Done screen does not shorten the break-glass link:\n%s", screen)
+		t.Fatalf("at 80 columns the break-glass link is not in pieces (the test's premise):\n%s", screen)
 	}
 	press(h.m, "q")
 	msg := h.m.Result().Message
