@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -130,6 +131,11 @@ func TestAccessibleApplyNamesTheBucketWithoutReadingBack(t *testing.T) {
 		if !strings.Contains(said, want) {
 			t.Errorf("the apply's lines lack %q:\n%s", want, said)
 		}
+	}
+	// How to get in says the break-glass link whole, on a line of its own
+	// in the text a screen reader reads.
+	if !regexp.MustCompile(`: https://signin\.aws\.amazon\.com/switchrole\?roleName=OrganizationAccountAccessRole&account=\d{12}&displayName=[a-z-]+ \(`).MatchString(text) {
+		t.Errorf("How to get in lacks the break-glass link whole:\n%s", text)
 	}
 	if rec.during != 0 {
 		t.Errorf("Verify was called %d times while the apply ran: it pauses a real apply for a read", rec.during)
