@@ -116,4 +116,8 @@ func TestDoneSaysTheLinksInFullOnQuit(t *testing.T) {
 	if !strings.Contains(msg, "The organization matches") || !strings.Contains(msg, "How to get in, the links in full:\n  Break glass: "+g.BreakGlassURL+"\n") {
 		t.Errorf("the last words lack the break-glass link in full:\n%s", msg)
 	}
+	h.m.quit() // a second quit (ctrl+c as it ends) says them once
+	if n := strings.Count(h.m.Result().Message, linksLead); n != 1 {
+		t.Errorf("the links are said %d times:\n%s", n, h.m.Result().Message)
+	}
 }
