@@ -554,9 +554,12 @@ func (a *accessible) confirmAndApply(plan *orgmodel.Plan, actual *orgmodel.Actua
 		now = time.Now
 	}
 	start := now()
-	bucket := &bucketNamer{plan: plan, verify: b.Verify}
+	// The plan named the log bucket before log-archive and the
+	// organization had ids; the events of its steps carry the name.
+	bucket := ""
 	err = b.Apply(a.ctx, plan, actual, func(e apply.Event) {
-		a.say("%s", bucket.name(a.ctx, e, eventLine(e)))
+		bucket = cmpOr(e.Bucket, bucket)
+		a.say("%s", withBucket(eventLine(e), bucket))
 	})
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -1030,65 +1033,15 @@ func eventLine(e apply.Event) string {
 	return line
 }
 
-// bucketNamer puts the log bucket's name in the lines of an apply in place
-// of the placeholder the plan named it with before log-archive and the
-// organization had ids. The name is read back as the Done screen reads it
-// (Verify), once a baseline step names the bucket: the engine runs those
-// only after log-archive and the organization exist.
-type bucketNamer struct {
-	plan   *orgmodel.Plan
-	verify func(context.Context) (wizard.Verified, error)
-	bucket string
-	tried  bool
-}
-
-// bucketPlaceholder is how a plan names the log bucket before its ids are known.
+// bucketPlaceholder is how a plan names the log bucket before log-archive
+// and the organization have ids.
 var bucketPlaceholder = orgmodel.LogBucketName("<log-archive id>", "<organization id>")
 
-func (n *bucketNamer) name(ctx context.Context, e apply.Event, line string) string {
-	if !strings.Contains(line, bucketPlaceholder) {
+// withBucket puts the log bucket's real name, once an apply event carried
+// it (apply.Event.Bucket), in place of the plan's placeholder.
+func withBucket(line, bucket string) string {
+	if bucket == "" {
 		return line
 	}
-	// A failed read is tried again when a later baseline step succeeds.
-	if n.bucket == "" && e.Step.Baseline != nil && (!n.tried || e.Kind == apply.Succeeded) {
-		n.tried = true
-		if v, err := n.verify(ctx); err == nil {
-			n.bucket = bucketFrom(v.Actual, n.owner())
-		}
-	}
-	if n.bucket == "" {
-		return line
-	}
-	return strings.ReplaceAll(line, bucketPlaceholder, n.bucket)
-}
-
-// owner is the account the plan puts the log bucket in (log-archive).
-func (n *bucketNamer) owner() string {
-	for _, s := range n.plan.Steps {
-		if s.Baseline != nil && s.Baseline.Trail != nil {
-			return s.Baseline.Trail.Bucket.Account
-		}
-	}
-	return ""
-}
-
-// bucketFrom is the log bucket's name as read back: the bucket's own when it
-// exists, else made from the ids of its owner and of the organization, ""
-// while either is missing.
-func bucketFrom(a *orgmodel.Actual, owner string) string {
-	if a == nil {
-		return ""
-	}
-	if b := a.Baseline; b != nil && b.Bucket != nil && b.Bucket.Name != "" {
-		return b.Bucket.Name
-	}
-	if a.Organization == nil || a.Organization.ID == "" || owner == "" {
-		return ""
-	}
-	for _, acc := range a.Accounts {
-		if acc.Name == owner && acc.ID != "" {
-			return orgmodel.LogBucketName(acc.ID, a.Organization.ID)
-		}
-	}
-	return ""
+	return strings.ReplaceAll(line, bucketPlaceholder, bucket)
 }

@@ -155,6 +155,9 @@ type state struct {
 	// orgFirst: the organization is new, so it is applied without its
 	// access part, which follows once Identity Center is on in it.
 	orgFirst bool
+	// links are the Done screen's links in full (getInLinks), said once
+	// the wizard ends.
+	links []string
 }
 
 // goNow moves to step s as soon as the screen's Update returns. goTo sends
@@ -533,10 +536,16 @@ func (m *Model) save(reached wizard.Step) tea.Cmd {
 	return func() tea.Msg { return savedMsg{path: path, err: save(path, data)} }
 }
 
+// linksLead introduces the Done screen's links in the wizard's last words.
+const linksLead = "How to get in, the links in full:"
+
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	if m.st.result.Message == "" && !m.st.result.Converged && m.step >= wizard.Basics {
 		m.st.result.Message = fmt.Sprintf("Your design is saved in %s; run %s to go on where you were (%s).", m.st.path, wizard.RerunCommand(m.st.path, m.st.target.Args), m.step.Info().Title)
+	}
+	if len(m.st.links) > 0 && !strings.Contains(m.st.result.Message, linksLead) {
+		m.st.result.Message = strings.TrimLeft(m.st.result.Message+"\n"+linksLead+"\n  "+strings.Join(m.st.links, "\n  "), "\n")
 	}
 	return tea.Quit
 }

@@ -89,11 +89,7 @@ func (s *accessScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, accessToggle):
 		s.forget()
 		if d.Access != nil {
-			s.deleting(d, "access")
-			if err := wizard.SetAccess(d, nil); err != nil {
-				return sayErr(err)
-			}
-			return say("access off: orgwizard leaves IAM Identity Center alone · u undo")
+			return s.undoably(d, "access", func() error { return wizard.SetAccess(d, nil) }, "access off: orgwizard leaves IAM Identity Center alone")
 		}
 		if err := wizard.SetAccess(d, wizard.ProposeAccess(d)); err != nil {
 			return sayErr(err)
@@ -106,11 +102,8 @@ func (s *accessScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, keys.Edit) && s.groups() > 0:
 		return s.edit(s.list.cursor)
 	case key.Matches(k, keys.Delete) && s.groups() > 0:
-		cmd := s.deleting(d, "group "+d.Access.Groups[s.list.cursor].Name)
-		if err := wizard.RemoveGroup(d, s.list.cursor); err != nil {
-			s.forget()
-			return sayErr(err)
-		}
+		what := "group " + d.Access.Groups[s.list.cursor].Name
+		cmd := s.undoably(d, what, func() error { return wizard.RemoveGroup(d, s.list.cursor) }, what+" deleted")
 		s.list.clamp(s.groups())
 		return cmd
 	case key.Matches(k, keys.Undo):
@@ -190,10 +183,7 @@ func (s *accessScreen) Keys() []key.Binding {
 	if s.form != nil {
 		return editKeys()
 	}
-	var undo []key.Binding
-	if s.canUndo() {
-		undo = []key.Binding{k.Undo}
-	}
+	undo := s.undoKeys(k)
 	if s.st.design.Access == nil {
 		on := accessToggle
 		on.SetHelp("t", "access on")

@@ -192,8 +192,6 @@ func (p *accountsPanel) Keys() []key.Binding {
 	if len(p.st.design.Accounts) > 0 {
 		keys = append(keys, k.Delete)
 	}
-	if p.canUndo() {
-		keys = append(keys, k.Undo)
-	}
+	keys = append(keys, p.undoKeys(k)...)
 	return append(keys, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to guardrails")))
 }

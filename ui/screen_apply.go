@@ -52,6 +52,10 @@ type applyScreen struct {
 	// here without asking again.
 	resumed int
 	nameW   int
+	// bucket is the log bucket's real name once an event carried it: the
+	// plan named it with a placeholder before log-archive and the
+	// organization had ids.
+	bucket string
 }
 
 type (
@@ -213,8 +217,9 @@ func (s *applyScreen) event(e apply.Event) {
 		s.total = e.Total
 	}
 	s.done, s.inFlight = e.Done, e.InFlight
+	s.bucket = cmpOr(e.Bucket, s.bucket)
 	// An account's lines start with its name, as on the step lines.
-	what := e.Step.String()
+	what := withBucket(e.Step.String(), s.bucket)
 	if creation(e.Step) {
 		what = "account " + e.Step.Subject
 	}
@@ -523,7 +528,7 @@ func (s *applyScreen) stepLine(st Styles, i int) string {
 		mark, style = "✗", st.Fail
 	}
 	if !creation(step) {
-		text, m := step.String(), s.message[i]
+		text, m := withBucket(step.String(), s.bucket), s.message[i]
 		if m != "" && kind != apply.Succeeded {
 			// The message says where a step runs (the account and region
 			// a baseline step entered) or why it waits: the step's text
@@ -711,6 +716,7 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.err == nil {
 			ic := msg.ic
 			s.st.identity = &ic
+			s.noteLinks()
 		}
 	case verifiedMsg:
 		s.loading, s.err = false, msg.err
@@ -720,6 +726,7 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 			if s.st.way == wizard.WayRunbook && s.st.runbook == "" && s.offersRunbook() {
 				s.openPicker()
 			}
+			s.noteLinks()
 			s.plan = orgmodel.MakePlan(s.st.tree, msg.v.Actual)
 			s.st.result.Converged = s.plan.Empty()
 			if s.st.result.Converged {
@@ -749,6 +756,18 @@ func (s *doneScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// noteLinks keeps How to get in's links for the wizard's last words.
+func (s *doneScreen) noteLinks() {
+	if s.v == nil {
+		return
+	}
+	s.st.links = getInLinks(wizard.HowToGetIn(s.getIn()))
+}
+
+func (s *doneScreen) getIn() wizard.GetIn {
+	return getIn(s.st.design, s.st.path, s.st.target, s.st.identity, s.st.skipAccess, s.st.tree, s.v.Actual)
 }
 
 func (s *doneScreen) openPicker() {
@@ -801,7 +820,7 @@ func (s *doneScreen) View() string {
 	lines = append(lines, "")
 	s.getInAt = len(lines)
 	lines = append(lines, st.Bold.Render("How to get in"))
-	for _, l := range wizard.HowToGetIn(getIn(s.st.design, s.st.path, s.st.target, s.st.identity, s.st.skipAccess, s.st.tree, s.v.Actual)) {
+	for _, l := range wizard.HowToGetIn(s.getIn()) {
 		lines = append(lines, wrapLinks("•", l, s.w)...)
 	}
 	lines = append(lines, "", st.Bold.Render("Accounts"))
@@ -828,16 +847,7 @@ func (s *doneScreen) View() string {
 	}
 	if a := s.st.applied; a != nil && len(a.Log) > 0 {
 		lines = append(lines, "", st.Bold.Render("Apply log"))
-		// The plan named the log bucket before log-archive and the
-		// organization had ids; the log says the name it was given.
-		placeholder, bucket := orgmodel.LogBucketName("<log-archive id>", "<organization id>"), ""
-		if v := s.v; v != nil && v.Actual != nil && v.Actual.Baseline != nil && v.Actual.Baseline.Bucket != nil {
-			bucket = v.Actual.Baseline.Bucket.Name
-		}
 		for _, l := range a.Log {
-			if bucket != "" {
-				l = strings.ReplaceAll(l, placeholder, bucket)
-			}
 			for _, part := range wrapLogLine(l, s.w) {
 				lines = append(lines, st.Muted.Render(part))
 			}

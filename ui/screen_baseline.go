@@ -116,8 +116,9 @@ func (s *baselineScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, baselineToggle):
 		s.forget()
 		if d.Baseline != nil {
-			_ = wizard.SetBaseline(d, nil)
-			return say("baseline off: nothing turned on, what exists left alone")
+			// As access off: t again proposes the defaults, u brings back
+			// the baseline as it was edited.
+			return s.undoably(d, "baseline", func() error { return wizard.SetBaseline(d, nil) }, "baseline off: nothing turned on, what exists left alone")
 		}
 		if err := wizard.BaselineBlocked(d); err != nil {
 			return sayErr(err)
@@ -147,12 +148,8 @@ func (s *baselineScreen) Update(msg tea.Msg) tea.Cmd {
 		if wizard.ContactOf(d, kind.Key).Email == "" {
 			return nil
 		}
-		cmd := s.deleting(d, strings.ToLower(kind.Label))
-		if err := wizard.RemoveContact(d, kind.Key); err != nil {
-			s.forget()
-			return sayErr(err)
-		}
-		return cmd
+		what := strings.ToLower(kind.Label)
+		return s.undoably(d, what, func() error { return wizard.RemoveContact(d, kind.Key) }, what+" deleted")
 	case key.Matches(k, keys.Undo):
 		return s.undo(d)
 	case key.Matches(k, keys.Next):
@@ -281,10 +278,7 @@ func (s *baselineScreen) Keys() []key.Binding {
 	if s.form != nil {
 		return editKeys()
 	}
-	var undo []key.Binding
-	if s.canUndo() {
-		undo = []key.Binding{k.Undo}
-	}
+	undo := s.undoKeys(k)
 	toggle := baselineToggle
 	if s.st.design.Baseline == nil {
 		toggle.SetHelp("t", "baseline on")

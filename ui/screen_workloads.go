@@ -119,10 +119,7 @@ func (s *workloadsScreen) Keys() []key.Binding {
 	if s.form != nil {
 		return editKeys()
 	}
-	var undo []key.Binding
-	if s.canUndo() {
-		undo = []key.Binding{k.Undo}
-	}
+	undo := s.undoKeys(k)
 	if len(s.st.design.Workloads) == 0 {
 		return append([]key.Binding{k.Add, k.Examples}, undo...)
 	}

@@ -110,6 +110,7 @@ func (e *Engine) applyBaseline(ctx context.Context, plan *orgmodel.Plan, actual 
 		return
 	}
 	e.initBaseline(plan, actual)
+	e.nameBucket(ctx, plan)
 	wave := map[int]int{}
 	var depth func(i int) int
 	depth = func(i int) int {
@@ -171,7 +172,9 @@ func (e *Engine) failedAmong(idx []int) string {
 // known: the organization's ids, and each account's email (GuardDuty's
 // members need it).
 type baselineIDs struct {
-	org    baseline.Organization
+	org baseline.Organization
+	// bucket is the log bucket's name once known (Event.Bucket).
+	bucket string
 	emails map[string]string // account id → email
 	byName map[string]string // account name → email, for accounts created by this plan
 }
@@ -230,16 +233,52 @@ func (e *Engine) stepAccount(s orgmodel.Step) (string, error) {
 }
 
 // bucketName is the log bucket's name: the plan's, or made now that
-// log-archive and the organization exist.
+// log-archive and the organization exist. The events of the steps that
+// name the bucket carry it from then on.
 func (e *Engine) bucketName(ctx context.Context, s orgmodel.Step, logID string) (string, error) {
-	if s.Baseline.Bucket != "" {
-		return s.Baseline.Bucket, nil
+	name := s.Baseline.Bucket
+	if name == "" {
+		org, err := e.organization(ctx)
+		if err != nil {
+			return "", err
+		}
+		name = orgmodel.LogBucketName(logID, org.ID)
 	}
-	org, err := e.organization(ctx)
-	if err != nil {
-		return "", err
+	e.mu.Lock()
+	e.base.bucket = name
+	e.mu.Unlock()
+	return name, nil
+}
+
+// namesBucket tells the steps that name the log bucket: its own, and the
+// trail's that deliver into it.
+func namesBucket(s orgmodel.Step) bool {
+	switch s.Kind {
+	case orgmodel.StepCreateLogBucket, orgmodel.StepConfigureLogBucket, orgmodel.StepPutBucketPolicy,
+		orgmodel.StepCreateTrail, orgmodel.StepUpdateTrail:
+		return s.Baseline != nil && s.Baseline.Trail != nil
 	}
-	return orgmodel.LogBucketName(logID, org.ID), nil
+	return false
+}
+
+// nameBucket learns the log bucket's name before the baseline's first step,
+// now that every account exists, so that the bucket's steps say it from
+// their first event on. A name it cannot make yet (log-archive's creation
+// failed, the organization did not answer) is left to the steps, which
+// report why.
+func (e *Engine) nameBucket(ctx context.Context, plan *orgmodel.Plan) {
+	if e.opt.Baseline == nil {
+		return // the steps fail, and say why
+	}
+	for _, s := range plan.Steps {
+		if !namesBucket(s) {
+			continue
+		}
+		if logID, err := e.accountID(s.Baseline.Trail.Bucket.Account); err == nil {
+			_, _ = e.bucketName(ctx, s, logID)
+		}
+		return
+	}
 }
 
 // baselineStep carries out one baseline step.

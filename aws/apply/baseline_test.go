@@ -648,3 +648,53 @@ func TestEngineKnowsEveryStepKind(t *testing.T) {
 		t.Errorf("found only %d step kinds in orgmodel: %v", len(declared), declared)
 	}
 }
+
+// The events of the steps that name the log bucket carry its real name
+// from their first one, made from the ids log-archive and the organization
+// got during this apply; a plan made before either existed names it with a
+// placeholder. Other steps' events carry none.
+func TestApplyEventsNameTheBucket(t *testing.T) {
+	tree := secureTree(t)
+	plan := orgmodel.MakePlan(tree, &orgmodel.Actual{})
+	placeholder := orgmodel.LogBucketName("<log-archive id>", "<organization id>")
+	f, fb := newFake(2*time.Millisecond), newFakeBaseline()
+	opt := fastOptions()
+	opt.Baseline = fb
+	var mu sync.Mutex
+	var events []Event
+	opt.OnEvent = func(e Event) {
+		mu.Lock()
+		events = append(events, e)
+		mu.Unlock()
+	}
+	if err := New(f, opt).Apply(context.Background(), plan, &orgmodel.Actual{}); err != nil {
+		t.Fatal(err)
+	}
+	var logID string
+	for _, acc := range existing(f, fb).Accounts {
+		if acc.Name == orgmodel.LogArchive {
+			logID = acc.ID
+		}
+	}
+	want := orgmodel.LogBucketName(logID, fb.orgID)
+	named := map[orgmodel.StepKind]bool{}
+	for _, e := range events {
+		switch e.Step.Kind {
+		case orgmodel.StepCreateLogBucket, orgmodel.StepConfigureLogBucket, orgmodel.StepPutBucketPolicy, orgmodel.StepCreateTrail:
+			if e.Bucket != want {
+				t.Errorf("%s %s: Bucket %q, want %q", e.Kind, e.Step, e.Bucket, want)
+			}
+			if e.Step.Kind == orgmodel.StepCreateLogBucket && !strings.Contains(e.Step.String(), placeholder) {
+				t.Errorf("the plan already named the bucket: %s", e.Step)
+			}
+			named[e.Step.Kind] = true
+		default:
+			if e.Bucket != "" {
+				t.Errorf("%s %s names bucket %q", e.Kind, e.Step, e.Bucket)
+			}
+		}
+	}
+	if len(named) != 4 {
+		t.Errorf("events of only %v seen", named)
+	}
+}

@@ -119,6 +119,12 @@ type Event struct {
 	Done     int // steps finished, failed included
 	Total    int
 	InFlight int // account creations in progress at AWS
+	// Bucket is the log bucket's real name on the events of the steps
+	// that name it (the bucket's and the trail's), once this apply knows
+	// it: a plan made before log-archive and the organization had ids
+	// names it with a placeholder, and the bucket's first step makes the
+	// name from them.
+	Bucket string
 }
 
 // StepError is a step that failed, with what the user can do about it.
@@ -572,10 +578,14 @@ func (e *Engine) emit(kind EventKind, i int, msg string) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.opt.OnEvent(Event{
+	ev := Event{
 		Time: e.opt.Now(), Kind: kind, Index: i, Step: e.plan.Steps[i], Message: msg,
 		Done: e.done, Total: len(e.plan.Steps), InFlight: e.inFlight,
-	})
+	}
+	if namesBucket(ev.Step) {
+		ev.Bucket = e.base.bucket
+	}
+	e.opt.OnEvent(ev)
 }
 
 // parallel runs fn for every index, at most n at once, and waits. It stops

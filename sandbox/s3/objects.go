@@ -158,6 +158,21 @@ type prefixOut struct {
 	Prefix string `xml:"Prefix"`
 }
 
+// maxKeysOf is a listing's page size: its max-keys parameter, 1000 when
+// absent, and never more than 1000 (S3 returns at most that many, whatever
+// it was asked).
+func maxKeysOf(q url.Values) (int, *core.Error) {
+	v := q.Get("max-keys")
+	if v == "" {
+		return 1000, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, invalidArgument("Provided max-keys not an integer or within integer range")
+	}
+	return min(n, 1000), nil
+}
+
 func (s *Service) listObjectsV2(k *call) (any, *core.Error) {
 	b, err := s.bucketFor(k, "ListObjectsV2")
 	if err != nil {
@@ -169,13 +184,9 @@ func (s *Service) listObjectsV2(k *call) (any, *core.Error) {
 	if encode != "" && encode != "url" {
 		return nil, invalidArgument("Invalid Encoding Method specified in Request")
 	}
-	maxKeys := 1000
-	if v := q.Get("max-keys"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return nil, invalidArgument("Provided max-keys not an integer or within integer range")
-		}
-		maxKeys = min(n, 1000)
+	maxKeys, err := maxKeysOf(q)
+	if err != nil {
+		return nil, err
 	}
 	// Entries are keys and common prefixes, in key order, each once.
 	type entry struct {

@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -174,13 +173,9 @@ func (s *Service) listObjectVersions(k *call) (any, *core.Error) {
 	if idMarker != "" && keyMarker == "" {
 		return nil, invalidArgument("A version-id marker cannot be specified without a key marker.")
 	}
-	maxKeys := 1000
-	if v := q.Get("max-keys"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return nil, invalidArgument("Provided max-keys not an integer or within integer range")
-		}
-		maxKeys = min(n, 1000)
+	maxKeys, err := maxKeysOf(q)
+	if err != nil {
+		return nil, err
 	}
 	var all []*Object
 	for _, o := range b.Objects {
