@@ -219,6 +219,7 @@ func (p *linePrinter) event(e apply.Event) {
 	if e.Message != "" {
 		line += ": " + e.Message
 	}
+	line = orgmodel.WithLogBucket(line, e.Bucket)
 	if e.Kind == apply.Succeeded || e.Kind == apply.Failed {
 		line += fmt.Sprintf("  (%d/%d", e.Done, e.Total)
 		switch {

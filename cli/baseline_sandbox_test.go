@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/orgwizard/orgwizard/orgmodel"
 )
 
 // TestBaselineOnTheSandbox: the security baseline of acme-secure.yaml is
@@ -29,6 +31,22 @@ func TestBaselineOnTheSandbox(t *testing.T) {
 		if !strings.Contains(out, step) {
 			t.Errorf("apply did not say %q:\n%s", step, out)
 		}
+	}
+	// The apply's lines name the log bucket as it is in AWS, not as the
+	// plan printed before them could, before log-archive and the
+	// organization had ids.
+	named := false
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "[") {
+			continue // the plan
+		}
+		if strings.Contains(line, orgmodel.LogBucketPlaceholder) {
+			t.Errorf("an apply line names the log bucket by the plan's placeholder: %s", line)
+		}
+		named = named || strings.Contains(line, "✓ succeeded create log bucket "+orgmodel.LogBucketPrefix)
+	}
+	if !named {
+		t.Errorf("no apply line says the log bucket was created, by its name:\n%s", out)
 	}
 	code, out, errOut = run(t, append([]string{"plan", "--detailed-exitcode"}, target...)...)
 	if code != ExitOK || !strings.Contains(out, "Nothing to do") {

@@ -53,6 +53,19 @@ func LogBucketName(logArchiveID, organizationID string) string {
 	return LogBucketPrefix + logArchiveID + "-" + organizationID
 }
 
+// LogBucketPlaceholder is how a plan names the log bucket before
+// log-archive and the organization have ids.
+var LogBucketPlaceholder = LogBucketName("<log-archive id>", "<organization id>")
+
+// WithLogBucket puts the log bucket's real name, once known (an apply's
+// events carry it), in place of the plan's placeholder in text.
+func WithLogBucket(text, bucket string) string {
+	if bucket == "" {
+		return text
+	}
+	return strings.ReplaceAll(text, LogBucketPlaceholder, bucket)
+}
+
 // TrailARN is the ARN of the organization trail, which lives in the
 // management account's home region.
 func TrailARN(region, managementID string) string {

@@ -559,7 +559,7 @@ func (a *accessible) confirmAndApply(plan *orgmodel.Plan, actual *orgmodel.Actua
 	bucket := ""
 	err = b.Apply(a.ctx, plan, actual, func(e apply.Event) {
 		bucket = cmpOr(e.Bucket, bucket)
-		a.say("%s", withBucket(eventLine(e), bucket))
+		a.say("%s", orgmodel.WithLogBucket(eventLine(e), bucket))
 	})
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -1031,17 +1031,4 @@ func eventLine(e apply.Event) string {
 		line += fmt.Sprintf(". %d of %d done, %s.", e.Done, e.Total, inFlightText(e.InFlight))
 	}
 	return line
-}
-
-// bucketPlaceholder is how a plan names the log bucket before log-archive
-// and the organization have ids.
-var bucketPlaceholder = orgmodel.LogBucketName("<log-archive id>", "<organization id>")
-
-// withBucket puts the log bucket's real name, once an apply event carried
-// it (apply.Event.Bucket), in place of the plan's placeholder.
-func withBucket(line, bucket string) string {
-	if bucket == "" {
-		return line
-	}
-	return strings.ReplaceAll(line, bucketPlaceholder, bucket)
 }

@@ -219,7 +219,7 @@ func (s *applyScreen) event(e apply.Event) {
 	s.done, s.inFlight = e.Done, e.InFlight
 	s.bucket = cmpOr(e.Bucket, s.bucket)
 	// An account's lines start with its name, as on the step lines.
-	what := withBucket(e.Step.String(), s.bucket)
+	what := orgmodel.WithLogBucket(e.Step.String(), s.bucket)
 	if creation(e.Step) {
 		what = "account " + e.Step.Subject
 	}
@@ -528,7 +528,7 @@ func (s *applyScreen) stepLine(st Styles, i int) string {
 		mark, style = "✗", st.Fail
 	}
 	if !creation(step) {
-		text, m := withBucket(step.String(), s.bucket), s.message[i]
+		text, m := orgmodel.WithLogBucket(step.String(), s.bucket), s.message[i]
 		if m != "" && kind != apply.Succeeded {
 			// The message says where a step runs (the account and region
 			// a baseline step entered) or why it waits: the step's text
