@@ -340,7 +340,7 @@ func (b *baselineTF) bucketPolicy(live string) (string, []string) {
 		// account was read.
 		m, err := orgmodel.MergeLogBucketPolicy(live, doc)
 		if err != nil {
-			return policyContent(live), wrapComment(fmt.Sprintf("The log bucket's policy, as read: %v. %s, so orgwizard's statements are not in it; run orgwizard apply, or add them here.", err, owns))
+			return policyContent(live), wrapComment(fmt.Sprintf("The log bucket's policy, as read: %v. %s, so orgwizard's statements are not in it: make the policy a JSON object whose Statement is a statement or a list of them, then export again.", err, owns))
 		}
 		kept := ""
 		if len(m.Kept) > 0 {

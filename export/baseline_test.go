@@ -433,7 +433,18 @@ func TestTerraformBucketPolicyKeepsTheUsersStatements(t *testing.T) {
 		})
 	}
 
-	src := string(render(t, Terraform, Input{Tree: tree, Source: "design"}))
+	// A policy the merge cannot read (AWS would not have taken it) is
+	// declared as read, so that Terraform removes nothing, and the comment
+	// says why orgwizard's statements are not in it.
+	odd := `{"Version":"2012-10-17","Statement":"s3:*"}`
+	actual.Baseline.Bucket.Policy = odd
+	src := string(render(t, Terraform, Input{Tree: tree, Existing: Match(tree, actual), Source: "live"}))
+	if got := policyOf(t, []byte(src)); !jsonEqual(got, odd) || !strings.Contains(src, "# The log bucket's policy, as read: the bucket's policy cannot be read") ||
+		!strings.Contains(strings.ReplaceAll(src, "\n# ", " "), "so orgwizard's statements are not in it: make the policy a JSON object whose Statement is a statement or a list of them, then export again.") {
+		t.Errorf("an unreadable policy is exported as %s:\n%s", got, src)
+	}
+
+	src = string(render(t, Terraform, Input{Tree: tree, Source: "design"}))
 	for _, want := range []string{"# aws_s3_bucket_policy owns the bucket's whole policy: terraform apply replaces it with this document",
 		"# and removes any statement the bucket has that is not here, where orgwizard apply keeps them."} {
 		if !strings.Contains(src, want) {
