@@ -277,7 +277,13 @@ func (b *baselineTF) trail() {
 	if exists && have.ExpirationDays > 0 {
 		b.importBlock(tfBucketLifecycle, "log_bucket", bucket)
 	}
-	w.resource(tfBucketPolicy, "log_bucket", []tfAttr{provider, {"bucket", ref}, {"policy", b.bucketPolicy()}}, func() {
+	live := ""
+	if exists {
+		live = have.Policy
+	}
+	policy, says := b.bucketPolicy(live)
+	w.comment("", says...)
+	w.resource(tfBucketPolicy, "log_bucket", []tfAttr{provider, {"bucket", ref}, {"policy", policy}}, func() {
 		writeDependsOn(w, "In apply's order: the bucket's settings, then its policy.", tfBucketPAB+".log_bucket")
 	})
 	if exists && have.Policy != "" {
@@ -302,10 +308,17 @@ func (b *baselineTF) trail() {
 	}
 }
 
-// bucketPolicy is the log bucket's policy, orgwizard's own
-// (orgmodel.LogBucketPolicy), as a heredoc; the ids it names that do not
-// exist yet are interpolated from the resources that make them.
-func (b *baselineTF) bucketPolicy() string {
+// bucketPolicy is the log bucket's policy as a heredoc, and the comment
+// that says what Terraform then owns. aws_s3_bucket_policy owns the whole
+// policy: terraform apply puts exactly this document, where orgwizard apply
+// replaces only its own statements (by Sid) and keeps the others. So with
+// the bucket's policy as read (live, "" when it was not read or the bucket
+// has none), the document is that policy merged as apply merges it:
+// orgwizard's statements as the design wants them, then every other
+// statement of the bucket's as it is. Without it, the document is
+// orgwizard's own (orgmodel.LogBucketPolicy), and the ids it names that do
+// not exist yet are interpolated from the resources that make them.
+func (b *baselineTF) bucketPolicy(live string) (string, []string) {
 	const (
 		sLog  = "ORGWIZARDLOGARCHIVEID"
 		sOrg  = "ORGWIZARDORGANIZATIONID"
@@ -320,13 +333,46 @@ func (b *baselineTF) bucketPolicy() string {
 	logID, orgID, mgmtID := sub(b.log, sLog), sub(b.org, sOrg), sub(b.mgmt, sMgmt)
 	t := b.bt.Trail
 	doc := orgmodel.LogBucketPolicy(orgmodel.LogBucketName(logID, orgID), orgID, mgmtID, logID, orgmodel.TrailARN(t.HomeRegion, mgmtID), t.Bucket.Region)
+	const owns = "Terraform's aws_s3_bucket_policy owns the bucket's whole policy: terraform apply replaces it with this document"
+	if live != "" {
+		// A live export names every id literally: the bucket exists, so
+		// log-archive and the organization do, and the management
+		// account was read.
+		m, err := orgmodel.MergeLogBucketPolicy(live, doc)
+		if err != nil {
+			return policyContent(live), wrapComment(fmt.Sprintf("The log bucket's policy, as read: %v. %s, so orgwizard's statements are not in it: make the policy a JSON object whose Statement is a statement or a list of them, then export again.", err, owns))
+		}
+		kept := ""
+		if len(m.Kept) > 0 {
+			kept = " (kept: " + strings.Join(m.Kept, ", ") + ")"
+		}
+		return policyContent(m.Policy), wrapComment(fmt.Sprintf("The log bucket's policy as read, merged as orgwizard apply merges it: orgwizard's statements (Sids Orgwizard...) as the design wants them, then the bucket's other statements as they are%s. %s, so a statement added to the bucket after this export is removed by the next terraform apply unless it is added here too.", kept, owns))
+	}
 	text := policyContent(doc)
 	for sentinel, p := range map[string]tfPart{sLog: b.log, sOrg: b.org, sMgmt: b.mgmt} {
 		if p.expr {
 			text = strings.ReplaceAll(text, sentinel, "${"+p.text+"}")
 		}
 	}
-	return text
+	return text, wrapComment("The log bucket's policy: orgwizard's statements (Sids Orgwizard...). " + owns +
+		" and removes any statement the bucket has that is not here, where orgwizard apply keeps them. Add your own statements here, or export with --live to carry the bucket's statements over.")
+}
+
+// wrapComment breaks text into comment lines of at most 100 characters.
+func wrapComment(text string) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > 100 {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	return append(lines, line)
 }
 
 // guardDuty declares GuardDuty in every region of the design: a detector in

@@ -1,15 +1,24 @@
 package export_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/orgwizard/orgwizard/aws/target"
 	"github.com/orgwizard/orgwizard/cli"
 	"github.com/orgwizard/orgwizard/internal/terraform"
 	"github.com/orgwizard/orgwizard/orgmodel"
+	"github.com/orgwizard/orgwizard/sandbox"
 	"github.com/orgwizard/orgwizard/sandbox/core"
 )
 
@@ -99,11 +108,20 @@ func TestTerraformImportsTheBaselineApplyBuilt(t *testing.T) {
 func importsTheBaseline(t *testing.T, tf terraform.Tool, design string, total int) {
 	e := sandboxEndpoint(t)
 	orgwizard(t, e, cli.ExitOK, "apply", "--yes", "--design", design)
+	// The security team lets the management account read the logs: a
+	// statement of their own in the log bucket's policy, which Terraform
+	// must keep as apply does.
+	logs := onLogBucket(t, e)
+	reader := logs.addStatement(t, "ManagementAccountReadsLogs", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+logs.mgmtID+`:root"},`+
+		`"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::`+logs.bucket+`","arn:aws:s3:::`+logs.bucket+`/*"]}`)
 	dir := t.TempDir()
 	orgwizard(t, e, cli.ExitOK, "export", "--live", "--design", design, "--format", "terraform", "-o", filepath.Join(dir, "main.tf"))
 	src, err := os.ReadFile(filepath.Join(dir, "main.tf"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), `"Sid": "ManagementAccountReadsLogs"`) {
+		t.Errorf("the export's bucket policy lacks the bucket's own statement ManagementAccountReadsLogs")
 	}
 	want := baselineImports(t, design)
 	baseline := 0
@@ -168,7 +186,79 @@ func importsTheBaseline(t *testing.T, tf terraform.Tool, design string, total in
 			}
 		}
 	}
+	// Terraform's apply put the policy as exported: the statement is still
+	// the bucket's, as it was.
+	if !logs.hasStatement(t, reader) {
+		t.Errorf("after terraform apply, the bucket's policy lacks its own statement %s", reader)
+	}
 	orgwizard(t, e, cli.ExitOK, "plan", "--design", design, "--detailed-exitcode")
+}
+
+// logBucket is the log bucket orgwizard applied, reached as log-archive.
+type logBucket struct {
+	s3             *s3.Client
+	bucket, mgmtID string
+}
+
+func onLogBucket(t *testing.T, e endpoint) logBucket {
+	t.Helper()
+	var logs sandbox.AccountInfo
+	for _, a := range e.sb.Accounts() {
+		if a.Name == orgmodel.LogArchive {
+			logs = a
+		}
+	}
+	if logs.ID == "" {
+		t.Fatal("the sandbox has no log-archive")
+	}
+	tg, err := target.ForSandboxAccount(e.sb, logs.ID, target.Spec{Region: "eu-west-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tg.Close() })
+	return logBucket{s3: s3.NewFromConfig(tg.Config, func(o *s3.Options) { o.UsePathStyle = true }),
+		bucket: orgmodel.LogBucketName(logs.ID, logs.OrganizationID), mgmtID: logs.OrganizationManagementID}
+}
+
+func (l logBucket) statements(t *testing.T) (map[string]json.RawMessage, []json.RawMessage) {
+	t.Helper()
+	out, err := l.s3.GetBucketPolicy(context.Background(), &s3.GetBucketPolicyInput{Bucket: aws.String(l.bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]json.RawMessage
+	var list []json.RawMessage
+	if err := json.Unmarshal([]byte(aws.ToString(out.Policy)), &doc); err != nil || json.Unmarshal(doc["Statement"], &list) != nil {
+		t.Fatalf("the bucket's policy is not a list of statements: %v\n%s", err, aws.ToString(out.Policy))
+	}
+	return doc, list
+}
+
+// addStatement adds a statement under sid to the bucket's policy, as a
+// user would by hand, and returns it.
+func (l logBucket) addStatement(t *testing.T, sid, statement string) string {
+	t.Helper()
+	doc, list := l.statements(t)
+	st := `{"Sid":"` + sid + `",` + strings.TrimPrefix(statement, "{")
+	doc["Statement"], _ = json.Marshal(append(list, json.RawMessage(st)))
+	policy, _ := json.Marshal(doc)
+	if _, err := l.s3.PutBucketPolicy(context.Background(), &s3.PutBucketPolicyInput{Bucket: aws.String(l.bucket), Policy: aws.String(string(policy))}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func (l logBucket) hasStatement(t *testing.T, statement string) bool {
+	t.Helper()
+	_, list := l.statements(t)
+	var want any
+	if err := json.Unmarshal([]byte(statement), &want); err != nil {
+		t.Fatal(err)
+	}
+	return slices.ContainsFunc(list, func(st json.RawMessage) bool {
+		var got any
+		return json.Unmarshal(st, &got) == nil && reflect.DeepEqual(got, want)
+	})
 }
 
 // baselineImports is what the live export of design imports of the

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -363,5 +364,91 @@ func TestTerraformSecurityHubImportKeepsTheHub(t *testing.T) {
 	design := hub(render(t, Terraform, Input{Tree: tree, Source: "design"}))
 	if !strings.Contains(design, "enable_default_standards = true") || strings.Contains(design, "ignore_changes") {
 		t.Errorf("the hub to create:\n%s", design)
+	}
+}
+
+// Terraform's aws_s3_bucket_policy owns the whole policy, so the live
+// export declares the bucket's policy as apply merges it: orgwizard's
+// statements and every statement of the user's, the one-statement form
+// included, as they are; a terraform apply of it drops nothing. The export
+// from the design says what Terraform owns.
+func TestTerraformBucketPolicyKeepsTheUsersStatements(t *testing.T) {
+	tree := secureTree(t, nil)
+	policyOf := func(t *testing.T, src []byte) string {
+		t.Helper()
+		f := parseTerraform(t, src)
+		b := f.resources[tfBucketPolicy+".log_bucket"]
+		if b == nil {
+			t.Fatal("the export declares no bucket policy")
+		}
+		v, diags := b.Body.Attributes["policy"].Expr.Value(nil)
+		if diags.HasErrors() {
+			t.Fatalf("the policy is not a literal document: %s", diags.Error())
+		}
+		return v.AsString()
+	}
+	actual := appliedActual(tree)
+	appliedBaseline(tree, actual)
+	ours := actual.Baseline.Bucket.Policy
+	bucket := actual.Baseline.Bucket.Name
+	reader := `{"Sid":"ManagementAccountReadsLogs","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::` + bucket + `","arn:aws:s3:::` + bucket + `/${aws:username}/*"]}`
+	withReader := strings.Replace(ours, `"Statement":[`, `"Statement":[`+reader+`,`, 1)
+	if withReader == ours {
+		t.Fatalf("orgwizard's policy has no statement list: %s", ours)
+	}
+	for name, tc := range map[string]struct {
+		have string
+		kept []string
+	}{
+		"a statement of the user's":             {withReader, []string{reader}},
+		"the user's only statement, one object": {`{"Version":"2012-10-17","Statement":` + reader + `}`, []string{reader}},
+		"orgwizard's own only":                  {ours, nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			actual.Baseline.Bucket.Policy = tc.have
+			src := render(t, Terraform, Input{Tree: tree, Existing: Match(tree, actual), Source: "live"})
+			got := policyOf(t, src)
+			want, err := orgmodel.MergeLogBucketPolicy(tc.have, ours)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !jsonEqual(got, want.Policy) {
+				t.Errorf("the export's policy is not the bucket's as apply merges it:\n%s\nwant\n%s", got, want.Policy)
+			}
+			var doc struct{ Statement []json.RawMessage }
+			if err := json.Unmarshal([]byte(got), &doc); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range tc.kept {
+				if !slices.ContainsFunc(doc.Statement, func(st json.RawMessage) bool { return jsonEqual(string(st), k) }) {
+					t.Errorf("the export drops the bucket's statement %s:\n%s", k, got)
+				}
+			}
+			if _, err := orgmodel.MergeLogBucketPolicy(got, ours); err != nil || len(doc.Statement) != 5+len(tc.kept) {
+				t.Errorf("the export's policy has %d statements (%v), want orgwizard's 5 and %d of the bucket's", len(doc.Statement), err, len(tc.kept))
+			}
+			if !strings.Contains(string(src), "# The log bucket's policy as read, merged as orgwizard apply merges it") {
+				t.Error("the live export does not say what the policy is")
+			}
+		})
+	}
+
+	// A policy the merge cannot read (AWS would not have taken it) is
+	// declared as read, so that Terraform removes nothing, and the comment
+	// says why orgwizard's statements are not in it.
+	odd := `{"Version":"2012-10-17","Statement":"s3:*"}`
+	actual.Baseline.Bucket.Policy = odd
+	src := string(render(t, Terraform, Input{Tree: tree, Existing: Match(tree, actual), Source: "live"}))
+	if got := policyOf(t, []byte(src)); !jsonEqual(got, odd) || !strings.Contains(src, "# The log bucket's policy, as read: the bucket's policy cannot be read") ||
+		!strings.Contains(strings.ReplaceAll(src, "\n# ", " "), "so orgwizard's statements are not in it: make the policy a JSON object whose Statement is a statement or a list of them, then export again.") {
+		t.Errorf("an unreadable policy is exported as %s:\n%s", got, src)
+	}
+
+	src = string(render(t, Terraform, Input{Tree: tree, Source: "design"}))
+	for _, want := range []string{"# aws_s3_bucket_policy owns the bucket's whole policy: terraform apply replaces it with this document",
+		"# and removes any statement the bucket has that is not here, where orgwizard apply keeps them."} {
+		if !strings.Contains(src, want) {
+			t.Errorf("the export from the design does not say %q", want)
+		}
 	}
 }

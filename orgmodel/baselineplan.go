@@ -252,14 +252,33 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 
 	toolingID, _ := idOf(SecurityTooling)
 	regional := map[string][]ActualRegionalService{ServiceGuardDuty: ab.GuardDuty, ServiceSecurityHub: ab.SecurityHub}
+	// waiting are the regions where GuardDuty has no administrator and
+	// cannot have security-tooling yet: AWS gives an organization the same
+	// GuardDuty delegated administrator in all regions ("Considerations and
+	// recommendations", https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_organizations.html),
+	// and another account is it in some region.
+	waiting := map[string]bool{}
 	for _, da := range bt.DelegatedAdmins {
 		if !da.Regional {
 			planOrgAdmin(p, da, toolingID, ab.DelegatedAdmins)
 			continue
 		}
+		holder := ""
+		if da.Service == ServiceGuardDuty {
+			for _, r := range bt.Regions {
+				if got := regionOf(regional[da.Service], r); got.AdminAccountID != "" && got.AdminAccountID != toolingID {
+					holder = got.AdminAccountID
+					break
+				}
+			}
+		}
+		var wait []string
 		for _, r := range bt.Regions {
 			got := regionOf(regional[da.Service], r)
 			switch {
+			case got.AdminAccountID == "" && holder != "":
+				wait = append(wait, r)
+				waiting[r] = true
 			case got.AdminAccountID == "":
 				p.Steps = append(p.Steps, Step{Kind: StepRegisterAdmin, Subject: da.Service, AccountID: toolingID,
 					Baseline: &BaselineStep{Service: da.Service, Region: r, Account: da.Account},
@@ -271,12 +290,19 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 					serviceLabel(da.Service), r, accountLabel(actual, got.AdminAccountID), da.Account, da.Account, DisableServiceAdminCommand(da.Service, got.AdminAccountID, r)))
 			}
 		}
+		if len(wait) > 0 {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s in %s is not set up yet: AWS gives an organization the same %s administrator in all regions, and account %s is it; once it is handed over (above), orgwizard makes %s the administrator there",
+				serviceLabel(da.Service), listNames(wait), serviceLabel(da.Service), accountLabel(actual, holder), da.Account))
+		}
 	}
 
 	if bt.Trail != nil {
 		planTrail(p, bt.Trail, ab, orgID, mgmtID, idOf)
 	}
 	for _, rc := range bt.ThreatDetection {
+		if waiting[rc.Region] {
+			continue // no administrator to configure it from: warned above
+		}
 		planCoverage(p, StepConfigureGuardDuty, ServiceGuardDuty, rc, regionOf(ab.GuardDuty, rc.Region), toolingID, mgmtID, idOf)
 	}
 	for _, rc := range bt.SecurityHub {

@@ -379,3 +379,60 @@ func TestBaselineStepText(t *testing.T) {
 		}
 	}
 }
+
+// AWS gives an organization the same GuardDuty delegated administrator in
+// all regions: while another account administers one region, plan makes
+// security-tooling the administrator of none of the others (AWS would
+// refuse it) nor configures GuardDuty there, and says why and what frees
+// them; once it is handed over, plan sets up every region. Security Hub,
+// per region, is planned as before.
+func TestPlanGuardDutyOneAdministratorInAllRegions(t *testing.T) {
+	tree := secureTree(t)
+	a := converged(tree)
+	held := tree.Baseline.Regions[len(tree.Baseline.Regions)-1]
+	a.Baseline = &ActualBaseline{GuardDuty: []ActualRegionalService{{Region: held, AdminAccountID: "999999999999", Enabled: true}}}
+	count := func(p *Plan) map[StepKind]map[string]int {
+		n := map[StepKind]map[string]int{}
+		for _, s := range baselineSteps(p) {
+			if s.Baseline.Service != ServiceGuardDuty && s.Kind != StepRegisterAdmin {
+				continue
+			}
+			if n[s.Kind] == nil {
+				n[s.Kind] = map[string]int{}
+			}
+			n[s.Kind][s.Baseline.Service]++
+		}
+		return n
+	}
+	p := MakePlan(tree, a)
+	n := count(p)
+	regions := len(tree.Baseline.Regions)
+	if n[StepRegisterAdmin][ServiceGuardDuty] != 0 || n[StepConfigureGuardDuty][ServiceGuardDuty] != 0 || n[StepRegisterAdmin][ServiceSecurityHub] != regions {
+		t.Errorf("with another account administering GuardDuty in %s, plan has %v:%s", held, n, describeSteps(p))
+	}
+	var others []string
+	for _, r := range tree.Baseline.Regions {
+		if r != held {
+			others = append(others, r)
+		}
+	}
+	all := strings.Join(p.Warnings, "\n")
+	for _, w := range []string{
+		"GuardDuty in " + held + " is administered by account 999999999999, not security-tooling",
+		"GuardDuty in " + strings.Join(others, ", ") + " is not set up yet: AWS gives an organization the same GuardDuty administrator in all regions, and account 999999999999 is it",
+	} {
+		if !strings.Contains(all, w) {
+			t.Errorf("no warning says %q:\n%s", w, all)
+		}
+	}
+
+	// Handed over: every region is set up.
+	a.Baseline.GuardDuty = nil
+	p = MakePlan(tree, a)
+	if n := count(p); n[StepRegisterAdmin][ServiceGuardDuty] != regions || n[StepConfigureGuardDuty][ServiceGuardDuty] != regions {
+		t.Errorf("with GuardDuty free, plan has %v:%s", n, describeSteps(p))
+	}
+	if strings.Contains(strings.Join(p.Warnings, "\n"), "not set up yet") {
+		t.Errorf("plan still waits: %v", p.Warnings)
+	}
+}

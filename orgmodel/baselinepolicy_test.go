@@ -37,6 +37,13 @@ func TestMergeLogBucketPolicy(t *testing.T) {
 		t.Errorf("the user's statement was lost: %s", m.Policy)
 	}
 
+	// One of orgwizard's own statements as the only one, one object: it is
+	// recognised by its Sid, neither kept twice nor added again.
+	m, err = MergeLogBucketPolicy(`{"Version":"2012-10-17","Statement":`+string(ours[3])+`}`, want)
+	if err != nil || len(m.Kept) != 0 || len(m.Changed) != 0 || len(m.Added) != len(logBucketSids)-1 || slices.Contains(m.Added, statementSid(ours[3])) || !sameJSON(m.Policy, want) {
+		t.Fatalf("orgwizard's statement as the only one: %+v %v", m, err)
+	}
+
 	// AWS's guide's write statement for another trail, and an earlier
 	// orgwizard's ACL check (its statement now, under the old Sid).
 	guide := `{"Sid":"AWSCloudTrailWrite20150319","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::` + bucket + `/AWSLogs/999999999999/*"}`

@@ -42,6 +42,12 @@ func TestBaselineAdapterSteps(t *testing.T) {
 	twice("Access Analyzer's administrator", func() error {
 		return c.RegisterDelegatedAdmin(ctx, orgmodel.ServiceAccessAnalyzer, "", tooling.ID)
 	})
+	// existing-org's legacy-app administers GuardDuty in us-west-2, and AWS
+	// gives an organization one administrator in all regions: hand it over
+	// first, as plan's warning says.
+	if _, err := w.guardduty(mgmt, "us-west-2").DisableOrganizationAdminAccount(ctx, &guardduty.DisableOrganizationAdminAccountInput{AdminAccountId: &legacy.ID}); err != nil {
+		t.Fatal(err)
+	}
 	twice("GuardDuty's administrator", func() error { return c.RegisterDelegatedAdmin(ctx, orgmodel.ServiceGuardDuty, region, tooling.ID) })
 	twice("Security Hub's administrator", func() error {
 		return c.RegisterDelegatedAdmin(ctx, orgmodel.ServiceSecurityHub, region, tooling.ID)

@@ -208,7 +208,9 @@ func TestGuardDutyOrganization(t *testing.T) {
 func TestGuardDutyAutoEnableNew(t *testing.T) {
 	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
 	ctx := context.Background()
-	mgmt, admin := w.account("acme"), w.account("log-archive")
+	// legacy-app: existing-org's GuardDuty administrator (in us-west-2), the
+	// one account AWS lets administer it in us-east-1 too.
+	mgmt, admin := w.account("acme"), w.account("legacy-app")
 	if _, err := w.guardduty(mgmt, "us-east-1").EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &admin.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -286,5 +288,44 @@ func TestGuardDutySuspendAndHandOver(t *testing.T) {
 	}
 	if _, err := west.EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: &logs.ID}); err != nil {
 		t.Fatalf("naming another administrator once the region is free: %v", err)
+	}
+}
+
+// An organization has one GuardDuty delegated administrator in all
+// regions, as AWS requires (its guide's "Considerations and
+// recommendations"): with legacy-app administering us-west-2 (existing-org),
+// another account is refused in any other region, legacy-app itself is
+// accepted there, and once legacy-app is disabled in every region another
+// account may be named anywhere.
+func TestGuardDutyOneAdministratorInAllRegions(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	ctx := context.Background()
+	mgmt, legacy, logs := w.account("acme"), w.account("legacy-app"), w.account("log-archive")
+	enable := func(region, account string) error {
+		_, err := w.guardduty(mgmt, region).EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: aws.String(account)})
+		return err
+	}
+	err := enable("eu-west-1", logs.ID)
+	wantAPIError(t, "another administrator in another region", err, "BadRequestException", legacy.ID)
+	wantAPIError(t, "another administrator in another region", err, "BadRequestException", "same GuardDuty delegated administrator in all Regions")
+	if out, err := w.guardduty(mgmt, "eu-west-1").ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{}); err != nil || len(out.AdminAccounts) != 0 {
+		t.Fatalf("a refused administrator is listed in eu-west-1: %v %+v", err, out)
+	}
+	if err := enable("eu-west-1", legacy.ID); err != nil {
+		t.Fatalf("the organization's administrator in a second region: %v", err)
+	}
+	for _, r := range []string{"us-west-2", "eu-west-1"} {
+		if _, err := w.guardduty(mgmt, r).DisableOrganizationAdminAccount(ctx, &guardduty.DisableOrganizationAdminAccountInput{AdminAccountId: &legacy.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if r == "us-west-2" {
+			// Still the administrator in eu-west-1.
+			wantAPIError(t, "another administrator while one region is left", enable("us-west-2", logs.ID), "BadRequestException", "eu-west-1")
+		}
+	}
+	for _, r := range []string{"us-west-2", "us-east-1"} {
+		if err := enable(r, logs.ID); err != nil {
+			t.Fatalf("another administrator in %s once legacy-app administers no region: %v", r, err)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	rextypes "github.com/aws/aws-sdk-go-v2/service/resourceexplorer2/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/orgwizard/orgwizard/aws/orgs"
@@ -34,6 +35,7 @@ func TestClassifyDenied(t *testing.T) {
 		{"RDS", api("AuthorizationError", "User is not allowed"), KindAccessDenied},
 		{"UnauthorizedAccess", api("UnauthorizedAccess", "no"), KindAccessDenied},
 		{"S3 403 without a body", api("Forbidden", "Forbidden"), KindAccessDenied},
+		{"Resource Explorer 401 (typed)", &rextypes.UnauthorizedException{Message: aws.String("The principal making the request isn't permitted to perform the operation.")}, KindAccessDenied},
 		{"an unknown code that says so", api("SomethingElse", "User: x is Not Authorized to perform: y"), KindAccessDenied},
 		{"region not enabled", api("InvalidClientTokenId", "The security token included in the request is invalid."), KindDisabled},
 		{"service not subscribed", api("OptInRequired", "subscribe first"), KindDisabled},

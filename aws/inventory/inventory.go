@@ -111,9 +111,22 @@ const (
 func (r *Result) Complete() bool { return len(r.Problems) == 0 }
 
 // deniedHere are the refusals for want of permission that the inventory's
-// calls meet beyond orgs.Denied's: UnauthorizedAccess, and Forbidden, the
-// code the SDK gives S3's 403 answers that carry no error body.
-var deniedHere = map[string]bool{"UnauthorizedAccess": true, "Forbidden": true}
+// calls meet beyond orgs.Denied's: UnauthorizedAccess; Forbidden, the code
+// the SDK gives S3's 403 answers that carry no error body; and Resource
+// Explorer's UnauthorizedException (401), "the principal making the request
+// isn't permitted to perform the operation" in its API reference.
+//
+// Resource Explorer answers two codes for want of permission:
+// AccessDeniedException (403, in orgs.Denied) when IAM refuses the action,
+// and UnauthorizedException (401). Search also answers 401 when the region
+// has no default view to search with (the SDK's SearchInput.ViewArn: "If
+// the Region either doesn't have a default view or if you don't have
+// permission to use the default view, then the operation fails with a 401
+// Unauthorized exception"); AWS does not tell those two apart, so the
+// search's own task reads such a region with the tagging API instead
+// (isUnauthorized) and never reaches classify with it. Any other 401 from
+// Resource Explorer, ListIndexes' included, is a refusal.
+var deniedHere = map[string]bool{"UnauthorizedAccess": true, "Forbidden": true, "UnauthorizedException": true}
 
 // classify says what kind of failure err is, by AWS's error codes: each
 // service spells "denied" and "not enabled" its own way; the denied

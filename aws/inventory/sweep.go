@@ -495,8 +495,10 @@ func (inv *Inventory) indexedRegions(ctx context.Context) (map[string]string, er
 	return set, nil
 }
 
-// isUnauthorized is Resource Explorer's answer to a search in a region that
-// has no view to search with.
+// isUnauthorized is Resource Explorer's answer (401) to a search in a region
+// that has no default view to search with, or one the caller may not use:
+// AWS answers both alike, and either way the region is read with the
+// tagging API. The same code elsewhere is a refusal (deniedHere).
 func isUnauthorized(err error) bool {
 	var u *rextypes.UnauthorizedException
 	return errors.As(err, &u)

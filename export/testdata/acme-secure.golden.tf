@@ -731,6 +731,10 @@ resource "aws_s3_bucket_lifecycle_configuration" "log_bucket" {
   depends_on = [aws_s3_bucket_versioning.log_bucket]
 }
 
+# The log bucket's policy: orgwizard's statements (Sids Orgwizard...). Terraform's
+# aws_s3_bucket_policy owns the bucket's whole policy: terraform apply replaces it with this document
+# and removes any statement the bucket has that is not here, where orgwizard apply keeps them. Add
+# your own statements here, or export with --live to carry the bucket's statements over.
 resource "aws_s3_bucket_policy" "log_bucket" {
   provider = aws.log_archive
   bucket   = aws_s3_bucket.log_bucket.id

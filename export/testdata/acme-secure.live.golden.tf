@@ -881,12 +881,16 @@ import {
   id = "orgwizard-logs-100000000001-o-exampleorga"
 }
 
+# The log bucket's policy as read, merged as orgwizard apply merges it: orgwizard's statements (Sids
+# Orgwizard...) as the design wants them, then the bucket's other statements as they are. Terraform's
+# aws_s3_bucket_policy owns the bucket's whole policy: terraform apply replaces it with this document,
+# so a statement added to the bucket after this export is removed by the next terraform apply unless
+# it is added here too.
 resource "aws_s3_bucket_policy" "log_bucket" {
   provider = aws.log_archive
   bucket   = aws_s3_bucket.log_bucket.id
   policy   = <<-EOT
     {
-      "Version": "2012-10-17",
       "Statement": [
         {
           "Sid": "OrgwizardCloudTrailAclCheck",
@@ -976,7 +980,8 @@ resource "aws_s3_bucket_policy" "log_bucket" {
             }
           }
         }
-      ]
+      ],
+      "Version": "2012-10-17"
     }
   EOT
 

@@ -285,6 +285,17 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 		}
 		return nil, false, badRequest("The request is rejected because account %s is already the delegated administrator of the organization in %s; disable it first.", a.Account, c.Region)
 	}
+	// AWS's guide: "Required for an AWS organization to have the same
+	// delegated GuardDuty administrator account across all the AWS
+	// Regions" (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_organizations.html,
+	// "Considerations and recommendations"): with 111122223333 named in
+	// Europe (Ireland), 555555555555 cannot be in Canada (Central). The
+	// guide does not quote the refusal; GuardDuty refuses bad input with
+	// BadRequestException.
+	if i := slices.IndexFunc(s.st.Admins, func(a *Admin) bool { return a.OrgID == o.ID && a.Account != in.AdminAccountId }); i >= 0 {
+		a := s.st.Admins[i]
+		return nil, false, badRequest("The request is rejected because account %s is the delegated administrator of the organization in %s, and an organization has the same GuardDuty delegated administrator in all Regions; disable it in every Region first.", a.Account, a.Region)
+	}
 	// AWS's guide: naming the administrator enables GuardDuty as a trusted
 	// service in Organizations, and enables GuardDuty in the administrator.
 	s.env.EnableTrustedAccess(o.ID, ServicePrincipal, now)

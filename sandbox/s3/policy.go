@@ -61,8 +61,30 @@ type statement struct {
 }
 
 type policyDoc struct {
-	Version   string      `json:"Version"`
-	Statement []statement `json:"Statement"`
+	Version   string     `json:"Version"`
+	Statement statements `json:"Statement"`
+}
+
+// statements is a policy's Statement: IAM's grammar lets it be one
+// statement or a list of them, and S3 takes either
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_statement.html).
+type statements []statement
+
+func (s *statements) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
+		var one statement
+		if err := json.Unmarshal(t, &one); err != nil {
+			return err
+		}
+		*s = statements{one}
+		return nil
+	}
+	var many []statement
+	if err := json.Unmarshal(b, &many); err != nil {
+		return err
+	}
+	*s = many
+	return nil
 }
 
 type policyError string

@@ -48,3 +48,42 @@ func TestConditionMissingKey(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyStatementObject: a Statement that is one statement, not a list,
+// is taken as AWS takes it (IAM's grammar allows either), checked like a
+// statement of a list, and evaluated the same.
+func TestPolicyStatementObject(t *testing.T) {
+	const deny = `{"Effect":"Deny","Principal":"*","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::logs/*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"222222222222"}}}`
+	one, err := parsePolicy(`{"Version":"2012-10-17","Statement":`+deny+`}`, "logs")
+	if err != nil {
+		t.Fatalf("a one-statement policy: %v", err)
+	}
+	list, err := parsePolicy(`{"Version":"2012-10-17","Statement":[`+deny+`]}`, "logs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(one.Statement) != 1 || one.Statement[0].Effect != "Deny" {
+		t.Fatalf("the statement read: %+v", one.Statement)
+	}
+	for _, tc := range []struct {
+		account string
+		want    decision
+	}{{"111111111111", denied}, {"222222222222", implicitDeny}} {
+		req := request{Account: tc.account, PrincipalArn: "arn:aws:iam::" + tc.account + ":root", Action: "s3:DeleteObject",
+			Resource: "arn:aws:s3:::logs/AWSLogs/x.gz", Context: map[string]string{"aws:principalaccount": tc.account}}
+		if got, want := one.evaluate(req), list.evaluate(req); got != tc.want || want != tc.want {
+			t.Errorf("DeleteObject by %s: one statement %v, a list of it %v, want %v", tc.account, got, want, tc.want)
+		}
+	}
+	// A statement on its own is checked as one in a list is.
+	for doc, want := range map[string]string{
+		`{"Statement":{"Effect":"Maybe","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::logs"}}`:  "Invalid effect: Maybe",
+		`{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::logs"}}`:                  "Missing required field Principal",
+		`{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::other"}}`: "Policy has invalid resource",
+		`{"Statement":"s3:*"}`: "Policies must be valid JSON and the first byte must be '{'",
+	} {
+		if _, err := parsePolicy(doc, "logs"); err == nil || err.Code != "MalformedPolicy" || err.Message != want {
+			t.Errorf("%s: %v, want MalformedPolicy %q", doc, err, want)
+		}
+	}
+}
