@@ -34,6 +34,13 @@ func TestEarlyKeysInFormsInEveryOrder(t *testing.T) {
 		}
 		return d
 	}
+	noServe := func() *orgmodel.Design {
+		d := acme()
+		for i := range d.Workloads {
+			d.Workloads[i].Residencies = nil
+		}
+		return d
+	}
 	cases := []struct {
 		name   string
 		design func() *orgmodel.Design
@@ -55,6 +62,13 @@ func TestEarlyKeysInFormsInEveryOrder(t *testing.T) {
 			[]string{"w", "down", "space", "enter", "down", "space", "enter"}, func(d *orgmodel.Design) error {
 				if p, w := d.Workloads[0].Residencies, d.Workloads[1].Residencies; !slices.Equal(p, []string{"eu"}) || !slices.Equal(w, []string{"eu", "us"}) {
 					return fmt.Errorf("payments serves %v and website %v; want eu, and eu and us", p, w)
+				}
+				return nil
+			}},
+		{"who serves where, none yet", noServe, wizard.Residency,
+			[]string{"w", "space", "enter", "space", "enter"}, func(d *orgmodel.Design) error {
+				if p, w := d.Workloads[0].Residencies, d.Workloads[1].Residencies; !slices.Equal(p, []string{"eu"}) || !slices.Equal(w, []string{"eu"}) {
+					return fmt.Errorf("payments serves %v and website %v; want eu", p, w)
 				}
 				return nil
 			}},
