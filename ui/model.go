@@ -486,19 +486,23 @@ type typedKeeper interface {
 	Keep() error
 }
 
-// keepTyped keeps what the user typed on the step, before a ctrl+c quits:
-// save writes it (nil when there is nothing to write). ok is false when
-// the answers cannot be kept and the user has not been asked yet: the
-// status then asks, and a second ctrl+c quits without them.
+// keepTyped keeps what the user did on the step before a ctrl+c quits and
+// returns the command that saves the design (nil before the design steps,
+// where there is nothing of the user's yet). Rows added, edited or deleted
+// on a list step are in the design already; answers still being typed go
+// in first. ok is false when those answers cannot be kept and the user has
+// not been asked yet: the status then asks, and a second ctrl+c quits
+// without them, the rest of the design saved.
 func (m *Model) keepTyped() (save tea.Cmd, ok bool) {
-	k, is := m.screen.(typedKeeper)
-	if !is || !k.Unsaved() || m.quitAsked {
-		return nil, true
+	if k, is := m.screen.(typedKeeper); is && k.Unsaved() && !m.quitAsked {
+		if err := k.Keep(); err != nil {
+			m.quitAsked = true
+			m.status, m.statusErr = "ctrl+c again quits without what you typed, any other key goes on; not saved: "+firstLine(err.Error()), true
+			return nil, false
+		}
 	}
-	if err := k.Keep(); err != nil {
-		m.quitAsked = true
-		m.status, m.statusErr = "ctrl+c again quits without what you typed, any other key goes on; not saved: "+firstLine(err.Error()), true
-		return nil, false
+	if m.step < wizard.Basics {
+		return nil, true
 	}
 	return m.save(max(m.step, m.st.resume)), true
 }

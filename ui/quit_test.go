@@ -69,3 +69,37 @@ func TestCtrlCAsksBeforeDroppingAnOpenForm(t *testing.T) {
 		t.Errorf("the second ctrl+c did not quit as an interrupt: %+v", res)
 	}
 }
+
+// Rows added, edited or deleted on a list step are in the design before
+// the step ends: ctrl+c saves them. A preset added with p and enter, then
+// ctrl+c, was lost, though the footer says "quit (saved)" and the quit
+// message that the design is saved.
+func TestCtrlCKeepsTheRowsOfAListStep(t *testing.T) {
+	s, saved := savedDesign(t, wizard.Residency, "served by payments")
+	s.keys("p", "enter")
+	s.waitFor("residency uk added")
+	s.keys("enter")
+	s.waitFor("Edit residency eu")
+	s.keys("ctrl+u", "europe", "enter", "enter")
+	s.waitFor("residency europe saved")
+	s.keys("ctrl+c")
+	if res := s.finished(); !res.Interrupted {
+		t.Errorf("ctrl+c did not end as an interrupt: %+v", res)
+	}
+	var names []string
+	for _, r := range saved().Residencies {
+		names = append(names, r.Name)
+	}
+	if got := strings.Join(names, " "); got != "europe us uk" {
+		t.Errorf("the saved design's residencies are %q, want europe us uk", got)
+	}
+
+	s, saved = savedDesign(t, wizard.Workloads, "bounded context")
+	s.keys("d")
+	s.waitFor("workload payments deleted")
+	s.keys("ctrl+c")
+	s.finished()
+	if w := saved().Workloads; len(w) != 1 || w[0].Name != "website" {
+		t.Errorf("the saved design's workloads are %+v, want website alone", w)
+	}
+}
