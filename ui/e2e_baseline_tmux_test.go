@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -153,13 +154,7 @@ func TestBaselineAppliedInTmux(t *testing.T) {
 		if i > 0 {
 			term.send("Down")
 		}
-		if screen := term.waitFor("Costs: ", 5*time.Second); !strings.Contains(flat(screen), want) {
-			// The screen may not have redrawn yet: wait for it once.
-			time.Sleep(300 * time.Millisecond)
-			if screen = term.screen(); !strings.Contains(flat(screen), want) {
-				t.Errorf("row %d does not say %q:\n%s", i, want, screen)
-			}
-		}
+		term.waitUntil(fmt.Sprintf("row %d's %q", i, want), func(screen string) bool { return strings.Contains(flat(screen), want) }, 10*time.Second)
 	}
 	// Security Hub is the fourth row; the cursor is on the last item.
 	term.send("Up", "Up", "Space")
@@ -291,9 +286,15 @@ func TestBaselineAppliedInTmux(t *testing.T) {
 	}
 	term.send("g")
 	getIn := flat(term.waitFor("How to get in", 5*time.Second))
-	for range 3 {
+	for range 10 {
+		before := term.screen()
 		term.send("PageDown")
-		getIn += " " + flat(term.screen())
+		// The last page does not move: the screen stays as it was.
+		screen := term.changed(before, 2*time.Second)
+		if screen == before {
+			break
+		}
+		getIn += " " + flat(screen)
 	}
 	if !strings.Contains(getIn, "Centralized root access is on: member accounts the organization creates have no root password, and their account emails can no longer recover one. Keep the mailboxes") {
 		t.Errorf("How to get in does not say what centralized root access means for the account emails:\n%s", getIn)

@@ -54,8 +54,10 @@ func TestEndToEndRunbookRegionWarningInTmux(t *testing.T) {
 		if i > 20 {
 			t.Fatalf("payments-prod-us never came up as a destination:\n%s", screen)
 		}
+		before := term.screen()
 		send("Right")
-		if screen = term.screen(); strings.Contains(screen, "payments-prod-us") {
+		// Each press shows the next destination once the wizard drew it.
+		if screen = term.changed(before, 2*time.Second); strings.Contains(screen, "payments-prod-us") {
 			break
 		}
 	}

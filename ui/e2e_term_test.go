@@ -77,6 +77,34 @@ func (term *tmuxTerm) waitFor(want string, timeout time.Duration) string {
 	return ""
 }
 
+// waitUntil polls the screen until ok holds for it, and fails the test
+// with what, and the screen, if it never does.
+func (term *tmuxTerm) waitUntil(what string, ok func(screen string) bool, timeout time.Duration) string {
+	term.t.Helper()
+	deadline := time.Now().Add(timeout)
+	var last string
+	for time.Now().Before(deadline) {
+		if last = term.screen(); ok(last) {
+			return last
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	term.t.Fatalf("the screen never showed %s; it shows:\n%s", what, last)
+	return ""
+}
+
+// changed polls the screen until it differs from before, for at most
+// timeout (a key that moves nothing leaves it as it is), and returns it.
+func (term *tmuxTerm) changed(before string, timeout time.Duration) string {
+	deadline := time.Now().Add(timeout)
+	screen := term.screen()
+	for screen == before && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		screen = term.screen()
+	}
+	return screen
+}
+
 // send types keys one at a time with a pause, as a person does: a form
 // moves to its next field between two key presses.
 func (term *tmuxTerm) send(keys ...string) {
