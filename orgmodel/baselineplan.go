@@ -212,6 +212,29 @@ var trustedWhy = map[string]string{
 	ServiceAccount:        "the management account sets the member accounts' alternate contacts",
 }
 
+// oneAdmin are the regional services AWS gives an organization one delegated
+// administrator for in all regions, with the rule as plan says it.
+var oneAdmin = map[string]struct {
+	rule string
+	// managementToo: the management account may administer some regions
+	// beside the delegated administrator.
+	managementToo bool
+}{
+	// GuardDuty's guide, "Considerations and recommendations"
+	// (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_organizations.html):
+	// the same delegated administrator is required in all regions.
+	ServiceGuardDuty: {rule: "AWS gives an organization the same GuardDuty administrator in all regions"},
+	// Security Hub's guide, "Designating a Security Hub administrator
+	// account" (https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html):
+	// "Once you have a delegated administrator account in Organizations,
+	// then you can choose either that account or the organization
+	// management account as the Security Hub administrator account in all
+	// Regions. [...] To choose a different account, you must remove the
+	// current Security Hub administrator account in all Regions."
+	ServiceSecurityHub: {rule: "AWS gives an organization one delegated Security Hub administrator in all regions (the management account may administer some beside it)",
+		managementToo: true},
+}
+
 // planBaseline adds the steps that set up the baseline and the contacts,
 // and warns of what the design turned off (left in place, with the command
 // that removes it by hand). It does nothing for a design without either
@@ -252,21 +275,21 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 
 	toolingID, _ := idOf(SecurityTooling)
 	regional := map[string][]ActualRegionalService{ServiceGuardDuty: ab.GuardDuty, ServiceSecurityHub: ab.SecurityHub}
-	// waiting are the regions where GuardDuty has no administrator and
-	// cannot have security-tooling yet: AWS gives an organization the same
-	// GuardDuty delegated administrator in all regions ("Considerations and
-	// recommendations", https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_organizations.html),
-	// and another account is it in some region.
-	waiting := map[string]bool{}
+	// waiting are, per service, the regions where it has no administrator
+	// and cannot have security-tooling yet: AWS gives an organization one
+	// delegated administrator of GuardDuty, and one of Security Hub, in all
+	// regions (oneAdmin), and another account is it in some region.
+	waiting := map[string]map[string]bool{}
 	for _, da := range bt.DelegatedAdmins {
 		if !da.Regional {
 			planOrgAdmin(p, da, toolingID, ab.DelegatedAdmins)
 			continue
 		}
 		holder := ""
-		if da.Service == ServiceGuardDuty {
+		if rule, ok := oneAdmin[da.Service]; ok {
 			for _, r := range bt.Regions {
-				if got := regionOf(regional[da.Service], r); got.AdminAccountID != "" && got.AdminAccountID != toolingID {
+				got := regionOf(regional[da.Service], r)
+				if got.AdminAccountID != "" && got.AdminAccountID != toolingID && !(rule.managementToo && got.AdminAccountID == mgmtID) {
 					holder = got.AdminAccountID
 					break
 				}
@@ -278,7 +301,10 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 			switch {
 			case got.AdminAccountID == "" && holder != "":
 				wait = append(wait, r)
-				waiting[r] = true
+				if waiting[da.Service] == nil {
+					waiting[da.Service] = map[string]bool{}
+				}
+				waiting[da.Service][r] = true
 			case got.AdminAccountID == "":
 				p.Steps = append(p.Steps, Step{Kind: StepRegisterAdmin, Subject: da.Service, AccountID: toolingID,
 					Baseline: &BaselineStep{Service: da.Service, Region: r, Account: da.Account},
@@ -291,8 +317,8 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 			}
 		}
 		if len(wait) > 0 {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("%s in %s is not set up yet: AWS gives an organization the same %s administrator in all regions, and account %s is it; once it is handed over (above), orgwizard makes %s the administrator there",
-				serviceLabel(da.Service), listNames(wait), serviceLabel(da.Service), accountLabel(actual, holder), da.Account))
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s in %s is not set up yet: %s, and account %s is it; once it is handed over (above), orgwizard makes %s the administrator there",
+				serviceLabel(da.Service), listNames(wait), oneAdmin[da.Service].rule, accountLabel(actual, holder), da.Account))
 		}
 	}
 
@@ -300,12 +326,15 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 		planTrail(p, bt.Trail, ab, orgID, mgmtID, idOf)
 	}
 	for _, rc := range bt.ThreatDetection {
-		if waiting[rc.Region] {
+		if waiting[ServiceGuardDuty][rc.Region] {
 			continue // no administrator to configure it from: warned above
 		}
 		planCoverage(p, StepConfigureGuardDuty, ServiceGuardDuty, rc, regionOf(ab.GuardDuty, rc.Region), toolingID, mgmtID, idOf)
 	}
 	for _, rc := range bt.SecurityHub {
+		if waiting[ServiceSecurityHub][rc.Region] {
+			continue // no administrator to configure it from: warned above
+		}
 		planCoverage(p, StepConfigureSecurityHub, ServiceSecurityHub, rc, regionOf(ab.SecurityHub, rc.Region), toolingID, mgmtID, idOf)
 	}
 	for _, an := range bt.Analyzers {

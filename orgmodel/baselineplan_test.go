@@ -436,3 +436,78 @@ func TestPlanGuardDutyOneAdministratorInAllRegions(t *testing.T) {
 		t.Errorf("plan still waits: %v", p.Warnings)
 	}
 }
+
+// AWS gives an organization one delegated Security Hub administrator in all
+// regions, the management account allowed beside it: while another account
+// administers one region, plan makes security-tooling the administrator of
+// none of the others (AWS would refuse it) nor configures Security Hub
+// there, and says why and what frees them; the management account
+// administering a region keeps only that region from security-tooling; once
+// handed over, plan sets up every region. GuardDuty is planned as before.
+func TestPlanSecurityHubOneAdministratorInAllRegions(t *testing.T) {
+	tree := secureTree(t)
+	a := converged(tree)
+	mgmtID := a.Organization.ManagementAccountID
+	held := tree.Baseline.Regions[len(tree.Baseline.Regions)-1]
+	a.Baseline = &ActualBaseline{SecurityHub: []ActualRegionalService{{Region: held, AdminAccountID: "999999999999", Enabled: true}}}
+	count := func(p *Plan) map[StepKind]map[string]int {
+		n := map[StepKind]map[string]int{}
+		for _, s := range baselineSteps(p) {
+			if s.Baseline.Service != ServiceSecurityHub && s.Kind != StepRegisterAdmin {
+				continue
+			}
+			if n[s.Kind] == nil {
+				n[s.Kind] = map[string]int{}
+			}
+			n[s.Kind][s.Baseline.Service]++
+		}
+		return n
+	}
+	var others []string
+	for _, r := range tree.Baseline.Regions {
+		if r != held {
+			others = append(others, r)
+		}
+	}
+	regions := len(tree.Baseline.Regions)
+
+	p := MakePlan(tree, a)
+	n := count(p)
+	if n[StepRegisterAdmin][ServiceSecurityHub] != 0 || n[StepConfigureSecurityHub][ServiceSecurityHub] != 0 || n[StepRegisterAdmin][ServiceGuardDuty] != regions {
+		t.Errorf("with another account administering Security Hub in %s, plan has %v:%s", held, n, describeSteps(p))
+	}
+	all := strings.Join(p.Warnings, "\n")
+	for _, w := range []string{
+		"Security Hub in " + held + " is administered by account 999999999999, not security-tooling",
+		"aws securityhub disable-organization-admin-account --admin-account-id 999999999999 --region " + held,
+		"Security Hub in " + strings.Join(others, ", ") + " is not set up yet: AWS gives an organization one delegated Security Hub administrator in all regions (the management account may administer some beside it), and account 999999999999 is it; once it is handed over (above), orgwizard makes security-tooling the administrator there",
+	} {
+		if !strings.Contains(all, w) {
+			t.Errorf("no warning says %q:\n%s", w, all)
+		}
+	}
+	if strings.Contains(all, "GuardDuty in") {
+		t.Errorf("plan warns of GuardDuty, which nobody holds:\n%s", all)
+	}
+
+	// The management account beside the delegated administrator: only its region is left.
+	a.Baseline.SecurityHub = []ActualRegionalService{{Region: held, AdminAccountID: mgmtID, Enabled: true}}
+	p = MakePlan(tree, a)
+	if n := count(p); n[StepRegisterAdmin][ServiceSecurityHub] != regions-1 || n[StepConfigureSecurityHub][ServiceSecurityHub] != regions-1 {
+		t.Errorf("with the management account administering Security Hub in %s, plan has %v:%s", held, n, describeSteps(p))
+	}
+	all = strings.Join(p.Warnings, "\n")
+	if !strings.Contains(all, "Security Hub in "+held+" is administered by account "+mgmtID) || strings.Contains(all, "not set up yet") {
+		t.Errorf("with the management account administering Security Hub in %s, plan warns:\n%s", held, all)
+	}
+
+	// Handed over: every region is set up.
+	a.Baseline.SecurityHub = nil
+	p = MakePlan(tree, a)
+	if n := count(p); n[StepRegisterAdmin][ServiceSecurityHub] != regions || n[StepConfigureSecurityHub][ServiceSecurityHub] != regions {
+		t.Errorf("with Security Hub free, plan has %v:%s", n, describeSteps(p))
+	}
+	if len(p.Warnings) > 0 {
+		t.Errorf("plan still warns: %v", p.Warnings)
+	}
+}

@@ -96,3 +96,36 @@ func TestAccessAnalyzer(t *testing.T) {
 		t.Error("the call record has no refused CreateAnalyzer")
 	}
 }
+
+// Access Analyzer's delegated administrator is the organization's, not a
+// region's: Organizations registers it once (RegisterDelegatedAdministrator
+// has no region), and it may then make an organization analyzer in every
+// region; deregistered, in none. AWS's "Settings for IAM Access Analyzer"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-settings.html).
+func TestAccessAnalyzerDelegatedAdministratorInAllRegions(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	ctx := context.Background()
+	mgmt, admin := w.account("acme"), w.account("log-archive")
+	w.trust("access-analyzer.amazonaws.com")
+	create := func(region string) error {
+		_, err := w.analyzer(admin, region).CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{AnalyzerName: aws.String("org-" + region), Type: aatypes.TypeOrganization})
+		return err
+	}
+	regions := []string{"eu-west-1", "us-west-2", "ap-southeast-2"}
+	for _, r := range regions {
+		wantAPIError(t, "an organization analyzer before the registration in "+r, create(r), "AccessDeniedException", "delegated administrator")
+	}
+	reg := &organizations.RegisterDelegatedAdministratorInput{AccountId: &admin.ID, ServicePrincipal: aws.String("access-analyzer.amazonaws.com")}
+	if _, err := w.org(mgmt).RegisterDelegatedAdministrator(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range regions[:2] {
+		if err := create(r); err != nil {
+			t.Fatalf("an organization analyzer from the delegated administrator in %s: %v", r, err)
+		}
+	}
+	if _, err := w.org(mgmt).DeregisterDelegatedAdministrator(ctx, &organizations.DeregisterDelegatedAdministratorInput{AccountId: reg.AccountId, ServicePrincipal: reg.ServicePrincipal}); err != nil {
+		t.Fatal(err)
+	}
+	wantAPIError(t, "an organization analyzer once deregistered", create(regions[2]), "AccessDeniedException", "delegated administrator")
+}

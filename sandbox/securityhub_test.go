@@ -115,3 +115,120 @@ func TestSecurityHubOrganization(t *testing.T) {
 		}
 	}
 }
+
+// An organization has one delegated Security Hub administrator for all
+// regions, the management account allowed beside it, as AWS's guide says
+// ("Designating a Security Hub administrator account"): with legacy-app
+// administering us-west-2, log-archive is refused in any other region while
+// legacy-app and the management account are accepted; DisableOrganizationAdminAccount
+// frees one region at a time, and Organizations' registration goes with
+// the last; Organizations' DeregisterDelegatedAdministrator removes the
+// administrator in all regions at once; an account registered in
+// Organizations alone holds the place too.
+func TestSecurityHubOneAdministratorInAllRegions(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	ctx := context.Background()
+	mgmt, legacy, logs, member := w.account("acme"), w.account("legacy-app"), w.account("log-archive"), w.account("payments-dev")
+	w.trust("securityhub.amazonaws.com")
+	enable := func(region, account string) error {
+		_, err := w.securityhub(mgmt, region).EnableOrganizationAdminAccount(ctx, &securityhub.EnableOrganizationAdminAccountInput{AdminAccountId: aws.String(account)})
+		return err
+	}
+	disable := func(region, account string) error {
+		_, err := w.securityhub(mgmt, region).DisableOrganizationAdminAccount(ctx, &securityhub.DisableOrganizationAdminAccountInput{AdminAccountId: aws.String(account)})
+		return err
+	}
+	admins := func(region string) []string {
+		t.Helper()
+		out, err := w.securityhub(mgmt, region).ListOrganizationAdminAccounts(ctx, &securityhub.ListOrganizationAdminAccountsInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, a := range out.AdminAccounts {
+			ids = append(ids, *a.AccountId)
+		}
+		return ids
+	}
+	registered := func() []string {
+		t.Helper()
+		out, err := w.org(mgmt).ListDelegatedAdministrators(ctx, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String("securityhub.amazonaws.com")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, a := range out.DelegatedAdministrators {
+			ids = append(ids, *a.Id)
+		}
+		return ids
+	}
+
+	if err := enable("us-west-2", legacy.ID); err != nil {
+		t.Fatal(err)
+	}
+	err := enable("eu-west-1", logs.ID)
+	wantAPIError(t, "another administrator in another region", err, "InvalidInputException", legacy.ID, "administrator in us-west-2", "in all Regions")
+	if got := admins("eu-west-1"); len(got) != 0 {
+		t.Fatalf("a refused administrator is listed in eu-west-1: %v", got)
+	}
+	// The management account may be the administrator beside it.
+	if err := enable("eu-west-1", mgmt.ID); err != nil {
+		t.Fatalf("the management account in a second region: %v", err)
+	}
+	if err := disable("eu-west-1", mgmt.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := enable("eu-west-1", legacy.ID); err != nil {
+		t.Fatalf("the organization's administrator in a second region: %v", err)
+	}
+
+	_, err = w.securityhub(member, "us-west-2").DisableOrganizationAdminAccount(ctx, &securityhub.DisableOrganizationAdminAccountInput{AdminAccountId: &legacy.ID})
+	wantAPIError(t, "DisableOrganizationAdminAccount from a member", err, "AccessDeniedException", "management account")
+	wantAPIError(t, "DisableOrganizationAdminAccount of another account", disable("us-west-2", logs.ID), "InvalidInputException", "not the Security Hub administrator")
+	// One region at a time: legacy-app still holds eu-west-1, and Organizations still registers it.
+	if err := disable("us-west-2", legacy.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := admins("us-west-2"); len(got) != 0 {
+		t.Fatalf("us-west-2's administrator after DisableOrganizationAdminAccount: %v", got)
+	}
+	wantAPIError(t, "another administrator while one region is left", enable("us-west-2", logs.ID), "InvalidInputException", legacy.ID, "eu-west-1")
+	if got := registered(); !slices.Equal(got, []string{legacy.ID}) {
+		t.Fatalf("Organizations' Security Hub administrators while legacy-app holds eu-west-1: %v", got)
+	}
+	if err := disable("eu-west-1", legacy.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := registered(); len(got) != 0 {
+		t.Fatalf("Organizations still registers %v once legacy-app administers no region", got)
+	}
+	for _, r := range []string{"us-west-2", "us-east-1"} {
+		if err := enable(r, logs.ID); err != nil {
+			t.Fatalf("another administrator in %s once legacy-app administers no region: %v", r, err)
+		}
+	}
+
+	// Organizations' deregistration removes it in all regions.
+	if _, err := w.org(mgmt).DeregisterDelegatedAdministrator(ctx, &organizations.DeregisterDelegatedAdministratorInput{
+		AccountId: &logs.ID, ServicePrincipal: aws.String("securityhub.amazonaws.com")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{"us-west-2", "us-east-1"} {
+		if got := admins(r); len(got) != 0 {
+			t.Errorf("%s's administrator after Organizations deregistered it: %v", r, got)
+		}
+	}
+
+	// An account Organizations registers for Security Hub holds the place too.
+	if _, err := w.org(mgmt).RegisterDelegatedAdministrator(ctx, &organizations.RegisterDelegatedAdministratorInput{
+		AccountId: &member.ID, ServicePrincipal: aws.String("securityhub.amazonaws.com")}); err != nil {
+		t.Fatal(err)
+	}
+	wantAPIError(t, "another administrator than Organizations'", enable("us-east-1", legacy.ID), "InvalidInputException", member.ID, "registered in Organizations")
+	if err := enable("us-east-1", member.ID); err != nil {
+		t.Fatalf("Organizations' registered administrator: %v", err)
+	}
+	if !w.recorded("securityhub", "DisableOrganizationAdminAccount", "ok") {
+		t.Error("the call record has no successful securityhub DisableOrganizationAdminAccount")
+	}
+}

@@ -2,7 +2,14 @@
 // analyzers per account and region. An organization analyzer is created
 // from the management account or from the account Organizations registers
 // as the delegated administrator for access-analyzer.amazonaws.com, and only
-// once the organization trusts that principal, as at AWS.
+// once the organization trusts that principal, as at AWS. That registration
+// is the organization's, for every region (Organizations' API has no
+// region), unlike GuardDuty's and Security Hub's administrators, which
+// their own APIs name per region: AWS's "Settings for IAM Access Analyzer"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-settings.html)
+// has the management account add "a member account in the organization as
+// the delegated administrator to manage IAM Access Analyzer for your
+// organization", with Organizations' RegisterDelegatedAdministrator.
 package accessanalyzer
 
 import (

@@ -11,6 +11,9 @@ import (
 
 // OrgAdmin is an organization's delegated administrator of a service in
 // one region (GuardDuty's, Security Hub's EnableOrganizationAdminAccount).
+// Both services name it per region but allow one delegated administrator
+// for all regions (see AdminElsewhere); Access Analyzer's is not one of
+// these: Organizations registers it for the whole organization.
 type OrgAdmin struct {
 	OrgID     string    `json:"organizationId"`
 	Region    string    `json:"region"`
@@ -31,6 +34,21 @@ type OrgMember struct {
 // AdminIn is orgID's administrator in region among admins; nil when none is named.
 func AdminIn(admins []*OrgAdmin, orgID, region string) *OrgAdmin {
 	i := slices.IndexFunc(admins, func(a *OrgAdmin) bool { return a.OrgID == orgID && a.Region == region })
+	if i < 0 {
+		return nil
+	}
+	return admins[i]
+}
+
+// AdminElsewhere is an administrator of orgID, in any region, that is
+// neither account nor one of also (a service may allow the management
+// account beside its delegated administrator); nil when there is none.
+// GuardDuty and Security Hub refuse a second delegated administrator while
+// one is named in some region.
+func AdminElsewhere(admins []*OrgAdmin, orgID, account string, also ...string) *OrgAdmin {
+	i := slices.IndexFunc(admins, func(a *OrgAdmin) bool {
+		return a.OrgID == orgID && a.Account != account && !slices.Contains(also, a.Account)
+	})
 	if i < 0 {
 		return nil
 	}
@@ -59,8 +77,8 @@ type SecurityOrgs interface {
 	// RegisterDelegatedAdmin records account as the organization's
 	// delegated administrator for principal in Organizations.
 	RegisterDelegatedAdmin(orgID, principal, account string, now time.Time)
-	// DeregisterDelegatedAdmin drops that record (GuardDuty does once the
-	// account administers no region).
+	// DeregisterDelegatedAdmin drops that record (GuardDuty and Security
+	// Hub do once the account administers no region).
 	DeregisterDelegatedAdmin(orgID, principal, account string)
 }
 

@@ -292,8 +292,7 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 	// Europe (Ireland), 555555555555 cannot be in Canada (Central). The
 	// guide does not quote the refusal; GuardDuty refuses bad input with
 	// BadRequestException.
-	if i := slices.IndexFunc(s.st.Admins, func(a *Admin) bool { return a.OrgID == o.ID && a.Account != in.AdminAccountId }); i >= 0 {
-		a := s.st.Admins[i]
+	if a := core.AdminElsewhere(s.st.Admins, o.ID, in.AdminAccountId); a != nil {
 		return nil, false, badRequest("The request is rejected because account %s is the delegated administrator of the organization in %s, and an organization has the same GuardDuty delegated administrator in all Regions; disable it in every Region first.", a.Account, a.Region)
 	}
 	// AWS's guide: naming the administrator enables GuardDuty as a trusted

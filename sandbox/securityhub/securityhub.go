@@ -2,7 +2,9 @@
 // of an account in a region, the organization's delegated administrator
 // (named from the management account once Organizations trusts
 // securityhub.amazonaws.com; Security Hub is then on in that account, as at
-// AWS), its organization configuration and its members. Per region.
+// AWS), its organization configuration and its members. Per region, but
+// with one delegated administrator for all regions, as at AWS (see
+// enableAdmin).
 package securityhub
 
 import (
@@ -10,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -69,6 +72,7 @@ var Routes = core.Routes{
 	{"POST", "/accounts", "EnableSecurityHub"},
 	{"GET", "/accounts", "DescribeHub"},
 	{"POST", "/organization/admin/enable", "EnableOrganizationAdminAccount"},
+	{"POST", "/organization/admin/disable", "DisableOrganizationAdminAccount"},
 	{"GET", "/organization/admin", "ListOrganizationAdminAccounts"},
 	{"POST", "/organization/configuration", "UpdateOrganizationConfiguration"},
 	{"GET", "/organization/configuration", "DescribeOrganizationConfiguration"},
@@ -114,23 +118,31 @@ func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) (
 			return nil, false, invalidInput("The request is not valid JSON: %v", err)
 		}
 	}
+	pruned := s.prune(c)
+	v, changed, err := s.serve(c, op, &in, now)
+	return v, changed || pruned, err
+}
+
+func (s *Service) serve(c *core.Caller, op string, in *input, now time.Time) (any, bool, *core.Error) {
 	switch op {
 	case "EnableSecurityHub":
-		return s.enable(c, &in, now)
+		return s.enable(c, in, now)
 	case "DescribeHub":
-		return s.describeHub(c, &in)
+		return s.describeHub(c, in)
 	case "EnableOrganizationAdminAccount":
-		return s.enableAdmin(c, &in, now)
+		return s.enableAdmin(c, in, now)
+	case "DisableOrganizationAdminAccount":
+		return s.disableAdmin(c, in)
 	case "ListOrganizationAdminAccounts":
-		return s.listAdmins(c, &in)
+		return s.listAdmins(c, in)
 	case "UpdateOrganizationConfiguration":
-		return s.updateOrgConfig(c, &in, now)
+		return s.updateOrgConfig(c, in, now)
 	case "DescribeOrganizationConfiguration":
 		return s.describeOrgConfig(c)
 	case "CreateMembers":
-		return s.createMembers(c, &in, now)
+		return s.createMembers(c, in, now)
 	case "ListMembers":
-		return s.listMembers(c, &in)
+		return s.listMembers(c, in)
 	}
 	return nil, false, &core.Error{Status: http.StatusNotFound, Code: "UnknownOperationException", Message: "The sandbox does not serve Security Hub's " + op}
 }
@@ -202,6 +214,26 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 		}
 		return nil, false, invalidInput("Account %s is already the Security Hub administrator of organization %s in %s; disable it first.", a.Account, o.ID, c.Region)
 	}
+	// AWS's Security Hub user guide, "Designating a Security Hub
+	// administrator account"
+	// (https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html):
+	// "When you first choose a Security Hub administrator account, Security
+	// Hub calls Organizations to make that account the delegated
+	// administrator account for Security Hub. Once you have a delegated
+	// administrator account in Organizations, then you can choose either
+	// that account or the organization management account as the Security
+	// Hub administrator account in all Regions. [...] To choose a different
+	// account, you must remove the current Security Hub administrator
+	// account in all Regions." So one delegated administrator for all
+	// regions, the management account allowed beside it. The guide does not
+	// quote the refusal; Security Hub refuses a value it does not accept
+	// with InvalidInputException.
+	if !o.Manages(in.AdminAccountId) {
+		if holder, where := s.delegatedAdmin(o); holder != "" && holder != in.AdminAccountId {
+			return nil, false, invalidInput("Account %s is the delegated Security Hub administrator of organization %s (%s): an organization's Security Hub administrator in every Region is that account or the management account. To choose another account, remove %s in all Regions first (securityhub disable-organization-admin-account --admin-account-id %s in each Region, or organizations deregister-delegated-administrator --service-principal %s).",
+				holder, o.ID, where, holder, holder, ServicePrincipal)
+		}
+	}
 	s.st.Admins = append(s.st.Admins, &Admin{OrgID: o.ID, Region: c.Region, Account: in.AdminAccountId, EnabledAt: now})
 	if s.hubOf(in.AdminAccountId, c.Region) == nil {
 		// Naming the administrator turns Security Hub on in its account.
@@ -209,6 +241,78 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 	}
 	s.env.RegisterDelegatedAdmin(o.ID, ServicePrincipal, in.AdminAccountId, now)
 	return res, true, nil
+}
+
+// delegatedAdmin is the organization's delegated Security Hub administrator
+// (not the management account), named in some region or registered in
+// Organizations, and where it is that; "" when there is none.
+func (s *Service) delegatedAdmin(o core.Org) (account, where string) {
+	if a := core.AdminElsewhere(s.st.Admins, o.ID, o.ManagementID); a != nil {
+		return a.Account, "administrator in " + a.Region
+	}
+	for _, m := range s.env.Members(o.ID) {
+		if s.env.DelegatedAdmin(o.ID, ServicePrincipal, m.ID) {
+			return m.ID, "registered in Organizations"
+		}
+	}
+	return "", ""
+}
+
+// disableAdmin removes the organization's administrator in the caller's
+// region only, as AWS's Security Hub API does ("Removing or changing the
+// delegated administrator",
+// https://docs.aws.amazon.com/securityhub/latest/userguide/remove-admin-overview.html:
+// "The Security Hub API only removes the delegated Security Hub
+// administrator account from the Region where the API call or command is
+// issued. You must repeat the action in other Regions."). Its members there
+// are disassociated; its registration in Organizations goes with its last
+// region.
+func (s *Service) disableAdmin(c *core.Caller, in *input) (any, bool, *core.Error) {
+	if !accountIDPattern.MatchString(in.AdminAccountId) {
+		return nil, false, invalidInput("AdminAccountId %q is not a 12-digit account id.", in.AdminAccountId)
+	}
+	o, ok := s.env.OrgOf(c.Account.ID)
+	if !ok || !o.Manages(c.Account.ID) {
+		return nil, false, accessDenied("The request was rejected because account %s is not the management account of an organization: the management account removes the Security Hub administrator.", c.Account.ID)
+	}
+	a := core.AdminIn(s.st.Admins, o.ID, c.Region)
+	if a == nil || a.Account != in.AdminAccountId {
+		return nil, false, invalidInput("Account %s is not the Security Hub administrator of organization %s in %s.", in.AdminAccountId, o.ID, c.Region)
+	}
+	s.drop(a)
+	if !slices.ContainsFunc(s.st.Admins, func(x *Admin) bool { return x.OrgID == o.ID && x.Account == a.Account }) {
+		s.env.DeregisterDelegatedAdmin(o.ID, ServicePrincipal, a.Account)
+	}
+	return struct{}{}, true, nil
+}
+
+// drop removes administrator a and its members in its region.
+func (s *Service) drop(a *Admin) {
+	s.st.Admins = slices.DeleteFunc(s.st.Admins, func(x *Admin) bool { return x == a })
+	s.st.Members = slices.DeleteFunc(s.st.Members, func(m *Member) bool { return m.Admin == a.Account && m.Region == a.Region })
+}
+
+// prune removes, in all regions, the caller's organization's administrator
+// whom Organizations no longer registers, as AWS does ("If you use the
+// Organizations API to remove the delegated Security Hub administrator
+// account, it is automatically removed in all Regions", same page as
+// disableAdmin's). The management account, never registered, stays. It
+// reports whether anything was removed.
+func (s *Service) prune(c *core.Caller) bool {
+	o, ok := s.env.OrgOf(c.Account.ID)
+	if !ok {
+		return false
+	}
+	var gone []*Admin
+	for _, a := range s.st.Admins {
+		if a.OrgID == o.ID && !o.Manages(a.Account) && !s.env.DelegatedAdmin(o.ID, ServicePrincipal, a.Account) {
+			gone = append(gone, a)
+		}
+	}
+	for _, a := range gone {
+		s.drop(a)
+	}
+	return len(gone) > 0
 }
 
 func (s *Service) listAdmins(c *core.Caller, in *input) (any, bool, *core.Error) {
