@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
-	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
@@ -107,16 +105,7 @@ func TestExistingOrgPartialBaselineConverges(t *testing.T) {
 	}
 
 	// The security team's own account joins by invitation, as security-tooling.
-	onSandbox(t, state, func(as func(string, string) aws.Config, _ map[string]sandbox.AccountInfo) {
-		inv, err := organizations.NewFromConfig(as("acme", "us-east-1")).InviteAccountToOrganization(ctx, &organizations.InviteAccountToOrganizationInput{
-			Target: &orgtypes.HandshakeParty{Id: aws.String(toolingID), Type: orgtypes.HandshakePartyTypeAccount}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := organizations.NewFromConfig(as("security-tooling", "us-east-1")).AcceptHandshake(ctx, &organizations.AcceptHandshakeInput{HandshakeId: inv.Handshake.Id}); err != nil {
-			t.Fatal(err)
-		}
-	})
+	inviteSecurityTooling(t, state)
 	who := "security-tooling (" + toolingID + ")"
 	code, out, errOut = run(t, append([]string{"plan"}, tgt...)...)
 	if code != ExitOK || !strings.Contains(out+errOut, "account security-tooling ("+toolingID+") could not be read for the baseline: cannot enter account "+who) {
@@ -136,17 +125,7 @@ func TestExistingOrgPartialBaselineConverges(t *testing.T) {
 
 	// AWS's guide, in security-tooling: the role, trusting the management
 	// account, with AdministratorAccess.
-	onSandbox(t, state, func(as func(string, string) aws.Config, all map[string]sandbox.AccountInfo) {
-		trust, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{{"Effect": "Allow",
-			"Principal": map[string]any{"AWS": "arn:aws:iam::" + all["acme"].ID + ":root"}, "Action": "sts:AssumeRole"}}})
-		c := iam.NewFromConfig(as("security-tooling", "us-east-1"))
-		if _, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("OrganizationAccountAccessRole"), AssumeRolePolicyDocument: aws.String(string(trust))}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("OrganizationAccountAccessRole"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}); err != nil {
-			t.Fatal(err)
-		}
-	})
+	makeAccessRole(t, state)
 	code, out, errOut = run(t, append([]string{"apply", "--yes"}, tgt...)...)
 	if code != ExitOK {
 		t.Fatalf("apply once the role exists: exit %d\n%s\n%s", code, out, errOut)
@@ -240,5 +219,113 @@ func TestExistingOrgPartialBaselineConverges(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("audit lacks the checks %v (stderr %s)", want, errOut)
+	}
+}
+
+// TestExistingOrgGuardDutyHeldOutsideTheDesign: on existing-org, legacy-app
+// is made GuardDuty's administrator in ap-south-1, a region acme-secure
+// does not list, and not in any it does. AWS (and the sandbox) refuse
+// security-tooling in every region while legacy-app is the organization's
+// GuardDuty administrator, which Organizations registers; plan reads that
+// registration, so it waits in all the design's regions, naming legacy-app
+// and the commands that free it, and apply converges without trying them
+// (before, plan saw nothing and apply failed on the refusal). Once
+// Organizations deregisters legacy-app, as the warning says, GuardDuty
+// removes it in ap-south-1 too, apply makes security-tooling the
+// administrator in every region of the design, and a second plan is empty.
+func TestExistingOrgGuardDutyHeldOutsideTheDesign(t *testing.T) {
+	if testing.Short() {
+		t.Skip("applies acme-secure on existing-org")
+	}
+	ctx := context.Background()
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	tgt := []string{"--design", filepath.Join(examples, "acme-secure.yaml"), "--sandbox-state", state, "--sandbox-speed", "50"}
+	if code, out, errOut := run(t, append([]string{"plan", "--scenario", "existing-org"}, tgt...)...); code != ExitOK {
+		t.Fatalf("plan: exit %d\n%s\n%s", code, out, errOut)
+	}
+	regions := []string{"eu-central-1", "eu-west-1", "us-east-1", "us-west-2"}
+	admins := func(as func(string, string) aws.Config, regions ...string) map[string]string {
+		got := map[string]string{}
+		for _, r := range regions {
+			out, err := guardduty.NewFromConfig(as("acme", r)).ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range out.AdminAccounts {
+				got[r] = aws.ToString(a.AdminAccountId)
+			}
+		}
+		return got
+	}
+	var legacyID, toolingID string
+	onSandbox(t, state, func(as func(string, string) aws.Config, all map[string]sandbox.AccountInfo) {
+		legacyID, toolingID = all["legacy-app"].ID, all["security-tooling"].ID
+		// legacy-app moves from us-west-2 to ap-south-1: named first there
+		// (AWS allows the same administrator in another region), then
+		// disabled in us-west-2.
+		if _, err := guardduty.NewFromConfig(as("acme", "ap-south-1")).EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: aws.String(legacyID)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := guardduty.NewFromConfig(as("acme", "us-west-2")).DisableOrganizationAdminAccount(ctx, &guardduty.DisableOrganizationAdminAccountInput{AdminAccountId: aws.String(legacyID)}); err != nil {
+			t.Fatal(err)
+		}
+		if got := admins(as, append(regions, "ap-south-1")...); len(got) != 1 || got["ap-south-1"] != legacyID {
+			t.Fatalf("GuardDuty's administrators: %v, want legacy-app in ap-south-1 alone", got)
+		}
+	})
+	joinSecurityTooling(t, state)
+
+	code, out, errOut := run(t, append([]string{"plan"}, tgt...)...)
+	if code != ExitOK {
+		t.Fatalf("plan with legacy-app administering GuardDuty in ap-south-1: exit %d\n%s\n%s", code, out, errOut)
+	}
+	both := out + errOut
+	for _, want := range []string{
+		"account " + legacyID + " (legacy-app) is registered in AWS Organizations as the delegated administrator of GuardDuty, though it administers none of the design's regions",
+		"aws guardduty disable-organization-admin-account --admin-account-id " + legacyID + " --region <region>",
+		"aws organizations deregister-delegated-administrator --account-id " + legacyID + " --service-principal guardduty.amazonaws.com",
+		"GuardDuty in " + strings.Join(regions, ", ") + " is not set up yet: AWS gives an organization the same GuardDuty administrator in all regions, and account " + legacyID + " (legacy-app) is it",
+	} {
+		if !strings.Contains(both, want) {
+			t.Errorf("plan does not say %q:\n%s\n%s", want, out, errOut)
+		}
+	}
+	if strings.Contains(out, "delegated administrator of GuardDuty in") || strings.Contains(out, "GuardDuty in eu-west-1:") {
+		t.Errorf("plan sets up GuardDuty where AWS would refuse security-tooling:\n%s", out)
+	}
+	if code, out, errOut = run(t, append([]string{"apply", "--yes"}, tgt...)...); code != ExitOK {
+		t.Fatalf("apply with legacy-app administering GuardDuty in ap-south-1: exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	// The warning's command: Organizations deregisters legacy-app.
+	onSandbox(t, state, func(as func(string, string) aws.Config, _ map[string]sandbox.AccountInfo) {
+		if _, err := organizations.NewFromConfig(as("acme", "us-east-1")).DeregisterDelegatedAdministrator(ctx, &organizations.DeregisterDelegatedAdministratorInput{
+			AccountId: aws.String(legacyID), ServicePrincipal: aws.String("guardduty.amazonaws.com")}); err != nil {
+			t.Fatal(err)
+		}
+		if got := admins(as, "ap-south-1"); len(got) != 0 {
+			t.Errorf("GuardDuty's administrator in ap-south-1 once Organizations deregistered it: %v", got)
+		}
+	})
+	if code, out, errOut = run(t, append([]string{"apply", "--yes"}, tgt...)...); code != ExitOK {
+		t.Fatalf("apply after the hand-over: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, r := range regions {
+		if want := "make security-tooling the delegated administrator of GuardDuty in " + r; !strings.Contains(out, want) {
+			t.Errorf("apply after the hand-over does not %s:\n%s", want, out)
+		}
+	}
+	onSandbox(t, state, func(as func(string, string) aws.Config, _ map[string]sandbox.AccountInfo) {
+		got := admins(as, regions...)
+		for _, r := range regions {
+			if got[r] != toolingID {
+				t.Errorf("GuardDuty's administrator in %s after the hand-over: %q, want security-tooling (%s)", r, got[r], toolingID)
+			}
+		}
+	})
+	code, out, errOut = run(t, append([]string{"plan", "--detailed-exitcode"}, tgt...)...)
+	if code != ExitOK || !strings.Contains(out, "Nothing to do") || strings.Contains(out+errOut, "registered in AWS Organizations") || strings.Contains(out+errOut, "not set up yet") {
+		t.Fatalf("a second plan: exit %d\n%s\n%s", code, out, errOut)
 	}
 }

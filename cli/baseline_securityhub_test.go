@@ -18,10 +18,10 @@ import (
 	"github.com/orgwizard/orgwizard/sandbox"
 )
 
-// joinSecurityTooling invites existing-org's standalone security-tooling
-// into the organization and makes OrganizationAccountAccessRole in it as
-// AWS's guide says, so that orgwizard can enter it.
-func joinSecurityTooling(t *testing.T, state string) {
+// inviteSecurityTooling invites existing-org's standalone security-tooling
+// into the organization, and it accepts: it has no
+// OrganizationAccountAccessRole yet, so orgwizard cannot enter it.
+func inviteSecurityTooling(t *testing.T, state string) {
 	t.Helper()
 	ctx := context.Background()
 	onSandbox(t, state, func(as func(string, string) aws.Config, all map[string]sandbox.AccountInfo) {
@@ -33,6 +33,16 @@ func joinSecurityTooling(t *testing.T, state string) {
 		if _, err := organizations.NewFromConfig(as("security-tooling", "us-east-1")).AcceptHandshake(ctx, &organizations.AcceptHandshakeInput{HandshakeId: inv.Handshake.Id}); err != nil {
 			t.Fatal(err)
 		}
+	})
+}
+
+// makeAccessRole makes OrganizationAccountAccessRole in the invited
+// security-tooling as AWS's guide says: trusting the management account,
+// with AdministratorAccess.
+func makeAccessRole(t *testing.T, state string) {
+	t.Helper()
+	ctx := context.Background()
+	onSandbox(t, state, func(as func(string, string) aws.Config, all map[string]sandbox.AccountInfo) {
 		trust, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{{"Effect": "Allow",
 			"Principal": map[string]any{"AWS": "arn:aws:iam::" + all["acme"].ID + ":root"}, "Action": "sts:AssumeRole"}}})
 		c := iam.NewFromConfig(as("security-tooling", "us-east-1"))
@@ -43,6 +53,15 @@ func joinSecurityTooling(t *testing.T, state string) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// joinSecurityTooling invites existing-org's standalone security-tooling
+// into the organization and makes OrganizationAccountAccessRole in it, so
+// that orgwizard can enter it.
+func joinSecurityTooling(t *testing.T, state string) {
+	t.Helper()
+	inviteSecurityTooling(t, state)
+	makeAccessRole(t, state)
 }
 
 // TestExistingOrgSecurityHubHandOver: on existing-org, legacy-app was made

@@ -59,7 +59,10 @@ type ActualBaseline struct {
 	// TrustedAccess are the service principals with trusted access.
 	TrustedAccess []string `json:"trustedAccess,omitempty"`
 	// DelegatedAdmins are Organizations' delegated administrators per
-	// service principal (ListDelegatedAdministrators, ListDelegatedServicesForAccount).
+	// service principal (ListDelegatedAdministrators with the principal):
+	// Access Analyzer's, and GuardDuty's and Security Hub's, which AWS
+	// registers there when their own API names them in any region, the
+	// design's or not.
 	DelegatedAdmins []ActualDelegatedAdmin `json:"delegatedAdmins,omitempty"`
 	// Bucket is the log bucket, nil when it does not exist.
 	Bucket *ActualBucket `json:"bucket,omitempty"`
@@ -285,7 +288,7 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 			planOrgAdmin(p, da, toolingID, ab.DelegatedAdmins)
 			continue
 		}
-		holder := ""
+		holder, registeredOnly := "", false
 		if rule, ok := oneAdmin[da.Service]; ok {
 			for _, r := range bt.Regions {
 				got := regionOf(regional[da.Service], r)
@@ -294,6 +297,24 @@ func planBaseline(desired *Tree, actual *Actual, p *Plan) {
 					break
 				}
 			}
+			// The holder may administer only regions outside the design,
+			// which plan does not read: AWS registers it in Organizations
+			// as the service's delegated administrator all the same
+			// (ActualBaseline.DelegatedAdmins), and refuses security-tooling
+			// in every region while it is.
+			if holder == "" {
+				for _, h := range ab.DelegatedAdmins {
+					if h.Service == da.Service && h.AccountID != "" && h.AccountID != toolingID && h.AccountID != mgmtID {
+						holder, registeredOnly = h.AccountID, true
+						break
+					}
+				}
+			}
+		}
+		if registeredOnly {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("account %s is registered in AWS Organizations as the delegated administrator of %s, though it administers none of the design's regions (%s), so orgwizard leaves it: to hand it to %s, run %s in every region where it administers %s, then %s, in the management account, then run again",
+				accountLabel(actual, holder), serviceLabel(da.Service), listNames(bt.Regions), da.Account,
+				DisableServiceAdminCommand(da.Service, holder, "<region>"), serviceLabel(da.Service), DeregisterAdminCommand(da.Service, holder)))
 		}
 		var wait []string
 		for _, r := range bt.Regions {

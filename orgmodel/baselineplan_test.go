@@ -511,3 +511,61 @@ func TestPlanSecurityHubOneAdministratorInAllRegions(t *testing.T) {
 		t.Errorf("plan still warns: %v", p.Warnings)
 	}
 }
+
+// The account holding GuardDuty or Security Hub may do so only in a region
+// outside the design, or be registered in Organizations alone: plan then
+// sees it there (ActualBaseline.DelegatedAdmins) and, as AWS would refuse
+// security-tooling in every region, sets up none of the service, naming the
+// holder and the commands that free it; security-tooling's own
+// registration, or another service's, holds nothing back.
+func TestPlanOneAdministratorRegisteredInOrganizationsOnly(t *testing.T) {
+	tree := secureTree(t)
+	a := converged(tree)
+	toolingID := a.Accounts[slices.IndexFunc(a.Accounts, func(x ActualAccount) bool { return x.Name == SecurityTooling })].ID
+	regions := len(tree.Baseline.Regions)
+	for _, svc := range []struct {
+		principal, label string
+		kind             StepKind
+	}{{ServiceGuardDuty, "GuardDuty", StepConfigureGuardDuty}, {ServiceSecurityHub, "Security Hub", StepConfigureSecurityHub}} {
+		count := func(p *Plan) (register, configure int) {
+			for _, s := range baselineSteps(p) {
+				switch {
+				case s.Kind == StepRegisterAdmin && s.Baseline.Service == svc.principal:
+					register++
+				case s.Kind == svc.kind:
+					configure++
+				}
+			}
+			return register, configure
+		}
+		// Registered in Organizations, no region of the design read as held.
+		a.Baseline = &ActualBaseline{DelegatedAdmins: []ActualDelegatedAdmin{{Service: svc.principal, AccountID: "999999999999"}}}
+		p := MakePlan(tree, a)
+		if r, c := count(p); r != 0 || c != 0 {
+			t.Errorf("%s registered to another account: plan registers %d and configures %d regions:%s", svc.label, r, c, describeSteps(p))
+		}
+		all := strings.Join(p.Warnings, "\n")
+		for _, w := range []string{
+			"account 999999999999 is registered in AWS Organizations as the delegated administrator of " + svc.label + ", though it administers none of the design's regions",
+			DisableServiceAdminCommand(svc.principal, "999999999999", "<region>"),
+			DeregisterAdminCommand(svc.principal, "999999999999"),
+			svc.label + " in " + strings.Join(tree.Baseline.Regions, ", ") + " is not set up yet",
+		} {
+			if !strings.Contains(all, w) {
+				t.Errorf("%s registered to another account: no warning says %q:\n%s", svc.label, w, all)
+			}
+		}
+
+		// security-tooling registered, or nobody: every region is set up.
+		for _, have := range [][]ActualDelegatedAdmin{{{Service: svc.principal, AccountID: toolingID}}, nil, {{Service: ServiceAccessAnalyzer, AccountID: "999999999999"}}} {
+			a.Baseline = &ActualBaseline{DelegatedAdmins: have}
+			p = MakePlan(tree, a)
+			if r, c := count(p); r != regions || c != regions {
+				t.Errorf("%s with Organizations' delegated administrators %v: plan registers %d and configures %d regions, want %d:%s", svc.label, have, r, c, regions, describeSteps(p))
+			}
+			if all := strings.Join(p.Warnings, "\n"); strings.Contains(all, "not set up yet") || strings.Contains(all, "registered in AWS Organizations") {
+				t.Errorf("%s with Organizations' delegated administrators %v: plan warns:\n%s", svc.label, have, all)
+			}
+		}
+	}
+}

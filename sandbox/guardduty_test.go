@@ -329,3 +329,93 @@ func TestGuardDutyOneAdministratorInAllRegions(t *testing.T) {
 		}
 	}
 }
+
+// GuardDuty's delegated administrator is Organizations' for
+// guardduty.amazonaws.com: naming it in any region registers it there (so
+// ListDelegatedAdministrators shows the holder of a region no design
+// reads), Organizations' DeregisterDelegatedAdministrator removes it in
+// every region it administers, members and all, and an account
+// Organizations registers for GuardDuty, administering no region, holds
+// the place of any other account in every region.
+func TestGuardDutyAdministratorIsOrganizations(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Scenario: "existing-org"})
+	ctx := context.Background()
+	mgmt, legacy, logs := w.account("acme"), w.account("legacy-app"), w.account("log-archive")
+	enable := func(region, account string) error {
+		_, err := w.guardduty(mgmt, region).EnableOrganizationAdminAccount(ctx, &guardduty.EnableOrganizationAdminAccountInput{AdminAccountId: aws.String(account)})
+		return err
+	}
+	admins := func(region string) []string {
+		out, err := w.guardduty(mgmt, region).ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, a := range out.AdminAccounts {
+			ids = append(ids, aws.ToString(a.AdminAccountId))
+		}
+		return ids
+	}
+	registered := func() []string {
+		out, err := w.org(mgmt).ListDelegatedAdministrators(ctx, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String("guardduty.amazonaws.com")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, a := range out.DelegatedAdministrators {
+			ids = append(ids, aws.ToString(a.Id))
+		}
+		return ids
+	}
+	// legacy-app administers us-west-2 (existing-org), and now ap-south-1.
+	if err := enable("ap-south-1", legacy.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := registered(); len(got) != 1 || got[0] != legacy.ID {
+		t.Fatalf("Organizations registers %v for GuardDuty, want legacy-app", got)
+	}
+	gl := w.guardduty(legacy, "ap-south-1")
+	dets, err := gl.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
+	if err != nil || len(dets.DetectorIds) != 1 {
+		t.Fatalf("legacy-app's detector in ap-south-1: %v %+v", err, dets)
+	}
+	if _, err := gl.CreateMembers(ctx, &guardduty.CreateMembersInput{DetectorId: &dets.DetectorIds[0],
+		AccountDetails: []gdtypes.AccountDetail{{AccountId: &logs.ID, Email: aws.String("logs@acme.example")}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := w.org(mgmt).DeregisterDelegatedAdministrator(ctx, &organizations.DeregisterDelegatedAdministratorInput{
+		AccountId: &legacy.ID, ServicePrincipal: aws.String("guardduty.amazonaws.com")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{"us-west-2", "ap-south-1"} {
+		if got := admins(r); len(got) != 0 {
+			t.Errorf("GuardDuty's administrator in %s after Organizations deregistered it: %v", r, got)
+		}
+	}
+	// Its members went with it: legacy-app, no longer the administrator, may not list them.
+	_, err = gl.ListMembers(ctx, &guardduty.ListMembersInput{DetectorId: &dets.DetectorIds[0]})
+	wantAPIError(t, "ListMembers of a deregistered administrator", err, "BadRequestException", "not the GuardDuty delegated administrator")
+	if err := enable("eu-west-1", logs.ID); err != nil {
+		t.Fatalf("another administrator once Organizations deregistered legacy-app: %v", err)
+	}
+	if err := enable("eu-west-1", logs.ID); err != nil {
+		t.Fatalf("the same administrator again: %v", err)
+	}
+	if _, err := w.guardduty(mgmt, "eu-west-1").DisableOrganizationAdminAccount(ctx, &guardduty.DisableOrganizationAdminAccountInput{AdminAccountId: &logs.ID}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Registered with Organizations' own call, in no region: it holds the place.
+	if _, err := w.org(mgmt).RegisterDelegatedAdministrator(ctx, &organizations.RegisterDelegatedAdministratorInput{
+		AccountId: &legacy.ID, ServicePrincipal: aws.String("guardduty.amazonaws.com")}); err != nil {
+		t.Fatal(err)
+	}
+	wantAPIError(t, "another administrator than Organizations'", enable("us-east-1", logs.ID), "BadRequestException", legacy.ID, "registered in AWS Organizations")
+	if err := enable("us-east-1", legacy.ID); err != nil {
+		t.Fatalf("Organizations' registered administrator: %v", err)
+	}
+	if got := admins("us-east-1"); len(got) != 1 || got[0] != legacy.ID {
+		t.Errorf("us-east-1's administrator: %v, want legacy-app", got)
+	}
+}

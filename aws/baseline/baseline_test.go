@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -84,12 +85,20 @@ func (f *fakeOrg) EnableAWSServiceAccess(_ context.Context, in *organizations.En
 	return &organizations.EnableAWSServiceAccessOutput{}, nil
 }
 
+// ListDelegatedAdministrators answers one account a page, as AWS may cut
+// its pages anywhere.
 func (f *fakeOrg) ListDelegatedAdministrators(_ context.Context, in *organizations.ListDelegatedAdministratorsInput, _ ...func(*organizations.Options)) (*organizations.ListDelegatedAdministratorsOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.calls = append(f.calls, "ListDelegatedAdministrators "+aws.ToString(in.ServicePrincipal))
 	out := &organizations.ListDelegatedAdministratorsOutput{}
-	for _, id := range f.admins[*in.ServicePrincipal] {
-		out.DelegatedAdministrators = append(out.DelegatedAdministrators, orgtypes.DelegatedAdministrator{Id: aws.String(id)})
+	ids := f.admins[aws.ToString(in.ServicePrincipal)]
+	i, _ := strconv.Atoi(aws.ToString(in.NextToken))
+	if i < len(ids) {
+		out.DelegatedAdministrators = []orgtypes.DelegatedAdministrator{{Id: aws.String(ids[i])}}
+	}
+	if i+1 < len(ids) {
+		out.NextToken = aws.String(strconv.Itoa(i + 1))
 	}
 	return out, nil
 }
@@ -1067,5 +1076,53 @@ func TestLogLifetimeAsREADMESays(t *testing.T) {
 	}
 	if !strings.Contains(string(readme), "**A log file so lasts\nabout twice `logRetentionDays`**") {
 		t.Error("README does not say that a log file lasts about twice logRetentionDays")
+	}
+}
+
+// GuardDuty's and Security Hub's administrators are read from
+// Organizations too, one call per service through every page, so that one
+// holding only regions outside the design (which are not read region by
+// region) still keeps the plan from making security-tooling the
+// administrator where AWS would refuse it.
+func TestReadRegisteredAdministratorsOfEveryService(t *testing.T) {
+	ctx := context.Background()
+	tree, a := secure(t)
+	w := newWorld()
+	w.org.admins[orgmodel.ServiceGuardDuty] = []string{"999999999999", "888888888888"}
+	got, err := w.client().Read(ctx, tree, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var services []string
+	for _, da := range tree.Baseline.DelegatedAdmins {
+		services = append(services, "ListDelegatedAdministrators "+da.Service)
+	}
+	var listed []string
+	for _, c := range w.org.calls {
+		if strings.HasPrefix(c, "ListDelegatedAdministrators ") {
+			listed = append(listed, c)
+		}
+	}
+	slices.Sort(services)
+	slices.Sort(listed)
+	// GuardDuty's two accounts come in two pages.
+	if want := slices.Sorted(slices.Values(append(services, "ListDelegatedAdministrators "+orgmodel.ServiceGuardDuty))); !slices.Equal(listed, want) {
+		t.Errorf("Organizations was asked %v, want %v", listed, want)
+	}
+	want := []orgmodel.ActualDelegatedAdmin{{Service: orgmodel.ServiceGuardDuty, AccountID: "888888888888"}, {Service: orgmodel.ServiceGuardDuty, AccountID: "999999999999"}}
+	if !slices.Equal(got.DelegatedAdmins, want) {
+		t.Errorf("delegated administrators read: %+v, want %+v", got.DelegatedAdmins, want)
+	}
+	a.Baseline = got
+	p := orgmodel.MakePlan(tree, a)
+	for _, s := range p.Steps {
+		if s.Kind == orgmodel.StepRegisterAdmin && s.Baseline.Service == orgmodel.ServiceGuardDuty {
+			t.Errorf("plan makes security-tooling GuardDuty's administrator while Organizations registers another: %s", s.Why)
+		}
+	}
+	if !slices.ContainsFunc(p.Warnings, func(w string) bool {
+		return strings.Contains(w, "registered in AWS Organizations as the delegated administrator of GuardDuty")
+	}) {
+		t.Errorf("plan does not say who holds GuardDuty: %v", p.Warnings)
 	}
 }

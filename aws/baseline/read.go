@@ -87,10 +87,22 @@ func (c *Client) Read(ctx context.Context, tree *orgmodel.Tree, actual *orgmodel
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.parallel)
+	// Organizations' delegated administrator of each service run from
+	// security-tooling, GuardDuty's and Security Hub's too: AWS registers
+	// theirs there when their EnableOrganizationAdminAccount names it in
+	// any region ("Permissions required to designate a delegated GuardDuty
+	// administrator account",
+	// https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html,
+	// has the caller allowed organizations:RegisterDelegatedAdministrator
+	// for it; Security Hub's "Designating a Security Hub administrator
+	// account",
+	// https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html:
+	// "Security Hub calls Organizations to make that account the delegated
+	// administrator account for Security Hub"). So the plan sees an
+	// administrator that holds only regions outside the design, which it
+	// reads region by region below, and that AWS counts against
+	// security-tooling in every region.
 	for _, da := range bt.DelegatedAdmins {
-		if da.Regional {
-			continue
-		}
 		g.Go(func() error {
 			admins, err := c.delegatedAdmins(gctx, da.Service)
 			mu.Lock()
@@ -188,6 +200,9 @@ func (c *Client) Read(ctx context.Context, tree *orgmodel.Tree, actual *orgmodel
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	slices.SortFunc(out.DelegatedAdmins, func(a, b orgmodel.ActualDelegatedAdmin) int {
+		return compare(a.Service+" "+a.AccountID, b.Service+" "+b.AccountID)
+	})
 	slices.SortFunc(out.Analyzers, func(a, b orgmodel.ActualAnalyzer) int { return compare(a.Region+a.Name, b.Region+b.Name) })
 	slices.SortFunc(out.Contacts, func(a, b orgmodel.ActualAccountContacts) int { return compare(a.AccountID, b.AccountID) })
 	slices.SortFunc(out.Unreadable, func(a, b orgmodel.UnreadableAccount) int { return compare(a.AccountID, b.AccountID) })
@@ -223,23 +238,21 @@ func (c *Client) trustedAccess(ctx context.Context) ([]string, error) {
 	}
 }
 
-// delegatedAdmins lists the accounts registered for service.
+// delegatedAdmins lists the accounts registered for service, one call per
+// page of ListDelegatedAdministrators filtered by its principal.
 func (c *Client) delegatedAdmins(ctx context.Context, service string) ([]string, error) {
 	var out []string
-	in := &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String(service)}
-	for {
-		page, err := c.mgmt.Orgs.ListDelegatedAdministrators(ctx, in)
+	pages := organizations.NewListDelegatedAdministratorsPaginator(c.mgmt.Orgs, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String(service)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("listing the delegated administrators of %s: %w", service, err)
 		}
 		for _, a := range page.DelegatedAdministrators {
 			out = append(out, aws.ToString(a.Id))
 		}
-		if aws.ToString(page.NextToken) == "" {
-			return out, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return out, nil
 }
 
 // rootFeatures lists IAM's enabled centralized root access features: none

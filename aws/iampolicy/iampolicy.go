@@ -423,7 +423,7 @@ var Actions = []Action{
 		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}, {By: "cloudtrail:CreateTrail", Source: orgTrailPage}}},
 	{Name: "organizations:EnableAWSServiceAccess", Why: "give trusted access to exactly the services the baseline uses (CloudTrail, GuardDuty, Security Hub, Access Analyzer, IAM, Account Management); AWS also requires it of whoever names GuardDuty's and Security Hub's delegated administrator and creates an organization trail",
 		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}, {By: "securityhub:EnableOrganizationAdminAccount", Source: securityHubAdminPage}, {By: "cloudtrail:CreateTrail", Source: orgTrailPage}}},
-	{Name: "organizations:ListDelegatedAdministrators", Why: "plan, apply: find Access Analyzer's delegated administrator; AWS also requires it of whoever names GuardDuty's",
+	{Name: "organizations:ListDelegatedAdministrators", Why: "plan, apply, audit: find the delegated administrator Organizations registers for Access Analyzer, GuardDuty and Security Hub (theirs in any region, the design's or not); AWS also requires it of whoever names GuardDuty's",
 		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}}},
 	{Name: "organizations:RegisterDelegatedAdministrator", Why: "make security-tooling Access Analyzer's delegated administrator; GuardDuty and Security Hub register theirs through Organizations as orgwizard, so AWS requires it of them too (keep it for every service principal)",
 		OnBehalf: []Need{{By: "guardduty:EnableOrganizationAdminAccount", Source: guardDutyAdminPage}, {By: "securityhub:EnableOrganizationAdminAccount", Source: securityHubAdminPage}}},

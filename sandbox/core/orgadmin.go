@@ -12,8 +12,10 @@ import (
 // OrgAdmin is an organization's delegated administrator of a service in
 // one region (GuardDuty's, Security Hub's EnableOrganizationAdminAccount).
 // Both services name it per region but allow one delegated administrator
-// for all regions (see AdminElsewhere); Access Analyzer's is not one of
-// these: Organizations registers it for the whole organization.
+// for all regions (see AdminElsewhere), registered in Organizations as the
+// service's delegated administrator, whose deregistration there removes it
+// in all regions; Access Analyzer's is not one of these: Organizations
+// registers it for the whole organization.
 type OrgAdmin struct {
 	OrgID     string    `json:"organizationId"`
 	Region    string    `json:"region"`

@@ -3,7 +3,9 @@
 // from the management account, which, as at AWS, makes Organizations trust
 // guardduty.amazonaws.com and turns GuardDuty on in the administrator), the
 // administrator's auto-enable setting and its members. Everything is per
-// region, as in GuardDuty.
+// region, as in GuardDuty, but the administrator: it is Organizations'
+// delegated administrator of guardduty.amazonaws.com, the same account in
+// every region, and Organizations' deregistration removes it in all.
 package guardduty
 
 import (
@@ -114,31 +116,37 @@ func (s *Service) Serve(c *core.Caller, op string, body []byte, now time.Time) (
 			return nil, false, badRequest("The request is rejected because the input is not valid JSON: %v", err)
 		}
 	}
+	pruned := s.prune(c)
+	v, changed, err := s.serve(c, op, &in, now)
+	return v, changed || pruned, err
+}
+
+func (s *Service) serve(c *core.Caller, op string, in *input, now time.Time) (any, bool, *core.Error) {
 	switch op {
 	case "CreateDetector":
-		return s.createDetector(c, &in, now)
+		return s.createDetector(c, in, now)
 	case "ListDetectors":
-		return s.listDetectors(c, &in)
+		return s.listDetectors(c, in)
 	case "GetDetector":
-		return s.getDetector(c, &in)
+		return s.getDetector(c, in)
 	case "UpdateDetector":
-		return s.updateDetector(c, &in, now)
+		return s.updateDetector(c, in, now)
 	case "EnableOrganizationAdminAccount":
-		return s.enableAdmin(c, &in, now)
+		return s.enableAdmin(c, in, now)
 	case "DisableOrganizationAdminAccount":
-		return s.disableAdmin(c, &in, now)
+		return s.disableAdmin(c, in, now)
 	case "ListOrganizationAdminAccounts":
-		return s.listAdmins(c, &in)
+		return s.listAdmins(c, in)
 	case "UpdateOrganizationConfiguration":
-		return s.updateOrgConfig(c, &in, now)
+		return s.updateOrgConfig(c, in, now)
 	case "DescribeOrganizationConfiguration":
-		return s.describeOrgConfig(c, &in)
+		return s.describeOrgConfig(c, in)
 	case "CreateMembers":
-		return s.createMembers(c, &in, now)
+		return s.createMembers(c, in, now)
 	case "ListMembers":
-		return s.listMembers(c, &in, now)
+		return s.listMembers(c, in, now)
 	case "GetMembers":
-		return s.getMembers(c, &in, now)
+		return s.getMembers(c, in, now)
 	}
 	return nil, false, &core.Error{Status: http.StatusNotFound, Code: "UnknownOperationException", Message: "The sandbox does not serve GuardDuty's " + op}
 }
@@ -295,6 +303,16 @@ func (s *Service) enableAdmin(c *core.Caller, in *input, now time.Time) (any, bo
 	if a := core.AdminElsewhere(s.st.Admins, o.ID, in.AdminAccountId); a != nil {
 		return nil, false, badRequest("The request is rejected because account %s is the delegated administrator of the organization in %s, and an organization has the same GuardDuty delegated administrator in all Regions; disable it in every Region first.", a.Account, a.Region)
 	}
+	// The same holds of an account Organizations registers for GuardDuty
+	// without it administering any Region (registered with Organizations'
+	// own RegisterDelegatedAdministrator): it is the organization's
+	// delegated GuardDuty administrator.
+	for _, m := range s.env.Members(o.ID) {
+		if m.ID != in.AdminAccountId && s.env.DelegatedAdmin(o.ID, ServicePrincipal, m.ID) {
+			return nil, false, badRequest("The request is rejected because account %s is registered in AWS Organizations as the delegated administrator of %s, and an organization has the same GuardDuty delegated administrator in all Regions; deregister it first (organizations deregister-delegated-administrator --account-id %s --service-principal %s).",
+				m.ID, ServicePrincipal, m.ID, ServicePrincipal)
+		}
+	}
 	// AWS's guide: naming the administrator enables GuardDuty as a trusted
 	// service in Organizations, and enables GuardDuty in the administrator.
 	s.env.EnableTrustedAccess(o.ID, ServicePrincipal, now)
@@ -329,6 +347,40 @@ func (s *Service) disableAdmin(c *core.Caller, in *input, now time.Time) (any, b
 		s.env.DeregisterDelegatedAdmin(o.ID, ServicePrincipal, a.Account)
 	}
 	return struct{}{}, true, nil
+}
+
+// prune removes, in all Regions, the caller's organization's delegated
+// administrator whom Organizations no longer registers for GuardDuty (its
+// DeregisterDelegatedAdministrator), with its members there. GuardDuty's
+// administrator is the organization's delegated administrator in
+// Organizations: naming it registers it there ("Permissions required to
+// designate a delegated GuardDuty administrator account",
+// https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html),
+// and GuardDuty's guide deregisters it there as a "one-time global action"
+// ("Changing the delegated GuardDuty administrator account",
+// https://docs.aws.amazon.com/guardduty/latest/ug/change-guardduty-delegated-admin.html).
+// Neither page says what becomes of the Regions it still administers when
+// it is deregistered first; Security Hub's guide says they go, in all
+// Regions, and so they go here: an account Organizations no longer
+// delegates to administers nothing. The management account, which
+// Organizations never registers, stays. It reports whether anything was
+// removed.
+func (s *Service) prune(c *core.Caller) bool {
+	o, ok := s.env.OrgOf(c.Account.ID)
+	if !ok {
+		return false
+	}
+	var gone []*Admin
+	for _, a := range s.st.Admins {
+		if a.OrgID == o.ID && !o.Manages(a.Account) && !s.env.DelegatedAdmin(o.ID, ServicePrincipal, a.Account) {
+			gone = append(gone, a)
+		}
+	}
+	for _, a := range gone {
+		s.st.Admins = slices.DeleteFunc(s.st.Admins, func(x *Admin) bool { return x == a })
+		s.st.Members = slices.DeleteFunc(s.st.Members, func(m *Member) bool { return m.Admin == a.Account && m.Region == a.Region })
+	}
+	return len(gone) > 0
 }
 
 func (s *Service) listAdmins(c *core.Caller, in *input) (any, bool, *core.Error) {
