@@ -17,8 +17,14 @@ type basicsScreen struct {
 	form *embeddedForm
 	// a is what the form holds: the design's values at first, what the user
 	// typed when the form opens again after a refused answer.
-	a    wizard.BasicsAnswers
-	w, h int
+	a wizard.BasicsAnswers
+	// addr is the mailbox (or template) field; addrLeft: the user has been
+	// to it and moved on, or an answer was refused. Until then the account
+	// emails line previews an example rather than complaining about a
+	// mailbox nobody has had the chance to type.
+	addr     *huh.Input
+	addrLeft bool
+	w, h     int
 }
 
 func newBasicsScreen(st *state) *basicsScreen {
@@ -36,10 +42,11 @@ func (s *basicsScreen) newForm() *embeddedForm {
 	if hint := s.st.homeHint; hint != "" {
 		home.Help += " " + hint
 	}
+	s.addr = fieldOf(s.a.AddressQuestion, &s.a.From, &s.a.Address)
 	return newEmbeddedForm(huh.NewGroup(
 		field(q.Name, &s.a.Name),
 		choice(q.From, &s.a.From).Inline(true),
-		fieldOf(s.a.AddressQuestion, &s.a.From, &s.a.Address),
+		s.addr,
 		field(home, &s.a.Region),
 		field(q.Tags, &s.a.Tags),
 	))
@@ -48,12 +55,18 @@ func (s *basicsScreen) newForm() *embeddedForm {
 func (s *basicsScreen) Init() tea.Cmd { return s.form.Init() }
 
 func (s *basicsScreen) Update(msg tea.Msg) tea.Cmd {
+	wasAddr := s.onAddr()
 	cmd, done := s.form.Update(msg)
+	if k, ok := msg.(tea.KeyPressMsg); wasAddr && (!s.onAddr() || ok && key.Matches(k, formNext) && s.addr.Error() != nil) {
+		// Moved on, or enter refused what was typed: the line says why.
+		s.addrLeft = true
+	}
 	if !done {
 		return cmd
 	}
 	if err := s.a.Apply(s.st.design); err != nil {
 		// The answers stay as typed, for the user to correct.
+		s.addrLeft = true
 		s.form = s.newForm()
 		s.SetSize(s.w, s.h)
 		return tea.Batch(s.form.Init(), sayErr(err))
@@ -67,12 +80,44 @@ func (s *basicsScreen) View() string {
 	st := s.st.styles
 	emails, err := wizard.ExampleEmails(s.a.Draft(s.st.design), 3)
 	var tail string
-	if err != nil {
+	switch {
+	case err != nil && !s.addrLeft:
+		// Nothing typed yet, or being typed: what an example gives.
+		tail = s.emailsPreview()
+	case err != nil:
+		if aerr := s.a.AddressQuestion().Valid(strings.TrimSpace(s.a.Address)); aerr != nil {
+			err = aerr
+		}
 		tail = st.Muted.Render("Account emails: " + firstLine(err.Error()))
-	} else {
+	default:
 		tail = st.Muted.Render("Account emails: ") + strings.Join(emails, ", ") + st.Muted.Render(" …")
 	}
 	return strings.Join(wrap(tail, s.w), "\n") + "\n" + s.form.View()
+}
+
+// onAddr reports whether the mailbox (or template) field has focus.
+func (s *basicsScreen) onAddr() bool {
+	return s.form.form.GetFocusedField() == huh.Field(s.addr)
+}
+
+// emailsPreview is the account emails line before the user has given the
+// mailbox: the emails the question's example would make, which shows what
+// "+ addressing" (or a template) does.
+func (s *basicsScreen) emailsPreview() string {
+	st := s.st.styles
+	q := s.a.AddressQuestion()
+	a := s.a
+	a.Address = q.Example
+	emails, err := wizard.ExampleEmails(a.Draft(s.st.design), 2)
+	if err != nil {
+		// An example that does not check out is a bug; say the question.
+		return st.Muted.Render("Account emails: " + q.Title)
+	}
+	lead := "Account emails, with " + q.Example + " as the mailbox: "
+	if a.From == wizard.FromTemplate {
+		lead = "Account emails, with the template " + q.Example + ": "
+	}
+	return st.Muted.Render(lead) + strings.Join(emails, ", ") + st.Muted.Render(" …")
 }
 
 func firstLine(s string) string {

@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// A first-time user at the basics step has not typed a mailbox yet: the
+// account emails line is a preview with an example mailbox, which also
+// shows what "+ addressing" makes, not a complaint about an empty field.
+// The complaint comes once the user has been to the mailbox and left it
+// empty.
+func TestBasicsPreviewsTheEmailsBeforeTheMailboxIsTyped(t *testing.T) {
+	s := start(t, Options{Backend: &fakeBackend{}})
+	s.through()
+	v := s.waitFor("Organization name")
+	if strings.Contains(v, "is empty") {
+		t.Errorf("the basics step complains before anything was typed:\n%s", v)
+	}
+	if !strings.Contains(flatText(v), "Account emails, with aws@acme.example as the mailbox: aws+log-archive@acme.example, aws+payments-dev@acme.example …") {
+		t.Errorf("the basics step does not preview the account emails from an example mailbox:\n%s", v)
+	}
+	// Typing the mailbox: what is typed so far is not complained about.
+	s.keys("acme", "enter", "enter")
+	s.waitFor("┃ Mailbox")
+	s.keys("aws@")
+	if v := s.waitFor("┃ > aws@"); strings.Contains(v, `mailbox "aws@"`) || strings.Contains(v, "is empty") {
+		t.Errorf("a mailbox being typed is complained about:\n%s", v)
+	}
+	// Leaving it incomplete: now the line says what to change.
+	s.keys("enter")
+	v = s.waitFor(`Account emails: mailbox "aws@" needs a domain`)
+	if strings.Contains(v, "as the mailbox:") {
+		t.Errorf("the preview stays once the mailbox was left incomplete:\n%s", v)
+	}
+}
+
+// The template option previews its emails from the template's example.
+func TestBasicsPreviewsTheTemplateEmails(t *testing.T) {
+	s := start(t, Options{Backend: &fakeBackend{}})
+	s.through()
+	s.waitFor("Organization name")
+	s.keys("acme", "enter")
+	s.waitFor("┃ ← one mailbox")
+	s.tm.Send(tea.KeyPressMsg{Code: tea.KeyRight})
+	v := s.waitFor("┃ ← a template")
+	if !strings.Contains(flatText(v), "Account emails, with the template aws-{account}@acme.example: aws-log-archive@acme.example,") {
+		t.Errorf("the template option does not preview its emails:\n%s", v)
+	}
+}
+
+// flatText is v with its line breaks and runs of spaces as one space, for
+// finding a sentence that wraps.
+func flatText(v string) string { return strings.Join(strings.Fields(v), " ") }
+
+// Leaving the template empty says the template is empty, not the mailbox
+// the user chose not to give.
+func TestBasicsSaysTheTemplateIsEmpty(t *testing.T) {
+	s := start(t, Options{Backend: &fakeBackend{}})
+	s.through()
+	s.waitFor("Organization name")
+	s.keys("acme", "enter")
+	s.waitFor("┃ ← one mailbox")
+	s.tm.Send(tea.KeyPressMsg{Code: tea.KeyRight})
+	s.waitFor("┃ ← a template")
+	s.keys("enter")
+	s.waitFor("┃ Email template")
+	s.keys("enter")
+	v := s.waitFor("Account emails: email template is empty")
+	if strings.Contains(v, "mailbox is empty") {
+		t.Errorf("an empty template is said to be an empty mailbox:\n%s", v)
+	}
+}
