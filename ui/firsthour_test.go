@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/orgwizard/orgwizard/wizard"
 )
 
 // A first-time user at the basics step has not typed a mailbox yet: the
@@ -72,4 +74,26 @@ func TestBasicsSaysTheTemplateIsEmpty(t *testing.T) {
 	if strings.Contains(v, "mailbox is empty") {
 		t.Errorf("an empty template is said to be an empty mailbox:\n%s", v)
 	}
+}
+
+// With nothing to do, enter on the preview finishes, on every tab: the
+// footer offers no other enter (fold, read) that it would not do.
+func TestPreviewNothingToDoOffersOneEnter(t *testing.T) {
+	acme := acmeDesign(t)
+	s := start(t, Options{Design: acme, Reached: wizard.Preview, Backend: &fakeBackend{converged: true}})
+	s.through()
+	for _, tab := range []string{"Tree", "Policies"} {
+		v := s.waitFor("Nothing to do")
+		if n := strings.Count(v, "enter "); n != 1 || !strings.Contains(v, "enter finish") {
+			// One key in the footer ("Press enter." in the summary has
+			// no space after it).
+			t.Errorf("on the %s tab the footer does not offer enter once, as finish:\n%s", tab, v)
+		}
+		s.keys("tab")
+		if tab == "Tree" {
+			s.keys("tab")
+		}
+	}
+	s.keys("enter")
+	s.waitFor("Step 13 of 13 · Done")
 }

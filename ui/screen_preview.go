@@ -399,12 +399,16 @@ func (s *previewScreen) Keys() []key.Binding {
 		return []key.Binding{k.Move, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close"))}
 	}
 	keys := []key.Binding{k.Tabs, k.Move}
-	switch s.tab {
-	case 0:
+	// With nothing to do, enter finishes on every tab (Update takes it
+	// first): the footer offers no fold or read that enter would not do.
+	finishes := s.ready() && s.st.plan.Empty()
+	switch {
+	case finishes && s.tab != 3:
+	case s.tab == 0:
 		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "fold")))
-	case 2:
+	case s.tab == 2:
 		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read")))
-	case 3:
+	case s.tab == 3:
 		if s.st.design.Access != nil {
 			keys = append(keys, key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "groups")))
 		}
