@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -96,4 +98,42 @@ func TestPreviewNothingToDoOffersOneEnter(t *testing.T) {
 	}
 	s.keys("enter")
 	s.waitFor("Step 13 of 13 · Done")
+}
+
+// A new organization is built before its access part: the confirmation
+// says that the access steps the preview counted come after, and once the
+// organization is built, the wait for Identity Center starts by saying so
+// (the step number goes back to Confirm) and what s does now.
+func TestNewOrganizationSaysAccessFollows(t *testing.T) {
+	be := &fakeBackend{}
+	m := accessModel(t, be, 80, 24)
+	press(m, "n")
+	settle(m, m.screen.Init())
+	held := wizard.AccessSteps(m.st.plan)
+	if held == 0 {
+		t.Fatalf("the preview's plan has no access steps:\n%s", plain(m))
+	}
+	settle(m, goTo(wizard.Confirm))
+	want := fmt.Sprintf("Then access: %d steps in IAM Identity Center, once it is on in the new organization.", held)
+	if screen := flat(m); !strings.Contains(screen, "Ready to make 39 changes") || !strings.Contains(screen, want) {
+		t.Fatalf("the confirmation does not say that access follows (%q):\n%s", want, plain(m))
+	}
+	press(m, "enter")
+	for i := 0; i < 100 && m.Step() != wizard.Confirm; i++ {
+		time.Sleep(10 * time.Millisecond)
+		settle(m, func() tea.Msg { return nil })
+	}
+	screen := flat(m)
+	for _, want := range []string{
+		"✓ The organization is built: 39 changes applied in",
+		"Skipping access this time goes on to the Done screen with the organization as built",
+		"Press e.",
+	} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("after the organization's apply the gate lacks %q:\n%s", want, plain(m))
+		}
+	}
+	if strings.Contains(screen, "builds the organization") {
+		t.Errorf("the gate offers to build an organization that is built:\n%s", plain(m))
+	}
 }

@@ -275,8 +275,12 @@ func (s *confirmScreen) View() string {
 	}
 	brief = wrapMark(" ", wizard.ConfirmBrief(p), s.w)
 	var skipped []string
-	if s.st.skipAccess {
+	switch {
+	case s.st.skipAccess:
 		skipped = wrapMark(" ", "Access is skipped this time: IAM Identity Center is left alone.", s.w)
+	case s.st.orgFirst && s.st.heldAccess > 0:
+		// The preview counted them: say where they went.
+		skipped = wrapMark(" ", wizard.AccessFollowsText(s.st.heldAccess), s.w)
 	}
 	for _, l := range wrap(wizard.ConfirmSafety, s.w) {
 		safety = append(safety, st.Muted.Render(l))
