@@ -137,3 +137,54 @@ func TestNewOrganizationSaysAccessFollows(t *testing.T) {
 		t.Errorf("the gate offers to build an organization that is built:\n%s", plain(m))
 	}
 }
+
+// The basics form fits an 80x24 window: once the focus leaves the first
+// field, its title stays on screen (the form was given a line less than
+// the window has, and huh scrolled the title away).
+func TestBasicsKeepsEveryTitleAt80x24(t *testing.T) {
+	s := start(t, Options{Backend: &fakeBackend{}})
+	s.through()
+	s.waitFor("Organization name")
+	s.keys("acme", "enter", "enter")
+	s.waitFor("┃ Mailbox")
+	for _, typed := range []string{"", "aws@acme.example"} {
+		s.keys(typed)
+		v := s.waitFor("┃ > " + typed)
+		for _, want := range []string{"Organization name", "Account emails come from", "Home region", "Tags on every account"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("with %q typed, the basics step at 80x24 cuts %q:\n%s", typed, want, v)
+			}
+		}
+		if strings.Contains(v, "scroll") {
+			t.Errorf("with %q typed, the basics step does not fit 80x24:\n%s", typed, v)
+		}
+	}
+}
+
+// A refused answer's message fits under the basics form at 80x24, with
+// no part of the screen pushed below the window.
+func TestBasicsRefusalFitsAt80x24(t *testing.T) {
+	s := start(t, Options{Backend: &fakeBackend{}})
+	s.through()
+	s.waitFor("Organization name")
+	s.keys("Acme", "enter")
+	v := s.waitFor("* name")
+	if strings.Contains(v, "scroll") || !strings.Contains(v, "┃ Organization name") {
+		t.Errorf("the refusal does not fit 80x24:\n%s", v)
+	}
+}
+
+// At 60 columns the preview keeps to two lines: one example email.
+func TestBasicsPreviewFitsTwoLinesAt60(t *testing.T) {
+	s := start(t, Options{Backend: &fakeBackend{}})
+	s.waitFor("Where should the organization be built?")
+	s.keys("enter")
+	s.waitFor("Signed in as account")
+	s.keys("enter")
+	s.waitFor("┃ Organization name")
+	s.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 15})
+	v := s.waitFor("Step 3 of 13 · Organization basics\nTarget: sandbox, account 111111111111 (state …/sandbox.json)")
+	if !strings.Contains(v, "Account emails, with aws@acme.example as the mailbox:\naws+log-archive@acme.example …\n┃ Organization name") {
+		t.Errorf("the preview does not keep to two lines at 60 columns:\n%s", v)
+	}
+}

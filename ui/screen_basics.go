@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -25,6 +26,10 @@ type basicsScreen struct {
 	addr     *huh.Input
 	addrLeft bool
 	w, h     int
+	// formH is the height the form was last given (fit), with the
+	// refusals it showed then.
+	formH    int
+	formErrs string
 }
 
 func newBasicsScreen(st *state) *basicsScreen {
@@ -62,7 +67,7 @@ func (s *basicsScreen) Update(msg tea.Msg) tea.Cmd {
 		s.addrLeft = true
 	}
 	if !done {
-		return cmd
+		return tea.Batch(cmd, s.fit())
 	}
 	if err := s.a.Apply(s.st.design); err != nil {
 		// The answers stay as typed, for the user to correct.
@@ -77,6 +82,45 @@ func (s *basicsScreen) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (s *basicsScreen) View() string {
+	return strings.Join(s.tailLines(), "\n") + "\n" + s.form.View()
+}
+
+// fit gives the form the lines the account emails line leaves, which
+// change as the user types, and the form draws its fields again for that
+// height: a form given less than it needs scrolls its first title away
+// as soon as the focus moves on.
+func (s *basicsScreen) fit() tea.Cmd {
+	h := max(s.h-len(s.tailLines()), 3)
+	// huh sizes the fields' viewport from the height less its footer, the
+	// refusal of an answer: a refusal that comes or goes sizes it again.
+	errs := fmt.Sprint(s.form.form.Errors())
+	if h == s.formH && errs == s.formErrs {
+		return nil
+	}
+	s.formH, s.formErrs = h, errs
+	s.form.SetSize(s.w, s.formHeight())
+	return s.form.pass(redrawMsg{})
+}
+
+// formHeight is formH for huh: it counts a refusal's lines, not the blank
+// line it draws above them.
+func (s *basicsScreen) formHeight() int {
+	if len(s.form.form.Errors()) > 0 {
+		return max(s.formH-1, 3)
+	}
+	return s.formH
+}
+
+// size gives the form its height without drawing it again: SetSize has no
+// way to pass on the commands a draw returns (such as loading a field's
+// title), so the next Update draws it.
+func (s *basicsScreen) size() {
+	s.formH, s.formErrs = max(s.h-len(s.tailLines()), 3), fmt.Sprint(s.form.form.Errors())
+	s.form.SetSize(s.w, s.formHeight())
+}
+
+// tailLines are the account emails line, wrapped to the window.
+func (s *basicsScreen) tailLines() []string {
 	st := s.st.styles
 	emails, err := wizard.ExampleEmails(s.a.Draft(s.st.design), 3)
 	var tail string
@@ -92,7 +136,7 @@ func (s *basicsScreen) View() string {
 	default:
 		tail = st.Muted.Render("Account emails: ") + strings.Join(emails, ", ") + st.Muted.Render(" …")
 	}
-	return strings.Join(wrap(tail, s.w), "\n") + "\n" + s.form.View()
+	return wrap(tail, s.w)
 }
 
 // onAddr reports whether the mailbox (or template) field has focus.
@@ -117,7 +161,12 @@ func (s *basicsScreen) emailsPreview() string {
 	if a.From == wizard.FromTemplate {
 		lead = "Account emails, with the template " + q.Example + ": "
 	}
-	return st.Muted.Render(lead) + strings.Join(emails, ", ") + st.Muted.Render(" …")
+	text := st.Muted.Render(lead) + strings.Join(emails, ", ") + st.Muted.Render(" …")
+	if len(wrap(text, s.w)) > 2 && len(emails) > 1 {
+		// A narrow window: one email says it as well, in two lines.
+		text = st.Muted.Render(lead) + emails[0] + st.Muted.Render(" …")
+	}
+	return text
 }
 
 func firstLine(s string) string {
@@ -125,7 +174,7 @@ func firstLine(s string) string {
 	return line
 }
 
-func (s *basicsScreen) SetSize(w, h int) { s.w, s.h = w, h; s.form.SetSize(w, h-3) }
+func (s *basicsScreen) SetSize(w, h int) { s.w, s.h = w, h; s.size() }
 func (s *basicsScreen) Keys() []key.Binding {
 	return []key.Binding{
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field")),
