@@ -188,3 +188,37 @@ func TestBasicsPreviewFitsTwoLinesAt60(t *testing.T) {
 		t.Errorf("the preview does not keep to two lines at 60 columns:\n%s", v)
 	}
 }
+
+// The preview's Security and Plan tabs are text that may be taller than
+// the window: the footer says how much is out of sight, ↑/↓ brings it in,
+// and where all of it is in sight ↑/↓ is not offered.
+func TestPreviewTextTabsSayWhatIsOutOfSight(t *testing.T) {
+	s := start(t, Options{Design: acmeDesign(t), Reached: wizard.Preview, Backend: &fakeBackend{}})
+	s.through()
+	s.waitFor("Plan: 39 changes")
+	s.keys("tab")
+	v := s.waitFor("1. create the organization")
+	if !strings.Contains(v, "↑/↓ scroll (") || !strings.Contains(v, " below)") {
+		t.Errorf("the Plan tab does not say that more is below:\n%s", v)
+	}
+	s.keys("tab", "tab", "tab")
+	v = s.waitFor("The baseline is off")
+	if strings.Contains(v, "↑/↓") {
+		t.Errorf("the Security tab offers ↑/↓ with all of it in sight:\n%s", v)
+	}
+
+	// With the baseline, at 80x24 the Security tab is taller than the room.
+	m := baselineModel(t, acmeDesign(t), 80, 24)
+	press(m, "n")
+	press(m, "t", "n") // access off
+	press(m, "tab", "tab", "tab", "tab")
+	if screen := plain(m); !strings.Contains(screen, "↑/↓ scroll (") || !strings.Contains(screen, " below)") || strings.Contains(screen, "Trusted access") {
+		t.Errorf("the Security tab does not say that more is below:\n%s", screen)
+	}
+	for range 20 {
+		press(m, "down")
+	}
+	if screen := plain(m); !strings.Contains(screen, "Trusted access") || !strings.Contains(screen, "↑/↓ scroll (") || !strings.Contains(screen, " above)") || strings.Contains(screen, " below)") {
+		t.Errorf("at its end the Security tab does not say what is above:\n%s", screen)
+	}
+}
