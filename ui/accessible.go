@@ -1004,7 +1004,7 @@ func (a *accessible) identityGate(applied bool) (replan bool, err error) {
 			if w.CanEnable() {
 				opts = append(opts, huh.NewOption("enable it now: "+wizard.IdentityCenterSandboxText, wizard.EnableOnSandbox))
 			}
-			opts = append(opts, huh.NewOption("skip access this time. "+wizard.IdentityCenterSkipText, wizard.SkipAccess))
+			opts = append(opts, huh.NewOption("skip access this time. "+wizard.IdentityCenterSkipText(applied), wizard.SkipAccess))
 			err := a.ask(huh.NewSelect[wizard.WaitChoice]().Title("IAM Identity Center: what next?").Options(opts...).Value(&choice))
 			return choice, err
 		},

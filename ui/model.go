@@ -155,6 +155,10 @@ type state struct {
 	// orgFirst: the organization is new, so it is applied without its
 	// access part, which follows once Identity Center is on in it.
 	orgFirst bool
+	// heldAccess counts the access steps the preview's plan had and the
+	// organization's apply leaves for later (orgFirst), for the
+	// confirmation to say.
+	heldAccess int
 	// links are the Done screen's links in full (getInLinks), said once
 	// the wizard ends.
 	links []string

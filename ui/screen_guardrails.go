@@ -257,7 +257,7 @@ func (s *confirmScreen) View() string {
 	// Every sentence is wrapped: a narrow window must not cut what is
 	// about to change, nor the key that applies it. A short one loses the
 	// blank lines first, then says the changes in brief, then leaves out
-	// the safety sentence.
+	// that access follows (a new organization's), then the safety sentence.
 	var title, details, brief, safety, ask []string
 	for _, l := range wrap(fmt.Sprintf("Ready to make %d changes to %s.", len(p.Steps), s.st.target.Describe), s.w) {
 		title = append(title, st.Bold.Render(l))
@@ -277,6 +277,14 @@ func (s *confirmScreen) View() string {
 	var skipped []string
 	if s.st.skipAccess {
 		skipped = wrapMark(" ", "Access is skipped this time: IAM Identity Center is left alone.", s.w)
+	}
+	bare := brief
+	if s.st.orgFirst && s.st.heldAccess > 0 {
+		// The preview counted them: say where they went, unless the window
+		// is too short even for the safety sentence with it.
+		follows := wrapMark(" ", wizard.AccessFollowsText(s.st.heldAccess), s.w)
+		details = append(details, follows...)
+		brief = append(brief[:len(brief):len(brief)], follows...)
 	}
 	for _, l := range wrap(wizard.ConfirmSafety, s.w) {
 		safety = append(safety, st.Muted.Render(l))
@@ -307,7 +315,8 @@ func (s *confirmScreen) View() string {
 		join(false, title, details, skipped, safety, ask),
 		join(true, title, brief, skipped, safety, ask),
 		join(false, title, brief, skipped, safety, ask),
-		join(false, title, brief, skipped, nil, ask),
+		join(false, title, bare, skipped, safety, ask),
+		join(false, title, bare, skipped, nil, ask),
 	} {
 		if s.h <= 0 || len(lines) <= s.h {
 			break

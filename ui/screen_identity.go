@@ -126,6 +126,7 @@ func (g *identityGate) Init() tea.Cmd {
 		// The plan shown holds the access part, which waits for Identity
 		// Center: the organization is applied without it first.
 		g.st.orgFirst = true
+		g.st.heldAccess = wizard.AccessSteps(g.st.plan)
 		return g.replan()
 	}
 	if !g.needed() {
@@ -222,11 +223,16 @@ func (g *identityGate) View(w int) string {
 	// What must show: the state and what to click. The rest comes as the
 	// window allows: why (which then says the state), then what s and e do.
 	lead := wrapMark(st.Warn.Render("!"), wizard.IdentityCenterOffLead(groups), w)
+	if a := g.st.applied; a != nil {
+		// Back at the confirmation after the organization's apply: say
+		// that it is built, and that only access waits.
+		lead = wrapMark(st.OK.Render("✓"), wizard.IdentityCenterBuiltLead(groups, a.Changes, shortDuration(a.Elapsed)), w)
+	}
 	var more []string
 	if g.wait.CanEnable() {
 		more = append(more, wrapMark(st.Active.Render("ⓘ"), wizard.IdentityCenterSandboxText+" Press e.", w)...)
 	}
-	more = append(more, wrapMark(st.Muted.Render("·"), wizard.IdentityCenterSkipText+" Press s.", w)...)
+	more = append(more, wrapMark(st.Muted.Render("·"), wizard.IdentityCenterSkipText(g.st.applied != nil)+" Press s.", w)...)
 	if len(lines)+len(lead)+1+len(steps)+2 <= g.h {
 		lines = append(append(lines, lead...), "")
 		lines = append(lines, steps...)

@@ -198,31 +198,7 @@ func (s *previewScreen) View() string {
 	if s.reading >= 0 {
 		return s.policyView()
 	}
-	var lines []string
-	var tabs []string
-	for i, name := range tabNames {
-		if i == s.tab {
-			tabs = append(tabs, st.TabActive.Render(name))
-		} else {
-			tabs = append(tabs, st.Tab.Render(name))
-		}
-	}
-	// The counts follow the tabs, or go under them when they do not fit;
-	// a short window gives the Access tab's matrix the summary's lines, and
-	// those of the counts (the other tabs show them).
-	summary := s.summary()
-	roomy := s.tab != 3 || s.h-1-len(summary) >= 12
-	if row := strings.Join(tabs, " "); lipgloss.Width(row)+2+lipgloss.Width(s.counts()) <= s.w {
-		lines = append(lines, row+"  "+st.Muted.Render(s.counts()))
-	} else {
-		lines = append(lines, row)
-		if roomy {
-			lines = append(lines, st.muted(s.counts(), s.w)...)
-		}
-	}
-	if roomy {
-		lines = append(lines, summary...)
-	}
+	lines := s.head()
 	rest := max(s.h-len(lines), 1)
 	switch s.tab {
 	case 0:
@@ -255,6 +231,38 @@ func (s *previewScreen) View() string {
 	}
 	s.rest = rest
 	return strings.Join(lines, "\n")
+}
+
+// head is what the preview shows above a tab's content: the tabs, the
+// counts and the plan's summary.
+func (s *previewScreen) head() []string {
+	st := s.st.styles
+	var lines []string
+	var tabs []string
+	for i, name := range tabNames {
+		if i == s.tab {
+			tabs = append(tabs, st.TabActive.Render(name))
+		} else {
+			tabs = append(tabs, st.Tab.Render(name))
+		}
+	}
+	// The counts follow the tabs, or go under them when they do not fit;
+	// a short window gives the Access tab's matrix the summary's lines, and
+	// those of the counts (the other tabs show them).
+	summary := s.summary()
+	roomy := s.tab != 3 || s.h-1-len(summary) >= 12
+	if row := strings.Join(tabs, " "); lipgloss.Width(row)+2+lipgloss.Width(s.counts()) <= s.w {
+		lines = append(lines, row+"  "+st.Muted.Render(s.counts()))
+	} else {
+		lines = append(lines, row)
+		if roomy {
+			lines = append(lines, st.muted(s.counts(), s.w)...)
+		}
+	}
+	if roomy {
+		lines = append(lines, summary...)
+	}
+	return lines
 }
 
 // securityLines are the Security tab: what the baseline creates, and
@@ -398,13 +406,25 @@ func (s *previewScreen) Keys() []key.Binding {
 	if s.reading >= 0 {
 		return []key.Binding{k.Move, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close"))}
 	}
-	keys := []key.Binding{k.Tabs, k.Move}
+	keys := []key.Binding{k.Tabs}
 	switch s.tab {
-	case 0:
+	case 1:
+		keys = append(keys, s.textScroll(len(s.planLines()), s.planTop)...)
+	case 4:
+		keys = append(keys, s.textScroll(len(s.securityLines(s.st.styles)), s.secTop)...)
+	default:
+		keys = append(keys, k.Move)
+	}
+	// With nothing to do, enter finishes on every tab (Update takes it
+	// first): the footer offers no fold or read that enter would not do.
+	finishes := s.ready() && s.st.plan.Empty()
+	switch {
+	case finishes && s.tab != 3:
+	case s.tab == 0:
 		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "fold")))
-	case 2:
+	case s.tab == 2:
 		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read")))
-	case 3:
+	case s.tab == 3:
 		if s.st.design.Access != nil {
 			keys = append(keys, key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "groups")))
 		}
@@ -423,6 +443,25 @@ func (s *previewScreen) Keys() []key.Binding {
 		}
 	}
 	return keys
+}
+
+// textScroll is ↑/↓ on a tab of n lines of text shown from line top: it
+// says how many are out of sight, as the window's own scroll key does, and
+// is not offered when every line is in sight (it would do nothing).
+func (s *previewScreen) textScroll(n, top int) []key.Binding {
+	rest := max(s.h-len(s.head()), 1)
+	if s.h <= 0 || n <= rest {
+		return nil
+	}
+	top = max(min(top, n-rest), 0)
+	var more []string
+	if top > 0 {
+		more = append(more, fmt.Sprintf("%d above", top))
+	}
+	if below := n - rest - top; below > 0 {
+		more = append(more, fmt.Sprintf("%d below", below))
+	}
+	return []key.Binding{key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll ("+strings.Join(more, ", ")+")"))}
 }
 
 // treeView is the foldable tree of OUs and accounts. Rows are computed when

@@ -32,11 +32,32 @@ func IdentityCenterSteps(region, account string, polls bool) []string {
 	}
 }
 
+// IdentityCenterBuiltLead is IdentityCenterOffLead once the organization's
+// part of the plan is applied (changes of them, in took): the wait comes
+// back to the confirmation, so it first says that the organization is built
+// and that only access waits.
+func IdentityCenterBuiltLead(groups, changes int, took string) string {
+	return fmt.Sprintf("The organization is built: %s applied in %s. Its access part waits: your design gives %s access through IAM Identity Center, which is not on yet, and AWS has no API that turns it on: it is one click in the console.", plural(changes, "change"), took, plural(groups, "group"))
+}
+
 // IdentityCenterSandboxText is what the sandbox offers instead of the click.
 const IdentityCenterSandboxText = "On the sandbox the wizard can do the click for you (as orgwizard sandbox enable-identity-center does)."
 
-// IdentityCenterSkipText says what skipping access this time means.
-const IdentityCenterSkipText = "Skipping access this time builds the organization and leaves Identity Center alone; your design keeps its groups, and the next run sets them up."
+// IdentityCenterSkipText says what skipping access this time means: before
+// the apply it builds the organization without access; once the organization
+// is built (applied), it goes on to the Done screen.
+func IdentityCenterSkipText(applied bool) string {
+	if applied {
+		return "Skipping access this time goes on to the Done screen with the organization as built and leaves Identity Center alone; your design keeps its groups, and the next run sets them up."
+	}
+	return "Skipping access this time builds the organization and leaves Identity Center alone; your design keeps its groups, and the next run sets them up."
+}
+
+// AccessFollowsText says, on the confirmation of a new organization, that
+// the plan's access steps (held back) come after its apply.
+func AccessFollowsText(held int) string {
+	return fmt.Sprintf("Then access: %s in IAM Identity Center, once it is on in the new organization.", plural(held, "step"))
+}
 
 // GetIn is what the Done screen's "How to get in" says, for a design with
 // or without access.

@@ -97,7 +97,14 @@ var BasicsQuestions = struct {
 	Mailbox: Question{Title: "Mailbox that receives every account's email", Example: "aws@acme.example",
 		Check: func(v string) error { return CheckMailbox(v, "") }},
 	Template: Question{Title: "Email template, with {account} once", Example: "aws-{account}@acme.example",
-		Check: func(v string) error { return CheckMailbox("", v) }},
+		Check: func(v string) error {
+			if strings.TrimSpace(v) == "" {
+				// CheckMailbox would speak of the mailbox, which this
+				// choice does not ask.
+				return errors.New("email template is empty; give one with {account} once, such as aws-{account}@example.com")
+			}
+			return CheckMailbox("", v)
+		}},
 	HomeRegion: Question{Title: "Home region", Help: "Where the organization's own tooling lives.", Example: "us-east-1",
 		Suggestions: orgmodel.Regions(), Check: prefixed("home region ", orgmodel.CheckRegion)},
 	Tags: Question{Title: "Tags on every account (optional): key=value, ...", Example: "cost-center=42, compliance=pci", Optional: true,
