@@ -136,6 +136,17 @@ func TestNewOrganizationSaysAccessFollows(t *testing.T) {
 	if strings.Contains(screen, "builds the organization") {
 		t.Errorf("the gate offers to build an organization that is built:\n%s", plain(m))
 	}
+	// Skipping access: the Done screen says the access steps wait, as
+	// chosen, rather than that steps remain to apply.
+	press(m, "s")
+	for i := 0; i < 100 && (m.Step() != wizard.Done || strings.Contains(flat(m), "Reading the organization back")); i++ {
+		time.Sleep(10 * time.Millisecond)
+		settle(m, func() tea.Msg { return nil })
+	}
+	done := flat(m)
+	if strings.Contains(done, "steps remain") || !strings.Contains(done, "its access waits, as you chose") {
+		t.Errorf("after skipping access, Done does not say the access waits as chosen:\n%s", plain(m))
+	}
 }
 
 // The basics form fits an 80x24 window: once the focus leaves the first

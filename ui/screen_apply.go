@@ -788,9 +788,15 @@ func (s *doneScreen) View() string {
 	}
 	var lines []string
 	passed := wizard.Passed(s.checks)
-	if s.plan.Empty() {
+	switch {
+	case s.plan.Empty():
 		lines = append(lines, st.OK.Render(fmt.Sprintf("✓ Your organization is in place: %d of %d checks verified.", passed, len(s.checks))))
-	} else {
+	case s.st.skipAccess && wizard.OnlyAccessLeft(s.plan):
+		// Access was skipped this time: its steps are what remains, by
+		// the user's choice, not something left to apply again now.
+		lines = append(lines, wrapMark(st.OK.Render("✓"), fmt.Sprintf("Your organization is in place: %d of %d checks verified; its access waits, as you chose (%d steps in IAM Identity Center, for %s once Identity Center is on).",
+			passed, len(s.checks), len(s.plan.Steps), wizard.RerunCommand(s.st.path, s.st.target.Args)), s.w)...)
+	default:
 		lines = append(lines, st.Warn.Render(fmt.Sprintf("! %d steps remain: esc, then apply again. %d of %d checks verified.", len(s.plan.Steps), passed, len(s.checks))))
 	}
 	if a := s.st.applied; a != nil {

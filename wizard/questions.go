@@ -512,6 +512,17 @@ func AccessSteps(p *orgmodel.Plan) int {
 	return n
 }
 
+// OnlyAccessLeft tells whether every step of a plan that is not empty is
+// an access step: what a Done screen shows after access was skipped.
+func OnlyAccessLeft(p *orgmodel.Plan) bool {
+	for _, s := range p.Steps {
+		if !orgmodel.IsAccessStep(s.Kind) {
+			return false
+		}
+	}
+	return len(p.Steps) > 0
+}
+
 // ConfirmAccess says the plan's access part, "" when it has none.
 func ConfirmAccess(p *orgmodel.Plan) string {
 	n := AccessSteps(p)
