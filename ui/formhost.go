@@ -7,9 +7,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
-
-	"github.com/orgwizard/orgwizard/orgmodel"
-	"github.com/orgwizard/orgwizard/wizard"
 )
 
 // formHost is embedded by the list screens that add and edit rows in an
@@ -99,30 +96,3 @@ func editKeys() []key.Binding {
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
 }
-
-// undoable keeps the design as it was before the last delete, so that u
-// brings the row back. Any other change forgets it: undoing would revert
-// that change too.
-type undoable struct {
-	before *orgmodel.Design
-	what   string
-}
-
-// deleting snapshots d before what is deleted and returns the message.
-func (u *undoable) deleting(d *orgmodel.Design, what string) tea.Cmd {
-	u.before, u.what = wizard.Clone(d), what
-	return say("%s deleted · u undo", what)
-}
-
-// undo puts the deleted row back.
-func (u *undoable) undo(d *orgmodel.Design) tea.Cmd {
-	if u.before == nil {
-		return nil
-	}
-	*d = *u.before
-	u.before = nil
-	return say("%s restored", u.what)
-}
-
-func (u *undoable) forget()       { u.before = nil }
-func (u *undoable) canUndo() bool { return u.before != nil }
