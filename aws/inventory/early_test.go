@@ -65,21 +65,35 @@ func readBody(r *http.Request) []byte {
 // one round trip, not two. Here DescribeRegions answers only once a default
 // region's listing has arrived; a sweep that waited for it would stall.
 func TestDefaultRegionsAreSweptWithoutWaitingForTheRegionList(t *testing.T) {
-	arrived := make(chan struct{})
+	res, stalled := sweepWithRegionListHeldUntil(t, func(r *http.Request, region, service string) bool { return region == "sa-east-1" })
+	if stalled {
+		t.Error("no listing of sa-east-1, a default region, arrived before EC2 listed the regions: the sweep waited for the list")
+	}
+	if !res.Complete() || len(res.Regions) != len(simulated.EnabledRegions()) {
+		t.Errorf("regions %v, problems %v", res.Regions, res.Problems)
+	}
+}
+
+// sweepWithRegionListHeldUntil sweeps the dirty account with EC2's
+// DescribeRegions answered only once a request for which arrived holds has
+// come in, or after 5 seconds; stalled says it was the 5 seconds.
+func sweepWithRegionListHeldUntil(t *testing.T, arrived func(r *http.Request, region, service string) bool) (res *inventory.Result, stalled bool) {
+	t.Helper()
+	came := make(chan struct{})
 	var once sync.Once
-	var stalled atomic.Bool
+	var late atomic.Bool
 	clients, _, account := serveDirty(t, nil, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			body := readBody(r)
 			_, region, service, _ := simulated.ParseScope(r.Header.Get("Authorization"))
 			if service == "ec2" && operation(r, body) == "DescribeRegions" {
 				select {
-				case <-arrived:
+				case <-came:
 				case <-time.After(5 * time.Second):
-					stalled.Store(true)
+					late.Store(true)
 				}
-			} else if region == "sa-east-1" {
-				once.Do(func() { close(arrived) })
+			} else if arrived(r, region, service) {
+				once.Do(func() { close(came) })
 			}
 			next.ServeHTTP(w, r)
 		})
@@ -88,12 +102,7 @@ func TestDefaultRegionsAreSweptWithoutWaitingForTheRegionList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stalled.Load() {
-		t.Error("no listing of sa-east-1, a default region, arrived before EC2 listed the regions: the sweep waited for the list")
-	}
-	if !res.Complete() || len(res.Regions) != len(simulated.EnabledRegions()) {
-		t.Errorf("regions %v, problems %v", res.Regions, res.Problems)
-	}
+	return res, late.Load()
 }
 
 // An endpoint that serves fewer regions than AWS (a local emulator, say)

@@ -9,7 +9,6 @@ import (
 	"net/http/httptrace"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -117,30 +116,10 @@ func TestTheCallsOthersWaitForGoOutFirst(t *testing.T) {
 // The searches of the default regions' indexes do not wait for EC2's region
 // list: here DescribeRegions answers only once a search has arrived.
 func TestDefaultRegionsAreSearchedWithoutWaitingForTheRegionList(t *testing.T) {
-	searched := make(chan struct{})
-	var once sync.Once
-	var stalled atomic.Bool
-	clients, _, account := serveDirty(t, nil, func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			body := readBody(r)
-			_, _, service, _ := simulated.ParseScope(r.Header.Get("Authorization"))
-			if service == "ec2" && operation(r, body) == "DescribeRegions" {
-				select {
-				case <-searched:
-				case <-time.After(5 * time.Second):
-					stalled.Store(true)
-				}
-			} else if service == "resource-explorer-2" && r.URL.Path == "/Search" {
-				once.Do(func() { close(searched) })
-			}
-			next.ServeHTTP(w, r)
-		})
+	res, stalled := sweepWithRegionListHeldUntil(t, func(r *http.Request, region, service string) bool {
+		return service == "resource-explorer-2" && r.URL.Path == "/Search"
 	})
-	res, err := inventory.New(clients, inventory.Options{}).Sweep(context.Background(), account)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if stalled.Load() {
+	if stalled {
 		t.Error("no search arrived before EC2 listed the regions: the searches waited for the list")
 	}
 	if !res.Complete() {
