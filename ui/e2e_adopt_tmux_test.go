@@ -30,7 +30,7 @@ func TestAdoptUnmanagedAccountInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	term := startTmux(t, "orgwizard-adopt-"+filepath.Base(dir),
-		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design}, " "))
+		wizardCommand(dir, bin, state, design))
 
 	term.waitFor("Where should the organization be built?", 20*time.Second)
 	term.send("Enter")

@@ -25,7 +25,7 @@ func TestBudgetsInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	term := startTmux(t, "orgwizard-budgets-"+filepath.Base(dir),
-		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--scenario", "fresh"}, " "))
+		wizardCommand(dir, bin, state, design, "--scenario", "fresh"))
 
 	term.waitFor("Where should the organization be built?", 20*time.Second)
 	term.send("Enter")

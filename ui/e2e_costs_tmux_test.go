@@ -36,7 +36,7 @@ func TestCostsScreenInTmux(t *testing.T) {
 		t.Fatalf("costs: %v\n%s", err, out)
 	}
 	term := startTmux(t, "orgwizard-costs-"+filepath.Base(dir),
-		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--sandbox-speed", "40"}, " "))
+		wizardCommand(dir, bin, state, design, "--sandbox-speed", "40"))
 
 	term.waitFor("Where should the organization be built?", 20*time.Second)
 	term.send("Enter")

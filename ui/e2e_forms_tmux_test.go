@@ -20,7 +20,7 @@ func TestFastKeysAndPasteInTmux(t *testing.T) {
 	dir, bin := tmuxBinary(t)
 	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "orgwizard.yaml")
 	term := startTmux(t, "orgwizard-fast-"+filepath.Base(dir),
-		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--scenario", "fresh"}, " "))
+		wizardCommand(dir, bin, state, design, "--scenario", "fresh"))
 
 	term.waitFor("Where should the organization be built?", 20*time.Second)
 	term.send("Enter")

@@ -23,7 +23,7 @@ func TestEndToEndQuotaBlocksApplyInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	term := startTmux(t, "orgwizard-quota-"+filepath.Base(dir),
-		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--scenario", "small-quota", "--sandbox-state", state, "--design", design}, " "))
+		wizardCommand(dir, bin, state, design, "--scenario", "small-quota"))
 	term.waitFor("Where should the organization be built?", 20*time.Second)
 	term.send("Enter")
 	pre := term.waitForText("Press enter to design", 20*time.Second)

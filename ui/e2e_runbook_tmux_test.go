@@ -27,7 +27,7 @@ func TestEndToEndRunbookRegionWarningInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	term := startTmux(t, "orgwizard-runbook-"+filepath.Base(dir),
-		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--sandbox-speed", "40"}, " "))
+		wizardCommand(dir, bin, state, design, "--sandbox-speed", "40"))
 	waitFor, send := term.waitFor, term.send
 
 	waitFor("Where should the organization be built?", 20*time.Second)
@@ -96,7 +96,7 @@ func TestEndToEndHomeRegionProposalInTmux(t *testing.T) {
 		t.Fatalf("sandbox reset: %v\n%s", err, out)
 	}
 	term := startTmux(t, "orgwizard-home-"+filepath.Base(dir),
-		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design}, " "))
+		wizardCommand(dir, bin, state, design))
 	waitFor, send := term.waitFor, term.send
 	waitFor("Where should the organization be built?", 20*time.Second)
 	send("Enter")

@@ -21,7 +21,7 @@ func TestEveryStepAt60x15InTmux(t *testing.T) {
 	dir, bin := tmuxBinary(t)
 	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "orgwizard.yaml")
 	term := startTmuxSized(t, "orgwizard-small-"+filepath.Base(dir), 60, 15,
-		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--scenario", "fresh", "--sandbox-speed", "1000"}, " "))
+		wizardCommand(dir, bin, state, design, "--scenario", "fresh", "--sandbox-speed", "1000"))
 
 	// reach waits for want in the screen, its lines joined (wrapped text
 	// is found whole), scrolling down while the footer offers it. It

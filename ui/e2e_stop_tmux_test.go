@@ -61,7 +61,7 @@ func TestEndToEndStopAndResumeInTmux(t *testing.T) {
 	// A creation takes 20 s: long enough to stop five in flight and come
 	// back before AWS (the sandbox) finishes them.
 	first := startTmux(t, "orgwizard-stop-"+filepath.Base(dir),
-		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--sandbox-speed", "0.2"}, " "))
+		wizardCommand(dir, bin, state, design, "--sandbox-speed", "0.2"))
 	first.waitFor("Where should the organization be built?", 20*time.Second)
 	first.send("Enter")
 	first.waitFor("Press enter to design", 20*time.Second)

@@ -38,6 +38,13 @@ type tmuxTerm struct {
 	session string
 }
 
+// wizardCommand is the shell command that runs the wizard binary bin on
+// the sandbox at state with the design file design, its state home in dir
+// (nothing lands in the user's), and args.
+func wizardCommand(dir, bin, state, design string, args ...string) string {
+	return "XDG_STATE_HOME=" + dir + " " + strings.Join(append([]string{bin, "--sandbox-state", state, "--design", design}, args...), " ")
+}
+
 // startTmux runs command in a new session, killed when the test ends. The
 // shell prints EXIT=<code> after it and keeps the pane open, so that a test
 // can read how the wizard ended.

@@ -19,7 +19,7 @@ func TestKeysTypedDuringTheChecksInTmux(t *testing.T) {
 	dir, bin := tmuxBinary(t)
 	state, design := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "orgwizard.yaml")
 	term := startTmux(t, "orgwizard-wait-"+filepath.Base(dir),
-		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--scenario", "fresh"}, " "))
+		wizardCommand(dir, bin, state, design, "--scenario", "fresh"))
 
 	term.waitFor("Where should the organization be built?", 20*time.Second)
 	// enter: the sandbox; enter: on from the preflight; then the basics.

@@ -31,7 +31,7 @@ func TestEndToEndWayOutInTmux(t *testing.T) {
 	}
 
 	term := startTmux(t, "orgwizard-wayout-"+filepath.Base(dir),
-		"XDG_STATE_HOME="+dir+" "+strings.Join([]string{bin, "--sandbox-state", state, "--design", design, "--sandbox-speed", "40"}, " "))
+		wizardCommand(dir, bin, state, design, "--sandbox-speed", "40"))
 	waitFor, send := term.waitFor, term.send
 
 	waitFor("Where should the organization be built?", 20*time.Second)
